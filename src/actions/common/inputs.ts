@@ -1,0 +1,90 @@
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../core/errors.js';
+
+// Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
+// they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
+
+/** A trimmed input, or undefined when empty. */
+export function optionalString(name: string): string | undefined {
+  const value = core.getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+/** A trimmed input that must be present. */
+export function requiredString(name: string, fix?: string): string {
+  const value = optionalString(name);
+  if (value === undefined) throw new InputError(name, undefined, 'a value', fix ?? `set \`${name}:\` under \`with:\``);
+  return value;
+}
+
+/** A boolean input (true/false, any case); `fallback` when empty. */
+export function booleanInput(name: string, fallback: boolean): boolean {
+  const value = optionalString(name);
+  if (value === undefined) return fallback;
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw new InputError(name, value, '`true` or `false`');
+}
+
+/** One of a fixed set of values; `fallback` when empty (required when no fallback). */
+export function choiceInput<T extends string>(name: string, choices: readonly T[], fallback?: T): T {
+  const value = optionalString(name);
+  if (value === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new InputError(name, value, `one of ${choices.join(', ')}`);
+  }
+  if (!(choices as readonly string[]).includes(value)) throw new InputError(name, value, `one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+/** A whole number in [min, max]; `fallback` when empty. */
+export function integerInput(name: string, range: { min: number; max: number }, fallback?: number): number | undefined {
+  const value = optionalString(name);
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value) || Number(value) < range.min || Number(value) > range.max) {
+    throw new InputError(name, value, `a whole number from ${range.min} to ${range.max}`);
+  }
+  return Number(value);
+}
+
+/** An http(s) URL; undefined when empty. */
+export function urlInput(name: string): string | undefined {
+  const value = optionalString(name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(name, value, 'an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(name, value, 'an absolute http:// or https:// URL');
+  return value;
+}
+
+/** A list: one item a line or comma-separated, blanks dropped. */
+export function listInput(name: string): string[] {
+  return (optionalString(name) ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * Text that is either inline (YAML/JSON) or the path of a file holding it: a value of one line
+ * naming an existing file is read from that file.
+ */
+export function inlineOrFileInput(name: string): string | undefined {
+  const value = optionalString(name);
+  if (value === undefined || value.includes('\n')) return value;
+  try {
+    return readFileSync(value, 'utf8');
+  } catch {
+    return value;
+  }
+}
+
+/** A secret input: masked in every log before anything else sees it. */
+export function secretInput(name: string): string | undefined {
+  const value = optionalString(name);
+  if (value !== undefined) core.setSecret(value);
+  return value;
+}

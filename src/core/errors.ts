@@ -1,0 +1,28 @@
+/** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
+export class SlipwayError extends Error {
+  override readonly name: string = 'SlipwayError';
+}
+
+/**
+ * Bad input, caught before anything was changed. The message names the input, the value that
+ * was given, what was expected and how to fix it (house rule 4).
+ */
+export class InputError extends SlipwayError {
+  override readonly name = 'InputError';
+  constructor(
+    readonly input: string,
+    readonly value: unknown,
+    readonly expected: string,
+    readonly fix?: string,
+  ) {
+    super(
+      `Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        (fix ? ` Fix: ${fix}` : ''),
+    );
+  }
+}
+
+/** The message of anything thrown, for logs and `setFailed`. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

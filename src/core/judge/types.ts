@@ -1,0 +1,121 @@
+/**
+ * The judge's input and output (JUDGE.md). The CLI's `--input` file has exactly the JudgeInput
+ * shape, and `--format json` prints a JudgeReport.
+ */
+
+/** Which change is bad: a rise (errors, latency), a fall (throughput), or either. */
+export type Direction = 'increase' | 'decrease' | 'either';
+
+/** Per-metric class, as Kayenta's: pass | high | low | nodata | error. */
+export type MetricClass = 'pass' | 'high' | 'low' | 'nodata' | 'error';
+
+/** The overall verdict. */
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** Counts per scrape interval; the arrays are aligned (index i is interval i). */
+export interface RateCounts {
+  errors: number[];
+  requests: number[];
+}
+
+interface MetricBase {
+  name: string;
+  direction: Direction;
+  /** A failing critical metric fails the whole analysis. Default false. */
+  critical?: boolean;
+  /** Weight in the score. Default 1. */
+  weight?: number;
+}
+
+/** errors/requests of canary vs baseline, judged with the sequential anytime-valid test. */
+export interface RateMetricInput extends MetricBase {
+  kind: 'rate';
+  canary: RateCounts;
+  baseline: RateCounts;
+  /** Allowed error-rate ratio canary/baseline before it counts as worse (default 1.2 = +20%). */
+  allowedRatio?: number;
+}
+
+/** A continuous metric (latency, CPU) judged with Mann-Whitney U and Hodges-Lehmann. */
+export interface ContinuousMetricInput extends MetricBase {
+  kind: 'continuous';
+  canary: number[];
+  baseline: number[];
+  /** Allowed relative change, percent (Kayenta's allowedIncrease/Decrease). Default 10. */
+  allowedIncrease?: number;
+  allowedDecrease?: number;
+  /** A change beyond this (percent) fails the metric as critical. */
+  criticalIncrease?: number;
+  criticalDecrease?: number;
+  /** Fewer values than this in either sample is nodata. Default 3. */
+  minSamples?: number;
+}
+
+/** An absolute SLO check on one series (Argo-style conditions and limits). */
+export interface ThresholdMetricInput extends MetricBase {
+  kind: 'threshold';
+  values: number[];
+  /** Pass when every measurement is within [min, max]. */
+  min?: number;
+  max?: number;
+  /** Failed measurements tolerated (Argo failureLimit, default 0). */
+  failureLimit?: number;
+}
+
+export type MetricInput = RateMetricInput | ContinuousMetricInput | ThresholdMetricInput;
+
+export interface JudgeConfig {
+  /** False-alarm rate of each test. Default 0.01. */
+  alpha: number;
+  /** Score cut-offs. Default pass 95, marginal 75. */
+  thresholds: { pass: number; marginal: number };
+  /** What missing data makes of the verdict: never a pass. Default 'inconclusive'. */
+  onNoData: 'fail' | 'inconclusive';
+}
+
+export interface JudgeInput {
+  config?: Partial<JudgeConfig>;
+  metrics: MetricInput[];
+}
+
+export interface MannWhitneyResult {
+  /** U of the canary (the first sample), as scipy.stats.mannwhitneyu reports it. */
+  u: number;
+  pTwoSided: number;
+  pGreater: number;
+  pLess: number;
+  method: 'exact' | 'asymptotic';
+}
+
+export interface MetricResult {
+  name: string;
+  kind: MetricInput['kind'];
+  class: MetricClass;
+  critical: boolean;
+  weight: number;
+  /** Why the class, in a sentence. */
+  reason: string;
+  /** Rate metrics: the sequential test. */
+  sequential?: {
+    /** Always-valid p-value. */
+    pValue: number;
+    decision: 'worse' | 'not-worse' | 'continue';
+    /** First interval (1-based) after which the judge would have decided; null if undecided. */
+    decidedAtInterval: number | null;
+    /** Estimated canary/baseline error-rate ratio and its confidence sequence. */
+    ratio: { estimate: number; lower: number; upper: number };
+  };
+  /** Continuous metrics. */
+  mannWhitney?: MannWhitneyResult;
+  hodgesLehmann?: { estimate: number; lower: number; upper: number; confidence: number };
+}
+
+export interface JudgeReport {
+  verdict: Verdict;
+  /** 0–100. */
+  score: number;
+  /** The sentences that explain the verdict. */
+  reasons: string[];
+  metrics: MetricResult[];
+  config: JudgeConfig;
+}

@@ -1,0 +1,140 @@
+/**
+ * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
+ * See ARCHITECTURE.md "The ledger". Every other part of Slipway talks to GitHub through these.
+ */
+
+/** Version tag of the payload Slipway writes; deployments without it are foreign and skipped. */
+export const PAYLOAD_SCHEMA = 'slipway/v1';
+
+/** The deployment tasks Slipway creates. */
+export type DeploymentTask = 'deploy' | 'deploy:promote' | 'deploy:rollback';
+
+/** Every state GitHub accepts for a deployment status. */
+export type DeploymentState = 'queued' | 'pending' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+/** Where a deployment came from: the workflow run that made it. */
+export interface SourceInfo {
+  /** Commit the deployment is for (the PR head sha on pull_request events). */
+  sha: string;
+  /** Git ref of the run, e.g. refs/heads/main. */
+  ref: string;
+  runId: number;
+  runAttempt: number;
+  actor: string;
+  workflow: string;
+}
+
+/** The immutable artifact a deployment ships: always pinned by digest. */
+export interface ArtifactInfo {
+  /** `name@sha256:<64 hex>` */
+  ref: string;
+  /** `sha256:<64 hex>` */
+  digest: string;
+  tags?: string[];
+}
+
+/** The JSON Slipway stores in `payload` (schema slipway/v1). */
+export interface DeploymentPayload {
+  schema: typeof PAYLOAD_SCHEMA;
+  artifact?: ArtifactInfo;
+  source: SourceInfo;
+  /** canary | blue-green | direct | … */
+  strategy?: string;
+  promotedFrom?: { environment: string; deploymentId: number };
+  /** Id of the deployment this one rolls back. */
+  rollbackOf?: number;
+  /** Id of the last good deployment this one replaces: the lineage that makes last-good O(1). */
+  previousGood?: number | null;
+  /** sha256 of the rollout plan, when a plan drove the deployment. */
+  planDigest?: string;
+  /** Rolling back past this deployment is refused unless forced (e.g. a contract-phase migration). */
+  irreversible?: boolean;
+}
+
+/** The latest status of a deployment, as read back. */
+export interface StatusInfo {
+  id: number;
+  state: DeploymentState;
+  description: string;
+  createdAt: string;
+  logUrl: string;
+  environmentUrl: string;
+}
+
+/** A deployment as the ledger reads it back. `payload` is null for foreign deployments. */
+export interface LedgerDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  createdAt: string;
+  creator: string;
+  description: string;
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
+  payload: DeploymentPayload | null;
+  /** Null when the deployment has no status yet. */
+  latestStatus: StatusInfo | null;
+}
+
+/** What `createDeployment` needs; the source info comes from the ledger's run context. */
+export interface CreateDeploymentRequest {
+  environment: string;
+  /** Commit sha (or ref) to deploy; the PR head sha on PR deploys so it shows on the PR. */
+  ref: string;
+  task?: DeploymentTask;
+  artifact?: ArtifactInfo;
+  strategy?: string;
+  promotedFrom?: { environment: string; deploymentId: number };
+  rollbackOf?: number;
+  planDigest?: string;
+  irreversible?: boolean;
+  description?: string;
+  /** Default: true only for an environment named `production` (GitHub's rule). */
+  productionEnvironment?: boolean;
+  transientEnvironment?: boolean;
+  /** Default [] (environments, not commit statuses, are the gate). */
+  requiredContexts?: string[];
+  /** Default false. */
+  autoMerge?: boolean;
+}
+
+/** What `setStatus` needs. */
+export interface StatusRequest {
+  state: DeploymentState;
+  /** Cut to 140 characters. */
+  description?: string;
+  environmentUrl?: string;
+  /** Default: the run URL of the ledger's run context. */
+  logUrl?: string;
+  /** Default true, as GitHub's. */
+  autoInactive?: boolean;
+}
+
+/** The protection rules of an environment, as read from the environments API. */
+export interface EnvironmentInfo {
+  name: string;
+  /** e.g. ['required_reviewers', 'wait_timer', 'branch_policy'] */
+  protectionRules: string[];
+}
+
+/** The ledger's operations; `GitHubLedger` implements them over the REST API. */
+export interface Ledger {
+  /** Creates the deployment (with `previousGood` filled from the current last good) and returns it. */
+  createDeployment(request: CreateDeploymentRequest): Promise<LedgerDeployment>;
+  /** Adds a status to a deployment; returns the status id. */
+  setStatus(deploymentId: number, request: StatusRequest): Promise<number>;
+  /** One deployment by id, with its latest status; null when it does not exist. */
+  getDeployment(deploymentId: number): Promise<LedgerDeployment | null>;
+  /** Slipway's deployments in an environment, newest first, following every page. */
+  history(environment: string, options?: { since?: Date }): AsyncIterable<LedgerDeployment>;
+  /** The active deployment: the newest whose latest status is `success`. */
+  current(environment: string): Promise<LedgerDeployment | null>;
+  /** The newest deployment that reached `success` and was not rolled back. */
+  lastGood(environment: string): Promise<LedgerDeployment | null>;
+  /** The newest successful deployment of this digest in the environment (never rolled back). */
+  findSuccessfulByDigest(environment: string, digest: string): Promise<LedgerDeployment | null>;
+  /** The environment's protection rules; null when it does not exist. */
+  getEnvironment(name: string): Promise<EnvironmentInfo | null>;
+}
