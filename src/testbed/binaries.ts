@@ -27,13 +27,18 @@ const PACKAGE_OF: Record<string, string> = {
   skopeo: 'skopeo',
 };
 
+/** The Debian install command for a server's package. */
+export function installCommand(name: string): string {
+  return `apt-get install -y ${PACKAGE_OF[name] ?? name}`;
+}
+
 /**
  * Whether the tests needing `name` can run. In CI (CI=true) a missing server is an error, never a
  * silent skip (house rule 2); on a developer's machine the suite is skipped with a note.
  */
 export function serverAvailable(name: string): boolean {
   if (findBinary(name)) return true;
-  const install = `apt-get install -y ${PACKAGE_OF[name] ?? name}`;
+  const install = installCommand(name);
   if (process.env.CI === 'true') throw new Error(`${name} is not installed and CI requires it: ${install}`);
   console.warn(`skipping tests that need ${name}: not installed (${install})`);
   return false;
