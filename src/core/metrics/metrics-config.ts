@@ -1,0 +1,195 @@
+import yaml from 'js-yaml';
+import { SlipwayError } from '../errors.js';
+import type { Direction } from '../judge/types.js';
+import { checkTemplate } from './template.js';
+
+// The metric definitions of an analysis, shared by the `analyze` action's `metrics` input and a
+// rollout plan's `analysis.metrics`. Queries are templates (see template.ts); a `rate` metric's
+// `errors` and `requests` are cumulative counters (e.g. `sum(http_requests_total{…})`), of which the
+// analysis takes per-interval differences itself — whole counts, not `increase()`'s extrapolation.
+
+interface MetricDefinitionBase {
+  name: string;
+  /** Which change is bad. Default `increase`. */
+  direction: Direction;
+  /** A failing critical metric fails the analysis. Default false. */
+  critical: boolean;
+  /** Weight in the score. Default 1. */
+  weight: number;
+}
+
+/** errors/requests of canary vs baseline: the sequential rate test. */
+export interface RateMetricDefinition extends MetricDefinitionBase {
+  kind: 'rate';
+  /** Counter of failed requests. */
+  errors: string;
+  /** Counter of all requests. */
+  requests: string;
+  /** Allowed error-rate ratio canary/baseline, from `allowedIncrease` (default the judge's, 1.2). */
+  allowedRatio?: number;
+}
+
+/** One value per interval for each side (latency, CPU): Mann-Whitney and Hodges-Lehmann. */
+export interface ContinuousMetricDefinition extends MetricDefinitionBase {
+  kind: 'continuous';
+  query: string;
+  /** Percent. */
+  allowedIncrease?: number;
+  allowedDecrease?: number;
+  criticalIncrease?: number;
+  criticalDecrease?: number;
+  minSamples?: number;
+}
+
+/** An absolute check on the canary's series (`{{selector}}` = the canary). */
+export interface ThresholdMetricDefinition extends MetricDefinitionBase {
+  kind: 'threshold';
+  query: string;
+  min?: number;
+  max?: number;
+  /** Failed measurements tolerated (default 0). */
+  failureLimit?: number;
+}
+
+/** A validated metric definition. */
+export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition | ThresholdMetricDefinition;
+
+const COMMON = ['name', 'kind', 'direction', 'critical', 'weight'];
+const FIELDS: Record<MetricDefinition['kind'], string[]> = {
+  rate: [...COMMON, 'errors', 'requests', 'allowedIncrease'],
+  continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
+  threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
+};
+const DIRECTIONS: Direction[] = ['increase', 'decrease', 'either'];
+
+/** Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input 'metrics'`. */
+export function parseMetricsYaml(text: string, where: string): MetricDefinition[] {
+  let value: unknown;
+  try {
+    value = yaml.load(text);
+  } catch (error) {
+    throw new SlipwayError(`${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return validateMetrics(value, where);
+}
+
+/** Validates already-parsed metric definitions; errors name the metric and the field. */
+export function validateMetrics(value: unknown, where: string): MetricDefinition[] {
+  const list = isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new SlipwayError(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
+  }
+  const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`));
+  const seen = new Set<string>();
+  for (const m of metrics) {
+    if (seen.has(m.name)) throw new SlipwayError(`${where}: metric name "${m.name}" is used twice; names must be unique.`);
+    seen.add(m.name);
+  }
+  return metrics;
+}
+
+function validateMetric(item: unknown, at: string): MetricDefinition {
+  if (!isRecord(item)) throw new SlipwayError(`${at}: expected a mapping with name, kind and queries.`);
+  if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
+    throw new SlipwayError(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${JSON.stringify(item.name)}.`);
+  }
+  const where = `${at} "${item.name}"`;
+  const kind = item.kind;
+  if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
+    throw new SlipwayError(`${where}: field kind: expected rate, continuous or threshold, got ${JSON.stringify(kind)}.`);
+  }
+  const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
+  if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
+  const field = new FieldReader(item, where);
+  const base = {
+    name: item.name,
+    direction: field.choice('direction', DIRECTIONS) ?? 'increase',
+    critical: field.boolean('critical') ?? false,
+    weight: field.number('weight', { min: 0 }) ?? 1,
+  };
+  switch (kind) {
+    case 'rate': {
+      const allowed = field.percent('allowedIncrease');
+      return { ...base, kind, errors: field.query('errors'), requests: field.query('requests'), ...(allowed === undefined ? {} : { allowedRatio: 1 + allowed / 100 }) };
+    }
+    case 'continuous':
+      return dropUndefined({
+        ...base,
+        kind,
+        query: field.query('query'),
+        allowedIncrease: field.percent('allowedIncrease'),
+        allowedDecrease: field.percent('allowedDecrease'),
+        criticalIncrease: field.percent('criticalIncrease'),
+        criticalDecrease: field.percent('criticalDecrease'),
+        minSamples: field.number('minSamples', { min: 1, integer: true }),
+      });
+    case 'threshold': {
+      const thresholds = item.thresholds;
+      if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
+        throw new SlipwayError(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${JSON.stringify(thresholds)}.`);
+      }
+      const bounds = new FieldReader(thresholds, `${where}: thresholds`);
+      const min = bounds.number('min');
+      const max = bounds.number('max');
+      if (min !== undefined && max !== undefined && min > max) throw new SlipwayError(`${where}: field thresholds: min ${min} is above max ${max}.`);
+      return dropUndefined({ ...base, kind, query: field.query('query'), min, max, failureLimit: field.number('failureLimit', { min: 0, integer: true }) });
+    }
+  }
+}
+
+/** Reads typed fields of one mapping with errors naming the metric and the field. */
+class FieldReader {
+  constructor(
+    private readonly item: Record<string, unknown>,
+    private readonly where: string,
+  ) {}
+
+  private fail(name: string, expected: string): never {
+    throw new SlipwayError(`${this.where}: field ${name}: expected ${expected}, got ${JSON.stringify(this.item[name])}.`);
+  }
+
+  query(name: string): string {
+    const value = this.item[name];
+    if (typeof value !== 'string' || value.trim() === '') this.fail(name, 'a PromQL query template, e.g. sum(http_requests_total{{{selector}}})');
+    checkTemplate(value as string, `${this.where}: field ${name}`);
+    return (value as string).trim();
+  }
+
+  choice<T extends string>(name: string, choices: T[]): T | undefined {
+    const value = this.item[name];
+    if (value === undefined) return undefined;
+    if (!choices.includes(value as T)) this.fail(name, `one of ${choices.join(', ')}`);
+    return value as T;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.item[name];
+    if (value === undefined || typeof value === 'boolean') return value;
+    return this.fail(name, 'true or false');
+  }
+
+  number(name: string, limits: { min?: number; integer?: boolean } = {}): number | undefined {
+    const value = this.item[name];
+    if (value === undefined) return undefined;
+    const ok = typeof value === 'number' && Number.isFinite(value) && (limits.min === undefined || value >= limits.min) && (!limits.integer || Number.isInteger(value));
+    if (!ok) this.fail(name, `a ${limits.integer ? 'whole ' : ''}number${limits.min === undefined ? '' : ` ≥ ${limits.min}`}`);
+    return value as number;
+  }
+
+  /** A percentage: `10%`, `'10%'` or `10`. */
+  percent(name: string): number | undefined {
+    const value = this.item[name];
+    if (value === undefined) return undefined;
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    if (!Number.isFinite(number) || number < 0) this.fail(name, 'a percentage such as 10%');
+    return number;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

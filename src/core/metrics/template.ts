@@ -1,0 +1,201 @@
+import { InputError, SlipwayError } from '../errors.js';
+
+// Query templates: `{{selector}}`, `{{canary}}`, `{{baseline}}`, `{{version}}` and `{{interval}}`
+// are replaced by values that can never change the query's meaning. Selectors are parsed as
+// Prometheus label matchers and re-rendered with their values escaped; each placeholder may only
+// stand where its rendering is inert (matchers outside string literals, `{{version}}` inside a
+// double-quoted one). Anything else is rejected before a single query is sent.
+
+/** A Prometheus label matcher operator. */
+export type MatchOperator = '=' | '!=' | '=~' | '!~';
+
+/** One label matcher of a selector, e.g. `version="v2"`. */
+export interface LabelMatcher {
+  name: string;
+  op: MatchOperator;
+  value: string;
+}
+
+/** The placeholders a template may hold. */
+export const PLACEHOLDERS = ['selector', 'canary', 'baseline', 'version', 'interval'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** What the placeholders of one query are replaced by. */
+export interface TemplateValues {
+  /** The matchers of the side being queried (`{{selector}}`). */
+  selector: LabelMatcher[];
+  canary: LabelMatcher[];
+  baseline: LabelMatcher[];
+  /** The analysis interval in seconds, rendered as a Prometheus duration (`{{interval}}`, e.g. `10s`). */
+  intervalSeconds: number;
+}
+
+const SELECTOR_HELP = 'comma-separated Prometheus label matchers such as version="v2", app=~"web|api" (a label name, one of =, !=, =~, !~, and a quoted value)';
+const SELECTOR_FIX = 'quote every value with " (escape a " or \\ inside it with a backslash) and leave out the surrounding braces or keep both';
+
+/** Parses label matchers (`a="x", b!~"y.*"`, optionally inside `{…}`); throws an InputError naming `input` otherwise. */
+export function parseSelector(text: string, input: string): LabelMatcher[] {
+  const fail = (at: number, what: string): never => {
+    throw new InputError(input, text, `${SELECTOR_HELP}; at character ${at + 1}: ${what}`, SELECTOR_FIX);
+  };
+  let body = text.trim();
+  let offset = text.indexOf(body);
+  if (body.startsWith('{')) {
+    if (!body.endsWith('}')) fail(offset, 'an opening { without its closing }');
+    body = body.slice(1, -1);
+    offset += 1;
+  }
+  const matchers: LabelMatcher[] = [];
+  let i = 0;
+  const skipSpace = () => {
+    while (i < body.length && /\s/.test(body[i])) i++;
+  };
+  skipSpace();
+  while (i < body.length) {
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(body.slice(i))?.[0];
+    if (!name) fail(offset + i, `expected a label name, found ${JSON.stringify(body[i])}`);
+    i += name!.length;
+    skipSpace();
+    const op = /^(=~|!~|!=|=)/.exec(body.slice(i))?.[0] as MatchOperator | undefined;
+    if (!op) fail(offset + i, `expected =, !=, =~ or !~ after ${name}`);
+    i += op!.length;
+    skipSpace();
+    const quote = body[i];
+    if (quote !== '"' && quote !== "'") fail(offset + i, `expected a quoted value after ${name}${op}`);
+    const [value, end] = readQuoted(body, i) ?? fail(offset + i, `the value of ${name} has no closing ${quote}`);
+    if (op === '=~' || op === '!~') checkRegex(value, (what) => fail(offset + i, what));
+    matchers.push({ name: name!, op: op!, value });
+    i = end;
+    skipSpace();
+    if (i < body.length) {
+      if (body[i] !== ',') fail(offset + i, `unexpected ${JSON.stringify(body[i])} after ${name}${op}${JSON.stringify(value)}`);
+      i++;
+      skipSpace();
+    }
+  }
+  if (matchers.length === 0) fail(offset, 'no label matcher');
+  return matchers;
+}
+
+/** Renders matchers back as PromQL (`a="x", b=~"y"`), every value escaped as a double-quoted string. */
+export function renderSelector(matchers: LabelMatcher[]): string {
+  return matchers.map((m) => `${m.name}${m.op}"${escapeString(m.value)}"`).join(', ');
+}
+
+/** Escapes text for the inside of a PromQL double-quoted string: backslash, quote and control characters. */
+export function escapeString(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+  return value.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
+    if (c === '\\' || c === '"') return `\\${c}`;
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** The value of the `version` equality matcher of a selector, if it has one. */
+export function versionOf(matchers: LabelMatcher[]): string | undefined {
+  return matchers.find((m) => m.name === 'version' && m.op === '=')?.value;
+}
+
+/**
+ * Checks where the placeholders of a template stand, throwing a SlipwayError that names `where`
+ * (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
+ * Returns the placeholders used.
+ */
+export function checkTemplate(template: string, where: string): Set<Placeholder> {
+  const used = new Set<Placeholder>();
+  scan(template, (name, inString) => {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new SlipwayError(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.`);
+    }
+    const placeholder = name as Placeholder;
+    if (placeholder === 'version' && inString !== '"') {
+      throw new SlipwayError(`${where}: {{version}} must stand inside a double-quoted string, e.g. version="{{version}}".`);
+    }
+    if (placeholder !== 'version' && inString) {
+      throw new SlipwayError(`${where}: {{${placeholder}}} must not stand inside a string literal; write e.g. http_requests_total{{{selector}}}.`);
+    }
+    used.add(placeholder);
+  });
+  return used;
+}
+
+/** Fills a checked template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
+export function renderTemplate(template: string, values: TemplateValues, where: string): string {
+  checkTemplate(template, where);
+  const rendered: string[] = [];
+  let last = 0;
+  scan(template, (name, _inString, start, end) => {
+    rendered.push(template.slice(last, start), renderPlaceholder(name as Placeholder, values, where));
+    last = end;
+  });
+  rendered.push(template.slice(last));
+  return rendered.join('');
+}
+
+function renderPlaceholder(name: Placeholder, values: TemplateValues, where: string): string {
+  switch (name) {
+    case 'selector':
+      return renderSelector(values.selector);
+    case 'canary':
+      return renderSelector(values.canary);
+    case 'baseline':
+      return renderSelector(values.baseline);
+    case 'interval':
+      return `${Math.max(1, Math.round(values.intervalSeconds))}s`;
+    case 'version': {
+      const version = versionOf(values.selector);
+      if (version === undefined) throw new SlipwayError(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(renderSelector(values.selector))}.`);
+      return escapeString(version);
+    }
+  }
+}
+
+/** Calls `visit` for every `{{name}}` with the string literal it stands in (the quote char, or ''). */
+function scan(template: string, visit: (name: string, inString: string, start: number, end: number) => void): void {
+  let quote = '';
+  for (let i = 0; i < template.length; i++) {
+    const placeholder = /^\{\{\s*([A-Za-z_]+)\s*\}\}/.exec(template.slice(i));
+    if (placeholder) {
+      visit(placeholder[1], quote, i, i + placeholder[0].length);
+      i += placeholder[0].length - 1;
+      continue;
+    }
+    const c = template[i];
+    if (quote) {
+      if (c === '\\' && quote !== '`') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    }
+  }
+}
+
+/** Reads a quoted PromQL string starting at `start`; returns its value and the index after it. */
+function readQuoted(text: string, start: number): [string, number] | undefined {
+  const quote = text[start];
+  const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
+  let value = '';
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === quote) return [value, i + 1];
+    if (c === '\\') {
+      const next = text[++i];
+      if (next === undefined) return undefined;
+      value += escapes[next] ?? `\\${next}`;
+    } else {
+      value += c;
+    }
+  }
+  return undefined;
+}
+
+/** Prometheus regexes are RE2, fully anchored; a pattern JavaScript cannot parse is surely bad. */
+function checkRegex(value: string, fail: (what: string) => never): void {
+  try {
+    new RegExp(value);
+  } catch (error) {
+    fail(`${JSON.stringify(value)} is not a valid regular expression (${(error as Error).message})`);
+  }
+}
