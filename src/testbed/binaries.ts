@@ -27,9 +27,14 @@ const PACKAGE_OF: Record<string, string> = {
   skopeo: 'skopeo',
 };
 
-/** The Debian install command for a server's package. */
-export function installCommand(name: string): string {
-  return `apt-get install -y ${PACKAGE_OF[name] ?? name}`;
+/** The Debian install command for the packages of one or more servers. */
+export function installCommand(...names: string[]): string {
+  return `apt-get install -y ${names.map(debianPackage).join(' ')}`;
+}
+
+/** The Debian package that provides a server's binary (the binary's own name when unknown). */
+export function debianPackage(name: string): string {
+  return PACKAGE_OF[name] ?? name;
 }
 
 /**
