@@ -17,21 +17,34 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   for (let i = 0; i < n1; i++) rankSum += ranks[i];
   const u1 = rankSum - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
-  const exact = Math.min(n1, n2) <= 8 && tieSizes.length === 0;
+  const { method, sf } = nullDistribution(n1, n2, tieSizes);
   // scipy uses the survival function of U1 for 'greater', of U2 for 'less' (symmetry) and twice
   // the one of max(U1, U2) for two-sided, clipped to 1.
-  const sf = exact ? exactSurvival(n1, n2) : asymptoticSurvival(n1, n2, tieSizes);
   return {
     u: u1,
     pGreater: Math.min(1, sf(u1)),
     pLess: Math.min(1, sf(u2)),
     pTwoSided: Math.min(1, 2 * sf(Math.max(u1, u2))),
-    method: exact ? 'exact' : 'asymptotic',
+    method,
   };
 }
 
+/**
+ * The null distribution of U for samples of sizes n1 and n2 with the given tie groups, as
+ * scipy's method='auto' picks it: `sf(u)` = P(U ≥ u).
+ */
+export function nullDistribution(
+  n1: number,
+  n2: number,
+  tieSizes: readonly number[],
+): { method: MannWhitneyResult['method']; sf: (u: number) => number } {
+  return Math.min(n1, n2) <= 8 && tieSizes.length === 0
+    ? { method: 'exact', sf: exactSurvival(n1, n2) }
+    : { method: 'asymptotic', sf: asymptoticSurvival(n1, n2, tieSizes) };
+}
+
 /** P(U ≥ u) under the normal approximation (tie-corrected variance, continuity correction). */
-function asymptoticSurvival(n1: number, n2: number, tieSizes: number[]): (u: number) => number {
+function asymptoticSurvival(n1: number, n2: number, tieSizes: readonly number[]): (u: number) => number {
   const n = n1 + n2;
   const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
   const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
