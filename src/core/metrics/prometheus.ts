@@ -65,15 +65,15 @@ export class PrometheusSource implements MetricSource {
       step: String(window.stepSeconds),
     });
     const series = oneSeries(data.result, query) as { values?: Value[] } | undefined;
-    return (series?.values ?? []).map(([time, value]) => ({ time, value: parseFloat(value) }));
+    return (series?.values ?? []).map(([time, value]) => ({ time, value: parseValue(value) }));
   }
 
   /** An instant query; NaN when the query matched nothing. */
   async queryInstant(query: string, time?: Date): Promise<number> {
     const data = await this.request('query', query, time ? { time: String(time.getTime() / 1000) } : {});
-    if (data.resultType === 'scalar') return parseFloat((data.result as Value)[1]);
+    if (data.resultType === 'scalar') return parseValue((data.result as Value)[1]);
     const series = oneSeries(data.result, query) as { value?: Value } | undefined;
-    return series?.value ? parseFloat(series.value[1]) : NaN;
+    return series?.value ? parseValue(series.value[1]) : NaN;
   }
 
   private async request(endpoint: string, query: string, params: Record<string, string>): Promise<{ resultType?: string; result?: unknown }> {
@@ -102,7 +102,7 @@ export class PrometheusSource implements MetricSource {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
+      const cause = (error as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
       throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
     }
     const text = await response.text().catch(() => '');
@@ -130,6 +130,13 @@ function oneSeries(result: unknown, query: string): unknown {
     throw new PrometheusError(`Query ${query} returned ${list.length} series; aggregate it to one (e.g. wrap it in sum(…)).`, false);
   }
   return list[0];
+}
+
+/** A sample value as Prometheus writes it: a decimal, "NaN", "+Inf" or "-Inf". */
+function parseValue(text: string): number {
+  if (text === '+Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return text.trim() === '' ? NaN : Number(text);
 }
 
 function describeNetworkError(error: unknown): string {

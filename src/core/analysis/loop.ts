@@ -1,0 +1,145 @@
+import { errorMessage } from '../errors.js';
+import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult } from '../judge/types.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { MetricDefinition } from '../metrics/metrics-config.js';
+import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
+import type { MetricSource } from '../metrics/types.js';
+import { systemClock, type Clock } from './clock.js';
+import { emptyMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
+
+// The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
+// the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
+// more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
+// A metric whose latest query failed is handed to the judge without data: missing data is never a
+// pass, and re-querying the whole window lets a short outage heal once the source answers again.
+
+/** Everything one analysis needs; collaborators are parameters so tests and replays hand in their own. */
+export interface AnalysisOptions {
+  source: MetricSource;
+  metrics: MetricDefinition[];
+  canary: LabelMatcher[];
+  baseline: LabelMatcher[];
+  /** Longest analysis, seconds. */
+  durationSeconds: number;
+  /** Seconds between looks (and the step of the range queries). */
+  intervalSeconds: number;
+  /** Judge settings (alpha, thresholds, onNoData). */
+  config?: Partial<JudgeConfig>;
+  /** The judge: pure, data in, verdict out. */
+  judge: (input: JudgeInput) => JudgeReport;
+  /** Default: the wall clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Called after every interval with the verdict so far. */
+  onProgress?: (progress: AnalysisProgress) => void | Promise<void>;
+}
+
+/** The state of an analysis after one interval. */
+export interface AnalysisProgress {
+  /** 1-based. */
+  interval: number;
+  plannedIntervals: number;
+  report: JudgeReport;
+  /** Metrics whose latest query failed, with the error. */
+  failing: { metric: string; error: string }[];
+}
+
+/** The outcome: the final report plus the series behind it. */
+export interface AnalysisResult {
+  report: JudgeReport;
+  series: MetricSeries[];
+  /** Intervals analysed, and how many the duration allowed. */
+  intervals: number;
+  plannedIntervals: number;
+  /** True when the verdict was final before the duration ran out. */
+  stoppedEarly: boolean;
+  startedAt: string;
+  endedAt: string;
+}
+
+/** The queries of a metric per side: rate metrics read two counters, the others one query. */
+function queriesOf(metric: MetricDefinition): Record<string, string> {
+  return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
+}
+
+/** Runs one analysis to its verdict. */
+export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisResult> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const { intervalSeconds } = options;
+  const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
+  const start = clock.now();
+  const samples = new Map<string, MetricSamples>(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
+  const errors = new Map<string, string>();
+  let result: { report: JudgeReport; series: MetricSeries[] } | undefined;
+  let interval = 0;
+  let stoppedEarly = false;
+
+  while (interval < plannedIntervals) {
+    interval++;
+    const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
+    await clock.sleep(end.getTime() - clock.now().getTime());
+    await Promise.all(options.metrics.map((metric) => refresh(metric, end)));
+    const grid = intervalGrid(start, intervalSeconds, interval);
+    const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name)!, grid));
+    const input: JudgeInput = {
+      config: options.config,
+      metrics: options.metrics.map((m, i) => (errors.has(m.name) ? emptyMetricInput(m) : metricInput(m, series[i]))),
+    };
+    const report = explainFailures(options.judge(input), errors);
+    result = { report, series };
+    const failing = [...errors].map(([metric, error]) => ({ metric, error }));
+    logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
+    await options.onProgress?.({ interval, plannedIntervals, report, failing });
+    if (interval < plannedIntervals && isFinal(report, options.metrics)) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  return { ...result!, intervals: interval, plannedIntervals, stoppedEarly, startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
+
+  async function refresh(metric: MetricDefinition, end: Date): Promise<void> {
+    const sides = metric.kind === 'threshold' ? (['canary'] as const) : (['canary', 'baseline'] as const);
+    const fresh: MetricSamples = { canary: {}, baseline: {} };
+    try {
+      await Promise.all(
+        sides.flatMap((side) =>
+          Object.entries(queriesOf(metric)).map(async ([name, template]) => {
+            const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+            fresh[side][name] = await options.source.queryRange(query, { start, end, stepSeconds: intervalSeconds });
+          }),
+        ),
+      );
+      samples.set(metric.name, fresh);
+      errors.delete(metric.name);
+    } catch (error) {
+      // Keep the last good samples for the charts; the judge sees this metric as having no data.
+      errors.set(metric.name, errorMessage(error));
+      logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
+    }
+  }
+}
+
+/** Says in the report why a metric had no data when its source failed. */
+function explainFailures(report: JudgeReport, errors: Map<string, string>): JudgeReport {
+  if (errors.size === 0) return report;
+  const metrics = report.metrics.map((m): MetricResult => (errors.has(m.name) ? { ...m, reason: `no data: the metric source failed (${errors.get(m.name)})` } : m));
+  const reasons = [...report.reasons, ...[...errors.keys()].map((name) => `${name}: the latest query failed, so its data is missing (never counted as a pass).`)];
+  return { ...report, metrics, reasons };
+}
+
+/**
+ * Whether more intervals cannot change the verdict. A fail is final when every failing metric
+ * failed for good (a rate test that decided "worse", or a threshold breached past its limit: both
+ * only accumulate). A pass is final when every metric is a rate metric whose test decided
+ * "not-worse"; continuous and threshold metrics are fixed-sample checks and run the full duration.
+ */
+export function isFinal(report: JudgeReport, metrics: MetricDefinition[]): boolean {
+  const kinds = new Map(metrics.map((m) => [m.name, m.kind]));
+  const failedForGood = (m: MetricResult) => (m.kind === 'rate' ? m.sequential?.decision === 'worse' : kinds.get(m.name) === 'threshold');
+  if (report.verdict === 'fail') {
+    return report.metrics.filter((m) => m.class === 'high' || m.class === 'low').every(failedForGood) && report.metrics.some((m) => m.class === 'high' || m.class === 'low');
+  }
+  if (report.verdict === 'pass') return report.metrics.every((m) => m.kind === 'rate' && m.sequential?.decision === 'not-worse');
+  return false;
+}

@@ -1,0 +1,101 @@
+import type { MetricInput, RateCounts } from '../judge/types.js';
+import type { MetricDefinition } from '../metrics/metrics-config.js';
+import type { Sample } from '../metrics/types.js';
+
+// Pure conversions from query results to the judge's input and to chartable series. The analysis
+// window is a grid t0 < t1 < … < tn (one point per interval); interval i runs from t(i-1) to t(i).
+
+/** The raw query results of one metric, per query name (`errors`, `requests`, `query`) and side. */
+export interface MetricSamples {
+  canary: Record<string, Sample[]>;
+  baseline: Record<string, Sample[]>;
+}
+
+/** One metric over the analysis window, for reports and charts (NaN where data is missing). */
+export interface MetricSeries {
+  name: string;
+  kind: MetricDefinition['kind'];
+  /** End of each interval, unix seconds. */
+  times: number[];
+  /** Per interval: the error ratio (rate), the value (continuous, threshold). */
+  canary: number[];
+  baseline: number[];
+  /** Rate metrics: the counts per interval. */
+  counts?: { canary: RateCounts; baseline: RateCounts };
+  /** Intervals without a usable value on a side the metric needs. */
+  missingIntervals: number;
+}
+
+/** The grid of an analysis of `intervals` intervals from `start`, unix seconds. */
+export function intervalGrid(start: Date, intervalSeconds: number, intervals: number): number[] {
+  return Array.from({ length: intervals + 1 }, (_, i) => start.getTime() / 1000 + i * intervalSeconds);
+}
+
+/** The sample value at each grid time (Prometheus evaluates range queries exactly there); NaN where none. */
+export function alignToGrid(samples: Sample[], grid: number[]): number[] {
+  const byTime = new Map(samples.map((s) => [Math.round(s.time * 1000), s.value]));
+  return grid.map((t) => byTime.get(Math.round(t * 1000)) ?? NaN);
+}
+
+/**
+ * Per-interval increases of a cumulative counter sampled on the grid: n+1 points give n counts. A
+ * decrease (counter reset) or a missing end makes that interval NaN, never a zero.
+ */
+export function intervalCounts(cumulative: number[]): number[] {
+  return cumulative.slice(1).map((value, i) => {
+    const count = value - cumulative[i];
+    return Number.isFinite(count) && count >= 0 ? count : NaN;
+  });
+}
+
+/** The series of one metric on the grid (rate metrics from counters, others from point values). */
+export function metricSeries(definition: MetricDefinition, samples: MetricSamples, grid: number[]): MetricSeries {
+  const times = grid.slice(1);
+  if (definition.kind === 'rate') {
+    const counts = (side: 'canary' | 'baseline'): RateCounts => ({
+      errors: intervalCounts(alignToGrid(samples[side].errors ?? [], grid)),
+      requests: intervalCounts(alignToGrid(samples[side].requests ?? [], grid)),
+    });
+    const canary = counts('canary');
+    const baseline = counts('baseline');
+    const ratio = (c: RateCounts) => c.errors.map((e, i) => (e <= c.requests[i] && c.requests[i] > 0 ? e / c.requests[i] : NaN));
+    const usable = times.map((_, i) => usableRateInterval(canary, baseline, i));
+    return { name: definition.name, kind: definition.kind, times, canary: ratio(canary), baseline: ratio(baseline), counts: { canary, baseline }, missingIntervals: usable.filter((u) => !u).length };
+  }
+  const values = (side: 'canary' | 'baseline') => alignToGrid(samples[side].query ?? [], grid).slice(1);
+  const canary = values('canary');
+  const baseline = definition.kind === 'threshold' ? times.map(() => NaN) : values('baseline');
+  const missing = times.filter((_, i) => !Number.isFinite(canary[i]) || (definition.kind === 'continuous' && !Number.isFinite(baseline[i]))).length;
+  return { name: definition.name, kind: definition.kind, times, canary, baseline, missingIntervals: missing };
+}
+
+/** The judge's input for one metric: only the intervals with usable data (missing ones are left out, never zeros). */
+export function metricInput(definition: MetricDefinition, series: MetricSeries): MetricInput {
+  const base = { name: definition.name, direction: definition.direction, critical: definition.critical, weight: definition.weight };
+  switch (definition.kind) {
+    case 'rate': {
+      const { canary, baseline } = series.counts!;
+      const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
+      const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.filter((_, i) => keep[i]), requests: c.requests.filter((_, i) => keep[i]) });
+      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(definition.allowedRatio === undefined ? {} : { allowedRatio: definition.allowedRatio }) };
+    }
+    case 'continuous': {
+      const { query: _query, kind: _kind, name: _name, direction: _direction, critical: _critical, weight: _weight, ...limits } = definition;
+      return { ...base, ...limits, kind: 'continuous', canary: series.canary.filter(Number.isFinite), baseline: series.baseline.filter(Number.isFinite) };
+    }
+    case 'threshold': {
+      const { query: _query, kind: _kind, name: _name, direction: _direction, critical: _critical, weight: _weight, ...limits } = definition;
+      return { ...base, ...limits, kind: 'threshold', values: series.canary.filter(Number.isFinite) };
+    }
+  }
+}
+
+/** The judge's input for a metric whose source failed: no data at all, so it can only be nodata. */
+export function emptyMetricInput(definition: MetricDefinition): MetricInput {
+  const none = (): RateCounts => ({ errors: [], requests: [] });
+  return metricInput(definition, { name: definition.name, kind: definition.kind, times: [], canary: [], baseline: [], counts: { canary: none(), baseline: none() }, missingIntervals: 0 });
+}
+
+function usableRateInterval(canary: RateCounts, baseline: RateCounts, i: number): boolean {
+  return [canary, baseline].every((c) => Number.isFinite(c.errors[i]) && Number.isFinite(c.requests[i]) && c.errors[i] <= c.requests[i]);
+}
