@@ -1,0 +1,221 @@
+import { SlipwayError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { fetchToken, basicAuthorization, parseChallenge, repositoryScope, RegistryAuthError, type Challenge, type Credentials } from './auth.js';
+import { registryBaseUrl } from './reference.js';
+
+// The HTTP layer of the distribution client: one registry, its auth state (scheme learnt from the
+// first 401, bearer tokens cached per scope) and retries. Requests whose body can be sent again
+// (none, or a buffer) are retried on 5xx, 429 and dropped connections; streamed bodies are not,
+// their callers restart the whole upload (blobs.ts).
+
+/** What to tell the user to fix on a 401 or a 403; the action fills in its input names. */
+export interface AuthHints {
+  /** e.g. "check `registry-username` and `registry-password`". */
+  credentials: string;
+  /** e.g. "grant `permissions: packages: write`". */
+  permission: string;
+}
+
+/** Options of a `RegistryHttp`. */
+export interface RegistryHttpOptions {
+  /** Host[:port] of the registry, as in image names. */
+  registry: string;
+  /** Default: anonymous. */
+  credentials?: Credentials;
+  logger?: Logger;
+  /** Attempts for a replayable request (default 6: waits of 0.25, 0.5, 1, 2, 4 s between them). */
+  attempts?: number;
+  /** First wait between attempts in ms (default 250, doubling). */
+  retryDelayMs?: number;
+  hints?: Partial<AuthHints>;
+  /** Base URL override (default: http for loopback, https otherwise). */
+  baseUrl?: string;
+}
+
+/** One request to a repository of the registry. */
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  repository: string;
+  /** Path below `/v2/<repository>/`, or an absolute URL (an upload location). */
+  path: string;
+  /** Whether the request writes (asks the token service for `pull,push`). */
+  push?: boolean;
+  headers?: Record<string, string>;
+  /** A buffer (replayable) or a stream factory (sent once, never buffered). */
+  body?: Buffer | (() => AsyncIterable<Uint8Array>);
+}
+
+const DEFAULT_HINTS: AuthHints = {
+  credentials: 'give a username and password (or token) that the registry accepts',
+  permission: 'grant the credentials access to the repository (for ghcr.io with GITHUB_TOKEN: `permissions: packages: write`)',
+};
+
+/** An HTTP client bound to one registry, with auth and retries. */
+export class RegistryHttp {
+  readonly registry: string;
+  readonly baseUrl: string;
+  private readonly credentials?: Credentials;
+  private readonly logger: Logger;
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
+  private readonly hints: AuthHints;
+  private challenge?: Challenge;
+  private readonly tokens = new Map<string, string>();
+
+  constructor(options: RegistryHttpOptions) {
+    this.registry = options.registry;
+    this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
+    this.credentials = options.credentials;
+    this.logger = options.logger ?? silentLogger;
+    this.attempts = options.attempts ?? 6;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
+    this.hints = { ...DEFAULT_HINTS, ...options.hints };
+  }
+
+  /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
+  url(repository: string, path: string): string {
+    return /^https?:\/\//.test(path) ? path : new URL(path, `${this.baseUrl}/v2/${repository}/`).toString();
+  }
+
+  /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
+  async send(request: RegistryRequest): Promise<Response> {
+    const replayable = !(typeof request.body === 'function');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.authenticated(request);
+        if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429)) return response;
+        await response.body?.cancel();
+        this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying (attempt ${attempt + 1}/${this.attempts})`);
+      } catch (error) {
+        if (!replayable || attempt >= this.attempts || !isConnectionError(error)) throw error;
+        this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
+      }
+      await sleep(this.retryDelay(attempt));
+    }
+  }
+
+  /** The wait before attempt `attempt + 1`, in ms. */
+  retryDelay(attempt: number): number {
+    return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
+  }
+
+  /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
+  get maxAttempts(): number {
+    return this.attempts;
+  }
+
+  private async authenticated(request: RegistryRequest): Promise<Response> {
+    let response = await this.once(request, await this.authorization(request, false));
+    if (response.status === 401) {
+      const challenge = parseChallenge(response.headers.get('www-authenticate'));
+      const insufficientScope = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+      await response.body?.cancel();
+      if (!challenge || insufficientScope) throw this.authError(request, insufficientScope ? 403 : 401);
+      this.challenge = challenge;
+      if (challenge.scheme === 'basic' && !this.credentials) throw this.authError(request, 401);
+      response = await this.once(request, await this.authorization(request, true));
+      if (response.status === 401) {
+        const denied = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+        await response.body?.cancel();
+        throw this.authError(request, denied ? 403 : 401);
+      }
+    }
+    if (response.status === 403) {
+      await response.body?.cancel();
+      throw this.authError(request, 403);
+    }
+    return response;
+  }
+
+  private async authorization(request: RegistryRequest, refresh: boolean): Promise<string | undefined> {
+    if (!this.challenge) return undefined;
+    if (this.challenge.scheme === 'basic') return this.credentials ? basicAuthorization(this.credentials) : undefined;
+    const scope = repositoryScope(request.repository, request.push ?? false);
+    let token = refresh ? undefined : this.tokens.get(scope);
+    if (!token) {
+      try {
+        token = await fetchToken(this.challenge, scope, this.credentials, fetch);
+      } catch (error) {
+        if (error instanceof RegistryAuthError) throw this.authError(request, error.status, error.message);
+        throw error;
+      }
+      this.tokens.set(scope, token);
+    }
+    return `Bearer ${token}`;
+  }
+
+  private async once(request: RegistryRequest, authorization: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = { ...request.headers };
+    if (authorization) headers.authorization = authorization;
+    const body = typeof request.body === 'function' ? request.body() : request.body;
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'follow' };
+    if (body !== undefined) {
+      init.body = body as unknown as RequestInit["body"];
+      init.duplex = 'half';
+    }
+    const response = await fetch(this.url(request.repository, request.path), init);
+    this.logger.debug(`${request.method} ${this.describe(request)} -> ${response.status}`);
+    return response;
+  }
+
+  private describe(request: RegistryRequest): string {
+    // Upload locations carry opaque state in their query: keep logs short and free of it.
+    return this.url(request.repository, request.path).replace(/\?.*$/, '');
+  }
+
+  private authError(request: RegistryRequest, status: 401 | 403, detail?: string): RegistryAuthError {
+    const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
+    if (status === 403) {
+      return new RegistryAuthError(403, `The registry denied the ${what} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${this.hints.permission}.`);
+    }
+    const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
+    return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
+  }
+}
+
+/** Throws a SlipwayError describing an unexpected answer (status and the registry's error codes). */
+export async function unexpected(response: Response, what: string): Promise<never> {
+  let errors: { code?: string; message?: string }[] = [];
+  try {
+    errors = (JSON.parse(await response.text()) as { errors?: typeof errors }).errors ?? [];
+  } catch {
+    // not a registry error body
+  }
+  const detail = errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+  const codes = errors.map((e) => e.code ?? '');
+  throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+
+/** A registry answer the client did not expect; `status` tells callers whether to restart. */
+export class UnexpectedResponseError extends SlipwayError {
+  override readonly name = 'UnexpectedResponseError';
+  constructor(
+    readonly status: number,
+    /** The registry's error codes (e.g. BLOB_UPLOAD_UNKNOWN). */
+    readonly codes: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether an error is a dropped or refused connection (worth retrying). */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof SlipwayError) return false;
+  return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+}
+
+function connectionErrorText(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
