@@ -1,0 +1,46 @@
+import type { PlanStep, RolloutPlan } from './plan.js';
+
+/** A step in words, for logs, status descriptions and the PR comment: `setWeight 25%`, `analysis 2m`. */
+export function stepLabel(step: PlanStep): string {
+  switch (step.kind) {
+    case 'setWeight':
+      return `setWeight ${step.weight}%`;
+    case 'pause':
+      return step.durationSeconds === undefined ? 'pause (until the next run)' : `pause ${formatDuration(step.durationSeconds)}`;
+    case 'analysis':
+      return `analysis ${formatDuration(step.durationSeconds)}`;
+    case 'setHeaderRoute':
+      return step.route ? `header route ${step.route.name}: ${step.route.value}` : 'header route cleared';
+    case 'mirror':
+      return `mirror ${step.percent}%`;
+    case 'preview':
+      return `preview (${step.route.name}: ${step.route.value})`;
+    case 'smokeCheck':
+      return `smoke check ${step.url}`;
+    case 'switch':
+      return 'switch';
+  }
+}
+
+/**
+ * The in_progress status description of a step: `canary 25% · step 3/6 · analysis 2m`. A later
+ * run reads `step 3/6` back (parseStepPosition) to resume where this one stood.
+ */
+export function stepDescription(plan: RolloutPlan, index: number, canaryWeight: number, note: string): string {
+  const who = plan.strategy === 'canary' ? 'canary' : 'new version';
+  return `${who} ${canaryWeight}% · step ${index + 1}/${plan.steps.length} · ${note}`;
+}
+
+/** The 1-based step and the step count recorded in a status description, or undefined. */
+export function parseStepPosition(description: string): { step: number; total: number } | undefined {
+  const match = /\bstep (\d+)\/(\d+)\b/.exec(description);
+  return match ? { step: Number(match[1]), total: Number(match[2]) } : undefined;
+}
+
+/** `90s`, `2m`, `1h`, `1m30s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
+}

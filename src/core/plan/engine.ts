@@ -1,0 +1,257 @@
+import { errorMessage } from '../errors.js';
+import type { JudgeReport, Verdict } from '../judge/types.js';
+import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js';
+import { silentLogger, type Logger } from '../log.js';
+import { decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
+import type { TrafficRouter } from '../traffic/types.js';
+import { parseStepPosition, stepDescription, stepLabel } from './describe.js';
+import type { FailurePolicy, RolloutPlan } from './plan.js';
+import { applyTrafficStep, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, systemClock, type AnalysisRunner, type Clock, type SmokeChecker } from './steps.js';
+
+/** How a rollout ended. */
+export type RolloutResult = 'promoted' | 'rolled-back' | 'paused';
+
+/** One step as the progress table shows it. */
+export interface StepRecord {
+  index: number;
+  label: string;
+  state: 'pending' | 'running' | 'done' | 'failed' | 'paused';
+  /** The canary's share once the step ran. */
+  canaryWeight?: number;
+  verdict?: Verdict;
+  score?: number;
+  note?: string;
+}
+
+/** Where a rollout stands; handed to `onProgress` after every change (the PR comment renders it). */
+export interface RolloutProgress {
+  environment: string;
+  imageRef: string;
+  strategy: RolloutPlan['strategy'];
+  deploymentId?: number;
+  steps: StepRecord[];
+  result?: RolloutResult;
+  reason?: string;
+  /** Every analysis report, in step order. */
+  reports: { stepIndex: number; report: JudgeReport }[];
+}
+
+/** What the rollout should ship, and where. */
+export interface RolloutRequest {
+  plan: RolloutPlan;
+  /** Recorded in the deployment; a resumed run only trusts the recorded step under the same plan. */
+  planDigest?: string;
+  environment: string;
+  artifact: ArtifactInfo;
+  /** Commit the deployment is for (the PR head sha on PR deploys). */
+  ref: string;
+  environmentUrl?: string;
+}
+
+/** The engine's collaborators: the ledger, the router, and the ports tests replace. */
+export interface RolloutDeps {
+  ledger: Ledger;
+  router: TrafficRouter;
+  /** Required when the plan has analysis steps. */
+  analysis?: AnalysisRunner;
+  /** Default: the wall clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Default: an HTTP GET. */
+  smokeCheck?: SmokeChecker;
+  onProgress?: (progress: RolloutProgress) => void | Promise<void>;
+  /** Called once the deployment exists, before any traffic moves (the action saves it for its post step). */
+  onDeployment?: (deploymentId: number) => void;
+}
+
+/** The end of a run: the result, the deployment, and the progress it made. */
+export interface RolloutOutcome extends RolloutProgress {
+  result: RolloutResult;
+  deploymentId: number;
+  reason: string;
+  /** The `deploy:rollback` deployment recorded when the rollout rolled back. */
+  rollbackDeploymentId?: number;
+}
+
+type StepEnd = { stop: false } | { stop: true; policy: FailurePolicy; reason: string };
+
+/**
+ * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
+ * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
+ * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
+ * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
+ * router brought back to where that step left it, and a promoted artifact is left as it is.
+ */
+export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Promise<RolloutOutcome> {
+  const { plan, environment, artifact } = request;
+  const logger = deps.logger ?? silentLogger;
+  const progress: RolloutProgress = {
+    environment,
+    imageRef: artifact.ref,
+    strategy: plan.strategy,
+    steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
+    reports: [],
+  };
+  const publish = async () => deps.onProgress?.(progress);
+  const finish = async (result: RolloutResult, deploymentId: number, reason: string, extra: Partial<RolloutOutcome> = {}): Promise<RolloutOutcome> => {
+    Object.assign(progress, { result, reason });
+    await publish();
+    logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
+    return { ...progress, result, deploymentId, reason, ...extra };
+  };
+
+  const start = await startOrResume(request, deps.ledger, logger);
+  if ('promoted' in start) {
+    progress.steps.forEach((s) => (s.state = 'done'));
+    return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
+  }
+  const deployment = start.deployment;
+  progress.deploymentId = deployment.id;
+  deps.onDeployment?.(deployment.id);
+  progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
+
+  const status = (index: number, weight: number, note: string) =>
+    deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
+
+  let index = start.startIndex;
+  try {
+    const expected = expectedTrafficBefore(plan.steps, start.startIndex);
+    const converged = await convergeTraffic(deps.router, expected);
+    if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${start.startIndex} left it: ${converged.changed.join(', ')}.`);
+    let weight = converged.state.canaryWeight;
+
+    for (; index < plan.steps.length; index++) {
+      const step = plan.steps[index];
+      const record = progress.steps[index];
+      record.state = 'running';
+      logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
+      let end: StepEnd = { stop: false };
+      if (step.kind === 'pause' && step.durationSeconds === undefined) {
+        await status(index, weight, 'paused until the next run');
+        record.state = 'paused';
+        return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
+      } else if (step.kind === 'pause') {
+        await status(index, weight, record.label);
+        await publish();
+        await (deps.clock ?? systemClock).sleep(step.durationSeconds! * 1000);
+      } else if (step.kind === 'analysis') {
+        if (!deps.analysis || !plan.analysis) throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
+        await status(index, weight, `${record.label} running`);
+        await publish();
+        const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
+        progress.reports.push({ stepIndex: index, report });
+        Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
+        const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
+        if (report.verdict === 'fail') end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
+        else if (report.verdict === 'inconclusive') end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
+        else await status(index, weight, summary);
+      } else if (step.kind === 'smokeCheck') {
+        const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
+        record.note = check.detail;
+        if (!check.ok) end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
+        else await status(index, weight, `smoke check passed`);
+      } else {
+        const state = await applyTrafficStep(deps.router, step);
+        weight = state?.canaryWeight ?? weight;
+        await status(index, weight, record.label);
+      }
+      record.canaryWeight = weight;
+      if (end.stop) {
+        return await stopAt(index, weight, end.policy, end.reason);
+      }
+      record.state = 'done';
+      await publish();
+    }
+
+    await deps.router.promote();
+    await deps.ledger.setStatus(deployment.id, {
+      state: 'success',
+      description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`,
+      environmentUrl: request.environmentUrl,
+    });
+    return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
+  } catch (error) {
+    await stopOnError(index, error);
+    throw error;
+  }
+
+  async function stopAt(at: number, weight: number, policy: FailurePolicy, reason: string): Promise<RolloutOutcome> {
+    const record = progress.steps[at];
+    if (policy === 'pause') {
+      record.state = 'paused';
+      await status(at, weight, `paused: ${reason}`);
+      return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
+    }
+    record.state = 'failed';
+    let decision;
+    try {
+      decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
+    } catch (refused) {
+      if (!(refused instanceof RollbackRefusedError)) throw refused;
+      record.state = 'paused';
+      await status(at, weight, `paused: cannot roll back automatically`);
+      return finish('paused', deployment.id, `${reason}; ${refused.message}`);
+    }
+    if ('already' in decision) throw new Error('unreachable: a rollout always names its bad deployment');
+    const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
+    return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+  }
+
+  async function stopOnError(at: number, error: unknown): Promise<void> {
+    logger.error(`The rollout stopped at step ${at + 1}/${plan.steps.length}: ${errorMessage(error)}`);
+    try {
+      await deps.router.abort();
+      logger.info('Traffic is back on the stable version.');
+    } catch (abortError) {
+      logger.warning(`Could not move traffic back to stable: ${errorMessage(abortError)}`);
+    }
+    try {
+      await deps.ledger.setStatus(deployment.id, { state: 'error', description: `stopped at step ${at + 1}/${plan.steps.length}: ${errorMessage(error)}` });
+    } catch (ledgerError) {
+      logger.warning(`Could not record the error on deployment #${deployment.id}: ${errorMessage(ledgerError)}`);
+    }
+  }
+}
+
+/** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
+async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Logger): Promise<{ deployment: LedgerDeployment; startIndex: number } | { promoted: LedgerDeployment }> {
+  const { plan, environment, artifact } = request;
+  const latest = await newest(ledger, environment);
+  const state = latest?.latestStatus?.state;
+  const open = state === undefined || state === 'in_progress' || state === 'queued' || state === 'pending';
+  if (latest && latest.payload?.artifact?.digest === artifact.digest) {
+    if (state === 'success') return { promoted: latest };
+    if (open) {
+      const position = parseStepPosition(latest.latestStatus?.description ?? '');
+      const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
+      if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
+        const recorded = position.step - 1;
+        const startIndex = plan.steps[recorded].kind === 'pause' ? recorded + 1 : recorded;
+        logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
+        return { deployment: latest, startIndex };
+      }
+      logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
+      return { deployment: latest, startIndex: 0 };
+    }
+  } else if (latest && open && latest.payload) {
+    logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
+    await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
+  }
+  const deployment = await ledger.createDeployment({
+    environment,
+    ref: request.ref,
+    task: 'deploy',
+    artifact,
+    strategy: plan.strategy,
+    planDigest: request.planDigest,
+    description: `${plan.strategy} rollout of ${artifact.ref}`,
+  });
+  logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
+  return { deployment, startIndex: 0 };
+}
+
+/** The newest Slipway deployment in the environment (the first history item: one page read). */
+async function newest(ledger: Ledger, environment: string): Promise<LedgerDeployment | null> {
+  for await (const deployment of ledger.history(environment)) return deployment;
+  return null;
+}

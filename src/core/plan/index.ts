@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import { parseLocatedYaml } from './parse.js';
+import type { RolloutPlan } from './plan.js';
+import { validatePlan, type PlanOverrides } from './validate.js';
+
+export * from './plan.js';
+export * from './parse.js';
+export * from './validate.js';
+export * from './engine.js';
+export * from './describe.js';
+export * from './steps.js';
+
+/** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
+export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}): RolloutPlan {
+  return validatePlan(parseLocatedYaml(text, source), source, overrides);
+}
+
+/** `sha256:<hex>` of the plan text, recorded in the deployment so a resumed run can tell the plan changed. */
+export function planDigest(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}

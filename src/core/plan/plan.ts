@@ -1,0 +1,97 @@
+/**
+ * The rollout plan (ARCHITECTURE.md "Plans"; the format is documented in docs/rollout.md): what
+ * the root `rollout` action runs, parsed from YAML by parse.ts and checked by validate.ts.
+ */
+import type { HeaderRoute } from '../traffic/types.js';
+
+/** How the new version takes over: weighted steps, or a preview then one atomic switch. */
+export type Strategy = 'canary' | 'blue-green';
+
+/** What a failed analysis (or smoke check) does: traffic back to stable, or hold for a human. */
+export type FailurePolicy = 'rollback' | 'pause';
+
+/** Sends `weight` percent of traffic to the new version. */
+export interface SetWeightStep {
+  kind: 'setWeight';
+  weight: number;
+}
+
+/** Waits `durationSeconds`; open-ended (undefined) ends the run `paused` until a later run resumes it. */
+export interface PauseStep {
+  kind: 'pause';
+  durationSeconds?: number;
+}
+
+/** Judges the new version against the baseline for `durationSeconds` (early stop when decided). */
+export interface AnalysisStep {
+  kind: 'analysis';
+  durationSeconds: number;
+  /** Overrides the plan's analysis interval for this step. */
+  intervalSeconds?: number;
+}
+
+/** Routes requests carrying a header (or cookie) to the new version; null clears the route. */
+export interface HeaderRouteStep {
+  kind: 'setHeaderRoute';
+  route: HeaderRoute | null;
+}
+
+/** Mirrors `percent` of requests to the new version, responses discarded (0 turns it off). */
+export interface MirrorStep {
+  kind: 'mirror';
+  percent: number;
+}
+
+/** Blue-green: makes the new version reachable through a header route before the switch. */
+export interface PreviewStep {
+  kind: 'preview';
+  route: HeaderRoute;
+}
+
+/** An HTTP GET that must answer `expectStatus` (default 200) within `timeoutSeconds` (default 10). */
+export interface SmokeCheckStep {
+  kind: 'smokeCheck';
+  url: string;
+  expectStatus: number;
+  headers: Record<string, string>;
+  timeoutSeconds: number;
+}
+
+/** Blue-green: all traffic to the new version at once; the old one stays up for an instant switch back. */
+export interface SwitchStep {
+  kind: 'switch';
+}
+
+/** One step of a plan, with the (1-based) line of the plan file it came from. */
+export type PlanStep = (SetWeightStep | PauseStep | AnalysisStep | HeaderRouteStep | MirrorStep | PreviewStep | SmokeCheckStep | SwitchStep) & {
+  line?: number;
+};
+
+/** The plan's `analysis:` block: where metrics come from and how they are judged. */
+export interface PlanAnalysis {
+  prometheus: string;
+  /** The metric definitions, in the shared metrics format (src/core/metrics/metrics-config.ts). */
+  metrics: unknown;
+  /** Seconds between two looks at the metrics. Default 60. */
+  intervalSeconds: number;
+  /** False-alarm rate of each test. Default 0.01. */
+  alpha?: number;
+  /** What missing data makes of the verdict. Default 'inconclusive'. */
+  onNoData?: 'fail' | 'inconclusive';
+  /** Prometheus label matchers of the new version and of the baseline. */
+  canarySelector?: string;
+  baselineSelector?: string;
+}
+
+/** A validated rollout plan. */
+export interface RolloutPlan {
+  strategy: Strategy;
+  /** The traffic provider and its settings, handed to the traffic registry. */
+  router: { provider: string; settings: Record<string, unknown> };
+  analysis?: PlanAnalysis;
+  steps: PlanStep[];
+  /** Default 'rollback'. */
+  onFailure: FailurePolicy;
+  /** Default 'pause': an inconclusive analysis is never a pass. */
+  onInconclusive: FailurePolicy;
+}

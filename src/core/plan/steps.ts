@@ -1,0 +1,104 @@
+import { SlipwayError } from '../errors.js';
+import type { JudgeReport } from '../judge/types.js';
+import type { HeaderRoute, TrafficRouter, TrafficState } from '../traffic/types.js';
+import type { AnalysisStep, PlanAnalysis, PlanStep, SmokeCheckStep } from './plan.js';
+
+/** Time for the engine: tests hand in a fast one. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** What an analysis step asks of the analysis loop. */
+export interface AnalysisRequest {
+  analysis: PlanAnalysis;
+  step: AnalysisStep;
+  /** 0-based index of the step in the plan. */
+  stepIndex: number;
+}
+
+/** The port to the analysis loop (src/core/analysis): judges the canary for the step's duration. */
+export interface AnalysisRunner {
+  run(request: AnalysisRequest): Promise<JudgeReport>;
+}
+
+/** The port that performs a smoke check; the default is an HTTP GET (httpSmokeCheck). */
+export type SmokeChecker = (step: SmokeCheckStep) => Promise<{ ok: boolean; detail: string }>;
+
+/** GETs the step's URL; ok when the status is the expected one within the timeout. */
+export const httpSmokeCheck: SmokeChecker = async (step) => {
+  try {
+    const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
+    await response.arrayBuffer();
+    const ok = response.status === step.expectStatus;
+    return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
+  } catch (error) {
+    return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+};
+
+/** Where traffic should stand once the steps before `index` ran: what a resumed run converges to. */
+export interface ExpectedTraffic {
+  canaryWeight: number;
+  headerRoute: HeaderRoute | null;
+  mirrorPercent: number;
+}
+
+/** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
+export function expectedTrafficBefore(steps: PlanStep[], index: number): ExpectedTraffic {
+  const expected: ExpectedTraffic = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
+  for (const step of steps.slice(0, index)) {
+    if (step.kind === 'setWeight') expected.canaryWeight = step.weight;
+    if (step.kind === 'switch') expected.canaryWeight = 100;
+    if (step.kind === 'setHeaderRoute' || step.kind === 'preview') expected.headerRoute = step.route;
+    if (step.kind === 'mirror') expected.mirrorPercent = step.percent;
+  }
+  return expected;
+}
+
+/** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
+export async function applyTrafficStep(router: TrafficRouter, step: PlanStep): Promise<TrafficState | undefined> {
+  switch (step.kind) {
+    case 'setWeight':
+      return router.setCanaryWeight(step.weight);
+    case 'switch':
+      return router.setCanaryWeight(100);
+    case 'setHeaderRoute':
+    case 'preview':
+      if (!router.setHeaderRoute) throw new SlipwayError(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
+      return router.setHeaderRoute(step.route);
+    case 'mirror':
+      if (!router.setMirror) throw new SlipwayError(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
+      return router.setMirror(step.percent);
+    default:
+      return undefined;
+  }
+}
+
+/** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
+export async function convergeTraffic(router: TrafficRouter, expected: ExpectedTraffic): Promise<{ state: TrafficState; changed: string[] }> {
+  let state = await router.describe();
+  if (!state.reachable) throw new SlipwayError(`The ${router.type} router cannot be reached, so the rollout did not start or resume; nothing was changed.`);
+  const changed: string[] = [];
+  if (state.canaryWeight !== expected.canaryWeight) {
+    changed.push(`canary weight ${state.canaryWeight}% → ${expected.canaryWeight}%`);
+    state = await router.setCanaryWeight(expected.canaryWeight);
+  }
+  const route = expected.headerRoute;
+  const hasRoute = route ? state.headerRoutes.some((r) => r.name === route.name && r.value === route.value) : state.headerRoutes.length === 0;
+  if (!hasRoute && router.setHeaderRoute) {
+    changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
+    state = await router.setHeaderRoute(route);
+  }
+  if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
+    changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
+    state = await router.setMirror(expected.mirrorPercent);
+  }
+  return { state, changed };
+}

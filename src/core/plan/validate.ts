@@ -1,0 +1,231 @@
+import type { HeaderRoute } from '../traffic/types.js';
+import { parseDurationSeconds, PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
+import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } from './plan.js';
+
+const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
+const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
+const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'canarySelector', 'baselineSelector'];
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
+/** The header a blue-green `preview` step routes to the new version when it names none. */
+export const DEFAULT_PREVIEW_ROUTE: HeaderRoute = { name: 'x-slipway-preview', value: 'true' };
+
+/** Settings the action's inputs lay over the plan file (each wins over the file's value). */
+export interface PlanOverrides {
+  strategy?: string;
+  /** Merged key by key over the plan's `router`. */
+  router?: Record<string, unknown>;
+  prometheus?: string;
+  canarySelector?: string;
+  baselineSelector?: string;
+  onFailure?: string;
+  onInconclusive?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Checks a parsed plan and returns the typed RolloutPlan; every problem found is reported at
+ * once, each with its line and field (`plan.yml line 12: steps[3].setWeight: 150 is not a
+ * percentage (0–100)`), in a PlanError.
+ */
+export function validatePlan(document: LocatedDocument, source: string, overrides: PlanOverrides = {}): RolloutPlan {
+  const problems: PlanProblem[] = [];
+  const report = (path: NodePath, message: string) => problems.push({ line: document.lineOf(path), path, message });
+
+  if (!isObject(document.value)) {
+    throw new PlanError(source, [{ line: 1, path: [], message: 'a plan is a YAML mapping with at least `router:` and `steps:`' }]);
+  }
+  const raw = applyOverrides(document.value, overrides);
+  unknownKeys(raw, TOP_LEVEL, [], report);
+
+  const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
+  const router = routerOf(raw.router, report);
+  const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
+  const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
+  const onInconclusive = oneOf(raw.onInconclusive ?? 'pause', POLICIES, ['onInconclusive'], report);
+
+  const steps: PlanStep[] = [];
+  if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
+    report(['steps'], 'a plan needs a non-empty list of steps, e.g. `steps: [{setWeight: 10}, {analysis: {duration: 2m}}]`');
+  } else {
+    raw.steps.forEach((item, index) => {
+      const step = stepOf(item, ['steps', index], report);
+      if (!step) return;
+      step.line = document.lineOf(['steps', index]);
+      steps.push(step);
+      checkStepFits(step, strategy, analysis, ['steps', index], report);
+    });
+    if (steps.filter((s) => s.kind === 'switch').length > 1) report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
+  }
+  if (problems.length > 0) throw new PlanError(source, problems);
+  return { strategy: strategy!, router: router!, analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive! };
+}
+
+function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {
+  const merged: Raw = { ...raw };
+  if (overrides.strategy !== undefined) merged.strategy = overrides.strategy;
+  if (overrides.onFailure !== undefined) merged.onFailure = overrides.onFailure;
+  if (overrides.onInconclusive !== undefined) merged.onInconclusive = overrides.onInconclusive;
+  if (overrides.router !== undefined) merged.router = { ...(isObject(raw.router) ? raw.router : {}), ...overrides.router };
+  const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
+  const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
+  if (given.length > 0) merged.analysis = { ...(isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+  return merged;
+}
+
+type Report = (path: NodePath, message: string) => void;
+
+function routerOf(value: unknown, report: Report): RolloutPlan['router'] | undefined {
+  if (!isObject(value)) {
+    report(['router'], 'expected a mapping naming the traffic provider and its settings, e.g. `router: {provider: haproxy, backend: app}`');
+    return undefined;
+  }
+  const { provider, ...settings } = value;
+  if (typeof provider !== 'string' || provider === '') {
+    report(['router', 'provider'], 'expected the name of a traffic provider (haproxy, nginx, gateway-api, istio, smi, ingress-nginx, command)');
+    return undefined;
+  }
+  return { provider, settings };
+}
+
+function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
+  const path = ['analysis'];
+  if (!isObject(value)) {
+    report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
+    return undefined;
+  }
+  unknownKeys(value, ANALYSIS_KEYS, path, report);
+  const prometheus = value.prometheus;
+  if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
+    report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
+  }
+  if (value.metrics === undefined || (Array.isArray(value.metrics) && value.metrics.length === 0)) {
+    report([...path, 'metrics'], 'expected at least one metric definition');
+  }
+  const intervalSeconds = value.interval === undefined ? 60 : parseDurationSeconds(value.interval);
+  if (intervalSeconds === undefined || intervalSeconds <= 0) report([...path, 'interval'], `${show(value.interval)} is not a duration (e.g. 30s, 1m)`);
+  const alpha = value.alpha;
+  if (alpha !== undefined && (typeof alpha !== 'number' || !(alpha > 0 && alpha < 0.5))) {
+    report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
+  }
+  const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'] as const, [...path, 'onNoData'], report);
+  for (const key of ['canarySelector', 'baselineSelector'] as const) {
+    if (value[key] !== undefined && typeof value[key] !== 'string') report([...path, key], `${show(value[key])} is not a label selector such as version="v2"`);
+  }
+  return {
+    prometheus: String(prometheus),
+    metrics: value.metrics,
+    intervalSeconds: intervalSeconds ?? 60,
+    alpha: alpha as number | undefined,
+    onNoData,
+    canarySelector: value.canarySelector as string | undefined,
+    baselineSelector: value.baselineSelector as string | undefined,
+  };
+}
+
+function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undefined {
+  const keys = isObject(item) ? Object.keys(item) : [];
+  if (!isObject(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
+    report(path, `expected one of ${STEP_KINDS.map((k) => `\`${k}:\``).join(', ')}, got ${show(item)}`);
+    return undefined;
+  }
+  const kind = keys[0];
+  const value = item[kind];
+  const at = [...path, kind];
+  switch (kind) {
+    case 'setWeight': {
+      if (!isPercent(value)) return void report(at, `${show(value)} is not a percentage (0–100)`);
+      return { kind, weight: value };
+    }
+    case 'pause': {
+      const duration = isObject(value) ? value.duration : value;
+      if (duration === undefined || duration === null) return { kind };
+      const seconds = parseDurationSeconds(duration);
+      if (seconds === undefined) return void report(isObject(value) ? [...at, 'duration'] : at, `${show(duration)} is not a duration (e.g. 30s, 5m, 1h); leave it out to pause until the next run`);
+      return { kind, durationSeconds: seconds };
+    }
+    case 'analysis': {
+      const block = isObject(value) ? value : { duration: value };
+      const seconds = parseDurationSeconds(block.duration);
+      if (seconds === undefined || seconds <= 0) return void report(isObject(value) ? [...at, 'duration'] : at, `${show(block.duration)} is not a duration (e.g. 2m)`);
+      const interval = block.interval === undefined ? undefined : parseDurationSeconds(block.interval);
+      if (block.interval !== undefined && (interval === undefined || interval <= 0)) return void report([...at, 'interval'], `${show(block.interval)} is not a duration (e.g. 30s)`);
+      return { kind, durationSeconds: seconds, intervalSeconds: interval };
+    }
+    case 'setHeaderRoute': {
+      if (value === null || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: null };
+      const route = headerRouteOf(value, at, report);
+      return route && { kind, route };
+    }
+    case 'preview': {
+      if (value === null || value === true || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: DEFAULT_PREVIEW_ROUTE };
+      const route = headerRouteOf(value, at, report);
+      return route && { kind, route };
+    }
+    case 'mirror': {
+      const percent = isObject(value) ? value.percent : value;
+      if (!isPercent(percent)) return void report(isObject(value) ? [...at, 'percent'] : at, `${show(percent)} is not a percentage (0–100)`);
+      return { kind, percent };
+    }
+    case 'smokeCheck': {
+      const block = isObject(value) ? value : { url: value };
+      if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url)) return void report(isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
+      const expectStatus = block.expectStatus ?? 200;
+      if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599) return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
+      const timeoutSeconds = block.timeout === undefined ? 10 : parseDurationSeconds(block.timeout);
+      if (timeoutSeconds === undefined || timeoutSeconds <= 0) return void report([...at, 'timeout'], `${show(block.timeout)} is not a duration (e.g. 10s)`);
+      const headers = block.headers ?? {};
+      if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')) return void report([...at, 'headers'], 'expected a mapping of header names to string values');
+      return { kind, url: block.url, expectStatus, headers: headers as Record<string, string>, timeoutSeconds };
+    }
+    default:
+      if (value !== null && value !== true && !(isObject(value) && Object.keys(value).length === 0)) return void report(at, 'takes no settings: write `- switch: {}`');
+      return { kind: 'switch' };
+  }
+}
+
+function headerRouteOf(value: unknown, path: NodePath, report: Report): HeaderRoute | undefined {
+  if (!isObject(value) || typeof value.name !== 'string' || value.name === '' || typeof value.value !== 'string') {
+    report(path, `${show(value)} is not a route: expected {name: x-canary, value: always} (values are strings; quote them)`);
+    return undefined;
+  }
+  if (value.kind !== undefined && value.kind !== 'header' && value.kind !== 'cookie') {
+    report([...path, 'kind'], `${show(value.kind)} is not one of header, cookie`);
+    return undefined;
+  }
+  return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind as 'header' | 'cookie' } : {}) };
+}
+
+function checkStepFits(step: PlanStep, strategy: Strategy | undefined, analysis: PlanAnalysis | undefined, path: NodePath, report: Report): void {
+  const at = [...path, step.kind];
+  if (step.kind === 'analysis' && !analysis) report(at, 'an analysis step needs the plan\'s `analysis:` block (prometheus and metrics)');
+  if (strategy === 'canary' && (step.kind === 'switch' || step.kind === 'preview')) report(at, `\`${step.kind}\` belongs to strategy blue-green; a canary shifts traffic with setWeight`);
+  if (strategy === 'blue-green' && step.kind === 'setWeight') report(at, 'a blue-green plan moves traffic at once with `switch: {}`, not setWeight (use strategy: canary for weighted steps)');
+}
+
+function oneOf<T extends string>(value: unknown, choices: readonly T[], path: NodePath, report: Report): T | undefined {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  report(path, `${show(value)} is not one of ${choices.join(', ')}`);
+  return undefined;
+}
+
+function unknownKeys(value: Raw, allowed: string[], path: NodePath, report: Report): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) report([...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
+  }
+}
+
+function isPercent(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
+}
+
+function isObject(value: unknown): value is Raw {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}

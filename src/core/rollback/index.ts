@@ -1,0 +1,3 @@
+export * from './target.js';
+export * from './execute.js';
+export * from './command.js';

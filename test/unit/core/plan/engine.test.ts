@@ -1,0 +1,197 @@
+import { describe, expect, test } from '@jest/globals';
+import type { JudgeReport, Verdict } from '../../../../src/core/judge/types.js';
+import { RecordingLogger } from '../../../../src/core/log.js';
+import { loadPlan, runRollout, type AnalysisRunner, type Clock, type RolloutProgress } from '../../../../src/core/plan/index.js';
+import { LedgerDouble, RouterDouble } from './doubles.js';
+
+const ENV = 'production';
+const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+const artifact = (n: number) => ({ ref: `registry.test/app@${digest(n)}`, digest: digest(n) });
+
+const FOUR_STEPS = `router: {provider: double}
+analysis: {prometheus: 'http://127.0.0.1:9090', metrics: [{name: errors}], interval: 1s}
+steps:
+  - setWeight: 10
+  - analysis: {duration: 30s}
+  - setWeight: 50
+  - analysis: {duration: 30s}
+`;
+
+function judgeReport(verdict: Verdict): JudgeReport {
+  return { verdict, score: verdict === 'pass' ? 100 : 0, reasons: [`the canary ${verdict === 'fail' ? 'errs 5× more' : 'looks fine'}`], metrics: [], config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' } };
+}
+
+/** An analysis runner double that answers the given verdicts in turn. */
+function verdicts(...answers: Verdict[]): AnalysisRunner & { asked: number } {
+  const runner = { asked: 0, run: async () => judgeReport(answers[runner.asked++] ?? 'pass') };
+  return runner;
+}
+
+const instantClock: Clock & { slept: number[] } = { slept: [], now: () => new Date(), sleep: async (ms) => void instantClock.slept.push(ms) };
+
+function setup(previous = true) {
+  const ledger = new LedgerDouble();
+  const router = new RouterDouble();
+  const good = previous ? ledger.seed(ENV, { digest: digest(1), states: ['in_progress', 'success'] }) : undefined;
+  return { ledger, router, good };
+}
+
+describe('rollout engine', () => {
+  test('a good canary walks every step, records each as in_progress, then promotes and ends success', async () => {
+    const { ledger, router } = setup();
+    const logger = new RecordingLogger();
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), logger });
+    expect(outcome.result).toBe('promoted');
+    expect(router.calls.filter((c) => c !== 'describe')).toEqual(['setCanaryWeight 10', 'setCanaryWeight 50', 'promote']);
+    expect(router.state.canaryWeight).toBe(100);
+    const descriptions = (ledger.statuses.get(outcome.deploymentId) ?? []).map((s) => `${s.state}: ${s.description}`);
+    expect(descriptions).toEqual([
+      'in_progress: canary 10% · step 1/4 · setWeight 10%',
+      'in_progress: canary 10% · step 2/4 · analysis 30s running',
+      'in_progress: canary 10% · step 2/4 · analysis pass (score 100)',
+      'in_progress: canary 50% · step 3/4 · setWeight 50%',
+      'in_progress: canary 50% · step 4/4 · analysis 30s running',
+      'in_progress: canary 50% · step 4/4 · analysis pass (score 100)',
+      'success: promoted · canary · 4/4 steps',
+    ]);
+    expect(outcome.steps.every((s) => s.state === 'done')).toBe(true);
+  });
+
+  test('a failing analysis rolls back by itself: traffic to stable, canary marked failure, rollback recorded', async () => {
+    const { ledger, router, good } = setup();
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'fail') });
+    expect(outcome.result).toBe('rolled-back');
+    expect(outcome.reason).toContain('analysis fail');
+    expect(router.state.canaryWeight).toBe(0);
+    expect(router.calls).not.toContain('promote');
+    expect(ledger.statesOf(outcome.deploymentId).at(-1)).toBe('failure');
+    expect(ledger.descriptionOf(outcome.deploymentId)).toMatch(/^rolled back: analysis fail/);
+    const rollback = await ledger.getDeployment(outcome.rollbackDeploymentId!);
+    expect(rollback).toMatchObject({ task: 'deploy:rollback', payload: { rollbackOf: outcome.deploymentId, artifact: { digest: digest(1) } }, latestStatus: { state: 'success' } });
+    expect((await ledger.current(ENV))?.payload?.artifact?.digest).toBe(good!.payload!.artifact!.digest);
+    expect(outcome.steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'failed']);
+  });
+
+  test('an inconclusive analysis pauses under the default policy and leaves traffic where it was', async () => {
+    const { ledger, router } = setup();
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('inconclusive') });
+    expect(outcome.result).toBe('paused');
+    expect(router.state.canaryWeight).toBe(10);
+    expect(ledger.statesOf(outcome.deploymentId).at(-1)).toBe('in_progress');
+    expect(ledger.descriptionOf(outcome.deploymentId)).toBe('canary 10% · step 2/4 · paused: analysis inconclusive (score 0): the canary looks fine');
+  });
+
+  test('onInconclusive: rollback rolls an inconclusive canary back', async () => {
+    const { ledger, router } = setup();
+    const plan = loadPlan(`${FOUR_STEPS}onInconclusive: rollback\n`);
+    const outcome = await runRollout({ plan, environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('inconclusive') });
+    expect(outcome.result).toBe('rolled-back');
+    expect(router.state.canaryWeight).toBe(0);
+  });
+
+  test('an open-ended pause ends the run paused, and the next run resumes after it and promotes', async () => {
+    const { ledger, router } = setup();
+    const plan = loadPlan('router: {provider: double}\nsteps:\n  - setWeight: 20\n  - pause: {}\n  - setWeight: 60\n');
+    const request = { plan, planDigest: 'sha256:p', environment: ENV, artifact: artifact(2), ref: 'abc' };
+    const first = await runRollout(request, { ledger, router });
+    expect(first.result).toBe('paused');
+    expect(ledger.descriptionOf(first.deploymentId)).toBe('canary 20% · step 2/3 · paused until the next run');
+
+    router.calls = [];
+    const logger = new RecordingLogger();
+    const second = await runRollout(request, { ledger, router, logger });
+    expect(second.result).toBe('promoted');
+    expect(second.deploymentId).toBe(first.deploymentId);
+    expect(router.calls.filter((c) => c !== 'describe')).toEqual(['setCanaryWeight 60', 'promote']);
+    expect(logger.at('info')).toContain(`Resuming deployment #${first.deploymentId} at step 3/3 (recorded: "canary 20% · step 2/3 · paused until the next run").`);
+  });
+
+  test('a resumed run first brings traffic back to where the recorded step left it', async () => {
+    const { ledger, router } = setup();
+    const plan = loadPlan('router: {provider: double}\nsteps:\n  - setWeight: 20\n  - pause: {}\n  - setWeight: 60\n');
+    const request = { plan, environment: ENV, artifact: artifact(2), ref: 'abc' };
+    await runRollout(request, { ledger, router });
+    router.state = { ...router.state, canaryWeight: 0, stableWeight: 100 }; // someone aborted by hand
+    router.calls = [];
+    await runRollout(request, { ledger, router });
+    expect(router.calls.filter((c) => c !== 'describe')).toEqual(['setCanaryWeight 20', 'setCanaryWeight 60', 'promote']);
+  });
+
+  test('re-running a promoted rollout changes nothing', async () => {
+    const { ledger, router } = setup();
+    const request = { plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' };
+    const first = await runRollout(request, { ledger, router, analysis: verdicts('pass', 'pass') });
+    const writesBefore = ledger.calls.filter((c) => c !== 'history').length;
+    router.calls = [];
+    const again = await runRollout(request, { ledger, router, analysis: verdicts('fail') });
+    expect(again).toMatchObject({ result: 'promoted', deploymentId: first.deploymentId });
+    expect(router.calls).toEqual([]);
+    expect(ledger.calls.filter((c) => c !== 'history').length).toBe(writesBefore);
+  });
+
+  test('a timed pause waits through the clock port', async () => {
+    const { ledger, router } = setup();
+    instantClock.slept = [];
+    const plan = loadPlan('router: {provider: double}\nsteps:\n  - setWeight: 20\n  - pause: {duration: 90s}\n');
+    const outcome = await runRollout({ plan, environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, clock: instantClock });
+    expect(outcome.result).toBe('promoted');
+    expect(instantClock.slept).toEqual([90_000]);
+  });
+
+  test('a router error mid-rollout puts traffic back on stable, marks the deployment error and fails', async () => {
+    const { ledger, router } = setup();
+    router.failOn = 'setCanaryWeight 50';
+    const progress: RolloutProgress[] = [];
+    await expect(
+      runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass'), onProgress: (p) => void progress.push(structuredClone(p)) }),
+    ).rejects.toThrow('router double: setCanaryWeight 50 failed');
+    expect(router.state.canaryWeight).toBe(0);
+    const created = ledger.deployments.at(-1)!;
+    expect(created.latestStatus).toMatchObject({ state: 'error', description: 'stopped at step 3/4: router double: setCanaryWeight 50 failed' });
+  });
+
+  test('a failing canary with no good version before it goes back to stable and is marked failure', async () => {
+    const { ledger, router } = setup(false);
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('fail') });
+    expect(outcome.result).toBe('rolled-back');
+    expect(outcome.rollbackDeploymentId).toBeUndefined();
+    expect(router.state.canaryWeight).toBe(0);
+    expect(ledger.statesOf(outcome.deploymentId).at(-1)).toBe('failure');
+  });
+
+  test('a failing canary that is marked irreversible pauses instead of rolling back, and says why', async () => {
+    const { ledger, router } = setup();
+    const original = ledger.createDeployment.bind(ledger);
+    ledger.createDeployment = (request) => original({ ...request, irreversible: true });
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('fail') });
+    expect(outcome.result).toBe('paused');
+    expect(outcome.reason).toContain('marks it irreversible');
+    expect(router.state.canaryWeight).toBe(10);
+  });
+
+  test('a failed smoke check follows onFailure', async () => {
+    const { ledger, router } = setup();
+    const plan = loadPlan('strategy: blue-green\nrouter: {provider: double}\nsteps:\n  - preview: {}\n  - smokeCheck: http://127.0.0.1:1/health\n  - switch: {}\n');
+    const outcome = await runRollout({ plan, environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, smokeCheck: async () => ({ ok: false, detail: 'GET answered 503, expected 200' }) });
+    expect(outcome.result).toBe('rolled-back');
+    expect(outcome.reason).toBe('smoke check failed: GET answered 503, expected 200');
+    expect(router.state).toMatchObject({ canaryWeight: 0, headerRoutes: [] });
+    expect(router.calls).not.toContain('setCanaryWeight 100');
+  });
+
+  test('a blue-green plan previews by header, switches at once, then promotes', async () => {
+    const { ledger, router } = setup();
+    const plan = loadPlan('strategy: blue-green\nrouter: {provider: double}\nsteps:\n  - preview: {}\n  - smokeCheck: http://127.0.0.1:1/health\n  - switch: {}\n');
+    const outcome = await runRollout({ plan, environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, smokeCheck: async () => ({ ok: true, detail: 'ok' }) });
+    expect(outcome.result).toBe('promoted');
+    expect(router.calls.filter((c) => c !== 'describe')).toEqual(['setHeaderRoute x-slipway-preview=true', 'setCanaryWeight 100', 'promote']);
+  });
+
+  test('progress is published after every step with verdicts, for the PR comment', async () => {
+    const { ledger, router } = setup();
+    const seen: RolloutProgress[] = [];
+    await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), onProgress: (p) => void seen.push(structuredClone(p)) });
+    expect(seen.at(-1)).toMatchObject({ result: 'promoted', steps: [{ state: 'done' }, { state: 'done', verdict: 'pass', score: 100 }, { state: 'done' }, { state: 'done', verdict: 'pass' }] });
+    expect(seen.some((p) => p.steps[1].state === 'running')).toBe(true);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, test } from '@jest/globals';
+import { loadPlan, parseDurationSeconds, PlanError } from '../../../../src/core/plan/index.js';
+
+const GOOD = `strategy: canary
+router: {provider: haproxy, socket: /run/haproxy/admin.sock, backend: app, stable: v1, canary: v2}
+analysis:
+  prometheus: http://127.0.0.1:9090
+  interval: 10s
+  metrics:
+    - {name: error-rate, kind: rate, errors: 'x', requests: 'y', direction: increase, critical: true}
+steps:
+  - setWeight: 5
+  - analysis: {duration: 2m}
+  - setWeight: 25
+  - pause: {duration: 1m}
+  - analysis: {duration: 5m, interval: 30s}
+  - pause: {}
+  - setWeight: 100
+onFailure: rollback
+`;
+
+function problemsOf(text: string, source = 'plan.yml'): string {
+  try {
+    loadPlan(text, source);
+  } catch (error) {
+    if (error instanceof PlanError) return error.message;
+    throw error;
+  }
+  throw new Error('the plan was accepted');
+}
+
+describe('plan parsing', () => {
+  test('a complete canary plan becomes typed steps with durations in seconds and defaults filled', () => {
+    const plan = loadPlan(GOOD, 'plan.yml');
+    expect(plan.strategy).toBe('canary');
+    expect(plan.router).toEqual({ provider: 'haproxy', settings: { socket: '/run/haproxy/admin.sock', backend: 'app', stable: 'v1', canary: 'v2' } });
+    expect(plan.analysis?.intervalSeconds).toBe(10);
+    expect(plan.steps.map(({ line: _line, ...s }) => s)).toEqual([
+      { kind: 'setWeight', weight: 5 },
+      { kind: 'analysis', durationSeconds: 120, intervalSeconds: undefined },
+      { kind: 'setWeight', weight: 25 },
+      { kind: 'pause', durationSeconds: 60 },
+      { kind: 'analysis', durationSeconds: 300, intervalSeconds: 30 },
+      { kind: 'pause' },
+      { kind: 'setWeight', weight: 100 },
+    ]);
+    expect(plan.steps[2].line).toBe(11);
+    expect(plan.onFailure).toBe('rollback');
+    expect(plan.onInconclusive).toBe('pause');
+  });
+
+  test('an out-of-range weight is reported with its line and field path', () => {
+    const text = GOOD.replace('setWeight: 25', 'setWeight: 150');
+    expect(problemsOf(text)).toBe('plan.yml line 11: steps[2].setWeight: 150 is not a percentage (0–100)');
+  });
+
+  test('a step written over two lines is located at the line of its key', () => {
+    const text = 'router: {provider: haproxy}\nsteps:\n  - setWeight: 5\n  -\n    setWeight: -1\n';
+    expect(problemsOf(text)).toBe('plan.yml line 5: steps[1].setWeight: -1 is not a percentage (0–100)');
+  });
+
+  test('every problem is reported at once, each on its own line', () => {
+    const text = `strategy: linear
+router: {provider: haproxy}
+steps:
+  - setWeight: 5
+  - analysis: {duration: soon}
+  - wait: 5
+onFailure: retry
+`;
+    expect(problemsOf(text).split('\n')).toEqual([
+      'plan.yml line 1: strategy: linear is not one of canary, blue-green',
+      'plan.yml line 7: onFailure: retry is not one of rollback, pause',
+      'plan.yml line 5: steps[1].analysis.duration: soon is not a duration (e.g. 2m)',
+      'plan.yml line 6: steps[2]: expected one of `setWeight:`, `pause:`, `analysis:`, `setHeaderRoute:`, `mirror:`, `preview:`, `smokeCheck:`, `switch:`, got {"wait":5}',
+    ]);
+  });
+
+  test('an analysis step without an analysis block says what is missing', () => {
+    expect(problemsOf('router: {provider: haproxy}\nsteps:\n  - analysis: {duration: 1m}\n')).toContain(
+      "line 3: steps[0].analysis: an analysis step needs the plan's `analysis:` block",
+    );
+  });
+
+  test('unknown top-level fields are typos, not silently ignored', () => {
+    expect(problemsOf('router: {provider: haproxy}\nstep:\n  - setWeight: 5\n')).toContain('plan.yml line 2: step: unknown field');
+  });
+
+  test('broken YAML is reported with the line js-yaml found it on', () => {
+    expect(problemsOf('router: {provider: haproxy\nsteps: []\n', 'rollout.yml')).toMatch(/^rollout\.yml line \d: not valid YAML/);
+  });
+
+  test('a plan without steps or router is refused', () => {
+    const message = problemsOf('strategy: canary\n');
+    expect(message).toContain('router: expected a mapping naming the traffic provider');
+    expect(message).toContain('steps: a plan needs a non-empty list of steps');
+  });
+
+  test('blue-green plans switch once and take previews and smoke checks, not weights', () => {
+    const plan = loadPlan(`strategy: blue-green
+router: {provider: nginx}
+steps:
+  - preview: {}
+  - smokeCheck: http://127.0.0.1:8080/health
+  - switch: {}
+`);
+    expect(plan.steps.map((s) => s.kind)).toEqual(['preview', 'smokeCheck', 'switch']);
+    expect(plan.steps[0]).toMatchObject({ route: { name: 'x-slipway-preview', value: 'true' } });
+    expect(plan.steps[1]).toMatchObject({ url: 'http://127.0.0.1:8080/health', expectStatus: 200, timeoutSeconds: 10 });
+    expect(problemsOf('strategy: blue-green\nrouter: {provider: nginx}\nsteps:\n  - setWeight: 50\n')).toContain('steps[0].setWeight: a blue-green plan moves traffic at once');
+    expect(problemsOf('router: {provider: nginx}\nsteps:\n  - switch: {}\n')).toContain('`switch` belongs to strategy blue-green');
+  });
+
+  test('overrides from the action inputs win over the file and are validated too', () => {
+    const plan = loadPlan(GOOD, 'plan.yml', { router: { backend: 'web' }, prometheus: 'http://127.0.0.1:9999', onFailure: 'pause' });
+    expect(plan.router.settings.backend).toBe('web');
+    expect(plan.router.settings.stable).toBe('v1');
+    expect(plan.analysis?.prometheus).toBe('http://127.0.0.1:9999');
+    expect(plan.onFailure).toBe('pause');
+    expect(() => loadPlan(GOOD, 'plan.yml', { onInconclusive: 'promote' })).toThrow('onInconclusive: promote is not one of rollback, pause');
+  });
+
+  test.each([
+    ['90', 90],
+    ['90s', 90],
+    ['2m', 120],
+    ['1h', 3600],
+    ['1m30s', 90],
+    [45, 45],
+    ['soon', undefined],
+    ['', undefined],
+    [-1, undefined],
+  ])('duration %p is %p seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+});
