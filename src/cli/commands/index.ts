@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { judgeCommand } from './judge.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [judgeCommand];

@@ -25,6 +25,8 @@ interface MetricBase {
   critical?: boolean;
   /** Weight in the score. Default 1. */
   weight?: number;
+  /** Set by a metric source whose query failed: the metric is classed `error` with this reason. */
+  error?: string;
 }
 
 /** errors/requests of canary vs baseline, judged with the sequential anytime-valid test. */
@@ -104,10 +106,21 @@ export interface MetricResult {
     decidedAtInterval: number | null;
     /** Estimated canary/baseline error-rate ratio and its confidence sequence. */
     ratio: { estimate: number; lower: number; upper: number };
+    /** Intervals that counted (requests in both arms) and those missing or without traffic. */
+    usedIntervals?: number;
+    missingIntervals?: number;
+    /** Sums over the used intervals. */
+    totals?: { canaryErrors: number; canaryRequests: number; baselineErrors: number; baselineRequests: number };
   };
   /** Continuous metrics. */
   mannWhitney?: MannWhitneyResult;
   hodgesLehmann?: { estimate: number; lower: number; upper: number; confidence: number };
+  /** Continuous metrics: the Hodges-Lehmann shift as percent of the baseline's median. */
+  relativeShift?: { estimate: number; lower: number; upper: number };
+  /** Continuous metrics: the change went past criticalIncrease/criticalDecrease (fails the analysis). */
+  criticalExceeded?: boolean;
+  /** Threshold metrics: measurements out of [min, max], missing ones, and all of them. */
+  threshold?: { failures: number; missing: number; measurements: number };
 }
 
 export interface JudgeReport {

@@ -1,0 +1,117 @@
+import { hodgesLehmann } from './hodges-lehmann.js';
+import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
+import { sequentialRateTest } from './sequential-rate.js';
+import { checkThreshold } from './threshold.js';
+import type { ContinuousMetricInput, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
+
+/** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
+export const metricDefaults = { allowedPercent: 10, allowedRatio: 1.2, minSamples: 3, failureLimit: 0 };
+
+/** More than this share of missing intervals makes an undecided-or-passing rate metric nodata. */
+const maxMissingShare = 0.5;
+
+const fmt = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
+
+/** Judges one validated metric at false-alarm rate alpha and gives its class and the figures behind it. */
+export function classifyMetric(metric: MetricInput, alpha: number): MetricResult {
+  const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1 };
+  if (metric.error !== undefined) return { ...base, class: 'error', reason: `the metric source failed: ${metric.error}` };
+  switch (metric.kind) {
+    case 'rate':
+      return { ...base, ...classifyRate(metric, alpha) };
+    case 'continuous':
+      return { ...base, ...classifyContinuous(metric, alpha) };
+    case 'threshold':
+      return { ...base, ...classifyThreshold(metric) };
+  }
+}
+
+type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight'>;
+
+function classifyRate(metric: RateMetricInput, alpha: number): Classified {
+  const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
+  const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio });
+  const sequential = {
+    pValue: r.pValue,
+    decision: r.decision,
+    decidedAtInterval: r.decidedAtInterval,
+    ratio: r.ratio,
+    usedIntervals: r.usedIntervals,
+    missingIntervals: r.missingIntervals,
+    totals: r.totals,
+  };
+  const ratioText = `error-rate ratio ${fmt(r.ratio.estimate)} (confidence sequence ${fmt(r.ratio.lower)}–${fmt(r.ratio.upper)})`;
+  const result = (cls: MetricClass, reason: string): Classified => ({ class: cls, reason, sequential });
+  if (r.decision === 'worse') {
+    const cls = metric.direction === 'decrease' || (metric.direction === 'either' && r.ratio.estimate < 1) ? 'low' : 'high';
+    return result(cls, `${ratioText}: the canary is worse than the baseline (always-valid p = ${fmt(r.pValue)} ≤ α = ${alpha}, after interval ${r.decidedAtInterval})`);
+  }
+  const intervals = r.usedIntervals + r.missingIntervals;
+  if (r.usedIntervals === 0) return result('nodata', `none of the ${intervals} intervals has requests in both canary and baseline`);
+  if (r.missingIntervals > maxMissingShare * intervals) {
+    return result('nodata', `${r.missingIntervals} of ${intervals} intervals are missing or without traffic in an arm`);
+  }
+  if (r.decision === 'not-worse') {
+    return result('pass', `${ratioText} lies under the allowed ratio ${allowedRatio} (after interval ${r.decidedAtInterval})`);
+  }
+  return result(
+    'nodata',
+    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals`,
+  );
+}
+
+function classifyContinuous(metric: ContinuousMetricInput, alpha: number): Classified {
+  const canary = metric.canary.filter((v) => !Number.isNaN(v));
+  const baseline = metric.baseline.filter((v) => !Number.isNaN(v));
+  const minSamples = metric.minSamples ?? metricDefaults.minSamples;
+  if (canary.length < minSamples || baseline.length < minSamples) {
+    return { class: 'nodata', reason: `${canary.length} canary and ${baseline.length} baseline values, fewer than minSamples (${minSamples})` };
+  }
+  // A test that cannot reach α whatever the data would make every metric pass: that is no data.
+  const smallestP = (metric.direction === 'either' ? 2 : 1) * nullDistribution(canary.length, baseline.length, []).sf(canary.length * baseline.length);
+  if (smallestP > alpha) {
+    return { class: 'nodata', reason: `${canary.length} canary and ${baseline.length} baseline values cannot show a change at α = ${alpha} (smallest possible p = ${fmt(smallestP)})` };
+  }
+  const mannWhitney = mannWhitneyU(canary, baseline);
+  // A two-sided 1 − 2α interval matches the one-sided test at α (98% at α = 0.01, Kayenta's level).
+  const hl = hodgesLehmann(canary, baseline, 1 - 2 * alpha);
+  const reference = Math.abs(median(baseline));
+  const percent = (d: number) => (reference === 0 ? (d === 0 ? 0 : Math.sign(d) * Infinity) : (100 * d) / reference);
+  const relativeShift = { estimate: percent(hl.estimate), lower: percent(hl.lower), upper: percent(hl.upper) };
+  const figures = { mannWhitney, hodgesLehmann: hl, relativeShift };
+  const shift = `shift ${fmt(hl.estimate)} (${fmt(relativeShift.estimate)}% of the baseline median, ${Math.round(hl.confidence * 100)}% interval ${fmt(relativeShift.lower)}% to ${fmt(relativeShift.upper)}%)`;
+  const up = metric.direction !== 'decrease' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pGreater'] < alpha && hl.estimate > 0;
+  const down = metric.direction !== 'increase' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pLess'] < alpha && hl.estimate < 0;
+  const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;
+  const allowedDown = metric.allowedDecrease ?? metricDefaults.allowedPercent;
+  if (up && relativeShift.estimate > allowedUp) {
+    const criticalExceeded = metric.criticalIncrease !== undefined && relativeShift.estimate > metric.criticalIncrease;
+    return { class: 'high', reason: `canary higher: ${shift} beyond the allowed +${allowedUp}%${criticalExceeded ? ` and the critical +${metric.criticalIncrease}%` : ''} (Mann-Whitney p = ${fmt(mannWhitney.pGreater)})`, ...figures, criticalExceeded };
+  }
+  if (down && -relativeShift.estimate > allowedDown) {
+    const criticalExceeded = metric.criticalDecrease !== undefined && -relativeShift.estimate > metric.criticalDecrease;
+    return { class: 'low', reason: `canary lower: ${shift} beyond the allowed −${allowedDown}%${criticalExceeded ? ` and the critical −${metric.criticalDecrease}%` : ''} (Mann-Whitney p = ${fmt(mannWhitney.pLess)})`, ...figures, criticalExceeded };
+  }
+  return { class: 'pass', reason: `no change beyond the allowed limits: ${shift}`, ...figures };
+}
+
+function classifyThreshold(metric: ThresholdMetricInput): Classified {
+  const check = checkThreshold(metric.values, metric.min, metric.max);
+  const failureLimit = metric.failureLimit ?? metricDefaults.failureLimit;
+  const failures = check.above + check.below;
+  const threshold = { failures, missing: check.missing, measurements: check.measurements };
+  const bounds = `[${metric.min ?? '−∞'}, ${metric.max ?? '∞'}]`;
+  if (failures > failureLimit) {
+    return { class: check.above >= check.below ? 'high' : 'low', reason: `${failures} of ${check.measurements} measurements outside ${bounds}, more than failureLimit ${failureLimit}`, threshold };
+  }
+  if (check.measurements === check.missing || check.missing > failureLimit) {
+    return { class: 'nodata', reason: `${check.missing} of ${check.measurements} measurements missing`, threshold };
+  }
+  return { class: 'pass', reason: `${check.measurements - check.missing - failures} of ${check.measurements} measurements within ${bounds}`, threshold };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

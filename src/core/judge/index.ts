@@ -1,0 +1,25 @@
+import { classifyMetric } from './classify.js';
+import { scoreMetrics } from './score.js';
+import type { JudgeInput, JudgeReport } from './types.js';
+import { validateJudgeInput } from './validate.js';
+
+export type * from './types.js';
+export { mannWhitneyU } from './mann-whitney.js';
+export { hodgesLehmann, type HodgesLehmannResult } from './hodges-lehmann.js';
+export { SequentialRateTest, sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate.js';
+export { checkThreshold, type ThresholdCheck } from './threshold.js';
+export { classifyMetric, metricDefaults } from './classify.js';
+export { scoreMetrics } from './score.js';
+export { validateJudgeInput, defaultJudgeConfig } from './validate.js';
+export { judgeReportMarkdown } from './markdown.js';
+
+/**
+ * Judges canary against baseline: validates the input (throwing an InputError that names the
+ * metric and the field), classifies every metric and scores them into a verdict. Pure and
+ * synchronous: the same data always gives the same report.
+ */
+export function judge(input: JudgeInput): JudgeReport {
+  const { config, metrics } = validateJudgeInput(input);
+  const results = metrics.map((m) => classifyMetric(m, config.alpha));
+  return { ...scoreMetrics(results, config), metrics: results, config };
+}

@@ -1,0 +1,193 @@
+import type { Direction, RateCounts } from './types.js';
+
+/** Options of the sequential rate test. */
+export interface SequentialRateOptions {
+  /** False-alarm rate, held however often the test is asked (default 0.01). */
+  alpha?: number;
+  /** Which change is bad (default 'increase': a higher canary error rate). */
+  direction?: Direction;
+  /** Ratios up to this are acceptable; the test says not-worse once the ratio is shown below it (default 1.2). */
+  allowedRatio?: number;
+}
+
+/** What the sequential rate test concluded, and when. */
+export interface SequentialRateResult {
+  /** Always-valid p-value p_t = min over time of 1/M_t (capped at 1). */
+  pValue: number;
+  decision: 'worse' | 'not-worse' | 'continue';
+  /** First interval (1-based) after which the test had decided; null while undecided. */
+  decidedAtInterval: number | null;
+  /** Canary/baseline error-rate ratio: conditional MLE and anytime-valid confidence sequence. */
+  ratio: { estimate: number; lower: number; upper: number };
+  /** Intervals with requests in both arms (the others contribute nothing). */
+  usedIntervals: number;
+  /** Intervals with a missing value or zero requests in an arm. */
+  missingIntervals: number;
+  /** Totals over the used intervals. */
+  totals: { canaryErrors: number; canaryRequests: number; baselineErrors: number; baselineRequests: number };
+}
+
+// The mixture over the log-ratio s = log r is a discretised normal prior N(0, PRIOR_SD²) on a grid
+// of step GRID_STEP over [−GRID_LIMIT, GRID_LIMIT] (ratios 1/64 … 64). The one-sided test uses the
+// same prior restricted to s > 0 (a half-normal), the two-sided one and the confidence sequence the
+// whole of it. The weights sum to 1, so the mixture is a test martingale whatever the grid: the
+// prior only trades power between small and large ratios. A scale of 1 puts the prior's bulk on
+// ratios 1.3–5, where canary regressions worth a rollback live (see docs/judge.md and the bench).
+const GRID_STEP = 0.04;
+const GRID_LIMIT = Math.log(64);
+const PRIOR_SD = 1;
+const grid = Array.from({ length: 2 * Math.round(GRID_LIMIT / GRID_STEP) + 1 }, (_, i) => (i - Math.round(GRID_LIMIT / GRID_STEP)) * GRID_STEP);
+const expm1Grid = grid.map((s) => Math.expm1(s));
+const zeroIndex = (grid.length - 1) / 2;
+
+/** Normalised log prior weights over the grid points that `keep` accepts (−∞ elsewhere). */
+function logWeights(keep: (s: number) => boolean): Float64Array {
+  const raw = grid.map((s) => (keep(s) ? -(s * s) / (2 * PRIOR_SD * PRIOR_SD) : -Infinity));
+  const norm = logSumExp(raw, new Float64Array(grid.length));
+  return Float64Array.from(raw, (w) => w - norm);
+}
+const twoSidedWeights = logWeights(() => true);
+const testWeights: Record<Direction, Float64Array> = {
+  increase: logWeights((s) => s > 0),
+  decrease: logWeights((s) => s < 0),
+  either: logWeights((s) => s !== 0),
+};
+
+/** log Σ exp(a_k + b_k), stable. */
+function logSumExp(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let k = 0; k < a.length; k++) max = Math.max(max, a[k] + b[k]);
+  if (max === -Infinity) return max;
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += Math.exp(a[k] + b[k] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The sequential, anytime-valid test of the canary's error rate against the baseline's
+ * (JUDGE.md §1). Fed one scrape interval at a time (`push`), it can be asked after every interval
+ * (`result`) without inflating false alarms.
+ *
+ * Conditional on the interval's errors n = x + y, the canary's x is Binomial(n, θ) with
+ * θ = ρr/(ρr + 1 − ρ), ρ the interval's observed canary share of requests and r the error-rate
+ * ratio, so the likelihood ratio against r = 1 is r^x / (1 + ρ(r − 1))^n. Its product over
+ * intervals, mixed over r, is a test martingale M_t under r = 1 (and a supermartingale under r < 1,
+ * or when errors are hypergeometric rather than Poisson); by Ville's inequality it reaches 1/α
+ * with probability at most α. Using the observed ρ of each interval means a drifting traffic split
+ * is not mistaken for a regression.
+ */
+export class SequentialRateTest {
+  private readonly alpha: number;
+  private readonly direction: Direction;
+  private readonly allowedRatio: number;
+  /** log Π LR_i(r_k) for every grid ratio r_k. */
+  private readonly logLikelihood = new Float64Array(grid.length);
+  private interval = 0;
+  private minPValue = 1;
+  private decision: SequentialRateResult['decision'] = 'continue';
+  private decidedAt: number | null = null;
+  private usedIntervals = 0;
+  /** Running intersection of the confidence sequence (as valid as each of its members). */
+  private bounds = { lower: Math.exp(grid[0]), upper: Math.exp(grid[grid.length - 1]) };
+  private readonly totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
+
+  constructor(options: SequentialRateOptions = {}) {
+    this.alpha = options.alpha ?? 0.01;
+    this.direction = options.direction ?? 'increase';
+    this.allowedRatio = options.allowedRatio ?? 1.2;
+  }
+
+  /** Adds one scrape interval; missing values (NaN) or zero requests in an arm add nothing. */
+  push(canaryErrors: number, canaryRequests: number, baselineErrors: number, baselineRequests: number): void {
+    this.interval++;
+    const counts = [canaryErrors, canaryRequests, baselineErrors, baselineRequests];
+    if (counts.some((c) => !Number.isFinite(c)) || canaryRequests <= 0 || baselineRequests <= 0) return;
+    this.usedIntervals++;
+    this.totals.canaryErrors += canaryErrors;
+    this.totals.canaryRequests += canaryRequests;
+    this.totals.baselineErrors += baselineErrors;
+    this.totals.baselineRequests += baselineRequests;
+    const errors = canaryErrors + baselineErrors;
+    if (errors > 0) {
+      const share = canaryRequests / (canaryRequests + baselineRequests);
+      for (let k = 0; k < grid.length; k++) {
+        this.logLikelihood[k] += canaryErrors * grid[k] - errors * Math.log1p(share * expm1Grid[k]);
+      }
+    }
+    this.narrow();
+    this.decide();
+  }
+
+  /** Intersects the running bounds with the current confidence set (kept apart if they no longer meet). */
+  private narrow(): void {
+    const current = this.confidenceSet();
+    const lower = Math.max(this.bounds.lower, current.lower);
+    const upper = Math.min(this.bounds.upper, current.upper);
+    // Disjoint sets happen with probability ≤ α under the model; trust the newest one then.
+    this.bounds = lower <= upper ? { lower, upper } : current;
+  }
+
+  private decide(): void {
+    const logM = logSumExp(testWeights[this.direction], this.logLikelihood);
+    this.minPValue = Math.min(this.minPValue, Math.exp(-logM));
+    // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse".
+    if (this.decision === 'worse') return;
+    if (this.minPValue <= this.alpha) {
+      this.decision = 'worse';
+      this.decidedAt = this.interval;
+    } else if (this.decision === 'continue' && this.withinAllowed()) {
+      this.decision = 'not-worse';
+      this.decidedAt = this.interval;
+    }
+  }
+
+  /** True once the confidence sequence lies inside the allowed side(s) of the ratio. */
+  private withinAllowed(): boolean {
+    const { lower, upper } = this.bounds;
+    const below = upper < this.allowedRatio;
+    const above = lower > 1 / this.allowedRatio;
+    return this.direction === 'increase' ? below : this.direction === 'decrease' ? above : below && above;
+  }
+
+  /**
+   * {r₀ : M_t(r₀) < 1/α}, where M_t(r₀) mixes the likelihood ratios against r₀ with the two-sided
+   * prior. The log-likelihood is concave in log r, so the set is an interval of grid points; its
+   * bounds are widened to the next grid point outwards, and the grid's ends (1/64, 64) mean
+   * unbounded.
+   */
+  private confidenceSet(): { lower: number; upper: number } {
+    const cut = logSumExp(twoSidedWeights, this.logLikelihood) + Math.log(this.alpha);
+    let first = 0;
+    while (first < grid.length - 1 && this.logLikelihood[first] <= cut) first++;
+    let last = grid.length - 1;
+    while (last > first && this.logLikelihood[last] <= cut) last--;
+    return { lower: Math.exp(grid[Math.max(0, first - 1)]), upper: Math.exp(grid[Math.min(grid.length - 1, last + 1)]) };
+  }
+
+  /** Where the test stands after the intervals pushed so far. */
+  result(): SequentialRateResult {
+    let best = zeroIndex; // the conditional MLE on the grid; ties keep the ratio closest to 1
+    for (let k = 0; k < grid.length; k++) {
+      if (this.logLikelihood[k] > this.logLikelihood[best] + 1e-12) best = k;
+    }
+    return {
+      pValue: this.minPValue,
+      decision: this.decision,
+      decidedAtInterval: this.decidedAt,
+      ratio: { estimate: Math.exp(grid[best]), ...this.bounds },
+      usedIntervals: this.usedIntervals,
+      missingIntervals: this.interval - this.usedIntervals,
+      totals: { ...this.totals },
+    };
+  }
+}
+
+/** Runs the sequential test over aligned per-interval counts (null or NaN = missing) and returns where it ends. */
+export function sequentialRateTest(canary: RateCounts, baseline: RateCounts, options: SequentialRateOptions = {}): SequentialRateResult {
+  const test = new SequentialRateTest(options);
+  const value = (v: number | null) => (v === null ? NaN : v);
+  for (let i = 0; i < canary.requests.length; i++) {
+    test.push(value(canary.errors[i]), value(canary.requests[i]), value(baseline.errors[i]), value(baseline.requests[i]));
+  }
+  return test.result();
+}

@@ -1,0 +1,123 @@
+import { InputError } from '../errors.js';
+import type { Direction, JudgeConfig, MetricInput } from './types.js';
+
+/** The defaults of JudgeConfig: α 0.01, pass ≥ 95, marginal ≥ 75, missing data → inconclusive. */
+export const defaultJudgeConfig: JudgeConfig = { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
+
+const directions: Direction[] = ['increase', 'decrease', 'either'];
+const kinds: MetricInput['kind'][] = ['rate', 'continuous', 'threshold'];
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a judge input (as parsed from JSON) and returns it with the config's defaults filled in
+ * and JSON `null`s (missing values) turned into NaN. Throws an InputError naming the metric and
+ * the field for anything malformed, before anything is judged.
+ */
+export function validateJudgeInput(input: unknown): { config: JudgeConfig; metrics: MetricInput[] } {
+  if (!isObject(input)) throw new InputError('judge input', input, 'an object {"config": {…}, "metrics": […]}');
+  const config = validateConfig(input.config);
+  if (!Array.isArray(input.metrics) || input.metrics.length === 0) {
+    throw new InputError('metrics', input.metrics, 'a non-empty array of metrics', 'list at least one rate, continuous or threshold metric');
+  }
+  const seen = new Set<string>();
+  const metrics = input.metrics.map((m: unknown, i: number) => {
+    const metric = validateMetric(m, i);
+    if (seen.has(metric.name)) throw new InputError(`metrics[${i}].name`, metric.name, 'a name no other metric has', 'rename one of the two');
+    seen.add(metric.name);
+    return metric;
+  });
+  return { config, metrics };
+}
+
+function validateConfig(raw: unknown): JudgeConfig {
+  if (raw === undefined) return defaultJudgeConfig;
+  if (!isObject(raw)) throw new InputError('config', raw, 'an object');
+  const alpha = raw.alpha ?? defaultJudgeConfig.alpha;
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 0.5)) {
+    throw new InputError('config.alpha', alpha, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
+  }
+  const cutoffs = raw.thresholds ?? {};
+  if (!isObject(cutoffs)) throw new InputError('config.thresholds', cutoffs, 'an object {"pass": 95, "marginal": 75}');
+  const pass = cutoffs.pass ?? defaultJudgeConfig.thresholds.pass;
+  const marginal = cutoffs.marginal ?? defaultJudgeConfig.thresholds.marginal;
+  for (const [field, value] of [['pass', pass], ['marginal', marginal]] as const) {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 100)) throw new InputError(`config.thresholds.${field}`, value, 'a score between 0 and 100');
+  }
+  if ((marginal as number) > (pass as number)) {
+    throw new InputError('config.thresholds.marginal', marginal, `at most the pass cut-off (${String(pass)})`, 'lower marginal or raise pass');
+  }
+  const onNoData = raw.onNoData ?? defaultJudgeConfig.onNoData;
+  if (onNoData !== 'fail' && onNoData !== 'inconclusive') {
+    throw new InputError('config.onNoData', onNoData, "'fail' or 'inconclusive' (missing data is never a pass)");
+  }
+  return { alpha, thresholds: { pass: pass as number, marginal: marginal as number }, onNoData };
+}
+
+function validateMetric(raw: unknown, index: number): MetricInput {
+  if (!isObject(raw)) throw new InputError(`metrics[${index}]`, raw, 'a metric object');
+  if (typeof raw.name !== 'string' || raw.name.trim() === '') throw new InputError(`metrics[${index}].name`, raw.name, 'a non-empty string');
+  const where = (field: string) => `metric '${raw.name as string}' ${field}`;
+  if (!kinds.includes(raw.kind as MetricInput['kind'])) throw new InputError(where('kind'), raw.kind, `one of ${kinds.join(', ')}`);
+  // A threshold checks one series against absolute limits: its direction is informational.
+  const direction = raw.direction ?? (raw.kind === 'threshold' ? 'increase' : undefined);
+  if (!directions.includes(direction as Direction)) {
+    throw new InputError(where('direction'), direction, `one of ${directions.join(', ')}`, "say which change is bad, e.g. 'increase' for errors and latency");
+  }
+  optional(raw, 'critical', where, (v) => typeof v === 'boolean', 'true or false');
+  optional(raw, 'weight', where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a number ≥ 0');
+  optional(raw, 'error', where, (v) => typeof v === 'string', 'a string (the failed query’s message)');
+  const base = { ...raw, direction } as Json;
+  if (raw.kind === 'rate') {
+    optional(raw, 'allowedRatio', where, (v) => typeof v === 'number' && v > 1 && Number.isFinite(v), 'a ratio above 1, e.g. 1.2 for +20%');
+    const canary = counts(raw.canary, where('canary'));
+    const baseline = counts(raw.baseline, where('baseline'));
+    if (baseline.errors.length !== canary.errors.length) {
+      throw new InputError(where('baseline.errors'), `${baseline.errors.length} intervals`, `as many intervals as canary (${canary.errors.length})`, 'align both arms on the same scrape intervals (use null for a missing one)');
+    }
+    return { ...base, canary, baseline } as unknown as MetricInput;
+  }
+  if (raw.kind === 'continuous') {
+    for (const field of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {
+      optional(raw, field, where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a percentage ≥ 0');
+    }
+    optional(raw, 'minSamples', where, (v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1');
+    return { ...base, canary: values(raw.canary, where('canary')), baseline: values(raw.baseline, where('baseline')) } as unknown as MetricInput;
+  }
+  optional(raw, 'min', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
+  optional(raw, 'max', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
+  optional(raw, 'failureLimit', where, (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer ≥ 0');
+  if (raw.min === undefined && raw.max === undefined) throw new InputError(where('min/max'), undefined, 'at least one of min and max', 'e.g. "max": 0.01 for an error rate under 1%');
+  if (typeof raw.min === 'number' && typeof raw.max === 'number' && raw.min > raw.max) throw new InputError(where('min'), raw.min, `at most max (${raw.max})`);
+  return { ...base, values: values(raw.values, where('values')) } as unknown as MetricInput;
+}
+
+function optional(raw: Json, field: string, where: (f: string) => string, ok: (v: unknown) => boolean, expected: string): void {
+  if (raw[field] !== undefined && !ok(raw[field])) throw new InputError(where(field), raw[field], expected);
+}
+
+/** An array of finite numbers, null for a missing one (returned as NaN). */
+function values(raw: unknown, where: string, nonNegative = false): number[] {
+  if (!Array.isArray(raw)) throw new InputError(where, raw, 'an array of numbers (null for a missing value)');
+  return raw.map((v: unknown, i) => {
+    if (v === null) return NaN;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative && v < 0)) {
+      throw new InputError(`${where}[${i}]`, v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');
+    }
+    return v;
+  });
+}
+
+function counts(raw: unknown, where: string): { errors: number[]; requests: number[] } {
+  if (!isObject(raw)) throw new InputError(where, raw, 'an object {"errors": [...], "requests": [...]} of per-interval counts');
+  const errors = values(raw.errors, `${where}.errors`, true);
+  const requests = values(raw.requests, `${where}.requests`, true);
+  if (errors.length !== requests.length) {
+    throw new InputError(`${where}.errors`, `${errors.length} intervals`, `as many intervals as requests (${requests.length})`);
+  }
+  errors.forEach((e, i) => {
+    if (e > requests[i]) throw new InputError(`${where}.errors[${i}]`, e, `at most the interval's requests (${requests[i]})`, 'count errors among the same requests');
+  });
+  return { errors, requests };
+}

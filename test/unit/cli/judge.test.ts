@@ -1,0 +1,75 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commands } from '../../../src/cli/commands/index.js';
+import { runCli } from '../../../src/cli/main.js';
+import type { JudgeReport } from '../../../src/core/judge/index.js';
+
+const example = (name: string) => fileURLToPath(new URL(`../../../examples/judge/${name}`, import.meta.url));
+
+async function slipway(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env: {} });
+  return { exitCode, stdout, stderr };
+}
+
+describe('slipway judge', () => {
+  test.each([
+    ['pass.json', 'pass', 0],
+    ['fail-error-rate.json', 'fail', 1],
+    ['fail-latency.json', 'fail', 1],
+    ['inconclusive-no-data.json', 'inconclusive', 3],
+  ] as const)('%s gives the verdict %s and exit code %i', async (file, verdict, code) => {
+    const { exitCode, stdout, stderr } = await slipway('judge', '--input', example(file));
+    expect(stderr).toBe('');
+    expect(exitCode).toBe(code);
+    expect((JSON.parse(stdout) as JudgeReport).verdict).toBe(verdict);
+  });
+
+  test('the JSON report carries per metric the class, the reason and the statistics', async () => {
+    const report = JSON.parse((await slipway('judge', '--input', example('fail-error-rate.json'))).stdout) as JudgeReport;
+    const [rate, latency] = report.metrics;
+    expect(rate).toMatchObject({ name: 'error-rate', class: 'high', critical: true });
+    expect(rate.sequential).toMatchObject({ decision: 'worse', decidedAtInterval: expect.any(Number) });
+    expect(rate.sequential!.pValue).toBeLessThanOrEqual(0.01);
+    expect(rate.reason).toMatch(/worse than the baseline/);
+    expect(latency.mannWhitney).toEqual({ u: expect.any(Number), pTwoSided: expect.any(Number), pGreater: expect.any(Number), pLess: expect.any(Number), method: 'asymptotic' });
+    expect(latency.hodgesLehmann).toMatchObject({ confidence: 0.98 });
+    expect(report.reasons[0]).toMatch(/critical metric 'error-rate' is high/);
+  });
+
+  test('--format markdown prints the verdict, the reasons and a row per metric', async () => {
+    const { exitCode, stdout } = await slipway('judge', '--input', example('inconclusive-no-data.json'), '--format=markdown');
+    expect(exitCode).toBe(3);
+    expect(stdout).toContain('Canary verdict: **INCONCLUSIVE**');
+    expect(stdout).toContain('| error-rate | rate | ⚪ nodata | yes |');
+    expect(stdout).toContain('16 of 20 intervals are missing');
+  });
+
+  test('bad usage and invalid input exit 2 with a message naming what is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-judge-'));
+    try {
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ metrics: [{ name: 'latency', kind: 'continuous', direction: 'up', canary: [], baseline: [] }] }));
+      writeFileSync(join(dir, 'broken.json'), '{"metrics": [');
+      const cases: [string[], RegExp][] = [
+        [['judge'], /--input <data.json> is required/],
+        [['judge', '--input', example('pass.json'), '--format', 'yaml'], /--format must be json or markdown, not 'yaml'/],
+        [['judge', '--input', join(dir, 'missing.json')], /ENOENT/],
+        [['judge', '--input', join(dir, 'broken.json')], /JSON/],
+        [['judge', '--input', join(dir, 'bad.json')], /Input 'metric 'latency' direction' has the value "up": expected one of increase, decrease, either/],
+        [['judge', '--verbose'], /unknown option --verbose/],
+      ];
+      for (const [argv, message] of cases) {
+        const { exitCode, stdout, stderr } = await slipway(...argv);
+        expect({ argv, exitCode, stdout }).toEqual({ argv, exitCode: 2, stdout: '' });
+        expect(stderr).toMatch(message);
+        expect(stderr).toContain('usage: slipway judge');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
