@@ -49,6 +49,8 @@ export interface DeploymentPayload {
   planDigest?: string;
   /** Rolling back past this deployment is refused unless forced (e.g. a contract-phase migration). */
   irreversible?: boolean;
+  /** Random id of the create call that made it: a retried create finds its own deployment by it. */
+  nonce?: string;
 }
 
 /** The latest status of a deployment, as read back. */
