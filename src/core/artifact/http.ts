@@ -201,9 +201,9 @@ export class UnexpectedResponseError extends SlipwayError {
 
 /** Whether an error is a dropped or refused connection (worth retrying). */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error instanceof SlipwayError) return false;
-  return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+  // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
+  if (typeof error !== 'object' || error === null || error instanceof SlipwayError) return false;
+  return (error as { name?: string }).name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
 }
 
 function connectionErrorText(error: unknown): string {
@@ -212,7 +212,7 @@ function connectionErrorText(error: unknown): string {
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return String((error as { message?: string }).message ?? error);
 }
 
 /** Waits `ms` milliseconds. */
