@@ -6,7 +6,8 @@ import { decideRollback, executeRollback, RollbackRefusedError } from '../rollba
 import type { TrafficRouter } from '../traffic/types.js';
 import { parseStepPosition, stepDescription, stepLabel } from './describe.js';
 import type { FailurePolicy, RolloutPlan } from './plan.js';
-import { applyTrafficStep, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, systemClock, type AnalysisRunner, type Clock, type SmokeChecker } from './steps.js';
+import { systemClock, type Clock } from '../analysis/clock.js';
+import { applyTrafficStep, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, type AnalysisRunner, type SmokeChecker } from './steps.js';
 
 /** How a rollout ended. */
 export type RolloutResult = 'promoted' | 'rolled-back' | 'paused';

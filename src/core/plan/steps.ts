@@ -3,18 +3,6 @@ import type { JudgeReport } from '../judge/types.js';
 import type { HeaderRoute, TrafficRouter, TrafficState } from '../traffic/types.js';
 import type { AnalysisStep, PlanAnalysis, PlanStep, SmokeCheckStep } from './plan.js';
 
-/** Time for the engine: tests hand in a fast one. */
-export interface Clock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-}
-
-/** The wall clock. */
-export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 /** What an analysis step asks of the analysis loop. */
 export interface AnalysisRequest {
   analysis: PlanAnalysis;

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { runCommand, tail } from '../traffic/exec.js';
 
-/** What a finished command left: its exit code and its output (stdout and stderr, interleaved). */
+/** What a finished deploy command left: its exit code and the end of its output. */
 export interface CommandResult {
   exitCode: number;
   output: string;
@@ -11,16 +11,12 @@ export interface CommandRunner {
   run(command: string, env: Record<string, string>): Promise<CommandResult>;
 }
 
-/** Runs the command with /bin/sh -c, the process environment plus `env`; output is kept, not printed. */
-export const shellCommandRunner: CommandRunner = {
-  run(command, env) {
-    return new Promise((resolve, reject) => {
-      const child = spawn('/bin/sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), output }));
-    });
-  },
-};
+/** Runs the command with /bin/sh -c, the process environment plus `env`; default timeout 15 minutes. */
+export function shellCommandRunner(timeoutMs = 15 * 60_000): CommandRunner {
+  return {
+    async run(command, env) {
+      const result = await runCommand(['/bin/sh', '-c', command], { env: { ...process.env, ...env }, timeoutMs });
+      return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
+    },
+  };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { JudgeReport, Verdict } from '../../../../src/core/judge/types.js';
 import { RecordingLogger } from '../../../../src/core/log.js';
-import { loadPlan, runRollout, type AnalysisRunner, type Clock, type RolloutProgress } from '../../../../src/core/plan/index.js';
+import type { Clock } from '../../../../src/core/analysis/clock.js';
+import { loadPlan, runRollout, type AnalysisRunner, type RolloutProgress } from '../../../../src/core/plan/index.js';
 import { LedgerDouble, RouterDouble } from './doubles.js';
 
 const ENV = 'production';

@@ -1,0 +1,3 @@
+export * from './render.js';
+export * from './sticky.js';
+export * from './github.js';
