@@ -79,7 +79,7 @@ export class SimState {
   readonly pulls = new Map<number, PullRecord>();
   readonly comments = new Map<number, CommentRecord>();
   readonly permissions: Record<Scope, Access> = { deployments: 'write', issues: 'write', pull_requests: 'write', statuses: 'write', administration: 'write' };
-  /** Per environment, ids of deployments whose latest state is success: keeps auto_inactive O(active). */
+  /** Per environment, non-transient non-production deployments whose latest state is success: auto_inactive's candidates. */
   private readonly successful = new Map<string, Set<number>>();
   private nextIds = { deployment: 1_000_001, status: 2_000_001, environment: 3_000_001, comment: 4_000_001, commitStatus: 5_000_001 };
 
@@ -149,7 +149,7 @@ export class SimState {
     if (input.state === 'success' && autoInactive) {
       for (const otherId of [...(this.successful.get(environment) ?? [])]) {
         const other = this.deployments.get(otherId);
-        if (!other || other.id >= deployment.id || other.transient || other.production) continue;
+        if (!other || other.id >= deployment.id) continue;
         this.appendStatus(other, { state: 'inactive', description: '', environment, logUrl: '', environmentUrl: '', creator: input.creator, createdAt: input.createdAt });
       }
     }
@@ -162,7 +162,8 @@ export class SimState {
     deployment.updatedAt = status.createdAt;
     let set = this.successful.get(deployment.environment);
     if (!set) this.successful.set(deployment.environment, (set = new Set()));
-    if (status.state === 'success') set.add(deployment.id);
+    // Only what auto_inactive can retire is indexed: production ones would make it O(history).
+    if (status.state === 'success' && !deployment.transient && !deployment.production) set.add(deployment.id);
     else set.delete(deployment.id);
     return status;
   }
