@@ -63,7 +63,7 @@ export async function startPrometheus(options: PrometheusLaunchOptions): Promise
     port,
     stop,
     waitForSeries: (query, timeoutMs = 20_000) =>
-      waitFor(async () => !Number.isNaN(await source.queryInstant(query)), timeoutMs, () => `no series for ${query} within ${timeoutMs} ms`, child),
+      waitFor(async () => !Number.isNaN(await source.queryInstant(`count(${query})`)), timeoutMs, () => `no series for ${query} within ${timeoutMs} ms`, child),
   };
 }
 

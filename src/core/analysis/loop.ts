@@ -1,17 +1,19 @@
 import { errorMessage } from '../errors.js';
+import { judge } from '../judge/index.js';
 import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource } from '../metrics/types.js';
 import { systemClock, type Clock } from './clock.js';
-import { emptyMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
+import { failedMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
 
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
-// A metric whose latest query failed is handed to the judge without data: missing data is never a
-// pass, and re-querying the whole window lets a short outage heal once the source answers again.
+// A metric whose latest query failed is handed to the judge without data and with the error (class
+// `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
+// outage heal once the source answers again.
 
 /** Everything one analysis needs; collaborators are parameters so tests and replays hand in their own. */
 export interface AnalysisOptions {
@@ -25,8 +27,8 @@ export interface AnalysisOptions {
   intervalSeconds: number;
   /** Judge settings (alpha, thresholds, onNoData). */
   config?: Partial<JudgeConfig>;
-  /** The judge: pure, data in, verdict out. */
-  judge: (input: JudgeInput) => JudgeReport;
+  /** The judge: pure, data in, verdict out. Default: Slipway's judge. */
+  judge?: (input: JudgeInput) => JudgeReport;
   /** Default: the wall clock. */
   clock?: Clock;
   logger?: Logger;
@@ -84,9 +86,9 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name)!, grid));
     const input: JudgeInput = {
       config: options.config,
-      metrics: options.metrics.map((m, i) => (errors.has(m.name) ? emptyMetricInput(m) : metricInput(m, series[i]))),
+      metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
     };
-    const report = explainFailures(options.judge(input), errors);
+    const report = (options.judge ?? judge)(input);
     result = { report, series };
     const failing = [...errors].map(([metric, error]) => ({ metric, error }));
     logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
@@ -118,14 +120,6 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
     }
   }
-}
-
-/** Says in the report why a metric had no data when its source failed. */
-function explainFailures(report: JudgeReport, errors: Map<string, string>): JudgeReport {
-  if (errors.size === 0) return report;
-  const metrics = report.metrics.map((m): MetricResult => (errors.has(m.name) ? { ...m, reason: `no data: the metric source failed (${errors.get(m.name)})` } : m));
-  const reasons = [...report.reasons, ...[...errors.keys()].map((name) => `${name}: the latest query failed, so its data is missing (never counted as a pass).`)];
-  return { ...report, metrics, reasons };
 }
 
 /**

@@ -69,31 +69,46 @@ export function metricSeries(definition: MetricDefinition, samples: MetricSample
   return { name: definition.name, kind: definition.kind, times, canary, baseline, missingIntervals: missing };
 }
 
-/** The judge's input for one metric: only the intervals with usable data (missing ones are left out, never zeros). */
+/**
+ * The judge's input for one metric, aligned on the intervals. A missing value is passed as null, as
+ * in the judge's JSON contract ("null for a missing one"), so the judge counts it as missing —
+ * never as a zero.
+ */
 export function metricInput(definition: MetricDefinition, series: MetricSeries): MetricInput {
-  const base = { name: definition.name, direction: definition.direction, critical: definition.critical, weight: definition.weight };
+  const { name, direction, critical, weight } = definition;
+  const base = { name, direction, critical, weight };
   switch (definition.kind) {
     case 'rate': {
       const { canary, baseline } = series.counts!;
       const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
-      const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.filter((_, i) => keep[i]), requests: c.requests.filter((_, i) => keep[i]) });
+      const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
       return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(definition.allowedRatio === undefined ? {} : { allowedRatio: definition.allowedRatio }) };
     }
     case 'continuous': {
-      const { query: _query, kind: _kind, name: _name, direction: _direction, critical: _critical, weight: _weight, ...limits } = definition;
-      return { ...base, ...limits, kind: 'continuous', canary: series.canary.filter(Number.isFinite), baseline: series.baseline.filter(Number.isFinite) };
+      const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
+      const limits = dropUndefined({ allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples });
+      return { ...base, ...limits, kind: 'continuous', canary: series.canary.map(orMissing), baseline: series.baseline.map(orMissing) };
     }
     case 'threshold': {
-      const { query: _query, kind: _kind, name: _name, direction: _direction, critical: _critical, weight: _weight, ...limits } = definition;
-      return { ...base, ...limits, kind: 'threshold', values: series.canary.filter(Number.isFinite) };
+      const limits = dropUndefined({ min: definition.min, max: definition.max, failureLimit: definition.failureLimit });
+      return { ...base, ...limits, kind: 'threshold', values: series.canary.map(orMissing) };
     }
   }
 }
 
-/** The judge's input for a metric whose source failed: no data at all, so it can only be nodata. */
-export function emptyMetricInput(definition: MetricDefinition): MetricInput {
+/** The judge's input for a metric whose latest query failed: no data, and the error (class `error`). */
+export function failedMetricInput(definition: MetricDefinition, error: string): MetricInput {
   const none = (): RateCounts => ({ errors: [], requests: [] });
-  return metricInput(definition, { name: definition.name, kind: definition.kind, times: [], canary: [], baseline: [], counts: { canary: none(), baseline: none() }, missingIntervals: 0 });
+  const empty = metricInput(definition, { name: definition.name, kind: definition.kind, times: [], canary: [], baseline: [], counts: { canary: none(), baseline: none() }, missingIntervals: 0 });
+  return { ...empty, error };
+}
+
+/** How a missing value travels to the judge (its JSON contract's null, typed as the number it stands for). */
+const missing = null as unknown as number;
+const orMissing = (value: number): number => (Number.isFinite(value) ? value : missing);
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function usableRateInterval(canary: RateCounts, baseline: RateCounts, i: number): boolean {

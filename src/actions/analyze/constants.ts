@@ -1,0 +1,22 @@
+/** Input names of the analyze action (equal to actions/analyze/action.yml). */
+export const Inputs = {
+  PrometheusUrl: 'prometheus-url',
+  Metrics: 'metrics',
+  CanarySelector: 'canary-selector',
+  BaselineSelector: 'baseline-selector',
+  Duration: 'duration',
+  Interval: 'interval',
+  Alpha: 'alpha',
+  OnNoData: 'on-no-data',
+  FailOn: 'fail-on',
+  DeploymentId: 'deployment-id',
+  PrometheusHeaders: 'prometheus-headers',
+  Token: 'token',
+} as const;
+
+/** Output names of the analyze action. */
+export const Outputs = {
+  Verdict: 'verdict',
+  Score: 'score',
+  Report: 'report',
+} as const;

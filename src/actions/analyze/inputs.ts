@@ -1,0 +1,75 @@
+import * as core from '@actions/core';
+import { InputError } from '../../core/errors.js';
+import type { JudgeConfig } from '../../core/judge/types.js';
+import { parseMetricsYaml, type MetricDefinition } from '../../core/metrics/metrics-config.js';
+import { parseHeaderLines } from '../../core/metrics/prometheus.js';
+import { parseSelector, type LabelMatcher } from '../../core/metrics/template.js';
+import { parseDurationSeconds } from '../../core/plan/parse.js';
+import { choiceInput, inlineOrFileInput, integerInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { Inputs } from './constants.js';
+
+/** The analyze action's inputs, parsed and validated. */
+export interface AnalyzeInputs {
+  prometheusUrl: string;
+  prometheusHeaders: Record<string, string>;
+  metrics: MetricDefinition[];
+  canary: LabelMatcher[];
+  baseline: LabelMatcher[];
+  durationSeconds: number;
+  intervalSeconds: number;
+  alpha: number;
+  onNoData: JudgeConfig['onNoData'];
+  failOn: 'fail' | 'inconclusive' | 'never';
+  deploymentId?: number;
+  token?: string;
+}
+
+/** Reads and validates every input before anything happens (no status written on bad input). */
+export function getInputs(): AnalyzeInputs {
+  const prometheusUrl = urlInput(Inputs.PrometheusUrl) ?? requiredString(Inputs.PrometheusUrl, 'set `prometheus-url:` to your Prometheus, e.g. http://prometheus:9090');
+  const metricsText = inlineOrFileInput(Inputs.Metrics) ?? requiredString(Inputs.Metrics, 'list the metrics to judge as YAML, inline or in a file (docs/analysis.md)');
+  const durationSeconds = duration(Inputs.Duration, '10m');
+  const intervalSeconds = duration(Inputs.Interval, '1m');
+  if (intervalSeconds > durationSeconds) {
+    throw new InputError(Inputs.Interval, optionalString(Inputs.Interval) ?? '1m', `at most the duration (${durationSeconds} s)`, 'shorten the interval or lengthen the duration');
+  }
+  return {
+    prometheusUrl,
+    prometheusHeaders: headers(),
+    metrics: parseMetricsYaml(metricsText, `Input '${Inputs.Metrics}'`),
+    canary: parseSelector(requiredString(Inputs.CanarySelector, 'set it to the label matchers of the canary, e.g. version="v2"'), Inputs.CanarySelector),
+    baseline: parseSelector(requiredString(Inputs.BaselineSelector, 'set it to the label matchers of the baseline, e.g. version="v1"'), Inputs.BaselineSelector),
+    durationSeconds,
+    intervalSeconds,
+    alpha: alpha(),
+    onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
+    failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
+    deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
+    token: secretInput(Inputs.Token),
+  };
+}
+
+function duration(name: string, fallback: string): number {
+  const value = optionalString(name) ?? fallback;
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined || seconds < 1) throw new InputError(name, value, 'a duration of at least 1 s such as 30s, 10m or 1h30m');
+  return seconds;
+}
+
+function alpha(): number {
+  const value = optionalString(Inputs.Alpha) ?? '0.01';
+  const number = Number(value);
+  if (!(number > 0 && number <= 0.5)) throw new InputError(Inputs.Alpha, value, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
+  return number;
+}
+
+/** The headers, each value masked (and the credentials after a scheme such as `Bearer`, on their own). */
+function headers(): Record<string, string> {
+  const text = optionalString(Inputs.PrometheusHeaders);
+  if (text === undefined) return {};
+  for (const line of text.split('\n')) {
+    const value = line.slice(line.indexOf(':') + 1).trim();
+    for (const secret of [value, ...value.split(/\s+/).slice(1)]) if (secret.length >= 4) core.setSecret(secret);
+  }
+  return parseHeaderLines(text, `Input '${Inputs.PrometheusHeaders}'`);
+}

@@ -1,0 +1,84 @@
+import * as core from '@actions/core';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAnalysis, type AnalysisResult } from '../../core/analysis/loop.js';
+import type { Clock } from '../../core/analysis/clock.js';
+import { SlipwayError } from '../../core/errors.js';
+import type { Ledger } from '../../core/ledger/types.js';
+import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import type { MetricSource } from '../../core/metrics/types.js';
+import { analysisMarkdown, statusDescription } from '../../core/report/index.js';
+import { readRunContext } from '../common/context.js';
+import { ledgerFromInputs } from '../common/ledger.js';
+import { actionsLogger } from '../common/run.js';
+import { Outputs } from './constants.js';
+import { getInputs, type AnalyzeInputs } from './inputs.js';
+
+/** What tests and the demo may hand in instead of the real ones. */
+export interface AnalyzeCollaborators {
+  source?: MetricSource;
+  ledger?: Ledger;
+  clock?: Clock;
+}
+
+/**
+ * The analyze step: checks the inputs, Prometheus and the deployment before anything is written,
+ * runs the analysis, then writes the JSON report, the outputs, the job summary and the deployment
+ * status, and fails the step per `fail-on`.
+ */
+export async function main(collaborators: AnalyzeCollaborators = {}): Promise<void> {
+  const inputs = getInputs();
+  const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
+  const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger));
+
+  await core.group('Preflight', async () => {
+    // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
+    // missing data after the whole duration.
+    await source.queryInstant('vector(1)');
+    if (ledger && inputs.deploymentId !== undefined && !(await ledger.getDeployment(inputs.deploymentId))) {
+      throw new SlipwayError(`Input 'deployment-id' has the value ${inputs.deploymentId}: no such deployment in this repository. Fix: pass the id output of record-deployment or canary-step.`);
+    }
+  });
+
+  const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
+  await ledger?.setStatus(inputs.deploymentId!, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
+
+  const result = await core.group('Analysis', () =>
+    runAnalysis({
+      source,
+      metrics: inputs.metrics,
+      canary: inputs.canary,
+      baseline: inputs.baseline,
+      durationSeconds: inputs.durationSeconds,
+      intervalSeconds: inputs.intervalSeconds,
+      config: { alpha: inputs.alpha, onNoData: inputs.onNoData },
+      clock: collaborators.clock,
+      logger: actionsLogger,
+    }),
+  );
+  const { report } = result;
+  const path = writeReport(result, inputs);
+  core.setOutput(Outputs.Verdict, report.verdict);
+  core.setOutput(Outputs.Score, String(report.score));
+  core.setOutput(Outputs.Report, path);
+  await core.summary.addRaw(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds })).write();
+  await ledger?.setStatus(inputs.deploymentId!, {
+    state: report.verdict === 'fail' ? 'failure' : 'in_progress',
+    description: statusDescription(report, result),
+  });
+  core.info(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
+
+  const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
+  if (failing.includes(report.verdict)) {
+    throw new SlipwayError(`Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`);
+  }
+}
+
+/** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */
+function writeReport(result: AnalysisResult, inputs: AnalyzeInputs): string {
+  const path = join(process.env.RUNNER_TEMP ?? tmpdir(), `slipway-analysis-${Date.now()}.json`);
+  const document = { ...result, settings: { durationSeconds: inputs.durationSeconds, intervalSeconds: inputs.intervalSeconds, alpha: inputs.alpha, onNoData: inputs.onNoData, failOn: inputs.failOn } };
+  writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+  return path;
+}

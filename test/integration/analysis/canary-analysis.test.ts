@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runAnalysis } from '../../../src/core/analysis/loop.js';
+import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
+import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
+import { parseSelector, renderTemplate } from '../../../src/core/metrics/template.js';
+import { startApp, type RunningApp } from '../../../src/testbed/app.js';
+import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { startLoad, type LoadRun } from '../../../src/testbed/load.js';
+import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
+
+// The real thing: the Debian Prometheus scrapes pairs of real app versions every second while a
+// load generator sends them traffic; each scenario has its own version labels, so the scenarios
+// run side by side against one Prometheus.
+
+const describeIf = serverAvailable('prometheus') ? describe : describe.skip;
+
+const METRICS = parseMetricsYaml(
+  `
+- name: error-rate
+  kind: rate
+  critical: true
+  allowedIncrease: 100%
+  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
+  requests: 'sum(http_requests_total{{{selector}}})'
+- name: latency
+  kind: continuous
+  critical: true
+  allowedIncrease: 10%
+  query: 'sum(rate(http_request_duration_seconds_sum{{{selector}}}[3s])) / sum(rate(http_request_duration_seconds_count{{{selector}}}[3s]))'
+`,
+  'test metrics',
+);
+
+const SCENARIOS = {
+  errors: { baseline: { errorRate: 0.02, latencyMs: 10 }, canary: { errorRate: 0.1, latencyMs: 10 } },
+  equal: { baseline: { errorRate: 0.05, latencyMs: 10 }, canary: { errorRate: 0.05, latencyMs: 10 } },
+  slow: { baseline: { errorRate: 0.05, latencyMs: 10 }, canary: { errorRate: 0.05, latencyMs: 13 } },
+};
+type Scenario = keyof typeof SCENARIOS;
+
+describeIf('canary analysis against the real Prometheus', () => {
+  const apps: RunningApp[] = [];
+  const loads: LoadRun[] = [];
+  let prometheus: RunningPrometheus;
+  let source: PrometheusSource;
+
+  beforeAll(async () => {
+    for (const [name, sides] of Object.entries(SCENARIOS)) {
+      apps.push(await startApp({ version: `${name}-v1`, ...sides.baseline }), await startApp({ version: `${name}-v2`, ...sides.canary }));
+    }
+    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 100, connections: 8 }));
+    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
+    source = new PrometheusSource({ url: prometheus.url, retries: 1, retryDelayMs: 100 });
+    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
+    // Three scrapes in, so the first 3 s rate windows hold two samples.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  });
+
+  afterAll(async () => {
+    await Promise.all(loads.map((l) => l.stop()));
+    await Promise.all(apps.map((a) => a.stop()));
+    await prometheus?.stop();
+  });
+
+  const analyse = (scenario: Scenario, durationSeconds = 25) =>
+    runAnalysis({
+      source,
+      metrics: METRICS,
+      canary: parseSelector(`version="${scenario}-v2"`, 'canary-selector'),
+      baseline: parseSelector(`version="${scenario}-v1"`, 'baseline-selector'),
+      durationSeconds,
+      intervalSeconds: 1,
+    });
+
+  test('all three scenarios side by side: 5x errors fail early, an equal canary passes, a 30% slower one fails on latency', async () => {
+    const [errors, equal, slow] = await Promise.all([analyse('errors'), analyse('equal'), analyse('slow')]);
+
+    expect(errors.report.verdict).toBe('fail');
+    expect(errors.report.metrics.find((m) => m.name === 'error-rate')).toMatchObject({ class: 'high', sequential: { decision: 'worse' } });
+    expect(errors.stoppedEarly).toBe(true);
+    expect(errors.intervals).toBeLessThan(errors.plannedIntervals);
+
+    expect({ verdict: equal.report.verdict, reasons: equal.report.reasons }).toMatchObject({ verdict: 'pass' });
+    expect(equal.report.metrics.map((m) => m.class)).toEqual(['pass', 'pass']);
+
+    expect(slow.report.verdict).toBe('fail');
+    expect(slow.report.metrics.find((m) => m.name === 'latency')).toMatchObject({ class: 'high' });
+    expect(slow.report.metrics.find((m) => m.name === 'error-rate')!.class).not.toBe('high');
+  });
+
+  test('a selector holding a quote and a } is one literal value: it cannot add "or vector(1)" to the query', async () => {
+    const hostile = parseSelector('version="equal-v2\\"} or vector(1) or up{job=\\""', 'canary-selector');
+    expect(hostile).toEqual([{ name: 'version', op: '=', value: 'equal-v2"} or vector(1) or up{job="' }]);
+    const query = renderTemplate(METRICS[0].kind === 'rate' ? METRICS[0].requests : '', { selector: hostile, canary: hostile, baseline: hostile, intervalSeconds: 1 }, 'test');
+    // Spliced in naively this would read sum(…{version="equal-v2"} or vector(1) or up{job=""}), a number.
+    expect(await source.queryInstant(query)).toBeNaN();
+    expect(await source.queryInstant('sum(http_requests_total{version="equal-v2"})')).toBeGreaterThan(0);
+
+    const result = await runAnalysis({ source, metrics: METRICS, canary: hostile, baseline: parseSelector('version="equal-v1"', 'b'), durationSeconds: 3, intervalSeconds: 1 });
+    expect(result.report.verdict).toBe('inconclusive');
+    expect(result.report.metrics.map((m) => m.class)).toEqual(['nodata', 'nodata']);
+  });
+
+  test('a selector that tries to break out unquoted is rejected before any query', () => {
+    expect(() => parseSelector('version="v2"} or vector(1) or up{job="', 'canary-selector')).toThrow(
+      /^Input 'canary-selector' has the value .*at character 13: unexpected "}"/,
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runAnalysis } from '../../../src/core/analysis/loop.js';
+import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
+import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
+import { parseSelector } from '../../../src/core/metrics/template.js';
+import { startApp, type RunningApp } from '../../../src/testbed/app.js';
+import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { startLoad, type LoadRun } from '../../../src/testbed/load.js';
+import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
+
+// Prometheus stops in the middle of an analysis of two equal versions: whatever the data said
+// before, the analysis must end in on-no-data's verdict, never in a pass.
+
+const describeIf = serverAvailable('prometheus') ? describe : describe.skip;
+
+const METRICS = parseMetricsYaml(
+  `
+- name: error-rate
+  kind: rate
+  allowedIncrease: 100%
+  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
+  requests: 'sum(http_requests_total{{{selector}}})'
+`,
+  'test metrics',
+);
+
+describeIf('an analysis whose Prometheus stops mid-way', () => {
+  const apps: RunningApp[] = [];
+  const loads: LoadRun[] = [];
+  let prometheus: RunningPrometheus;
+
+  beforeAll(async () => {
+    apps.push(await startApp({ version: 'v1', errorRate: 0.05 }), await startApp({ version: 'v2', errorRate: 0.05 }));
+    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 20, connections: 4 }));
+    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
+    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
+  });
+
+  afterAll(async () => {
+    await Promise.all(loads.map((l) => l.stop()));
+    await Promise.all(apps.map((a) => a.stop()));
+    await prometheus?.stop();
+  });
+
+  test('gives inconclusive or fail as on-no-data says, never pass, naming the unreachable Prometheus', async () => {
+    const source = new PrometheusSource({ url: prometheus.url, retries: 1, retryDelayMs: 100, timeoutMs: 1000 });
+    const analyse = (onNoData: 'fail' | 'inconclusive') =>
+      runAnalysis({
+        source,
+        metrics: METRICS,
+        canary: parseSelector('version="v2"', 'canary-selector'),
+        baseline: parseSelector('version="v1"', 'baseline-selector'),
+        durationSeconds: 10,
+        intervalSeconds: 1,
+        config: { onNoData },
+        onProgress: async ({ interval }) => {
+          if (interval === 3) await prometheus.stop();
+        },
+      });
+    const [inconclusive, fail] = await Promise.all([analyse('inconclusive'), analyse('fail')]);
+
+    expect(inconclusive.report.verdict).toBe('inconclusive');
+    expect(fail.report.verdict).toBe('fail');
+    for (const result of [inconclusive, fail]) {
+      expect(result.intervals).toBe(10);
+      expect(result.report.metrics[0]).toMatchObject({ class: 'error', reason: expect.stringContaining(`Prometheus at ${prometheus.url} is unreachable: ECONNREFUSED`) });
+      // What was read before the outage stays in the series for the charts.
+      expect(result.series[0].counts!.canary.requests.slice(0, 2).every((n) => n > 0)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, test } from '@jest/globals';
+import { VirtualClock } from '../../../../src/core/analysis/clock.js';
+import { runAnalysis, type AnalysisProgress } from '../../../../src/core/analysis/loop.js';
+import { FileSource } from '../../../../src/core/metrics/file.js';
+import { parseMetricsYaml } from '../../../../src/core/metrics/metrics-config.js';
+import { parseSelector } from '../../../../src/core/metrics/template.js';
+import type { MetricSource, QueryWindow } from '../../../../src/core/metrics/types.js';
+
+// The loop over saved series (the file source) on a virtual clock: 10 s intervals, so a 30-minute
+// analysis runs in milliseconds.
+
+const START = new Date('2026-01-01T00:00:00Z');
+const T0 = START.getTime() / 1000;
+const INTERVAL = 10;
+const canary = parseSelector('version="v2"', 'canary-selector');
+const baseline = parseSelector('version="v1"', 'baseline-selector');
+
+const RATE = parseMetricsYaml(
+  `- {name: error-rate, kind: rate, critical: true, errors: 'sum(errors{{{selector}}})', requests: 'sum(requests{{{selector}}})'}`,
+  'test',
+);
+const LATENCY = parseMetricsYaml(`- {name: latency, kind: continuous, query: 'latency{{{selector}}}', allowedIncrease: 10%}`, 'test');
+
+/** Cumulative counters for `intervals` intervals (n+1 grid points) at a per-interval rate. */
+function counter(perInterval: (i: number) => number, intervals: number): [number, number][] {
+  let total = 0;
+  return Array.from({ length: intervals + 1 }, (_, i) => {
+    if (i > 0) total += perInterval(i);
+    return [T0 + i * INTERVAL, total];
+  });
+}
+
+/** A seeded pseudo-random source, so the "traffic" is the same on every run. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+function binomial(n: number, p: number, random: () => number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (random() < p) k++;
+  return k;
+}
+
+/** Saved error and request counters for both versions, errors drawn at the given rates. */
+function rateSeries(canaryRate: number, baselineRate: number, intervals = 180, requests = 200) {
+  const random = seeded(42);
+  const series: Record<string, [number, number][]> = {};
+  for (const [version, rate] of [['v2', canaryRate], ['v1', baselineRate]] as const) {
+    series[`sum(requests{version="${version}"})`] = counter(() => requests, intervals);
+    series[`sum(errors{version="${version}"})`] = counter(() => binomial(requests, rate, random), intervals);
+  }
+  return { series };
+}
+
+const analysis = (source: MetricSource, metrics = RATE, extra: Partial<Parameters<typeof runAnalysis>[0]> = {}) =>
+  runAnalysis({ source, metrics, canary, baseline, durationSeconds: 1800, intervalSeconds: INTERVAL, clock: new VirtualClock(START), ...extra });
+
+describe('analysis loop', () => {
+  test('a canary with 5x the errors fails as soon as the sequential test decides, long before the duration', async () => {
+    const result = await analysis(new FileSource({ document: rateSeries(0.05, 0.01) }));
+    expect(result.report.verdict).toBe('fail');
+    expect(result.report.metrics[0]).toMatchObject({ name: 'error-rate', class: 'high', sequential: { decision: 'worse' } });
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.intervals).toBeLessThan(result.plannedIntervals / 2);
+    expect(result.report.metrics[0].sequential!.decidedAtInterval).toBe(result.intervals);
+  });
+
+  test('an equal canary passes once the test shows it is not worse, and stops there', async () => {
+    const result = await analysis(new FileSource({ document: rateSeries(0.02, 0.02, 180, 2000) }));
+    expect(result.report.verdict).toBe('pass');
+    expect(result.report.metrics[0].sequential!.decision).toBe('not-worse');
+    expect(result.stoppedEarly).toBe(true);
+  });
+
+  test('reports every interval to the progress callback, and the series it judged', async () => {
+    const progress: AnalysisProgress[] = [];
+    const result = await analysis(new FileSource({ document: rateSeries(0.05, 0.01) }), RATE, { onProgress: (p) => void progress.push(p) });
+    expect(progress.map((p) => p.interval)).toEqual(Array.from({ length: result.intervals }, (_, i) => i + 1));
+    expect(progress.at(-1)!.report).toEqual(result.report);
+    const [series] = result.series;
+    expect(series.times).toEqual(Array.from({ length: result.intervals }, (_, i) => T0 + (i + 1) * INTERVAL));
+    expect(series.counts!.canary.requests.every((r) => r === 200)).toBe(true);
+  });
+
+  test('a continuous metric is a fixed-sample check: the loop runs the whole duration', async () => {
+    const values = (level: number) => Array.from({ length: 31 }, (_, i) => [T0 + i * INTERVAL, level + (i % 5) * 0.001] as [number, number]);
+    const source = new FileSource({ document: { series: { 'latency{version="v2"}': values(0.13), 'latency{version="v1"}': values(0.1) } } });
+    const result = await analysis(source, LATENCY, { durationSeconds: 300 });
+    expect(result).toMatchObject({ intervals: 30, plannedIntervals: 30, stoppedEarly: false });
+    expect(result.report.verdict).toBe('fail');
+    expect(result.report.metrics[0].class).toBe('high');
+  });
+
+  test('a selector that matches nothing gives no data, which is never a pass', async () => {
+    const odd = parseSelector('version="v2\\"}"', 'canary-selector');
+    const result = await analysis(new FileSource({ document: rateSeries(0.01, 0.01) }), RATE, { canary: odd, durationSeconds: 60 });
+    expect(result.report.verdict).toBe('inconclusive');
+    expect(result.report.metrics[0].class).toBe('nodata');
+  });
+
+  test.each([
+    ['inconclusive', 'inconclusive'],
+    ['fail', 'fail'],
+  ] as const)('a source that stops answering mid-analysis gives %s with onNoData %s, never pass', async (onNoData, verdict) => {
+    const saved = new FileSource({ document: rateSeries(0.02, 0.02, 180, 2000) });
+    let calls = 0;
+    // A test double of the MetricSource port: the saved series, then a dead server.
+    const dying: MetricSource = {
+      type: 'dying',
+      queryRange: (query: string, window: QueryWindow) => (++calls > 4 * 3 ? Promise.reject(new Error('Prometheus at http://127.0.0.1:1 is unreachable: ECONNREFUSED')) : saved.queryRange(query, window)),
+      queryInstant: () => Promise.reject(new Error('unused')),
+    };
+    const result = await analysis(dying, RATE, { durationSeconds: 100, config: { onNoData } });
+    expect(result.report.verdict).toBe(verdict);
+    expect(result.report.metrics[0]).toMatchObject({ class: 'error', reason: expect.stringContaining('ECONNREFUSED') });
+    expect(result.intervals).toBe(10);
+    // The charts keep what was read before the outage.
+    expect(result.series[0].counts!.canary.requests.slice(0, 3)).toEqual([2000, 2000, 2000]);
+  });
+
+  test('an outage that ends heals: the whole window is read again', async () => {
+    const saved = new FileSource({ document: rateSeries(0.05, 0.01) });
+    let calls = 0;
+    const flaky: MetricSource = {
+      type: 'flaky',
+      queryRange: (query: string, window: QueryWindow) => (++calls <= 8 ? Promise.reject(new Error('down')) : saved.queryRange(query, window)),
+      queryInstant: () => Promise.reject(new Error('unused')),
+    };
+    const result = await analysis(flaky);
+    expect(result.report.verdict).toBe('fail');
+    expect(result.series[0].missingIntervals).toBe(0);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, test } from '@jest/globals';
+import type { MetricSeries } from '../../../../src/core/analysis/series.js';
+import type { JudgeReport, MetricResult } from '../../../../src/core/judge/types.js';
+import { analysisMarkdown, metricChart, statusDescription } from '../../../../src/core/report/index.js';
+
+const rateResult: MetricResult = {
+  name: 'error-rate',
+  kind: 'rate',
+  class: 'high',
+  critical: true,
+  weight: 1,
+  reason: 'error-rate ratio 5.1 | worse',
+  sequential: { pValue: 0.0042, decision: 'worse', decidedAtInterval: 7, ratio: { estimate: 5.123, lower: 2.01, upper: 11.7 } },
+};
+const latencyResult: MetricResult = {
+  name: 'latency',
+  kind: 'continuous',
+  class: 'pass',
+  critical: false,
+  weight: 1,
+  reason: 'within 10%',
+  mannWhitney: { u: 120, pTwoSided: 0.5, pGreater: 0.25, pLess: 0.75, method: 'asymptotic' },
+  hodgesLehmann: { estimate: 0.001, lower: -0.002, upper: 0.004, confidence: 0.98 },
+};
+const report: JudgeReport = {
+  verdict: 'fail',
+  score: 0,
+  reasons: ["critical metric 'error-rate' is high"],
+  metrics: [rateResult, latencyResult],
+  config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' },
+};
+const series: MetricSeries = {
+  name: 'error-rate',
+  kind: 'rate',
+  times: [110, 120, 130, 140],
+  canary: [0.05, NaN, 0.04, 0.06],
+  baseline: [0.01, 0.01, 0.012, 0.01],
+  missingIntervals: 1,
+};
+
+describe('analysis markdown', () => {
+  test('shows the verdict, how the loop ran, a row per metric with its statistic, the reasons and a chart', () => {
+    const text = analysisMarkdown({ report, series: [series], intervals: 7, plannedIntervals: 30, intervalSeconds: 10, stoppedEarly: true });
+    expect(text).toContain('## Canary analysis: ❌ fail (score 0)');
+    expect(text).toContain('Stopped early after 7 of 30 intervals of 10 s: the verdict could no longer change.');
+    expect(text).toContain('| error-rate | rate | ❌ high | yes | ratio 5.12 [2.01, 11.7], p 0.0042, worse at interval 7 | error-rate ratio 5.1 \\| worse |');
+    expect(text).toContain('| latency | continuous | ✅ pass | no | shift 0.001 [-0.002, 0.004], U 120, p 0.5 | within 10% |');
+    expect(text).toContain("- critical metric 'error-rate' is high");
+    expect(text).toContain('```mermaid\nxychart-beta');
+  });
+});
+
+describe('metric chart', () => {
+  test('draws canary and baseline in percent, leaving out intervals missing on a side', () => {
+    expect(metricChart(series)).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '    title "error-rate: canary (1st line) vs baseline (2nd line)"',
+        '    x-axis "seconds into the analysis" [10, 30, 40]',
+        '    y-axis "error rate %"',
+        '    line [5, 4, 6]',
+        '    line [1, 1.2, 1]',
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  test('thins long series to the maximum number of points', () => {
+    const long: MetricSeries = { ...series, times: Array.from({ length: 500 }, (_, i) => i + 1), canary: Array(500).fill(0.01), baseline: Array(500).fill(0.01) };
+    const line = metricChart(long, 50).split('\n').find((l) => l.includes('line ['))!;
+    expect(line.split(',')).toHaveLength(50);
+  });
+
+  test('draws nothing without data', () => {
+    expect(metricChart({ ...series, canary: [NaN, NaN, NaN, NaN] })).toBe('');
+  });
+});
+
+describe('status description', () => {
+  test('says the verdict and the failing metrics', () => {
+    expect(statusDescription(report, { intervals: 7, plannedIntervals: 30 })).toBe('analysis fail (score 0): error-rate high · 7/30 intervals');
+  });
+
+  test('fits 140 characters however many metrics fail, counting the ones left out', () => {
+    const many: JudgeReport = { ...report, metrics: Array.from({ length: 40 }, (_, i) => ({ ...rateResult, name: `a-rather-long-metric-name-${i}` })) };
+    const text = statusDescription(many, { intervals: 7, plannedIntervals: 30 });
+    expect([...text].length).toBeLessThanOrEqual(140);
+    expect(text).toMatch(/^analysis fail \(score 0\): a-rather-long-metric-name-0 high, .* \+\d+ more · 7\/30 intervals$/);
+  });
+});
