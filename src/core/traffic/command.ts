@@ -1,0 +1,101 @@
+import { SlipwayError } from '../errors.js';
+import { runCommand, tail } from './exec.js';
+import { checkWeight, SettingsReader } from './settings.js';
+import type { TrafficRouter, TrafficState } from './types.js';
+
+/** Settings of the command provider (the `router:` YAML). */
+export interface CommandSettings {
+  /** The user's executable and its arguments (a string split on spaces, or a list). */
+  run: string[];
+  /** Passed as SLIPWAY_STABLE_VERSION (default ''). */
+  stableVersion: string;
+  /** Passed as SLIPWAY_CANARY_VERSION (default ''). */
+  canaryVersion: string;
+  /** Milliseconds before the command is killed (default 60000). */
+  timeoutMs: number;
+}
+
+const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs'] as const;
+
+/** Validates the command `router:` settings. */
+export function commandSettings(raw: Record<string, unknown>): CommandSettings {
+  const read = new SettingsReader('command', raw);
+  read.rejectUnknown(FIELDS);
+  const run = read.command('run');
+  if (!run) throw new SlipwayError("router.run is missing: expected the command to run, e.g. `run: ./deploy/set-weight.sh`.");
+  return {
+    run,
+    stableVersion: read.string('stableVersion', ''),
+    canaryVersion: read.string('canaryVersion', ''),
+    timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
+  };
+}
+
+/** What the command is asked to do, in SLIPWAY_ACTION. */
+export type CommandAction = 'describe' | 'set-weight' | 'promote' | 'abort';
+
+/**
+ * The user's own executable moves the traffic. It gets SLIPWAY_ACTION, SLIPWAY_CANARY_WEIGHT,
+ * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION; exit code 0 means done, anything else is an
+ * error (the command is expected to leave traffic as it was). It may print the resulting canary
+ * weight (a number, or JSON with `canaryWeight`); for `describe` it must, or the state reads as
+ * unreachable.
+ */
+export class CommandRouter implements TrafficRouter {
+  readonly type = 'command';
+
+  constructor(private readonly settings: CommandSettings) {}
+
+  async describe(): Promise<TrafficState> {
+    const weight = await this.run('describe', undefined);
+    return weight === undefined ? { ...this.state(0), reachable: false, detail: { ...this.detail(), note: 'the command printed no weight for describe' } } : this.state(weight);
+  }
+
+  async setCanaryWeight(percent: number): Promise<TrafficState> {
+    checkWeight(percent);
+    return this.state((await this.run('set-weight', percent)) ?? percent);
+  }
+
+  async promote(): Promise<TrafficState> {
+    return this.state((await this.run('promote', 100)) ?? 100);
+  }
+
+  async abort(): Promise<TrafficState> {
+    return this.state((await this.run('abort', 0)) ?? 0);
+  }
+
+  private async run(action: CommandAction, weight: number | undefined): Promise<number | undefined> {
+    const env = {
+      ...process.env,
+      SLIPWAY_ACTION: action,
+      SLIPWAY_CANARY_WEIGHT: weight === undefined ? '' : String(weight),
+      SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
+      SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
+    };
+    const result = await runCommand(this.settings.run, { env, timeoutMs: this.settings.timeoutMs });
+    if (result.code !== 0) {
+      throw new SlipwayError(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
+    }
+    return parseWeight(result.stdout);
+  }
+
+  private state(canaryWeight: number): TrafficState {
+    return { provider: this.type, canaryWeight, stableWeight: 100 - canaryWeight, headerRoutes: [], mirrorPercent: 0, reachable: true, detail: this.detail() };
+  }
+
+  private detail(): Record<string, unknown> {
+    return { command: this.settings.run.join(' '), stableVersion: this.settings.stableVersion, canaryVersion: this.settings.canaryVersion };
+  }
+}
+
+/** The weight a command printed on its last line: `25`, or JSON `{"canaryWeight": 25}`. */
+export function parseWeight(stdout: string): number | undefined {
+  const last = stdout.trim().split('\n').pop()?.trim() ?? '';
+  if (/^\d{1,3}$/.test(last) && Number(last) <= 100) return Number(last);
+  try {
+    const value = (JSON.parse(last) as { canaryWeight?: unknown }).canaryWeight;
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './kubectl.js';
+export * from './gateway-api.js';
+export * from './istio.js';
+export * from './smi.js';
+export * from './ingress-nginx.js';

@@ -1,0 +1,100 @@
+import { checkWeight } from './settings.js';
+import type { HeaderRoute, TrafficRouter, TrafficState } from './types.js';
+
+/** The routing a provider is told to apply: what every declarative provider reads and writes. */
+export interface RouteSpec {
+  canaryWeight: number;
+  headerRoutes: HeaderRoute[];
+  mirrorPercent: number;
+}
+
+/** The spec with everything on stable. */
+export const STABLE_ONLY: RouteSpec = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
+
+/** What a provider can do beyond weights. */
+export interface Capabilities {
+  headerRoutes: boolean;
+  mirror: boolean;
+}
+
+/**
+ * A router built from two provider operations, `read` (the spec in force) and `write` (apply a
+ * new spec, leaving the old one in place when it fails). Every operation reads first and writes
+ * only what differs, so repeating a call converges without touching the proxy again.
+ */
+export abstract class SpecRouter implements TrafficRouter {
+  abstract readonly type: string;
+  setHeaderRoute?: (route: HeaderRoute | null) => Promise<TrafficState>;
+  setMirror?: (percent: number) => Promise<TrafficState>;
+
+  constructor(capabilities: Capabilities) {
+    if (capabilities.headerRoutes) {
+      this.setHeaderRoute = (route) =>
+        this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
+    }
+    if (capabilities.mirror) {
+      this.setMirror = (percent) => {
+        checkWeight(percent, 'mirror-percent');
+        return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+      };
+    }
+  }
+
+  /** The spec currently in force. */
+  protected abstract read(): Promise<RouteSpec>;
+  /** Applies `next`; on failure leaves `previous` in force and throws. */
+  protected abstract write(next: RouteSpec, previous: RouteSpec): Promise<void>;
+  /** Provider detail for the state (servers, files, resources). */
+  protected abstract detail(): Record<string, unknown>;
+
+  async describe(): Promise<TrafficState> {
+    return this.state(await this.read());
+  }
+
+  setCanaryWeight(percent: number): Promise<TrafficState> {
+    checkWeight(percent);
+    return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+  }
+
+  promote(): Promise<TrafficState> {
+    return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
+  }
+
+  abort(): Promise<TrafficState> {
+    return this.update(() => STABLE_ONLY);
+  }
+
+  private async update(change: (spec: RouteSpec) => RouteSpec): Promise<TrafficState> {
+    const previous = await this.read();
+    const next = change(previous);
+    if (!sameSpec(previous, next)) await this.write(next, previous);
+    return this.state(next);
+  }
+
+  private state(spec: RouteSpec): TrafficState {
+    return {
+      provider: this.type,
+      canaryWeight: spec.canaryWeight,
+      stableWeight: 100 - spec.canaryWeight,
+      headerRoutes: spec.headerRoutes,
+      mirrorPercent: spec.mirrorPercent,
+      reachable: true,
+      detail: this.detail(),
+    };
+  }
+}
+
+function sameRoute(a: HeaderRoute, b: HeaderRoute): boolean {
+  return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
+}
+
+/** Whether two specs route the same way. */
+export function sameSpec(a: RouteSpec, b: RouteSpec): boolean {
+  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+}
+
+function normalise(spec: RouteSpec): RouteSpec {
+  const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
+  routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
+  return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
+}
