@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
+import { demoCommand } from './demo.js';
 import { judgeCommand } from './judge.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [judgeCommand];
+export const commands: CliCommand[] = [judgeCommand, demoCommand];

@@ -16,17 +16,20 @@ export interface DemoPlanTargets {
   canaryVersion: string;
   /** Seconds between two looks at the metrics. Default 2. */
   intervalSeconds?: number;
-  /** Longest time each analysis step may take, seconds. Default 30. */
+  /** Longest time each analysis step may take, seconds (it stops as soon as the judge decides). Default 90. */
   analysisSeconds?: number;
 }
 
 /**
  * The demo's canary plan: 10% → analysis → 50% → analysis → 100%, judged on the 5xx rate as a
- * critical metric, rolled back automatically on a failed analysis.
+ * critical metric, rolled back automatically on a failed analysis. The allowed increase is wide
+ * (up to 3× the baseline's rate) so that an equal canary is shown "not worse" within seconds at
+ * the demo's traffic; a 5× canary is still caught in a few seconds. Production plans use longer
+ * analyses and the judge's default (+20%), see docs/demo.md.
  */
 export function demoPlanYaml(t: DemoPlanTargets): string {
   const interval = t.intervalSeconds ?? 2;
-  const analysis = t.analysisSeconds ?? 30;
+  const analysis = t.analysisSeconds ?? 90;
   return `# Slipway demo: ${t.canaryVersion} as a canary next to ${t.stableVersion}
 strategy: canary
 router:
@@ -45,6 +48,7 @@ analysis:
       kind: rate
       errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
       requests: 'sum(http_requests_total{{{selector}}})'
+      allowedIncrease: 200
       critical: true
 steps:
   - setWeight: 10

@@ -1,0 +1,191 @@
+import { SlipwayError } from '../../core/errors.js';
+import { createGitHubClient, GitHubLedger, type Ledger, type LedgerDeployment } from '../../core/ledger/index.js';
+import type { Logger } from '../../core/log.js';
+import { loadPlan, planDigest, runRollout, type RolloutOutcome } from '../../core/plan/index.js';
+import { haproxySettings, HaproxyRouter } from '../../core/traffic/haproxy.js';
+import type { TrafficRouter } from '../../core/traffic/types.js';
+import { startLoad, type LoadRun } from '../../testbed/load.js';
+import { prometheusAnalysis } from './analysis.js';
+import { startEnvironment, type DemoEnvironment, type ReleaseConfig, type Slot } from './environment.js';
+import { checkCanaryShare, summarizeTraffic, type RuleCheck, type TrafficSummary } from './measure.js';
+import { demoPlanYaml } from './plan.js';
+import { ensurePrerequisites, type PrerequisiteHost } from './prerequisites.js';
+import { buildRelease, readRelease, type BuiltRelease } from './releases.js';
+
+// The demo's story, on one machine: v1 deployed; a good v2 through canary steps and analysis to
+// promotion; a bad v3 (5× the error rate) caught by the judge and rolled back by Slipway itself;
+// steady load all along. Every rollout goes through the product's own plan engine, router, ledger
+// and judge; the demo only builds, deploys app instances into slots and measures.
+
+/** The production environment the demo deploys to. */
+export const DEMO_ENVIRONMENT = 'production';
+
+/** The three releases: v2 as good as v1, v3 failing five times as often. */
+export const DEMO_RELEASES: ReleaseConfig[] = [
+  { version: 'v1', errorRate: 0.02 },
+  { version: 'v2', errorRate: 0.02 },
+  { version: 'v3', errorRate: 0.1 },
+];
+
+/** How to run the demo. */
+export interface DemoOptions {
+  /** Requests per second of the steady load. Default 200. */
+  rate?: number;
+  /** Where progress lines go. */
+  say: (line: string) => void;
+  /** The machine (prerequisite checks and installs). */
+  host: PrerequisiteHost;
+}
+
+/** What the demo did and measured. */
+export interface DemoResult {
+  /** True when v2 was promoted, v3 rolled back and no request failed outside the canary's share. */
+  ok: boolean;
+  v2: RolloutOutcome;
+  v3: RolloutOutcome;
+  traffic: TrafficSummary;
+  checks: RuleCheck[];
+  /** Seconds from v3's first answered request to traffic back on v2 (the router's abort done). */
+  rollbackSeconds: number | undefined;
+  /** The environment's deployments, newest first, read back from the ledger. */
+  history: LedgerDeployment[];
+  /** The ledger the demo wrote (still readable until the demo's servers stop; for the printout). */
+  ledger: Ledger;
+  /** Seconds the whole demo took. */
+  totalSeconds: number;
+}
+
+/** Runs the whole demo; `report` gets the result while the servers still run (for reading the ledger). */
+export async function runDemo<T>(options: DemoOptions, report: (result: DemoResult) => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const rate = options.rate ?? 200;
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s`;
+  const say = (line: string) => options.say(`[${elapsed()}] ${line}`);
+  const logger: Logger = { debug: () => {}, info: (m) => say(`  ${m}`), warning: (m) => say(`  warning: ${m}`), error: (m) => say(`  error: ${m}`) };
+
+  await ensurePrerequisites(options.host);
+  say('starting the servers');
+  const env = await startEnvironment((line) => say(`  ${line}`));
+  let load: LoadRun | undefined;
+  try {
+    const commitTime = Math.floor(started / 1000) - 600;
+    const builds = new Map<string, BuiltRelease>();
+    for (const [index, config] of DEMO_RELEASES.entries()) {
+      builds.set(config.version, await buildRelease(env.registry.host, config, commitTime + index * 60));
+      say(`built ${config.version} with the package builder: ${builds.get(config.version)!.artifact.ref}`);
+    }
+    const ledgerFor = (release: BuiltRelease, runId: number) => demoLedger(env, release, runId, logger);
+
+    // v1: a plain deployment into the blue slot, recorded in the ledger.
+    const v1 = builds.get('v1')!;
+    const ledger = ledgerFor(v1, 1);
+    const first = await ledger.createDeployment({ environment: DEMO_ENVIRONMENT, ref: v1.sha, artifact: v1.artifact, strategy: 'direct' });
+    await ledger.setStatus(first.id, { state: 'in_progress', description: 'deploying v1 into slot blue' });
+    await deployFromArtifact(env, 'blue', v1);
+    await ledger.setStatus(first.id, { state: 'success', description: 'v1 serves all traffic (slot blue)', environmentUrl: env.haproxy.url });
+    say(`v1 deployed (deployment #${first.id}); steady load of ${rate} requests/s through HAProxy from now on`);
+    load = startLoad({ url: env.haproxy.url, rate, connections: 32 });
+    await env.prometheus.waitForSeries('sum(http_requests_total{version="v1"})');
+
+    // v2: a good canary in the green slot, promoted by the plan.
+    const v2 = await rollout(env, builds.get('v2')!, { stable: 'blue', canary: 'green', stableVersion: 'v1' }, ledgerFor(builds.get('v2')!, 2), logger, say);
+    if (v2.outcome.result !== 'promoted') throw new SlipwayError(`v2 should have been promoted but the rollout ended ${v2.outcome.result}: ${v2.outcome.reason}`);
+
+    // v3: a bad canary in the blue slot (v1 retired), caught and rolled back automatically.
+    const v3 = await rollout(env, builds.get('v3')!, { stable: 'green', canary: 'blue', stableVersion: 'v2' }, ledgerFor(builds.get('v3')!, 3), logger, say);
+    // A little more load on v2 alone, then stop and measure.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const loadReport = await load.stop();
+    load = undefined;
+    const traffic = summarizeTraffic(loadReport.samples);
+    const v3Traffic = traffic.versions.find((v) => v.version === 'v3');
+    const checks = [
+      { name: 'v2 promoted', ok: v2.outcome.result === 'promoted', detail: v2.outcome.reason },
+      { name: 'v3 rolled back by Slipway', ok: v3.outcome.result === 'rolled-back', detail: v3.outcome.reason },
+      ...checkCanaryShare({
+        traffic,
+        errorRates: Object.fromEntries(DEMO_RELEASES.map((r) => [r.version, r.errorRate])),
+        stableVersions: ['v1', 'v2'],
+        rolledBack: v3.abortedAt === undefined ? undefined : { version: 'v3', completedAt: v3.abortedAt },
+      }),
+    ];
+    const history: LedgerDeployment[] = [];
+    for await (const deployment of ledger.history(DEMO_ENVIRONMENT)) history.push(deployment);
+    return await report({
+      ok: checks.every((c) => c.ok),
+      v2: v2.outcome,
+      v3: v3.outcome,
+      traffic,
+      checks,
+      rollbackSeconds: v3Traffic && v3.abortedAt !== undefined ? (v3.abortedAt - v3Traffic.firstAt) / 1000 : undefined,
+      history,
+      ledger,
+      totalSeconds: (Date.now() - started) / 1000,
+    });
+
+    async function rollout(environment: DemoEnvironment, release: BuiltRelease, roles: { stable: Slot; canary: Slot; stableVersion: string }, releaseLedger: Ledger, log: Logger, print: (line: string) => void) {
+      const version = release.config.version;
+      await deployFromArtifact(environment, roles.canary, release);
+      print(`${version} started in slot ${roles.canary} (0% of traffic); rolling it out as a canary next to ${roles.stableVersion}`);
+      const text = demoPlanYaml({
+        haproxySocket: environment.haproxy.socket,
+        backend: 'app',
+        stableSlot: roles.stable,
+        canarySlot: roles.canary,
+        prometheusUrl: environment.prometheus.url,
+        stableVersion: roles.stableVersion,
+        canaryVersion: version,
+      });
+      const plan = loadPlan(text, `demo-${version}.yml`);
+      let abortedAt: number | undefined;
+      const router = timedAbort(new HaproxyRouter(haproxySettings(plan.router.settings)), () => (abortedAt = load!.now()));
+      const outcome = await runRollout(
+        { plan, planDigest: planDigest(text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: environment.haproxy.url },
+        { ledger: releaseLedger, router, analysis: prometheusAnalysis(log), logger: log },
+      );
+      print(`${version}: ${outcome.result} (deployment #${outcome.deploymentId}${outcome.rollbackDeploymentId ? `, rollback deployment #${outcome.rollbackDeploymentId}` : ''})`);
+      return { outcome, abortedAt };
+    }
+  } finally {
+    await load?.stop();
+    say('stopping the servers');
+    await env.stop();
+  }
+}
+
+/** The ledger as the workflow run of one release would write it (its own commit and run id). */
+function demoLedger(env: DemoEnvironment, release: BuiltRelease, runId: number, logger: Logger): Ledger {
+  const { github } = env;
+  // GitHub asks for about a second between content-creating requests; the simulator does not, and
+  // the demo should not spend its minute waiting, so writes are spaced by 50 ms here.
+  const client = createGitHubClient({ baseUrl: github.url, token: github.token, logger, writeSpacingMs: 50, retryBaseMs: 100 });
+  return new GitHubLedger({
+    client,
+    owner: github.owner,
+    repo: github.repo,
+    runUrl: `https://github.com/${github.owner}/${github.repo}/actions/runs/${runId}`,
+    source: { sha: release.sha, ref: 'refs/heads/main', runId, runAttempt: 1, actor: 'demo-user', workflow: 'Slipway demo' },
+    logger,
+  });
+}
+
+/** Starts the app of a release in a slot with the config read back from the registry by digest. */
+async function deployFromArtifact(env: DemoEnvironment, slot: Slot, release: BuiltRelease): Promise<void> {
+  const config = await readRelease(release.artifact);
+  await env.deploy(slot, config);
+}
+
+/** The router, noting when an abort (traffic back on stable) has completed. */
+function timedAbort(router: TrafficRouter, onAborted: () => void): TrafficRouter {
+  return {
+    type: router.type,
+    describe: () => router.describe(),
+    setCanaryWeight: (percent) => router.setCanaryWeight(percent),
+    promote: () => router.promote(),
+    abort: async () => {
+      const state = await router.abort();
+      onAborted();
+      return state;
+    },
+  };
+}
