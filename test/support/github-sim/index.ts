@@ -81,8 +81,8 @@ export interface GitHubSimulator {
   setEnvironment(name: string, protection?: EnvironmentProtection): void;
   /** Fast seeding that bypasses HTTP and counts; returns ids oldest → newest. */
   seedDeployments(count: number, template: SeedTemplate): number[];
-  /** The deployment GitHub makes for a job naming `environment:` (creator github-actions[bot], in_progress, log_url …/actions/runs/<runId>/job/<n>). */
-  createJobDeployment(opts: { environment: string; sha: string; runId: number; job?: string }): number;
+  /** The deployment GitHub makes for a job naming `environment:` (creator github-actions[bot], in_progress, log_url …/actions/runs/<runId>/job/<n>; ref defaults to the sha). */
+  createJobDeployment(opts: { environment: string; sha: string; runId: number; job?: string; ref?: string }): number;
   /** Adds a status directly (auto_inactive applies); returns its id. */
   addDeploymentStatus(deploymentId: number, state: DeploymentState, opts?: { description?: string; logUrl?: string; environmentUrl?: string; autoInactive?: boolean }): number;
   /** Deletes a deployment bypassing the inactive rule, to make broken lineages. */
@@ -175,9 +175,9 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
       }
       return ids;
     },
-    createJobDeployment({ environment, sha, runId, job }) {
+    createJobDeployment({ environment, sha, runId, job, ref = sha }) {
       const d = state.createDeployment({
-        sha, ref: sha, task: 'deploy', payload: {}, environment, description: '', creator: actionsBot, createdAt: timestamp(),
+        sha, ref, task: 'deploy', payload: {}, environment, description: '', creator: actionsBot, createdAt: timestamp(),
         transient: false, production: environment === 'production',
       });
       const runUrl = `https://github.com/${owner}/${repo}/actions/runs/${runId}`;

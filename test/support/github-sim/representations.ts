@@ -1,5 +1,5 @@
 import { responseSchema } from './contract.js';
-import { timestamp, type Account, type CommentRecord, type DeploymentRecord, type EnvironmentRecord, type PullRecord, type StatusRecord } from './state.js';
+import { actionsBot, timestamp, type Account, type CommentRecord, type CommitStatusRecord, type DeploymentRecord, type EnvironmentRecord, type PullRecord, type StatusRecord } from './state.js';
 
 // How GitHub renders each resource. Small resources are written out; the huge ones (repository,
 // pull request) start from a minimal valid instance of the contract's own schema, so every field
@@ -81,6 +81,15 @@ export function renderComment(site: Site, c: CommentRecord): Record<string, unkn
     html_url: `${html}/${site.owner}/${site.repo}/pull/${c.issueNumber}#issuecomment-${c.id}`, body: c.body, user: renderAccount(site, c.user),
     created_at: c.createdAt, updated_at: c.updatedAt, issue_url: `${repoUrl(site)}/issues/${c.issueNumber}`, author_association: 'NONE',
     performed_via_github_app: null,
+  };
+}
+
+/** A commit status (made with GITHUB_TOKEN, so by github-actions[bot]). */
+export function renderCommitStatus(site: Site, sha: string, s: CommitStatusRecord): Record<string, unknown> {
+  return {
+    url: `${repoUrl(site)}/statuses/${sha}`, avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4', id: s.id, node_id: nodeId('StatusContext', s.id),
+    state: s.state, description: s.description, target_url: s.targetUrl, context: s.context, created_at: s.createdAt, updated_at: s.createdAt,
+    creator: renderAccount(site, actionsBot),
   };
 }
 

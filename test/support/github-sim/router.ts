@@ -57,7 +57,8 @@ export class Router {
       const names: string[] = [];
       const source = route.template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
         names.push(name);
-        return '([^/]+)';
+        // A git ref may contain slashes (heads/feature/x); other parameters are one segment.
+        return name === 'ref' ? '(.+?)' : '([^/]+)';
       });
       return { route, pattern: new RegExp(`^${source}$`), names };
     });

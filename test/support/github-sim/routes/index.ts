@@ -1,5 +1,5 @@
 import type { Route } from '../router.js';
-import { commitStatusRoutes } from './commit-statuses.js';
+import { commitRoutes } from './commits.js';
 import { deploymentStatusRoutes } from './deployment-statuses.js';
 import { deploymentRoutes } from './deployments.js';
 import { environmentRoutes } from './environments.js';
@@ -8,5 +8,5 @@ import { repositoryRoutes } from './repository.js';
 
 /** Every endpoint the simulator implements. */
 export const allRoutes: Route[] = [
-  ...deploymentRoutes, ...deploymentStatusRoutes, ...environmentRoutes, ...issueRoutes, ...commitStatusRoutes, ...repositoryRoutes,
+  ...deploymentRoutes, ...deploymentStatusRoutes, ...environmentRoutes, ...issueRoutes, ...commitRoutes, ...repositoryRoutes,
 ];
