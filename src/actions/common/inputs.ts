@@ -88,3 +88,17 @@ export function secretInput(name: string): string | undefined {
   if (value !== undefined) core.setSecret(value);
   return value;
 }
+
+/**
+ * Request headers given one `Name: value` a line (e.g. `Authorization: Bearer …`): every value,
+ * and the credential after a scheme on its own, masked before anything can print it.
+ */
+export function secretHeadersInput(name: string, parse: (text: string, where: string) => Record<string, string>): Record<string, string> {
+  const text = optionalString(name);
+  if (text === undefined) return {};
+  for (const line of text.split('\n')) {
+    const value = line.slice(line.indexOf(':') + 1).trim();
+    for (const secret of [value, ...value.split(/\s+/).slice(1)]) if (secret.length >= 4) core.setSecret(secret);
+  }
+  return parse(text, `Input '${name}'`);
+}

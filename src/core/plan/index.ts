@@ -9,6 +9,7 @@ export * from './validate.js';
 export * from './engine.js';
 export * from './describe.js';
 export * from './steps.js';
+export * from './analysis-runner.js';
 
 /** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
 export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}): RolloutPlan {

@@ -2,6 +2,8 @@
  * The rollout plan (ARCHITECTURE.md "Plans"; the format is documented in docs/rollout.md): what
  * the root `rollout` action runs, parsed from YAML by parse.ts and checked by validate.ts.
  */
+import type { MetricDefinition } from '../metrics/metrics-config.js';
+import type { LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
 
 /** How the new version takes over: weighted steps, or a preview then one atomic switch. */
@@ -71,16 +73,16 @@ export type PlanStep = (SetWeightStep | PauseStep | AnalysisStep | HeaderRouteSt
 export interface PlanAnalysis {
   prometheus: string;
   /** The metric definitions, in the shared metrics format (src/core/metrics/metrics-config.ts). */
-  metrics: unknown;
+  metrics: MetricDefinition[];
   /** Seconds between two looks at the metrics. Default 60. */
   intervalSeconds: number;
   /** False-alarm rate of each test. Default 0.01. */
   alpha?: number;
   /** What missing data makes of the verdict. Default 'inconclusive'. */
   onNoData?: 'fail' | 'inconclusive';
-  /** Prometheus label matchers of the new version and of the baseline. */
-  canarySelector?: string;
-  baselineSelector?: string;
+  /** Prometheus label matchers of the new version and of the baseline (`canarySelector`, `baselineSelector`). */
+  canary: LabelMatcher[];
+  baseline: LabelMatcher[];
 }
 
 /** A validated rollout plan. */

@@ -1,3 +1,6 @@
+import { errorMessage } from '../errors.js';
+import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
+import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
 import { parseDurationSeconds, PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
 import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } from './plan.js';
@@ -100,9 +103,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
   if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
     report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
   }
-  if (value.metrics === undefined || (Array.isArray(value.metrics) && value.metrics.length === 0)) {
-    report([...path, 'metrics'], 'expected at least one metric definition');
-  }
+  if (value.metrics === undefined) report([...path, 'metrics'], 'expected at least one metric definition');
   const intervalSeconds = value.interval === undefined ? 60 : parseDurationSeconds(value.interval);
   if (intervalSeconds === undefined || intervalSeconds <= 0) report([...path, 'interval'], `${show(value.interval)} is not a duration (e.g. 30s, 1m)`);
   const alpha = value.alpha;
@@ -110,17 +111,37 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
   }
   const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'] as const, [...path, 'onNoData'], report);
-  for (const key of ['canarySelector', 'baselineSelector'] as const) {
-    if (value[key] !== undefined && typeof value[key] !== 'string') report([...path, key], `${show(value[key])} is not a label selector such as version="v2"`);
+  let metrics: MetricDefinition[] = [];
+  if (value.metrics !== undefined) {
+    try {
+      metrics = validateMetrics(value.metrics, '');
+    } catch (error) {
+      const message = errorMessage(error).replace(/^: /, '');
+      const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
+      report(index === undefined ? [...path, 'metrics'] : [...path, 'metrics', Number(index)], message.replace(/^metrics\[\d+\] ?/, ''));
+    }
   }
+  const selector = (key: 'canarySelector' | 'baselineSelector'): LabelMatcher[] => {
+    const text = value[key];
+    if (typeof text !== 'string' || text.trim() === '') {
+      report([...path, key], `${show(text)} is not a label selector: give the ${key === 'canarySelector' ? 'new version' : 'baseline'}'s label matchers, e.g. version="v2" (or the action input ${key === 'canarySelector' ? 'canary-selector' : 'baseline-selector'})`);
+      return [];
+    }
+    try {
+      return parseSelector(text, key);
+    } catch (error) {
+      report([...path, key], errorMessage(error));
+      return [];
+    }
+  };
   return {
     prometheus: String(prometheus),
-    metrics: value.metrics,
+    metrics,
     intervalSeconds: intervalSeconds ?? 60,
     alpha: alpha as number | undefined,
     onNoData,
-    canarySelector: value.canarySelector as string | undefined,
-    baselineSelector: value.baselineSelector as string | undefined,
+    canary: selector('canarySelector'),
+    baseline: selector('baselineSelector'),
   };
 }
 
@@ -200,6 +221,8 @@ function headerRouteOf(value: unknown, path: NodePath, report: Report): HeaderRo
 function checkStepFits(step: PlanStep, strategy: Strategy | undefined, analysis: PlanAnalysis | undefined, path: NodePath, report: Report): void {
   const at = [...path, step.kind];
   if (step.kind === 'analysis' && !analysis) report(at, 'an analysis step needs the plan\'s `analysis:` block (prometheus and metrics)');
+  const interval = step.kind === 'analysis' ? (step.intervalSeconds ?? analysis?.intervalSeconds ?? 0) : 0;
+  if (step.kind === 'analysis' && step.durationSeconds < interval) report([...at, 'duration'], `${step.durationSeconds}s is shorter than the analysis interval (${interval}s): the analysis would never look at the metrics`);
   if (strategy === 'canary' && (step.kind === 'switch' || step.kind === 'preview')) report(at, `\`${step.kind}\` belongs to strategy blue-green; a canary shifts traffic with setWeight`);
   if (strategy === 'blue-green' && step.kind === 'setWeight') report(at, 'a blue-green plan moves traffic at once with `switch: {}`, not setWeight (use strategy: canary for weighted steps)');
 }

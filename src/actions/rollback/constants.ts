@@ -1,0 +1,22 @@
+// The names of rollback's inputs and outputs: equal to the keys of actions/rollback/action.yml
+// (a repository test compares them).
+
+/** Input names. */
+export const Inputs = {
+  Environment: 'environment',
+  To: 'to',
+  Provider: 'provider',
+  Router: 'router',
+  DeployCommand: 'deploy-command',
+  Reason: 'reason',
+  Force: 'force',
+  EnvironmentUrl: 'environment-url',
+  Token: 'token',
+} as const;
+
+/** Output names. */
+export const Outputs = {
+  ImageRef: 'image-ref',
+  DeploymentId: 'deployment-id',
+  RolledBackDeploymentId: 'rolled-back-deployment-id',
+} as const;

@@ -1,0 +1,45 @@
+import { InputError } from '../../core/errors.js';
+import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
+import { booleanInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { routerSettingsInput } from '../common/router-input.js';
+import { Inputs } from './constants.js';
+
+/** The rollback action's inputs, parsed and validated. */
+export interface RollbackInputs {
+  environment: string;
+  to: RollbackTo;
+  /** Provider (the `provider` input, or `provider:` inside `router`) and settings, for the traffic registry. */
+  router?: { provider?: string; settings: Record<string, unknown> };
+  deployCommand?: string;
+  reason: string;
+  force: boolean;
+  environmentUrl?: string;
+  token: string;
+}
+
+/** Reads and validates every input before anything is read from or written to GitHub. */
+export function getInputs(): RollbackInputs {
+  const environment = requiredString(Inputs.Environment, 'name the GitHub environment to roll back, e.g. `environment: production`');
+  const provider = optionalString(Inputs.Provider);
+  const settings = routerSettingsInput(Inputs.Router, optionalString(Inputs.Router));
+  const router = provider === undefined && settings === undefined ? undefined : { provider, settings: settings ?? {} };
+  const deployCommand = optionalString(Inputs.DeployCommand);
+  if (!router && !deployCommand) {
+    throw new InputError(
+      Inputs.Provider,
+      undefined,
+      'a traffic provider with its `router:` settings (to send traffic back), a `deploy-command` (to redeploy the good version), or both',
+      'without either, a rollback would only be recorded, not carried out',
+    );
+  }
+  return {
+    environment,
+    to: parseRollbackTo(optionalString(Inputs.To), Inputs.To),
+    router,
+    deployCommand,
+    reason: optionalString(Inputs.Reason) ?? 'manual rollback',
+    force: booleanInput(Inputs.Force, false),
+    environmentUrl: urlInput(Inputs.EnvironmentUrl),
+    token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
+  };
+}

@@ -1,0 +1,64 @@
+import * as core from '@actions/core';
+import type { Ledger } from '../../core/ledger/types.js';
+import { decideRollback, executeRollback, shellCommandRunner, type CommandRunner } from '../../core/rollback/index.js';
+import { createRouter } from '../../core/traffic/registry.js';
+import type { TrafficRouter } from '../../core/traffic/types.js';
+import { readRunContext } from '../common/context.js';
+import { ledgerFromInputs } from '../common/ledger.js';
+import { actionsLogger } from '../common/run.js';
+import { Outputs } from './constants.js';
+import { getInputs } from './inputs.js';
+
+/** What tests and the demo may hand in instead of the real collaborators. */
+export interface RollbackCollaborators {
+  ledger?: Ledger;
+  makeRouter?: (provider: string | undefined, settings: Record<string, unknown>) => TrafficRouter;
+  commandRunner?: CommandRunner;
+}
+
+/**
+ * The rollback step: reads the ledger to decide what to restore (refusing with the reason when it
+ * cannot), then sends traffic back and/or runs the deploy command, then records it: the bad
+ * deployment marked failure, a deploy:rollback of the good version ending success.
+ */
+export async function main(collaborators: RollbackCollaborators = {}): Promise<void> {
+  const inputs = getInputs();
+  const context = readRunContext();
+  // Made (and its settings checked) before the ledger is read: bad settings change nothing.
+  const router = inputs.router && (collaborators.makeRouter ?? createRouter)(inputs.router.provider, inputs.router.settings);
+  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
+
+  const decision = await core.group(`Finding the version to restore in ${inputs.environment}`, () =>
+    decideRollback(ledger, inputs.environment, inputs.to, { force: inputs.force, logger: actionsLogger }),
+  );
+  if ('already' in decision) {
+    const current = decision.already;
+    core.info(`${inputs.environment} already runs ${current.payload?.artifact?.ref} (deployment #${current.id}); nothing to roll back.`);
+    core.setOutput(Outputs.ImageRef, current.payload?.artifact?.ref ?? '');
+    core.setOutput(Outputs.DeploymentId, String(current.id));
+    core.setOutput(Outputs.RolledBackDeploymentId, current.payload?.rollbackOf ? String(current.payload.rollbackOf) : '');
+    await core.summary.addRaw(`### Rollback of ${inputs.environment}: already done\n\nDeployment #${current.id} runs \`${current.payload?.artifact?.ref}\`; nothing was changed.\n`).write();
+    return;
+  }
+  core.info(`Rolling back #${decision.bad.id} (${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}) to #${decision.target?.id} (${decision.target?.payload?.artifact?.ref}).`);
+  const outcome = await core.group('Rolling back', () =>
+    executeRollback(
+      ledger,
+      decision,
+      { environment: inputs.environment, reason: inputs.reason, environmentUrl: inputs.environmentUrl },
+      { router, deployCommand: inputs.deployCommand, commandRunner: collaborators.commandRunner ?? shellCommandRunner() },
+      actionsLogger,
+    ),
+  );
+  core.setOutput(Outputs.ImageRef, outcome.imageRef ?? '');
+  core.setOutput(Outputs.DeploymentId, String(outcome.deploymentId ?? ''));
+  core.setOutput(Outputs.RolledBackDeploymentId, String(outcome.rolledBackDeploymentId));
+  const passed = decision.passed.length > 0 ? `\n\nAlso undone: ${decision.passed.map((d) => `#${d.id}`).join(', ')}.` : '';
+  await core.summary
+    .addRaw(
+      `### Rolled back ${inputs.environment}\n\n| | |\n|---|---|\n| Restored | \`${outcome.imageRef}\` (deployment #${outcome.deploymentId}, a copy of #${decision.target?.id}) |\n` +
+        `| Rolled back | #${decision.bad.id} \`${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}\` (marked failure) |\n| Reason | ${inputs.reason.replace(/\|/g, '\\|')} |\n` +
+        `| Traffic | ${router ? `back on stable via ${router.type}` : 'unchanged (no router)'} |\n| Deploy command | ${inputs.deployCommand ? 'ran with SLIPWAY_IMAGE_REF' : 'none'} |${passed}\n`,
+    )
+    .write();
+}

@@ -1,0 +1,58 @@
+import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { InputError } from '../../core/errors.js';
+import { artifactFromRef } from '../../core/ledger/payload.js';
+import type { ArtifactInfo } from '../../core/ledger/types.js';
+import { parseHeaderLines } from '../../core/metrics/prometheus.js';
+import { loadPlan, planDigest, type RolloutPlan } from '../../core/plan/index.js';
+import type { RunContext } from '../common/context.js';
+import { booleanInput, inlineOrFileInput, optionalString, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
+import { routerSettingsInput } from '../common/router-input.js';
+import { Inputs } from './constants.js';
+
+/** The rollout action's inputs, parsed and validated (the plan with the overrides applied). */
+export interface RolloutInputs {
+  plan: RolloutPlan;
+  planDigest: string;
+  environment: string;
+  artifact: ArtifactInfo;
+  ref: string;
+  prometheusHeaders: Record<string, string>;
+  environmentUrl?: string;
+  prComment: boolean;
+  token: string;
+}
+
+/** Reads and validates every input, the plan included, before anything is read or changed. */
+export function getInputs(context: RunContext): RolloutInputs {
+  const planInput = requiredString(Inputs.Plan, 'give the path of a plan file (e.g. .github/rollout.yml) or the plan as inline YAML');
+  const planText = inlineOrFileInput(Inputs.Plan)!;
+  // A file's name leads its errors (`rollout.yml line 12: …`); an inline plan is `input 'plan'`.
+  const source = !planInput.includes('\n') && existsSync(planInput) ? basename(planInput) : `input '${Inputs.Plan}'`;
+  const provider = optionalString(Inputs.Provider);
+  const routerOverride = { ...routerSettingsInput(Inputs.Router, optionalString(Inputs.Router)), ...(provider === undefined ? {} : { provider }) };
+  const plan = loadPlan(planText, source, {
+    router: Object.keys(routerOverride).length > 0 ? routerOverride : undefined,
+    prometheus: urlInput(Inputs.PrometheusUrl),
+    canarySelector: optionalString(Inputs.CanarySelector),
+    baselineSelector: optionalString(Inputs.BaselineSelector),
+    onFailure: optionalString(Inputs.OnFailure),
+    onInconclusive: optionalString(Inputs.OnInconclusive),
+  });
+  const imageRef = requiredString(Inputs.ImageRef, 'pass the `artifact` output of build-immutable-image (`name@sha256:<64 hex>`)');
+  const artifact = artifactFromRef(imageRef);
+  if (!artifact) throw new InputError(Inputs.ImageRef, imageRef, 'an immutable reference `name@sha256:<64 hex>`', 'tags move; pass the digest reference that build-immutable-image outputs');
+  const ref = optionalString(Inputs.Ref) ?? context.source.sha;
+  if (!ref) throw new InputError(Inputs.Ref, undefined, 'the commit to deploy', 'run inside GitHub Actions (GITHUB_SHA) or set `ref:`');
+  return {
+    plan,
+    planDigest: planDigest(planText),
+    environment: requiredString(Inputs.Environment, 'name the GitHub environment, e.g. `environment: production`'),
+    artifact,
+    ref,
+    prometheusHeaders: secretHeadersInput(Inputs.PrometheusHeaders, parseHeaderLines),
+    environmentUrl: urlInput(Inputs.EnvironmentUrl),
+    prComment: booleanInput(Inputs.PrComment, false),
+    token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
+  };
+}

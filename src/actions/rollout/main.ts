@@ -1,0 +1,105 @@
+import * as core from '@actions/core';
+import type { Clock } from '../../core/analysis/clock.js';
+import { errorMessage } from '../../core/errors.js';
+import { createGitHubClient } from '../../core/ledger/client.js';
+import type { Ledger } from '../../core/ledger/types.js';
+import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import type { MetricSource } from '../../core/metrics/types.js';
+import { loopAnalysisRunner, runRollout, type RolloutProgress } from '../../core/plan/index.js';
+import { githubIssueComments, renderRolloutComment, StickyComment, type IssueCommentsPort } from '../../core/pr-comment/index.js';
+import { analysisMarkdown } from '../../core/report/markdown.js';
+import type { AnalysisResult } from '../../core/analysis/loop.js';
+import { createRouter } from '../../core/traffic/registry.js';
+import type { TrafficRouter } from '../../core/traffic/types.js';
+import { readRunContext, type RunContext } from '../common/context.js';
+import { ledgerFromInputs } from '../common/ledger.js';
+import { actionsLogger } from '../common/run.js';
+import { Outputs, State } from './constants.js';
+import { getInputs } from './inputs.js';
+
+/** What tests and the demo may hand in instead of the real collaborators. */
+export interface RolloutCollaborators {
+  ledger?: Ledger;
+  makeRouter?: (provider: string | undefined, settings: Record<string, unknown>) => TrafficRouter;
+  source?: MetricSource;
+  clock?: Clock;
+  comments?: IssueCommentsPort;
+}
+
+/**
+ * The root action: runs the plan end to end (or resumes it) and reports the result, the deployment
+ * and the artifact. The deployment id is saved as soon as it exists, and `finished` once the run
+ * has a result, so the post step knows whether the job stopped mid-rollout.
+ */
+export async function main(collaborators: RolloutCollaborators = {}): Promise<void> {
+  const context = readRunContext();
+  const inputs = getInputs(context);
+  const { plan } = inputs;
+  const router = (collaborators.makeRouter ?? createRouter)(plan.router.provider, plan.router.settings);
+  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
+  const source = collaborators.source ?? (plan.analysis ? new PrometheusSource({ url: plan.analysis.prometheus, headers: inputs.prometheusHeaders }) : undefined);
+  const results: AnalysisResult[] = [];
+  const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
+  const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
+
+  const outcome = await runRollout(
+    { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl },
+    {
+      ledger,
+      router,
+      analysis,
+      clock: collaborators.clock,
+      logger: actionsLogger,
+      onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
+      onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
+    },
+  );
+  core.saveState(State.Finished, 'true');
+  core.setOutput(Outputs.Result, outcome.result);
+  core.setOutput(Outputs.DeploymentId, String(outcome.deploymentId));
+  core.setOutput(Outputs.ImageRef, inputs.artifact.ref);
+  const analyses = results.map((result, i) => analysisMarkdown({ ...result }, `Analysis ${i + 1}`));
+  await core.summary.addRaw([renderRolloutComment(outcome, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }), ...analyses].join('\n')).write();
+  core.info(`result: ${outcome.result} (${outcome.reason})`);
+}
+
+/**
+ * The post step: when the job ended before the rollout had a result (cancelled, or a failure the
+ * engine could not catch), traffic goes back to the stable version and the deployment, if still
+ * open, is marked `error`. A finished rollout — promoted, rolled back or paused — is left as it is.
+ */
+export async function post(collaborators: RolloutCollaborators = {}): Promise<void> {
+  const deploymentId = Number(core.getState(State.DeploymentId));
+  if (!deploymentId || core.getState(State.Finished) === 'true') return;
+  const context = readRunContext();
+  const inputs = getInputs(context);
+  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
+  const state = await router.abort();
+  core.info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
+  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
+  const deployment = await ledger.getDeployment(deploymentId);
+  const open = ['queued', 'pending', 'in_progress', undefined].includes(deployment?.latestStatus?.state);
+  if (deployment && open) {
+    await ledger.setStatus(deploymentId, { state: 'error', description: `the job stopped mid-rollout (${deployment.latestStatus?.description ?? 'before the first step'}); traffic back on stable` });
+    core.info(`Deployment #${deploymentId} marked error.`);
+  }
+}
+
+function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string, port?: IssueCommentsPort): StickyComment | undefined {
+  if (!enabled) return undefined;
+  if (!context.pullRequest) {
+    core.info('pr-comment is on, but this run is not for a pull request; no comment is written.');
+    return undefined;
+  }
+  const comments = port ?? githubIssueComments(createGitHubClient({ baseUrl: context.apiUrl, token, logger: actionsLogger }), context.owner, context.repo);
+  return new StickyComment(comments, context.pullRequest, environment);
+}
+
+/** A comment that cannot be written is worth a warning, never a failed rollout. */
+async function publish(sticky: StickyComment, progress: RolloutProgress, context: RunContext, environmentUrl?: string): Promise<void> {
+  try {
+    await sticky.publish(renderRolloutComment(progress, { runUrl: context.runUrl, environmentUrl }));
+  } catch (error) {
+    core.warning(`Could not update the pull-request comment: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Clock } from '../analysis/clock.js';
+import { runAnalysis, type AnalysisResult } from '../analysis/loop.js';
+import { judge } from '../judge/index.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { MetricSource } from '../metrics/types.js';
+import type { AnalysisRequest, AnalysisRunner } from './steps.js';
+
+/**
+ * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
+ * alpha and onNoData against `source`. `onResult` sees each full result (series for charts).
+ */
+export function loopAnalysisRunner(options: { source: MetricSource; clock?: Clock; logger?: Logger; onResult?: (request: AnalysisRequest, result: AnalysisResult) => void }): AnalysisRunner {
+  return {
+    async run(request) {
+      const { analysis, step } = request;
+      const result = await runAnalysis({
+        source: options.source,
+        metrics: analysis.metrics,
+        canary: analysis.canary,
+        baseline: analysis.baseline,
+        durationSeconds: step.durationSeconds,
+        intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+        config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
+        judge,
+        clock: options.clock,
+        logger: options.logger ?? silentLogger,
+      });
+      options.onResult?.(request, result);
+      return result.report;
+    },
+  };
+}
