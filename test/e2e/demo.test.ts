@@ -1,0 +1,39 @@
+import { describe, expect, test } from '@jest/globals';
+import { commands } from '../../src/cli/commands/index.js';
+import { runCli } from '../../src/cli/main.js';
+import { serverAvailable } from '../../src/testbed/binaries.js';
+
+// `npm run demo` in-process: the whole pipeline once, on the real registry, Prometheus and HAProxy.
+const describeIf = ['docker-registry', 'prometheus', 'haproxy'].every(serverAvailable) ? describe : describe.skip;
+
+describeIf('slipway demo', () => {
+  test('promotes the good v2, rolls back the bad v3 by itself, loses no request outside the canary, and prints the figures', async () => {
+    let out = '';
+    let err = '';
+    const code = await runCli(['demo'], commands, { out: (t) => (out += t), err: (t) => (err += t), env: process.env });
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+
+    // The ledger history: v1 and v2 succeeded, v3 failed, and a rollback deployment succeeded.
+    const history = out.slice(out.indexOf('== Ledger'), out.indexOf('== DORA'));
+    expect(history).toMatch(/deploy:rollback\s+v2\s+sha256:\S+\s+success\s+rolls back #\d+/);
+    expect(history).toMatch(/deploy\s+v3\s+sha256:\S+\s+failure/);
+    expect(history).toMatch(/deploy\s+v2\s+sha256:\S+\s+success/);
+    expect(history).toMatch(/deploy\s+v1\s+sha256:\S+\s+success/);
+
+    // No request lost by the machinery; each version answered, the stable ones at their own rate.
+    expect(out).toContain('lost by the delivery machinery (connection errors, proxy errors): 0\n');
+    const answered = Object.fromEntries([...out.matchAll(/answered by (v\d): (\d+), of which the app's own 5xx: (\d+)/g)].map((m) => [m[1], { requests: Number(m[2]), errors: Number(m[3]) }]));
+    expect(Object.keys(answered)).toEqual(['v1', 'v2', 'v3']);
+    expect(answered.v1.requests).toBeGreaterThan(1000);
+    expect(answered.v2.requests).toBeGreaterThan(1000);
+    // v3 saw only a canary's share before it was rolled back, and failed far more often than v2.
+    expect(answered.v3.requests).toBeLessThan(answered.v2.requests);
+    expect(answered.v3.errors / answered.v3.requests).toBeGreaterThan(answered.v2.errors / answered.v2.requests);
+
+    const seconds = Number(/bad canary to rollback: ([\d.]+) s from v3's first request to traffic back on v2/.exec(out)?.[1]);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(90);
+    expect(out).not.toContain('FAIL');
+    expect(out).toMatch(/Demo passed in \d+ s\./);
+  }, 300_000);
+});
