@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command.js';
 import { demoCommand } from './demo.js';
+import { doraCommand } from './dora.js';
+import { historyCommand } from './history.js';
 import { judgeCommand } from './judge.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [judgeCommand, demoCommand];
+export const commands: CliCommand[] = [judgeCommand, demoCommand, historyCommand, doraCommand];

@@ -24,9 +24,6 @@ export interface AlreadyRolledBack {
   already: LedgerDeployment;
 }
 
-/** How far the `previous` lineage walk goes before it falls back to scanning the history. */
-const MAX_LINEAGE_HOPS = 3;
-
 /** Parses the `to` input: `previous` (default), a deployment id, or `sha256:<64 hex>`. */
 export function parseRollbackTo(value: string | undefined, input = 'to'): RollbackTo {
   const text = (value ?? '').trim();
@@ -57,22 +54,23 @@ export async function decideRollback(
   options: { bad?: LedgerDeployment; force?: boolean; allowNoTarget?: boolean; logger?: Logger } = {},
 ): Promise<RollbackDecision | AlreadyRolledBack> {
   const logger = options.logger ?? silentLogger;
-  const bad = options.bad ?? (await ledger.current(environment));
-  if (!bad) {
-    throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no active Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
-  }
+  let bad = options.bad ?? null;
   let target: LedgerDeployment | null;
   let passed: LedgerDeployment[];
   if (to.kind === 'previous') {
-    if (!options.bad && bad.task === 'deploy:rollback') return { already: bad };
-    ({ target, passed } = await previousGood(ledger, environment, bad, logger));
+    ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
+    if (bad && !options.bad && bad.task === 'deploy:rollback') return { already: bad };
   } else {
-    target = to.kind === 'deployment' ? await chosenDeployment(ledger, environment, to.id) : await ledger.findSuccessfulByDigest(environment, to.digest);
-    if (!target) {
+    bad = bad ?? (await ledger.current(environment));
+    target = bad && (to.kind === 'deployment' ? await chosenDeployment(ledger, environment, to.id) : await ledger.findSuccessfulByDigest(environment, to.digest));
+    if (bad && !target) {
       throw new RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
     }
-    if (target.id === bad.id || sameArtifact(target, bad)) return { already: bad };
-    passed = await between(ledger, environment, bad, target);
+    if (bad && target && (target.id === bad.id || sameArtifact(target, bad))) return { already: bad };
+    passed = bad && target ? await between(ledger, environment, bad, target) : [];
+  }
+  if (!bad) {
+    throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no active Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
   }
   if (!target && !options.allowNoTarget) {
     throw new RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
@@ -88,25 +86,41 @@ export async function decideRollback(
   return { bad, target, passed };
 }
 
-async function previousGood(ledger: Ledger, environment: string, bad: LedgerDeployment, logger: Logger) {
+/**
+ * Walks the history newest first: the bad deployment is the given one, else the active one (the
+ * newest whose latest status is success); the target is the deployment its `previousGood` names,
+ * or that one's own previousGood when it did not stand. On an intact lineage this reads one page
+ * and the statuses of the deployments from the bad one to the target (usually two). A pointer that
+ * leads nowhere (a foreign or deleted deployment) turns the walk into a scan for the first good one.
+ */
+async function previousGood(ledger: Ledger, environment: string, given: LedgerDeployment | null, logger: Logger) {
+  let bad = given;
   const passed: LedgerDeployment[] = [];
-  let next = bad.payload?.previousGood;
-  for (let hop = 0; hop < MAX_LINEAGE_HOPS && typeof next === 'number'; hop++) {
-    const candidate = await ledger.getDeployment(next);
-    if (!candidate || candidate.environment !== environment || !candidate.payload) break;
-    if (isGood(candidate)) return { target: candidate, passed };
-    passed.push(candidate);
-    next = candidate.payload.previousGood;
-  }
-  // previousGood null: nothing was good when the bad one was created.
-  if (next === null) return { target: null, passed };
-  logger.info(`The lineage of deployment #${bad.id} is broken (a foreign or deleted deployment); scanning the history of ${environment}.`);
-  passed.length = 0;
-  for await (const deployment of olderThan(ledger, environment, bad)) {
-    if (isGood(deployment)) return { target: deployment, passed };
+  let wanted = given?.payload?.previousGood;
+  let scan = false;
+  if (given && wanted === null) return { bad, target: null, passed };
+  for await (const deployment of ledger.history(environment)) {
+    if (!bad) {
+      if (deployment.latestStatus?.state !== 'success') continue;
+      bad = deployment;
+      wanted = bad.payload?.previousGood;
+      if (wanted === null) break;
+      continue;
+    }
+    if (deployment.id >= bad.id) continue;
+    if (typeof wanted !== 'number') scan = true;
+    else if (!scan && deployment.id < wanted) {
+      logger.info(`The lineage of deployment #${bad.id} is broken (deployment #${wanted} is foreign or deleted); scanning the history of ${environment}.`);
+      scan = true;
+    }
+    if ((scan || deployment.id === wanted) && isGood(deployment)) return { bad, target: deployment, passed };
     passed.push(deployment);
+    if (!scan && deployment.id === wanted) {
+      wanted = deployment.payload?.previousGood;
+      if (wanted === null) break;
+    }
   }
-  return { target: null, passed };
+  return { bad, target: null, passed };
 }
 
 async function chosenDeployment(ledger: Ledger, environment: string, id: number): Promise<LedgerDeployment> {

@@ -10,6 +10,8 @@ export class LedgerDouble implements Ledger {
   deployments: LedgerDeployment[] = [];
   statuses = new Map<number, StatusRequest[]>();
   calls: string[] = [];
+  /** History items handed out (each costs GitHub one status read). */
+  historyItemsRead = 0;
   private nextId = 100;
   private tick = 0;
 
@@ -70,7 +72,11 @@ export class LedgerDouble implements Ledger {
 
   async *history(environment: string): AsyncIterable<LedgerDeployment> {
     this.calls.push('history');
-    for (const d of [...this.deployments].reverse()) if (d.environment === environment && d.payload) yield structuredClone(d);
+    for (const d of [...this.deployments].reverse()) {
+      if (d.environment !== environment || !d.payload) continue;
+      this.historyItemsRead++;
+      yield structuredClone(d);
+    }
   }
 
   async current(environment: string): Promise<LedgerDeployment | null> {

@@ -10,7 +10,12 @@ const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const artifact = (n: number) => ({ ref: `registry.test/app@${digest(n)}`, digest: digest(n) });
 
 const FOUR_STEPS = `router: {provider: double}
-analysis: {prometheus: 'http://127.0.0.1:9090', metrics: [{name: errors}], interval: 1s}
+analysis:
+  prometheus: 'http://127.0.0.1:9090'
+  interval: 1s
+  canarySelector: 'version="v2"'
+  baselineSelector: 'version="v1"'
+  metrics: [{name: errors, kind: rate, errors: 'sum(e{{{selector}}})', requests: 'sum(r{{{selector}}})'}]
 steps:
   - setWeight: 10
   - analysis: {duration: 30s}

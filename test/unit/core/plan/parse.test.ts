@@ -6,8 +6,10 @@ router: {provider: haproxy, socket: /run/haproxy/admin.sock, backend: app, stabl
 analysis:
   prometheus: http://127.0.0.1:9090
   interval: 10s
+  canarySelector: 'version="v2"'
+  baselineSelector: 'version="v1"'
   metrics:
-    - {name: error-rate, kind: rate, errors: 'x', requests: 'y', direction: increase, critical: true}
+    - {name: error-rate, kind: rate, errors: 'sum(errors{{{selector}}})', requests: 'sum(requests{{{selector}}})', direction: increase, critical: true}
 steps:
   - setWeight: 5
   - analysis: {duration: 2m}
@@ -44,14 +46,14 @@ describe('plan parsing', () => {
       { kind: 'pause' },
       { kind: 'setWeight', weight: 100 },
     ]);
-    expect(plan.steps[2].line).toBe(11);
+    expect(plan.steps[2].line).toBe(13);
     expect(plan.onFailure).toBe('rollback');
     expect(plan.onInconclusive).toBe('pause');
   });
 
   test('an out-of-range weight is reported with its line and field path', () => {
     const text = GOOD.replace('setWeight: 25', 'setWeight: 150');
-    expect(problemsOf(text)).toBe('plan.yml line 11: steps[2].setWeight: 150 is not a percentage (0–100)');
+    expect(problemsOf(text)).toBe('plan.yml line 13: steps[2].setWeight: 150 is not a percentage (0–100)');
   });
 
   test('a step written over two lines is located at the line of its key', () => {
@@ -80,6 +82,17 @@ onFailure: retry
     expect(problemsOf('router: {provider: haproxy}\nsteps:\n  - analysis: {duration: 1m}\n')).toContain(
       "line 3: steps[0].analysis: an analysis step needs the plan's `analysis:` block",
     );
+  });
+
+  test('metric definitions and selectors are checked with the shared metrics rules, at their line', () => {
+    const text = GOOD.replace('kind: rate', 'kind: ratio').replace(`canarySelector: 'version="v2"'`, `canarySelector: 'version=v2'`);
+    const message = problemsOf(text);
+    expect(message).toContain('plan.yml line 9: analysis.metrics[0]: "error-rate": field kind: expected rate, continuous or threshold, got "ratio".');
+    expect(message).toMatch(/plan\.yml line 6: analysis\.canarySelector: Input 'canarySelector' has the value "version=v2"/);
+  });
+
+  test('an analysis shorter than its interval is refused', () => {
+    expect(problemsOf(GOOD.replace('{duration: 2m}', '{duration: 5s}'))).toContain('steps[1].analysis.duration: 5s is shorter than the analysis interval (10s)');
   });
 
   test('unknown top-level fields are typos, not silently ignored', () => {

@@ -22,11 +22,18 @@ async function decide(ledger: LedgerDouble, to = 'previous', force = false): Pro
 
 describe('rollback target', () => {
   test('`previous` follows the lineage to the last good version in a constant number of reads', async () => {
-    const { ledger, v2, v3 } = history();
+    const { ledger, v2 } = history();
+    for (let i = 0; i < 50; i++) ledger.seed('production', { states: ['success'] });
+    for (let i = 0; i < 3; i++) ledger.seed('production', { states: ['failure'] });
+    const active = ledger.seed('production', { states: ['success'] });
+    ledger.seed('production', { states: ['in_progress'] });
     const decision = await decide(ledger);
-    expect(decision.bad.id).toBe(v3.id);
-    expect(decision.target?.id).toBe(v2.id);
-    expect(ledger.calls).toEqual(['current', 'getDeployment']);
+    expect(decision.bad.id).toBe(active.id);
+    expect(decision.target?.id).not.toBe(v2.id);
+    expect(ledger.calls).toEqual(['history']);
+    // the open canary, the active one, three failed ones passed over, the target
+    expect(ledger.historyItemsRead).toBe(6);
+    expect(decision.passed).toHaveLength(3);
   });
 
   test('`previous` skips a version that was itself rolled back', async () => {
