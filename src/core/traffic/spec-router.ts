@@ -6,6 +6,8 @@ export interface RouteSpec {
   canaryWeight: number;
   headerRoutes: HeaderRoute[];
   mirrorPercent: number;
+  /** Set by read() when the proxy routes to other backends than the settings name: the next change rewrites it in full. */
+  drift?: boolean;
 }
 
 /** The spec with everything on stable. */
@@ -66,8 +68,9 @@ export abstract class SpecRouter implements TrafficRouter {
 
   private async update(change: (spec: RouteSpec) => RouteSpec): Promise<TrafficState> {
     const previous = await this.read();
-    const next = change(previous);
-    if (!sameSpec(previous, next)) await this.write(next, previous);
+    const { drift, ...current } = previous;
+    const next = change(current);
+    if (drift || !sameSpec(current, next)) await this.write(next, previous);
     return this.state(next);
   }
 
