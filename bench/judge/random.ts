@@ -1,3 +1,5 @@
+const { sqrt, log, cos, exp, round, floor, max, pow, log1p, PI } = Math; // module bindings: global lookups are slow inside vm contexts (Jest)
+
 /** A seeded pseudo-random source (sfc32): the same seed gives the same streams on every machine. */
 export class Random {
   private a: number;
@@ -25,15 +27,15 @@ export class Random {
 
   /** Standard normal (Box-Muller). */
   normal(): number {
-    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+    return sqrt(-2 * log(1 - this.next())) * cos(2 * PI * this.next());
   }
 
   /** Poisson(mean): exact by inversion up to mean 50, the rounded normal approximation above (requests only). */
   poisson(mean: number): number {
     if (mean <= 0) return 0;
-    if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
+    if (mean > 50) return max(0, round(mean + sqrt(mean) * this.normal()));
     let k = 0;
-    let p = Math.exp(-mean);
+    let p = exp(-mean);
     let cdf = p;
     const u = this.next();
     while (u > cdf && k < 1000) {
@@ -48,11 +50,11 @@ export class Random {
   binomial(n: number, p: number): number {
     if (p <= 0 || n <= 0) return 0;
     if (p >= 1) return n;
-    const logQ = Math.log1p(-p);
+    const logQ = log1p(-p);
     let successes = 0;
     let position = 0;
     for (;;) {
-      position += Math.floor(Math.log(1 - this.next()) / logQ) + 1;
+      position += floor(log(1 - this.next()) / logQ) + 1;
       if (position > n) return successes;
       successes++;
     }
@@ -60,14 +62,14 @@ export class Random {
 
   /** Gamma(shape, 1) (Marsaglia-Tsang; shape < 1 boosted). Mean = shape. */
   gamma(shape: number): number {
-    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next(), 1 / shape);
+    if (shape < 1) return this.gamma(shape + 1) * pow(this.next(), 1 / shape);
     const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
+    const c = 1 / sqrt(9 * d);
     for (;;) {
       const x = this.normal();
       const v = (1 + c * x) ** 3;
       if (v <= 0) continue;
-      if (Math.log(this.next()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+      if (log(this.next()) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
     }
   }
 }

@@ -84,7 +84,7 @@ function smallestAbove(xs: Float64Array, ys: Float64Array, d: number): number {
   let j = -1; // ys[…j] are the y with xs_i − y > d; j only moves up as xs_i rises
   for (let i = 0; i < xs.length; i++) {
     while (j + 1 < ys.length && xs[i] - ys[j + 1] > d) j++;
-    if (j >= 0) best = Math.min(best, xs[i] - ys[j]);
+    if (j >= 0 && xs[i] - ys[j] < best) best = xs[i] - ys[j];
   }
   return best;
 }

@@ -1,0 +1,115 @@
+import { SequentialRateTest, mannWhitneyU } from '../../src/core/judge/index.js';
+import type { Stream } from './streams.js';
+
+/** When a judge would have acted on a stream: roll back, promote early, or neither by the horizon. */
+export interface JudgeOutcome {
+  action: 'rollback' | 'promote' | 'none';
+  /** 0-based interval after which it acted (null for none). */
+  atInterval: number | null;
+}
+
+/** A judge of the benchmark: reads a whole stream as it would arrive, interval by interval. */
+export interface BenchJudge {
+  name: string;
+  run(stream: Stream): JudgeOutcome;
+}
+
+const none: JudgeOutcome = { action: 'none', atInterval: null };
+
+/** Slipway's sequential test, asked after every scrape; acts on its first decision. */
+export function slipwayJudge(alpha = 0.01, allowedRatio = 1.2): BenchJudge {
+  return {
+    name: 'slipway',
+    run(stream) {
+      const test = new SequentialRateTest({ alpha, allowedRatio, direction: 'increase' });
+      for (let i = 0; i < stream.canary.errors.length; i++) {
+        test.push(stream.canary.errors[i], stream.canary.requests[i], stream.baseline.errors[i], stream.baseline.requests[i]);
+        const { decision } = test.result();
+        if (decision !== 'continue') return { action: decision === 'worse' ? 'rollback' : 'promote', atInterval: i };
+      }
+      return none;
+    },
+  };
+}
+
+/** The oracle SPRT of JUDGE.md's floor: knows the true ratio, rolls back at LR ≥ 1/α (a lower bound, not a judge one can run). */
+export function oracleJudge(trueRatio: number, alpha = 0.01): BenchJudge {
+  return {
+    name: 'oracle SPRT',
+    run(stream) {
+      let logLr = 0;
+      for (let i = 0; i < stream.canary.errors.length; i++) {
+        const [x, cr, y, br] = [stream.canary.errors[i], stream.canary.requests[i], stream.baseline.errors[i], stream.baseline.requests[i]];
+        if (!(cr > 0 && br > 0)) continue; // NaN or no traffic
+        logLr += x * Math.log(trueRatio) - (x + y) * Math.log1p((cr / (cr + br)) * (trueRatio - 1));
+        if (logLr >= Math.log(1 / alpha)) return { action: 'rollback', atInterval: i };
+      }
+      return none;
+    },
+  };
+}
+
+/** Per-minute (or per-window) canary error rates: errors/requests over consecutive scrape groups, NaN without data. */
+function rates(counts: Stream['canary'], from: number, to: number, group: number): number[] {
+  const out: number[] = [];
+  for (let start = from; start < to; start += group) {
+    let errors = 0;
+    let requests = 0;
+    for (let i = start; i < Math.min(to, start + group); i++) {
+      errors += counts.errors[i];
+      requests += counts.requests[i];
+    }
+    out.push(requests > 0 ? errors / requests : NaN); // NaN propagates from a missing scrape
+  }
+  return out;
+}
+
+/**
+ * Kayenta-style: every `windowMinutes`, a Mann-Whitney U test on the per-scrape error-rate points
+ * of that window (NaN removed), 98% confidence, mean-ratio effect beyond allowedIncrease 20% →
+ * High → rollback. Each window is a fresh, uncorrected test.
+ */
+export function kayentaJudge(windowMinutes = 10): BenchJudge {
+  return {
+    name: `kayenta (MWU/${windowMinutes}m)`,
+    run(stream) {
+      const perWindow = Math.round((windowMinutes * 60) / stream.scrapeSeconds);
+      for (let end = perWindow; end <= stream.canary.errors.length; end += perWindow) {
+        const canary = rates(stream.canary, end - perWindow, end, 1).filter((v) => !Number.isNaN(v));
+        const baseline = rates(stream.baseline, end - perWindow, end, 1).filter((v) => !Number.isNaN(v));
+        if (canary.length < 3 || baseline.length < 3) continue; // Nodata: Kayenta leaves it out of the score
+        const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+        const p = mannWhitneyU(canary, baseline).pTwoSided;
+        if (p < 0.02 && mean(canary) > 1.2 * mean(baseline)) return { action: 'rollback', atInterval: end - 1 };
+      }
+      return none;
+    },
+  };
+}
+
+/**
+ * A threshold on the canary alone, measured every 60 s over the last minute: a measurement fails
+ * when the error rate is above `max` or there is no data (NaN: Argo's condition is false, Flagger
+ * counts it as a failed check). Rolls back when the failures exceed `failureLimit` (Argo, limit 3)
+ * or reach `threshold` (Flagger, 5).
+ */
+export function thresholdJudge(name: string, max: number, rollbackAtFailures: number): BenchJudge {
+  return {
+    name,
+    run(stream) {
+      const perMinute = Math.max(1, Math.round(60 / stream.scrapeSeconds));
+      const measurements = rates(stream.canary, 0, stream.canary.errors.length, perMinute);
+      let failures = 0;
+      for (let m = 0; m < measurements.length; m++) {
+        if (!(measurements[m] <= max)) failures++;
+        if (failures >= rollbackAtFailures) return { action: 'rollback', atInterval: Math.min(stream.canary.errors.length, (m + 1) * perMinute) - 1 };
+      }
+      return none;
+    },
+  };
+}
+
+/** The four judges of JUDGE.md's comparison (α = 1%, Argo ≤ 2% failureLimit 3, Flagger max 2% threshold 5). */
+export function benchJudges(): BenchJudge[] {
+  return [slipwayJudge(), kayentaJudge(10), thresholdJudge('argo (≤2%, limit 3)', 0.02, 4), thresholdJudge('flagger (≤2%, 5 checks)', 0.02, 5)];
+}

@@ -1,0 +1,27 @@
+import type { StreamScenario } from './streams.js';
+
+type Variant = Omit<StreamScenario, 'totalRps' | 'comparison'>;
+
+/** The null scenarios of JUDGE.md: nothing is wrong with the canary, so any rollback is a false alarm. */
+export const nullScenarios: { name: string; variant: Variant }[] = [
+  { name: 'null: i.i.d. traffic, 30 s scrapes', variant: { ratio: 1, scrapeSeconds: 30 } },
+  { name: 'null: i.i.d. traffic, 10 s scrapes', variant: { ratio: 1, scrapeSeconds: 10 } },
+  { name: 'null: i.i.d. traffic, 60 s scrapes', variant: { ratio: 1, scrapeSeconds: 60 } },
+  { name: 'null: common time-varying rate (diurnal swing, spikes)', variant: { ratio: 1, scrapeSeconds: 30, timeVarying: true } },
+  { name: 'null: bursty errors (shared Gamma(0.5) bursts, 14% independent wobble)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { shared: 0.5, independent: 50 } } },
+  { name: 'null: strong overdispersion (50% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } } },
+  { name: 'null: traffic split drifting 4–6%', variant: { ratio: 1, scrapeSeconds: 30, splitDrift: true } },
+  { name: 'null: scrape gaps, NaN and a zero-traffic step', variant: { ratio: 1, scrapeSeconds: 30, gaps: true } },
+  { name: 'null: warm-up transient', variant: { ratio: 1, scrapeSeconds: 30, warmup: true } },
+];
+
+/** Regressions that should roll back (on the common time-varying rate, 10 s scrapes). */
+export const regressionScenarios: { name: string; variant: Variant }[] = [1.5, 2, 5].map((ratio) => ({
+  name: `regression: canary error rate ${ratio}× the baseline's`,
+  variant: { ratio, scrapeSeconds: 10, timeVarying: true },
+}));
+
+/** Traffic levels × comparisons every scenario runs at. */
+export const trafficLevels: Pick<StreamScenario, 'totalRps' | 'comparison'>[] = [10, 100, 1000].flatMap((totalRps) =>
+  (['primary', 'baseline'] as const).map((comparison) => ({ totalRps, comparison })),
+);

@@ -1,0 +1,95 @@
+import type { RateCounts } from '../../src/core/judge/index.js';
+import { Random } from './random.js';
+
+/** One seeded canary/baseline scenario of JUDGE.md's benchmark. */
+export interface StreamScenario {
+  /** Requests per second over the whole service. */
+  totalRps: number;
+  /** The baseline arm: the 95% primary, or a dedicated baseline with the canary's share. */
+  comparison: 'primary' | 'baseline';
+  /** Canary/baseline error-rate ratio (1 under the nulls). */
+  ratio: number;
+  /** Seconds per scrape interval (one point per scrape). */
+  scrapeSeconds: number;
+  /** Length of the analysis, minutes (default 60). */
+  horizonMinutes?: number;
+  /** Null variants (all off = i.i.d. traffic). */
+  timeVarying?: boolean;
+  /** Gamma shapes of per-interval error-probability factors: shared by both arms, and independent per arm. */
+  overdispersion?: { shared?: number; independent?: number };
+  splitDrift?: boolean;
+  gaps?: boolean;
+  warmup?: boolean;
+}
+
+/** Per-interval counts of both arms (NaN = a missing scrape), aligned. */
+export interface Stream {
+  canary: RateCounts;
+  baseline: RateCounts;
+  scrapeSeconds: number;
+  /** What the canary really served per interval (scrape gaps hide it from the judges, not from users). */
+  served: RateCounts;
+}
+
+/** Canary share of all requests, and the baseline error rate, as JUDGE.md fixes them. */
+export const canaryShare = 0.05;
+export const baselineErrorRate = 0.01;
+
+/**
+ * Generates one stream: Poisson requests at a (possibly time-varying) total rate split between the
+ * arms, binomial errors at the baseline rate (× ratio for the canary), with the null's
+ * complication applied. The same (scenario, seed) always gives the same stream.
+ */
+export function generateStream(s: StreamScenario, seed: number): Stream {
+  const random = new Random(seed);
+  const intervals = Math.round(((s.horizonMinutes ?? 60) * 60) / s.scrapeSeconds);
+  const stream: Stream = { canary: { errors: [], requests: [] }, baseline: { errors: [], requests: [] }, scrapeSeconds: s.scrapeSeconds, served: { errors: [], requests: [] } };
+  const phase = random.next() * 2 * Math.PI;
+  let spikeLeft = 0;
+  const outage = { from: 20 + random.next() * 30, minutes: 2 }; // a zero-traffic step somewhere mid-analysis
+  for (let i = 0; i < intervals; i++) {
+    const minute = (i * s.scrapeSeconds) / 60;
+    let traffic = 1;
+    let errorFactor = 1;
+    if (s.timeVarying) {
+      // A diurnal swing compressed into the hour, and spikes (3× traffic, 2× errors, ~2 an hour).
+      traffic *= 1 + 0.5 * Math.sin((2 * Math.PI * minute) / 60 + phase);
+      errorFactor *= 1 + 0.3 * Math.sin((2 * Math.PI * minute) / 25 + phase);
+      if (spikeLeft <= 0 && random.next() < s.scrapeSeconds / 1800) spikeLeft = 120;
+      if (spikeLeft > 0) {
+        traffic *= 3;
+        errorFactor *= 2;
+        spikeLeft -= s.scrapeSeconds;
+      }
+    }
+    let share = canaryShare;
+    if (s.splitDrift) share = 0.05 + 0.01 * Math.sin((2 * Math.PI * minute) / 40 + phase);
+    if (s.warmup) {
+      // Pods starting: the canary's share ramps up over 2 minutes while both arms see a decaying
+      // burst of errors (cold caches, connection churn after the deploy).
+      share *= Math.min(1, (minute + s.scrapeSeconds / 60) / 2);
+      errorFactor *= 1 + 3 * Math.exp(-minute);
+    }
+    if (s.gaps && minute >= outage.from && minute < outage.from + outage.minutes) traffic = 0;
+    const shared = s.overdispersion?.shared ? random.gamma(s.overdispersion.shared) / s.overdispersion.shared : 1;
+    const own = () => (s.overdispersion?.independent ? random.gamma(s.overdispersion.independent) / s.overdispersion.independent : 1);
+    const baselineShare = s.comparison === 'primary' ? 1 - share : canaryShare;
+    const perSecond = s.totalRps * traffic * s.scrapeSeconds;
+    const canaryRequests = random.poisson(perSecond * share);
+    const baselineRequests = random.poisson(perSecond * baselineShare);
+    const canaryP = Math.min(1, baselineErrorRate * s.ratio * errorFactor * shared * own());
+    const baselineP = Math.min(1, baselineErrorRate * errorFactor * shared * own());
+    const canaryErrors = random.binomial(canaryRequests, canaryP);
+    const baselineErrors = random.binomial(baselineRequests, baselineP);
+    // Scrape gaps and NaN: each arm's point goes missing now and then, independently.
+    const canaryMissing = s.gaps && random.next() < 0.05;
+    const baselineMissing = s.gaps && random.next() < 0.03;
+    stream.served.errors.push(canaryErrors);
+    stream.served.requests.push(canaryRequests);
+    stream.canary.errors.push(canaryMissing ? NaN : canaryErrors);
+    stream.canary.requests.push(canaryMissing ? NaN : canaryRequests);
+    stream.baseline.errors.push(baselineMissing ? NaN : baselineErrors);
+    stream.baseline.requests.push(baselineMissing ? NaN : baselineRequests);
+  }
+  return stream;
+}

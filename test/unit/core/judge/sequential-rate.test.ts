@@ -1,0 +1,100 @@
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { generateStream, type StreamScenario } from '../../../../bench/judge/streams.js';
+import { SequentialRateTest, sequentialRateTest } from '../../../../src/core/judge/sequential-rate.js';
+
+const interval = fc.record({
+  canaryErrors: fc.integer({ min: 0, max: 30 }),
+  canaryRequests: fc.integer({ min: 30, max: 300 }),
+  baselineErrors: fc.integer({ min: 0, max: 30 }),
+  baselineRequests: fc.integer({ min: 30, max: 3000 }),
+});
+
+/** How often the test says "worse" on `replicates` generated streams. */
+function rejectionRate(scenario: StreamScenario, replicates: number, alpha: number): number {
+  let rejections = 0;
+  for (let seed = 1; seed <= replicates; seed++) {
+    const stream = generateStream(scenario, seed);
+    if (sequentialRateTest(stream.canary, stream.baseline, { alpha }).decision === 'worse') rejections++;
+  }
+  return rejections / replicates;
+}
+
+describe('sequential rate test', () => {
+  test('the always-valid p-value never rises and a decision, once reached, stays (only "worse" overrides "not-worse")', () => {
+    fc.assert(
+      fc.property(fc.array(interval, { minLength: 1, maxLength: 60 }), (intervals) => {
+        const test = new SequentialRateTest({ alpha: 0.05 });
+        let previous = test.result();
+        for (const i of intervals) {
+          test.push(i.canaryErrors, i.canaryRequests, i.baselineErrors, i.baselineRequests);
+          const now = test.result();
+          expect(now.pValue).toBeLessThanOrEqual(previous.pValue);
+          if (previous.decision === 'worse') expect(now).toMatchObject({ decision: 'worse', decidedAtInterval: previous.decidedAtInterval });
+          if (previous.decision === 'not-worse' && now.decision !== 'worse') expect(now.decidedAtInterval).toBe(previous.decidedAtInterval);
+          if (now.decision === 'worse') expect(now.pValue).toBeLessThanOrEqual(0.05);
+          previous = now;
+        }
+      }),
+    );
+  });
+
+  test.each([
+    ['i.i.d. traffic vs the 95% primary, 10 s scrapes', { totalRps: 100, comparison: 'primary', ratio: 1, scrapeSeconds: 10, horizonMinutes: 30 }],
+    ['a traffic split drifting between 4% and 6%', { totalRps: 100, comparison: 'primary', ratio: 1, scrapeSeconds: 30, splitDrift: true }],
+    ['a common time-varying rate vs an equal baseline', { totalRps: 100, comparison: 'baseline', ratio: 1, scrapeSeconds: 30, timeVarying: true }],
+  ] as const)('asked after every interval, simulated nulls do not reject more often than α: %s', (_name, scenario) => {
+    const alpha = 0.05;
+    const replicates = 200;
+    // α plus three standard errors of the estimate: a real excess would show above it.
+    expect(rejectionRate(scenario, replicates, alpha)).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / replicates));
+  });
+
+  test('a canary with 5× the error rate is caught within minutes at 5 canary requests per second', () => {
+    const decided: number[] = [];
+    for (let seed = 1; seed <= 50; seed++) {
+      const stream = generateStream({ totalRps: 100, comparison: 'primary', ratio: 5, scrapeSeconds: 10, horizonMinutes: 10 }, seed);
+      const result = sequentialRateTest(stream.canary, stream.baseline);
+      expect(result.decision).toBe('worse');
+      decided.push(result.decidedAtInterval!);
+    }
+    decided.sort((a, b) => a - b);
+    expect(decided[25]).toBeLessThanOrEqual(18); // median within 3 minutes of 10 s scrapes
+  });
+
+  test('lots of data with equal rates is shown not worse, and the confidence sequence holds the true ratio', () => {
+    const canary = { errors: Array(100).fill(20), requests: Array(100).fill(1000) };
+    const baseline = { errors: Array(100).fill(20), requests: Array(100).fill(1000) };
+    const result = sequentialRateTest(canary, baseline, { allowedRatio: 1.2 });
+    expect(result.decision).toBe('not-worse');
+    expect(result.ratio.lower).toBeLessThan(1);
+    expect(result.ratio.upper).toBeGreaterThan(1);
+    expect(result.ratio.upper).toBeLessThan(1.2);
+    expect(result.ratio.estimate).toBe(1);
+  });
+
+  test('missing values and intervals without traffic in an arm add nothing and are counted as missing', () => {
+    const canary = { errors: [3, NaN, 0, 4], requests: [100, NaN, 0, 100] };
+    const baseline = { errors: [20, 25, 0, 21], requests: [1900, 1900, 1900, 1900] };
+    const withGaps = sequentialRateTest(canary, baseline);
+    const without = sequentialRateTest({ errors: [3, 4], requests: [100, 100] }, { errors: [20, 21], requests: [1900, 1900] });
+    expect(withGaps).toEqual({ ...without, missingIntervals: 2 });
+    expect(withGaps.usedIntervals).toBe(2);
+  });
+
+  test('the direction decides which change is worse: a lower canary error rate is worse for "decrease"', () => {
+    const canary = { errors: Array(30).fill(2), requests: Array(30).fill(1000) };
+    const baseline = { errors: Array(30).fill(20), requests: Array(30).fill(1000) };
+    expect(sequentialRateTest(canary, baseline, { direction: 'increase' }).decision).toBe('not-worse');
+    expect(sequentialRateTest(canary, baseline, { direction: 'decrease' }).decision).toBe('worse');
+    expect(sequentialRateTest(canary, baseline, { direction: 'either' }).decision).toBe('worse');
+  });
+
+  test('the observed request share is the null: a canary with twice the traffic and twice the errors is not worse', () => {
+    const canary = { errors: Array(200).fill(40), requests: Array(200).fill(2000) };
+    const baseline = { errors: Array(200).fill(20), requests: Array(200).fill(1000) };
+    const result = sequentialRateTest(canary, baseline);
+    expect(result.decision).toBe('not-worse');
+    expect(result.ratio.estimate).toBe(1);
+  });
+});
