@@ -166,7 +166,7 @@ export function parseServersState(answer: string, backend: string): Map<string, 
 
 /** The error text in a runtime API answer, or undefined when it only holds blank lines or data. */
 function runtimeError(answer: string): string | undefined {
-  const known = /(No such|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
+  const known = /(No such|Can't find|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
   // Data lines (ACL entries `0x… value`, server rows `3 app …`) are never errors.
   const line = answer.split('\n').find((l) => !/^(0x[0-9a-f]+ |\d|#)/.test(l) && known.test(l));
   return line?.trim();

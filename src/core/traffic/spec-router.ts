@@ -35,7 +35,7 @@ export abstract class SpecRouter implements TrafficRouter {
         this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
     }
     if (capabilities.mirror) {
-      this.setMirror = (percent) => {
+      this.setMirror = async (percent) => {
         checkWeight(percent, 'mirror-percent');
         return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
       };
@@ -53,7 +53,7 @@ export abstract class SpecRouter implements TrafficRouter {
     return this.state(await this.read());
   }
 
-  setCanaryWeight(percent: number): Promise<TrafficState> {
+  async setCanaryWeight(percent: number): Promise<TrafficState> {
     checkWeight(percent);
     return this.update((spec) => ({ ...spec, canaryWeight: percent }));
   }

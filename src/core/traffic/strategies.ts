@@ -50,18 +50,18 @@ export async function blueGreenSwitch(router: TrafficRouter, smokeCheck?: () => 
 }
 
 /** Blue-green switch back: everything to the old version again, in one change. */
-export function blueGreenSwitchBack(router: TrafficRouter): Promise<TrafficState> {
+export async function blueGreenSwitchBack(router: TrafficRouter): Promise<TrafficState> {
   return router.setCanaryWeight(0);
 }
 
 /** Header-routed testing: requests with `route` reach the canary at any weight (null clears). */
-export function routeHeaderToCanary(router: TrafficRouter, route: HeaderRoute | null): Promise<TrafficState> {
+export async function routeHeaderToCanary(router: TrafficRouter, route: HeaderRoute | null): Promise<TrafficState> {
   if (!router.setHeaderRoute) throw unsupported(router, 'header routes', ['haproxy (with routeAcl)', 'nginx', 'gateway-api', 'istio', 'ingress-nginx']);
   return router.setHeaderRoute(route);
 }
 
 /** Dark launch: mirror `percent` of requests to the canary, its answers discarded (0 stops). */
-export function mirrorToCanary(router: TrafficRouter, percent: number): Promise<TrafficState> {
+export async function mirrorToCanary(router: TrafficRouter, percent: number): Promise<TrafficState> {
   checkWeight(percent, 'mirror-percent');
   if (!router.setMirror) {
     const why = router.type === 'haproxy' ? 'HAProxy can only mirror through an SPOE agent, which Slipway does not drive' : undefined;
