@@ -13,12 +13,15 @@ describeIf('slipway demo', () => {
     const code = await runCli(['demo'], commands, { out: (t) => (out += t), err: (t) => (err += t), env: process.env });
     expect({ code, err }).toEqual({ code: 0, err: '' });
 
-    // The ledger history: v1 and v2 succeeded, v3 failed, and a rollback deployment succeeded.
+    // The ledger history: v1 and v2 succeeded, v3 failed and was rolled back by a deployment of v2.
     const history = out.slice(out.indexOf('== Ledger'), out.indexOf('== DORA'));
-    expect(history).toMatch(/deploy:rollback\s+v2\s+sha256:\S+\s+success\s+rolls back #\d+/);
-    expect(history).toMatch(/deploy\s+v3\s+sha256:\S+\s+failure/);
-    expect(history).toMatch(/deploy\s+v2\s+sha256:\S+\s+success/);
-    expect(history).toMatch(/deploy\s+v1\s+sha256:\S+\s+success/);
+    const row = (version: string, result: string, links: string) => new RegExp(`#\\d+ +[\\d-]+ [\\d:]+ +${version} +sha256:\\S+ +\\S+ +${result} +${links}`);
+    expect(history).toMatch(row('v2', 'success', 'rollback of #\\d+'));
+    expect(history).toMatch(row('v3', 'failure', 'rolled back by #\\d+'));
+    expect(history).toMatch(row('v2', 'success', '-'));
+    expect(history).toMatch(row('v1', 'success', '-'));
+    // DORA: three changes, one of which failed.
+    expect(out).toMatch(/change failure rate +33\.3% +1 of 3 changes failed or were rolled back/);
 
     // No request lost by the machinery; each version answered, the stable ones at their own rate.
     expect(out).toContain('lost by the delivery machinery (connection errors, proxy errors): 0\n');

@@ -23,7 +23,7 @@ export const demoCommand: CliCommand = {
     if (!Number.isFinite(rate) || rate < 20 || rate > 2000) throw new Error(`--rate ${String(flags.rate)}: expected requests per second from 20 to 2000`);
     const say = (line: string) => io.out(`${line}\n`);
     return runDemo({ rate, say, host: localHost(say) }, async (result) => {
-      io.out(renderDemoReport(result, '(DORA figures: pending)'));
+      io.out(renderDemoReport(result));
       return result.ok ? 0 : 1;
     });
   },

@@ -1,5 +1,5 @@
-import type { LedgerDeployment } from '../../core/ledger/types.js';
-import type { DemoResult } from './run.js';
+import { computeDora, doraTable, historyTable } from '../../core/dora/index.js';
+import { DEMO_ENVIRONMENT, type DemoResult } from './run.js';
 
 // The demo's closing report: what the ledger recorded, the delivery figures, and the verdict.
 
@@ -7,10 +7,13 @@ import type { DemoResult } from './run.js';
 export const ROLLBACK_TARGET_SECONDS = 30;
 
 /** The report printed at the end of `slipway demo`. */
-export function renderDemoReport(result: DemoResult, dora: string): string {
+export function renderDemoReport(result: DemoResult, now = new Date()): string {
   const lines: string[] = [];
-  lines.push('', '== Ledger: production deployments (GitHub Deployments, newest first) ==', '', historyTable(result.history));
-  lines.push('', '== DORA figures (from the ledger) ==', '', dora);
+  // The same renderings as `slipway history` and `slipway dora`, over what the demo recorded.
+  lines.push('', '== Ledger (GitHub Deployments, as `slipway history` shows them) ==', '', historyTable(DEMO_ENVIRONMENT, result.history));
+  const since = new Date(Math.min(...[...result.commitTimes.values()].map((t) => t.getTime()), result.startedAt.getTime()));
+  const dora = computeDora(result.history, { environment: DEMO_ENVIRONMENT, since, until: now }, result.commitTimes);
+  lines.push('== DORA figures (as `slipway dora` computes them from the ledger) ==', '', doraTable(dora));
   lines.push('', '== User requests ==', '');
   const { traffic } = result;
   lines.push(`sent through HAProxy: ${traffic.sent}`);
@@ -29,20 +32,4 @@ export function renderDemoReport(result: DemoResult, dora: string): string {
   for (const check of result.checks) lines.push(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}: ${check.detail}`);
   lines.push('', result.ok ? `Demo passed in ${result.totalSeconds.toFixed(0)} s.` : 'Demo FAILED: see the checks above.', '');
   return lines.join('\n');
-}
-
-function historyTable(history: LedgerDeployment[]): string {
-  const rows = history.map((d) => [
-    `#${d.id}`,
-    d.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
-    d.task,
-    d.payload?.artifact?.tags?.[0] ?? '',
-    (d.payload?.artifact?.digest ?? '').slice(0, 19),
-    d.latestStatus?.state ?? '',
-    d.payload?.rollbackOf ? `rolls back #${d.payload.rollbackOf}` : '',
-  ]);
-  const header = ['id', 'when (UTC)', 'task', 'version', 'digest', 'result', 'rollback'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

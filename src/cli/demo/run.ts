@@ -49,8 +49,10 @@ export interface DemoResult {
   rollbackSeconds: number | undefined;
   /** The environment's deployments, newest first, read back from the ledger. */
   history: LedgerDeployment[];
-  /** The ledger the demo wrote (still readable until the demo's servers stop; for the printout). */
-  ledger: Ledger;
+  /** Commit time of each release's sha (for the lead time of the DORA figures). */
+  commitTimes: Map<string, Date>;
+  /** When the demo started. */
+  startedAt: Date;
   /** Seconds the whole demo took. */
   totalSeconds: number;
 }
@@ -119,7 +121,8 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       checks,
       rollbackSeconds: v3Traffic && v3.abortedAt !== undefined ? (v3.abortedAt - v3Traffic.firstAt) / 1000 : undefined,
       history,
-      ledger,
+      commitTimes: new Map([...builds.values()].map((b) => [b.sha, new Date(b.commitTime * 1000)])),
+      startedAt: new Date(started),
       totalSeconds: (Date.now() - started) / 1000,
     });
 
