@@ -97,13 +97,14 @@ function optional(raw: Json, field: string, where: (f: string) => string, ok: (v
   if (raw[field] !== undefined && !ok(raw[field])) throw new InputError(where(field), raw[field], expected);
 }
 
-/** An array of finite numbers, null for a missing one (returned as NaN). */
+/** An array of finite numbers; a missing one is null (JSON) or NaN (in memory, e.g. from Prometheus) and comes back as NaN. */
 function values(raw: unknown, where: string, nonNegative = false): number[] {
   if (!Array.isArray(raw)) throw new InputError(where, raw, 'an array of numbers (null for a missing value)');
   return raw.map((v: unknown, i) => {
-    if (v === null) return NaN;
+    if (v === null || Number.isNaN(v)) return NaN;
     if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative && v < 0)) {
-      throw new InputError(`${where}[${i}]`, v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');
+      // JSON would print an infinity as null: show it as text.
+      throw new InputError(`${where}[${i}]`, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');
     }
     return v;
   });
