@@ -1,11 +1,11 @@
 import { SlipwayError } from '../../core/errors.js';
 import { createGitHubClient, GitHubLedger, type Ledger, type LedgerDeployment } from '../../core/ledger/index.js';
 import type { Logger } from '../../core/log.js';
-import { loadPlan, planDigest, runRollout, type RolloutOutcome } from '../../core/plan/index.js';
-import { haproxySettings, HaproxyRouter } from '../../core/traffic/haproxy.js';
+import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import { loadPlan, loopAnalysisRunner, planDigest, runRollout, type RolloutOutcome } from '../../core/plan/index.js';
+import { createRouter } from '../../core/traffic/registry.js';
 import type { TrafficRouter } from '../../core/traffic/types.js';
 import { startLoad, type LoadRun } from '../../testbed/load.js';
-import { prometheusAnalysis } from './analysis.js';
 import { startEnvironment, type DemoEnvironment, type ReleaseConfig, type Slot } from './environment.js';
 import { checkCanaryShare, summarizeTraffic, type RuleCheck, type TrafficSummary } from './measure.js';
 import { demoPlanYaml } from './plan.js';
@@ -141,10 +141,13 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       });
       const plan = loadPlan(text, `demo-${version}.yml`);
       let abortedAt: number | undefined;
-      const router = timedAbort(new HaproxyRouter(haproxySettings(plan.router.settings)), () => (abortedAt = load!.now()));
+      // The same wiring as the root `rollout` action: the router from the registry, the analysis
+      // loop over Prometheus; only the abort is timed, for the time-to-rollback figure.
+      const router = timedAbort(createRouter(plan.router.provider, plan.router.settings), () => (abortedAt = load!.now()));
+      const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.analysis!.prometheus }), logger: log });
       const outcome = await runRollout(
         { plan, planDigest: planDigest(text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: environment.haproxy.url },
-        { ledger: releaseLedger, router, analysis: prometheusAnalysis(log), logger: log },
+        { ledger: releaseLedger, router, analysis, logger: log },
       );
       print(`${version}: ${outcome.result} (deployment #${outcome.deploymentId}${outcome.rollbackDeploymentId ? `, rollback deployment #${outcome.rollbackDeploymentId}` : ''})`);
       return { outcome, abortedAt };
