@@ -1,0 +1,95 @@
+import * as core from '@actions/core';
+import type { Ledger } from '../../core/ledger/index.js';
+import type { Logger } from '../../core/log.js';
+import { readRunContext } from '../common/context.js';
+import type { RunContext } from '../common/context.js';
+import { ledgerFromInputs } from '../common/ledger.js';
+import { actionsLogger } from '../common/run.js';
+import { Outputs, State } from './constants.js';
+import { getInputs } from './inputs.js';
+import { renderSummary } from './summary.js';
+import type { RecordedDeployment } from './summary.js';
+
+/** How the action gets its ledger (tests hand in their own). */
+export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
+
+/** States a job may not leave a deployment in: the post step closes them. */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+
+/**
+ * The main step: `start` creates the deployment and sets it in_progress; any other state adds
+ * that status to `deployment-id`. Every input is validated before the first request.
+ */
+export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+  const context = readRunContext();
+  const inputs = getInputs(context);
+  const ledger = makeLedger(inputs.token, context, actionsLogger);
+  let recorded: RecordedDeployment;
+  if (inputs.state === 'start') {
+    const deployment = await core.group(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () =>
+      ledger.createDeployment({
+        environment: inputs.environment ?? '',
+        ref: inputs.ref,
+        task: inputs.task,
+        artifact: inputs.artifact,
+        strategy: inputs.strategy,
+        description: inputs.description,
+        productionEnvironment: inputs.productionEnvironment,
+        transientEnvironment: inputs.transientEnvironment,
+        requiredContexts: inputs.requiredContexts,
+        autoMerge: inputs.autoMerge,
+      }),
+    );
+    // Saved before anything else can fail: the post step must find the deployment to close it.
+    core.saveState(State.OpenDeploymentId, String(deployment.id));
+    const statusId = await ledger.setStatus(deployment.id, { state: 'in_progress', description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
+    const previousGood = deployment.payload?.previousGood;
+    core.setOutput(Outputs.PreviousDeploymentId, previousGood ? String(previousGood) : '');
+    recorded = { kind: 'created', deploymentId: deployment.id, statusId, state: 'in_progress', previousGood: previousGood ?? null, ...shown(inputs) };
+  } else {
+    const deploymentId = inputs.deploymentId ?? 0;
+    const statusId = await ledger.setStatus(deploymentId, { state: inputs.state, description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
+    // Left queued or in progress by this step: the post step closes it if nothing else does.
+    if (OPEN_STATES.has(inputs.state)) core.saveState(State.OpenDeploymentId, String(deploymentId));
+    core.setOutput(Outputs.PreviousDeploymentId, '');
+    recorded = { kind: 'updated', deploymentId, statusId, state: inputs.state, ...shown(inputs), ref: undefined };
+  }
+  core.setOutput(Outputs.DeploymentId, String(recorded.deploymentId));
+  core.setOutput(Outputs.StatusId, String(recorded.statusId));
+  core.info(`Deployment ${recorded.deploymentId}: ${recorded.state} (status ${recorded.statusId}).`);
+  await core.summary.addRaw(renderSummary(recorded, context)).write();
+}
+
+/**
+ * The post step: a deployment this job left queued or in progress is closed, so none dangles.
+ * GitHub gives a post step no job conclusion, so the rule is: `failure` when the deployment was
+ * started (the job ended before a step recorded the outcome), `error` when it never got a status
+ * (Slipway itself failed between creating and starting it).
+ */
+export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+  const deploymentId = Number(core.getState(State.OpenDeploymentId));
+  if (!deploymentId) return;
+  const context = readRunContext();
+  const ledger = makeLedger(getInputs(context).token, context, actionsLogger);
+  const deployment = await ledger.getDeployment(deploymentId);
+  if (!deployment) {
+    core.warning(`Deployment ${deploymentId} no longer exists; nothing to close.`);
+    return;
+  }
+  const latest = deployment.latestStatus?.state;
+  if (latest !== undefined && !OPEN_STATES.has(latest)) {
+    core.info(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
+    return;
+  }
+  const state = latest === undefined ? 'error' : 'failure';
+  const description = `The job ended with the deployment still ${latest ?? 'without a status'}; closed as ${state}.`;
+  const statusId = await ledger.setStatus(deploymentId, { state, description });
+  core.warning(`Deployment ${deploymentId} was left ${latest ?? 'without a status'} when the job ended; marked it ${state}.`);
+  await core.summary
+    .addRaw(renderSummary({ kind: 'closed', deploymentId, statusId, state, environment: deployment.environment, ref: deployment.sha, description }, context))
+    .write();
+}
+
+function shown(inputs: ReturnType<typeof getInputs>): Pick<RecordedDeployment, 'environment' | 'ref' | 'artifact' | 'environmentUrl' | 'description'> {
+  return { environment: inputs.environment, ref: inputs.ref, artifact: inputs.artifact?.ref, environmentUrl: inputs.environmentUrl, description: inputs.description };
+}
