@@ -1,4 +1,4 @@
-import { SequentialRateTest, mannWhitneyU } from '../../src/core/judge/index.js';
+import { SequentialRateTest, hodgesLehmann } from '../../src/core/judge/index.js';
 import type { Stream } from './streams.js';
 
 /** When a judge would have acted on a stream: roll back, promote early, or neither by the horizon. */
@@ -65,9 +65,10 @@ function rates(counts: Stream['canary'], from: number, to: number, group: number
 }
 
 /**
- * Kayenta-style: every `windowMinutes`, a Mann-Whitney U test on the per-scrape error-rate points
- * of that window (NaN removed), 98% confidence, mean-ratio effect beyond allowedIncrease 20% →
- * High → rollback. Each window is a fresh, uncorrected test.
+ * Kayenta-style (NetflixACAJudge): every `windowMinutes`, the per-scrape error-rate points of that
+ * window (NaN removed) are compared with Mann-Whitney's 98% confidence interval for the location
+ * shift; an interval above 0 with a mean-ratio effect beyond allowedIncrease 20% is High → rollback.
+ * Each window is a fresh, uncorrected test.
  */
 export function kayentaJudge(windowMinutes = 10): BenchJudge {
   return {
@@ -79,8 +80,7 @@ export function kayentaJudge(windowMinutes = 10): BenchJudge {
         const baseline = rates(stream.baseline, end - perWindow, end, 1).filter((v) => !Number.isNaN(v));
         if (canary.length < 3 || baseline.length < 3) continue; // Nodata: Kayenta leaves it out of the score
         const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-        const p = mannWhitneyU(canary, baseline).pTwoSided;
-        if (p < 0.02 && mean(canary) > 1.2 * mean(baseline)) return { action: 'rollback', atInterval: end - 1 };
+        if (hodgesLehmann(canary, baseline, 0.98).lower > 0 && mean(canary) > 1.2 * mean(baseline)) return { action: 'rollback', atInterval: end - 1 };
       }
       return none;
     },
