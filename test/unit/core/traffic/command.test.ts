@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseWeight } from '../../../../src/core/traffic/command.js';
+import { createRouter } from '../../../../src/core/traffic/registry.js';
+import { runCanarySteps } from '../../../../src/core/traffic/strategies.js';
+
+// A real executable stands in for the user's script: it keeps the weight in a file and logs
+// the environment it was given.
+let dir: string;
+let script: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slipway-command-'));
+  script = join(dir, 'set-weight.sh');
+  writeFileSync(
+    script,
+    `#!/bin/sh
+echo "$SLIPWAY_ACTION $SLIPWAY_CANARY_WEIGHT $SLIPWAY_STABLE_VERSION $SLIPWAY_CANARY_VERSION" >> "${dir}/log"
+if [ "$SLIPWAY_ACTION" = describe ]; then cat "${dir}/weight" 2>/dev/null || echo 0; exit 0; fi
+if [ "$SLIPWAY_CANARY_WEIGHT" = "${'$'}{FAIL_AT:-none}" ]; then echo "load balancer said no" >&2; exit 3; fi
+echo "$SLIPWAY_CANARY_WEIGHT" > "${dir}/weight"
+echo "{\\"canaryWeight\\": $SLIPWAY_CANARY_WEIGHT}"
+`,
+  );
+  chmodSync(script, 0o755);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const router = () => createRouter('command', { run: script, stableVersion: 'v1', canaryVersion: 'v2' });
+const log = () => readFileSync(join(dir, 'log'), 'utf8').trim().split('\n');
+
+describe('the command provider', () => {
+  test('passes the action, weight and versions in the environment and reads the weight it prints', async () => {
+    expect((await router().setCanaryWeight(25)).canaryWeight).toBe(25);
+    expect((await router().describe()).canaryWeight).toBe(25);
+    expect((await router().promote()).canaryWeight).toBe(100);
+    expect((await router().abort()).canaryWeight).toBe(0);
+    expect(log().slice(-4)).toEqual(['set-weight 25 v1 v2', 'describe  v1 v2', 'promote 100 v1 v2', 'abort 0 v1 v2']);
+  });
+
+  test('a non-zero exit is an error quoting the command and its output', async () => {
+    process.env.FAIL_AT = '50';
+    try {
+      await expect(router().setCanaryWeight(50)).rejects.toThrow(`The traffic command \`${script}\` failed (exit 3) for set-weight 50%:\nload balancer said no`);
+    } finally {
+      delete process.env.FAIL_AT;
+    }
+  });
+
+  test('canary steps that fail midway abort back to stable and rethrow', async () => {
+    const seen: number[] = [];
+    await expect(
+      runCanarySteps(router(), [5, 25, 50], {
+        afterStep: async (weight) => {
+          seen.push(weight);
+          if (weight === 25) throw new Error('analysis failed');
+        },
+      }),
+    ).rejects.toThrow('analysis failed');
+    expect(seen).toEqual([5, 25]);
+    expect((await router().describe()).canaryWeight).toBe(0);
+    expect(log().slice(-2)).toEqual(['abort 0 v1 v2', 'describe  v1 v2']);
+  });
+
+  test('canary steps check every weight before the first change', async () => {
+    const before = log().length;
+    await expect(runCanarySteps(router(), [5, 150])).rejects.toThrow("Input 'steps[1].setWeight' has the value 150");
+    expect(log()).toHaveLength(before);
+  });
+
+  test.each([
+    ['25\n', 25],
+    ['applying…\n{"canaryWeight": 5}\n', 5],
+    ['', undefined],
+    ['101', undefined],
+    ['done', undefined],
+  ])('reads the printed weight from %p', (stdout, weight) => {
+    expect(parseWeight(stdout)).toBe(weight);
+  });
+});
