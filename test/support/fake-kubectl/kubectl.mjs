@@ -2,8 +2,8 @@
 // files in $FAKE_KUBECTL_DIR and logs every call (argv and stdin) to $FAKE_KUBECTL_DIR/calls.jsonl.
 // Understands `get <resource> <name> -o json` and `apply --server-side ... -f -`; any other verb
 // fails. FAKE_KUBECTL_FAIL=<verb> makes that verb fail the way a cluster refusing it would.
-const { appendFileSync, existsSync, readFileSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const dir = process.env.FAKE_KUBECTL_DIR;
 if (!dir) {
