@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type RunningApp } from '../../src/testbed/app.js';
+import { serverAvailable } from '../../src/testbed/binaries.js';
+import { startLoad, type LoadRun } from '../../src/testbed/load.js';
+import { freePort } from '../../src/testbed/ports.js';
+import { startPrometheus, type RunningPrometheus } from '../../src/testbed/prometheus.js';
+import { buildBundle, runActionStep } from '../support/action-runner.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+
+// The bundled analyze action, run as the runner runs it, against the real Prometheus scraping
+// real app versions under load, writing its verdict into a deployment on the GitHub simulator.
+
+const describeIf = serverAvailable('prometheus') ? describe : describe.skip;
+const STATUS = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses';
+const PROMETHEUS_TOKEN = 's3cret-prom-token';
+const METRICS = `
+- name: error-rate
+  kind: rate
+  critical: true
+  allowedIncrease: 100%
+  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
+  requests: 'sum(http_requests_total{{{selector}}})'
+`;
+
+describeIf('the analyze action', () => {
+  let sim: GitHubSimulator;
+  let bundle: string;
+  let prometheus: RunningPrometheus;
+  let workDir: string;
+  let metricsFile: string;
+  const apps: RunningApp[] = [];
+  const loads: LoadRun[] = [];
+
+  beforeAll(async () => {
+    sim = await startGitHubSimulator();
+    bundle = await buildBundle('analyze');
+    workDir = mkdtempSync(join(tmpdir(), 'slipway-analyze-'));
+    metricsFile = join(workDir, 'metrics.yml');
+    writeFileSync(metricsFile, METRICS);
+    // v1 the baseline, v2 an equal canary, v3 one with 5x the errors.
+    for (const [version, errorRate] of [['v1', 0.05], ['v2', 0.05], ['v3', 0.25]] as const) apps.push(await startApp({ version, errorRate }));
+    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 100, connections: 8 }));
+    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
+    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
+  });
+
+  afterAll(async () => {
+    await Promise.all(loads.map((l) => l.stop()));
+    await Promise.all(apps.map((a) => a.stop()));
+    await prometheus?.stop();
+    await sim?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const deployment = () =>
+    sim.seedDeployments(1, { environment: 'production', sha: 'a'.repeat(40), states: ['in_progress'], payload: { schema: 'slipway/v1', source: { sha: 'a'.repeat(40), ref: 'refs/heads/main', runId: 1, runAttempt: 1, actor: 'octocat', workflow: 'deploy' } } })[0];
+
+  const step = (inputs: Record<string, string>) =>
+    runActionStep(bundle, {
+      inputs: {
+        'prometheus-url': prometheus.url,
+        metrics: metricsFile,
+        'baseline-selector': 'version="v1"',
+        duration: '30s',
+        interval: '1s',
+        token: sim.token,
+        ...inputs,
+      },
+      env: { GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`, GITHUB_API_URL: sim.url, GITHUB_RUN_ID: '42', GITHUB_SHA: 'a'.repeat(40) },
+      cwd: workDir,
+    });
+
+  const latestStatus = (id: number) => sim.state.latest(sim.state.deployments.get(id)!);
+
+  test('a canary with 5x the errors fails the step early, with outputs, a JSON report, a summary chart and the verdict on the deployment', async () => {
+    const id = deployment();
+    sim.resetCounts();
+    const result = await step({ 'canary-selector': 'version="v3"', 'deployment-id': String(id), 'prometheus-headers': `Authorization: Bearer ${PROMETHEUS_TOKEN}` });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('::error::Canary analysis verdict: fail (score 0).');
+    expect(result.outputs).toMatchObject({ verdict: 'fail', score: '0' });
+    const report = JSON.parse(readFileSync(result.outputs.report, 'utf8'));
+    expect(report.report.metrics[0]).toMatchObject({ name: 'error-rate', class: 'high' });
+    expect(report.stoppedEarly).toBe(true);
+    expect(report.series[0].counts.canary.requests.length).toBe(report.intervals);
+    expect(result.summary).toContain('## Canary analysis: ❌ fail (score 0)');
+    expect(result.summary).toContain('xychart-beta');
+    expect(latestStatus(id)).toMatchObject({ state: 'failure', description: expect.stringMatching(/^analysis fail \(score 0\): error-rate high · \d+\/30 intervals$/) });
+    expect(sim.requests(STATUS)).toBe(2);
+    // The runner is told to mask the Prometheus credentials before anything else is logged.
+    expect(result.stdout).toContain(`::add-mask::${PROMETHEUS_TOKEN}`);
+    expectNoContractViolations(sim);
+  });
+
+  test('an equal canary passes: exit 0, the deployment stays in progress with the verdict', async () => {
+    const id = deployment();
+    const result = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id) });
+    expect({ exitCode: result.exitCode, outputs: result.outputs.verdict }).toEqual({ exitCode: 0, outputs: 'pass' });
+    expect(latestStatus(id)).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^analysis pass \(score 100\)/) });
+    expect(existsSync(result.outputs.report)).toBe(true);
+  });
+
+  test('with fail-on never a failing verdict is reported but does not fail the step', async () => {
+    const result = await step({ 'canary-selector': 'version="v3"', 'fail-on': 'never' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.verdict).toBe('fail');
+  });
+
+  test.each([
+    [{ 'canary-selector': 'version="v3"} or vector(1) or up{a="' }, "Input 'canary-selector' has the value"],
+    [{ 'canary-selector': 'version="v3"', duration: 'soon' }, "Input 'duration' has the value \"soon\": expected a duration"],
+    [{ 'canary-selector': 'version="v3"', interval: '2m' }, "Input 'interval' has the value \"2m\": expected at most the duration (30 s)"],
+    [{ 'canary-selector': 'version="v3"', metrics: '- {name: m, kind: rate}' }, 'Input \'metrics\': metrics[0] "m": field errors: expected a PromQL query template'],
+    [{ 'canary-selector': 'version="v3"', 'on-no-data': 'pass' }, "Input 'on-no-data' has the value \"pass\": expected one of inconclusive, fail"],
+  ])('bad input %j fails before anything is written', async (inputs, message) => {
+    const id = deployment();
+    sim.resetCounts();
+    const result = await step({ ...inputs, 'deployment-id': String(id) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`::error::${message}`);
+    expect(sim.requests()).toBe(0);
+    expect(latestStatus(id)!.state).toBe('in_progress');
+  });
+
+  test('an unreachable Prometheus or a missing deployment is reported at once, with no status written', async () => {
+    const id = deployment();
+    sim.resetCounts();
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const unreachable = await step({ 'canary-selector': 'version="v3"', 'deployment-id': String(id), 'prometheus-url': dead });
+    expect(unreachable.exitCode).toBe(1);
+    expect(unreachable.stdout).toContain(`::error::Prometheus at ${dead} is unreachable: ECONNREFUSED`);
+    const missing = await step({ 'canary-selector': 'version="v3"', 'deployment-id': '999999' });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stdout).toContain("::error::Input 'deployment-id' has the value 999999: no such deployment in this repository.");
+    expect(sim.requests(STATUS)).toBe(0);
+  });
+});
