@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, SlipwayError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { Credentials } from './auth.js';
 import type { RepositoryHandle } from './client.js';
 import { formatPlatform, imageConfig, imageManifest, ociLayerMediaType, type ImageConfigJson, type Platform } from './image.js';
 import { isIndex, MediaTypes, sha256Digest, type Descriptor } from './manifests.js';
@@ -17,7 +18,8 @@ import { planTags, writeTags } from './tags.js';
 
 /** Runs an external command; the action's adapter uses @actions/exec. */
 export interface CommandRunner {
-  run(command: string, args: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** Runs `command`; `input` goes to its stdin (how secrets are passed: never as arguments). */
+  run(command: string, args: string[], options?: { env?: Record<string, string>; cwd?: string; input?: Buffer }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
 /** What the `package` builder needs. */
@@ -98,6 +100,8 @@ export interface DockerBuild {
   labels: Record<string, string>;
   sourceDateEpoch: number;
   tags: string[];
+  /** Registry credentials: `docker login --password-stdin` runs first when given. */
+  credentials?: Credentials;
   /** Where buildx writes its metadata (the digest comes from it). */
   metadataFile: string;
   logger?: Logger;
@@ -112,6 +116,10 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   const name = `${build.target.client.registry}/${build.target.repository}`;
   const before = new Map<string, string | undefined>();
   for (const tag of build.tags) before.set(tag, (await build.target.client.manifests.resolve(build.target.repository, tag))?.digest);
+  if (build.credentials) {
+    const login = await build.runner.run('docker', ['login', build.target.client.registry, '--username', build.credentials.username, '--password-stdin'], { input: Buffer.from(build.credentials.password) });
+    if (login.exitCode !== 0) throw new SlipwayError(`docker login to ${build.target.client.registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
+  }
   const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
   if (build.dockerfile) args.push('--file', build.dockerfile);
   for (const key of Object.keys(build.labels).sort()) args.push('--label', `${key}=${build.labels[key]}`);

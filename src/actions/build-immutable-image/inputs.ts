@@ -1,0 +1,78 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Credentials } from '../../core/artifact/auth.js';
+import { parsePlatform, type Platform } from '../../core/artifact/image.js';
+import { isTag, parseImageName, parsePinnedReference, type ImageName, type PinnedReference } from '../../core/artifact/reference.js';
+import { InputError } from '../../core/errors.js';
+import type { RunContext } from '../common/context.js';
+import { booleanInput, choiceInput, listInput, optionalString, requiredString, secretInput } from '../common/inputs.js';
+import { BUILDERS, Inputs } from './constants.js';
+
+/** build-immutable-image's inputs, validated before anything is built or pushed. */
+export interface BuildInputs {
+  image: ImageName;
+  builder: (typeof BUILDERS)[number];
+  context: string;
+  dockerfile?: string;
+  platforms: string[];
+  /** The `package` builder's one platform. */
+  platform: Platform;
+  /** Directory to pack (`package`). */
+  path?: string;
+  /** Where the packed files land in the image (default `app`, i.e. /app). */
+  targetDir: string;
+  baseImage?: PinnedReference;
+  tags: string[];
+  credentials?: Credentials;
+  attest: boolean;
+  githubToken?: string;
+}
+
+/** Reads and validates every input. */
+export function getInputs(context: RunContext): BuildInputs {
+  const image = parseImageName(Inputs.Image, requiredString(Inputs.Image, 'set `image:` to `registry/repository`, e.g. `ghcr.io/${{ github.repository }}`'));
+  const builder = choiceInput(Inputs.Builder, BUILDERS, 'docker');
+  const platforms = listInput(Inputs.Platforms);
+  if (platforms.length === 0) platforms.push('linux/amd64');
+  const parsed = platforms.map((p) => parsePlatform(Inputs.Platforms, p));
+  let path: string | undefined;
+  if (builder === 'package') {
+    if (parsed.length > 1) throw new InputError(Inputs.Platforms, platforms.join(','), 'one platform with `builder: package` (a packed directory is platform-neutral)', 'name the one platform of the base image, e.g. `linux/amd64`');
+    path = requiredString(Inputs.Path, 'set `path:` to the directory to pack with `builder: package`');
+    if (!isDirectory(path)) throw new InputError(Inputs.Path, path, 'an existing directory', 'build the files first, and give the path relative to the workspace');
+  }
+  const baseImageText = optionalString(Inputs.BaseImage);
+  const tags = listInput(Inputs.Tags);
+  if (tags.length === 0 && context.source.sha) tags.push(context.source.sha);
+  for (const tag of tags) if (!isTag(tag)) throw new InputError(Inputs.Tags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
+  const username = optionalString(Inputs.RegistryUsername);
+  const password = secretInput(Inputs.RegistryPassword);
+  if ((username === undefined) !== (password === undefined)) {
+    const missing = username === undefined ? Inputs.RegistryUsername : Inputs.RegistryPassword;
+    throw new InputError(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
+  }
+  const attest = booleanInput(Inputs.Attest, false);
+  return {
+    image,
+    builder,
+    context: optionalString(Inputs.Context) ?? '.',
+    dockerfile: optionalString(Inputs.Dockerfile),
+    platforms,
+    platform: parsed[0],
+    path: path && resolve(path),
+    targetDir: optionalString(Inputs.TargetDir) ?? '/app',
+    baseImage: baseImageText === undefined ? undefined : parsePinnedReference(Inputs.BaseImage, baseImageText),
+    tags,
+    credentials: username !== undefined && password !== undefined ? { username, password } : undefined,
+    attest,
+    githubToken: secretInput(Inputs.GitHubToken),
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

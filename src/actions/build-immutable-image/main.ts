@@ -1,0 +1,130 @@
+import * as core from '@actions/core';
+import { attestProvenance } from '@actions/attest';
+import * as exec from '@actions/exec';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDocker, buildPackage, type CommandRunner } from '../../core/artifact/build.js';
+import { rfc3339, sourceLabels } from '../../core/artifact/image.js';
+import type { PushResult } from '../../core/artifact/push.js';
+import { formatReference } from '../../core/artifact/reference.js';
+import { InputError, SlipwayError, errorMessage } from '../../core/errors.js';
+import { readRunContext } from '../common/context.js';
+import { registryClientFor } from '../common/registry.js';
+import { actionsLogger } from '../common/run.js';
+import { Inputs, Outputs } from './constants.js';
+import { getInputs } from './inputs.js';
+
+/** What the action needs from outside; tests hand in their own. */
+export interface BuildDependencies {
+  runner: CommandRunner;
+  /** Attests the build provenance of `name@digest`; returns the attestation id. */
+  attest(subject: { name: string; digest: string }, token: string): Promise<string | undefined>;
+}
+
+/** The real collaborators: @actions/exec and @actions/attest. */
+export const defaultDependencies: BuildDependencies = {
+  runner: {
+    async run(command, args, options = {}) {
+      const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env: { ...(process.env as Record<string, string>), ...options.env }, input: options.input, ignoreReturnCode: true });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    },
+  },
+  async attest(subject, token) {
+    const attestation = await attestProvenance({ subjects: [{ name: subject.name, digest: { sha256: subject.digest.replace(/^sha256:/, '') } }], token });
+    return attestation.attestationID;
+  },
+};
+
+/** Builds the image with the chosen builder, pushes it by digest, tags it, and attests it on request. */
+export async function main(deps: BuildDependencies = defaultDependencies): Promise<void> {
+  const context = readRunContext();
+  const inputs = getInputs(context);
+  // Checked before building: an attestation that cannot be made must not leave a pushed image behind.
+  if (inputs.attest) assertAttestationPossible(inputs.githubToken);
+  const client = registryClientFor(inputs.image.registry, inputs.credentials, { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }, actionsLogger);
+  const target = { client, repository: inputs.image.repository };
+  const epoch = await commitTime(deps.runner, inputs.path ?? inputs.context);
+  const created = rfc3339(epoch);
+  const labels = sourceLabels({ revision: context.source.sha, url: `${context.serverUrl}/${context.owner}/${context.repo}`, created });
+  const workDir = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'slipway-build-'));
+  let result: PushResult;
+  try {
+    if (inputs.builder === 'package') {
+      const base = inputs.baseImage && {
+        handle: {
+          client: inputs.baseImage.registry === inputs.image.registry ? client : registryClientFor(inputs.baseImage.registry, undefined, { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }, actionsLogger),
+          repository: inputs.baseImage.repository,
+        },
+        digest: inputs.baseImage.digest,
+      };
+      result = await core.group(`Packing ${inputs.path} and pushing ${formatReference(inputs.image)}`, () =>
+        buildPackage({ target, directory: inputs.path!, prefix: inputs.targetDir, platform: inputs.platform, sourceDateEpoch: epoch, created, labels, base, tags: inputs.tags, workDir, logger: actionsLogger }),
+      );
+    } else {
+      result = await core.group(`docker buildx build ${inputs.context}`, () =>
+        buildDocker({
+          runner: deps.runner,
+          target,
+          context: inputs.context,
+          dockerfile: inputs.dockerfile,
+          platforms: inputs.platforms,
+          labels,
+          sourceDateEpoch: epoch,
+          tags: inputs.tags,
+          credentials: inputs.credentials,
+          metadataFile: join(workDir, 'metadata.json'),
+          logger: actionsLogger,
+        }),
+      );
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const imageRef = formatReference({ ...inputs.image, digest: result.digest });
+  core.setOutput(Outputs.Digest, result.digest);
+  core.setOutput(Outputs.ImageRef, imageRef);
+  core.setOutput(Outputs.Tags, result.tags.join(','));
+  core.setOutput(Outputs.Reused, String(result.reused));
+  core.info(result.reused ? `${imageRef} was already built and pushed: reused.` : `Pushed ${imageRef}.`);
+  let attestation: string | undefined;
+  if (inputs.attest) {
+    try {
+      attestation = await deps.attest({ name: formatReference(inputs.image), digest: result.digest }, inputs.githubToken!);
+    } catch (error) {
+      throw new SlipwayError(`Attesting ${imageRef} failed: ${errorMessage(error)}. Fix: give the job \`permissions: id-token: write\` and \`attestations: write\`.`);
+    }
+  }
+  await core.summary
+    .addHeading('Immutable image', 3)
+    .addTable([
+      [{ data: 'image', header: true }, { data: 'tags', header: true }, { data: 'reused', header: true }, { data: 'attestation', header: true }],
+      [`\`${imageRef}\``, result.tags.join(', ') || '–', String(result.reused), attestation ?? (inputs.attest ? 'made' : '–')],
+    ])
+    .write();
+}
+
+/** `attest: true` needs the runner's OIDC token (id-token: write) and a GitHub token. */
+function assertAttestationPossible(githubToken: string | undefined): void {
+  if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+    throw new InputError(Inputs.Attest, 'true', 'a job that can request an OIDC token (GitHub artifact attestations are signed with it)', 'give the job `permissions: id-token: write` and `attestations: write`, or set `attest: false` (attestations are unavailable outside GitHub-hosted workflows)');
+  }
+  if (!githubToken) throw new InputError(Inputs.GitHubToken, undefined, 'a GitHub token to store the attestation', 'leave `github-token:` out to use `github.token`');
+}
+
+/**
+ * The commit time in seconds: SOURCE_DATE_EPOCH when set (the reproducible-builds convention),
+ * else the HEAD commit's time from git, else 0 with a warning (the digest then ignores time).
+ */
+async function commitTime(runner: CommandRunner, cwd: string): Promise<number> {
+  const fromEnv = process.env.SOURCE_DATE_EPOCH;
+  if (fromEnv && /^\d+$/.test(fromEnv)) return Number(fromEnv);
+  try {
+    const git = await runner.run('git', ['log', '-1', '--format=%ct'], { cwd });
+    if (git.exitCode === 0 && /^\d+$/.test(git.stdout.trim())) return Number(git.stdout.trim());
+  } catch {
+    // no git on PATH: fall through
+  }
+  core.warning('No commit time found (no SOURCE_DATE_EPOCH and no git history here): using 0 as every mtime and as the creation time. Check out the repository with actions/checkout first.');
+  return 0;
+}

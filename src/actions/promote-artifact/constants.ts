@@ -1,0 +1,28 @@
+// The names of promote-artifact's inputs and outputs: equal to the keys of
+// actions/promote-artifact/action.yml (a repository test compares them).
+
+/** Input names. */
+export const Inputs = {
+  FromEnvironment: 'from-environment',
+  ToEnvironment: 'to-environment',
+  ImageRef: 'image-ref',
+  TargetImage: 'target-image',
+  TargetTags: 'target-tags',
+  RequireProtection: 'require-protection',
+  State: 'state',
+  RegistryUsername: 'registry-username',
+  RegistryPassword: 'registry-password',
+  TargetRegistryUsername: 'target-registry-username',
+  TargetRegistryPassword: 'target-registry-password',
+  Token: 'token',
+} as const;
+
+/** Output names. */
+export const Outputs = {
+  ImageRef: 'image-ref',
+  Digest: 'digest',
+  DeploymentId: 'deployment-id',
+} as const;
+
+/** The states the promotion deployment may be left in. */
+export const STATES = ['success', 'queued', 'in_progress'] as const;

@@ -1,0 +1,71 @@
+// A stand-in `docker` executable for the build-immutable-image tests (no Docker engine here).
+// `docker login` checks the password given on stdin against FAKE_DOCKER_PASSWORD. `docker buildx
+// build` checks the arguments Slipway must pass (platforms, labels, SOURCE_DATE_EPOCH, a metadata
+// file, an image output pushed by digest only), pushes a small image made from the Dockerfile's
+// bytes to the registry named in --output (so the digest is real), and writes the metadata file
+// as buildx does. Every call is appended to FAKE_DOCKER_LOG as JSON (the password never is).
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const log = (entry) => process.env.FAKE_DOCKER_LOG && appendFileSync(process.env.FAKE_DOCKER_LOG, JSON.stringify(entry) + '\n');
+const fail = (message) => {
+  process.stderr.write(`fake docker: ${message}\n`);
+  process.exit(1);
+};
+
+if (args[0] === 'login') {
+  const password = readFileSync(0, 'utf8');
+  log({ args, env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH } });
+  if (!args.includes('--password-stdin')) fail('login without --password-stdin');
+  if (process.env.FAKE_DOCKER_PASSWORD && password.trim() !== process.env.FAKE_DOCKER_PASSWORD) fail('unauthorized: incorrect username or password');
+  process.stdout.write('Login Succeeded\n');
+  process.exit(0);
+}
+
+if (args[0] !== 'buildx' || args[1] !== 'build') fail(`unsupported command: ${args.join(' ')}`);
+log({ args, env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH } });
+const values = (flag) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+const one = (flag) => values(flag)[0] ?? fail(`missing ${flag}`);
+const platform = one('--platform');
+const metadataFile = one('--metadata-file');
+const output = Object.fromEntries(one('--output').split(',').map((kv) => kv.split('=')));
+if (output.type !== 'image' || output['push-by-digest'] !== 'true' || output.push !== 'true' || !output.name) fail(`--output must push an image by digest, got ${one('--output')}`);
+const labels = Object.fromEntries(values('--label').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+for (const key of ['org.opencontainers.image.revision', 'org.opencontainers.image.source', 'org.opencontainers.image.created']) if (!labels[key]) fail(`missing label ${key}`);
+const epoch = values('--build-arg').find((a) => a.startsWith('SOURCE_DATE_EPOCH='))?.split('=')[1];
+if (!epoch || process.env.SOURCE_DATE_EPOCH !== epoch) fail('SOURCE_DATE_EPOCH must be both a build arg and in the environment');
+const context = args[args.length - 1];
+const dockerfile = values('--file')[0] ?? join(context, 'Dockerfile');
+if (!existsSync(dockerfile)) fail(`no Dockerfile at ${dockerfile}`);
+
+const slash = output.name.indexOf('/');
+const registry = `http://${output.name.slice(0, slash)}`;
+const repository = output.name.slice(slash + 1);
+const digestOf = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+async function pushBlob(bytes) {
+  const digest = digestOf(bytes);
+  const start = await fetch(`${registry}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  if (start.status !== 202) fail(`blob upload start answered ${start.status}`);
+  const location = new URL(start.headers.get('location'), registry);
+  location.searchParams.set('digest', digest);
+  const response = await fetch(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  if (response.status !== 201) fail(`blob push answered ${response.status}`);
+  return { digest, size: bytes.length };
+}
+const [os, architecture] = platform.split(',')[0].split('/');
+const layer = await pushBlob(readFileSync(dockerfile));
+const config = Buffer.from(JSON.stringify({ architecture, os, config: { Labels: labels }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
+const configBlob = await pushBlob(config);
+const manifest = Buffer.from(JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...configBlob },
+  layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+}));
+const digest = digestOf(manifest);
+const put = await fetch(`${registry}/v2/${repository}/manifests/${digest}`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
+if (put.status !== 201) fail(`manifest push answered ${put.status}`);
+writeFileSync(metadataFile, JSON.stringify({ 'containerimage.digest': digest, 'image.name': output.name, 'buildx.build.ref': 'fake/fake/fake' }));
+process.stdout.write(`pushed ${output.name}@${digest}\n`);
