@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Core rate-limit budget per hour (default 1,000, GITHUB_TOKEN's). */
   rateLimit?: number;
+  /** Enforce GitHub's secondary limits: ≤ 100 requests in flight, ≤ 80 POSTs a minute and 500 an hour (default false). */
+  secondaryLimits?: boolean;
 }
 
 type Permissions = Partial<Record<'deployments' | 'issues' | 'pull_requests' | 'statuses' | 'administration', Access>>;
@@ -113,7 +115,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
   const token = options.token ?? 'sim-token';
   const state = new SimState(options.rateLimit ?? 1000);
   const site: Site = { baseUrl: '', owner, repo, repoId: nextRepoId++ };
-  const handler = new SimHandler({ site, state, router: new Router(allRoutes), token, validate: options.validate ?? true });
+  const handler = new SimHandler({ site, state, router: new Router(allRoutes), token, validate: options.validate ?? true, secondaryLimits: options.secondaryLimits ?? false });
   const server = createServer((req, res) => {
     handler.handle(req, res).catch((error: unknown) => {
       handler.contractViolations.push(`simulator crashed on ${req.method} ${req.url}: ${String(error)}`);

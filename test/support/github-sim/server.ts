@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateRequest, validateResponse } from './contract.js';
 import { faultResponse, FaultQueue, parseRouteKey, type FaultSpec } from './faults.js';
+import { SecondaryLimiter } from './limits.js';
 import type { Site } from './representations.js';
 import { errorResponse, type Route, type Router, type SimRequest, type SimResponse } from './router.js';
 import { actionsBot, type Access, type SimState } from './state.js';
@@ -20,7 +21,11 @@ const rank: Record<Access, number> = { none: 0, read: 1, write: 2 };
 const rateLimitTemplate = '/rate_limit';
 const WINDOW_SECONDS = 3600;
 
-export interface HandlerOptions { site: Site; state: SimState; router: Router; token: string; validate: boolean }
+export interface HandlerOptions {
+  site: Site; state: SimState; router: Router; token: string; validate: boolean;
+  /** Enforce GitHub's secondary limits (concurrency, content creation); off unless asked. */
+  secondaryLimits: boolean;
+}
 
 /** The request pipeline behind the simulator's node:http server. */
 export class SimHandler {
@@ -28,6 +33,7 @@ export class SimHandler {
   readonly contractViolations: string[] = [];
   readonly faults = new FaultQueue();
   readonly corruptions: Corruption[] = [];
+  private readonly limiter = new SecondaryLimiter();
   constructor(private readonly options: HandlerOptions) {}
 
   /** Adds a fault (see FaultSpec). */
@@ -49,6 +55,15 @@ export class SimHandler {
 
   /** Handles one HTTP request end to end. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.limiter.enter();
+    try {
+      await this.process(req, res);
+    } finally {
+      this.limiter.leave();
+    }
+  }
+
+  private async process(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const { site, state, router } = this.options;
@@ -94,6 +109,8 @@ export class SimHandler {
       }
       state.budget.used++;
     }
+    const refusal = this.options.secondaryLimits ? this.limiter.admit(request.method) : undefined;
+    if (refusal) return faultResponse({ kind: 'status', status: 403, retryAfter: refusal.retryAfter });
     const { owner, repo } = request.params;
     const sameRepo = owner === undefined || (owner.toLowerCase() === site.owner.toLowerCase() && repo?.toLowerCase() === site.repo.toLowerCase());
     if (!route || !sameRepo) return errorResponse(404, 'Not Found', undefined);
