@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrometheusSource } from '../core/metrics/prometheus.js';
 import { findBinary, installCommand } from './binaries.js';
 import { freePort } from './ports.js';
+import { serverDir, startServerProcess } from './process.js';
 
 /** What to start: the scrape targets (`host:port`, scraped at /metrics) and how often. */
 export interface PrometheusLaunchOptions {
@@ -33,7 +32,7 @@ export interface RunningPrometheus {
 export async function startPrometheus(options: PrometheusLaunchOptions): Promise<RunningPrometheus> {
   const binary = findBinary('prometheus');
   if (!binary) throw new Error(`prometheus is not installed: ${installCommand('prometheus')}`);
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-prometheus-'));
+  const dir = serverDir('prometheus');
   const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
   const targets = options.targets.map((t) => `'${t}'`).join(', ');
   writeFileSync(
@@ -43,53 +42,20 @@ export async function startPrometheus(options: PrometheusLaunchOptions): Promise
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    binary,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
-  const stop = once(() => stopChild(child).finally(() => rmSync(dir, { recursive: true, force: true })));
-  try {
-    await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, options.readyTimeoutMs ?? 20_000, () => `prometheus did not become ready on ${url}: ${log}`, child);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
+  const server = await startServerProcess('prometheus', binary, args, dir, async () => (await fetch(`${url}/-/ready`)).ok, options.readyTimeoutMs);
   const source = new PrometheusSource({ url, retries: 0, timeoutMs: 2000 });
   return {
     url,
     port,
-    stop,
-    waitForSeries: (query, timeoutMs = 20_000) =>
-      waitFor(async () => !Number.isNaN(await source.queryInstant(`count(${query})`)), timeoutMs, () => `no series for ${query} within ${timeoutMs} ms`, child),
+    stop: server.stop,
+    async waitForSeries(query, timeoutMs = 20_000) {
+      // count(…) makes one series of however many match.
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+        if (server.child.exitCode !== null) throw new Error(`prometheus exited while waiting for ${query}:\n${server.log()}`);
+        if (!Number.isNaN(await source.queryInstant(`count(${query})`).catch(() => NaN))) return;
+      }
+      throw new Error(`no series for ${query} within ${timeoutMs} ms`);
+    },
   };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: () => string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${message()} (prometheus exited with ${child.exitCode})`);
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(message());
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= fn());
 }
