@@ -68,6 +68,12 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
   await ensurePrerequisites(options.host);
   say('starting the servers');
   const env = await startEnvironment((line) => say(`  ${line}`));
+  // Ctrl-C stops the servers and removes their temp dirs before the process ends.
+  const interrupted = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping the servers`);
+    void env.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   let load: LoadRun | undefined;
   try {
     const commitTime = Math.floor(started / 1000) - 600;
@@ -153,6 +159,7 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       return { outcome, abortedAt };
     }
   } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await load?.stop();
     say('stopping the servers');
     await env.stop();
