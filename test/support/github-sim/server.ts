@@ -19,7 +19,6 @@ interface Corruption { method?: string; template?: string; left: number; mutate:
 
 const rank: Record<Access, number> = { none: 0, read: 1, write: 2 };
 const rateLimitTemplate = '/rate_limit';
-const WINDOW_SECONDS = 3600;
 
 export interface HandlerOptions {
   site: Site; state: SimState; router: Router; token: string; validate: boolean;
@@ -42,11 +41,8 @@ export class SimHandler {
   }
 
   /** The rate-limit headers GitHub sends on every answer. */
-  rateLimitHeaders(): Record<string, string> {
-    const budget = this.options.state.budget;
-    const now = Math.floor(Date.now() / 1000);
-    if (now >= budget.resetAt) Object.assign(budget, { used: 0, resetAt: now + WINDOW_SECONDS });
-    const { limit, used, resetAt } = budget;
+  private rateLimitHeaders(): Record<string, string> {
+    const { limit, used, resetAt } = this.options.state.currentBudget();
     return {
       'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(Math.max(0, limit - used)),
       'x-ratelimit-used': String(used), 'x-ratelimit-reset': String(resetAt), 'x-ratelimit-resource': 'core',
@@ -103,11 +99,11 @@ export class SimHandler {
     if (given !== token) return errorResponse(401, 'Bad credentials', request);
     if (request.template !== rateLimitTemplate) {
       // GET /rate_limit is free, as on GitHub.
-      this.rateLimitHeaders();
-      if (state.budget.used >= state.budget.limit) {
+      const budget = state.currentBudget();
+      if (budget.used >= budget.limit) {
         return { status: 403, body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api', status: '403' } };
       }
-      state.budget.used++;
+      budget.used++;
     }
     const refusal = this.options.secondaryLimits ? this.limiter.admit(request.method) : undefined;
     if (refusal) return faultResponse({ kind: 'status', status: 403, retryAfter: refusal.retryAfter });

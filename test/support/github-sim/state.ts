@@ -90,6 +90,12 @@ export class SimState {
     this.budget = { limit: rateLimit, used: 0, resetAt: 0 };
   }
 
+  /** The core budget, refilled when its hour is over. */
+  currentBudget(nowSeconds = Math.floor(Date.now() / 1000)): SimState['budget'] {
+    if (nowSeconds >= this.budget.resetAt) Object.assign(this.budget, { used: 0, resetAt: nowSeconds + 3600 });
+    return this.budget;
+  }
+
   private id(kind: keyof SimState['nextIds']): number {
     return this.nextIds[kind]++;
   }

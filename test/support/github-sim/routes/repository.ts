@@ -4,7 +4,7 @@ import type { Route, SimRequest, SimResponse } from '../router.js';
 // The repository itself and the rate-limit endpoint (free: it does not use up the budget).
 
 function rateLimit(request: SimRequest): SimResponse {
-  const { limit, used, resetAt } = request.state.budget;
+  const { limit, used, resetAt } = request.state.currentBudget();
   const core = { limit, used, remaining: Math.max(0, limit - used), reset: resetAt };
   const other = { limit: 60, used: 0, remaining: 60, reset: resetAt };
   return { status: 200, body: { resources: { core, search: other, graphql: other }, rate: core } };
