@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { artifactFromRef } from '../../core/ledger/index.js';
+import { parsePinnedReference } from '../../core/artifact/reference.js';
 import type { ArtifactInfo, DeploymentTask } from '../../core/ledger/index.js';
 import type { RunContext } from '../common/context.js';
 import { booleanInput, choiceInput, integerInput, listInput, optionalString, secretInput, urlInput } from '../common/inputs.js';
@@ -49,10 +49,7 @@ export function getInputs(context: RunContext): RecordDeploymentInputs {
   const ref = optionalString(Inputs.Ref) ?? context.source.sha;
   if (!ref && state === 'start') throw new InputError(Inputs.Ref, ref, 'a commit sha or ref to deploy', 'run inside GitHub Actions (GITHUB_SHA), or set `ref:`');
   const artifactRef = optionalString(Inputs.Artifact);
-  const artifact = artifactRef === undefined ? undefined : artifactFromRef(artifactRef);
-  if (artifact === null) {
-    throw new InputError(Inputs.Artifact, artifactRef, 'a digest-pinned reference `name@sha256:<64 hex digits>`', 'pass the `artifact` output of build-immutable-image (tags are resolved once, at build time)');
-  }
+  const artifact = artifactRef === undefined ? undefined : { ref: artifactRef, digest: parsePinnedReference(Inputs.Artifact, artifactRef).digest };
   const production = optionalString(Inputs.ProductionEnvironment);
   return {
     state,

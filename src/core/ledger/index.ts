@@ -4,5 +4,5 @@ export { createGitHubClient, explainRequestError } from './client.js';
 export type { ClientOptions, GitHubClient } from './client.js';
 export { GitHubLedger } from './github-ledger.js';
 export type { GitHubLedgerOptions } from './github-ledger.js';
-export { ARTIFACT_REF, MAX_DESCRIPTION, artifactFromRef, buildPayload, cutDescription, parsePayload } from './payload.js';
+export { MAX_DESCRIPTION, artifactFromRef, buildPayload, cutDescription, parsePayload } from './payload.js';
 export { succeededAndStood } from './last-good.js';

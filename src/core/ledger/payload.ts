@@ -1,3 +1,4 @@
+import { parsePinnedReference } from '../artifact/reference.js';
 import { PAYLOAD_SCHEMA } from './types.js';
 import type { ArtifactInfo, CreateDeploymentRequest, DeploymentPayload, SourceInfo } from './types.js';
 
@@ -7,14 +8,17 @@ import type { ArtifactInfo, CreateDeploymentRequest, DeploymentPayload, SourceIn
 /** The longest description GitHub accepts on a deployment status. */
 export const MAX_DESCRIPTION = 140;
 
-/** `name@sha256:<64 hex>`: the only artifact reference Slipway moves between stages. */
-export const ARTIFACT_REF = /^([a-z0-9][a-z0-9._/:-]*)@(sha256:[a-f0-9]{64})$/;
-
-/** The artifact info of a `name@sha256:<64 hex>` reference; null when it is not one. */
+/**
+ * The artifact info of a digest-pinned reference (`name@sha256:<64 hex>`, the only reference
+ * Slipway moves between stages); null when it is not one.
+ */
 export function artifactFromRef(ref: string, tags?: string[]): ArtifactInfo | null {
-  const match = ARTIFACT_REF.exec(ref);
-  if (!match) return null;
-  return { ref, digest: match[2], ...(tags && tags.length > 0 ? { tags } : {}) };
+  try {
+    const { digest } = parsePinnedReference('artifact', ref);
+    return { ref, digest, ...(tags && tags.length > 0 ? { tags } : {}) };
+  } catch {
+    return null;
+  }
 }
 
 /** The payload of a new deployment: the request's facts, the run's source and the lineage pointer. */
