@@ -9,8 +9,8 @@ import { planTags, writeTags } from './tags.js';
 // promote-artifact's logic: send the very image a source environment ran successfully to the next
 // environment. Everything is checked before anything is written (environments, protection,
 // lineage in the ledger, the image in the registry, the target tags); then blobs and manifests
-// are copied (mounted within a registry), the pointer tags move, and a `deploy:promote`
-// deployment records where it came from. Never rebuilds.
+// are copied by digest (mounted within a registry), a `deploy:promote` deployment records where
+// the image came from, and the pointer tags move last. Never rebuilds.
 
 /** What `promote` needs. */
 export interface PromoteRequest {
@@ -77,15 +77,17 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
   const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
   const stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
   if (stored?.digest !== source.digest) throw new SlipwayError(`After the copy, ${targetName.registry}/${targetName.repository} does not serve ${source.digest}.`);
-  await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
   const imageRef = formatReference({ ...targetName, digest: source.digest });
-  logger.info(`Promoted ${imageRef} (${stats.mountedBlobs} blobs mounted, ${stats.uploadedBlobs} copied, ${stats.presentBlobs} already there)`);
+  logger.info(`Copied ${imageRef} (${stats.mountedBlobs} blobs mounted, ${stats.uploadedBlobs} copied, ${stats.presentBlobs} already there)`);
 
   const current = await ledger.current(to);
   if (current?.payload?.artifact?.digest === source.digest && current.payload.artifact.ref === imageRef) {
+    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
     logger.info(`${to} already runs ${imageRef} (deployment ${current.id}); nothing new recorded`);
     return { imageRef, digest: source.digest, deploymentId: current.id, alreadyCurrent: true, stats };
   }
+  // The deployment is recorded before the tags move: if GitHub refuses it (a missing permission),
+  // no pointer tag names an image the ledger does not know; the copy by digest alone is harmless.
   const deployment = await ledger.createDeployment({
     environment: to,
     ref: lineage.sha,
@@ -94,6 +96,12 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
     promotedFrom: { environment: from, deploymentId: lineage.id },
     description: `Promote ${source.digest.slice(0, 19)} from ${from}`,
   });
+  try {
+    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+  } catch (error) {
+    await ledger.setStatus(deployment.id, { state: 'error', description: `Moving the tags ${toTag.join(', ')} failed` });
+    throw error;
+  }
   await ledger.setStatus(deployment.id, { state: request.state ?? 'success', description: `Promoted from ${from} (deployment ${lineage.id})` });
   return { imageRef, digest: source.digest, deploymentId: deployment.id, alreadyCurrent: false, stats };
 }

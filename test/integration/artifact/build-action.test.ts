@@ -100,7 +100,7 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     [{ tags: 'v1,-bad' }, /Input 'tags' has the value "-bad"/],
     [{ platforms: 'linux/amd64,linux/arm64' }, /Input 'platforms' .* expected one platform with `builder: package`/],
     [{ attest: 'true' }, /Input 'attest' has the value "true": expected a job that can request an OIDC token .* Fix: give the job `permissions: id-token: write`/],
-  ])('bad input %o fails before anything is pushed', async (bad, message) => {
+  ])('bad input %j fails before anything is pushed', async (bad, message) => {
     registry.clearRequests();
     const result = await run({ image: `${registry.host}/acme/bad`, builder: 'package', path: join(root, 'site'), ...bad });
     expect(result.exitCode).toBe(1);
