@@ -169,5 +169,5 @@ function runtimeError(answer: string): string | undefined {
   const known = /(No such|Can't find|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
   // Data lines (ACL entries `0x… value`, server rows `3 app …`) are never errors.
   const line = answer.split('\n').find((l) => !/^(0x[0-9a-f]+ |\d|#)/.test(l) && known.test(l));
-  return line?.trim();
+  return line?.trim().replace(/\.$/, '');
 }
