@@ -1,0 +1,111 @@
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import yaml from 'js-yaml';
+import { readActions } from '../../../scripts/action-metadata.js';
+import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
+import { loadPlan } from '../../../src/core/plan/index.js';
+import { createRouter } from '../../../src/core/traffic/registry.js';
+
+// The example workflows are what users copy: they must be valid for GitHub and call Slipway's
+// actions only with inputs those actions declare.
+
+const workflowDir = join('examples', 'workflows');
+const workflows = readdirSync(workflowDir)
+  .filter((f) => f.endsWith('.yml'))
+  .sort()
+  .map((f) => ({ file: join(workflowDir, f), content: readFileSync(join(workflowDir, f), 'utf8') }));
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  steps?: Step[];
+  environment?: unknown;
+  concurrency?: unknown;
+  permissions?: unknown;
+}
+
+const jobsOf = (content: string) => Object.entries(((yaml.load(content) as { jobs?: Record<string, Job> }).jobs ?? {}));
+
+// Every step that calls one of this repository's actions: `./` (the root rollout) or `./actions/<name>`.
+const localSteps = workflows.flatMap(({ file, content }) =>
+  jobsOf(content).flatMap(([job, { steps = [] }]) =>
+    steps
+      .filter((s) => s.uses === './' || s.uses?.startsWith('./actions/'))
+      .map((s) => ({ where: `${file} ${job} ${s.uses}`, action: s.uses === './' ? 'rollout' : s.uses!.slice('./actions/'.length), with: s.with ?? {} })),
+  ),
+);
+
+const actions = new Map(readActions().map((a) => [a.name, a]));
+
+describe('example workflows', () => {
+  test('there are the pipeline, the step-by-step canary, blue-green and the manual rollback', () => {
+    expect(workflows.map((w) => w.file)).toEqual(
+      expect.arrayContaining(['canary-pipeline.yml', 'canary-steps.yml', 'blue-green.yml', 'manual-rollback.yml'].map((f) => join(workflowDir, f))),
+    );
+  });
+
+  test("GitHub's parser, as run here, does reject a broken workflow (so the checks below can fail)", () => {
+    const broken = 'on: push\njobs:\n  deploy:\n    steps:\n      - uses: ./\n        whith: {}\n';
+    expect(parseWorkflow({ name: 'broken.yml', content: broken }, new NoOperationTraceWriter()).context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
+  test.each(workflows.map((w) => [w.file, w.content]))("%s passes GitHub's own workflow parser", (file, content) => {
+    const result = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([]);
+  });
+
+  test.each(workflows.map((w) => [w.file, w.content]))('%s: every deploying job has least-privilege permissions, a concurrency group and an environment without a GitHub-made deployment', (_file, content) => {
+    const deploying = jobsOf(content).filter(([, job]) => job.steps?.some((s) => s.uses === './' || /^\.\/actions\/(rollback|promote-artifact|canary-step|record-deployment)$/.test(s.uses ?? '')));
+    expect(deploying.length).toBeGreaterThan(0);
+    for (const [name, job] of deploying) {
+      expect({ name, permissions: job.permissions }).toEqual({ name, permissions: expect.objectContaining({ deployments: 'write' }) });
+      expect({ name, concurrency: job.concurrency }).toEqual({ name, concurrency: expect.objectContaining({ group: expect.stringMatching(/^deploy-/) }) });
+      expect({ name, environment: job.environment }).toEqual({ name, environment: expect.objectContaining({ name: expect.any(String), deployment: false }) });
+    }
+  });
+
+  test.each(localSteps.map((s) => [s.where, s] as const))('%s names only inputs the action declares, and every required one', (_where, step) => {
+    const action = actions.get(step.action);
+    expect({ action: step.action, exists: action !== undefined }).toEqual({ action: step.action, exists: true });
+    const declared = action!.inputs.map((i) => i.name);
+    expect(Object.keys(step.with).filter((name) => !declared.includes(name))).toEqual([]);
+    const required = action!.inputs.filter((i) => i.required && i.default === undefined).map((i) => i.name);
+    expect(required.filter((name) => !(name in step.with))).toEqual([]);
+  });
+
+  test.each(localSteps.flatMap((s) => ['plan', 'metrics'].filter((input) => typeof s.with[input] === 'string').map((input) => [s.where, String(s.with[input])])))('%s reads a file that exists (%s)', (_where, file) => {
+    expect(existsSync(file)).toBe(true);
+  });
+});
+
+const planDir = join('examples', 'plans');
+const plans = readdirSync(planDir)
+  .filter((f) => f.endsWith('.yml') && f !== 'metrics.yml')
+  .sort()
+  .map((f) => [join(planDir, f), readFileSync(join(planDir, f), 'utf8')] as const);
+
+describe('example plans', () => {
+  test('cover HAProxy, nginx, the Gateway API and blue-green', () => {
+    const providers = plans.map(([file, text]) => `${loadPlan(text, file).strategy}:${loadPlan(text, file).router.provider}`);
+    expect(providers).toEqual(expect.arrayContaining(['canary:haproxy', 'canary:nginx', 'canary:gateway-api', 'blue-green:nginx']));
+  });
+
+  test.each(plans)('%s passes the plan parser and its router settings pass the traffic registry', (file, text) => {
+    const plan = loadPlan(text, file);
+    expect(plan.steps.length).toBeGreaterThan(0);
+    expect(createRouter(plan.router.provider, plan.router.settings).type).toBe(plan.router.provider);
+  });
+
+  test('the plan parser, as run here, does reject a broken plan (so the check above can fail)', () => {
+    const [file, text] = plans[0];
+    expect(() => loadPlan(text.replace(/steps:\n/, 'steps:\n  - setWeight: 150\n'), file)).toThrow('is not a percentage (0–100)');
+  });
+
+  test('the metric definitions for the analyze action parse', () => {
+    expect(parseMetricsYaml(readFileSync(join(planDir, 'metrics.yml'), 'utf8'), 'metrics.yml').map((m) => m.name)).toEqual(['error-rate', 'latency-p99']);
+  });
+});
