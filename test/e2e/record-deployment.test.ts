@@ -96,6 +96,17 @@ describe('record-deployment, main and post step', () => {
     expect(sim.state.latest(sim.state.deployments.get(Number(id))!)?.state).toBe('success');
   });
 
+  test('when starting fails after the deployment was created, the post step closes it as error', async () => {
+    sim.injectFault({ route: STATUS, kind: 'status', status: 422 });
+    const started = await step({ environment });
+    expect(started.exitCode).toBe(1);
+    const id = Number(started.state['open-deployment-id']);
+    expect(sim.state.latest(sim.state.deployments.get(id)!)).toBeUndefined();
+    const closed = await step({ environment }, { state: started.state });
+    expect(closed.exitCode).toBe(0);
+    expect(sim.state.latest(sim.state.deployments.get(id)!)?.state).toBe('error');
+  });
+
   test('on a pull_request event the deployment is made for the PR head sha, so it shows on the pull request', async () => {
     const event = join(workDir, 'event.json');
     writeFileSync(event, JSON.stringify({ pull_request: { number: 12, head: { sha: PR_HEAD } } }));

@@ -139,6 +139,16 @@ describe('history', () => {
     expect(logger.at('info').filter((m) => m.includes('Slipway did not create'))).toHaveLength(1);
   });
 
+  test('with since, stops at the first deployment created before it', async () => {
+    const history = new HistoryBuilder(sim, environment);
+    history.add(3);
+    const since = new Date(Date.now() - 30_000); // seeded deployments are a minute old; timestamps are whole seconds
+    const created = await ledger.createDeployment({ environment, ref: SHA });
+    const seen: number[] = [];
+    for await (const deployment of ledger.history(environment, { since })) seen.push(deployment.id);
+    expect(seen).toEqual([created.id]);
+  });
+
   test('current is the newest deployment whose latest status is success', async () => {
     const history = new HistoryBuilder(sim, environment);
     const [good] = history.add(1);
@@ -226,6 +236,16 @@ describe('last good', () => {
     history.add(1, { task: 'deploy:rollback', rollbackOf: rolledBack });
     expect((await ledger.findSuccessfulByDigest(environment, digest))?.id).toBe(good);
     expect(await ledger.findSuccessfulByDigest(environment, `sha256:${'e'.repeat(64)}`)).toBeNull();
+  });
+});
+
+describe('environments', () => {
+  test('reads the protection rules of an environment, and null for one that does not exist', async () => {
+    sim.setEnvironment(environment, { waitTimer: 5, reviewers: [{ type: 'User', id: 1 }] });
+    const info = await ledger.getEnvironment(environment);
+    expect(info?.name).toBe(environment);
+    expect([...(info?.protectionRules ?? [])].sort()).toEqual(['required_reviewers', 'wait_timer']);
+    expect(await ledger.getEnvironment(`${environment}-missing`)).toBeNull();
   });
 });
 
