@@ -6,7 +6,7 @@ import type { Site } from './representations.js';
 import { Router } from './router.js';
 import { allRoutes } from './routes/index.js';
 import { SimHandler, type LoggedRequest } from './server.js';
-import { actionsBot, SimState, timestamp, type Access, type DeploymentState } from './state.js';
+import { actionsBot, SimState, timestamp, type Access, type DeploymentState, type Scope } from './state.js';
 
 // A GitHub REST API on loopback for the tests: the endpoints Slipway uses, with GitHub's
 // documented semantics, request counting, fault injection and contract validation.
@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   secondaryLimits?: boolean;
 }
 
-type Permissions = Partial<Record<'deployments' | 'issues' | 'pull_requests' | 'statuses' | 'administration', Access>>;
+type Permissions = Partial<Record<Scope, Access>>;
 
 /** Protection rules for `setEnvironment`. */
 export interface EnvironmentProtection {
@@ -77,7 +77,7 @@ export interface GitHubSimulator {
   /** Forgets the request log (and counts). */
   resetCounts(): void;
   injectFault(fault: FaultSpec): void;
-  /** Token permissions; omitted scopes keep their value (all start at 'write'). */
+  /** Token permissions (deployments, issues, pull_requests, statuses, checks, administration); omitted scopes keep their value (all start at 'write'). */
   setPermissions(p: Permissions): void;
   /** Creates or updates an environment with protection rules. */
   setEnvironment(name: string, protection?: EnvironmentProtection): void;

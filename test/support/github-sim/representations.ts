@@ -1,5 +1,5 @@
 import { responseSchema } from './contract.js';
-import { actionsBot, timestamp, type Account, type CommentRecord, type CommitStatusRecord, type DeploymentRecord, type EnvironmentRecord, type PullRecord, type StatusRecord } from './state.js';
+import { actionsBot, timestamp, type Account, type CheckRunRecord, type CommentRecord, type CommitStatusRecord, type DeploymentRecord, type EnvironmentRecord, type PullRecord, type StatusRecord } from './state.js';
 
 // How GitHub renders each resource. Small resources are written out; the huge ones (repository,
 // pull request) start from a minimal valid instance of the contract's own schema, so every field
@@ -90,6 +90,22 @@ export function renderCommitStatus(site: Site, sha: string, s: CommitStatusRecor
     url: `${repoUrl(site)}/statuses/${sha}`, avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4', id: s.id, node_id: nodeId('StatusContext', s.id),
     state: s.state, description: s.description, target_url: s.targetUrl, context: s.context, created_at: s.createdAt, updated_at: s.createdAt,
     creator: renderAccount(site, actionsBot),
+  };
+}
+
+/** A check run, made by the GitHub Actions app as GITHUB_TOKEN's are. */
+export function renderCheckRun(site: Site, run: CheckRunRecord): Record<string, unknown> {
+  const schema = responseSchema('GET', '/repos/{owner}/{repo}/check-runs/{check_run_id}', 200) as { properties: Record<string, unknown> };
+  const app = merge(minimalInstance({ ...(schema.properties.app as object), nullable: false }), {
+    id: 15368, slug: 'github-actions', node_id: 'MDM6QXBwMTUzNjg=', name: 'GitHub Actions', html_url: `${html}/apps/github-actions`,
+    owner: renderAccount(site, { login: 'github', id: 9919, type: 'User' }),
+  });
+  const url = `${repoUrl(site)}/check-runs/${run.id}`;
+  return {
+    id: run.id, node_id: nodeId('CheckRun', run.id), head_sha: run.headSha, external_id: run.externalId, url,
+    html_url: `${html}/${site.owner}/${site.repo}/runs/${run.id}`, details_url: run.detailsUrl, status: run.status, conclusion: run.conclusion,
+    started_at: run.startedAt, completed_at: run.completedAt, name: run.name, check_suite: { id: 7_000_000 + run.id }, app, pull_requests: [],
+    output: { ...run.output, annotations_count: 0, annotations_url: `${url}/annotations` },
   };
 }
 

@@ -5,7 +5,7 @@
 /** The repository permissions a token has; GITHUB_TOKEN scopes them with `permissions:`. */
 export type Access = 'read' | 'write' | 'none';
 /** The permission scopes the simulator enforces. */
-export type Scope = 'deployments' | 'issues' | 'pull_requests' | 'statuses' | 'administration';
+export type Scope = 'deployments' | 'issues' | 'pull_requests' | 'statuses' | 'checks' | 'administration';
 /** Deployment status states GitHub accepts. */
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
 
@@ -58,6 +58,11 @@ export interface EnvironmentRecord {
 
 export interface CommentRecord { id: number; issueNumber: number; body: string; user: Account; createdAt: string; updatedAt: string }
 export interface PullRecord { number: number; headSha: string; headRef: string; baseRef: string; title: string; createdAt: string }
+export interface CheckRunRecord {
+  id: number; name: string; headSha: string; status: 'queued' | 'in_progress' | 'completed'; conclusion: string | null;
+  startedAt: string | null; completedAt: string | null; detailsUrl: string | null; externalId: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+}
 export interface CommitStatusRecord { id: number; context: string; state: 'error' | 'failure' | 'pending' | 'success'; description: string | null; targetUrl: string | null; createdAt: string }
 
 /** GitHub's timestamp format: ISO 8601 in UTC without milliseconds. */
@@ -78,10 +83,11 @@ export class SimState {
   readonly commitStatuses = new Map<string, CommitStatusRecord[]>();
   readonly pulls = new Map<number, PullRecord>();
   readonly comments = new Map<number, CommentRecord>();
-  readonly permissions: Record<Scope, Access> = { deployments: 'write', issues: 'write', pull_requests: 'write', statuses: 'write', administration: 'write' };
+  readonly checkRuns = new Map<number, CheckRunRecord>();
+  readonly permissions: Record<Scope, Access> = { deployments: 'write', issues: 'write', pull_requests: 'write', statuses: 'write', checks: 'write', administration: 'write' };
   /** Per environment, non-transient non-production deployments whose latest state is success: auto_inactive's candidates. */
   private readonly successful = new Map<string, Set<number>>();
-  private nextIds = { deployment: 1_000_001, status: 2_000_001, environment: 3_000_001, comment: 4_000_001, commitStatus: 5_000_001 };
+  private nextIds = { deployment: 1_000_001, status: 2_000_001, environment: 3_000_001, comment: 4_000_001, commitStatus: 5_000_001, checkRun: 6_000_001 };
 
   /** The core rate-limit budget: `limit` requests per hour, window ending at `resetAt` (epoch seconds). */
   readonly budget: { limit: number; used: number; resetAt: number };
@@ -189,6 +195,13 @@ export class SimState {
     list.push(status);
     this.commitStatuses.set(sha.toLowerCase(), list);
     return status;
+  }
+
+  /** Stores a check run under a new id. */
+  addCheckRun(input: Omit<CheckRunRecord, 'id'>): CheckRunRecord {
+    const run = { ...input, id: this.id('checkRun') };
+    this.checkRuns.set(run.id, run);
+    return run;
   }
 
   /** Adds a comment to an issue or pull request. */

@@ -1,4 +1,5 @@
 import type { Route } from '../router.js';
+import { checkRunRoutes } from './checks.js';
 import { commitRoutes } from './commits.js';
 import { deploymentStatusRoutes } from './deployment-statuses.js';
 import { deploymentRoutes } from './deployments.js';
@@ -8,5 +9,5 @@ import { repositoryRoutes } from './repository.js';
 
 /** Every endpoint the simulator implements. */
 export const allRoutes: Route[] = [
-  ...deploymentRoutes, ...deploymentStatusRoutes, ...environmentRoutes, ...issueRoutes, ...commitRoutes, ...repositoryRoutes,
+  ...deploymentRoutes, ...deploymentStatusRoutes, ...environmentRoutes, ...issueRoutes, ...commitRoutes, ...checkRunRoutes, ...repositoryRoutes,
 ];
