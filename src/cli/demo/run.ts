@@ -92,7 +92,8 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
     await deployFromArtifact(env, 'blue', v1);
     await ledger.setStatus(first.id, { state: 'success', description: 'v1 serves all traffic (slot blue)', environmentUrl: env.haproxy.url });
     say(`v1 deployed (deployment #${first.id}); steady load of ${rate} requests/s through HAProxy from now on`);
-    load = startLoad({ url: env.haproxy.url, rate, connections: 32 });
+    // A generous timeout: on a saturated machine a slow answer is not a lost request.
+    load = startLoad({ url: env.haproxy.url, rate, connections: 32, timeoutMs: 15_000 });
     await env.prometheus.waitForSeries('sum(http_requests_total{version="v1"})');
 
     // v2: a good canary in the green slot, promoted by the plan.
