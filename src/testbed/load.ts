@@ -20,8 +20,10 @@ export interface LoadOptions {
 
 /** One request as the load generator saw it. */
 export interface LoadSample {
-  /** Milliseconds from the start of the run to sending. */
+  /** Milliseconds from the start of the run to the moment the request was due. */
   at: number;
+  /** Milliseconds from the start of the run to the moment it got a connection and went out (later than `at` when every connection was busy). */
+  sentAt?: number;
   /** Milliseconds to the full answer (or the failure). */
   ms: number;
   /** The `x-version` header of the answer. */
@@ -93,6 +95,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       });
       res.on('error', (error) => fail(sample, error.message));
     });
+    req.on('socket', () => (sample.sentAt = now()));
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (!retried && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
@@ -149,9 +152,14 @@ export function startLoad(options: LoadOptions): LoadRun {
   };
 }
 
-/** Requests answered between two marks of the timeline, and the share `version` took of them. */
+/**
+ * Requests answered within a window of the timeline, and the share (percent) `version` took of
+ * them. A request counts when it went out at or after `fromMs` and was answered by `toMs`: so it
+ * met the routing in force between the two marks, however loaded the machine (a request created
+ * before a change may leave only after it, when every connection is busy).
+ */
 export function shareBetween(samples: LoadSample[], version: string, fromMs: number, toMs: number): { count: number; share: number } {
-  const window = samples.filter((s) => s.at >= fromMs && s.at < toMs && s.version !== undefined);
+  const window = samples.filter((s) => s.version !== undefined && (s.sentAt ?? s.at) >= fromMs && s.at + s.ms <= toMs);
   const hits = window.filter((s) => s.version === version).length;
   return { count: window.length, share: window.length === 0 ? NaN : (100 * hits) / window.length };
 }

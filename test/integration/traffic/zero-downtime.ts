@@ -1,8 +1,9 @@
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { shareBetween, startLoad } from '../../../src/testbed/load.js';
 import type { TrafficState } from '../../../src/core/traffic/types.js';
 import { blueGreenSwitch, blueGreenSwitchBack, httpSmokeCheck } from '../../../src/core/traffic/strategies.js';
-import type { TrafficStack } from './stack.js';
+import { startStack, type TrafficStack } from './stack.js';
 
 /** One measured step of the scenario. */
 interface Step {
@@ -56,4 +57,30 @@ export async function runAcceptanceScenario(stack: TrafficStack): Promise<{ step
     retries: report.connectionRetries,
     steps: steps.map((s) => ({ ...s, ...shareBetween(report.samples, s.canaryVersion, s.from, s.to) })),
   };
+}
+
+/**
+ * The acceptance suite for one proxy. Each proxy has its own test file calling this, so Jest runs
+ * the two (about a minute each) on its two workers side by side.
+ */
+export function zeroDowntimeSuite(provider: 'haproxy' | 'nginx'): void {
+  const describeIf = serverAvailable(provider) ? describe : describe.skip;
+  describeIf(`${provider} under a steady ${RATE} req/s stream`, () => {
+    let stack: TrafficStack;
+    beforeAll(async () => {
+      stack = await startStack(provider);
+    });
+    afterAll(async () => {
+      await stack?.stop();
+    });
+
+    test('a rollout, an aborted rollout and a blue-green switch and back lose no request and split within 2 points at every step', async () => {
+      const { steps, retries } = await runAcceptanceScenario(stack);
+      console.log(`${provider}: ${steps.map((s) => `${s.label}: ${s.share.toFixed(2)}% of ${s.count}`).join('; ')}; connection retries ${retries}`);
+      for (const step of steps) {
+        expect(step.count).toBeGreaterThanOrEqual(2000);
+        expect(Math.abs(step.share - step.target)).toBeLessThanOrEqual(2);
+      }
+    });
+  });
 }
