@@ -117,5 +117,8 @@ export function explainRequestError(error: unknown, what: string, permission: st
       `${what} was refused by GitHub (${status}: ${message}). The token lacks a permission: add \`permissions: ${needed}\` to the job or workflow (and pass a token that has it).`,
     );
   }
+  if (status === 404) {
+    return new SlipwayError(`${what} failed: GitHub answered 404 (${message}). Check the repository name, and that the token can see it (a token of another repository cannot).`);
+  }
   return new SlipwayError(`${what} failed: ${status ? `GitHub answered ${status}: ` : ''}${message}`);
 }

@@ -281,6 +281,24 @@ describe('when GitHub fails or refuses', () => {
     expect(deploymentsIn(environment)).toHaveLength(0);
   });
 
+  test('an exhausted hourly rate limit fails at once with GitHub\'s message instead of waiting for the reset', async () => {
+    const limited = await startGitHubSimulator({ rateLimit: 1 });
+    try {
+      const limitedLedger = ledgerFor(limited, new RecordingLogger());
+      await limitedLedger.lastGood(environment);
+      await expect(limitedLedger.lastGood(environment)).rejects.toThrow(/403: API rate limit exceeded/);
+      expectNoContractViolations(limited);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('a repository the token cannot see fails saying so', async () => {
+    const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, retryBaseMs: 5, writeSpacingMs: 0 });
+    const elsewhere = new GitHubLedger({ client, owner: sim.owner, repo: 'not-this-one', source, runUrl: 'https://github.com/x/y/actions/runs/1' });
+    await expect(elsewhere.lastGood(environment)).rejects.toThrow(/404.*Check the repository name/);
+  });
+
   test('a token that cannot read deployments gets an error naming `permissions: deployments: read`', async () => {
     sim.setPermissions({ deployments: 'none' });
     await expect(ledger.lastGood(environment)).rejects.toThrow('`permissions: deployments: read`');
