@@ -33,7 +33,7 @@ export interface SequentialRateResult {
 // whole of it. The weights sum to 1, so the mixture is a test martingale whatever the grid: the
 // prior only trades power between small and large ratios. A scale of 1 puts the prior's bulk on
 // ratios 1.3–5, where canary regressions worth a rollback live; the bench found scales 0.6–1.5
-// within a few percent of each other (docs/judge.md).
+// within about 10% of each other in median detection (docs/judge.md).
 // Module bindings for what the hot loops use: global lookups (Math) are slow inside vm contexts
 // such as Jest's.
 const { exp, log, min: minOf } = Math;
