@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { shareBetween } from '../../../src/testbed/load.js';
+import { buildBundle, runActionStep } from '../../support/action-runner.js';
+import { expectNoContractViolations } from '../../support/github-sim/index.js';
+import { HistoryBuilder } from '../../support/ledger-history.js';
+import { artifact, SHA, startRolloutBed, type RolloutBed } from './environment.js';
+
+// The root `rollout` action as the runner runs it (the bundle, INPUT_* and GITHUB_* variables),
+// against HAProxy and the GitHub simulator: its outputs, and its post step after a cancelled job.
+const describeIf = serverAvailable('haproxy') ? describe : describe.skip;
+
+let bed: RolloutBed;
+let bundle: string;
+let count = 0;
+
+function runEnv(): Record<string, string> {
+  return {
+    GITHUB_REPOSITORY: `${bed.sim.owner}/${bed.sim.repo}`,
+    GITHUB_API_URL: bed.sim.url,
+    GITHUB_SHA: SHA,
+    GITHUB_RUN_ID: '900',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'deploy',
+  };
+}
+
+function inputs(environment: string, steps: string): Record<string, string> {
+  return { plan: `strategy: canary\nrouter: ${bed.routerYaml}\nsteps:\n${steps}`, environment, 'image-ref': artifact(2).ref, token: bed.sim.token, 'pr-comment': 'false' };
+}
+
+describeIf('the rollout action', () => {
+  beforeAll(async () => {
+    [bed, bundle] = await Promise.all([startRolloutBed({ prometheus: false }), buildBundle('rollout')]);
+  }, 300_000);
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  test('runs the plan and outputs promoted, the deployment and the artifact, with a progress table in the job summary', async () => {
+    const environment = `staging-${++count}`;
+    new HistoryBuilder(bed.sim, environment).add(1, { digest: artifact(1).digest });
+    const run = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - setWeight: 60\n'), env: runEnv() });
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(run.outputs.result).toBe('promoted');
+    expect(run.outputs['image-ref']).toBe(artifact(2).ref);
+    expect(bed.sim.state.deployments.get(Number(run.outputs['deployment-id']))?.environment).toBe(environment);
+    expect(run.summary).toContain(`### Slipway rollout to \`${environment}\`: ✅ promoted`);
+    expect(run.summary).toContain('| 2 | setWeight 60% | ✅ done | 60% |  |');
+    expect(run.state.finished).toBe('true');
+    expect((await bed.router().describe()).canaryWeight).toBe(100);
+    await bed.router().abort();
+    expectNoContractViolations(bed.sim);
+  });
+
+  test('a bad plan fails the step with the line and field, and creates nothing', async () => {
+    const environment = `staging-${++count}`;
+    bed.sim.resetCounts();
+    const run = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - setWeight: 150\n'), env: runEnv() });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("::error::input 'plan' line 5: steps[1].setWeight: 150 is not a percentage (0–100)");
+    expect(bed.sim.requests()).toBe(0);
+  });
+
+  test('a job cancelled mid-rollout is put back on stable by the post step, and its deployment marked error', async () => {
+    const environment = `production-${++count}`;
+    new HistoryBuilder(bed.sim, environment).add(1, { digest: artifact(1).digest });
+    const { result, report } = await bed.underLoad(200, async (load) => {
+      // The runner kills the main step while it waits in the pause (as a cancelled job does).
+      const main = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - pause: {duration: 5m}\n  - setWeight: 60\n'), env: runEnv(), timeoutMs: 8000 });
+      const during = (await bed.router().describe()).canaryWeight;
+      const killedAt = load.now();
+      const post = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - pause: {duration: 5m}\n  - setWeight: 60\n'), env: runEnv(), state: main.state });
+      const backAt = load.now();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { main, post, during, killedAt, backAt };
+    });
+    expect(result.main.exitCode).not.toBe(0);
+    expect(result.during).toBe(30);
+    expect(shareBetween(report.samples, 'v2', 0, result.killedAt).share).toBeGreaterThan(0.2);
+    expect(result.post.exitCode).toBe(0);
+    expect(result.post.stdout).toContain('The job stopped mid-rollout: traffic is back on the stable version (haproxy: canary 0%).');
+    // Measured: after the post step nothing reaches the canary, and no request failed.
+    expect(shareBetween(report.samples, 'v2', result.backAt + 100, report.durationMs).share).toBe(0);
+    expect(report.failures.filter((f) => f.status !== 500)).toEqual([]);
+    const deployment = await bed.ledger().getDeployment(Number(result.main.state['deployment-id']));
+    expect(deployment?.environment).toBe(environment);
+    expect(deployment?.latestStatus).toMatchObject({ state: 'error', description: expect.stringContaining('the job stopped mid-rollout (canary 30% · step 2/3 · pause 5m)') });
+  }, 60_000);
+});
