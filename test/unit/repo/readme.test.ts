@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { readmeWithReference, renderReference } from '../../../scripts/reference.js';
+import { loadPlan } from '../../../src/core/plan/index.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -11,7 +12,13 @@ describe('README', () => {
 
   test('starts with the two commands a new user runs: the demo and the tests', () => {
     const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    expect(firstBlock).toContain('npm test');
+    expect(firstBlock.trim().split('\n')).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
+  });
+
+  test('the plan it shows passes the plan parser', () => {
+    const plan = /with a plan such as[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(plan).toBeDefined();
+    expect(loadPlan(plan!, 'README.md').steps.map((s) => s.kind)).toEqual(['setWeight', 'analysis', 'setWeight', 'analysis', 'setWeight']);
   });
 
   test('the CI script runs exactly the test command the README gives', () => {
