@@ -127,7 +127,9 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   site.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const account = (login: string | undefined) => (login && login !== actionsBot.login ? { login, id: 1000 + login.length, type: 'User' as const } : actionsBot);
+  // A stable id per login, so the same seeded creator always has the same account.
+  const userId = (login: string) => [...login].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) % 1_000_000, 7) + 100_000;
+  const account = (login: string | undefined) => (login && login !== actionsBot.login ? { login, id: userId(login), type: 'User' as const } : actionsBot);
   const deployment = (id: number) => {
     const found = state.deployments.get(id);
     if (!found) throw new Error(`github-sim: no deployment ${id}`);
