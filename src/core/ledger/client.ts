@@ -112,7 +112,7 @@ export function explainRequestError(error: unknown, what: string, permission: st
   if (refused || (status === 403 && !/rate limit/i.test(message))) {
     // GitHub names what would have been accepted, e.g. `deployments=write`; trust it over our table.
     const accepted = (error as { response?: { headers?: Record<string, string> } }).response?.headers?.['x-accepted-github-permissions'];
-    const needed = accepted ? accepted.split(';')[0].trim().replace('=', ': ') : permission;
+    const needed = accepted ? acceptedPermissions(accepted) : permission;
     return new SlipwayError(
       `${what} was refused by GitHub (${status}: ${message}). The token lacks a permission: add \`permissions: ${needed}\` to the job or workflow (and pass a token that has it).`,
     );
@@ -121,4 +121,10 @@ export function explainRequestError(error: unknown, what: string, permission: st
     return new SlipwayError(`${what} failed: GitHub answered 404 (${message}). Check the repository name, and that the token can see it (a token of another repository cannot).`);
   }
   return new SlipwayError(`${what} failed: ${status ? `GitHub answered ${status}: ` : ''}${message}`);
+}
+
+/** `contents=read,deployments=write; other=write` (alternatives split by `;`) as YAML for the first alternative. */
+function acceptedPermissions(header: string): string {
+  const entries = header.split(';')[0].split(',').map((entry) => entry.trim().replace('=', ': ')).filter((entry) => entry !== '');
+  return entries.length === 1 ? entries[0] : `{${entries.join(', ')}}`;
 }
