@@ -142,12 +142,15 @@ async function promotionAndMemory(): Promise<void> {
       });
       return JSON.parse(output.trim().split('\n').pop()!) as { seconds: number; maxRssMb: number };
     };
+    refs[100] = `${registry.host}/shop/staging@${await pushSeededImage({ client, repository: 'shop/staging' }, 'copy-100', 100 * MB)}`;
     const idle = await child(undefined, 'shop/idle');
     const small = await child(10, 'shop/copy-10');
+    const medium = await child(100, 'shop/copy-100');
     const large = await child(500, 'shop/copy-500');
     printTable('Cross-registry promotion copy (streamed GET → chunked PATCH, 64 MiB chunks), each in a fresh child process', ['process', 'seconds', 'peak RSS (MB)', 'MB/s'], [
       ['idle (same imports, no copy)', idle.seconds, idle.maxRssMb, ''],
       ['copy 10 MB registry A → registry B', small.seconds, small.maxRssMb, 10 / small.seconds],
+      ['copy 100 MB registry A → registry B', medium.seconds, medium.maxRssMb, 100 / medium.seconds],
       ['copy 500 MB registry A → registry B', large.seconds, large.maxRssMb, 500 / large.seconds],
     ]);
   } finally {
