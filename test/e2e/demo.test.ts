@@ -23,6 +23,9 @@ describeIf('slipway demo', () => {
     // DORA: three changes, one of which failed.
     expect(out).toMatch(/change failure rate +33\.3% +1 of 3 changes failed or were rolled back/);
 
+    // Every request the ledger sent matched GitHub's REST contract (the simulator validates them).
+    expect(out).toMatch(/GitHub API requests: \d+ \(checked against GitHub's REST contract: all valid\)/);
+
     // No request lost by the machinery; each version answered, the stable ones at their own rate.
     expect(out).toContain('lost by the delivery machinery (connection errors, proxy errors): 0\n');
     const answered = Object.fromEntries([...out.matchAll(/answered by (v\d): (\d+), of which the app's own 5xx: (\d+)/g)].map((m) => [m[1], { requests: Number(m[2]), errors: Number(m[3]) }]));
@@ -34,9 +37,9 @@ describeIf('slipway demo', () => {
     expect(answered.v3.errors / answered.v3.requests).toBeGreaterThan(answered.v2.errors / answered.v2.requests);
 
     const seconds = Number(/bad canary to rollback: ([\d.]+) s from v3's first request to traffic back on v2/.exec(out)?.[1]);
+    // How fast is measured by `npm run bench -- demo`, not here: a busy CI machine slows the judge.
     expect(seconds).toBeGreaterThan(0);
-    expect(seconds).toBeLessThan(90);
     expect(out).not.toContain('FAIL');
     expect(out).toMatch(/Demo passed in \d+ s\./);
-  }, 300_000);
+  }, 600_000);
 });

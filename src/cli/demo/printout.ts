@@ -14,6 +14,8 @@ export function renderDemoReport(result: DemoResult, now = new Date()): string {
   const since = new Date(Math.min(...[...result.commitTimes.values()].map((t) => t.getTime()), result.startedAt.getTime()));
   const dora = computeDora(result.history, { environment: DEMO_ENVIRONMENT, since, until: now }, result.commitTimes);
   lines.push('== DORA figures (as `slipway dora` computes them from the ledger) ==', '', doraTable(dora));
+  const { github } = result;
+  lines.push(`GitHub API requests: ${github.requests} (checked against GitHub's REST contract: ${github.contractViolations.length === 0 ? 'all valid' : github.contractViolations.join('; ')})`);
   lines.push('', '== User requests ==', '');
   const { traffic } = result;
   lines.push(`sent through HAProxy: ${traffic.sent}`);

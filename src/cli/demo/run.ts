@@ -53,6 +53,8 @@ export interface DemoResult {
   commitTimes: Map<string, Date>;
   /** When the demo started. */
   startedAt: Date;
+  /** Requests the ledger sent to the GitHub simulator, and any that broke GitHub's contract. */
+  github: { requests: number; contractViolations: string[] };
   /** Seconds the whole demo took. */
   totalSeconds: number;
 }
@@ -130,6 +132,7 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       history,
       commitTimes: new Map([...builds.values()].map((b) => [b.sha, new Date(b.commitTime * 1000)])),
       startedAt: new Date(started),
+      github: { requests: env.github.requests(), contractViolations: [...env.github.contractViolations] },
       totalSeconds: (Date.now() - started) / 1000,
     });
 
