@@ -16,7 +16,7 @@ export interface DemoPlanTargets {
   canaryVersion: string;
   /** Seconds between two looks at the metrics. Default 2. */
   intervalSeconds?: number;
-  /** Longest time each analysis step may take, seconds (it stops as soon as the judge decides). Default 90. */
+  /** Longest time each analysis step may take, seconds (it stops as soon as the judge decides). Default 120. */
   analysisSeconds?: number;
 }
 
@@ -29,7 +29,7 @@ export interface DemoPlanTargets {
  */
 export function demoPlanYaml(t: DemoPlanTargets): string {
   const interval = t.intervalSeconds ?? 2;
-  const analysis = t.analysisSeconds ?? 90;
+  const analysis = t.analysisSeconds ?? 120;
   return `# Slipway demo: ${t.canaryVersion} as a canary next to ${t.stableVersion}
 strategy: canary
 router:
