@@ -1,18 +1,12 @@
 import type { Credentials } from '../../core/artifact/auth.js';
-import { isTag, parseImageName, type ImageName } from '../../core/artifact/reference.js';
+import type { PromoteRequest } from '../../core/artifact/promote.js';
+import { isTag, parseImageName } from '../../core/artifact/reference.js';
 import { InputError } from '../../core/errors.js';
 import { booleanInput, choiceInput, listInput, optionalString, requiredString, secretInput } from '../common/inputs.js';
 import { Inputs, STATES } from './constants.js';
 
-/** promote-artifact's inputs, validated before anything is read or written. */
-export interface PromoteInputs {
-  fromEnvironment: string;
-  toEnvironment: string;
-  /** Raw: parsed (and refused unless pinned by digest) by the core, which also defaults it from the ledger. */
-  imageRef?: string;
-  targetImage?: ImageName;
-  targetTags: string[];
-  requireProtection: boolean;
+/** promote-artifact's inputs, validated before anything is read or written (`imageRef` stays raw: the core parses it, or defaults it from the ledger). */
+export interface PromoteInputs extends Pick<PromoteRequest, 'fromEnvironment' | 'toEnvironment' | 'imageRef' | 'targetImage' | 'targetTags' | 'requireProtection'> {
   state: (typeof STATES)[number];
   sourceCredentials?: Credentials;
   /** Default: the source credentials. */

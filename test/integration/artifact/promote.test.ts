@@ -72,6 +72,23 @@ describeIf('promotion over the real registry (ledger test double)', () => {
     expect(ledger.deployments).toHaveLength(count);
   });
 
+  test('promotion to another registry streams the blobs there and records the target reference', async () => {
+    const other = await startRegistry();
+    try {
+      const ledger = await ledgerWithHistory();
+      await ledger.seed('staging', smallRef, 'success');
+      const otherClient = new RegistryClient({ registry: other.host });
+      const result = await promote(request(ledger, { imageRef: smallRef, targetImage: { registry: other.host, repository: 'shop/live' }, clientFor: (registry) => (registry === other.host ? otherClient : client) }));
+      const digest = smallRef.split('@')[1];
+      expect(result.imageRef).toBe(`${other.host}/shop/live@${digest}`);
+      expect(result.stats).toMatchObject({ uploadedBlobs: 2, mountedBlobs: 0 });
+      expect((await otherClient.manifests.resolve('shop/live', 'production'))?.digest).toBe(digest);
+      expect(ledger.deployments[0].payload?.artifact?.ref).toBe(result.imageRef);
+    } finally {
+      await other.stop();
+    }
+  });
+
   describe('bad input: a clear error naming the input and the fix, and nothing written', () => {
     const expectRefusal = async (ledger: MemoryLedger, extra: Partial<PromoteRequest>, message: RegExp) => {
       const before = ledger.deployments.length;
