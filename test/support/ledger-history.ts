@@ -17,6 +17,8 @@ export interface HistoryEntry {
   digest?: string;
   /** Leave `previousGood` out (a payload from before the lineage existed). */
   withoutLineage?: boolean;
+  /** When they were created (default: now, as the simulator keeps creation times in order). */
+  createdAt?: Date;
 }
 
 /** A deployment history of one environment in the simulator, newest last. */
@@ -49,6 +51,7 @@ export class HistoryBuilder {
         payload: entry.foreign ? { deployedBy: 'someone else' } : payload,
         creator: entry.foreign ? 'other-tool[bot]' : 'github-actions[bot]',
         states,
+        ...(entry.createdAt ? { createdAt: () => entry.createdAt as Date } : {}),
       });
       this.ids.push(id);
       added.push(id);

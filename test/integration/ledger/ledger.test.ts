@@ -120,6 +120,18 @@ describe('statuses', () => {
     expect(read!.latestStatus!.description.endsWith('…')).toBe(true);
   });
 
+  test('auto-inactive as GitHub defines it: a success retires the earlier success unless asked not to', async () => {
+    const first = await ledger.createDeployment({ environment, ref: SHA });
+    await ledger.setStatus(first.id, { state: 'success' });
+    const second = await ledger.createDeployment({ environment, ref: SHA });
+    await ledger.setStatus(second.id, { state: 'success', autoInactive: false });
+    expect((await ledger.getDeployment(first.id))?.latestStatus?.state).toBe('success');
+    const third = await ledger.createDeployment({ environment, ref: SHA });
+    await ledger.setStatus(third.id, { state: 'success' });
+    expect((await ledger.getDeployment(first.id))?.latestStatus?.state).toBe('inactive');
+    expect((await ledger.getDeployment(second.id))?.latestStatus?.state).toBe('inactive');
+  });
+
   test('a status for a deployment that does not exist names deployment-id', async () => {
     await expect(ledger.setStatus(999_999_999, { state: 'success' })).rejects.toThrow(/Deployment 999999999 does not exist.*deployment-id/);
   });
@@ -141,8 +153,8 @@ describe('history', () => {
 
   test('with since, stops at the first deployment created before it', async () => {
     const history = new HistoryBuilder(sim, environment);
-    history.add(3);
-    const since = new Date(Date.now() - 30_000); // seeded deployments are a minute old; timestamps are whole seconds
+    history.add(3, { createdAt: new Date(Date.now() - 3_600_000) });
+    const since = new Date(Date.now() - 60_000);
     const created = await ledger.createDeployment({ environment, ref: SHA });
     const seen: number[] = [];
     for await (const deployment of ledger.history(environment, { since })) seen.push(deployment.id);
@@ -194,6 +206,18 @@ describe('last good', () => {
     const [first, second] = history.add(2);
     sim.addDeploymentStatus(second, 'failure');
     expect((await ledger.lastGood(environment))?.id).toBe(first);
+  });
+
+  test('a deployment retired as inactive by a later success is still good once that later one is rolled back', async () => {
+    const first = await ledger.createDeployment({ environment, ref: SHA });
+    await ledger.setStatus(first.id, { state: 'success' });
+    const second = await ledger.createDeployment({ environment, ref: SHA });
+    await ledger.setStatus(second.id, { state: 'success' });
+    await ledger.setStatus(second.id, { state: 'failure', description: 'analysis failed after promotion' });
+    expect((await ledger.getDeployment(first.id))?.latestStatus?.state).toBe('inactive');
+    expect((await ledger.lastGood(environment))?.id).toBe(first.id);
+    const rollback = await ledger.createDeployment({ environment, ref: SHA, task: 'deploy:rollback', rollbackOf: second.id });
+    expect(rollback.payload?.previousGood).toBe(first.id);
   });
 
   test('skips foreign deployments on top of the history', async () => {
