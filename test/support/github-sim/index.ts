@@ -56,6 +56,8 @@ export interface SeedTemplate {
   payload?: unknown | ((index: number) => unknown);
   /** Login of the creator (default github-actions[bot]). */
   creator?: string;
+  /** Creation time of the i-th (0 = oldest) deployment and its statuses; default one minute apart ending now, never before an existing deployment. */
+  createdAt?: (index: number) => Date;
   /** Statuses to add in order, with GitHub's auto_inactive rule applied. */
   states?: DeploymentState[];
   productionEnvironment?: boolean;
@@ -166,7 +168,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
       for (let i = 0; i < count; i++) {
         const sha = template.sha ?? (i.toString(16).padStart(8, '0') + 'a'.repeat(32));
         const payload = typeof template.payload === 'function' ? (template.payload as (index: number) => unknown)(i) : template.payload ?? {};
-        const createdAt = timestamp(new Date(start + i * 60_000));
+        const createdAt = template.createdAt ? state.creationTime(template.createdAt(i).getTime(), true) : state.creationTime(start + i * 60_000);
         const d = state.createDeployment({
           sha, ref: template.ref ?? sha, task: template.task ?? 'deploy', payload, environment: template.environment, description: '',
           creator: account(template.creator), createdAt, transient: template.transientEnvironment ?? false,
@@ -181,7 +183,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
     },
     createJobDeployment({ environment, sha, runId, job, ref = sha }) {
       const d = state.createDeployment({
-        sha, ref, task: 'deploy', payload: {}, environment, description: '', creator: actionsBot, createdAt: timestamp(),
+        sha, ref, task: 'deploy', payload: {}, environment, description: '', creator: actionsBot, createdAt: state.creationTime(),
         transient: false, production: environment === 'production',
       });
       const runUrl = `https://github.com/${owner}/${repo}/actions/runs/${runId}`;

@@ -87,6 +87,7 @@ export class SimState {
   readonly permissions: Record<Scope, Access> = { deployments: 'write', issues: 'write', pull_requests: 'write', statuses: 'write', checks: 'write', administration: 'write' };
   /** Per environment, non-transient non-production deployments whose latest state is success: auto_inactive's candidates. */
   private readonly successful = new Map<string, Set<number>>();
+  private lastCreatedMs = 0;
   private nextIds = { deployment: 1_000_001, status: 2_000_001, environment: 3_000_001, comment: 4_000_001, commitStatus: 5_000_001, checkRun: 6_000_001 };
 
   /** The core rate-limit budget: `limit` requests per hour, window ending at `resetAt` (epoch seconds). */
@@ -94,6 +95,17 @@ export class SimState {
 
   constructor(rateLimit = 1000, readonly defaultBranch = 'main') {
     this.budget = { limit: rateLimit, used: 0, resetAt: 0 };
+  }
+
+  /**
+   * The creation time of the next deployment: `preferredMs` (default now), but never before the
+   * previous deployment's unless `exact`, so that ids and times agree in order however tests mix
+   * seeding and API calls.
+   */
+  creationTime(preferredMs = Date.now(), exact = false): string {
+    const ms = exact ? preferredMs : Math.max(preferredMs, this.lastCreatedMs);
+    this.lastCreatedMs = Math.max(ms, this.lastCreatedMs);
+    return timestamp(new Date(ms));
   }
 
   /** The core budget, refilled when its hour is over. */

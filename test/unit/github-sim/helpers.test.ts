@@ -25,6 +25,21 @@ describe('test helpers', () => {
     expect(statuses.data.map((s) => s.state)).toEqual(['failure', 'in_progress']);
   });
 
+  test('creation times follow creation order however seeding and API calls are mixed; createdAt sets a timeline exactly', async () => {
+    const fresh = await startGitHubSimulator();
+    try {
+      const { data: viaApi } = await octokitFor(fresh).rest.repos.createDeployment({ ...repoOf(fresh), ref: 'main', environment: 'mixed', required_contexts: [] });
+      const [seeded] = fresh.seedDeployments(1, { environment: 'mixed' });
+      const created = (id: number) => Date.parse(fresh.state.deployments.get(id)?.createdAt ?? '');
+      expect(created(seeded)).toBeGreaterThanOrEqual(created((viaApi as { id: number }).id));
+      const days = fresh.seedDeployments(3, { environment: 'timeline', createdAt: (i) => new Date(Date.UTC(2026, 0, 1 + i, 12)) });
+      expect(days.map((id) => fresh.state.deployments.get(id)?.createdAt)).toEqual(['2026-01-01T12:00:00Z', '2026-01-02T12:00:00Z', '2026-01-03T12:00:00Z']);
+      expectNoContractViolations(fresh);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('createJobDeployment looks like the deployment GitHub makes for a job with environment:', async () => {
     const id = sim.createJobDeployment({ environment: 'staging', sha: sha('ab'), runId: 4242 });
     const { data } = await octokitFor(sim).rest.repos.getDeployment({ ...repoOf(sim), deployment_id: id });

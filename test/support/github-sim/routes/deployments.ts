@@ -1,7 +1,7 @@
 import { paginated } from '../pagination.js';
 import { renderDeployment } from '../representations.js';
 import { errorResponse, notFound, validationFailed, type Route, type SimRequest, type SimResponse } from '../router.js';
-import { timestamp, type DeploymentRecord } from '../state.js';
+import type { DeploymentRecord } from '../state.js';
 
 // Deployments: create (201, 202 when auto_merge merged instead, 409 on failing required
 // contexts, 422 on a bad ref or payload), list (filters, newest first, paginated), get, delete
@@ -48,7 +48,7 @@ function create(request: SimRequest): SimResponse {
   const environment = typeof body.environment === 'string' ? body.environment : 'production';
   const deployment = state.createDeployment({
     sha, ref, task: typeof body.task === 'string' ? body.task : 'deploy', payload: payload.value, environment,
-    description: body.description === undefined ? '' : (body.description as string | null), creator: request.actor, createdAt: timestamp(),
+    description: body.description === undefined ? '' : (body.description as string | null), creator: request.actor, createdAt: state.creationTime(),
     transient: body.transient_environment === true,
     production: typeof body.production_environment === 'boolean' ? body.production_environment : environment === 'production',
   });
