@@ -96,11 +96,6 @@ function parameterSchema(spec: OperationSpec, location: 'path' | 'query'): Schem
   };
 }
 
-/** True when the contract describes this operation (method + route template). */
-export function hasOperation(method: string, template: string): boolean {
-  return operation(method, template) !== undefined;
-}
-
 /** GitHub's documentation link for the operation (its `externalDocs.url`), or the REST root. */
 export function documentationUrl(method: string, template: string): string {
   return operation(method, template)?.externalDocs?.url ?? 'https://docs.github.com/rest';

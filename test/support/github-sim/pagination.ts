@@ -4,8 +4,8 @@ import type { SimRequest, SimResponse } from './router.js';
 // header whose URLs use the /repositories/{id}/… form, in the order prev, next, last, first.
 
 /** Default and maximum page sizes of GitHub's list endpoints. */
-export const DEFAULT_PER_PAGE = 30;
-export const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 100;
 
 function positive(value: string | null, fallback: number): number {
   const n = Number.parseInt(value ?? '', 10);
@@ -13,7 +13,7 @@ function positive(value: string | null, fallback: number): number {
 }
 
 /** The `link` header value for a page, or undefined when everything fits in one page. */
-export function linkHeader(request: SimRequest, page: number, lastPage: number): string | undefined {
+function linkHeader(request: SimRequest, page: number, lastPage: number): string | undefined {
   if (lastPage <= 1 && page <= 1) return undefined;
   const url = (n: number): string => {
     const query = new URLSearchParams([...request.query].filter(([key]) => key !== 'page'));

@@ -13,7 +13,7 @@ const nodeId = (kind: string, id: number): string => Buffer.from(`0:${kind}${id}
 export const repoUrl = (site: Site): string => `${site.baseUrl}/repos/${site.owner}/${site.repo}`;
 
 /** A user or bot as GitHub's "Simple User". */
-export function renderAccount(site: Site, account: Account): Record<string, unknown> {
+function renderAccount(site: Site, account: Account): Record<string, unknown> {
   const url = `${site.baseUrl}/users/${encodeURIComponent(account.login)}`;
   return {
     login: account.login, id: account.id, node_id: nodeId('User', account.id), avatar_url: `https://avatars.githubusercontent.com/u/${account.id}?v=4`,
@@ -110,7 +110,7 @@ export function renderCheckRun(site: Site, run: CheckRunRecord): Record<string, 
 }
 
 /** A minimal value satisfying an OpenAPI schema: required fields only, nullable ones null. */
-export function minimalInstance(schema: unknown): unknown {
+function minimalInstance(schema: unknown): unknown {
   const s = (schema ?? {}) as Record<string, unknown>;
   if (s.nullable === true) return null;
   if (Array.isArray(s.enum)) return s.enum[0];

@@ -34,7 +34,7 @@ function list(request: SimRequest): SimResponse {
 }
 
 /** GitHub's combined state: failure if any context failed or errored, pending if any is pending or none reported, else success. */
-export function combinedState(latest: CommitStatusRecord[]): 'failure' | 'pending' | 'success' {
+function combinedState(latest: CommitStatusRecord[]): 'failure' | 'pending' | 'success' {
   if (latest.some((s) => s.state === 'failure' || s.state === 'error')) return 'failure';
   return latest.length === 0 || latest.some((s) => s.state === 'pending') ? 'pending' : 'success';
 }

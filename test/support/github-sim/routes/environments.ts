@@ -10,8 +10,8 @@ const collection = '/repos/{owner}/{repo}/environments';
 const item = `${collection}/{environment_name}`;
 
 /** GitHub's limits on environment protection. */
-export const MAX_WAIT_TIMER_MINUTES = 43_200;
-export const MAX_REVIEWERS = 6;
+const MAX_WAIT_TIMER_MINUTES = 43_200;
+const MAX_REVIEWERS = 6;
 
 function get(request: SimRequest): SimResponse {
   const env = request.state.environments.get(request.params.environment_name);
