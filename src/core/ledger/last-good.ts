@@ -72,12 +72,12 @@ export async function lineageHead(context: ReadContext, page: readonly RawDeploy
 
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 export async function lastGoodDeployment(context: ReadContext, page: readonly RawDeployment[], environment: string): Promise<LedgerDeployment | null> {
-  const walked = await walkLineage(context, page);
+  const walked = await walkLineage(context, page, environment);
   if (walked !== 'broken') return walked;
   return scanForGood(context, environment, () => true);
 }
 
-async function walkLineage(context: ReadContext, page: readonly RawDeployment[]): Promise<LedgerDeployment | null | 'broken'> {
+async function walkLineage(context: ReadContext, page: readonly RawDeployment[], environment: string): Promise<LedgerDeployment | null | 'broken'> {
   const byId = new Map(page.map((raw) => [raw.id, raw]));
   const rolledBack = rolledBackIn(page);
   const newest = newestSlipway(context, page);
@@ -94,7 +94,8 @@ async function walkLineage(context: ReadContext, page: readonly RawDeployment[])
     if (previous === undefined || seen.has(previous)) return 'broken';
     const next = byId.get(previous) ?? (await rawDeployment(context, previous));
     const nextPayload = next ? parsePayload(next.payload) : null;
-    if (!next || !nextPayload) return 'broken';
+    // A pointer out of the environment is a broken (hand-edited or corrupt) lineage, never an answer.
+    if (!next || !nextPayload || next.environment !== environment) return 'broken';
     raw = next;
     payload = nextPayload;
   }

@@ -237,6 +237,15 @@ describe('last good', () => {
     expect((await ledger.lastGood(environment))?.id).toBe(oldest);
   });
 
+  test('never answers with a deployment of another environment, even when a lineage points there', async () => {
+    const elsewhere = new HistoryBuilder(sim, `${environment}-other`);
+    const [foreignGood] = elsewhere.add(1);
+    const history = new HistoryBuilder(sim, environment);
+    history.lastGood = foreignGood; // a lineage pointer out of the environment
+    history.add(1, { states: ['in_progress', 'failure'] });
+    expect(await ledger.lastGood(environment)).toBeNull();
+  });
+
   test('falls back to a scan when payloads carry no lineage, past the first page', async () => {
     const history = new HistoryBuilder(sim, environment);
     const [good] = history.add(1, { withoutLineage: true });
