@@ -85,6 +85,21 @@ describe('validation catches drift', () => {
   });
 });
 
+describe('without validation', () => {
+  test('validate: false records nothing and leaves bodies to the routes\' own rules', async () => {
+    const loose = await startGitHubSimulator({ validate: false });
+    try {
+      loose.corruptResponses('GET /repos/{owner}/{repo}', () => ({ id: 'wrong' }));
+      await call(loose, 'GET', '/repos/{owner}/{repo}');
+      const answer = await call(loose, 'POST', '/repos/{owner}/{repo}/deployments', { ref: 'main', required_contexts: [], auto_merge: 'no' });
+      expect(answer.status).toBe(201);
+      expect(loose.contractViolations).toEqual([]);
+    } finally {
+      await loose.close();
+    }
+  });
+});
+
 describe('OpenAPI 3.0 to JSON Schema', () => {
   test.each([
     [{ type: 'string', nullable: true }, { type: ['string', 'null'] }],
