@@ -63,7 +63,8 @@ function list(request: SimRequest): SimResponse {
   for (const d of request.state.deployments.values()) {
     if (filters.every(([name, value]) => d[name] === value)) matches.push(d);
   }
-  matches.sort((a, b) => b.id - a.id);
+  // The store keeps insertion order, which is id order: reversing is newest first without a sort.
+  matches.reverse();
   return paginated(request, matches, (d) => renderDeployment(request.site, d));
 }
 
