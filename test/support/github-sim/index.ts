@@ -120,6 +120,8 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
   const handler = new SimHandler({ site, state, router: new Router(allRoutes), token, validate: options.validate ?? true, secondaryLimits: options.secondaryLimits ?? false });
   const server = createServer((req, res) => {
     handler.handle(req, res).catch((error: unknown) => {
+      // A client that hung up mid-request is not the simulator's fault; anything else is a bug here.
+      if (req.destroyed && res.destroyed) return;
       handler.contractViolations.push(`simulator crashed on ${req.method} ${req.url}: ${String(error)}`);
       if (!res.headersSent) res.writeHead(500).end(JSON.stringify({ message: 'Server Error' }));
     });
