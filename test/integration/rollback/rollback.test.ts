@@ -144,7 +144,7 @@ describeIf('rollback', () => {
       return { run, startedAt, backAt, requests };
     });
     expect({ exitCode: result.run.exitCode, stderr: result.run.stderr }).toEqual({ exitCode: 0, stderr: '' });
-    expect(shareBetween(report.samples, 'v2', 0, result.startedAt).share).toBeGreaterThan(0.3);
+    expect(shareBetween(report.samples, 'v2', 0, result.startedAt).share).toBeGreaterThan(30);
     expect(shareBetween(report.samples, 'v2', result.backAt, report.durationMs)).toMatchObject({ share: 0 });
     expect(shareBetween(report.samples, 'v1', result.backAt, report.durationMs).count).toBeGreaterThan(200);
     expect(report.failures.filter((f) => f.status !== 500)).toEqual([]);
