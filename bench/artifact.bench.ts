@@ -74,7 +74,7 @@ async function pushThroughput(work: string): Promise<void> {
     const oursClient = new RegistryClient({ registry: ours.host });
     const manifest = (await firstClient.manifests.get('bench/app', built.digest))!;
     const { createReadStream } = await import('node:fs');
-    const blobs = references(manifest.json).blobs.map((descriptor) => ({ descriptor, source: () => createReadStream(join(work, 'layout', 'blobs', 'sha256', descriptor.digest.slice(7))) }));
+    const blobs = references(manifest.json).blobs.map((descriptor) => ({ descriptor, source: () => createReadStream(join(work, 'layout', 'blobs', 'sha256', descriptor.digest.slice(7)), { highWaterMark: MB }) }));
     const [pushSeconds] = await timed(() => pushImage({ client: oursClient, repository: 'bench/app' }, { manifest: manifest.bytes, mediaType: MediaTypes.ociManifest, blobs }, { tags: ['v1'], tagsInput: 'tags' }));
 
     const rows: (string | number)[][] = [

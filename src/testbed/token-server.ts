@@ -22,6 +22,8 @@ export interface TokenServerOptions {
   anonymous?: Access;
   /** Users the service turns away with 403 (as ghcr.io does for a token without the package scope). */
   forbidden?: string[];
+  /** Token lifetime in seconds (default 300). */
+  ttlSeconds?: number;
 }
 
 /** A running token service; `realm`, `service`, `issuer` and `rootCertPath` go into the registry's config. */
@@ -67,10 +69,13 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     }
     const granted = url.searchParams.getAll('scope').flatMap((scope) => grant(scope, access));
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: issuer, sub: credentials?.username ?? '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access: granted };
+    const ttl = options.ttlSeconds ?? 300;
+    // distribution accepts a token until 60 s past its `exp` (its Leeway): `exp` is set that much
+    // earlier so that a token really stops working after `ttl` seconds.
+    const claims = { iss: issuer, sub: credentials?.username ?? '', aud: service, exp: now + ttl - 60, nbf: now - 10, iat: now, jti: randomUUID(), access: granted };
     const token = jwt({ typ: 'JWT', alg: 'RS256', kid }, claims, privateKey);
     issued++;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date().toISOString() }));
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -41,11 +41,19 @@ export function repositoryScope(repository: string, push: boolean): string {
   return `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
 }
 
+/** A bearer token and when it stops being valid (ms since the epoch). */
+export interface BearerToken {
+  token: string;
+  expiresAt: number;
+  /** Its lifetime in ms, from `expires_in` (60 s when absent, as the token spec says). */
+  lifetimeMs: number;
+}
+
 /**
  * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
  * merged in). Errors say what the token service answered, never the credentials.
  */
-export async function fetchToken(challenge: Challenge, scope: string, credentials: Credentials | undefined, fetchImpl: typeof fetch): Promise<string> {
+export async function fetchToken(challenge: Challenge, scope: string, credentials: Credentials | undefined, fetchImpl: typeof fetch): Promise<BearerToken> {
   const realm = challenge.params.realm;
   if (!realm) throw new SlipwayError('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
   const url = new URL(realm);
@@ -59,7 +67,7 @@ export async function fetchToken(challenge: Challenge, scope: string, credential
   if (response.status === 401) throw new RegistryAuthError(401, `the token service ${url.origin} rejected the credentials`);
   if (response.status === 403) throw new RegistryAuthError(403, `the token service ${url.origin} denied access to ${[...scopes].join(' ')}`);
   if (!response.ok) throw new SlipwayError(`The token service ${url.origin} answered ${response.status} for scope ${scope}.`);
-  let body: { token?: string; access_token?: string };
+  let body: { token?: string; access_token?: string; expires_in?: number };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -67,7 +75,8 @@ export async function fetchToken(challenge: Challenge, scope: string, credential
   }
   const token = body.token ?? body.access_token;
   if (!token) throw new SlipwayError(`The token service ${url.origin} answered without a token.`);
-  return token;
+  const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
+  return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
 }
 
 /** A 401 or 403 from a registry or its token service; the message says what to fix. */

@@ -185,5 +185,5 @@ function isRestartable(error: unknown): boolean {
   // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
   // cannot help.
   if (!(error instanceof UnexpectedResponseError)) return false;
-  return error.status >= 500 || error.status === 416 || error.codes.some((c) => c === 'BLOB_UPLOAD_UNKNOWN' || c === 'BLOB_UPLOAD_INVALID');
+  return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
 }

@@ -62,7 +62,8 @@ export async function buildPackage(build: PackageBuild): Promise<PushResult> {
         mountFrom: sameRegistry && build.base!.handle.repository !== build.target.repository ? build.base!.handle.repository : undefined,
       })),
       { descriptor: configDescriptor, source: async function* () { yield config; } },
-      { descriptor: layerDescriptor, source: () => createReadStream(layer.path) },
+      // 1 MiB reads: a third faster than the 64 KiB default on a 200 MB layer (bench/artifact.bench.ts).
+      { descriptor: layerDescriptor, source: () => createReadStream(layer.path, { highWaterMark: 1024 * 1024 }) },
     ];
     return await pushImage(build.target, { manifest, mediaType: MediaTypes.ociManifest, blobs }, { tags: build.tags, tagsInput: 'tags', logger });
   } finally {

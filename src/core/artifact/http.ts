@@ -1,6 +1,6 @@
 import { SlipwayError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
-import { fetchToken, basicAuthorization, parseChallenge, repositoryScope, RegistryAuthError, type Challenge, type Credentials } from './auth.js';
+import { fetchToken, basicAuthorization, parseChallenge, repositoryScope, RegistryAuthError, type BearerToken, type Challenge, type Credentials } from './auth.js';
 import { registryBaseUrl } from './reference.js';
 
 // The HTTP layer of the distribution client: one registry, its auth state (scheme learnt from the
@@ -60,7 +60,7 @@ export class RegistryHttp {
   private readonly retryDelayMs: number;
   private readonly hints: AuthHints;
   private challenge?: Challenge;
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens = new Map<string, BearerToken>();
 
   constructor(options: RegistryHttpOptions) {
     this.registry = options.registry;
@@ -113,7 +113,13 @@ export class RegistryHttp {
       if (!challenge || insufficientScope) throw this.authError(request, insufficientScope ? 403 : 401);
       this.challenge = challenge;
       if (challenge.scheme === 'basic' && !this.credentials) throw this.authError(request, 401);
-      response = await this.once(request, await this.authorization(request, true));
+      const authorization = await this.authorization(request, true);
+      if (typeof request.body === 'function') {
+        // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
+        // in hand, the caller restarts the whole upload rather than resend a slice.
+        throw new UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+      }
+      response = await this.once(request, authorization);
       if (response.status === 401) {
         const denied = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
         await response.body?.cancel();
@@ -132,6 +138,9 @@ export class RegistryHttp {
     if (this.challenge.scheme === 'basic') return this.credentials ? basicAuthorization(this.credentials) : undefined;
     const scope = repositoryScope(request.repository, request.push ?? false);
     let token = refresh ? undefined : this.tokens.get(scope);
+    // Renewed ahead of expiry (with half its lifetime, at most 30 s, to spare) so that a long
+    // chunked upload never has a streamed request rejected halfway.
+    if (token && token.expiresAt - Date.now() < Math.min(30_000, token.lifetimeMs / 2)) token = undefined;
     if (!token) {
       try {
         token = await fetchToken(this.challenge, scope, this.credentials, fetch);
@@ -141,7 +150,7 @@ export class RegistryHttp {
       }
       this.tokens.set(scope, token);
     }
-    return `Bearer ${token}`;
+    return `Bearer ${token.token}`;
   }
 
   private async once(request: RegistryRequest, authorization: string | undefined): Promise<Response> {

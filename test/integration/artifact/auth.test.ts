@@ -5,7 +5,7 @@ import { RecordingLogger } from '../../../src/core/log.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
 import { startTokenServer, type TokenServer } from '../../../src/testbed/token-server.js';
-import { pushSeededImage } from './fixtures.js';
+import { pushSeededImage, seededBytes, seededDigest } from './fixtures.js';
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;
 const hints = { credentials: 'check `registry-username` and `registry-password`', permission: 'grant the user push access' };
@@ -86,5 +86,36 @@ describeIf('registry auth: bearer-token challenge flow', () => {
   test('a user the token service turns away gets a 403 naming the permission to grant', async () => {
     const client = new RegistryClient({ registry: registry.host, credentials: { username: 'outsider', password: 'o-pass' }, hints });
     await expect(client.manifests.resolve('bearer/app', 'v1')).rejects.toThrow(/\(403: no permission; the token service .* denied access .*\)\. Fix: grant the user push access/);
+  });
+});
+
+describeIf('registry auth: short-lived bearer tokens', () => {
+  let tokens: TokenServer;
+  let registry: RegistryServer;
+  beforeAll(async () => {
+    tokens = await startTokenServer({ users: { writer: { password: 'w-pass', access: { '*': ['pull', 'push'] } } }, ttlSeconds: 4 });
+    registry = await startRegistry({ token: tokens });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await tokens?.stop();
+  });
+
+  test('a chunked upload that outlasts its token renews the token between chunks and completes', async () => {
+    const client = new RegistryClient({ registry: registry.host, credentials: { username: 'writer', password: 'w-pass' }, chunkSize: 1024 * 1024 });
+    const size = 5 * 1024 * 1024;
+    const digest = await seededDigest('slow', size);
+    const slowly = async function* () {
+      for await (const chunk of seededBytes('slow', size)) {
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        yield chunk;
+      }
+    };
+    const started = Date.now();
+    await client.blobs.upload('slow/app', digest, size, slowly);
+    expect(Date.now() - started).toBeGreaterThan(5000);
+    expect(await client.blobs.exists('slow/app', digest)).toBe(true);
+    expect(tokens.issued()).toBeGreaterThanOrEqual(2);
+    expect(registry.requests().filter((r) => r.status === 401 && r.method === 'PATCH')).toEqual([]);
   });
 });
