@@ -4,6 +4,7 @@ import { promote, type PromoteRequest } from '../../../src/core/artifact/promote
 import { InputError } from '../../../src/core/errors.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { startTokenServer, type TokenServer } from '../../../src/testbed/token-server.js';
 import { pushSeededImage } from './fixtures.js';
 import { MemoryLedger } from './memory-ledger.js';
 
@@ -141,5 +142,31 @@ describeIf('promotion over the real registry (ledger test double)', () => {
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toMatch(/Input 'image-ref' is missing: .* nothing has been deployed successfully to staging yet/);
     });
+  });
+});
+
+describeIf('promotion with credentials that may not push to the target', () => {
+  let tokens: TokenServer;
+  let registry: RegistryServer;
+  beforeAll(async () => {
+    tokens = await startTokenServer({ users: { ci: { password: 'ci-pass', access: { 'shop/staging': ['pull', 'push'], 'shop/production': ['pull'] } } } });
+    registry = await startRegistry({ token: tokens });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+    await tokens?.stop();
+  });
+
+  test('a 403 on the target names the permission to grant; no deployment is recorded and no tag moves', async () => {
+    const client = new RegistryClient({ registry: registry.host, credentials: { username: 'ci', password: 'ci-pass' }, hints: { permission: 'give the target credentials push access' } });
+    const ref = `${registry.host}/shop/staging@${await pushSeededImage({ client, repository: 'shop/staging' }, 'denied-promotion', 4096)}`;
+    const ledger = new MemoryLedger().addEnvironment('staging').addEnvironment('production', ['required_reviewers']);
+    await ledger.seed('staging', ref, 'success');
+    const before = ledger.deployments.length;
+    await expect(
+      promote({ ledger, fromEnvironment: 'staging', toEnvironment: 'production', imageRef: ref, targetImage: { registry: registry.host, repository: 'shop/production' }, targetTags: ['production'], requireProtection: true, clientFor: () => client }),
+    ).rejects.toThrow(/The registry denied the push to .*shop\/production \(403: no permission\)\. Fix: give the target credentials push access/);
+    expect(ledger.deployments).toHaveLength(before);
+    expect(await client.manifests.tags('shop/production')).toEqual([]);
   });
 });
