@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { shareBetween } from '../../../src/testbed/load.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
@@ -89,6 +92,25 @@ describeIf('the rollout action', () => {
     expect(report.failures.filter((f) => f.status !== 500)).toEqual([]);
     await bed.router().abort();
   }, 60_000);
+
+  test('on a pull request, pr-comment keeps one sticky comment with the progress table, and deploys the PR head sha', async () => {
+    const environment = `review-${++count}`;
+    const head = 'e'.repeat(40);
+    bed.sim.addPullRequest(31, head);
+    const eventPath = join(mkdtempSync(join(tmpdir(), 'slipway-event-')), 'event.json');
+    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 31, head: { sha: head } } }));
+    const env = { ...runEnv(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath };
+    const run = await runActionStep(bundle, { inputs: { ...inputs(environment, '  - setWeight: 50\n'), 'pr-comment': 'true', 'environment-url': 'https://review.example.com' }, env });
+    expect(run.outputs.result).toBe('promoted');
+    const comments = [...bed.sim.state.comments.values()].filter((c) => c.issueNumber === 31);
+    expect(comments).toHaveLength(1);
+    expect(comments[0].body).toContain(`<!-- slipway:${environment} -->`);
+    expect(comments[0].body).toContain('✅ promoted');
+    expect(comments[0].body).toContain('[view deployment](https://review.example.com)');
+    const deployment = await bed.ledger().getDeployment(Number(run.outputs['deployment-id']));
+    expect(deployment).toMatchObject({ sha: head, latestStatus: { state: 'success', environmentUrl: 'https://review.example.com' } });
+    await bed.router().abort();
+  });
 
   test('a bad plan fails the step with the line and field, and creates nothing', async () => {
     const environment = `staging-${++count}`;
