@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
@@ -97,10 +97,11 @@ describeIf('the rollout action', () => {
     const environment = `review-${++count}`;
     const head = 'e'.repeat(40);
     bed.sim.addPullRequest(31, head);
-    const eventPath = join(mkdtempSync(join(tmpdir(), 'slipway-event-')), 'event.json');
-    writeFileSync(eventPath, JSON.stringify({ pull_request: { number: 31, head: { sha: head } } }));
-    const env = { ...runEnv(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath };
+    const eventDir = mkdtempSync(join(tmpdir(), 'slipway-event-'));
+    writeFileSync(join(eventDir, 'event.json'), JSON.stringify({ pull_request: { number: 31, head: { sha: head } } }));
+    const env = { ...runEnv(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(eventDir, 'event.json') };
     const run = await runActionStep(bundle, { inputs: { ...inputs(environment, '  - setWeight: 50\n'), 'pr-comment': 'true', 'environment-url': 'https://review.example.com' }, env });
+    rmSync(eventDir, { recursive: true, force: true });
     expect(run.outputs.result).toBe('promoted');
     const comments = [...bed.sim.state.comments.values()].filter((c) => c.issueNumber === 31);
     expect(comments).toHaveLength(1);
