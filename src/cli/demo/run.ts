@@ -99,11 +99,12 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
     await env.prometheus.waitForSeries('sum(http_requests_total{version="v1"})');
 
     // v2: a good canary in the green slot, promoted by the plan.
-    const v2 = await rollout(env, builds.get('v2')!, { stable: 'blue', canary: 'green', stableVersion: 'v1' }, ledgerFor(builds.get('v2')!, 2), logger, say);
+    const run = { env, logger, say, now: () => load!.now() };
+    const v2 = await rolloutRelease(run, builds.get('v2')!, { stable: 'blue', canary: 'green', stableVersion: 'v1' }, ledgerFor(builds.get('v2')!, 2));
     if (v2.outcome.result !== 'promoted') throw new SlipwayError(`v2 should have been promoted but the rollout ended ${v2.outcome.result}: ${v2.outcome.reason}`);
 
     // v3: a bad canary in the blue slot (v1 retired), caught and rolled back automatically.
-    const v3 = await rollout(env, builds.get('v3')!, { stable: 'green', canary: 'blue', stableVersion: 'v2' }, ledgerFor(builds.get('v3')!, 3), logger, say);
+    const v3 = await rolloutRelease(run, builds.get('v3')!, { stable: 'green', canary: 'blue', stableVersion: 'v2' }, ledgerFor(builds.get('v3')!, 3));
     // A little more load on v2 alone, then stop and measure.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const loadReport = await load.stop();
@@ -136,38 +137,52 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       totalSeconds: (Date.now() - started) / 1000,
     });
 
-    async function rollout(environment: DemoEnvironment, release: BuiltRelease, roles: { stable: Slot; canary: Slot; stableVersion: string }, releaseLedger: Ledger, log: Logger, print: (line: string) => void) {
-      const version = release.config.version;
-      await deployFromArtifact(environment, roles.canary, release);
-      print(`${version} started in slot ${roles.canary} (0% of traffic); rolling it out as a canary next to ${roles.stableVersion}`);
-      const text = demoPlanYaml({
-        haproxySocket: environment.haproxy.socket,
-        backend: 'app',
-        stableSlot: roles.stable,
-        canarySlot: roles.canary,
-        prometheusUrl: environment.prometheus.url,
-        stableVersion: roles.stableVersion,
-        canaryVersion: version,
-      });
-      const plan = loadPlan(text, `demo-${version}.yml`);
-      let abortedAt: number | undefined;
-      // The same wiring as the root `rollout` action: the router from the registry, the analysis
-      // loop over Prometheus; only the abort is timed, for the time-to-rollback figure.
-      const router = timedAbort(createRouter(plan.router.provider, plan.router.settings), () => (abortedAt = load!.now()));
-      const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.analysis!.prometheus }), logger: log });
-      const outcome = await runRollout(
-        { plan, planDigest: planDigest(text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: environment.haproxy.url },
-        { ledger: releaseLedger, router, analysis, logger: log },
-      );
-      print(`${version}: ${outcome.result} (deployment #${outcome.deploymentId}${outcome.rollbackDeploymentId ? `, rollback deployment #${outcome.rollbackDeploymentId}` : ''})`);
-      return { outcome, abortedAt };
-    }
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await load?.stop();
     say('stopping the servers');
     await env.stop();
   }
+}
+
+/** What a rollout of the demo needs from the run: the servers, where to log, the load's clock. */
+interface DemoRun {
+  env: DemoEnvironment;
+  logger: Logger;
+  say: (line: string) => void;
+  /** ms on the load generator's timeline. */
+  now: () => number;
+}
+
+/**
+ * Starts `release` in the canary slot and rolls it out with the demo plan, wired as the root
+ * `rollout` action wires it: the router from the traffic registry, the analysis loop over
+ * Prometheus. Only the router's abort is timed (for the time-to-rollback figure).
+ */
+async function rolloutRelease(run: DemoRun, release: BuiltRelease, roles: { stable: Slot; canary: Slot; stableVersion: string }, ledger: Ledger): Promise<{ outcome: RolloutOutcome; abortedAt?: number }> {
+  const { env, logger } = run;
+  const version = release.config.version;
+  await deployFromArtifact(env, roles.canary, release);
+  run.say(`${version} started in slot ${roles.canary} (0% of traffic); rolling it out as a canary next to ${roles.stableVersion}`);
+  const text = demoPlanYaml({
+    haproxySocket: env.haproxy.socket,
+    backend: 'app',
+    stableSlot: roles.stable,
+    canarySlot: roles.canary,
+    prometheusUrl: env.prometheus.url,
+    stableVersion: roles.stableVersion,
+    canaryVersion: version,
+  });
+  const plan = loadPlan(text, `demo-${version}.yml`);
+  let abortedAt: number | undefined;
+  const router = timedAbort(createRouter(plan.router.provider, plan.router.settings), () => (abortedAt = run.now()));
+  const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.analysis!.prometheus }), logger });
+  const outcome = await runRollout(
+    { plan, planDigest: planDigest(text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: env.haproxy.url },
+    { ledger, router, analysis, logger },
+  );
+  run.say(`${version}: ${outcome.result} (deployment #${outcome.deploymentId}${outcome.rollbackDeploymentId ? `, rollback deployment #${outcome.rollbackDeploymentId}` : ''})`);
+  return { outcome, abortedAt };
 }
 
 /** The ledger as the workflow run of one release would write it (its own commit and run id). */
