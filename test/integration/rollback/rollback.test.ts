@@ -1,4 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PAYLOAD_SCHEMA } from '../../../src/core/ledger/index.js';
 import { decideRollback, executeRollback, parseRollbackTo, RollbackRefusedError, type RollbackDecision } from '../../../src/core/rollback/index.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
@@ -159,6 +162,29 @@ describeIf('rollback', () => {
     expect(writes()).toBe(0);
     expect(v1).toBeLessThan(v2);
   }, 60_000);
+
+  test('the action redeploys the good version with the deploy command, and a failing command records nothing', async () => {
+    const { environment, builder } = history();
+    builder.add(1, { digest: artifact(1).digest });
+    const [v2] = builder.add(1, { digest: artifact(2).digest });
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-redeploy-'));
+    const env = { GITHUB_REPOSITORY: `${bed.sim.owner}/${bed.sim.repo}`, GITHUB_API_URL: bed.sim.url, GITHUB_SHA: SHA, GITHUB_RUN_ID: '902' };
+    try {
+      bed.sim.resetCounts();
+      const failing = await runActionStep(bundle, { inputs: { environment, 'deploy-command': 'echo "registry unreachable" >&2; exit 7', token: bed.sim.token }, env });
+      expect(failing.exitCode).toBe(1);
+      expect(failing.stdout).toContain('::error::The deploy command exited with 7; nothing was recorded in the ledger. Its output ended with:');
+      expect(writes()).toBe(0);
+
+      const command = `printf '%s %s %s' "$SLIPWAY_IMAGE_REF" "$SLIPWAY_ENVIRONMENT" "$SLIPWAY_ROLLBACK_OF" > ${join(dir, 'deployed')}`;
+      const run = await runActionStep(bundle, { inputs: { environment, 'deploy-command': command, token: bed.sim.token }, env });
+      expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      expect(readFileSync(join(dir, 'deployed'), 'utf8')).toBe(`${artifact(1).ref} ${environment} ${v2}`);
+      expect(run.outputs['rolled-back-deployment-id']).toBe(String(v2));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('the action refuses bad input before reading GitHub: neither a router nor a deploy command', async () => {
     bed.sim.resetCounts();
