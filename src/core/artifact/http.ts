@@ -81,16 +81,20 @@ export class RegistryHttp {
   async send(request: RegistryRequest): Promise<Response> {
     const replayable = !(typeof request.body === 'function');
     for (let attempt = 1; ; attempt++) {
+      let wait = this.retryDelay(attempt);
       try {
         const response = await this.authenticated(request);
         if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429)) return response;
         await response.body?.cancel();
-        this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying (attempt ${attempt + 1}/${this.attempts})`);
+        // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
+        const retryAfter = Number(response.headers.get('retry-after'));
+        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
+        this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
       } catch (error) {
         if (!replayable || attempt >= this.attempts || !isConnectionError(error)) throw error;
         this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
       }
-      await sleep(this.retryDelay(attempt));
+      await sleep(wait);
     }
   }
 

@@ -108,6 +108,16 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     expect(registry.requests().filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
   });
 
+  test('attest: true calls @actions/attest after the push; when the OIDC token cannot be had the step fails saying which permissions', async () => {
+    const result = await run(
+      { image: `${registry.host}/acme/attested`, builder: 'package', path: join(root, 'site'), attest: 'true', 'github-token': 'gh-token' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/::error::Attesting 127\.0\.0\.1:\d+\/acme\/attested@sha256:[a-f0-9]{64} failed: .*Fix: give the job `permissions: id-token: write` and `attestations: write`/);
+    expect(result.outputs['image-ref']).toMatch(/@sha256:/);
+  });
+
   test('a missing Dockerfile fails with buildx\'s message', async () => {
     writeFileSync(join(root, 'empty.txt'), '');
     const result = await run({ image: `${registry.host}/acme/nodockerfile`, builder: 'docker', context: root }, { PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}` });
