@@ -3,6 +3,7 @@ import { demoCommand } from './demo.js';
 import { doraCommand } from './dora.js';
 import { historyCommand } from './history.js';
 import { judgeCommand } from './judge.js';
+import { packCommand } from './pack.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [judgeCommand, demoCommand, historyCommand, doraCommand];
+export const commands: CliCommand[] = [judgeCommand, demoCommand, historyCommand, doraCommand, packCommand];

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commands } from '../../../src/cli/commands/index.js';
+import { runCli } from '../../../src/cli/main.js';
+import { writeTree } from '../../integration/artifact/fixtures.js';
+
+async function slipway(env: NodeJS.ProcessEnv, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env });
+  return { exitCode, stdout, stderr };
+}
+
+describe('slipway pack', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'slipway-cli-pack-'));
+    writeTree(join(root, 'a'), { 'index.html': 'v1', 'js/app.js': '1' }, { mtime: 1, order: 'forward' });
+    writeTree(join(root, 'b'), { 'index.html': 'v1', 'js/app.js': '1' }, { mtime: 99_999, order: 'reverse' });
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  test('prints the same layer digest for two copies of a directory, from SOURCE_DATE_EPOCH or --epoch', async () => {
+    const a = await slipway({ SOURCE_DATE_EPOCH: '1700000000' }, 'pack', '--path', join(root, 'a'));
+    const b = await slipway({}, 'pack', '--path', join(root, 'b'), '--epoch', '1700000000');
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toMatch(/^digest {2}sha256:[a-f0-9]{64}\ndiff_id sha256:[a-f0-9]{64}\nsize {4}\d+\n$/);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  test('another commit time gives another digest; --out keeps the layer', async () => {
+    const out = join(root, 'layer.tar.gz');
+    const a = await slipway({}, 'pack', '--path', join(root, 'a'), '--epoch', '1700000000');
+    const later = await slipway({}, 'pack', '--path', join(root, 'a'), '--epoch', '1700000001', '--out', out);
+    expect(later.stdout.split('\n')[0]).not.toBe(a.stdout.split('\n')[0]);
+    expect(later.stdout).toContain(`layer   ${out}`);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  test('without a commit time it says how to get one', async () => {
+    const result = await slipway({}, 'pack', '--path', join(root, 'a'));
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/--epoch is required .*git log -1 --format=%ct/);
+  });
+});
