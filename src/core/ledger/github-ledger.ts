@@ -46,13 +46,13 @@ export class GitHubLedger implements Ledger {
 
   /**
    * Creates the deployment with `previousGood` from the lineage. Costs the first page of the
-   * environment, the statuses of its newest deployment (and of GitHub's own job deployment, if
-   * there is one to warn about), and the POST. A create that fails in transit is retried only
+   * environment (which also shows GitHub's own job deployment, if any), the statuses of its newest
+   * deployment, and the POST. A create that fails in transit is retried only
    * after looking for the deployment by its nonce, so a POST that GitHub applied is not repeated.
    */
   async createDeployment(request: CreateDeploymentRequest): Promise<LedgerDeployment> {
     const page = await firstPage(this.context, request.environment);
-    await this.warnAboutJobDeployment(page, request);
+    this.warnAboutJobDeployment(page, request);
     const previousGood = await lineageHead(this.context, page, request.rollbackOf);
     const nonce = randomUUID();
     const payload = buildPayload(request, this.options.source, previousGood, nonce);
@@ -158,20 +158,24 @@ export class GitHubLedger implements Ledger {
   }
 
   /**
-   * A job that names `environment:` makes GitHub record a deployment of its own for the same sha,
-   * whose statuses link to this run: the environment then shows every rollout twice.
+   * A job that names `environment:` makes GitHub record a deployment of its own for the same sha
+   * when the job starts: the environment then shows every rollout twice. GitHub's deployment is
+   * recognised without another request: made by github-actions[bot] for this sha, without a
+   * Slipway payload, and newer than every Slipway deployment of the environment — a job deployment
+   * of an earlier run is always followed by that run's own Slipway deployment, so only one made
+   * for a job now running (this one, or a concurrent run of the same commit) can be newer.
    */
-  private async warnAboutJobDeployment(page: readonly RawDeployment[], request: CreateDeploymentRequest): Promise<void> {
+  private warnAboutJobDeployment(page: readonly RawDeployment[], request: CreateDeploymentRequest): void {
     const shas = new Set([request.ref, this.options.source.sha]);
-    const candidate = page.find((raw) => raw.creator?.login === GITHUB_ACTIONS_BOT && shas.has(raw.sha) && !parsePayload(raw.payload));
-    if (!candidate) return;
-    const statuses = (await statusesOf(this.context, candidate.id, 1)) ?? [];
-    const runPage = new RegExp(`^${this.options.runUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[/?#]|$)`);
-    if (!statuses.some((status) => runPage.test(status.log_url ?? status.target_url ?? ''))) return;
-    this.logger.warning(
-      `GitHub also recorded deployment #${candidate.id} in ${request.environment} for this job, because the job names \`environment: ${request.environment}\`, so every rollout shows twice. ` +
-        `Fix: \`environment: {name: ${request.environment}, deployment: false}\` keeps the environment's protection rules and secrets without GitHub's own deployment.`,
-    );
+    for (const raw of page) {
+      if (parsePayload(raw.payload)) return;
+      if (raw.creator?.login !== GITHUB_ACTIONS_BOT || !shas.has(raw.sha)) continue;
+      this.logger.warning(
+        `GitHub also recorded deployment #${raw.id} in ${request.environment} for this job, because the job names \`environment: ${request.environment}\`, so every rollout shows twice. ` +
+          `Fix: \`environment: {name: ${request.environment}, deployment: false}\` keeps the environment's protection rules and secrets without GitHub's own deployment.`,
+      );
+      return;
+    }
   }
 
   private explainCreateError(error: unknown, what: string): Error {

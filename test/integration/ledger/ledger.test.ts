@@ -95,8 +95,16 @@ describe('creating and starting a deployment', () => {
     expect(warning).toContain(`environment: {name: ${environment}, deployment: false}`);
   });
 
-  test('does not warn about a GitHub-made deployment of another run', async () => {
-    sim.createJobDeployment({ environment, sha: SHA, runId: RUN_ID + 1 });
+  test('does not warn about the GitHub-made deployment of an earlier run, which that run\'s own deployment followed', async () => {
+    sim.createJobDeployment({ environment, sha: SHA, runId: RUN_ID - 1 });
+    await ledger.createDeployment({ environment, ref: SHA });
+    logger.lines.length = 0;
+    await ledger.createDeployment({ environment, ref: SHA });
+    expect(logger.at('warning')).toEqual([]);
+  });
+
+  test('does not warn about a GitHub-made deployment of another commit', async () => {
+    sim.createJobDeployment({ environment, sha: 'c'.repeat(40), runId: RUN_ID });
     await ledger.createDeployment({ environment, ref: SHA });
     expect(logger.at('warning')).toEqual([]);
   });
