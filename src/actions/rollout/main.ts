@@ -41,6 +41,9 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
   const results: AnalysisResult[] = [];
   const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
+  // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
+  // not as missing data (and a paused rollout) after the first canary step.
+  if (source && plan.steps.some((step) => step.kind === 'analysis')) await core.group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
 
   const outcome = await runRollout(
     { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl },

@@ -122,6 +122,18 @@ describeIf('the rollout action', () => {
     expect(bed.sim.requests()).toBe(0);
   });
 
+  test('an unreachable Prometheus fails the step before any traffic moves or deployment is made', async () => {
+    const environment = `staging-${++count}`;
+    bed.sim.resetCounts();
+    const analysis = `analysis:\n  prometheus: http://127.0.0.1:1\n  canarySelector: 'version="v2"'\n  baselineSelector: 'version="v1"'\n  metrics: [{name: errors, kind: rate, errors: 'sum(e{{{selector}}})', requests: 'sum(r{{{selector}}})'}]\n`;
+    const planInputs = inputs(environment, '  - setWeight: 30\n  - analysis: {duration: 1m}\n');
+    const run = await runActionStep(bundle, { inputs: { ...planInputs, plan: planInputs.plan.replace('steps:', `${analysis}steps:`) }, env: runEnv() });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*127\.0\.0\.1:1/);
+    expect(bed.sim.requests(undefined, 'POST')).toBe(0);
+    expect((await bed.router().describe()).canaryWeight).toBe(0);
+  });
+
   test('a job cancelled mid-rollout is put back on stable by the post step, and its deployment marked error', async () => {
     const environment = `production-${++count}`;
     new HistoryBuilder(bed.sim, environment).add(1, { digest: artifact(1).digest });
