@@ -82,7 +82,8 @@ export function metricInput(definition: MetricDefinition, series: MetricSeries):
       const { canary, baseline } = series.counts!;
       const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
       const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
-      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(definition.allowedRatio === undefined ? {} : { allowedRatio: definition.allowedRatio }) };
+      const { allowedRatio, negligibleRate } = definition;
+      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }) };
     }
     case 'continuous': {
       const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;

@@ -1,3 +1,4 @@
+import { binomialUpperBound } from './binomial-bound.js';
 import { hodgesLehmann } from './hodges-lehmann.js';
 import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
 import { sequentialRateTest } from './sequential-rate.js';
@@ -5,7 +6,7 @@ import { checkThreshold } from './threshold.js';
 import type { ContinuousMetricInput, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
 
 /** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
-export const metricDefaults = { allowedPercent: 10, allowedRatio: 1.2, minSamples: 3, failureLimit: 0 };
+export const metricDefaults = { allowedPercent: 10, allowedRatio: 1.2, negligibleRate: 0.001, minSamples: 3, failureLimit: 0 };
 
 /** More than this share of missing intervals makes an undecided-or-passing rate metric nodata. */
 const maxMissingShare = 0.5;
@@ -53,6 +54,17 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
   }
   if (r.decision === 'not-worse') {
     return result('pass', `${ratioText} lies under the allowed ratio ${allowedRatio} (after interval ${r.decidedAtInterval})`);
+  }
+  // Errors too rare to compare the versions (none at all, say) are no reason to hold a rollout
+  // for ever: an error rate shown to be negligible in absolute terms passes. Only for `increase`,
+  // where fewer errors can never be the harm.
+  const negligibleRate = metric.negligibleRate ?? metricDefaults.negligibleRate;
+  const canaryBound = binomialUpperBound(r.totals.canaryErrors, r.totals.canaryRequests, alpha);
+  if (metric.direction === 'increase' && canaryBound <= negligibleRate) {
+    return result(
+      'pass',
+      `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`,
+    );
   }
   return result(
     'nodata',

@@ -36,6 +36,12 @@ export interface RateMetricInput extends MetricBase {
   baseline: RateCounts;
   /** Allowed error-rate ratio canary/baseline before it counts as worse (default 1.2 = +20%). */
   allowedRatio?: number;
+  /**
+   * An error rate too small to matter (a fraction, default 0.001 = 0.1%): while the ratio test is
+   * undecided — errors too rare to compare two versions, e.g. none at all in either — the metric
+   * passes once the canary's own error rate is shown below it at confidence 1 − α.
+   */
+  negligibleRate?: number;
 }
 
 /** A continuous metric (latency, CPU) judged with Mann-Whitney U and Hodges-Lehmann. */

@@ -27,6 +27,8 @@ export interface RateMetricDefinition extends MetricDefinitionBase {
   requests: string;
   /** Allowed error-rate ratio canary/baseline, from `allowedIncrease` (default the judge's, 1.2). */
   allowedRatio?: number;
+  /** From `negligibleErrorRate` (percent): an error rate too small to matter (default the judge's, 0.1%). */
+  negligibleRate?: number;
 }
 
 /** One value per interval for each side (latency, CPU): Mann-Whitney and Hodges-Lehmann. */
@@ -56,7 +58,7 @@ export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition
 
 const COMMON = ['name', 'kind', 'direction', 'critical', 'weight'];
 const FIELDS: Record<MetricDefinition['kind'], string[]> = {
-  rate: [...COMMON, 'errors', 'requests', 'allowedIncrease'],
+  rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
   continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
   threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
 };
@@ -110,7 +112,15 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
   switch (kind) {
     case 'rate': {
       const allowed = field.percent('allowedIncrease');
-      return { ...base, kind, errors: field.query('errors'), requests: field.query('requests'), ...(allowed === undefined ? {} : { allowedRatio: 1 + allowed / 100 }) };
+      const negligible = field.percent('negligibleErrorRate');
+      return dropUndefined({
+        ...base,
+        kind,
+        errors: field.query('errors'),
+        requests: field.query('requests'),
+        allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
+        negligibleRate: negligible === undefined ? undefined : negligible / 100,
+      });
     }
     case 'continuous':
       return dropUndefined({

@@ -70,6 +70,19 @@ describe('judge verdicts', () => {
     }
   });
 
+  test('errors too rare to compare pass once the canary\'s own rate is shown negligible, not before', () => {
+    // No errors in either arm: 3,000 canary requests bound the rate only under 0.15%, 10,000 under 0.046%.
+    expect(judge({ metrics: [rate('quiet', 0, 0, {}, 3)] }).metrics[0].class).toBe('nodata');
+    const quiet = judge({ metrics: [rate('quiet', 0, 0, {}, 10)] });
+    expect(quiet.verdict).toBe('pass');
+    expect(quiet.metrics[0].reason).toMatch(/errors too rare to compare the versions \(0 in 10000 canary requests.*below 0\.046%.*negligible rate 0\.1%/);
+    // A stricter negligible rate needs more traffic; a decrease metric never passes this way.
+    expect(judge({ metrics: [rate('quiet', 0, 0, { negligibleRate: 0.0001 }, 10)] }).metrics[0].class).toBe('nodata');
+    expect(judge({ metrics: [rate('quiet', 0, 0, { direction: 'decrease' }, 10)] }).metrics[0].class).toBe('nodata');
+    // A canary with a few errors against a clean baseline is not excused by the rule.
+    expect(judge({ metrics: [rate('few', 1, 0, {}, 10)] }).metrics[0].class).not.toBe('pass');
+  });
+
   test('a nodata metric says which and why', () => {
     const report = judge({ metrics: [rate('errors', 20, 20), latency('p99', 1, { canary: [1, NaN], baseline: [1, 2, 3] })] });
     expect(report.reasons).toContain("metric 'p99' is nodata: 1 canary and 3 baseline values, fewer than minSamples (3)");

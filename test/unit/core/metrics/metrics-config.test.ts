@@ -8,6 +8,7 @@ const YAML = `
   requests: 'sum(http_requests_total{{{selector}}})'
   critical: true
   allowedIncrease: 50%
+  negligibleErrorRate: 0.05%
 - name: latency
   kind: continuous
   query: 'sum(rate(http_request_duration_seconds_sum{{{selector}}}[{{interval}}])) / sum(rate(http_request_duration_seconds_count{{{selector}}}[{{interval}}]))'
@@ -33,6 +34,7 @@ describe('metric definitions', () => {
         errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)',
         requests: 'sum(http_requests_total{{{selector}}})',
         allowedRatio: 1.5,
+        negligibleRate: 0.0005,
       },
       {
         name: 'latency',
@@ -58,7 +60,7 @@ describe('metric definitions', () => {
     ['- {kind: rate}', "input 'metrics': metrics[0]: field name: expected a name"],
     ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, continuous or threshold, got "ratio".'],
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
-    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, errors, requests, allowedIncrease.'],
+    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, errors, requests, allowedIncrease, negligibleErrorRate.'],
     ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage such as 10%, got "ten".'],
     ['- {name: m, kind: continuous, query: x, direction: up}', 'metrics[0] "m": field direction: expected one of increase, decrease, either, got "up".'],
     ['- {name: m, kind: continuous, query: x, critical: "yes"}', 'metrics[0] "m": field critical: expected true or false'],
