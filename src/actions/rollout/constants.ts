@@ -17,6 +17,7 @@ export const Inputs = {
   OnInconclusive: 'on-inconclusive',
   EnvironmentUrl: 'environment-url',
   PrComment: 'pr-comment',
+  Irreversible: 'irreversible',
   Token: 'token',
 } as const;
 

@@ -20,6 +20,7 @@ export interface RolloutInputs {
   prometheusHeaders: Record<string, string>;
   environmentUrl?: string;
   prComment: boolean;
+  irreversible: boolean;
   token: string;
 }
 
@@ -53,6 +54,7 @@ export function getInputs(context: RunContext): RolloutInputs {
     prometheusHeaders: secretHeadersInput(Inputs.PrometheusHeaders, parseHeaderLines),
     environmentUrl: urlInput(Inputs.EnvironmentUrl),
     prComment: booleanInput(Inputs.PrComment, false),
+    irreversible: booleanInput(Inputs.Irreversible, false),
     token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
   };
 }

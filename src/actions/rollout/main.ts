@@ -46,7 +46,7 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
   if (source && plan.steps.some((step) => step.kind === 'analysis')) await core.group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
 
   const outcome = await runRollout(
-    { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl },
+    { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl, irreversible: inputs.irreversible },
     {
       ledger,
       router,

@@ -47,6 +47,8 @@ export interface RolloutRequest {
   /** Commit the deployment is for (the PR head sha on PR deploys). */
   ref: string;
   environmentUrl?: string;
+  /** Marks the deployment irreversible (e.g. it runs a contract-phase migration): no rollback past it without force. */
+  irreversible?: boolean;
 }
 
 /** The engine's collaborators: the ledger, the router, and the ports tests replace. */
@@ -245,6 +247,7 @@ async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Lo
     artifact,
     strategy: plan.strategy,
     planDigest: request.planDigest,
+    irreversible: request.irreversible,
     description: `${plan.strategy} rollout of ${artifact.ref}`,
   });
   logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);

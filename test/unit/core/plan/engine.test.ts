@@ -167,9 +167,7 @@ describe('rollout engine', () => {
 
   test('a failing canary that is marked irreversible pauses instead of rolling back, and says why', async () => {
     const { ledger, router } = setup();
-    const original = ledger.createDeployment.bind(ledger);
-    ledger.createDeployment = (request) => original({ ...request, irreversible: true });
-    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('fail') });
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc', irreversible: true }, { ledger, router, analysis: verdicts('fail') });
     expect(outcome.result).toBe('paused');
     expect(outcome.reason).toContain('marks it irreversible');
     expect(router.state.canaryWeight).toBe(10);
