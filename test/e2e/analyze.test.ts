@@ -2,11 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../../src/testbed/app.js';
 import { serverAvailable } from '../../src/testbed/binaries.js';
-import { startLoad, type LoadRun } from '../../src/testbed/load.js';
 import { freePort } from '../../src/testbed/ports.js';
-import { startPrometheus, type RunningPrometheus } from '../../src/testbed/prometheus.js';
+import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../support/analysis-bed.js';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
 
@@ -21,18 +19,15 @@ const METRICS = `
   kind: rate
   critical: true
   allowedIncrease: 100%
-  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
-  requests: 'sum(http_requests_total{{{selector}}})'
+  ${ERROR_RATE_QUERIES}
 `;
 
 describeIf('the analyze action', () => {
   let sim: GitHubSimulator;
   let bundle: string;
-  let prometheus: RunningPrometheus;
+  let bed: AnalysisBed;
   let workDir: string;
   let metricsFile: string;
-  const apps: RunningApp[] = [];
-  const loads: LoadRun[] = [];
 
   beforeAll(async () => {
     sim = await startGitHubSimulator();
@@ -41,16 +36,11 @@ describeIf('the analyze action', () => {
     metricsFile = join(workDir, 'metrics.yml');
     writeFileSync(metricsFile, METRICS);
     // v1 the baseline, v2 an equal canary, v3 one with 5x the errors.
-    for (const [version, errorRate] of [['v1', 0.05], ['v2', 0.05], ['v3', 0.25]] as const) apps.push(await startApp({ version, errorRate }));
-    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 100, connections: 8 }));
-    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
-    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
-  });
+    bed = await startAnalysisBed([{ version: 'v1', errorRate: 0.05 }, { version: 'v2', errorRate: 0.05 }, { version: 'v3', errorRate: 0.25 }], 100);
+  }, 300_000); // the bundle is built fresh, which is slow on a busy machine
 
   afterAll(async () => {
-    await Promise.all(loads.map((l) => l.stop()));
-    await Promise.all(apps.map((a) => a.stop()));
-    await prometheus?.stop();
+    await bed?.stop();
     await sim?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
@@ -61,7 +51,7 @@ describeIf('the analyze action', () => {
   const step = (inputs: Record<string, string>) =>
     runActionStep(bundle, {
       inputs: {
-        'prometheus-url': prometheus.url,
+        'prometheus-url': bed.prometheus.url,
         metrics: metricsFile,
         'baseline-selector': 'version="v1"',
         duration: '30s',

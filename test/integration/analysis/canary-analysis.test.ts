@@ -3,10 +3,8 @@ import { runAnalysis } from '../../../src/core/analysis/loop.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { parseSelector, renderTemplate } from '../../../src/core/metrics/template.js';
-import { startApp, type RunningApp } from '../../../src/testbed/app.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startLoad, type LoadRun } from '../../../src/testbed/load.js';
-import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
+import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../../support/analysis-bed.js';
 
 // The real thing: the Debian Prometheus scrapes pairs of real app versions every second while a
 // load generator sends them traffic; each scenario has its own version labels, so the scenarios
@@ -20,8 +18,7 @@ const METRICS = parseMetricsYaml(
   kind: rate
   critical: true
   allowedIncrease: 100%
-  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
-  requests: 'sum(http_requests_total{{{selector}}})'
+  ${ERROR_RATE_QUERIES}
 - name: latency
   kind: continuous
   critical: true
@@ -33,34 +30,24 @@ const METRICS = parseMetricsYaml(
 
 const SCENARIOS = {
   errors: { baseline: { errorRate: 0.02, latencyMs: 10 }, canary: { errorRate: 0.1, latencyMs: 10 } },
-  equal: { baseline: { errorRate: 0.05, latencyMs: 10 }, canary: { errorRate: 0.05, latencyMs: 10 } },
-  slow: { baseline: { errorRate: 0.05, latencyMs: 10 }, canary: { errorRate: 0.05, latencyMs: 13 } },
+  equal: { baseline: { errorRate: 0.1, latencyMs: 10 }, canary: { errorRate: 0.1, latencyMs: 10 } },
+  slow: { baseline: { errorRate: 0.05, latencyMs: 50 }, canary: { errorRate: 0.05, latencyMs: 65 } },
 };
 type Scenario = keyof typeof SCENARIOS;
 
 describeIf('canary analysis against the real Prometheus', () => {
-  const apps: RunningApp[] = [];
-  const loads: LoadRun[] = [];
-  let prometheus: RunningPrometheus;
+  let bed: AnalysisBed;
   let source: PrometheusSource;
 
   beforeAll(async () => {
-    for (const [name, sides] of Object.entries(SCENARIOS)) {
-      apps.push(await startApp({ version: `${name}-v1`, ...sides.baseline }), await startApp({ version: `${name}-v2`, ...sides.canary }));
-    }
-    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 100, connections: 8 }));
-    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
-    source = new PrometheusSource({ url: prometheus.url, retries: 1, retryDelayMs: 100 });
-    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
+    const versions = Object.entries(SCENARIOS).flatMap(([name, sides]) => [{ version: `${name}-v1`, ...sides.baseline }, { version: `${name}-v2`, ...sides.canary }]);
+    bed = await startAnalysisBed(versions, 100);
+    source = new PrometheusSource({ url: bed.prometheus.url, retries: 1, retryDelayMs: 100 });
     // Three scrapes in, so the first 3 s rate windows hold two samples.
     await new Promise((resolve) => setTimeout(resolve, 3000));
   });
 
-  afterAll(async () => {
-    await Promise.all(loads.map((l) => l.stop()));
-    await Promise.all(apps.map((a) => a.stop()));
-    await prometheus?.stop();
-  });
+  afterAll(() => bed?.stop());
 
   const analyse = (scenario: Scenario, durationSeconds = 25) =>
     runAnalysis({
@@ -75,7 +62,8 @@ describeIf('canary analysis against the real Prometheus', () => {
   test('all three scenarios side by side: 5x errors fail early, an equal canary passes, a 30% slower one fails on latency', async () => {
     const [errors, equal, slow] = await Promise.all([analyse('errors'), analyse('equal'), analyse('slow')]);
 
-    expect(errors.report.verdict).toBe('fail');
+    // The reasons ride along so a failure shows what the judge saw.
+    expect({ verdict: errors.report.verdict, reasons: errors.report.reasons }).toMatchObject({ verdict: 'fail' });
     expect(errors.report.metrics.find((m) => m.name === 'error-rate')).toMatchObject({ class: 'high', sequential: { decision: 'worse' } });
     expect(errors.stoppedEarly).toBe(true);
     expect(errors.intervals).toBeLessThan(errors.plannedIntervals);
@@ -83,7 +71,7 @@ describeIf('canary analysis against the real Prometheus', () => {
     expect({ verdict: equal.report.verdict, reasons: equal.report.reasons }).toMatchObject({ verdict: 'pass' });
     expect(equal.report.metrics.map((m) => m.class)).toEqual(['pass', 'pass']);
 
-    expect(slow.report.verdict).toBe('fail');
+    expect({ verdict: slow.report.verdict, reasons: slow.report.reasons }).toMatchObject({ verdict: 'fail' });
     expect(slow.report.metrics.find((m) => m.name === 'latency')).toMatchObject({ class: 'high' });
     expect(slow.report.metrics.find((m) => m.name === 'error-rate')!.class).not.toBe('high');
   });

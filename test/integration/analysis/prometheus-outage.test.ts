@@ -3,10 +3,8 @@ import { runAnalysis } from '../../../src/core/analysis/loop.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { parseSelector } from '../../../src/core/metrics/template.js';
-import { startApp, type RunningApp } from '../../../src/testbed/app.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startLoad, type LoadRun } from '../../../src/testbed/load.js';
-import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
+import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../../support/analysis-bed.js';
 
 // Prometheus stops in the middle of an analysis of two equal versions: whatever the data said
 // before, the analysis must end in on-no-data's verdict, never in a pass.
@@ -18,31 +16,22 @@ const METRICS = parseMetricsYaml(
 - name: error-rate
   kind: rate
   allowedIncrease: 100%
-  errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)'
-  requests: 'sum(http_requests_total{{{selector}}})'
+  ${ERROR_RATE_QUERIES}
 `,
   'test metrics',
 );
 
 describeIf('an analysis whose Prometheus stops mid-way', () => {
-  const apps: RunningApp[] = [];
-  const loads: LoadRun[] = [];
-  let prometheus: RunningPrometheus;
+  let bed: AnalysisBed;
 
   beforeAll(async () => {
-    apps.push(await startApp({ version: 'v1', errorRate: 0.05 }), await startApp({ version: 'v2', errorRate: 0.05 }));
-    for (const app of apps) loads.push(startLoad({ url: app.url, rate: 20, connections: 4 }));
-    prometheus = await startPrometheus({ targets: apps.map((a) => a.address) });
-    for (const app of apps) await prometheus.waitForSeries(`http_requests_total{version="${app.version}"}`);
+    bed = await startAnalysisBed([{ version: 'v1', errorRate: 0.05 }, { version: 'v2', errorRate: 0.05 }], 20);
   });
 
-  afterAll(async () => {
-    await Promise.all(loads.map((l) => l.stop()));
-    await Promise.all(apps.map((a) => a.stop()));
-    await prometheus?.stop();
-  });
+  afterAll(() => bed?.stop());
 
   test('gives inconclusive or fail as on-no-data says, never pass, naming the unreachable Prometheus', async () => {
+    const { prometheus } = bed;
     const source = new PrometheusSource({ url: prometheus.url, retries: 1, retryDelayMs: 100, timeoutMs: 1000 });
     const analyse = (onNoData: 'fail' | 'inconclusive') =>
       runAnalysis({
