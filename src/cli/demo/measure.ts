@@ -17,7 +17,7 @@ export interface VersionCounts {
   version: string;
   requests: number;
   errors: number;
-  /** ms on the load timeline of its first and last answer. */
+  /** ms on the load timeline at which its first and last answered request went out. */
   firstAt: number;
   lastAt: number;
 }
@@ -42,11 +42,13 @@ export function summarizeTraffic(samples: LoadSample[]): TrafficSummary {
       if (s.error !== undefined || s.status === undefined || s.status >= 300) machinery.push(s);
       continue;
     }
-    const counts = versions.get(s.version) ?? { version: s.version, requests: 0, errors: 0, firstAt: s.at, lastAt: s.at };
+    // When it actually went out (later than due when every connection was busy).
+    const sent = s.sentAt ?? s.at;
+    const counts = versions.get(s.version) ?? { version: s.version, requests: 0, errors: 0, firstAt: sent, lastAt: sent };
     counts.requests++;
     if (s.status === undefined || s.status >= 500) counts.errors++;
-    counts.firstAt = Math.min(counts.firstAt, s.at);
-    counts.lastAt = Math.max(counts.lastAt, s.at);
+    counts.firstAt = Math.min(counts.firstAt, sent);
+    counts.lastAt = Math.max(counts.lastAt, sent);
     versions.set(s.version, counts);
   }
   return {

@@ -20,6 +20,7 @@ export function renderDemoReport(result: DemoResult, now = new Date()): string {
   const { traffic } = result;
   lines.push(`sent through HAProxy: ${traffic.sent}`);
   lines.push(`lost by the delivery machinery (connection errors, proxy errors): ${traffic.machineryFailures}`);
+  if (result.resent > 0) lines.push(`re-sent once because a connection closed before any answer (not lost: HTTP clients retry these): ${result.resent}`);
   for (const v of traffic.versions) {
     lines.push(`answered by ${v.version}: ${v.requests}, of which the app's own 5xx: ${v.errors} (${((100 * v.errors) / Math.max(1, v.requests)).toFixed(2)}%)`);
   }

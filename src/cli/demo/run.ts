@@ -44,6 +44,8 @@ export interface DemoResult {
   v2: RolloutOutcome;
   v3: RolloutOutcome;
   traffic: TrafficSummary;
+  /** Requests the load generator re-sent once because the server closed the connection before answering (as browsers do). */
+  resent: number;
   checks: RuleCheck[];
   /** Seconds from v3's first answered request to traffic back on v2 (the router's abort done). */
   rollbackSeconds: number | undefined;
@@ -67,6 +69,7 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
   const say = (line: string) => options.say(`[${elapsed()}] ${line}`);
   const logger: Logger = { debug: () => {}, info: (m) => say(`  ${m}`), warning: (m) => say(`  warning: ${m}`), error: (m) => say(`  error: ${m}`) };
 
+  options.say(`Slipway demo: v1 deployed, a good v2 rolled out as a canary and promoted, a bad v3 (5× the errors) rolled back by Slipway itself, under ${rate} requests/s. About a minute.`);
   await ensurePrerequisites(options.host);
   say('starting the servers');
   const env = await startEnvironment((line) => say(`  ${line}`));
@@ -128,6 +131,7 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       v2: v2.outcome,
       v3: v3.outcome,
       traffic,
+      resent: loadReport.connectionRetries,
       checks,
       rollbackSeconds: v3Traffic && v3.abortedAt !== undefined ? (v3.abortedAt - v3Traffic.firstAt) / 1000 : undefined,
       history,
