@@ -30,10 +30,15 @@ function counter(perInterval: (i: number) => number, intervals: number): [number
   });
 }
 
-/** A seeded pseudo-random source, so the "traffic" is the same on every run. */
+/** A seeded pseudo-random source (mulberry32), so the "traffic" is the same on every run. */
 function seeded(seed: number): () => number {
-  let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function binomial(n: number, p: number, random: () => number): number {
