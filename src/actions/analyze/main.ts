@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAnalysis, type AnalysisResult } from '../../core/analysis/loop.js';
+import { checkAnalysis, runAnalysis, type AnalysisResult } from '../../core/analysis/loop.js';
 import type { Clock } from '../../core/analysis/clock.js';
 import { SlipwayError } from '../../core/errors.js';
 import type { Ledger } from '../../core/ledger/types.js';
@@ -29,6 +29,8 @@ export interface AnalyzeCollaborators {
  */
 export async function main(collaborators: AnalyzeCollaborators = {}): Promise<void> {
   const inputs = getInputs();
+  const config = { alpha: inputs.alpha, onNoData: inputs.onNoData };
+  checkAnalysis({ metrics: inputs.metrics, config });
   const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
   const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger));
 
@@ -52,7 +54,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
       baseline: inputs.baseline,
       durationSeconds: inputs.durationSeconds,
       intervalSeconds: inputs.intervalSeconds,
-      config: { alpha: inputs.alpha, onNoData: inputs.onNoData },
+      config,
       clock: collaborators.clock,
       logger: actionsLogger,
     }),

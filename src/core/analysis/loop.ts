@@ -6,7 +6,7 @@ import type { MetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource } from '../metrics/types.js';
 import { systemClock, type Clock } from './clock.js';
-import { failedMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
+import { emptySeries, failedMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
 
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
@@ -70,6 +70,8 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const logger = options.logger ?? silentLogger;
   const { intervalSeconds } = options;
   const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
+  const judgeFn = options.judge ?? judge;
+  checkAnalysis(options);
   const start = clock.now();
   const samples = new Map<string, MetricSamples>(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
   const errors = new Map<string, string>();
@@ -88,7 +90,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       config: options.config,
       metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
     };
-    const report = (options.judge ?? judge)(input);
+    const report = judgeFn(input);
     result = { report, series };
     const failing = [...errors].map(([metric, error]) => ({ metric, error }));
     logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
@@ -120,6 +122,14 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * Judges an empty window: settings or definitions the judge would reject fail now, before any
+ * wait. Callers that record progress call it before they write anything.
+ */
+export function checkAnalysis(options: Pick<AnalysisOptions, 'metrics' | 'config' | 'judge'>): void {
+  (options.judge ?? judge)({ config: options.config, metrics: options.metrics.map((m) => metricInput(m, emptySeries(m))) });
 }
 
 /**

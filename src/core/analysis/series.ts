@@ -97,11 +97,15 @@ export function metricInput(definition: MetricDefinition, series: MetricSeries):
   }
 }
 
+/** The series of a metric before any interval: nothing read yet. */
+export function emptySeries(definition: MetricDefinition): MetricSeries {
+  const none = (): RateCounts => ({ errors: [], requests: [] });
+  return { name: definition.name, kind: definition.kind, times: [], canary: [], baseline: [], counts: { canary: none(), baseline: none() }, missingIntervals: 0 };
+}
+
 /** The judge's input for a metric whose latest query failed: no data, and the error (class `error`). */
 export function failedMetricInput(definition: MetricDefinition, error: string): MetricInput {
-  const none = (): RateCounts => ({ errors: [], requests: [] });
-  const empty = metricInput(definition, { name: definition.name, kind: definition.kind, times: [], canary: [], baseline: [], counts: { canary: none(), baseline: none() }, missingIntervals: 0 });
-  return { ...empty, error };
+  return { ...metricInput(definition, emptySeries(definition)), error };
 }
 
 /** How a missing value travels to the judge (its JSON contract's null, typed as the number it stands for). */

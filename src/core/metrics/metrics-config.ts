@@ -111,7 +111,8 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
   };
   switch (kind) {
     case 'rate': {
-      const allowed = field.percent('allowedIncrease');
+      // The judge's allowed ratio must exceed 1: "no increase at all" can never be shown.
+      const allowed = field.percent('allowedIncrease', { positive: true });
       const negligible = field.percent('negligibleErrorRate');
       return dropUndefined({
         ...base,
@@ -186,12 +187,12 @@ class FieldReader {
     return value as number;
   }
 
-  /** A percentage: `10%`, `'10%'` or `10`. */
-  percent(name: string): number | undefined {
+  /** A percentage: `10%`, `'10%'` or `10` (above 0 when `positive`). */
+  percent(name: string, options: { positive?: boolean } = {}): number | undefined {
     const value = this.item[name];
     if (value === undefined) return undefined;
     const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
-    if (!Number.isFinite(number) || number < 0) this.fail(name, 'a percentage such as 10%');
+    if (!Number.isFinite(number) || number < 0 || (options.positive && number === 0)) this.fail(name, `a percentage${options.positive ? ' above 0' : ''} such as 10%`);
     return number;
   }
 }

@@ -124,6 +124,13 @@ describe('analysis loop', () => {
     expect(result.series[0].counts!.canary.requests.slice(0, 3)).toEqual([2000, 2000, 2000]);
   });
 
+  test('settings the judge rejects fail before the first interval, without a query', async () => {
+    let queries = 0;
+    const counting: MetricSource = { type: 'counting', queryRange: async () => (queries++, []), queryInstant: async () => NaN };
+    await expect(analysis(counting, RATE, { config: { alpha: 0.9 } })).rejects.toThrow("Input 'config.alpha' has the value 0.9");
+    expect(queries).toBe(0);
+  });
+
   test('an outage that ends heals: the whole window is read again', async () => {
     const saved = new FileSource({ document: rateSeries(0.05, 0.01) });
     let calls = 0;

@@ -62,6 +62,7 @@ describe('metric definitions', () => {
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
     ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, errors, requests, allowedIncrease, negligibleErrorRate.'],
     ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage such as 10%, got "ten".'],
+    ['- {name: m, kind: rate, errors: x, requests: y, allowedIncrease: 0%}', 'metrics[0] "m": field allowedIncrease: expected a percentage above 0 such as 10%, got "0%".'],
     ['- {name: m, kind: continuous, query: x, direction: up}', 'metrics[0] "m": field direction: expected one of increase, decrease, either, got "up".'],
     ['- {name: m, kind: continuous, query: x, critical: "yes"}', 'metrics[0] "m": field critical: expected true or false'],
     ['- {name: m, kind: continuous, query: x, weight: -1}', 'metrics[0] "m": field weight: expected a number ≥ 0, got -1.'],
