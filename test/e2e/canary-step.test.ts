@@ -22,7 +22,10 @@ describeIf('canary-step with HAProxy', () => {
   let router: string;
 
   beforeAll(async () => {
-    [sim, stack, bundle] = await Promise.all([startGitHubSimulator(), startStack('haproxy'), buildBundle('canary-step')]);
+    // One at a time, so afterAll can stop whatever started even when a later start fails.
+    stack = await startStack('haproxy');
+    sim = await startGitHubSimulator();
+    bundle = await buildBundle('canary-step');
     router = JSON.stringify(stack.settings({ stable: 'blue', canary: 'green' }));
   });
   afterAll(async () => {
@@ -36,7 +39,7 @@ describeIf('canary-step with HAProxy', () => {
     sim.resetCounts();
   });
   afterEach(() => {
-    rmSync(jobTemp, { recursive: true, force: true });
+    if (jobTemp) rmSync(jobTemp, { recursive: true, force: true });
     expectNoContractViolations(sim);
   });
 
