@@ -22,14 +22,10 @@ describeIf('build once, deploy to staging, promote the same digest to production
   let bundles: Record<'build' | 'record' | 'promote', string>;
   let root: string;
   beforeAll(async () => {
-    const [s, r, build, record, promote] = await Promise.all([
-      startGitHubSimulator(),
-      startRegistry(),
-      buildBundle('build-immutable-image'),
-      buildBundle('record-deployment'),
-      buildBundle('promote-artifact'),
-    ]);
-    [sim, registry, bundles] = [s, r, { build, record, promote }];
+    // The bundles first: if one fails to build, no server has been started that afterAll would miss.
+    const [build, record, promote] = await Promise.all([buildBundle('build-immutable-image'), buildBundle('record-deployment'), buildBundle('promote-artifact')]);
+    bundles = { build, record, promote };
+    [sim, registry] = await Promise.all([startGitHubSimulator(), startRegistry()]);
     sim.setEnvironment('staging');
     sim.setEnvironment('production', { reviewers: [{ type: 'User', id: 7 }] });
     root = mkdtempSync(join(tmpdir(), 'slipway-e2e-artifact-'));

@@ -19,7 +19,9 @@ describeIf('build-immutable-image (the bundled action) against the real registry
   let root: string;
   let client: RegistryClient;
   beforeAll(async () => {
-    [registry, secured, bundle] = await Promise.all([startRegistry(), startRegistry({ users: { ci: 'right-password' } }), buildBundle('build-immutable-image')]);
+    // The bundle first: if it fails to build, no server has been started that afterAll would miss.
+    bundle = await buildBundle('build-immutable-image');
+    [registry, secured] = await Promise.all([startRegistry(), startRegistry({ users: { ci: 'right-password' } })]);
     client = new RegistryClient({ registry: registry.host });
     root = mkdtempSync(join(tmpdir(), 'slipway-build-action-'));
     writeTree(join(root, 'site'), { 'index.html': 'v1', 'run.sh': '#!/bin/sh\n' }, { mtime: 1_000, execs: ['run.sh'] });

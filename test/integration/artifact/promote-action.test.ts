@@ -21,7 +21,9 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
   let stagingRef: string;
   let stagingDeployment: number;
   beforeAll(async () => {
-    [sim, registry, bundle] = await Promise.all([startGitHubSimulator(), startRegistry(), buildBundle('promote-artifact')]);
+    // The bundle first: if it fails to build, no server has been started that afterAll would miss.
+    bundle = await buildBundle('promote-artifact');
+    [sim, registry] = await Promise.all([startGitHubSimulator(), startRegistry()]);
     client = new RegistryClient({ registry: registry.host });
     stagingRef = `${registry.host}/acme/shop@${await pushSeededImage({ client, repository: 'acme/shop' }, 'promote-action', 1024 * 1024, [BUILT_FROM])}`;
     sim.setEnvironment('staging');
