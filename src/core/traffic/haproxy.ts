@@ -76,12 +76,17 @@ export class HaproxyRouter extends SpecRouter {
   }
 
   protected async write(next: RouteSpec, previous: RouteSpec): Promise<void> {
-    const commands = [...this.weightCommands(next.canaryWeight, previous.canaryWeight), ...this.routeCommands(next)];
+    // Routes are rewritten only when they change: `clear acl` leaves a moment without them.
+    const routesChanged = JSON.stringify(next.headerRoutes) !== JSON.stringify(previous.headerRoutes);
+    const commands = [
+      ...(next.canaryWeight !== previous.canaryWeight ? this.weightCommands(next.canaryWeight, previous.canaryWeight) : []),
+      ...(routesChanged ? this.routeCommands(next) : []),
+    ];
     const answer = await this.command(commands.join('; '));
     const problem = runtimeError(answer);
     if (problem) {
       // Put back what may already have applied before the failing command.
-      await this.command([...this.weightCommands(previous.canaryWeight, next.canaryWeight), ...this.routeCommands(previous)].join('; ')).catch(() => '');
+      await this.command([...this.weightCommands(previous.canaryWeight, next.canaryWeight), ...(routesChanged ? this.routeCommands(previous) : [])].join('; ')).catch(() => '');
       throw new SlipwayError(`HAProxy refused the change (${commands.join('; ')}): ${problem}. Traffic was left as it was.`);
     }
   }
