@@ -83,6 +83,19 @@ describeIf('canary-step with HAProxy', () => {
     expect(latestStatus()).toMatchObject({ state: 'failure', description: 'job failed or was cancelled at canary 25%; traffic back on stable' });
   });
 
+  test('when several steps moved traffic, the first post step reverts and the others leave it', async () => {
+    const at5 = await step({ weight: '5', 'deployment-id': String(deploymentId) });
+    const at25 = await step({ weight: '25', 'deployment-id': String(deploymentId) });
+    // The runner runs post steps in reverse order.
+    const first = await step({ weight: '25', 'deployment-id': String(deploymentId) }, { state: at25.state });
+    expect(first.stdout).toContain('The job failed or was cancelled with the canary at 25%');
+    sim.resetCounts();
+    const second = await step({ weight: '5', 'deployment-id': String(deploymentId) }, { state: at5.state });
+    expect(second.stdout).toContain('A later step finished the rollout (reverted); traffic is left as it is.');
+    expect(sim.requests(STATUS)).toBe(0);
+    expect(await share()).toBe(0);
+  });
+
   test('a job that promoted after moving traffic is not reverted by the post step', async () => {
     const moved = await step({ weight: '25', 'deployment-id': String(deploymentId) });
     const promoted = await step({ action: 'promote', 'deployment-id': String(deploymentId) });
