@@ -9,9 +9,9 @@ import { ForeignNotice, firstPage, historyOf, rawDeployment, statusesOf } from '
 import type { ReadContext } from './history.js';
 import { lastGoodDeployment, lineageHead, scanForGood } from './last-good.js';
 import { buildPayload, cutDescription, parsePayload } from './payload.js';
-import { toLedgerDeployment } from './records.js';
+import { toLedgerDeployment, toStatusInfo } from './records.js';
 import type { RawDeployment } from './records.js';
-import type { CreateDeploymentRequest, EnvironmentInfo, Ledger, LedgerDeployment, SourceInfo, StatusRequest } from './types.js';
+import type { CreateDeploymentRequest, EnvironmentInfo, Ledger, LedgerDeployment, SourceInfo, StatusInfo, StatusRequest } from './types.js';
 
 /** Everything a GitHubLedger needs. */
 export interface GitHubLedgerOptions {
@@ -51,9 +51,13 @@ export class GitHubLedger implements Ledger {
    * after looking for the deployment by its nonce, so a POST that GitHub applied is not repeated.
    */
   async createDeployment(request: CreateDeploymentRequest): Promise<LedgerDeployment> {
-    const page = await firstPage(this.context, request.environment);
-    this.warnAboutJobDeployment(page, request);
-    const previousGood = await lineageHead(this.context, page, request.rollbackOf);
+    // A caller that knows the lineage already (a rollback) saves the environment's first page.
+    let previousGood = request.previousGood;
+    if (previousGood === undefined) {
+      const page = await firstPage(this.context, request.environment);
+      this.warnAboutJobDeployment(page, request);
+      previousGood = await lineageHead(this.context, page, request.rollbackOf);
+    }
     const nonce = randomUUID();
     const payload = buildPayload(request, this.options.source, previousGood, nonce);
     const params = {
@@ -124,8 +128,14 @@ export class GitHubLedger implements Ledger {
   }
 
   /** Slipway's deployments in an environment, newest first, through every page. */
-  history(environment: string, options?: { since?: Date }): AsyncIterable<LedgerDeployment> {
+  history(environment: string, options?: { since?: Date; statuses?: boolean }): AsyncIterable<LedgerDeployment> {
     return historyOf(this.context, environment, options);
+  }
+
+  /** The latest status of one deployment; null when it has none or does not exist. */
+  async latestStatus(deploymentId: number): Promise<StatusInfo | null> {
+    const statuses = await statusesOf(this.context, deploymentId, 1);
+    return statuses?.[0] ? toStatusInfo(statuses[0]) : null;
   }
 
   /** The newest deployment whose latest status is `success`. */

@@ -84,16 +84,21 @@ export async function rawDeployment(context: ReadContext, deploymentId: number):
 }
 
 /**
- * Slipway's deployments in an environment, newest first, each with its latest status, through
- * every page; foreign ones are skipped. With `since`, stops at the first one created before it.
+ * Slipway's deployments in an environment, newest first, each with its latest status (unless
+ * `statuses` is false), through every page; foreign ones are skipped. With `since`, stops at the
+ * first one created before it.
  */
-export async function* historyOf(context: ReadContext, environment: string, options: { since?: Date } = {}): AsyncGenerator<LedgerDeployment> {
+export async function* historyOf(context: ReadContext, environment: string, options: { since?: Date; statuses?: boolean } = {}): AsyncGenerator<LedgerDeployment> {
   for await (const page of pagesOf(context, environment)) {
     for (const raw of page) {
       if (options.since && new Date(raw.created_at) < options.since) return;
       const deployment = toLedgerDeployment(raw, null);
       if (!deployment.payload) {
         context.foreign.skipped(raw);
+        continue;
+      }
+      if (options.statuses === false) {
+        yield deployment;
         continue;
       }
       const statuses = await statusesOf(context, raw.id, 1);

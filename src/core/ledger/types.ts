@@ -90,6 +90,11 @@ export interface CreateDeploymentRequest {
   strategy?: string;
   promotedFrom?: { environment: string; deploymentId: number };
   rollbackOf?: number;
+  /**
+   * The last good deployment this one replaces, when the caller knows it already (a rollback
+   * does); given, the ledger skips its own lineage look-up. Default: found from the history.
+   */
+  previousGood?: number | null;
   planDigest?: string;
   irreversible?: boolean;
   description?: string;
@@ -129,8 +134,14 @@ export interface Ledger {
   setStatus(deploymentId: number, request: StatusRequest): Promise<number>;
   /** One deployment by id, with its latest status; null when it does not exist. */
   getDeployment(deploymentId: number): Promise<LedgerDeployment | null>;
-  /** Slipway's deployments in an environment, newest first, following every page. */
-  history(environment: string, options?: { since?: Date }): AsyncIterable<LedgerDeployment>;
+  /**
+   * Slipway's deployments in an environment, newest first, following every page. With
+   * `statuses: false` the latest statuses are not read (`latestStatus` is null): one request a
+   * page instead of one more per deployment, for walks that need only payloads.
+   */
+  history(environment: string, options?: { since?: Date; statuses?: boolean }): AsyncIterable<LedgerDeployment>;
+  /** The latest status of one deployment (one request); null when it has none or does not exist. */
+  latestStatus(deploymentId: number): Promise<StatusInfo | null>;
   /** The active deployment: the newest whose latest status is `success`. */
   current(environment: string): Promise<LedgerDeployment | null>;
   /** The newest deployment that reached `success` and was not rolled back. */

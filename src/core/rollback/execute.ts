@@ -73,6 +73,8 @@ export async function executeRollback(
     artifact: target.payload.artifact,
     strategy: 'rollback',
     rollbackOf: bad.id,
+    // The target is the last good version again: saves the ledger its own lineage look-up.
+    previousGood: target.id,
     description: `Roll back #${bad.id} to #${target.id}`,
     productionEnvironment: target.productionEnvironment,
   });

@@ -59,7 +59,7 @@ export async function decideRollback(
   let passed: LedgerDeployment[];
   if (to.kind === 'previous') {
     ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
-    if (bad && !options.bad && bad.task === 'deploy:rollback') return { already: bad };
+    if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success') return { already: bad };
   } else {
     bad = bad ?? (await ledger.current(environment));
     target = bad && (to.kind === 'deployment' ? await chosenDeployment(ledger, environment, to.id) : await ledger.findSuccessfulByDigest(environment, to.digest));
@@ -87,11 +87,14 @@ export async function decideRollback(
 }
 
 /**
- * Walks the history newest first: the bad deployment is the given one, else the active one (the
- * newest whose latest status is success); the target is the deployment its `previousGood` names,
- * or that one's own previousGood when it did not stand. On an intact lineage this reads one page
- * and the statuses of the deployments from the bad one to the target (usually two). A pointer that
- * leads nowhere (a foreign or deleted deployment) turns the walk into a scan for the first good one.
+ * Walks the history newest first, reading payloads only: the bad deployment is the given one,
+ * else the newest Slipway deployment whatever its state (a canary still in progress, one an
+ * analysis failed, or a promoted version found bad later); the target is the deployment its
+ * `previousGood` names, or that one's own previousGood when it did not stand. On an intact lineage
+ * this costs one page and the latest status of the target: the deployments on the way are judged
+ * by their payloads. A pointer that leads nowhere (a foreign or deleted deployment) turns the walk
+ * into a scan for the first good one. A newest deployment that is a finished rollback means there
+ * is nothing left to do (re-runs converge).
  */
 async function previousGood(ledger: Ledger, environment: string, given: LedgerDeployment | null, logger: Logger) {
   let bad = given;
@@ -99,10 +102,13 @@ async function previousGood(ledger: Ledger, environment: string, given: LedgerDe
   let wanted = given?.payload?.previousGood;
   let scan = false;
   if (given && wanted === null) return { bad, target: null, passed };
-  for await (const deployment of ledger.history(environment)) {
+  for await (const deployment of ledger.history(environment, { statuses: false })) {
     if (!bad) {
-      if (deployment.latestStatus?.state !== 'success') continue;
       bad = deployment;
+      if (bad.task === 'deploy:rollback') {
+        bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+        if (bad.latestStatus?.state === 'success') return { bad, target: null, passed };
+      }
       wanted = bad.payload?.previousGood;
       if (wanted === null) break;
       continue;
@@ -113,7 +119,10 @@ async function previousGood(ledger: Ledger, environment: string, given: LedgerDe
       logger.info(`The lineage of deployment #${bad.id} is broken (deployment #${wanted} is foreign or deleted); scanning the history of ${environment}.`);
       scan = true;
     }
-    if ((scan || deployment.id === wanted) && isGood(deployment)) return { bad, target: deployment, passed };
+    if (scan || deployment.id === wanted) {
+      const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+      if (isGood(withStatus)) return { bad, target: withStatus, passed };
+    }
     passed.push(deployment);
     if (!scan && deployment.id === wanted) {
       wanted = deployment.payload?.previousGood;

@@ -58,8 +58,12 @@ export class MemoryLedger implements Ledger {
     return this.deployments.find((d) => d.id === deploymentId) ?? null;
   }
 
-  async *history(environment: string): AsyncIterable<LedgerDeployment> {
-    yield* this.deployments.filter((d) => d.environment === environment);
+  async *history(environment: string, options: { statuses?: boolean } = {}): AsyncIterable<LedgerDeployment> {
+    for (const d of this.deployments.filter((x) => x.environment === environment)) yield options.statuses === false ? { ...d, latestStatus: null } : d;
+  }
+
+  async latestStatus(deploymentId: number) {
+    return this.deployments.find((d) => d.id === deploymentId)?.latestStatus ?? null;
   }
 
   async current(environment: string): Promise<LedgerDeployment | null> {

@@ -70,13 +70,18 @@ export class LedgerDouble implements Ledger {
     return found ? structuredClone(found) : null;
   }
 
-  async *history(environment: string): AsyncIterable<LedgerDeployment> {
+  async *history(environment: string, options: { statuses?: boolean } = {}): AsyncIterable<LedgerDeployment> {
     this.calls.push('history');
     for (const d of [...this.deployments].reverse()) {
       if (d.environment !== environment || !d.payload) continue;
       this.historyItemsRead++;
-      yield structuredClone(d);
+      yield options.statuses === false ? { ...structuredClone(d), latestStatus: null } : structuredClone(d);
     }
+  }
+
+  async latestStatus(deploymentId: number) {
+    this.calls.push('latestStatus');
+    return structuredClone(this.deployments.find((d) => d.id === deploymentId)?.latestStatus ?? null);
   }
 
   async current(environment: string): Promise<LedgerDeployment | null> {

@@ -26,14 +26,23 @@ describe('rollback target', () => {
     for (let i = 0; i < 50; i++) ledger.seed('production', { states: ['success'] });
     for (let i = 0; i < 3; i++) ledger.seed('production', { states: ['failure'] });
     const active = ledger.seed('production', { states: ['success'] });
-    ledger.seed('production', { states: ['in_progress'] });
     const decision = await decide(ledger);
     expect(decision.bad.id).toBe(active.id);
     expect(decision.target?.id).not.toBe(v2.id);
-    expect(ledger.calls).toEqual(['history']);
-    // the open canary, the active one, three failed ones passed over, the target
-    expect(ledger.historyItemsRead).toBe(6);
+    // Payloads only, then the target's status: no status read for the deployments passed over.
+    expect(ledger.calls).toEqual(['history', 'latestStatus']);
+    // the active one, three failed ones passed over, the target
+    expect(ledger.historyItemsRead).toBe(5);
     expect(decision.passed).toHaveLength(3);
+  });
+
+  test('`previous` rolls back the newest deployment whatever its state: an open canary goes, the active version stays', async () => {
+    const { ledger, v3 } = history();
+    const canary = ledger.seed('production', { states: ['in_progress'] });
+    const decision = await decide(ledger);
+    expect(decision.bad.id).toBe(canary.id);
+    expect(decision.target?.id).toBe(v3.id);
+    expect(decision.passed).toEqual([]);
   });
 
   test('`previous` skips a version that was itself rolled back', async () => {
