@@ -22,7 +22,7 @@ function table(fields: ActionField[], kind: 'inputs' | 'outputs'): string {
 /** The markdown of every action's inputs and outputs. */
 export function renderReference(root = process.cwd()): string {
   const sections = readActions(root).map((a) =>
-    [`### \`${a.name}\` — ${cell(a.description)}`, '', `\`uses: ${a.uses}\` · [${a.file}](${a.file})`, '', '**Inputs**', '', table(a.inputs, 'inputs'), '**Outputs**', '', table(a.outputs, 'outputs')].join('\n'),
+    [`### \`${a.name}\``, '', cell(a.description), '', `\`uses: ${a.uses}\` · [${a.file}](${a.file})`, '', '**Inputs**', '', table(a.inputs, 'inputs'), '**Outputs**', '', table(a.outputs, 'outputs')].join('\n'),
   );
   return `${REFERENCE_START}\n\n${sections.join('\n')}\n${REFERENCE_END}`;
 }

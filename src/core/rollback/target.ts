@@ -70,7 +70,7 @@ export async function decideRollback(
     passed = bad && target ? await between(ledger, environment, bad, target) : [];
   }
   if (!bad) {
-    throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no active Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
+    throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
   }
   if (!target && !options.allowNoTarget) {
     throw new RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
