@@ -57151,7 +57151,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -67991,7 +67991,7 @@ function parseDurationSeconds(value) {
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 /** A trimmed input that must be present. */
@@ -68074,7 +68074,7 @@ function inlineOrFileInput(name) {
 function secretInput(name) {
     const value = optionalString(name);
     if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
+        core/* setSecret */.Pq(value);
     return value;
 }
 /**
@@ -68089,13 +68089,12 @@ function secretHeadersInput(name, parse) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
             if (secret.length >= 4)
-                core.setSecret(secret);
+                core/* setSecret */.Pq(secret);
     }
     return parse(text, `Input '${name}'`);
 }
 
 ;// CONCATENATED MODULE: ./src/actions/analyze/inputs.ts
-
 
 
 
@@ -68114,7 +68113,7 @@ function getInputs() {
     }
     return {
         prometheusUrl,
-        prometheusHeaders: headers(),
+        prometheusHeaders: secretHeadersInput(Inputs.PrometheusHeaders, parseHeaderLines),
         metrics: parseMetricsYaml(metricsText, `Input '${Inputs.Metrics}'`),
         canary: parseSelector(requiredString(Inputs.CanarySelector, 'set it to the label matchers of the canary, e.g. version="v2"'), Inputs.CanarySelector),
         baseline: parseSelector(requiredString(Inputs.BaselineSelector, 'set it to the label matchers of the baseline, e.g. version="v1"'), Inputs.BaselineSelector),
@@ -68140,19 +68139,6 @@ function alpha() {
     if (!(number > 0 && number <= 0.5))
         throw new core_errors/* InputError */.dz(Inputs.Alpha, value, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
     return number;
-}
-/** The headers, each value masked (and the credentials after a scheme such as `Bearer`, on their own). */
-function headers() {
-    const text = optionalString(Inputs.PrometheusHeaders);
-    if (text === undefined)
-        return {};
-    for (const line of text.split('\n')) {
-        const value = line.slice(line.indexOf(':') + 1).trim();
-        for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                lib_core/* setSecret */.Pq(secret);
-    }
-    return parseHeaderLines(text, `Input '${Inputs.PrometheusHeaders}'`);
 }
 
 ;// CONCATENATED MODULE: ./src/actions/analyze/main.ts
@@ -68180,7 +68166,7 @@ async function main(collaborators = {}) {
     checkAnalysis({ metrics: inputs.metrics, config });
     const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
     const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), run/* actionsLogger */.M));
-    await lib_core/* group */.Os('Preflight', async () => {
+    await core/* group */.Os('Preflight', async () => {
         // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
         // missing data after the whole duration.
         await source.queryInstant('vector(1)');
@@ -68190,7 +68176,7 @@ async function main(collaborators = {}) {
     });
     const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
     await ledger?.setStatus(inputs.deploymentId, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
-    const result = await lib_core/* group */.Os('Analysis', () => runAnalysis({
+    const result = await core/* group */.Os('Analysis', () => runAnalysis({
         source,
         metrics: inputs.metrics,
         canary: inputs.canary,
@@ -68203,15 +68189,15 @@ async function main(collaborators = {}) {
     }));
     const { report } = result;
     const path = writeReport(result, inputs);
-    lib_core/* setOutput */.uH(Outputs.Verdict, report.verdict);
-    lib_core/* setOutput */.uH(Outputs.Score, String(report.score));
-    lib_core/* setOutput */.uH(Outputs.Report, path);
-    await lib_core/* summary */.z.addRaw(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds })).write();
+    core/* setOutput */.uH(Outputs.Verdict, report.verdict);
+    core/* setOutput */.uH(Outputs.Score, String(report.score));
+    core/* setOutput */.uH(Outputs.Report, path);
+    await core/* summary */.z.addRaw(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds })).write();
     await ledger?.setStatus(inputs.deploymentId, {
         state: report.verdict === 'fail' ? 'failure' : 'in_progress',
         description: statusDescription(report, result),
     });
-    lib_core/* info */.pq(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
+    core/* info */.pq(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
     const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
     if (failing.includes(report.verdict)) {
         throw new core_errors/* SlipwayError */.GQ(`Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`);

@@ -1,11 +1,10 @@
-import * as core from '@actions/core';
 import { InputError } from '../../core/errors.js';
 import type { JudgeConfig } from '../../core/judge/types.js';
 import { parseMetricsYaml, type MetricDefinition } from '../../core/metrics/metrics-config.js';
 import { parseHeaderLines } from '../../core/metrics/prometheus.js';
 import { parseSelector, type LabelMatcher } from '../../core/metrics/template.js';
 import { parseDurationSeconds } from '../../core/plan/parse.js';
-import { choiceInput, inlineOrFileInput, integerInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { choiceInput, inlineOrFileInput, integerInput, optionalString, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
 import { Inputs } from './constants.js';
 
 /** The analyze action's inputs, parsed and validated. */
@@ -35,7 +34,7 @@ export function getInputs(): AnalyzeInputs {
   }
   return {
     prometheusUrl,
-    prometheusHeaders: headers(),
+    prometheusHeaders: secretHeadersInput(Inputs.PrometheusHeaders, parseHeaderLines),
     metrics: parseMetricsYaml(metricsText, `Input '${Inputs.Metrics}'`),
     canary: parseSelector(requiredString(Inputs.CanarySelector, 'set it to the label matchers of the canary, e.g. version="v2"'), Inputs.CanarySelector),
     baseline: parseSelector(requiredString(Inputs.BaselineSelector, 'set it to the label matchers of the baseline, e.g. version="v1"'), Inputs.BaselineSelector),
@@ -61,15 +60,4 @@ function alpha(): number {
   const number = Number(value);
   if (!(number > 0 && number <= 0.5)) throw new InputError(Inputs.Alpha, value, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
   return number;
-}
-
-/** The headers, each value masked (and the credentials after a scheme such as `Bearer`, on their own). */
-function headers(): Record<string, string> {
-  const text = optionalString(Inputs.PrometheusHeaders);
-  if (text === undefined) return {};
-  for (const line of text.split('\n')) {
-    const value = line.slice(line.indexOf(':') + 1).trim();
-    for (const secret of [value, ...value.split(/\s+/).slice(1)]) if (secret.length >= 4) core.setSecret(secret);
-  }
-  return parseHeaderLines(text, `Input '${Inputs.PrometheusHeaders}'`);
 }
