@@ -1,11 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
 import { serverAvailable } from '../../src/testbed/binaries.js';
-import { buildBundle, runActionStep } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
-import { measure, startStack, type TrafficStack } from '../integration/traffic/stack.js';
+import { useCanaryStepBed } from './canary-step-bed.js';
 
 // The bundled canary-step action driving a real nginx (test, graceful reload): blue-green with a
 // smoke check, abort-on-failure, and a dark launch seen by the canary.
@@ -13,43 +8,12 @@ import { measure, startStack, type TrafficStack } from '../integration/traffic/s
 const describeIf = serverAvailable('nginx') ? describe : describe.skip;
 
 describeIf('canary-step with nginx', () => {
-  let sim: GitHubSimulator;
-  let stack: TrafficStack;
-  let bundle: string;
-  let jobTemp: string;
-  let deploymentId: number;
-  let router: string;
-
-  beforeAll(async () => {
-    // One at a time, so afterAll can stop whatever started even when a later start fails.
-    stack = await startStack('nginx');
-    sim = await startGitHubSimulator();
-    bundle = await buildBundle('canary-step');
-    router = JSON.stringify(stack.settings({ stable: 'blue', canary: 'green' }));
-  });
-  afterAll(async () => {
-    await Promise.all([sim?.close(), stack?.stop()]);
-  });
-  beforeEach(async () => {
-    jobTemp = mkdtempSync(join(tmpdir(), 'slipway-job-'));
-    [deploymentId] = sim.seedDeployments(1, { environment: 'production', sha: 'b'.repeat(40), states: ['in_progress'] });
-    await stack.router({ stable: 'blue', canary: 'green' }).abort();
-  });
-  afterEach(() => {
-    if (jobTemp) rmSync(jobTemp, { recursive: true, force: true });
-    expectNoContractViolations(sim);
-  });
-
-  const step = (inputs: Record<string, string>) =>
-    runActionStep(bundle, {
-      inputs: { provider: 'nginx', router, token: sim.token, 'deployment-id': String(deploymentId), ...inputs },
-      env: { GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`, GITHUB_API_URL: sim.url, GITHUB_RUN_ID: '43', GITHUB_SHA: 'b'.repeat(40), RUNNER_TEMP: jobTemp },
-    });
-  const latestStatus = () => sim.state.latest(sim.state.deployments.get(deploymentId)!);
-  const share = async () => (await measure(stack.url, 'v2', 1000)).share;
+  const bed = useCanaryStepBed('nginx', { runId: '43', sha: 'b'.repeat(40) });
+  const { latestStatus, share } = bed;
+  const step = (inputs: Record<string, string>) => bed.step({ 'deployment-id': String(bed.deploymentId), ...inputs });
 
   test('switch moves 100% after the smoke check passes, switch-back returns it', async () => {
-    const switched = await step({ action: 'switch', 'smoke-url': stack.apps.green.url });
+    const switched = await step({ action: 'switch', 'smoke-url': bed.stack.apps.green.url });
     expect(switched.exitCode).toBe(0);
     expect(switched.outputs).toMatchObject({ weight: '100', 'previous-weight': '0' });
     expect(latestStatus()).toMatchObject({ state: 'in_progress', description: 'blue-green switch: 100% on the new version' });
@@ -81,10 +45,10 @@ describeIf('canary-step with nginx', () => {
     const result = await step({ weight: '0', 'mirror-percent': '100' });
     expect(result.exitCode).toBe(0);
     expect(latestStatus()).toMatchObject({ description: 'canary 0% · mirroring 100%' });
-    stack.apps.green.resetSeen();
+    bed.stack.apps.green.resetSeen();
     expect(await share()).toBe(0);
     const deadline = Date.now() + 3000;
-    while (stack.apps.green.seen.mirrored < 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(stack.apps.green.seen).toMatchObject({ requests: 1000, mirrored: 1000 });
+    while (bed.stack.apps.green.seen.mirrored < 1000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bed.stack.apps.green.seen).toMatchObject({ requests: 1000, mirrored: 1000 });
   });
 });

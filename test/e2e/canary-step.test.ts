@@ -1,11 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
 import { serverAvailable } from '../../src/testbed/binaries.js';
-import { buildBundle, runActionStep, type ActionRunOptions } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
-import { measure, startStack, type TrafficStack } from '../integration/traffic/stack.js';
+import { measure } from '../integration/traffic/stack.js';
+import { useCanaryStepBed } from './canary-step-bed.js';
 
 // The bundled canary-step action, main and post step, run as the runner runs them, against a real
 // HAProxy in front of v1 (blue) and v2 (green) and the GitHub simulator.
@@ -14,46 +10,11 @@ const STATUS = 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses'
 const describeIf = serverAvailable('haproxy') ? describe : describe.skip;
 
 describeIf('canary-step with HAProxy', () => {
-  let sim: GitHubSimulator;
-  let stack: TrafficStack;
-  let bundle: string;
-  let jobTemp: string;
-  let deploymentId: number;
-  let router: string;
-
-  beforeAll(async () => {
-    // One at a time, so afterAll can stop whatever started even when a later start fails.
-    stack = await startStack('haproxy');
-    sim = await startGitHubSimulator();
-    bundle = await buildBundle('canary-step');
-    router = JSON.stringify(stack.settings({ stable: 'blue', canary: 'green' }));
-  });
-  afterAll(async () => {
-    await Promise.all([sim?.close(), stack?.stop()]);
-  });
-  beforeEach(async () => {
-    // A fresh job: its own RUNNER_TEMP (shared by its steps), a new deployment, traffic on stable.
-    jobTemp = mkdtempSync(join(tmpdir(), 'slipway-job-'));
-    [deploymentId] = sim.seedDeployments(1, { environment: 'production', sha: 'a'.repeat(40), states: ['in_progress'] });
-    await stack.router({ stable: 'blue', canary: 'green' }).abort();
-    sim.resetCounts();
-  });
-  afterEach(() => {
-    if (jobTemp) rmSync(jobTemp, { recursive: true, force: true });
-    expectNoContractViolations(sim);
-  });
-
-  const step = (inputs: Record<string, string>, extra: Omit<ActionRunOptions, 'inputs'> = {}) =>
-    runActionStep(bundle, {
-      ...extra,
-      inputs: { provider: 'haproxy', router, token: sim.token, 'abort-on-failure': 'true', action: 'set-weight', ...inputs },
-      env: { GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`, GITHUB_API_URL: sim.url, GITHUB_RUN_ID: '42', GITHUB_SHA: 'a'.repeat(40), RUNNER_TEMP: jobTemp },
-    });
-  const latestStatus = () => sim.state.latest(sim.state.deployments.get(deploymentId)!);
-  const share = async () => (await measure(stack.url, 'v2', 1000)).share;
+  const bed = useCanaryStepBed('haproxy', { runId: '42', sha: 'a'.repeat(40), inputs: { 'abort-on-failure': 'true', action: 'set-weight' } });
+  const { step, latestStatus, share } = bed;
 
   test('set-weight 25 moves a measured 25% to the canary, records "canary 25%" and outputs the weights and state', async () => {
-    const result = await step({ weight: '25', 'deployment-id': String(deploymentId) });
+    const result = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) });
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ weight: '25', 'previous-weight': '0' });
@@ -72,11 +33,11 @@ describeIf('canary-step with HAProxy', () => {
   });
 
   test('the post step after a failed job at 25% brings the canary back to 0% and marks the deployment failure', async () => {
-    const moved = await step({ weight: '25', 'deployment-id': String(deploymentId) });
+    const moved = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) });
     expect(moved.exitCode).toBe(0);
     expect(Math.abs((await share()) - 25)).toBeLessThanOrEqual(1.5);
     // The runner starts the post step only for a failed or cancelled job (post-if).
-    const post = await step({ weight: '25', 'deployment-id': String(deploymentId) }, { state: moved.state });
+    const post = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) }, { state: moved.state });
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain('The job failed or was cancelled with the canary at 25%: traffic is back on stable (haproxy: canary 0%).');
     expect(await share()).toBe(0);
@@ -84,24 +45,24 @@ describeIf('canary-step with HAProxy', () => {
   });
 
   test('when several steps moved traffic, the first post step reverts and the others leave it', async () => {
-    const at5 = await step({ weight: '5', 'deployment-id': String(deploymentId) });
-    const at25 = await step({ weight: '25', 'deployment-id': String(deploymentId) });
+    const at5 = await step({ weight: '5', 'deployment-id': String(bed.deploymentId) });
+    const at25 = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) });
     // The runner runs post steps in reverse order.
-    const first = await step({ weight: '25', 'deployment-id': String(deploymentId) }, { state: at25.state });
+    const first = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) }, { state: at25.state });
     expect(first.stdout).toContain('The job failed or was cancelled with the canary at 25%');
-    sim.resetCounts();
-    const second = await step({ weight: '5', 'deployment-id': String(deploymentId) }, { state: at5.state });
+    bed.sim.resetCounts();
+    const second = await step({ weight: '5', 'deployment-id': String(bed.deploymentId) }, { state: at5.state });
     expect(second.stdout).toContain('A later step finished the rollout (reverted); traffic is left as it is.');
-    expect(sim.requests(STATUS)).toBe(0);
+    expect(bed.sim.requests(STATUS)).toBe(0);
     expect(await share()).toBe(0);
   });
 
   test('a job that promoted after moving traffic is not reverted by the post step', async () => {
-    const moved = await step({ weight: '25', 'deployment-id': String(deploymentId) });
-    const promoted = await step({ action: 'promote', 'deployment-id': String(deploymentId) });
+    const moved = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) });
+    const promoted = await step({ action: 'promote', 'deployment-id': String(bed.deploymentId) });
     expect(promoted.outputs).toMatchObject({ weight: '100', 'previous-weight': '25' });
     expect(latestStatus()).toMatchObject({ state: 'in_progress', description: 'canary promoted: 100%' });
-    const post = await step({ weight: '25', 'deployment-id': String(deploymentId) }, { state: moved.state });
+    const post = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) }, { state: moved.state });
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain('A later step finished the rollout (promote); traffic is left as it is.');
     expect(await share()).toBe(100);
@@ -110,7 +71,7 @@ describeIf('canary-step with HAProxy', () => {
 
   test('abort sends everything back to stable and records failure with the weight it left', async () => {
     await step({ weight: '50' });
-    const aborted = await step({ action: 'abort', 'deployment-id': String(deploymentId) });
+    const aborted = await step({ action: 'abort', 'deployment-id': String(bed.deploymentId) });
     expect(aborted.outputs).toMatchObject({ weight: '0', 'previous-weight': '50' });
     expect(latestStatus()).toMatchObject({ state: 'failure', description: 'canary aborted at 50%; traffic back on stable' });
     expect(await share()).toBe(0);
@@ -120,7 +81,7 @@ describeIf('canary-step with HAProxy', () => {
     const result = await step({ weight: '0', 'header-route': 'x-canary: always' });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.outputs.state).headerRoutes).toEqual([{ name: 'x-canary', value: 'always' }]);
-    expect((await measure(stack.url, 'v2', 200, { 'x-canary': 'always' })).share).toBe(100);
+    expect((await measure(bed.stack.url, 'v2', 200, { 'x-canary': 'always' })).share).toBe(100);
     expect(await share()).toBe(0);
   });
 
@@ -131,19 +92,19 @@ describeIf('canary-step with HAProxy', () => {
     [{ weight: '5', 'mirror-percent': '10' }, "Input 'mirror-percent' has the value \"10\": expected no mirroring: the haproxy router cannot mirror (HAProxy mirrors only through an SPOE agent)."],
   ])('bad input %p fails with a clear message, records nothing and leaves traffic where it was', async (inputs, message) => {
     await step({ weight: '5' });
-    sim.resetCounts();
-    const result = await step({ ...inputs, 'deployment-id': String(deploymentId) });
+    bed.sim.resetCounts();
+    const result = await step({ ...inputs, 'deployment-id': String(bed.deploymentId) });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`::error::${message}`);
-    expect(sim.requests(STATUS)).toBe(0);
+    expect(bed.sim.requests(STATUS)).toBe(0);
     expect(Math.abs((await share()) - 5)).toBeLessThanOrEqual(1);
   });
 
   test('an unreachable HAProxy fails the step with the fix, writes no status and changes nothing', async () => {
-    const result = await step({ weight: '50', 'deployment-id': String(deploymentId), router: JSON.stringify({ ...JSON.parse(router), socket: '/nonexistent/admin.sock' }) });
+    const result = await step({ weight: '50', 'deployment-id': String(bed.deploymentId), router: JSON.stringify({ ...JSON.parse(bed.router), socket: '/nonexistent/admin.sock' }) });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('Cannot reach the HAProxy runtime API at /nonexistent/admin.sock (ENOENT)');
-    expect(sim.requests(STATUS)).toBe(0);
+    expect(bed.sim.requests(STATUS)).toBe(0);
     expect(await share()).toBe(0);
   });
 });
