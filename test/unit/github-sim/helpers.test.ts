@@ -69,10 +69,12 @@ describe('test helpers', () => {
 describe('pagination (property)', () => {
   test('for any history length and page size, following next links visits every deployment once, newest first', async () => {
     const pager = await startGitHubSimulator({ rateLimit: 100_000 });
+    // fast-check may draw the same pair twice: each run gets an environment of its own.
+    let run = 0;
     try {
       await fc.assert(
         fc.asyncProperty(fc.integer({ min: 0, max: 230 }), fc.integer({ min: 1, max: 120 }), async (count, perPage) => {
-          const environment = `env-${count}-${perPage}`;
+          const environment = `env-${run++}-${count}-${perPage}`;
           const ids = pager.seedDeployments(count, { environment });
           const seen: number[] = [];
           let next: string | undefined = `${pager.url}/repos/${pager.owner}/${pager.repo}/deployments?environment=${environment}&per_page=${perPage}`;
