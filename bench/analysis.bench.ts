@@ -1,6 +1,7 @@
 // The analysis loop: (1) its compute cost over saved data — the loop reads the whole window and
 // re-judges every interval, so the cost grows with the square of the intervals; (2) on the real
 // test bed, how long a 5x-error canary takes to be caught and what Prometheus costs per interval.
+import { Random } from './judge/random.js';
 import { VirtualClock } from '../src/core/analysis/clock.js';
 import { runAnalysis } from '../src/core/analysis/loop.js';
 import { FileSource } from '../src/core/metrics/file.js';
@@ -18,7 +19,8 @@ const baseline = parseSelector('version="v1"', 'baseline');
 
 /** Saved series for `rates` rate and `continuous` continuous metrics of two equal versions. */
 function savedData(rates: number, continuous: number, intervals: number, step: number) {
-  const random = mulberry32(7);
+  const rng = new Random(7);
+  const random = () => rng.next();
   const series: Record<string, [number, number][]> = {};
   const t = (i: number) => START.getTime() / 1000 + i * step;
   for (const version of ['v1', 'v2']) {
@@ -36,17 +38,6 @@ function savedData(rates: number, continuous: number, intervals: number, step: n
     ...Array.from({ length: continuous }, (_, m) => `- {name: lat-${m}, kind: continuous, query: 'lat_${m}{{{selector}}}'}`),
   ].join('\n');
   return { source: new FileSource({ document: { series } }), metrics: parseMetricsYaml(yaml, 'bench') };
-}
-
-/** A small seeded generator (mulberry32): 32-bit integer arithmetic, so no precision is lost. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function computeCost(): Promise<void> {

@@ -1,3 +1,4 @@
+import { Random } from '../../../../bench/judge/random.js';
 import { describe, expect, test } from '@jest/globals';
 import { VirtualClock } from '../../../../src/core/analysis/clock.js';
 import { runAnalysis, type AnalysisProgress } from '../../../../src/core/analysis/loop.js';
@@ -30,17 +31,6 @@ function counter(perInterval: (i: number) => number, intervals: number): [number
   });
 }
 
-/** A seeded pseudo-random source (mulberry32), so the "traffic" is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function binomial(n: number, p: number, random: () => number): number {
   let k = 0;
   for (let i = 0; i < n; i++) if (random() < p) k++;
@@ -49,7 +39,8 @@ function binomial(n: number, p: number, random: () => number): number {
 
 /** Saved error and request counters for both versions, errors drawn at the given rates. */
 function rateSeries(canaryRate: number, baselineRate: number, intervals = 180, requests = 200) {
-  const random = seeded(42);
+  const rng = new Random(42);
+  const random = () => rng.next();
   const series: Record<string, [number, number][]> = {};
   for (const [version, rate] of [['v2', canaryRate], ['v1', baselineRate]] as const) {
     series[`sum(requests{version="${version}"})`] = counter(() => requests, intervals);
