@@ -51808,6 +51808,13 @@ const PACKAGE_OF = {
     'docker-registry': 'docker-registry',
     skopeo: 'skopeo',
 };
+/** The absolute path of an executable the test bed needs; throws with the install command when it is missing. */
+function binaries_requireBinary(name) {
+    const path = findBinary(name);
+    if (!path)
+        throw new Error(`${name} is not installed: ${installCommand(name)}`);
+    return path;
+}
 /** The Debian install command for the packages of one or more servers. */
 function installCommand(...names) {
     return `apt-get install -y ${names.map(debianPackage).join(' ')}`;
@@ -51914,9 +51921,7 @@ function stopChild(child) {
  * level, and a header route (`x-canary` matching an entry of the route ACL goes to green).
  */
 async function startHaproxy(options) {
-    const binary = findBinary('haproxy');
-    if (!binary)
-        throw new Error(`haproxy is not installed: ${installCommand('haproxy')}`);
+    const binary = binaries_requireBinary('haproxy');
     const dir = serverDir('haproxy');
     const port = await freePort();
     const socket = (0,external_node_path_namespaceObject.join)(dir, 'admin.sock');
@@ -51978,9 +51983,7 @@ function canConnect(target) {
  * temp dir, scraping the given targets every second (never the default port 9090).
  */
 async function startPrometheus(options) {
-    const binary = findBinary('prometheus');
-    if (!binary)
-        throw new Error(`prometheus is not installed: ${installCommand('prometheus')}`);
+    const binary = binaries_requireBinary('prometheus');
     const dir = serverDir('prometheus');
     const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
     const targets = options.targets.map((t) => `'${t}'`).join(', ');
@@ -53182,9 +53185,7 @@ function decodeBase64(string, length) {
 const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 /** Starts a registry on a free loopback port; resolves once `/v2/` answers. */
 async function startRegistry(options = {}) {
-    const binary = findBinary('docker-registry');
-    if (!binary)
-        throw new Error(`docker-registry is not installed: ${installCommand('docker-registry')}`);
+    const binary = binaries_requireBinary('docker-registry');
     const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'slipway-registry-'));
     const storageDir = (0,external_node_path_namespaceObject.join)(dir, 'data');
     (0,external_node_fs_namespaceObject.mkdirSync)(storageDir);

@@ -27,6 +27,13 @@ const PACKAGE_OF: Record<string, string> = {
   skopeo: 'skopeo',
 };
 
+/** The absolute path of an executable the test bed needs; throws with the install command when it is missing. */
+export function requireBinary(name: string): string {
+  const path = findBinary(name);
+  if (!path) throw new Error(`${name} is not installed: ${installCommand(name)}`);
+  return path;
+}
+
 /** The Debian install command for the packages of one or more servers. */
 export function installCommand(...names: string[]): string {
   return `apt-get install -y ${names.map(debianPackage).join(' ')}`;

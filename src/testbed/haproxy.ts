@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { findBinary, installCommand } from './binaries.js';
+import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { serverDir, startServerProcess } from './process.js';
 
@@ -36,8 +36,7 @@ export interface RunningHaproxy {
  * level, and a header route (`x-canary` matching an entry of the route ACL goes to green).
  */
 export async function startHaproxy(options: HaproxyLaunchOptions): Promise<RunningHaproxy> {
-  const binary = findBinary('haproxy');
-  if (!binary) throw new Error(`haproxy is not installed: ${installCommand('haproxy')}`);
+  const binary = requireBinary('haproxy');
   const dir = serverDir('haproxy');
   const port = await freePort();
   const socket = join(dir, 'admin.sock');

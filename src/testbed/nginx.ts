@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderNginxInclude } from '../core/traffic/nginx.js';
-import { findBinary, installCommand } from './binaries.js';
+import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { serverDir, startServerProcess } from './process.js';
 
@@ -33,8 +33,7 @@ export interface RunningNginx {
  * forwards only when `$slipway_mirror` is set, marking copies with `X-Slipway-Mirror`.
  */
 export async function startNginx(options: NginxLaunchOptions): Promise<RunningNginx> {
-  const binary = findBinary('nginx');
-  if (!binary) throw new Error(`nginx is not installed: ${installCommand('nginx')}`);
+  const binary = requireBinary('nginx');
   const dir = serverDir('nginx');
   const port = await freePort();
   const config = join(dir, 'nginx.conf');

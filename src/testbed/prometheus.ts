@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrometheusSource } from '../core/metrics/prometheus.js';
-import { findBinary, installCommand } from './binaries.js';
+import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { serverDir, startServerProcess } from './process.js';
 
@@ -30,8 +30,7 @@ export interface RunningPrometheus {
  * temp dir, scraping the given targets every second (never the default port 9090).
  */
 export async function startPrometheus(options: PrometheusLaunchOptions): Promise<RunningPrometheus> {
-  const binary = findBinary('prometheus');
-  if (!binary) throw new Error(`prometheus is not installed: ${installCommand('prometheus')}`);
+  const binary = requireBinary('prometheus');
   const dir = serverDir('prometheus');
   const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
   const targets = options.targets.map((t) => `'${t}'`).join(', ');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { findBinary, installCommand } from './binaries.js';
+import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 
 // Launcher of Debian's `docker-registry` (github.com/docker/distribution 2.8) on a free loopback
@@ -57,8 +57,7 @@ const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 
 /** Starts a registry on a free loopback port; resolves once `/v2/` answers. */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryServer> {
-  const binary = findBinary('docker-registry');
-  if (!binary) throw new Error(`docker-registry is not installed: ${installCommand('docker-registry')}`);
+  const binary = requireBinary('docker-registry');
   const dir = mkdtempSync(join(tmpdir(), 'slipway-registry-'));
   const storageDir = join(dir, 'data');
   mkdirSync(storageDir);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary, installCommand } from './binaries.js';
+import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 
 // A small bearer-token service for the registry's `auth.token` mode: the flow ghcr.io and Docker
@@ -39,8 +39,7 @@ export interface TokenServer {
 
 /** Starts the token service on a free loopback port. */
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
-  const openssl = findBinary('openssl');
-  if (!openssl) throw new Error(`openssl is not installed: ${installCommand('openssl')}`);
+  const openssl = requireBinary('openssl');
   const dir = mkdtempSync(join(tmpdir(), 'slipway-token-'));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
