@@ -129,23 +129,27 @@ export default async function judgeBench(): Promise<void> {
     const rows = trafficLevels.flatMap((level) => {
       const tallies = runScenario({ ...level, ...variant }, REGRESSION_REPLICATES, [...benchJudges(), oracleJudge(variant.ratio, ALPHA)], (seed += 100_000));
       const floor = floorCanaryErrors(variant.ratio, level.comparison);
+      const oracle = quantile(tallies.get('oracle SPRT')!.canaryErrorsAtRollback, 0.5);
       const slipway = quantile(tallies.get('slipway')!.canaryErrorsAtRollback, 0.5);
       floors.push([
         `${variant.ratio}×`,
         `${level.totalRps} req/s`,
         level.comparison === 'primary' ? '95% primary' : '5% baseline',
         floor,
-        quantile(tallies.get('oracle SPRT')!.canaryErrorsAtRollback, 0.5),
+        oracle,
         slipway,
         slipway / floor,
+        slipway / Math.max(floor, oracle),
       ]);
       return [...tallies].map(([judgeName, t]) => row(level, judgeName, t));
     });
     printTable(`${name} — rollback rate is the power`, header, rows);
   }
   printTable(
-    'Detection vs the sequential floor, in canary errors (target: Slipway ≤ 1.5× the floor; coarse scrapes at high traffic overshoot it by a whole interval)',
-    ['ratio', 'traffic', 'vs', 'floor log(1/α)/KL·θ₁', 'oracle SPRT median', 'slipway median', 'slipway / floor'],
+    // The formula assumes the test can stop after any error; judged once per scrape, even the oracle
+    // overshoots it by up to a scrape's worth of errors, so the last column compares with the larger.
+    'Detection vs the sequential floor, in canary errors (target: Slipway ≤ 1.5× the floor; the oracle SPRT on the same scrapes is the floor a per-scrape judge can reach)',
+    ['ratio', 'traffic', 'vs', 'floor log(1/α)/KL·θ₁', 'oracle SPRT median (same scrapes)', 'slipway median', 'slipway / formula', 'slipway / max(formula, oracle)'],
     floors,
   );
   printTable('Judge compute time (one judge() call, CPU time)', ['input', 'CPU ms', 'CPU ms per metric', 'verdict'], computeTime());

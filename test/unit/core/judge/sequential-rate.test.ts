@@ -62,6 +62,24 @@ describe('sequential rate test', () => {
     expect(decided[25]).toBeLessThanOrEqual(18); // median within 3 minutes of 10 s scrapes
   });
 
+  test('no single scrape rolls back, however lopsided; the second one that agrees does', () => {
+    // 80 of 180 errors in the canary where its 5% of the requests predicts 9: decisive for the
+    // binomial model, but one scrape of a canary whose error rate wanders could show it too.
+    const test = new SequentialRateTest({ alpha: 0.01 });
+    test.push(80, 500, 100, 9500);
+    expect(test.result()).toMatchObject({ decision: 'continue', decidedAtInterval: null });
+    expect(test.result().pValue).toBeGreaterThan(0.01);
+    test.push(80, 500, 100, 9500);
+    expect(test.result()).toMatchObject({ decision: 'worse', decidedAtInterval: 2 });
+  });
+
+  test('when each arm\'s error rate wanders ±50% on its own between scrapes at 1000 req/s, false alarms stay bounded', () => {
+    // The strongest overdispersion of the benchmark (about 9% in docs/judge.md). Weighting
+    // an interval by its own error total, or trusting the first scrapes at face value, gave 40–45%.
+    const scenario: StreamScenario = { totalRps: 1000, comparison: 'primary', ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } };
+    expect(rejectionRate(scenario, 300, 0.01)).toBeLessThanOrEqual(0.15);
+  });
+
   test('lots of data with equal rates is shown not worse, and the confidence sequence holds the true ratio', () => {
     const canary = { errors: Array(100).fill(20), requests: Array(100).fill(1000) };
     const baseline = { errors: Array(100).fill(20), requests: Array(100).fill(1000) };
