@@ -118,14 +118,14 @@ async function promotionAndMemory(): Promise<void> {
         const m = measured.get(sizeMb)!;
         const ledger = new MemoryLedger().addEnvironment('staging').addEnvironment('production', ['required_reviewers']);
         await ledger.seed('staging', refs[sizeMb], 'success');
-        registry.clearRequests();
+        await registry.clearRequests();
         const [seconds, result] = await timed(() =>
           promote({ ledger, fromEnvironment: 'staging', toEnvironment: 'production', imageRef: refs[sizeMb], targetImage: { registry: registry.host, repository: `shop/production-${sizeMb}-${round}` }, targetTags: ['production'], requireProtection: true, clientFor: () => client }),
         );
         m.times.push(seconds * 1000);
         m.mounted += result.stats.mountedBlobs;
         m.uploaded += result.stats.uploadedBytes;
-        m.layerRequests += registry.requests().filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.uri.includes('/blobs/uploads/'))).length;
+        m.layerRequests += (await registry.settledRequests()).filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.uri.includes('/blobs/uploads/'))).length;
       }
     }
     for (const sizeMb of sizes) {

@@ -41,10 +41,12 @@ export interface RegistryServer {
   url: string;
   /** The storage root (docker/registry/v2/… below it). */
   storageDir: string;
-  /** Every request served so far (from the access log), in order. */
+  /** Every request logged so far (from the access log), in order; the newest may not be logged yet. */
   requests(): RegistryRequest[];
-  /** Forgets the requests seen so far. */
-  clearRequests(): void;
+  /** Every request served before this call, in order: waits until the access log has caught up. */
+  settledRequests(): Promise<RegistryRequest[]>;
+  /** Forgets every request served before this call (waiting for the access log to catch up first). */
+  clearRequests(): Promise<void>;
   /** Kills the process at once (SIGKILL), as a crash would; storage is kept. */
   kill(): Promise<void>;
   /** Starts the process again on the same port and storage; waits until it answers. */
@@ -66,6 +68,18 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   writeFileSync(join(dir, 'config.yml'), registryConfig(dir, storageDir, host, options));
   let requests: RegistryRequest[] = [];
   let child: ChildProcess | undefined;
+  // The access log reaches stdout a moment after the response reaches the client, so a request
+  // just answered may not be listed yet. A marker request, once logged, proves every earlier one is.
+  let markers = 0;
+  const settle = async () => {
+    const marker = `/v2/?slipway-settle=${++markers}`;
+    await fetch(`http://${host}${marker}`).then((r) => r.arrayBuffer());
+    for (let waited = 0; !requests.some((r) => r.uri === marker); waited += 10) {
+      if (waited > 5000) throw new Error(`docker-registry did not log ${marker} within 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    requests = requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle='));
+  };
 
   const launch = async () => {
     const proc = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,8 +112,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     host,
     url: `http://${host}`,
     storageDir,
-    requests: () => [...requests],
-    clearRequests: () => {
+    requests: () => requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle=')),
+    settledRequests: async () => {
+      await settle();
+      return [...requests];
+    },
+    clearRequests: async () => {
+      await settle();
       requests = [];
     },
     kill: () => halt('SIGKILL'),

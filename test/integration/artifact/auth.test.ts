@@ -116,6 +116,6 @@ describeIf('registry auth: short-lived bearer tokens', () => {
     expect(Date.now() - started).toBeGreaterThan(5000);
     expect(await client.blobs.exists('slow/app', digest)).toBe(true);
     expect(tokens.issued()).toBeGreaterThanOrEqual(2);
-    expect(registry.requests().filter((r) => r.status === 401 && r.method === 'PATCH')).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => r.status === 401 && r.method === 'PATCH')).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     expect(result.stdout).toMatch(/::error::The registry rejected the credentials .*\(401\)\. Fix: check `registry-username` and `registry-password`/);
     // The runner consumes `::add-mask::` itself; no other line may carry the password.
     expect(result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('wrong-password');
-    expect(secured.requests().filter((r) => r.status < 300 && !['GET', 'HEAD'].includes(r.method))).toEqual([]);
+    expect((await secured.settledRequests()).filter((r) => r.status < 300 && !['GET', 'HEAD'].includes(r.method))).toEqual([]);
   });
 
   test.each([
@@ -103,11 +103,11 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     [{ platforms: 'linux/amd64,linux/arm64' }, /Input 'platforms' .* expected one platform with `builder: package`/],
     [{ attest: 'true' }, /Input 'attest' has the value "true": expected a job that can request an OIDC token .* Fix: give the job `permissions: id-token: write`/],
   ])('bad input %j fails before anything is pushed', async (bad, message) => {
-    registry.clearRequests();
+    await registry.clearRequests();
     const result = await run({ image: `${registry.host}/acme/bad`, builder: 'package', path: join(root, 'site'), ...bad });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(message);
-    expect(registry.requests().filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => !['GET', 'HEAD'].includes(r.method))).toEqual([]);
   });
 
   test('attest: true calls @actions/attest after the push; when the OIDC token cannot be had the step fails saying which permissions', async () => {

@@ -47,12 +47,12 @@ describeIf('the package builder against the real registry', () => {
     writeTree(join(root, 'two'), FILES, { order: 'reverse', mtime: 2_000_000_000, mode: 0o640, execs: ['bin/run'] });
     process.umask(previous);
     const first = await build(join(root, 'one'), 'same/app');
-    registry.clearRequests();
+    await registry.clearRequests();
     const second = await build(join(root, 'two'), 'same/app');
     expect(second.digest).toBe(first.digest);
     expect(first.reused).toBe(false);
     expect(second.reused).toBe(true);
-    expect(registry.requests().filter((r) => ['PUT', 'PATCH', 'POST'].includes(r.method))).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => ['PUT', 'PATCH', 'POST'].includes(r.method))).toEqual([]);
   });
 
   test('one changed byte builds a different digest', async () => {
@@ -76,12 +76,12 @@ describeIf('the package builder against the real registry', () => {
 
   test('a version tag that names another digest fails, says which digest holds it, and nothing is written', async () => {
     const original = await build(join(root, 'one'), 'immutable/app', { tags: ['v1.0.0'] });
-    registry.clearRequests();
+    await registry.clearRequests();
     const error = await build(join(root, 'three'), 'immutable/app', { tags: ['v1.0.0', 'latest'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TagConflictError);
     expect((error as Error).message).toContain(`Tag 'v1.0.0' of ${registry.host}/immutable/app already names ${original.digest}`);
     expect((error as Error).message).toMatch(/Fix: give a new version in `tags`/);
-    expect(registry.requests().filter((r) => r.method !== 'HEAD' && r.method !== 'GET')).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => r.method !== 'HEAD' && r.method !== 'GET')).toEqual([]);
     expect((await client.manifests.resolve('immutable/app', 'v1.0.0'))?.digest).toBe(original.digest);
     expect(await client.manifests.tags('immutable/app')).toEqual(['v1.0.0']);
   });
@@ -94,9 +94,9 @@ describeIf('the package builder against the real registry', () => {
 
   test('on a base image the base layers are mounted, not downloaded, and come first', async () => {
     const baseDigest = await pushSeededImage({ client, repository: 'base/runtime' }, 'runtime', 3 * 1024 * 1024);
-    registry.clearRequests();
+    await registry.clearRequests();
     const result = await build(join(root, 'one'), 'onbase/app', { base: { handle: { client, repository: 'base/runtime' }, digest: baseDigest }, tags: [] });
-    const requests = registry.requests();
+    const requests = (await registry.settledRequests());
     expect(requests.filter((r) => r.method === 'GET' && r.uri.includes('/blobs/') && !r.uri.includes('uploads'))).toHaveLength(1); // the base config only
     expect(requests.filter((r) => r.uri.includes('mount=')).map((r) => r.status)).toEqual([201]);
     expect(result.stats).toMatchObject({ mountedBlobs: 1, uploadedBlobs: 2 });

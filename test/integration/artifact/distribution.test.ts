@@ -20,9 +20,9 @@ describeIf('OCI distribution client against the real registry (anonymous)', () =
   test('a blob larger than the chunk size goes up in PATCH chunks and reads back verified', async () => {
     const size = 3 * 1024 * 1024 + 123;
     const digest = await seededDigest('chunked', size);
-    registry.clearRequests();
+    await registry.clearRequests();
     await client.blobs.upload('chunks/app', digest, size, () => seededBytes('chunked', size));
-    const patches = registry.requests().filter((r) => r.method === 'PATCH');
+    const patches = (await registry.settledRequests()).filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(4);
     expect(await client.blobs.exists('chunks/app', digest)).toBe(true);
     let read = 0;
@@ -32,9 +32,9 @@ describeIf('OCI distribution client against the real registry (anonymous)', () =
 
   test('a small blob goes up in one monolithic PUT', async () => {
     const digest = sha256Digest('hello');
-    registry.clearRequests();
+    await registry.clearRequests();
     await client.blobs.upload('mono/app', digest, 5, async function* () { yield Buffer.from('hello'); });
-    expect(registry.requests().map((r) => r.method)).toEqual(['POST', 'PUT']);
+    expect((await registry.settledRequests()).map((r) => r.method)).toEqual(['POST', 'PUT']);
     expect((await client.blobs.readAll('mono/app', digest)).toString()).toBe('hello');
   });
 
@@ -56,11 +56,11 @@ describeIf('OCI distribution client against the real registry (anonymous)', () =
   test('copying within one registry mounts every blob: no layer bytes are uploaded', async () => {
     const source = { client, repository: 'mount/source' };
     const digest = await pushSeededImage(source, 'mounted', 2 * 1024 * 1024);
-    registry.clearRequests();
+    await registry.clearRequests();
     const stats = emptyStats();
     await copyImage(source, { client, repository: 'mount/target' }, digest, stats);
     expect(stats).toMatchObject({ mountedBlobs: 2, uploadedBlobs: 0, uploadedBytes: 0 });
-    const requests = registry.requests();
+    const requests = (await registry.settledRequests());
     expect(requests.filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.uri.includes('/blobs/uploads/')))).toEqual([]);
     expect(requests.filter((r) => r.uri.includes('mount=')).every((r) => r.status === 201)).toBe(true);
     expect((await client.manifests.resolve('mount/target', digest))?.digest).toBe(digest);
@@ -73,9 +73,9 @@ describeIf('OCI distribution client against the real registry (anonymous)', () =
     const child = async (digest: string, architecture: string) => ({ mediaType: MediaTypes.ociManifest, digest, size: (await client.manifests.get('index/source', digest))!.size, platform: { os: 'linux', architecture } });
     const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [await child(amd, 'amd64'), await child(arm, 'arm64')] }));
     const indexDigest = await client.manifests.put('index/source', sha256Digest(index), index, MediaTypes.ociIndex);
-    registry.clearRequests();
+    await registry.clearRequests();
     await copyImage(source, { client, repository: 'index/target' }, indexDigest, emptyStats());
-    const manifestPuts = registry.requests().filter((r) => r.method === 'PUT' && r.uri.includes('/manifests/')).map((r) => r.uri.split('/').pop());
+    const manifestPuts = (await registry.settledRequests()).filter((r) => r.method === 'PUT' && r.uri.includes('/manifests/')).map((r) => r.uri.split('/').pop());
     expect(manifestPuts).toEqual([amd, arm, indexDigest]);
     expect((await client.manifests.get('index/target', indexDigest))?.mediaType).toBe(MediaTypes.ociIndex);
   });

@@ -46,7 +46,7 @@ describeIf('a push interrupted by a registry crash', () => {
     expect(await tagsAreWhole(client, 'crash/app')).toEqual([{ tag: 'latest', whole: true }, { tag: 'v1', whole: true }]);
     expect((await client.manifests.resolve('crash/app', 'v1'))?.digest).toBe(digest);
     // The log after the restart shows the order: blob completed, manifest by digest, then the tags.
-    const writes = registry.requests().filter((r) => r.method === 'PUT' && r.status === 201).map((r) => r.uri.replace(/\?.*$/, '').split('/').slice(-2).join('/'));
+    const writes = (await registry.settledRequests()).filter((r) => r.method === 'PUT' && r.status === 201).map((r) => r.uri.replace(/\?.*$/, '').split('/').slice(-2).join('/'));
     const manifestAt = writes.indexOf(`manifests/${digest}`);
     expect(manifestAt).toBeGreaterThan(0);
     expect(writes.slice(manifestAt + 1)).toEqual(['manifests/v1', 'manifests/latest']);

@@ -39,10 +39,10 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
   afterAll(async () => {
     await Promise.all([sim?.close(), registry?.stop()]);
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     sim.setPermissions({ deployments: 'write' });
     sim.resetCounts();
-    registry.clearRequests();
+    await registry.clearRequests();
   });
   afterEach(() => expectNoContractViolations(sim));
 
@@ -51,7 +51,7 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
       inputs: { token: sim.token, 'from-environment': 'staging', ...inputs },
       env: { GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`, GITHUB_API_URL: sim.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '42', GITHUB_SHA: 'c'.repeat(40), GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' },
     });
-  const registryWrites = () => registry.requests().filter((r) => !['GET', 'HEAD'].includes(r.method));
+  const registryWrites = async () => (await registry.settledRequests()).filter((r) => !['GET', 'HEAD'].includes(r.method));
 
   test('promotes the last good staging image to production: mounted, tagged, recorded as deploy:promote', async () => {
     const result = await step({ 'to-environment': 'production', 'target-image': `${registry.host}/acme/shop-prod`, 'target-tags': 'production' });
@@ -64,7 +64,7 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
     expect(deployment.payload).toMatchObject({ schema: 'slipway/v1', artifact: { ref: result.outputs['image-ref'], digest }, promotedFrom: { environment: 'staging', deploymentId: stagingDeployment } });
     expect(deployment.statuses.at(-1)?.state).toBe('success');
     expect((await client.manifests.resolve('acme/shop-prod', 'production'))?.digest).toBe(digest);
-    expect(registry.requests().filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => r.method === 'PATCH')).toEqual([]);
     expect(result.summary).toContain('Promoted staging → production');
   });
 
@@ -78,7 +78,7 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(message);
     expect(sim.requests(CREATE)).toBe(0);
-    expect(registryWrites()).toEqual([]);
+    expect(await registryWrites()).toEqual([]);
   });
 
   test('a token without deployments: write fails naming the permission, and no pointer tag moves', async () => {

@@ -43,17 +43,17 @@ describeIf('promotion over the real registry (ledger test double)', () => {
     ...extra,
   });
   /** Requests that change the registry. */
-  const writes = () => registry.requests().filter((r) => !['GET', 'HEAD'].includes(r.method));
+  const writes = async () => (await registry.settledRequests()).filter((r) => !['GET', 'HEAD'].includes(r.method));
 
   test('same-registry promotion of a 200 MB image mounts its layers: no layer bytes are copied', async () => {
     const ledger = await ledgerWithHistory();
-    registry.clearRequests();
+    await registry.clearRequests();
     const result = await promote(request(ledger, { imageRef: bigRef }));
     const digest = bigRef.split('@')[1];
     expect(result).toMatchObject({ digest, imageRef: `${registry.host}/shop/production@${digest}`, alreadyCurrent: false });
     expect(result.stats).toMatchObject({ mountedBlobs: 2, uploadedBlobs: 0, uploadedBytes: 0 });
-    expect(registry.requests().filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.uri.includes('/blobs/uploads/')))).toEqual([]);
-    expect(registry.requests().filter((r) => r.method === 'GET' && r.uri.includes('/blobs/'))).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => r.method === 'PATCH' || (r.method === 'PUT' && r.uri.includes('/blobs/uploads/')))).toEqual([]);
+    expect((await registry.settledRequests()).filter((r) => r.method === 'GET' && r.uri.includes('/blobs/'))).toEqual([]);
     expect((await client.manifests.resolve('shop/production', 'production'))?.digest).toBe(digest);
     const recorded = ledger.deployments[0];
     expect(recorded).toMatchObject({ id: result.deploymentId, environment: 'production', task: 'deploy:promote', sha: 'b'.repeat(40) });
@@ -94,9 +94,9 @@ describeIf('promotion over the real registry (ledger test double)', () => {
     const expectRefusal = async (ledger: MemoryLedger, extra: Partial<PromoteRequest>, message: RegExp) => {
       const before = ledger.deployments.length;
       const tagsBefore = await client.manifests.tags('shop/production');
-      registry.clearRequests();
+      await registry.clearRequests();
       await expect(promote(request(ledger, extra))).rejects.toThrow(message);
-      expect(writes()).toEqual([]);
+      expect(await writes()).toEqual([]);
       expect(ledger.deployments).toHaveLength(before);
       expect(await client.manifests.tags('shop/production')).toEqual(tagsBefore);
     };
