@@ -9,7 +9,7 @@ import { baselineErrorRate, canaryShare, generateStream, type Stream, type Strea
 import { printTable } from './table.js';
 
 const NULL_REPLICATES = 500;
-const REGRESSION_REPLICATES = 200;
+const REGRESSION_REPLICATES = 500;
 const ALPHA = 0.01;
 
 interface Tally {
