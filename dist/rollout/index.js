@@ -67436,14 +67436,16 @@ class SequentialRateTest {
     }
     decide(logM) {
         this.minPValue = minOf(this.minPValue, exp(-logM));
-        // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse".
+        // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse". As
+        // no single scrape rolls back, none promotes: one quiet scrape of a canary whose error rate
+        // wanders would otherwise pass it before the dispersion can be measured.
         if (this.decision === 'worse')
             return;
         if (this.minPValue <= this.alpha) {
             this.decision = 'worse';
             this.decidedAt = this.interval;
         }
-        else if (this.decision === 'continue' && this.withinAllowed()) {
+        else if (this.decision === 'continue' && this.errorIntervals >= 2 && this.withinAllowed()) {
             this.decision = 'not-worse';
             this.decidedAt = this.interval;
         }
@@ -67478,6 +67480,7 @@ class SequentialRateTest {
             decision: this.decision,
             decidedAtInterval: this.decidedAt,
             ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
+            overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
             usedIntervals: this.usedIntervals,
             missingIntervals: this.interval - this.usedIntervals,
             totals: { ...this.totals },
@@ -67544,6 +67547,7 @@ function classifyRate(metric, alpha) {
         decision: r.decision,
         decidedAtInterval: r.decidedAtInterval,
         ratio: r.ratio,
+        overdispersion: r.overdispersion,
         usedIntervals: r.usedIntervals,
         missingIntervals: r.missingIntervals,
         totals: r.totals,
@@ -67571,7 +67575,9 @@ function classifyRate(metric, alpha) {
     if (metric.direction === 'increase' && canaryBound <= negligibleRate) {
         return result('pass', `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`);
     }
-    return result('nodata', `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals`);
+    // Named when it is large: it is why the evidence grows slowly however many errors there are.
+    const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
+    return result('nodata', `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}`);
 }
 function classifyContinuous(metric, alpha) {
     const canary = metric.canary.filter((v) => !Number.isNaN(v));

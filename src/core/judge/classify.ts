@@ -37,6 +37,7 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
     decision: r.decision,
     decidedAtInterval: r.decidedAtInterval,
     ratio: r.ratio,
+    overdispersion: r.overdispersion,
     usedIntervals: r.usedIntervals,
     missingIntervals: r.missingIntervals,
     totals: r.totals,
@@ -66,9 +67,11 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
       `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`,
     );
   }
+  // Named when it is large: it is why the evidence grows slowly however many errors there are.
+  const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
   return result(
     'nodata',
-    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals`,
+    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}`,
   );
 }
 

@@ -19,6 +19,12 @@ export interface SequentialRateResult {
   decidedAtInterval: number | null;
   /** Canary/baseline error-rate ratio: conditional MLE and anytime-valid confidence sequence. */
   ratio: { estimate: number; lower: number; upper: number };
+  /**
+   * How many times more the canary's share of an interval's errors varies between scrapes than
+   * the binomial model allows, at a typical interval so far (1 = binomial): 1 + ψ̂·v̄. The test
+   * discounts each interval by it, so a large value explains a slow decision.
+   */
+  overdispersion: number;
   /** Intervals with requests in both arms (the others contribute nothing). */
   usedIntervals: number;
   /** Intervals with a missing value or zero requests in an arm. */
@@ -220,12 +226,14 @@ export class SequentialRateTest {
 
   private decide(logM: number): void {
     this.minPValue = minOf(this.minPValue, exp(-logM));
-    // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse".
+    // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse". As
+    // no single scrape rolls back, none promotes: one quiet scrape of a canary whose error rate
+    // wanders would otherwise pass it before the dispersion can be measured.
     if (this.decision === 'worse') return;
     if (this.minPValue <= this.alpha) {
       this.decision = 'worse';
       this.decidedAt = this.interval;
-    } else if (this.decision === 'continue' && this.withinAllowed()) {
+    } else if (this.decision === 'continue' && this.errorIntervals >= 2 && this.withinAllowed()) {
       this.decision = 'not-worse';
       this.decidedAt = this.interval;
     }
@@ -261,6 +269,7 @@ export class SequentialRateTest {
       decision: this.decision,
       decidedAtInterval: this.decidedAt,
       ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
+      overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
       usedIntervals: this.usedIntervals,
       missingIntervals: this.interval - this.usedIntervals,
       totals: { ...this.totals },

@@ -112,6 +112,8 @@ export interface MetricResult {
     decidedAtInterval: number | null;
     /** Estimated canary/baseline error-rate ratio and its confidence sequence. */
     ratio: { estimate: number; lower: number; upper: number };
+    /** How many times more the canary's error share varies between scrapes than binomial (1 = not at all); the test discounts each scrape by it. */
+    overdispersion?: number;
     /** Intervals that counted (requests in both arms) and those missing or without traffic. */
     usedIntervals?: number;
     missingIntervals?: number;

@@ -103,6 +103,31 @@ describe('judge verdicts', () => {
   });
 });
 
+describe('bursty errors', () => {
+  test('an undecided rate metric whose errors vary far more than chance says so in its reason', () => {
+    // The canary's share of errors swings between 1% and 20% of each scrape's errors (its request
+    // share is 5%): on average not worse, but no single scrape can be trusted.
+    const shares = [1, 20, 2, 15, 1, 12, 3, 10, 2, 14];
+    const canaryErrors = shares.map((s) => s * 3);
+    const report = judge({
+      config: { alpha: 0.01 },
+      metrics: [
+        {
+          name: 'errors',
+          kind: 'rate',
+          direction: 'increase',
+          canary: { errors: canaryErrors, requests: shares.map(() => 5_000) },
+          baseline: { errors: canaryErrors.map((x) => 300 - x), requests: shares.map(() => 95_000) },
+        },
+      ],
+    });
+    const metric = report.metrics[0];
+    expect(metric.class).toBe('nodata');
+    expect(metric.sequential!.overdispersion).toBeGreaterThan(2);
+    expect(metric.reason).toMatch(/varies [\d.]+× more between scrapes than chance allows/);
+  });
+});
+
 describe('judge input validation', () => {
   test.each<[string, unknown, RegExp]>([
     ['no metrics', { metrics: [] }, /Input 'metrics' has the value \[\]: expected a non-empty array of metrics/],
