@@ -57409,20 +57409,20 @@ const zeroIndex = (grid.length - 1) / 2;
 // the canary's share of an interval's errors varies more than Binomial(n, θ): its variance grows by
 // φ = 1 + ψv, v = nθ(1 − θ) the binomial variance. Each interval's log-likelihood ratio is tempered
 // by λ = 1/(1 + ψ̂v̂), ψ̂ estimated from the earlier intervals. v̂ is predicted from the interval's
-// requests and the error rate so far, never from the interval's own errors: with independent
-// wobble the total is correlated with the canary's share (a quiet primary means fewer errors and a
-// larger canary share), so weighting by it would tilt every interval towards "worse". λ ≤ 1 is fixed
-// before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
+// requests and the error rate so far, not from the interval's own errors: with independent wobble
+// the total is correlated with the canary's share (a quiet primary means fewer errors and a larger
+// canary share), so weighting by it would tilt every interval towards "worse". The first interval
+// with errors has no rate to go by; it is not tempered, and its own total only picks its cap. λ ≤ 1
+// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
 // supermartingale under the binomial null whatever ψ̂ is.
 // Evidence guard: before ψ̂ rests on anything, a single wild scrape would look decisive. Each
 // interval's contribution to the test is capped at SINGLE_SCRAPE·log(1/α), so no single scrape can
-// roll back, and the first EARLY_INTERVALS intervals that carry many errors (v̂ ≥ EARLY_VARIANCE) at
-// EARLY_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
+// roll back, and the first interval with errors, if it carries many (v̂ ≥ FIRST_SCRAPE_VARIANCE), at
+// FIRST_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
 // at most when a regression is gross. The confidence sequence is not capped.
 const SINGLE_SCRAPE = 0.75;
-const EARLY_SCRAPE = 0.43;
-const EARLY_INTERVALS = 1;
-const EARLY_VARIANCE = 4;
+const FIRST_SCRAPE = 0.43;
+const FIRST_SCRAPE_VARIANCE = 4;
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep) {
     const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * PRIOR_SD * PRIOR_SD)) : 0));
@@ -57513,14 +57513,14 @@ class SequentialRateTest {
         const predicted = this.seen.errors > 0 ? (requests * this.seen.errors) / this.seen.requests : errors;
         const variance = predicted * atBest * (1 - atBest);
         const temper = 1 / (1 + this.dispersion() * variance);
-        const early = this.errorIntervals < EARLY_INTERVALS && variance >= EARLY_VARIANCE;
-        const cap = (early ? EARLY_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+        const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
+        const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
             const term = temper * (canaryErrors * grid[k] - errors * log(denominator));
             this.logLikelihood[k] += term;
             this.guardedLogLikelihood[k] += minOf(term, cap);
-            const theta = (share * (1 + expm1Grid[k])) / denominator;
+            const theta = thetaAt(share, k);
             const expected = errors * theta;
             this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
         }

@@ -49858,20 +49858,20 @@ const zeroIndex = (grid.length - 1) / 2;
 // the canary's share of an interval's errors varies more than Binomial(n, θ): its variance grows by
 // φ = 1 + ψv, v = nθ(1 − θ) the binomial variance. Each interval's log-likelihood ratio is tempered
 // by λ = 1/(1 + ψ̂v̂), ψ̂ estimated from the earlier intervals. v̂ is predicted from the interval's
-// requests and the error rate so far, never from the interval's own errors: with independent
-// wobble the total is correlated with the canary's share (a quiet primary means fewer errors and a
-// larger canary share), so weighting by it would tilt every interval towards "worse". λ ≤ 1 is fixed
-// before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
+// requests and the error rate so far, not from the interval's own errors: with independent wobble
+// the total is correlated with the canary's share (a quiet primary means fewer errors and a larger
+// canary share), so weighting by it would tilt every interval towards "worse". The first interval
+// with errors has no rate to go by; it is not tempered, and its own total only picks its cap. λ ≤ 1
+// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
 // supermartingale under the binomial null whatever ψ̂ is.
 // Evidence guard: before ψ̂ rests on anything, a single wild scrape would look decisive. Each
 // interval's contribution to the test is capped at SINGLE_SCRAPE·log(1/α), so no single scrape can
-// roll back, and the first EARLY_INTERVALS intervals that carry many errors (v̂ ≥ EARLY_VARIANCE) at
-// EARLY_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
+// roll back, and the first interval with errors, if it carries many (v̂ ≥ FIRST_SCRAPE_VARIANCE), at
+// FIRST_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
 // at most when a regression is gross. The confidence sequence is not capped.
 const SINGLE_SCRAPE = 0.75;
-const EARLY_SCRAPE = 0.43;
-const EARLY_INTERVALS = 1;
-const EARLY_VARIANCE = 4;
+const FIRST_SCRAPE = 0.43;
+const FIRST_SCRAPE_VARIANCE = 4;
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep) {
     const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * PRIOR_SD * PRIOR_SD)) : 0));
@@ -49962,14 +49962,14 @@ class SequentialRateTest {
         const predicted = this.seen.errors > 0 ? (requests * this.seen.errors) / this.seen.requests : errors;
         const variance = predicted * atBest * (1 - atBest);
         const temper = 1 / (1 + this.dispersion() * variance);
-        const early = this.errorIntervals < EARLY_INTERVALS && variance >= EARLY_VARIANCE;
-        const cap = (early ? EARLY_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+        const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
+        const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
             const term = temper * (canaryErrors * grid[k] - errors * log(denominator));
             this.logLikelihood[k] += term;
             this.guardedLogLikelihood[k] += minOf(term, cap);
-            const theta = (share * (1 + expm1Grid[k])) / denominator;
+            const theta = thetaAt(share, k);
             const expected = errors * theta;
             this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
         }
@@ -53226,6 +53226,8 @@ function decodeBase64(string, length) {
 
 
 
+/** Query of the marker requests that `settle` sends; never listed among the requests served. */
+const SETTLE_MARKER = '/v2/?slipway-settle=';
 const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 /** Starts a registry on a free loopback port; resolves once `/v2/` answers. */
 async function startRegistry(options = {}) {
@@ -53242,14 +53244,14 @@ async function startRegistry(options = {}) {
     // just answered may not be listed yet. A marker request, once logged, proves every earlier one is.
     let markers = 0;
     const settle = async () => {
-        const marker = `/v2/?slipway-settle=${++markers}`;
+        const marker = `${SETTLE_MARKER}${++markers}`;
         await fetch(`http://${host}${marker}`).then((r) => r.arrayBuffer());
         for (let waited = 0; !requests.some((r) => r.uri === marker); waited += 10) {
             if (waited > 5000)
                 throw new Error(`docker-registry did not log ${marker} within 5 s`);
             await new Promise((resolve) => setTimeout(resolve, 10));
         }
-        requests = requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle='));
+        requests = requests.filter((r) => !r.uri.startsWith(SETTLE_MARKER));
     };
     const launch = async () => {
         const proc = (0,external_node_child_process_namespaceObject.spawn)(binary, ['serve', (0,external_node_path_namespaceObject.join)(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -53283,7 +53285,7 @@ async function startRegistry(options = {}) {
         host,
         url: `http://${host}`,
         storageDir,
-        requests: () => requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle=')),
+        requests: () => requests.filter((r) => !r.uri.startsWith(SETTLE_MARKER)),
         settledRequests: async () => {
             await settle();
             return [...requests];

@@ -55,6 +55,8 @@ export interface RegistryServer {
   stop(): Promise<void>;
 }
 
+/** Query of the marker requests that `settle` sends; never listed among the requests served. */
+const SETTLE_MARKER = '/v2/?slipway-settle=';
 const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 
 /** Starts a registry on a free loopback port; resolves once `/v2/` answers. */
@@ -72,13 +74,13 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   // just answered may not be listed yet. A marker request, once logged, proves every earlier one is.
   let markers = 0;
   const settle = async () => {
-    const marker = `/v2/?slipway-settle=${++markers}`;
+    const marker = `${SETTLE_MARKER}${++markers}`;
     await fetch(`http://${host}${marker}`).then((r) => r.arrayBuffer());
     for (let waited = 0; !requests.some((r) => r.uri === marker); waited += 10) {
       if (waited > 5000) throw new Error(`docker-registry did not log ${marker} within 5 s`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    requests = requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle='));
+    requests = requests.filter((r) => !r.uri.startsWith(SETTLE_MARKER));
   };
 
   const launch = async () => {
@@ -112,7 +114,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     host,
     url: `http://${host}`,
     storageDir,
-    requests: () => requests.filter((r) => !r.uri.startsWith('/v2/?slipway-settle=')),
+    requests: () => requests.filter((r) => !r.uri.startsWith(SETTLE_MARKER)),
     settledRequests: async () => {
       await settle();
       return [...requests];
