@@ -8,7 +8,7 @@ import { nullScenarios, regressionScenarios, trafficLevels } from './judge/scena
 import { baselineErrorRate, canaryShare, generateStream, type Stream, type StreamScenario } from './judge/streams.js';
 import { printTable } from './table.js';
 
-const NULL_REPLICATES = 500;
+const NULL_REPLICATES = 1000;
 const REGRESSION_REPLICATES = 500;
 const ALPHA = 0.01;
 

@@ -58,8 +58,16 @@ const zeroIndex = (grid.length - 1) / 2;
 // the total is correlated with the canary's share (a quiet primary means fewer errors and a larger
 // canary share), so weighting by it would tilt every interval towards "worse". The first interval
 // with errors has no rate to go by; it is not tempered, and its own total only picks its cap. λ ≤ 1
-// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
-// supermartingale under the binomial null whatever ψ̂ is.
+// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the confidence
+// sequence, which compares ratios with each other, stays valid under the binomial null whatever ψ̂ is.
+// The test itself discounts further where independent wobble does its harm: in an arm that is loud
+// for itself. Shared bursts multiply both arms' errors, and with them the wobble's effect on the
+// canary's share, without showing in the requests. So the ratios above 1 take λ↑ = 1/(1 + ψ̂v̂·ℓ_c),
+// ℓ_c the canary's errors against its own rate so far, and the ratios below 1 λ↓ with the baseline's
+// ℓ_b. Given the interval's total n, LR(r > 1) rises with the canary's x while λ↑ falls, so
+// LR^λ↑(x) ≤ LR^λ↑(x*) where LR(x*) = 1, a fixed power (mirrored for r < 1, where y = n − x): the
+// test is still a supermartingale under the binomial null. This took the benchmark's bursty null
+// from about 3% to 2% false alarms, and shared bursts with 20% independent wobble from 9% to 4%.
 // Evidence guard: before ψ̂ rests on anything, a single wild scrape would look decisive. Each
 // interval's contribution to the test is capped at SINGLE_SCRAPE·log(1/α), so no single scrape can
 // roll back, and the first interval with errors, if it carries many (v̂ ≥ FIRST_SCRAPE_VARIANCE), at
@@ -85,6 +93,11 @@ const testWeights: Record<Direction, Float64Array> = {
 /** θ = ρr/(ρr + 1 − ρ): the canary's expected share of an interval's errors at grid ratio k. */
 function thetaAt(share: number, k: number): number {
   return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
+}
+
+/** Errors per request, 0 before any request. */
+function rate(errors: number, requests: number): number {
+  return requests > 0 ? errors / requests : 0;
 }
 
 /** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
@@ -146,6 +159,10 @@ export class SequentialRateTest {
     const counts = [canaryErrors, canaryRequests, baselineErrors, baselineRequests];
     if (counts.some((c) => !Number.isFinite(c)) || canaryRequests <= 0 || baselineRequests <= 0) return;
     this.usedIntervals++;
+    // How loud each arm is in this interval against its own error rate so far (1 = as usual),
+    // taken before the totals count this interval. One pseudo-error keeps small counts sane.
+    const canaryLoudness = (canaryErrors + 1) / (canaryRequests * rate(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
+    const baselineLoudness = (baselineErrors + 1) / (baselineRequests * rate(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
     this.totals.canaryErrors += canaryErrors;
     this.totals.canaryRequests += canaryRequests;
     this.totals.baselineErrors += baselineErrors;
@@ -161,14 +178,18 @@ export class SequentialRateTest {
     const atBest = thetaAt(share, this.best);
     const predicted = this.seen.errors > 0 ? (requests * this.seen.errors) / this.seen.requests : errors;
     const variance = predicted * atBest * (1 - atBest);
-    const temper = 1 / (1 + this.dispersion() * variance);
+    const dispersion = this.dispersion();
+    const temper = 1 / (1 + dispersion * variance);
+    // The test's side: ratios above 1 are tempered by the canary's loudness, below 1 by the baseline's.
+    const temperUp = 1 / (1 + dispersion * variance * canaryLoudness);
+    const temperDown = 1 / (1 + dispersion * variance * baselineLoudness);
     const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
     const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
     for (let k = 0; k < grid.length; k++) {
       const denominator = 1 + share * expm1Grid[k];
-      const term = temper * (canaryErrors * grid[k] - errors * log(denominator));
-      this.logLikelihood[k] += term;
-      this.guardedLogLikelihood[k] += minOf(term, cap);
+      const logRatio = canaryErrors * grid[k] - errors * log(denominator);
+      this.logLikelihood[k] += temper * logRatio;
+      this.guardedLogLikelihood[k] += minOf((grid[k] > 0 ? temperUp : temperDown) * logRatio, cap);
       const theta = thetaAt(share, k);
       const expected = errors * theta;
       this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
