@@ -81,22 +81,16 @@ export interface LedgerDeployment {
 }
 
 /** What `createDeployment` needs; the source info comes from the ledger's run context. */
-export interface CreateDeploymentRequest {
+export interface CreateDeploymentRequest extends Pick<DeploymentPayload, 'artifact' | 'strategy' | 'promotedFrom' | 'rollbackOf' | 'planDigest' | 'irreversible'> {
   environment: string;
   /** Commit sha (or ref) to deploy; the PR head sha on PR deploys so it shows on the PR. */
   ref: string;
   task?: DeploymentTask;
-  artifact?: ArtifactInfo;
-  strategy?: string;
-  promotedFrom?: { environment: string; deploymentId: number };
-  rollbackOf?: number;
   /**
    * The last good deployment this one replaces, when the caller knows it already (a rollback
    * does); given, the ledger skips its own lineage look-up. Default: found from the history.
    */
   previousGood?: number | null;
-  planDigest?: string;
-  irreversible?: boolean;
   description?: string;
   /** Default: true only for an environment named `production` (GitHub's rule). */
   productionEnvironment?: boolean;
