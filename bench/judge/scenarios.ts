@@ -9,11 +9,12 @@ export const nullScenarios: { name: string; variant: Variant }[] = [
   { name: 'null: i.i.d. traffic, 60 s scrapes', variant: { ratio: 1, scrapeSeconds: 60 } },
   { name: 'null: common time-varying rate (diurnal swing, spikes)', variant: { ratio: 1, scrapeSeconds: 30, timeVarying: true } },
   { name: 'null: bursty errors (shared Gamma(0.5) bursts, 14% independent wobble)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { shared: 0.5, independent: 50 } } },
-  // Independent per-arm wobble of the error rate between scrapes (Gamma, CV 10%, 25%, 50%): where
+  // Independent per-arm wobble of the error rate between scrapes (Gamma, CV 10%, 25%, 50%, 100%): where
   // the binomial model stops holding, and how far false alarms go (docs/judge.md, the bound).
   { name: 'null: overdispersion, 10% independent wobble per arm', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 100 } } },
   { name: 'null: overdispersion, 25% independent wobble per arm', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 16 } } },
   { name: 'null: strong overdispersion (50% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } } },
+  { name: 'null: extreme overdispersion (100% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 1 } } },
   { name: 'null: traffic split drifting 4–6%', variant: { ratio: 1, scrapeSeconds: 30, splitDrift: true } },
   { name: 'null: scrape gaps, NaN and a zero-traffic step', variant: { ratio: 1, scrapeSeconds: 30, gaps: true } },
   { name: 'null: warm-up transient', variant: { ratio: 1, scrapeSeconds: 30, warmup: true } },

@@ -83,17 +83,24 @@ describe('sequential rate test', () => {
   });
 
   test('when each arm\'s error rate wanders ±50% on its own between scrapes at 1000 req/s, false alarms stay bounded', () => {
-    // The strongest overdispersion of the benchmark (about 9% in docs/judge.md). Weighting
+    // Strong overdispersion of the benchmark (about 4–6% in docs/judge.md). Weighting
     // an interval by its own error total, or trusting the first scrapes at face value, gave 40–45%.
     const scenario: StreamScenario = { totalRps: 1000, comparison: 'primary', ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } };
     expect(rejectionRate(scenario, 300, 0.01)).toBeLessThanOrEqual(0.15);
+  });
+
+  test('±100% independent wobble: the first scrapes, counted before the dispersion showed, do not roll back once it shows', () => {
+    // Tempering by the estimate at the time cannot look back; the look-back shadows can. Without
+    // them this gave 12%.
+    const scenario: StreamScenario = { totalRps: 1000, comparison: 'primary', ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 1 } };
+    expect(rejectionRate(scenario, 300, 0.01)).toBeLessThanOrEqual(0.07);
   });
 
   test('shared error bursts on top of ±20% independent wobble: a scrape where the canary is loud for itself counts for less', () => {
     // A shared burst multiplies both arms' errors, and the wobble's effect on the canary's share
     // with them, without showing in the requests. Tempering every interval alike gave 9% here.
     const scenario: StreamScenario = { totalRps: 1000, comparison: 'primary', ratio: 1, scrapeSeconds: 30, overdispersion: { shared: 0.3, independent: 25 } };
-    expect(rejectionRate(scenario, 300, 0.01)).toBeLessThanOrEqual(0.065);
+    expect(rejectionRate(scenario, 300, 0.01)).toBeLessThanOrEqual(0.075);
   });
 
   test('reports how many times more than binomial the canary\'s error share varies between scrapes', () => {
