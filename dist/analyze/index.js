@@ -57413,16 +57413,36 @@ const zeroIndex = (grid.length - 1) / 2;
 // the total is correlated with the canary's share (a quiet primary means fewer errors and a larger
 // canary share), so weighting by it would tilt every interval towards "worse". The first interval
 // with errors has no rate to go by; it is not tempered, and its own total only picks its cap. λ ≤ 1
-// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the test stays a
-// supermartingale under the binomial null whatever ψ̂ is.
+// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the confidence
+// sequence, which compares ratios with each other, stays valid under the binomial null whatever ψ̂ is.
+// The test itself discounts further where independent wobble does its harm: in an arm that is loud
+// for itself. Shared bursts multiply both arms' errors, and with them the wobble's effect on the
+// canary's share, without showing in the requests. So the ratios above 1 take λ↑ = 1/(1 + ψ̂v̂·ℓ_c),
+// ℓ_c the canary's errors against its own rate so far, and the ratios below 1 λ↓ with the baseline's
+// ℓ_b. Given the interval's total n, LR(r > 1) rises with the canary's x while λ↑ falls, so
+// LR^λ↑(x) ≤ LR^λ↑(x*) where LR(x*) = 1, a fixed power (mirrored for r < 1, where y = n − x): the
+// test is still a supermartingale under the binomial null. Shared bursts with 20% independent
+// wobble at 1000 req/s gave 9% false alarms with one tempering for all, and give about 6% now.
 // Evidence guard: before ψ̂ rests on anything, a single wild scrape would look decisive. Each
 // interval's contribution to the test is capped at SINGLE_SCRAPE·log(1/α), so no single scrape can
 // roll back, and the first interval with errors, if it carries many (v̂ ≥ FIRST_SCRAPE_VARIANCE), at
 // FIRST_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
 // at most when a regression is gross. The confidence sequence is not capped.
-const SINGLE_SCRAPE = 0.75;
-const FIRST_SCRAPE = 0.43;
+const SINGLE_SCRAPE = 0.9;
+const FIRST_SCRAPE = 0.55;
 const FIRST_SCRAPE_VARIANCE = 4;
+// Look-back check: tempering by the estimate at the time cannot look back, so under strong wobble
+// the first intervals, counted before ψ̂ had anything to go by, would weigh on the test for ever.
+// Shadow tests therefore temper every interval from the first at fixed dispersions, and "worse"
+// also needs the shadow at the dispersion the data show by now, the largest of
+// LOOK_BACK_DISPERSIONS not above LOOK_BACK_MARGIN·ψ̂ (ψ̂ is shrunk towards 0 on purpose; this
+// check should rather err towards more dispersion). Each shadow is a supermartingale under the
+// binomial null like the test, and min(M, M_ψ) ≤ M, so the check can only withhold a rollback:
+// whatever it picks, the test stays valid. It took ±100% independent wobble at 1000 req/s from
+// 12% to under 4% false alarms, and 50% wobble from about 7% to 5%, for about one error more in
+// detection at high traffic (docs/judge.md).
+const LOOK_BACK_DISPERSIONS = [0.1, 0.3, 1, 3];
+const LOOK_BACK_MARGIN = 4;
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep) {
     const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * PRIOR_SD * PRIOR_SD)) : 0));
@@ -57438,6 +57458,18 @@ const testWeights = {
 /** θ = ρr/(ρr + 1 − ρ): the canary's expected share of an interval's errors at grid ratio k. */
 function thetaAt(share, k) {
     return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
+}
+/** Errors per request, 0 before any request. */
+function rate(errors, requests) {
+    return requests > 0 ? errors / requests : 0;
+}
+/** log Σ_k w_k exp(ℓ_k): a mixture of likelihood ratios, scaled by the largest for precision. */
+function logMixture(logLikelihood, weights) {
+    const top = logLikelihood[argMax(logLikelihood)];
+    let sum = 0;
+    for (let k = 0; k < grid.length; k++)
+        sum += weights[k] * exp(logLikelihood[k] - top);
+    return top + log(sum);
 }
 /** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
 function argMax(values) {
@@ -57473,6 +57505,8 @@ class SequentialRateTest {
     usedIntervals = 0;
     /** The same, each interval's term capped by the evidence guard: what the test's mixture uses. */
     guardedLogLikelihood = new Float64Array(grid.length);
+    /** The look-back shadows: the guarded log-likelihood tempered at each fixed LOOK_BACK_DISPERSIONS. */
+    lookBack = LOOK_BACK_DISPERSIONS.map(() => new Float64Array(grid.length));
     /** Pearson χ² of the canary's error shares at every grid ratio, for the dispersion estimate. */
     pearson = new Float64Array(grid.length);
     /** Σ nθ(1 − θ) at the MLE over the intervals with errors: the binomial variance the Pearson χ² is measured against. */
@@ -57497,6 +57531,10 @@ class SequentialRateTest {
         if (counts.some((c) => !Number.isFinite(c)) || canaryRequests <= 0 || baselineRequests <= 0)
             return;
         this.usedIntervals++;
+        // How loud each arm is in this interval against its own error rate so far (1 = as usual),
+        // taken before the totals count this interval. One pseudo-error keeps small counts sane.
+        const canaryLoudness = (canaryErrors + 1) / (canaryRequests * rate(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
+        const baselineLoudness = (baselineErrors + 1) / (baselineRequests * rate(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
         this.totals.canaryErrors += canaryErrors;
         this.totals.canaryRequests += canaryRequests;
         this.totals.baselineErrors += baselineErrors;
@@ -57512,14 +57550,22 @@ class SequentialRateTest {
         const atBest = thetaAt(share, this.best);
         const predicted = this.seen.errors > 0 ? (requests * this.seen.errors) / this.seen.requests : errors;
         const variance = predicted * atBest * (1 - atBest);
-        const temper = 1 / (1 + this.dispersion() * variance);
+        const dispersion = this.dispersion();
+        const temper = 1 / (1 + dispersion * variance);
+        // The test's sides: ratios above 1 are tempered by the canary's loudness, below 1 by the baseline's.
+        const sides = (psi) => ({ up: 1 / (1 + psi * variance * canaryLoudness), down: 1 / (1 + psi * variance * baselineLoudness) });
+        const running = sides(dispersion);
+        const shadows = LOOK_BACK_DISPERSIONS.map(sides);
         const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
         const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
-            const term = temper * (canaryErrors * grid[k] - errors * log(denominator));
-            this.logLikelihood[k] += term;
-            this.guardedLogLikelihood[k] += minOf(term, cap);
+            const logRatio = canaryErrors * grid[k] - errors * log(denominator);
+            this.logLikelihood[k] += temper * logRatio;
+            const up = grid[k] > 0;
+            this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, cap);
+            for (let j = 0; j < shadows.length; j++)
+                this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, cap);
             const theta = thetaAt(share, k);
             const expected = errors * theta;
             this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
@@ -57529,25 +57575,16 @@ class SequentialRateTest {
         this.seen.errors += errors;
         this.seen.requests += requests;
         this.best = argMax(this.logLikelihood);
-        const mixtures = this.logMixtures();
-        this.narrow(mixtures.twoSided);
-        this.decide(mixtures.test);
+        this.narrow(logMixture(this.logLikelihood, twoSidedWeights));
+        this.decide(this.logTestMixture());
     }
-    /**
-     * log M_t of the test's one-sided (or two-sided) mixture and of the two-sided one used by the
-     * confidence sequence, from one pass of exponentials scaled by the largest log-likelihood.
-     */
-    logMixtures() {
-        const top = this.logLikelihood[this.best];
-        const guardedTop = this.guardedLogLikelihood[argMax(this.guardedLogLikelihood)];
-        const side = testWeights[this.direction];
-        let test = 0;
-        let twoSided = 0;
-        for (let k = 0; k < grid.length; k++) {
-            test += side[k] * exp(this.guardedLogLikelihood[k] - guardedTop);
-            twoSided += twoSidedWeights[k] * exp(this.logLikelihood[k] - top);
-        }
-        return { test: guardedTop + log(test), twoSided: top + log(twoSided) };
+    /** log M_t of the test: the running test's mixture, or the look-back shadow's if that is smaller. */
+    logTestMixture() {
+        const weights = testWeights[this.direction];
+        const running = logMixture(this.guardedLogLikelihood, weights);
+        const limit = LOOK_BACK_MARGIN * this.dispersion();
+        const shadow = LOOK_BACK_DISPERSIONS.findLastIndex((psi) => psi <= limit);
+        return shadow < 0 ? running : minOf(running, logMixture(this.lookBack[shadow], weights));
     }
     /**
      * ψ̂, the excess variance per unit of binomial variance: a moment estimate from the Pearson χ²
