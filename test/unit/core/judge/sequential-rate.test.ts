@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { generateStream, type StreamScenario } from '../../../../bench/judge/streams.js';
 import { SequentialRateTest, sequentialRateTest } from '../../../../src/core/judge/sequential-rate.js';
+import type { Direction } from '../../../../src/core/judge/types.js';
 
 const interval = fc.record({
   canaryErrors: fc.integer({ min: 0, max: 30 }),
@@ -11,11 +12,11 @@ const interval = fc.record({
 });
 
 /** How often the test says "worse" on `replicates` generated streams. */
-function rejectionRate(scenario: StreamScenario, replicates: number, alpha: number): number {
+function rejectionRate(scenario: StreamScenario, replicates: number, alpha: number, direction: Direction = 'increase'): number {
   let rejections = 0;
   for (let seed = 1; seed <= replicates; seed++) {
     const stream = generateStream(scenario, seed);
-    if (sequentialRateTest(stream.canary, stream.baseline, { alpha }).decision === 'worse') rejections++;
+    if (sequentialRateTest(stream.canary, stream.baseline, { alpha, direction }).decision === 'worse') rejections++;
   }
   return rejections / replicates;
 }
@@ -48,6 +49,13 @@ describe('sequential rate test', () => {
     const replicates = 200;
     // α plus three standard errors of the estimate: a real excess would show above it.
     expect(rejectionRate(scenario, replicates, alpha)).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / replicates));
+  });
+
+  test.each(['decrease', 'either'] as const)('for direction %s too, nulls with shared error spikes do not reject more often than α', (direction) => {
+    const alpha = 0.05;
+    const replicates = 200;
+    const scenario: StreamScenario = { totalRps: 100, comparison: 'primary', ratio: 1, scrapeSeconds: 10, horizonMinutes: 30, timeVarying: true };
+    expect(rejectionRate(scenario, replicates, alpha, direction)).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / replicates));
   });
 
   test('a canary with 5× the error rate is caught within minutes at 5 canary requests per second', () => {
