@@ -66004,7 +66004,7 @@ function checkRegex(value, fail) {
 
 
 
-const COMMON = ['name', 'kind', 'direction', 'critical', 'weight'];
+const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
 const FIELDS = {
     rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
     continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
@@ -66057,6 +66057,7 @@ function validateMetric(item, at) {
         direction: field.choice('direction', DIRECTIONS) ?? 'increase',
         critical: field.boolean('critical') ?? false,
         weight: field.number('weight', { min: 0 }) ?? 1,
+        muted: field.boolean('muted') ?? false,
     };
     switch (kind) {
         case 'rate': {
@@ -67564,7 +67565,7 @@ const maxMissingShare = 0.5;
 const fmt = (n) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
 /** Judges one validated metric at false-alarm rate alpha and gives its class and the figures behind it. */
 function classifyMetric(metric, alpha) {
-    const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1 };
+    const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1, ...(metric.muted ? { muted: true } : {}) };
     if (metric.error !== undefined)
         return { ...base, class: 'error', reason: `the metric source failed: ${metric.error}` };
     switch (metric.kind) {
@@ -67680,8 +67681,17 @@ function median(values) {
  * - otherwise, if a metric is nodata or error, the verdict is config.onNoData — unless the metrics
  *   that do have data already score under the marginal cut-off, which fails;
  * - otherwise pass at ≥ thresholds.pass, inconclusive (marginal) at ≥ thresholds.marginal, else fail.
+ * Muted metrics count nowhere.
  */
-function scoreMetrics(metrics, config) {
+function scoreMetrics(all, config) {
+    const metrics = all.filter((m) => !m.muted);
+    const verdict = countedVerdict(metrics, config);
+    // Muted metrics are shown, not counted: one that would have failed says so after the reasons.
+    const muted = all.filter((m) => m.muted && m.class !== 'pass').map((m) => `muted metric '${m.name}' is ${m.class} (not counted): ${m.reason}`);
+    return { ...verdict, reasons: [...verdict.reasons, ...muted] };
+}
+/** The score and verdict over the metrics that count (none muted). */
+function countedVerdict(metrics, config) {
     const weightOf = (list) => list.reduce((sum, m) => sum + m.weight, 0);
     const percent = (part, whole) => weightOf(whole) > 0 ? round((100 * weightOf(part)) / weightOf(whole)) : 0;
     const passed = metrics.filter((m) => m.class === 'pass');
@@ -67748,6 +67758,9 @@ function validateJudgeInput(input) {
         seen.add(metric.name);
         return metric;
     });
+    if (metrics.every((m) => m.muted)) {
+        throw new core_errors/* InputError */.dz('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
+    }
     return { config, metrics };
 }
 function validateConfig(raw) {
@@ -67791,6 +67804,10 @@ function validate_validateMetric(raw, index) {
         throw new core_errors/* InputError */.dz(where('direction'), direction, `one of ${directions.join(', ')}`, "say which change is bad, e.g. 'increase' for errors and latency");
     }
     optional(raw, 'critical', where, (v) => typeof v === 'boolean', 'true or false');
+    optional(raw, 'muted', where, (v) => typeof v === 'boolean', 'true or false');
+    if (raw.muted === true && raw.critical === true) {
+        throw new core_errors/* InputError */.dz(where('muted'), true, 'false for a critical metric', 'a muted metric never fails the analysis: drop muted or critical');
+    }
     optional(raw, 'weight', where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a number ≥ 0');
     optional(raw, 'error', where, (v) => typeof v === 'string', 'a string (the failed query’s message)');
     const base = { ...raw, direction };
@@ -67865,7 +67882,7 @@ function judgeReportMarkdown(report) {
         '',
         '| metric | kind | class | critical | evidence | reason |',
         '|---|---|---|---|---|---|',
-        ...report.metrics.map((m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`),
+        ...report.metrics.map((m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class}${m.muted ? ' (muted)' : ''} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`),
         '',
         `α = ${report.config.alpha} · cut-offs pass ≥ ${report.config.thresholds.pass}, marginal ≥ ${report.config.thresholds.marginal} · missing data: ${report.config.onNoData}`,
         '',
@@ -67959,8 +67976,8 @@ function metricSeries(definition, samples, grid) {
  * never as a zero.
  */
 function metricInput(definition, series) {
-    const { name, direction, critical, weight } = definition;
-    const base = { name, direction, critical, weight };
+    const { name, direction, critical, weight, muted } = definition;
+    const base = { name, direction, critical, weight, ...(muted ? { muted } : {}) };
     switch (definition.kind) {
         case 'rate': {
             const { canary, baseline } = series.counts;
@@ -68079,12 +68096,15 @@ function checkAnalysis(options) {
  */
 function isFinal(report, metrics) {
     const kinds = new Map(metrics.map((m) => [m.name, m.kind]));
+    // Muted metrics never change the verdict, so they never hold the analysis open either.
+    const counted = report.metrics.filter((m) => !m.muted);
     const failedForGood = (m) => (m.kind === 'rate' ? m.sequential?.decision === 'worse' : kinds.get(m.name) === 'threshold');
     if (report.verdict === 'fail') {
-        return report.metrics.filter((m) => m.class === 'high' || m.class === 'low').every(failedForGood) && report.metrics.some((m) => m.class === 'high' || m.class === 'low');
+        const failing = counted.filter((m) => m.class === 'high' || m.class === 'low');
+        return failing.length > 0 && failing.every(failedForGood);
     }
     if (report.verdict === 'pass')
-        return report.metrics.every((m) => m.kind === 'rate' && m.sequential?.decision === 'not-worse');
+        return counted.every((m) => m.kind === 'rate' && m.sequential?.decision === 'not-worse');
     return false;
 }
 
@@ -68207,7 +68227,8 @@ function metricTable(metrics) {
     return ['| metric | kind | class | critical | statistic | reason |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 function classLabel(m) {
-    return m.class === 'pass' ? '✅ pass' : m.class === 'nodata' || m.class === 'error' ? `⚠️ ${m.class}` : `❌ ${m.class}`;
+    const label = m.class === 'pass' ? '✅ pass' : m.class === 'nodata' || m.class === 'error' ? `⚠️ ${m.class}` : `❌ ${m.class}`;
+    return m.muted ? `${label} (muted)` : label;
 }
 function detail(m) {
     if (m.sequential) {

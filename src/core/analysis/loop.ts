@@ -140,10 +140,13 @@ export function checkAnalysis(options: Pick<AnalysisOptions, 'metrics' | 'config
  */
 export function isFinal(report: JudgeReport, metrics: MetricDefinition[]): boolean {
   const kinds = new Map(metrics.map((m) => [m.name, m.kind]));
+  // Muted metrics never change the verdict, so they never hold the analysis open either.
+  const counted = report.metrics.filter((m) => !m.muted);
   const failedForGood = (m: MetricResult) => (m.kind === 'rate' ? m.sequential?.decision === 'worse' : kinds.get(m.name) === 'threshold');
   if (report.verdict === 'fail') {
-    return report.metrics.filter((m) => m.class === 'high' || m.class === 'low').every(failedForGood) && report.metrics.some((m) => m.class === 'high' || m.class === 'low');
+    const failing = counted.filter((m) => m.class === 'high' || m.class === 'low');
+    return failing.length > 0 && failing.every(failedForGood);
   }
-  if (report.verdict === 'pass') return report.metrics.every((m) => m.kind === 'rate' && m.sequential?.decision === 'not-worse');
+  if (report.verdict === 'pass') return counted.every((m) => m.kind === 'rate' && m.sequential?.decision === 'not-worse');
   return false;
 }

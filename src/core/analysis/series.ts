@@ -75,8 +75,8 @@ export function metricSeries(definition: MetricDefinition, samples: MetricSample
  * never as a zero.
  */
 export function metricInput(definition: MetricDefinition, series: MetricSeries): MetricInput {
-  const { name, direction, critical, weight } = definition;
-  const base = { name, direction, critical, weight };
+  const { name, direction, critical, weight, muted } = definition;
+  const base = { name, direction, critical, weight, ...(muted ? { muted } : {}) };
   switch (definition.kind) {
     case 'rate': {
       const { canary, baseline } = series.counts!;

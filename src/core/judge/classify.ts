@@ -15,7 +15,7 @@ const fmt = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toStri
 
 /** Judges one validated metric at false-alarm rate alpha and gives its class and the figures behind it. */
 export function classifyMetric(metric: MetricInput, alpha: number): MetricResult {
-  const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1 };
+  const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1, ...(metric.muted ? { muted: true as const } : {}) };
   if (metric.error !== undefined) return { ...base, class: 'error', reason: `the metric source failed: ${metric.error}` };
   switch (metric.kind) {
     case 'rate':
@@ -27,7 +27,7 @@ export function classifyMetric(metric: MetricInput, alpha: number): MetricResult
   }
 }
 
-type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight'>;
+type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight' | 'muted'>;
 
 function classifyRate(metric: RateMetricInput, alpha: number): Classified {
   const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;

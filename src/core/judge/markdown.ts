@@ -13,7 +13,7 @@ export function judgeReportMarkdown(report: JudgeReport): string {
     '| metric | kind | class | critical | evidence | reason |',
     '|---|---|---|---|---|---|',
     ...report.metrics.map(
-      (m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`,
+      (m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class}${m.muted ? ' (muted)' : ''} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`,
     ),
     '',
     `α = ${report.config.alpha} · cut-offs pass ≥ ${report.config.thresholds.pass}, marginal ≥ ${report.config.thresholds.marginal} · missing data: ${report.config.onNoData}`,

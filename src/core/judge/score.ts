@@ -9,8 +9,18 @@ import type { JudgeConfig, MetricResult, Verdict } from './types.js';
  * - otherwise, if a metric is nodata or error, the verdict is config.onNoData — unless the metrics
  *   that do have data already score under the marginal cut-off, which fails;
  * - otherwise pass at ≥ thresholds.pass, inconclusive (marginal) at ≥ thresholds.marginal, else fail.
+ * Muted metrics count nowhere.
  */
-export function scoreMetrics(metrics: readonly MetricResult[], config: JudgeConfig): { verdict: Verdict; score: number; reasons: string[] } {
+export function scoreMetrics(all: readonly MetricResult[], config: JudgeConfig): { verdict: Verdict; score: number; reasons: string[] } {
+  const metrics = all.filter((m) => !m.muted);
+  const verdict = countedVerdict(metrics, config);
+  // Muted metrics are shown, not counted: one that would have failed says so after the reasons.
+  const muted = all.filter((m) => m.muted && m.class !== 'pass').map((m) => `muted metric '${m.name}' is ${m.class} (not counted): ${m.reason}`);
+  return { ...verdict, reasons: [...verdict.reasons, ...muted] };
+}
+
+/** The score and verdict over the metrics that count (none muted). */
+function countedVerdict(metrics: readonly MetricResult[], config: JudgeConfig): { verdict: Verdict; score: number; reasons: string[] } {
   const weightOf = (list: readonly MetricResult[]) => list.reduce((sum, m) => sum + m.weight, 0);
   const percent = (part: readonly MetricResult[], whole: readonly MetricResult[]) =>
     weightOf(whole) > 0 ? round((100 * weightOf(part)) / weightOf(whole)) : 0;

@@ -25,6 +25,11 @@ interface MetricBase {
   critical?: boolean;
   /** Weight in the score. Default 1. */
   weight?: number;
+  /**
+   * Judged and reported but never counted: not in the score, not in the verdict (Kayenta's
+   * `muted`). For watching a new metric over a few releases before it gates rollouts. Default false.
+   */
+  muted?: boolean;
   /** Set by a metric source whose query failed: the metric is classed `error` with this reason. */
   error?: string;
 }
@@ -101,6 +106,8 @@ export interface MetricResult {
   class: MetricClass;
   critical: boolean;
   weight: number;
+  /** Present (true) for a muted metric: shown, never counted. */
+  muted?: true;
   /** Why the class, in a sentence. */
   reason: string;
   /** Rate metrics: the sequential test. */

@@ -28,6 +28,9 @@ export function validateJudgeInput(input: unknown): { config: JudgeConfig; metri
     seen.add(metric.name);
     return metric;
   });
+  if (metrics.every((m) => m.muted)) {
+    throw new InputError('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
+  }
   return { config, metrics };
 }
 
@@ -66,6 +69,10 @@ function validateMetric(raw: unknown, index: number): MetricInput {
     throw new InputError(where('direction'), direction, `one of ${directions.join(', ')}`, "say which change is bad, e.g. 'increase' for errors and latency");
   }
   optional(raw, 'critical', where, (v) => typeof v === 'boolean', 'true or false');
+  optional(raw, 'muted', where, (v) => typeof v === 'boolean', 'true or false');
+  if (raw.muted === true && raw.critical === true) {
+    throw new InputError(where('muted'), true, 'false for a critical metric', 'a muted metric never fails the analysis: drop muted or critical');
+  }
   optional(raw, 'weight', where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a number ≥ 0');
   optional(raw, 'error', where, (v) => typeof v === 'string', 'a string (the failed query’s message)');
   const base = { ...raw, direction } as Json;

@@ -16,6 +16,8 @@ interface MetricDefinitionBase {
   critical: boolean;
   /** Weight in the score. Default 1. */
   weight: number;
+  /** Judged and shown, never counted in the score or the verdict. Default false. */
+  muted: boolean;
 }
 
 /** errors/requests of canary vs baseline: the sequential rate test. */
@@ -56,7 +58,7 @@ export interface ThresholdMetricDefinition extends MetricDefinitionBase {
 /** A validated metric definition. */
 export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition | ThresholdMetricDefinition;
 
-const COMMON = ['name', 'kind', 'direction', 'critical', 'weight'];
+const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
 const FIELDS: Record<MetricDefinition['kind'], string[]> = {
   rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
   continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
@@ -108,6 +110,7 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
     direction: field.choice('direction', DIRECTIONS) ?? 'increase',
     critical: field.boolean('critical') ?? false,
     weight: field.number('weight', { min: 0 }) ?? 1,
+    muted: field.boolean('muted') ?? false,
   };
   switch (kind) {
     case 'rate': {

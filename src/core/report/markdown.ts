@@ -51,7 +51,8 @@ export function metricTable(metrics: MetricResult[]): string {
 }
 
 function classLabel(m: MetricResult): string {
-  return m.class === 'pass' ? '✅ pass' : m.class === 'nodata' || m.class === 'error' ? `⚠️ ${m.class}` : `❌ ${m.class}`;
+  const label = m.class === 'pass' ? '✅ pass' : m.class === 'nodata' || m.class === 'error' ? `⚠️ ${m.class}` : `❌ ${m.class}`;
+  return m.muted ? `${label} (muted)` : label;
 }
 
 function detail(m: MetricResult): string {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,22 @@ describe('slipway judge', () => {
     expect(stdout).toContain('Canary verdict: **INCONCLUSIVE**');
     expect(stdout).toContain('| error-rate | rate | ⚪ nodata | yes |');
     expect(stdout).toContain('16 of 20 intervals are missing');
+  });
+
+  test('a muted metric shows in the markdown, marked, and does not change the verdict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-judge-'));
+    try {
+      const read = (file: string) => JSON.parse(readFileSync(example(file), 'utf8')) as { metrics: object[] };
+      const input = read('pass.json');
+      input.metrics.push({ ...read('fail-latency.json').metrics[0], name: 'new-latency', muted: true });
+      writeFileSync(join(dir, 'muted.json'), JSON.stringify(input));
+      const { exitCode, stdout } = await slipway('judge', '--input', join(dir, 'muted.json'), '--format', 'markdown');
+      expect(stdout).toContain('| new-latency | continuous | 🔺 high (muted) |');
+      expect(stdout).toContain("muted metric 'new-latency' is high (not counted)");
+      expect(exitCode).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('bad usage and invalid input exit 2 with a message naming what is wrong', async () => {

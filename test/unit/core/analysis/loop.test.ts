@@ -88,6 +88,16 @@ describe('analysis loop', () => {
     expect(result.report.metrics[0].class).toBe('high');
   });
 
+  test('a muted continuous metric does not hold the analysis open: it stops when the rate test decides', async () => {
+    const values = (level: number) => Array.from({ length: 181 }, (_, i) => [T0 + i * INTERVAL, level + (i % 5) * 0.001] as [number, number]);
+    const muted = parseMetricsYaml(`- {name: latency, kind: continuous, query: 'latency{{{selector}}}', muted: true}`, 'test');
+    const document = { series: { ...rateSeries(0.02, 0.02, 180, 2000).series, 'latency{version="v2"}': values(0.13), 'latency{version="v1"}': values(0.1) } };
+    const result = await analysis(new FileSource({ document }), [...RATE, ...muted]);
+    expect(result.report.verdict).toBe('pass');
+    expect(result.report.metrics[1]).toMatchObject({ name: 'latency', class: 'high', muted: true });
+    expect(result.stoppedEarly).toBe(true);
+  });
+
   test('a selector that matches nothing gives no data, which is never a pass', async () => {
     const odd = parseSelector('version="v2\\"}"', 'canary-selector');
     const result = await analysis(new FileSource({ document: rateSeries(0.01, 0.01) }), RATE, { canary: odd, durationSeconds: 60 });

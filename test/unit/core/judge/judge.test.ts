@@ -45,6 +45,8 @@ describe('judge verdicts', () => {
     ['a threshold within its failureLimit passes', [slo('cpu', [0.2, 0.7, 0.3], { failureLimit: 1 })], {}, 'pass', 100, ['pass']],
     ['a threshold with missing measurements is nodata', [slo('cpu', [0.2, NaN, 0.3])], {}, 'inconclusive', 0, ['nodata']],
     ['a value below min is low', [slo('throughput', [5, 1], { min: 2, max: undefined })], {}, 'fail', 0, ['low']],
+    ['a muted metric that is high counts nowhere', [rate('a', 20, 20), latency('new-latency', 1.6, { muted: true, criticalIncrease: 50 })], {}, 'pass', 100, ['pass', 'high']],
+    ['a muted metric without data does not hold the verdict', [rate('a', 20, 20), nodata('quiet', { muted: true })], {}, 'pass', 100, ['pass', 'nodata']],
   ])('%s', (_name, metrics, config, verdict, score, classes) => {
     const report = judge({ config, metrics });
     expect(report.metrics.map((m) => m.class)).toEqual(classes);
@@ -81,6 +83,14 @@ describe('judge verdicts', () => {
     expect(judge({ metrics: [rate('quiet', 0, 0, { direction: 'decrease' }, 10)] }).metrics[0].class).toBe('nodata');
     // A canary with a few errors against a clean baseline is not excused by the rule.
     expect(judge({ metrics: [rate('few', 1, 0, {}, 10)] }).metrics[0].class).not.toBe('pass');
+  });
+
+  test('a muted metric is judged and shown as usual, and the reasons say it was not counted', () => {
+    const report = judge({ metrics: [rate('a', 20, 20), latency('new-latency', 1.4, { muted: true })] });
+    expect(report.metrics[1]).toMatchObject({ name: 'new-latency', class: 'high', muted: true });
+    expect(report.metrics[1].mannWhitney!.pGreater).toBeLessThan(0.01);
+    expect(report.reasons.at(-1)).toMatch(/^muted metric 'new-latency' is high \(not counted\): canary higher/);
+    expect(report.metrics[0].muted).toBeUndefined();
   });
 
   test('a nodata metric says which and why', () => {
@@ -141,6 +151,8 @@ describe('judge input validation', () => {
     ['onNoData pass', { config: { onNoData: 'pass' }, metrics: [slo('cpu', [1])] }, /'config.onNoData' has the value "pass": expected 'fail' or 'inconclusive' \(missing data is never a pass\)/],
     ['a duplicate name', { metrics: [slo('cpu', [1]), slo('cpu', [1])] }, /Input 'metrics\[1\].name' has the value "cpu": expected a name no other metric has/],
     ['a threshold without bounds', { metrics: [{ name: 'cpu', kind: 'threshold', values: [1] }] }, /'metric 'cpu' min\/max' is missing: expected at least one of min and max/],
+    ['a muted critical metric', { metrics: [rate('a', 1, 1, {}, 2), slo('cpu', [1], { critical: true, muted: true })] }, /'metric 'cpu' muted' has the value true: expected false for a critical metric/],
+    ['every metric muted', { metrics: [slo('cpu', [1], { muted: true })] }, /Input 'metrics' has the value "every metric muted": expected at least one metric that is not muted/],
     ['allowedRatio not above 1', { metrics: [rate('errors', 1, 1, { allowedRatio: 0.9 }, 2)] }, /'metric 'errors' allowedRatio' has the value 0.9: expected a ratio above 1/],
   ])('%s is rejected with a message naming the metric and field', (_name, input, message) => {
     expect(() => judge(input as never)).toThrow(InputError);

@@ -31,6 +31,7 @@ describe('metric definitions', () => {
         direction: 'increase',
         critical: true,
         weight: 1,
+        muted: false,
         errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)',
         requests: 'sum(http_requests_total{{{selector}}})',
         allowedRatio: 1.5,
@@ -42,12 +43,17 @@ describe('metric definitions', () => {
         direction: 'increase',
         critical: false,
         weight: 2,
+        muted: false,
         query: 'sum(rate(http_request_duration_seconds_sum{{{selector}}}[{{interval}}])) / sum(rate(http_request_duration_seconds_count{{{selector}}}[{{interval}}]))',
         allowedIncrease: 10,
         criticalIncrease: 50,
       },
-      { name: 'error-slo', kind: 'threshold', direction: 'increase', critical: false, weight: 1, query: 'up{{{selector}}}', min: 1, failureLimit: 2 },
+      { name: 'error-slo', kind: 'threshold', direction: 'increase', critical: false, weight: 1, muted: false, query: 'up{{{selector}}}', min: 1, failureLimit: 2 },
     ]);
+  });
+
+  test('a metric can be muted: judged and shown, never counted', () => {
+    expect(parseMetricsYaml('- {name: new-latency, kind: continuous, query: "x{{{selector}}}", muted: true}', "input 'metrics'")[0]).toMatchObject({ name: 'new-latency', muted: true });
   });
 
   test('accepts a mapping with a metrics list (the rollout plan shape)', () => {
@@ -60,7 +66,7 @@ describe('metric definitions', () => {
     ['- {kind: rate}', "input 'metrics': metrics[0]: field name: expected a name"],
     ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, continuous or threshold, got "ratio".'],
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
-    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, errors, requests, allowedIncrease, negligibleErrorRate.'],
+    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, muted, errors, requests, allowedIncrease, negligibleErrorRate.'],
     ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage such as 10%, got "ten".'],
     ['- {name: m, kind: rate, errors: x, requests: y, allowedIncrease: 0%}', 'metrics[0] "m": field allowedIncrease: expected a percentage above 0 such as 10%, got "0%".'],
     ['- {name: m, kind: continuous, query: x, direction: up}', 'metrics[0] "m": field direction: expected one of increase, decrease, either, got "up".'],

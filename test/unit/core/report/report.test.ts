@@ -45,6 +45,8 @@ describe('analysis markdown', () => {
     expect(text).toContain('Stopped early after 7 of 30 intervals of 10 s: the verdict could no longer change.');
     expect(text).toContain('| error-rate | rate | ❌ high | yes | ratio 5.12 [2.01, 11.7], p 0.0042, worse at interval 7 | error-rate ratio 5.1 \\| worse |');
     expect(text).toContain('| latency | continuous | ✅ pass | no | shift 0.001 [-0.002, 0.004], U 120, p 0.5 | within 10% |');
+    const muted = analysisMarkdown({ report: { ...report, metrics: [rateResult, { ...latencyResult, class: 'high', muted: true }] }, series: [] });
+    expect(muted).toContain('| latency | continuous | ❌ high (muted) | no |');
     expect(text).toContain("- critical metric 'error-rate' is high");
     expect(text).toContain('```mermaid\nxychart-beta');
   });
