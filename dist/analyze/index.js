@@ -57131,7 +57131,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9923);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)() });
@@ -57141,7 +57141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3965:
+/***/ 9923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58007,45 +58007,7 @@ function counts(raw, where) {
     return { errors, requests };
 }
 
-;// CONCATENATED MODULE: ./src/core/judge/markdown.ts
-const markdown_fmt = (n) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
-const icons = { pass: '✅', high: '🔺', low: '🔻', nodata: '⚪', error: '⚠️' };
-/** The judge report as Markdown: verdict and score, the reasons, and one table row per metric. */
-function judgeReportMarkdown(report) {
-    const lines = [
-        `### Canary verdict: **${report.verdict.toUpperCase()}** (score ${report.score})`,
-        '',
-        ...report.reasons.map((r) => `- ${escapeCell(r)}`),
-        '',
-        '| metric | kind | class | critical | evidence | reason |',
-        '|---|---|---|---|---|---|',
-        ...report.metrics.map((m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class}${m.muted ? ' (muted)' : ''} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`),
-        '',
-        `α = ${report.config.alpha} · cut-offs pass ≥ ${report.config.thresholds.pass}, marginal ≥ ${report.config.thresholds.marginal} · missing data: ${report.config.onNoData}`,
-        '',
-    ];
-    return lines.join('\n');
-}
-/** The key figures of one metric, in a few words. */
-function evidence(m) {
-    if (m.sequential) {
-        const { ratio, pValue, decision, decidedAtInterval } = m.sequential;
-        return `ratio ${markdown_fmt(ratio.estimate)} [${markdown_fmt(ratio.lower)}, ${markdown_fmt(ratio.upper)}], p ${markdown_fmt(pValue)}, ${decision}${decidedAtInterval ? ` @${decidedAtInterval}` : ''}`;
-    }
-    if (m.mannWhitney && m.relativeShift) {
-        return `shift ${markdown_fmt(m.relativeShift.estimate)}% [${markdown_fmt(m.relativeShift.lower)}%, ${markdown_fmt(m.relativeShift.upper)}%], MW p ${markdown_fmt(m.mannWhitney.pTwoSided)} (${m.mannWhitney.method})`;
-    }
-    if (m.threshold)
-        return `${m.threshold.failures} failed, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
-    return '—';
-}
-/** Keeps a table cell on one line and its pipes literal. */
-function escapeCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 ;// CONCATENATED MODULE: ./src/core/judge/index.ts
-
 
 
 
@@ -58650,6 +58612,8 @@ function analysisMarkdown(summary, title = 'Canary analysis') {
     parts.push(metricTable(report.metrics), '');
     if (report.reasons.length > 0)
         parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
+    const { alpha, thresholds, onNoData } = report.config;
+    parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData}`, '');
     for (const series of summary.series ?? []) {
         const chart = metricChart(series);
         if (chart)
@@ -58677,6 +58641,8 @@ function detail(m) {
         const mw = m.mannWhitney ? `U ${num(m.mannWhitney.u)}, p ${num(m.mannWhitney.pTwoSided)}` : '';
         return [hl, mw].filter(Boolean).join(', ');
     }
+    if (m.threshold)
+        return `${m.threshold.failures} outside, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
     return '';
 }
 /** A number for humans: 3 significant digits, ∞ spelled out. */

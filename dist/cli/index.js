@@ -38973,7 +38973,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 22394:
+/***/ 9625:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50457,45 +50457,7 @@ function counts(raw, where) {
     return { errors, requests };
 }
 
-;// CONCATENATED MODULE: ./src/core/judge/markdown.ts
-const markdown_fmt = (n) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
-const icons = { pass: '✅', high: '🔺', low: '🔻', nodata: '⚪', error: '⚠️' };
-/** The judge report as Markdown: verdict and score, the reasons, and one table row per metric. */
-function judgeReportMarkdown(report) {
-    const lines = [
-        `### Canary verdict: **${report.verdict.toUpperCase()}** (score ${report.score})`,
-        '',
-        ...report.reasons.map((r) => `- ${escapeCell(r)}`),
-        '',
-        '| metric | kind | class | critical | evidence | reason |',
-        '|---|---|---|---|---|---|',
-        ...report.metrics.map((m) => `| ${escapeCell(m.name)} | ${m.kind} | ${icons[m.class]} ${m.class}${m.muted ? ' (muted)' : ''} | ${m.critical ? 'yes' : 'no'} | ${evidence(m)} | ${escapeCell(m.reason)} |`),
-        '',
-        `α = ${report.config.alpha} · cut-offs pass ≥ ${report.config.thresholds.pass}, marginal ≥ ${report.config.thresholds.marginal} · missing data: ${report.config.onNoData}`,
-        '',
-    ];
-    return lines.join('\n');
-}
-/** The key figures of one metric, in a few words. */
-function evidence(m) {
-    if (m.sequential) {
-        const { ratio, pValue, decision, decidedAtInterval } = m.sequential;
-        return `ratio ${markdown_fmt(ratio.estimate)} [${markdown_fmt(ratio.lower)}, ${markdown_fmt(ratio.upper)}], p ${markdown_fmt(pValue)}, ${decision}${decidedAtInterval ? ` @${decidedAtInterval}` : ''}`;
-    }
-    if (m.mannWhitney && m.relativeShift) {
-        return `shift ${markdown_fmt(m.relativeShift.estimate)}% [${markdown_fmt(m.relativeShift.lower)}%, ${markdown_fmt(m.relativeShift.upper)}%], MW p ${markdown_fmt(m.mannWhitney.pTwoSided)} (${m.mannWhitney.method})`;
-    }
-    if (m.threshold)
-        return `${m.threshold.failures} failed, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
-    return '—';
-}
-/** Keeps a table cell on one line and its pipes literal. */
-function escapeCell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
 ;// CONCATENATED MODULE: ./src/core/judge/index.ts
-
 
 
 
@@ -56530,7 +56492,114 @@ ${GITHUB_USAGE}
     },
 };
 
+;// CONCATENATED MODULE: ./src/core/report/mermaid.ts
+// Mermaid xychart of canary vs baseline over the analysis window, rendered by GitHub in job
+// summaries and comments. xychart lines cannot hold gaps, so intervals missing on a side are left
+// out (their x labels go with them, so a gap shows as a jump in elapsed seconds).
+/** Most points drawn per chart; longer series are thinned evenly. Default 60. */
+const MAX_CHART_POINTS = 60;
+/** A ```mermaid xychart of one metric (line 1 canary, line 2 baseline); empty when nothing to draw. */
+function metricChart(series, maxPoints = MAX_CHART_POINTS) {
+    const threshold = series.kind === 'threshold';
+    const start = series.times.length > 0 ? series.times[0] - (series.times[1] - series.times[0] || 0) : 0;
+    let points = series.times
+        .map((time, i) => ({ elapsed: Math.round(time - start), canary: series.canary[i], baseline: series.baseline[i] }))
+        .filter((p) => Number.isFinite(p.canary) && (threshold || Number.isFinite(p.baseline)));
+    if (points.length === 0)
+        return '';
+    if (points.length > maxPoints) {
+        const step = points.length / maxPoints;
+        points = Array.from({ length: maxPoints }, (_, i) => points[Math.floor(i * step)]);
+    }
+    const scale = series.kind === 'rate' ? 100 : 1;
+    const format = (v) => String(Number((v * scale).toPrecision(4)));
+    const unit = series.kind === 'rate' ? 'error rate %' : 'value';
+    const lines = [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${series.name}: ${threshold ? 'canary' : 'canary (1st line) vs baseline (2nd line)'}"`,
+        `    x-axis "seconds into the analysis" [${points.map((p) => p.elapsed).join(', ')}]`,
+        `    y-axis "${unit}"`,
+        `    line [${points.map((p) => format(p.canary)).join(', ')}]`,
+    ];
+    if (!threshold)
+        lines.push(`    line [${points.map((p) => format(p.baseline)).join(', ')}]`);
+    lines.push('```');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/report/markdown.ts
+
+const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+/** The verdict as a short headline, e.g. `❌ fail (score 0)`. */
+function verdictHeadline(report) {
+    return `${ICON[report.verdict]} ${report.verdict} (score ${Math.round(report.score)})`;
+}
+/** The whole analysis as markdown: heading, how it ran, the metric table, reasons and charts. */
+function analysisMarkdown(summary, title = 'Canary analysis') {
+    const { report } = summary;
+    const parts = [`## ${title}: ${verdictHeadline(report)}`, ''];
+    if (summary.intervals !== undefined && summary.plannedIntervals !== undefined) {
+        const each = summary.intervalSeconds ? ` of ${summary.intervalSeconds} s` : '';
+        parts.push(summary.stoppedEarly
+            ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: the verdict could no longer change.`
+            : `Ran ${summary.intervals} of ${summary.plannedIntervals} intervals${each}.`, '');
+    }
+    parts.push(metricTable(report.metrics), '');
+    if (report.reasons.length > 0)
+        parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
+    const { alpha, thresholds, onNoData } = report.config;
+    parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData}`, '');
+    for (const series of summary.series ?? []) {
+        const chart = metricChart(series);
+        if (chart)
+            parts.push(`<details><summary>${series.name} over time</summary>`, '', chart, '', '</details>', '');
+    }
+    return parts.join('\n');
+}
+/** The per-metric table: class, critical, the statistic that decided, and the reason. */
+function metricTable(metrics) {
+    const rows = metrics.map((m) => `| ${m.name} | ${m.kind} | ${classLabel(m)} | ${m.critical ? 'yes' : 'no'} | ${inline(detail(m))} | ${inline(m.reason)} |`);
+    return ['| metric | kind | class | critical | statistic | reason |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+function classLabel(m) {
+    const label = m.class === 'pass' ? '✅ pass' : m.class === 'nodata' || m.class === 'error' ? `⚠️ ${m.class}` : `❌ ${m.class}`;
+    return m.muted ? `${label} (muted)` : label;
+}
+function detail(m) {
+    if (m.sequential) {
+        const { ratio, pValue, decision, decidedAtInterval } = m.sequential;
+        const decided = decidedAtInterval === null ? '' : ` at interval ${decidedAtInterval}`;
+        return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${decision}${decided}`;
+    }
+    if (m.hodgesLehmann || m.mannWhitney) {
+        const hl = m.hodgesLehmann ? `shift ${num(m.hodgesLehmann.estimate)} [${num(m.hodgesLehmann.lower)}, ${num(m.hodgesLehmann.upper)}]` : '';
+        const mw = m.mannWhitney ? `U ${num(m.mannWhitney.u)}, p ${num(m.mannWhitney.pTwoSided)}` : '';
+        return [hl, mw].filter(Boolean).join(', ');
+    }
+    if (m.threshold)
+        return `${m.threshold.failures} outside, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
+    return '';
+}
+/** A number for humans: 3 significant digits, ∞ spelled out. */
+function num(value) {
+    if (!Number.isFinite(value))
+        return Number.isNaN(value) ? 'n/a' : value > 0 ? '∞' : '-∞';
+    return String(Number(value.toPrecision(3)));
+}
+/** Table-safe text: no pipes or line breaks. */
+function inline(text) {
+    return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/core/report/index.ts
+/** Reports: markdown for job summaries and PR comments, Mermaid charts, status descriptions. */
+
+
+
+
 ;// CONCATENATED MODULE: ./src/cli/commands/judge.ts
+
 
 
 
@@ -56564,7 +56633,7 @@ const judgeCommand = {
             io.err(`slipway judge: ${(0,core_errors/* errorMessage */.gJ)(error)}\n\n${usage}\n`);
             return judgeExitCodes.usage;
         }
-        io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : judgeReportMarkdown(report));
+        io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : analysisMarkdown({ report }, 'Canary verdict'));
         return judgeExitCodes[report.verdict];
     },
 };
@@ -56636,7 +56705,7 @@ const commands = [judgeCommand, demoCommand, historyCommand, doraCommand, packCo
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22394);
+/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9625);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12957);
 
 

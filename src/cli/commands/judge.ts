@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../../core/errors.js';
-import { judge, judgeReportMarkdown, type JudgeReport } from '../../core/judge/index.js';
+import { judge, type JudgeReport } from '../../core/judge/index.js';
+import { analysisMarkdown } from '../../core/report/index.js';
 import { parseFlags, type CliCommand } from '../command.js';
 
 /** Exit codes of `slipway judge`: the verdict, or 2 for bad usage or input. */
@@ -31,7 +32,7 @@ export const judgeCommand: CliCommand = {
       io.err(`slipway judge: ${errorMessage(error)}\n\n${usage}\n`);
       return judgeExitCodes.usage;
     }
-    io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : judgeReportMarkdown(report));
+    io.out(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : analysisMarkdown({ report }, 'Canary verdict'));
     return judgeExitCodes[report.verdict];
   },
 };

@@ -11,7 +11,6 @@ export { checkThreshold, type ThresholdCheck } from './threshold.js';
 export { classifyMetric, metricDefaults } from './classify.js';
 export { scoreMetrics } from './score.js';
 export { validateJudgeInput, defaultJudgeConfig } from './validate.js';
-export { judgeReportMarkdown } from './markdown.js';
 
 /**
  * Judges canary against baseline: validates the input (throwing an InputError that names the

@@ -37,6 +37,8 @@ export function analysisMarkdown(summary: AnalysisSummary, title = 'Canary analy
   }
   parts.push(metricTable(report.metrics), '');
   if (report.reasons.length > 0) parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
+  const { alpha, thresholds, onNoData } = report.config;
+  parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData}`, '');
   for (const series of summary.series ?? []) {
     const chart = metricChart(series);
     if (chart) parts.push(`<details><summary>${series.name} over time</summary>`, '', chart, '', '</details>', '');
@@ -66,6 +68,7 @@ function detail(m: MetricResult): string {
     const mw = m.mannWhitney ? `U ${num(m.mannWhitney.u)}, p ${num(m.mannWhitney.pTwoSided)}` : '';
     return [hl, mw].filter(Boolean).join(', ');
   }
+  if (m.threshold) return `${m.threshold.failures} outside, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
   return '';
 }
 

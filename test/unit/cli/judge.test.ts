@@ -44,8 +44,9 @@ describe('slipway judge', () => {
   test('--format markdown prints the verdict, the reasons and a row per metric', async () => {
     const { exitCode, stdout } = await slipway('judge', '--input', example('inconclusive-no-data.json'), '--format=markdown');
     expect(exitCode).toBe(3);
-    expect(stdout).toContain('Canary verdict: **INCONCLUSIVE**');
-    expect(stdout).toContain('| error-rate | rate | ⚪ nodata | yes |');
+    expect(stdout).toContain('## Canary verdict: ⚠️ inconclusive (score');
+    expect(stdout).toContain('| error-rate | rate | ⚠️ nodata | yes |');
+    expect(stdout).toContain('α = 0.01 · cut-offs pass ≥ 95, marginal ≥ 75 · missing data: inconclusive');
     expect(stdout).toContain('16 of 20 intervals are missing');
   });
 
@@ -57,7 +58,7 @@ describe('slipway judge', () => {
       input.metrics.push({ ...read('fail-latency.json').metrics[0], name: 'new-latency', muted: true });
       writeFileSync(join(dir, 'muted.json'), JSON.stringify(input));
       const { exitCode, stdout } = await slipway('judge', '--input', join(dir, 'muted.json'), '--format', 'markdown');
-      expect(stdout).toContain('| new-latency | continuous | 🔺 high (muted) |');
+      expect(stdout).toContain('| new-latency | continuous | ❌ high (muted) |');
       expect(stdout).toContain("muted metric 'new-latency' is high (not counted)");
       expect(exitCode).toBe(0);
     } finally {

@@ -47,6 +47,9 @@ describe('analysis markdown', () => {
     expect(text).toContain('| latency | continuous | ✅ pass | no | shift 0.001 [-0.002, 0.004], U 120, p 0.5 | within 10% |');
     const muted = analysisMarkdown({ report: { ...report, metrics: [rateResult, { ...latencyResult, class: 'high', muted: true }] }, series: [] });
     expect(muted).toContain('| latency | continuous | ❌ high (muted) | no |');
+    const slo: MetricResult = { name: 'cpu', kind: 'threshold', class: 'high', critical: false, weight: 1, reason: 'over', threshold: { failures: 2, missing: 1, measurements: 9 } };
+    expect(analysisMarkdown({ report: { ...report, metrics: [slo] } })).toContain('| cpu | threshold | ❌ high | no | 2 outside, 1 missing of 9 | over |');
+    expect(text).toContain('α = 0.01 · cut-offs pass ≥ 95, marginal ≥ 75 · missing data: inconclusive');
     expect(text).toContain("- critical metric 'error-rate' is high");
     expect(text).toContain('```mermaid\nxychart-beta');
   });
