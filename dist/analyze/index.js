@@ -58340,6 +58340,14 @@ function usableRateInterval(canary, baseline, i) {
 
 
 
+// The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
+// the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
+// more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
+// A metric whose latest query failed is handed to the judge without data and with the error (class
+// `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
+// outage heal once the source answers again.
+/** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
+const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 /** The queries of a metric per side: rate metrics read two counters, the others one query. */
 function queriesOf(metric) {
     return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
@@ -58357,7 +58365,10 @@ async function runAnalysis(options) {
     const errors = new Map();
     let result;
     let interval = 0;
-    let stoppedEarly = false;
+    let stopReason;
+    const errorLimit = options.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+    /** Intervals in a row whose query failed, per metric. */
+    const failedInARow = new Map();
     while (interval < plannedIntervals) {
         interval++;
         const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
@@ -58369,17 +58380,24 @@ async function runAnalysis(options) {
             config: options.config,
             metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)) : metricInput(m, series[i]))),
         };
-        const report = judgeFn(input);
+        const judged = judgeFn(input);
+        const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;
+        if (interval < plannedIntervals && blind) {
+            stopReason = `the source of metric '${blind[0]}' failed ${blind[1]} intervals in a row (consecutive error limit ${errorLimit})`;
+        }
+        else if (interval < plannedIntervals && isFinal(judged, options.metrics)) {
+            stopReason = 'the verdict could no longer change';
+        }
+        const report = blind && stopReason ? { ...judged, reasons: [...judged.reasons, `analysis stopped: ${stopReason}`] } : judged;
         result = { report, series };
         const failing = [...errors].map(([metric, error]) => ({ metric, error }));
         logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
         await options.onProgress?.({ interval, plannedIntervals, report, failing });
-        if (interval < plannedIntervals && isFinal(report, options.metrics)) {
-            stoppedEarly = true;
+        if (stopReason)
             break;
-        }
     }
-    return { ...result, intervals: interval, plannedIntervals, stoppedEarly, startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
+    const stoppedEarly = stopReason !== undefined;
+    return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
     async function refresh(metric, end) {
         const sides = metric.kind === 'threshold' ? ['canary'] : ['canary', 'baseline'];
         const fresh = { canary: {}, baseline: {} };
@@ -58390,8 +58408,10 @@ async function runAnalysis(options) {
             })));
             samples.set(metric.name, fresh);
             errors.delete(metric.name);
+            failedInARow.delete(metric.name);
         }
         catch (error) {
+            failedInARow.set(metric.name, (failedInARow.get(metric.name) ?? 0) + 1);
             // Keep the last good samples for the charts; the judge sees this metric as having no data.
             errors.set(metric.name, (0,core_errors/* errorMessage */.gJ)(error));
             logger.warning(`metric ${metric.name}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
@@ -58606,7 +58626,7 @@ function analysisMarkdown(summary, title = 'Canary analysis') {
     if (summary.intervals !== undefined && summary.plannedIntervals !== undefined) {
         const each = summary.intervalSeconds ? ` of ${summary.intervalSeconds} s` : '';
         parts.push(summary.stoppedEarly
-            ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: the verdict could no longer change.`
+            ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: ${summary.stopReason ?? 'the verdict could no longer change'}.`
             : `Ran ${summary.intervals} of ${summary.plannedIntervals} intervals${each}.`, '');
     }
     parts.push(metricTable(report.metrics), '');
@@ -64717,6 +64737,7 @@ const Inputs = {
     Alpha: 'alpha',
     OnNoData: 'on-no-data',
     FailOn: 'fail-on',
+    ConsecutiveErrorLimit: 'consecutive-error-limit',
     DeploymentId: 'deployment-id',
     PrometheusHeaders: 'prometheus-headers',
     Token: 'token',
@@ -68170,6 +68191,7 @@ function secretHeadersInput(name, parse) {
 
 
 
+
 /** Reads and validates every input before anything happens (no status written on bad input). */
 function getInputs() {
     const prometheusUrl = urlInput(Inputs.PrometheusUrl) ?? requiredString(Inputs.PrometheusUrl, 'set `prometheus-url:` to your Prometheus, e.g. http://prometheus:9090');
@@ -68190,6 +68212,7 @@ function getInputs() {
         alpha: alpha(),
         onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
         failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
+        consecutiveErrorLimit: integerInput(Inputs.ConsecutiveErrorLimit, { min: 0, max: 1_000_000 }, DEFAULT_CONSECUTIVE_ERROR_LIMIT),
         deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
         token: secretInput(Inputs.Token),
     };
@@ -68251,6 +68274,7 @@ async function main(collaborators = {}) {
         baseline: inputs.baseline,
         durationSeconds: inputs.durationSeconds,
         intervalSeconds: inputs.intervalSeconds,
+        consecutiveErrorLimit: inputs.consecutiveErrorLimit,
         config,
         clock: collaborators.clock,
         logger: run/* actionsLogger */.M,

@@ -50572,6 +50572,14 @@ function usableRateInterval(canary, baseline, i) {
 
 
 
+// The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
+// the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
+// more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
+// A metric whose latest query failed is handed to the judge without data and with the error (class
+// `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
+// outage heal once the source answers again.
+/** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
+const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 /** The queries of a metric per side: rate metrics read two counters, the others one query. */
 function queriesOf(metric) {
     return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
@@ -50589,7 +50597,10 @@ async function runAnalysis(options) {
     const errors = new Map();
     let result;
     let interval = 0;
-    let stoppedEarly = false;
+    let stopReason;
+    const errorLimit = options.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+    /** Intervals in a row whose query failed, per metric. */
+    const failedInARow = new Map();
     while (interval < plannedIntervals) {
         interval++;
         const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
@@ -50601,17 +50612,24 @@ async function runAnalysis(options) {
             config: options.config,
             metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)) : metricInput(m, series[i]))),
         };
-        const report = judgeFn(input);
+        const judged = judgeFn(input);
+        const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;
+        if (interval < plannedIntervals && blind) {
+            stopReason = `the source of metric '${blind[0]}' failed ${blind[1]} intervals in a row (consecutive error limit ${errorLimit})`;
+        }
+        else if (interval < plannedIntervals && isFinal(judged, options.metrics)) {
+            stopReason = 'the verdict could no longer change';
+        }
+        const report = blind && stopReason ? { ...judged, reasons: [...judged.reasons, `analysis stopped: ${stopReason}`] } : judged;
         result = { report, series };
         const failing = [...errors].map(([metric, error]) => ({ metric, error }));
         logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
         await options.onProgress?.({ interval, plannedIntervals, report, failing });
-        if (interval < plannedIntervals && isFinal(report, options.metrics)) {
-            stoppedEarly = true;
+        if (stopReason)
             break;
-        }
     }
-    return { ...result, intervals: interval, plannedIntervals, stoppedEarly, startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
+    const stoppedEarly = stopReason !== undefined;
+    return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
     async function refresh(metric, end) {
         const sides = metric.kind === 'threshold' ? ['canary'] : ['canary', 'baseline'];
         const fresh = { canary: {}, baseline: {} };
@@ -50622,8 +50640,10 @@ async function runAnalysis(options) {
             })));
             samples.set(metric.name, fresh);
             errors.delete(metric.name);
+            failedInARow.delete(metric.name);
         }
         catch (error) {
+            failedInARow.set(metric.name, (failedInARow.get(metric.name) ?? 0) + 1);
             // Keep the last good samples for the charts; the judge sees this metric as having no data.
             errors.set(metric.name, (0,core_errors/* errorMessage */.gJ)(error));
             logger.warning(`metric ${metric.name}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
@@ -56542,7 +56562,7 @@ function analysisMarkdown(summary, title = 'Canary analysis') {
     if (summary.intervals !== undefined && summary.plannedIntervals !== undefined) {
         const each = summary.intervalSeconds ? ` of ${summary.intervalSeconds} s` : '';
         parts.push(summary.stoppedEarly
-            ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: the verdict could no longer change.`
+            ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: ${summary.stopReason ?? 'the verdict could no longer change'}.`
             : `Ran ${summary.intervals} of ${summary.plannedIntervals} intervals${each}.`, '');
     }
     parts.push(metricTable(report.metrics), '');

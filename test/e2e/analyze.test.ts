@@ -106,6 +106,7 @@ describeIf('the analyze action', () => {
     [{ 'canary-selector': 'version="v3"', interval: '2m' }, "Input 'interval' has the value \"2m\": expected at most the duration (30 s)"],
     [{ 'canary-selector': 'version="v3"', metrics: '- {name: m, kind: rate}' }, 'Input \'metrics\': metrics[0] "m": field errors: expected a PromQL query template'],
     [{ 'canary-selector': 'version="v3"', 'on-no-data': 'pass' }, "Input 'on-no-data' has the value \"pass\": expected one of inconclusive, fail"],
+    [{ 'canary-selector': 'version="v3"', 'consecutive-error-limit': '-1' }, "Input 'consecutive-error-limit' has the value \"-1\": expected a whole number from 0 to 1000000"],
   ])('bad input %j fails before anything is written', async (inputs, message) => {
     const id = deployment();
     sim.resetCounts();

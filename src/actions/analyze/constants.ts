@@ -9,6 +9,7 @@ export const Inputs = {
   Alpha: 'alpha',
   OnNoData: 'on-no-data',
   FailOn: 'fail-on',
+  ConsecutiveErrorLimit: 'consecutive-error-limit',
   DeploymentId: 'deployment-id',
   PrometheusHeaders: 'prometheus-headers',
   Token: 'token',

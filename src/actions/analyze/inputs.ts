@@ -1,3 +1,4 @@
+import { DEFAULT_CONSECUTIVE_ERROR_LIMIT } from '../../core/analysis/loop.js';
 import { InputError } from '../../core/errors.js';
 import type { JudgeConfig } from '../../core/judge/types.js';
 import { parseMetricsYaml, type MetricDefinition } from '../../core/metrics/metrics-config.js';
@@ -19,6 +20,7 @@ export interface AnalyzeInputs {
   alpha: number;
   onNoData: JudgeConfig['onNoData'];
   failOn: 'fail' | 'inconclusive' | 'never';
+  consecutiveErrorLimit: number;
   deploymentId?: number;
   token?: string;
 }
@@ -43,6 +45,7 @@ export function getInputs(): AnalyzeInputs {
     alpha: alpha(),
     onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
     failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
+    consecutiveErrorLimit: integerInput(Inputs.ConsecutiveErrorLimit, { min: 0, max: 1_000_000 }, DEFAULT_CONSECUTIVE_ERROR_LIMIT)!,
     deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     token: secretInput(Inputs.Token),
   };

@@ -54,6 +54,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
       baseline: inputs.baseline,
       durationSeconds: inputs.durationSeconds,
       intervalSeconds: inputs.intervalSeconds,
+      consecutiveErrorLimit: inputs.consecutiveErrorLimit,
       config,
       clock: collaborators.clock,
       logger: actionsLogger,

@@ -15,6 +15,9 @@ import { emptySeries, failedMetricInput, intervalGrid, metricInput, metricSeries
 // `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
 // outage heal once the source answers again.
 
+/** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
+export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
 /** Everything one analysis needs; collaborators are parameters so tests and replays hand in their own. */
 export interface AnalysisOptions {
   source: MetricSource;
@@ -27,6 +30,13 @@ export interface AnalysisOptions {
   intervalSeconds: number;
   /** Judge settings (alpha, thresholds, onNoData). */
   config?: Partial<JudgeConfig>;
+  /**
+   * Stop once a metric's source has failed this many intervals in a row (Argo's
+   * consecutiveErrorLimit): judging blind for the rest of the duration would only keep traffic on
+   * a canary nobody can see. The verdict is then what missing data makes of it, never a pass.
+   * Default 4; 0 never stops.
+   */
+  consecutiveErrorLimit?: number;
   /** The judge: pure, data in, verdict out. Default: Slipway's judge. */
   judge?: (input: JudgeInput) => JudgeReport;
   /** Default: the wall clock. */
@@ -53,8 +63,10 @@ export interface AnalysisResult {
   /** Intervals analysed, and how many the duration allowed. */
   intervals: number;
   plannedIntervals: number;
-  /** True when the verdict was final before the duration ran out. */
+  /** True when the analysis ended before the duration ran out. */
   stoppedEarly: boolean;
+  /** Why it ended early: the verdict could no longer change, or the metric source kept failing. */
+  stopReason?: string;
   startedAt: string;
   endedAt: string;
 }
@@ -77,7 +89,10 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const errors = new Map<string, string>();
   let result: { report: JudgeReport; series: MetricSeries[] } | undefined;
   let interval = 0;
-  let stoppedEarly = false;
+  let stopReason: string | undefined;
+  const errorLimit = options.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+  /** Intervals in a row whose query failed, per metric. */
+  const failedInARow = new Map<string, number>();
 
   while (interval < plannedIntervals) {
     interval++;
@@ -90,17 +105,22 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       config: options.config,
       metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
     };
-    const report = judgeFn(input);
+    const judged = judgeFn(input);
+    const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;
+    if (interval < plannedIntervals && blind) {
+      stopReason = `the source of metric '${blind[0]}' failed ${blind[1]} intervals in a row (consecutive error limit ${errorLimit})`;
+    } else if (interval < plannedIntervals && isFinal(judged, options.metrics)) {
+      stopReason = 'the verdict could no longer change';
+    }
+    const report = blind && stopReason ? { ...judged, reasons: [...judged.reasons, `analysis stopped: ${stopReason}`] } : judged;
     result = { report, series };
     const failing = [...errors].map(([metric, error]) => ({ metric, error }));
     logger.info(`interval ${interval}/${plannedIntervals}: ${report.verdict} (score ${Math.round(report.score)})`);
     await options.onProgress?.({ interval, plannedIntervals, report, failing });
-    if (interval < plannedIntervals && isFinal(report, options.metrics)) {
-      stoppedEarly = true;
-      break;
-    }
+    if (stopReason) break;
   }
-  return { ...result!, intervals: interval, plannedIntervals, stoppedEarly, startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
+  const stoppedEarly = stopReason !== undefined;
+  return { ...result!, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
 
   async function refresh(metric: MetricDefinition, end: Date): Promise<void> {
     const sides = metric.kind === 'threshold' ? (['canary'] as const) : (['canary', 'baseline'] as const);
@@ -116,7 +136,9 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       );
       samples.set(metric.name, fresh);
       errors.delete(metric.name);
+      failedInARow.delete(metric.name);
     } catch (error) {
+      failedInARow.set(metric.name, (failedInARow.get(metric.name) ?? 0) + 1);
       // Keep the last good samples for the charts; the judge sees this metric as having no data.
       errors.set(metric.name, errorMessage(error));
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);

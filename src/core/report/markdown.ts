@@ -13,6 +13,7 @@ export interface AnalysisSummary {
   plannedIntervals?: number;
   intervalSeconds?: number;
   stoppedEarly?: boolean;
+  stopReason?: string;
 }
 
 const ICON: Record<Verdict, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
@@ -30,7 +31,7 @@ export function analysisMarkdown(summary: AnalysisSummary, title = 'Canary analy
     const each = summary.intervalSeconds ? ` of ${summary.intervalSeconds} s` : '';
     parts.push(
       summary.stoppedEarly
-        ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: the verdict could no longer change.`
+        ? `Stopped early after ${summary.intervals} of ${summary.plannedIntervals} intervals${each}: ${summary.stopReason ?? 'the verdict could no longer change'}.`
         : `Ran ${summary.intervals} of ${summary.plannedIntervals} intervals${each}.`,
       '',
     );

@@ -120,9 +120,16 @@ describe('analysis loop', () => {
     const result = await analysis(dying, RATE, { durationSeconds: 100, config: { onNoData } });
     expect(result.report.verdict).toBe(verdict);
     expect(result.report.metrics[0]).toMatchObject({ class: 'error', reason: expect.stringContaining('ECONNREFUSED') });
-    expect(result.intervals).toBe(10);
+    // Three good intervals, then four failed in a row: the analysis stops rather than judge blind.
+    const stopReason = "the source of metric 'error-rate' failed 4 intervals in a row (consecutive error limit 4)";
+    expect(result).toMatchObject({ intervals: 7, plannedIntervals: 10, stoppedEarly: true, stopReason });
+    expect(result.report.reasons.at(-1)).toBe(`analysis stopped: ${stopReason}`);
     // The charts keep what was read before the outage.
     expect(result.series[0].counts!.canary.requests.slice(0, 3)).toEqual([2000, 2000, 2000]);
+    // With the limit off, it waits out the whole duration, still never passing.
+    calls = 0;
+    const patient = await analysis(dying, RATE, { durationSeconds: 100, config: { onNoData }, consecutiveErrorLimit: 0 });
+    expect(patient).toMatchObject({ intervals: 10, stoppedEarly: false, report: { verdict } });
   });
 
   test('settings the judge rejects fail before the first interval, without a query', async () => {

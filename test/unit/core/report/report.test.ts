@@ -43,6 +43,9 @@ describe('analysis markdown', () => {
     const text = analysisMarkdown({ report, series: [series], intervals: 7, plannedIntervals: 30, intervalSeconds: 10, stoppedEarly: true });
     expect(text).toContain('## Canary analysis: ❌ fail (score 0)');
     expect(text).toContain('Stopped early after 7 of 30 intervals of 10 s: the verdict could no longer change.');
+    expect(analysisMarkdown({ report, intervals: 7, plannedIntervals: 30, stoppedEarly: true, stopReason: "the source of metric 'error-rate' failed 4 intervals in a row" })).toContain(
+      "Stopped early after 7 of 30 intervals: the source of metric 'error-rate' failed 4 intervals in a row.",
+    );
     expect(text).toContain('| error-rate | rate | ❌ high | yes | ratio 5.12 [2.01, 11.7], p 0.0042, worse at interval 7 | error-rate ratio 5.1 \\| worse |');
     expect(text).toContain('| latency | continuous | ✅ pass | no | shift 0.001 [-0.002, 0.004], U 120, p 0.5 | within 10% |');
     const muted = analysisMarkdown({ report: { ...report, metrics: [rateResult, { ...latencyResult, class: 'high', muted: true }] }, series: [] });
