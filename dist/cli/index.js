@@ -48752,7 +48752,7 @@ function dropUndefined(value) {
 const STRATEGIES = ['canary', 'blue-green'];
 const POLICIES = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
@@ -48843,6 +48843,10 @@ function analysisOf(value, report) {
         report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
     }
     const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'], [...path, 'onNoData'], report);
+    const errorLimit = value.consecutiveErrorLimit;
+    if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && errorLimit >= 0)) {
+        report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
+    }
     let metrics = [];
     if (value.metrics !== undefined) {
         try {
@@ -48874,6 +48878,7 @@ function analysisOf(value, report) {
         intervalSeconds: intervalSeconds ?? 60,
         alpha: alpha,
         onNoData,
+        ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
         canary: selector('canarySelector'),
         baseline: selector('baselineSelector'),
     };
@@ -50683,7 +50688,7 @@ function isFinal(report, metrics) {
 
 /**
  * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
- * alpha and onNoData against `source`. `onResult` sees each full result (series for charts).
+ * alpha, onNoData and consecutive error limit against `source`. `onResult` sees each full result (series for charts).
  */
 function loopAnalysisRunner(options) {
     return {
@@ -50696,6 +50701,7 @@ function loopAnalysisRunner(options) {
                 baseline: analysis.baseline,
                 durationSeconds: step.durationSeconds,
                 intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+                consecutiveErrorLimit: analysis.consecutiveErrorLimit,
                 config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
                 judge: judge,
                 clock: options.clock,

@@ -7,7 +7,7 @@ import type { AnalysisRequest, AnalysisRunner } from './steps.js';
 
 /**
  * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
- * alpha and onNoData against `source`. `onResult` sees each full result (series for charts).
+ * alpha, onNoData and consecutive error limit against `source`. `onResult` sees each full result (series for charts).
  */
 export function loopAnalysisRunner(options: { source: MetricSource; clock?: Clock; logger?: Logger; onResult?: (request: AnalysisRequest, result: AnalysisResult) => void }): AnalysisRunner {
   return {
@@ -20,6 +20,7 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
         baseline: analysis.baseline,
         durationSeconds: step.durationSeconds,
         intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+        consecutiveErrorLimit: analysis.consecutiveErrorLimit,
         config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
         judge,
         clock: options.clock,

@@ -80,6 +80,8 @@ export interface PlanAnalysis {
   alpha?: number;
   /** What missing data makes of the verdict. Default 'inconclusive'. */
   onNoData?: 'fail' | 'inconclusive';
+  /** Failed intervals in a row after which an analysis stops without data. Default 4; 0 never stops. */
+  consecutiveErrorLimit?: number;
   /** Prometheus label matchers of the new version and of the baseline (`canarySelector`, `baselineSelector`). */
   canary: LabelMatcher[];
   baseline: LabelMatcher[];

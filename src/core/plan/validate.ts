@@ -8,7 +8,7 @@ import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } fro
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 export const DEFAULT_PREVIEW_ROUTE: HeaderRoute = { name: 'x-slipway-preview', value: 'true' };
@@ -111,6 +111,10 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
   }
   const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'] as const, [...path, 'onNoData'], report);
+  const errorLimit = value.consecutiveErrorLimit;
+  if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && (errorLimit as number) >= 0)) {
+    report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
+  }
   let metrics: MetricDefinition[] = [];
   if (value.metrics !== undefined) {
     try {
@@ -140,6 +144,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     intervalSeconds: intervalSeconds ?? 60,
     alpha: alpha as number | undefined,
     onNoData,
+    ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit as number }),
     canary: selector('canarySelector'),
     baseline: selector('baselineSelector'),
   };

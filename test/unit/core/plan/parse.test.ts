@@ -91,6 +91,14 @@ onFailure: retry
     expect(message).toMatch(/plan\.yml line 6: analysis\.canarySelector: Input 'canarySelector' has the value "version=v2"/);
   });
 
+  test('consecutiveErrorLimit is read as a whole number of intervals, and anything else is refused at its line', () => {
+    expect(loadPlan(GOOD.replace('  interval: 10s\n', '  interval: 10s\n  consecutiveErrorLimit: 0\n'), 'plan.yml').analysis?.consecutiveErrorLimit).toBe(0);
+    expect(loadPlan(GOOD, 'plan.yml').analysis?.consecutiveErrorLimit).toBeUndefined();
+    expect(problemsOf(GOOD.replace('  interval: 10s\n', '  interval: 10s\n  consecutiveErrorLimit: 2.5\n'))).toContain(
+      'plan.yml line 6: analysis.consecutiveErrorLimit: 2.5 is not a whole number of intervals ≥ 0 (default 4; 0 never stops)',
+    );
+  });
+
   test('an analysis shorter than its interval is refused', () => {
     expect(problemsOf(GOOD.replace('{duration: 2m}', '{duration: 5s}'))).toContain('steps[1].analysis.duration: 5s is shorter than the analysis interval (10s)');
   });
