@@ -68291,9 +68291,12 @@ async function main(collaborators = {}) {
     });
     core/* info */.pq(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
     const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
-    if (failing.includes(report.verdict)) {
-        throw new core_errors/* SlipwayError */.GQ(`Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`);
-    }
+    const verdict = `Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`;
+    if (failing.includes(report.verdict))
+        throw new core_errors/* SlipwayError */.GQ(verdict);
+    // A verdict short of pass that fail-on lets through still deserves an annotation on the run.
+    if (report.verdict !== 'pass')
+        core/* warning */.$e(`${verdict}: the step does not fail.`);
 }
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */
 function writeReport(result, inputs) {

@@ -92,12 +92,14 @@ describeIf('the analyze action', () => {
     expect({ exitCode: result.exitCode, outputs: result.outputs.verdict }).toEqual({ exitCode: 0, outputs: 'pass' });
     expect(latestStatus(id)).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^analysis pass \(score 100\)/) });
     expect(existsSync(result.outputs.report)).toBe(true);
+    expect(result.stdout).not.toContain('::warning::Canary analysis');
   });
 
   test('with fail-on never a failing verdict is reported but does not fail the step', async () => {
     const result = await step({ 'canary-selector': 'version="v3"', 'fail-on': 'never' });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.verdict).toBe('fail');
+    expect(result.stdout).toMatch(/::warning::Canary analysis verdict: fail \(score 0\)\. .*\(fail-on: never\): the step does not fail\./);
   });
 
   test.each([
