@@ -61,7 +61,7 @@ function row(level: (typeof trafficLevels)[number], name: string, t: Tally): (st
     level.comparison === 'primary' ? '95% primary' : '5% baseline',
     name,
     `${((100 * t.rollbacks) / t.runs).toFixed(1)}%`,
-    name === 'slipway' ? `${((100 * t.promotions) / t.runs).toFixed(1)}%` : '—',
+    name.startsWith('slipway') ? `${((100 * t.promotions) / t.runs).toFixed(1)}%` : '—',
     quantile(t.minutes, 0.5),
     quantile(t.minutes, 0.9),
     quantile(t.canaryRequests, 0.5),
@@ -131,6 +131,7 @@ export default async function judgeBench(): Promise<void> {
       const floor = floorCanaryErrors(variant.ratio, level.comparison);
       const oracle = quantile(tallies.get('oracle SPRT')!.canaryErrorsAtRollback, 0.5);
       const slipway = quantile(tallies.get('slipway')!.canaryErrorsAtRollback, 0.5);
+      const withoutHistory = quantile(tallies.get('slipway, no history')!.canaryErrorsAtRollback, 0.5);
       floors.push([
         `${variant.ratio}×`,
         `${level.totalRps} req/s`,
@@ -140,6 +141,8 @@ export default async function judgeBench(): Promise<void> {
         slipway,
         slipway / floor,
         slipway / Math.max(floor, oracle),
+        withoutHistory,
+        withoutHistory / Math.max(floor, oracle),
       ]);
       return [...tallies].map(([judgeName, t]) => row(level, judgeName, t));
     });
@@ -149,7 +152,7 @@ export default async function judgeBench(): Promise<void> {
     // The formula assumes the test can stop after any error; judged once per scrape, even the oracle
     // overshoots it by up to a scrape's worth of errors, so the last column compares with the larger.
     'Detection vs the sequential floor, in canary errors (target: Slipway ≤ 1.5× the floor; the oracle SPRT on the same scrapes is the floor a per-scrape judge can reach)',
-    ['ratio', 'traffic', 'vs', 'floor log(1/α)/KL·θ₁', 'oracle SPRT median (same scrapes)', 'slipway median', 'slipway / formula', 'slipway / max(formula, oracle)'],
+    ['ratio', 'traffic', 'vs', 'floor log(1/α)/KL·θ₁', 'oracle SPRT median (same scrapes)', 'slipway median', 'slipway / formula', 'slipway / max(formula, oracle)', 'no history: median', 'no history / max(formula, oracle)'],
     floors,
   );
   printTable('Judge compute time (one judge() call, CPU time)', ['input', 'CPU ms', 'CPU ms per metric', 'verdict'], computeTime());

@@ -16,12 +16,16 @@ export interface BenchJudge {
 
 const none: JudgeOutcome = { action: 'none', atInterval: null };
 
-/** Slipway's sequential test, asked after every scrape; acts on its first decision. */
-export function slipwayJudge(alpha = 0.01, allowedRatio = 1.2): BenchJudge {
+/**
+ * Slipway's sequential test, asked after every scrape; acts on its first decision. With `history`
+ * it reads the primary's half hour before the canary, as `analyze` does by default; without, it
+ * is what a service with no history (or `history: 0`) gets.
+ */
+export function slipwayJudge(history: boolean, alpha = 0.01, allowedRatio = 1.2): BenchJudge {
   return {
-    name: 'slipway',
+    name: history ? 'slipway' : 'slipway, no history',
     run(stream) {
-      const test = new SequentialRateTest({ alpha, allowedRatio, direction: 'increase' });
+      const test = new SequentialRateTest({ alpha, allowedRatio, direction: 'increase', ...(history ? { baselineHistory: stream.history } : {}) });
       for (let i = 0; i < stream.canary.errors.length; i++) {
         test.push(stream.canary.errors[i], stream.canary.requests[i], stream.baseline.errors[i], stream.baseline.requests[i]);
         const { decision } = test.result();
@@ -111,5 +115,5 @@ export function thresholdJudge(name: string, max: number, rollbackAtFailures: nu
 
 /** The four judges of JUDGE.md's comparison (α = 1%, Argo ≤ 2% failureLimit 3, Flagger max 2% threshold 5). */
 export function benchJudges(): BenchJudge[] {
-  return [slipwayJudge(), kayentaJudge(10), thresholdJudge('argo (≤2%, limit 3)', 0.02, 4), thresholdJudge('flagger (≤2%, 5 checks)', 0.02, 5)];
+  return [slipwayJudge(true), slipwayJudge(false), kayentaJudge(10), thresholdJudge('argo (≤2%, limit 3)', 0.02, 4), thresholdJudge('flagger (≤2%, 5 checks)', 0.02, 5)];
 }

@@ -29,11 +29,15 @@ export interface Stream {
   scrapeSeconds: number;
   /** What the canary really served per interval (scrape gaps hide it from the judges, not from users). */
   served: RateCounts;
+  /** The primary alone over the half hour before the canary started, at the same step (what `analyze` reads as history). */
+  history: RateCounts;
 }
 
 /** Canary share of all requests, and the baseline error rate, as JUDGE.md fixes them. */
 export const canaryShare = 0.05;
 export const baselineErrorRate = 0.01;
+/** Minutes of primary-only history before the canary starts (analyze's default `history: 30m`). */
+export const historyMinutes = 30;
 
 /**
  * Generates one stream: Poisson requests at a (possibly time-varying) total rate split between the
@@ -43,25 +47,19 @@ export const baselineErrorRate = 0.01;
 export function generateStream(s: StreamScenario, seed: number): Stream {
   const random = new Random(seed);
   const intervals = Math.round(((s.horizonMinutes ?? 60) * 60) / s.scrapeSeconds);
-  const stream: Stream = { canary: { errors: [], requests: [] }, baseline: { errors: [], requests: [] }, scrapeSeconds: s.scrapeSeconds, served: { errors: [], requests: [] } };
   const phase = random.next() * 2 * Math.PI;
-  let spikeLeft = 0;
+  const stream: Stream = {
+    canary: { errors: [], requests: [] },
+    baseline: { errors: [], requests: [] },
+    scrapeSeconds: s.scrapeSeconds,
+    served: { errors: [], requests: [] },
+    history: primaryHistory(s, phase, seed),
+  };
+  const varying = timeVarying(s, phase, random);
   const outage = { from: 20 + random.next() * 30, minutes: 2 }; // a zero-traffic step somewhere mid-analysis
   for (let i = 0; i < intervals; i++) {
     const minute = (i * s.scrapeSeconds) / 60;
-    let traffic = 1;
-    let errorFactor = 1;
-    if (s.timeVarying) {
-      // A diurnal swing compressed into the hour, and spikes (3× traffic, 2× errors, ~2 an hour).
-      traffic *= 1 + 0.5 * Math.sin((2 * Math.PI * minute) / 60 + phase);
-      errorFactor *= 1 + 0.3 * Math.sin((2 * Math.PI * minute) / 25 + phase);
-      if (spikeLeft <= 0 && random.next() < s.scrapeSeconds / 1800) spikeLeft = 120;
-      if (spikeLeft > 0) {
-        traffic *= 3;
-        errorFactor *= 2;
-        spikeLeft -= s.scrapeSeconds;
-      }
-    }
+    let { traffic, errorFactor } = varying(minute);
     let share = canaryShare;
     if (s.splitDrift) share = 0.05 + 0.01 * Math.sin((2 * Math.PI * minute) / 40 + phase);
     if (s.warmup) {
@@ -92,4 +90,45 @@ export function generateStream(s: StreamScenario, seed: number): Stream {
     stream.baseline.requests.push(baselineMissing ? NaN : baselineRequests);
   }
   return stream;
+}
+
+/**
+ * The time-varying rate of the null (off unless `s.timeVarying`): a diurnal swing compressed into
+ * the hour, and spikes (3× traffic, 2× errors, ~2 an hour). Called once per interval, in order.
+ */
+function timeVarying(s: StreamScenario, phase: number, random: Random): (minute: number) => { traffic: number; errorFactor: number } {
+  let spikeLeft = 0;
+  return (minute) => {
+    if (!s.timeVarying) return { traffic: 1, errorFactor: 1 };
+    let traffic = 1 + 0.5 * Math.sin((2 * Math.PI * minute) / 60 + phase);
+    let errorFactor = 1 + 0.3 * Math.sin((2 * Math.PI * minute) / 25 + phase);
+    if (spikeLeft <= 0 && random.next() < s.scrapeSeconds / 1800) spikeLeft = 120;
+    if (spikeLeft > 0) {
+      traffic *= 3;
+      errorFactor *= 2;
+      spikeLeft -= s.scrapeSeconds;
+    }
+    return { traffic, errorFactor };
+  };
+}
+
+/**
+ * The primary serving all traffic over the `historyMinutes` before the canary, under the same
+ * time-varying rate and overdispersion as the analysis (no warm-up: the primary was long up). Its
+ * own random stream, so that the analysis streams do not change with it.
+ */
+function primaryHistory(s: StreamScenario, phase: number, seed: number): RateCounts {
+  const random = new Random(seed + 0x5eed);
+  const varying = timeVarying(s, phase, random);
+  const history: RateCounts = { errors: [], requests: [] };
+  const intervals = Math.round((historyMinutes * 60) / s.scrapeSeconds);
+  for (let i = -intervals; i < 0; i++) {
+    const { traffic, errorFactor } = varying((i * s.scrapeSeconds) / 60);
+    const shared = s.overdispersion?.shared ? random.gamma(s.overdispersion.shared) / s.overdispersion.shared : 1;
+    const own = s.overdispersion?.independent ? random.gamma(s.overdispersion.independent) / s.overdispersion.independent : 1;
+    const requests = random.poisson(s.totalRps * traffic * s.scrapeSeconds);
+    history.requests.push(requests);
+    history.errors.push(random.binomial(requests, Math.min(1, baselineErrorRate * errorFactor * shared * own)));
+  }
+  return history;
 }

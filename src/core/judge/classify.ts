@@ -31,7 +31,7 @@ type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight' | '
 
 function classifyRate(metric: RateMetricInput, alpha: number): Classified {
   const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
-  const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio });
+  const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
   const sequential = {
     pValue: r.pValue,
     decision: r.decision,
@@ -39,6 +39,7 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
     ratio: r.ratio,
     overdispersion: r.overdispersion,
     usedIntervals: r.usedIntervals,
+    historyIntervals: r.historyIntervals,
     missingIntervals: r.missingIntervals,
     totals: r.totals,
   };

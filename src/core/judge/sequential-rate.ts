@@ -8,6 +8,11 @@ export interface SequentialRateOptions {
   direction?: Direction;
   /** Ratios up to this are acceptable; the test says not-worse once the ratio is shown below it (default 1.2). */
   allowedRatio?: number;
+  /**
+   * The baseline's counts per interval before the canary started, at the analysis's step: how much
+   * the error rate wobbles between scrapes is then known from the first look (see historyOf).
+   */
+  baselineHistory?: RateCounts;
 }
 
 /** What the sequential rate test concluded, and when. */
@@ -27,6 +32,8 @@ export interface SequentialRateResult {
   overdispersion: number;
   /** Intervals with requests in both arms (the others contribute nothing). */
   usedIntervals: number;
+  /** Intervals of the baseline's history the test measured the wobble on (0: none given, or too short to say). */
+  historyIntervals: number;
   /** Intervals with a missing value or zero requests in an arm. */
   missingIntervals: number;
   /** Totals over the used intervals. */
@@ -88,6 +95,18 @@ const FIRST_SCRAPE_VARIANCE = 4;
 // detection at high traffic (docs/judge.md).
 const LOOK_BACK_DISPERSIONS = [0.1, 0.3, 1, 3];
 const LOOK_BACK_MARGIN = 4;
+// History: the guard above stands in for a dispersion nobody has measured yet. The baseline's
+// intervals before the canary started measure it: consecutive intervals, paired, are two "arms"
+// of the same version, and the first's share of a pair's errors against its share of the requests
+// varies beyond the binomial by ψ_h = c₁² + c₂², where c is the wobble of the error rate from one
+// scrape to the next — the same ψ the test's canary/baseline shares show when both versions wobble
+// alike (c_canary² + c_baseline²). Slow changes (a diurnal swing) cancel within a pair. With at
+// least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the guard is lifted, and
+// the rate so far starts from the history's, so the first scrape is tempered like any other. A
+// larger ψ̂ only tempers more, so the test stays valid under the binomial null whatever the
+// history holds; the history only has to be honest about the wobble to keep false alarms at α
+// under overdispersion.
+const HISTORY_PAIRS = 10;
 
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep: (s: number) => boolean): Float64Array {
@@ -107,17 +126,35 @@ function thetaAt(share: number, k: number): number {
   return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
 }
 
-/** Errors per request, 0 before any request. */
-function rate(errors: number, requests: number): number {
-  return requests > 0 ? errors / requests : 0;
-}
-
 /** log Σ_k w_k exp(ℓ_k): a mixture of likelihood ratios, scaled by the largest for precision. */
 function logMixture(logLikelihood: Float64Array, weights: Float64Array): number {
   const top = logLikelihood[argMax(logLikelihood)];
   let sum = 0;
   for (let k = 0; k < grid.length; k++) sum += weights[k] * exp(logLikelihood[k] - top);
   return top + log(sum);
+}
+
+/** What the baseline's history says: its dispersion ψ_h and its errors and requests; undefined when too short to say. */
+function historyOf(history: RateCounts): { dispersion: number; errors: number; requests: number; intervals: number } | undefined {
+  let pearson = 0;
+  let variance = 0;
+  let pairs = 0;
+  let errors = 0;
+  let requests = 0;
+  for (let i = 0; i + 1 < history.errors.length; i += 2) {
+    const [e1, r1, e2, r2] = [history.errors[i], history.requests[i], history.errors[i + 1], history.requests[i + 1]];
+    if (![e1, r1, e2, r2].every(Number.isFinite) || r1 <= 0 || r2 <= 0) continue;
+    errors += e1 + e2;
+    requests += r1 + r2;
+    const n = e1 + e2;
+    if (n === 0) continue;
+    const theta = r1 / (r1 + r2);
+    pearson += (e1 - n * theta) ** 2 / (n * theta * (1 - theta));
+    variance += n * theta * (1 - theta);
+    pairs++;
+  }
+  // θ is known, not estimated: every pair is a degree of freedom, E[X²] = pairs + ψ_h·Σv.
+  return pairs < HISTORY_PAIRS ? undefined : { dispersion: Math.max(0, pearson - pairs) / variance, errors, requests, intervals: 2 * pairs };
 }
 
 /** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
@@ -168,11 +205,19 @@ export class SequentialRateTest {
   /** Running intersection of the confidence sequence (as valid as each of its members). */
   private bounds = { lower: Math.exp(grid[0]), upper: Math.exp(grid[grid.length - 1]) };
   private readonly totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
+  /** The baseline history's dispersion and error rate, when it was long enough to measure them. */
+  private readonly history: { dispersion: number; rate: number; intervals: number } | undefined;
 
   constructor(options: SequentialRateOptions = {}) {
     this.alpha = options.alpha ?? 0.01;
     this.direction = options.direction ?? 'increase';
     this.allowedRatio = options.allowedRatio ?? 1.2;
+    const history = options.baselineHistory && historyOf(options.baselineHistory);
+    if (history) {
+      this.history = { dispersion: history.dispersion, rate: history.errors / history.requests, intervals: history.intervals };
+      this.seen.errors = history.errors;
+      this.seen.requests = history.requests;
+    }
   }
 
   /** Adds one scrape interval; missing values (NaN) or zero requests in an arm add nothing. */
@@ -183,8 +228,8 @@ export class SequentialRateTest {
     this.usedIntervals++;
     // How loud each arm is in this interval against its own error rate so far (1 = as usual),
     // taken before the totals count this interval. One pseudo-error keeps small counts sane.
-    const canaryLoudness = (canaryErrors + 1) / (canaryRequests * rate(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
-    const baselineLoudness = (baselineErrors + 1) / (baselineRequests * rate(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
+    const canaryLoudness = (canaryErrors + 1) / (canaryRequests * this.rateSoFar(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
+    const baselineLoudness = (baselineErrors + 1) / (baselineRequests * this.rateSoFar(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
     this.totals.canaryErrors += canaryErrors;
     this.totals.canaryRequests += canaryRequests;
     this.totals.baselineErrors += baselineErrors;
@@ -207,7 +252,7 @@ export class SequentialRateTest {
     const running = sides(dispersion);
     const shadows = LOOK_BACK_DISPERSIONS.map(sides);
     const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
-    const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+    const cap = this.history ? Infinity : (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
     for (let k = 0; k < grid.length; k++) {
       const denominator = 1 + share * expm1Grid[k];
       const logRatio = canaryErrors * grid[k] - errors * log(denominator);
@@ -245,11 +290,17 @@ export class SequentialRateTest {
    * (docs/judge.md). Shrunk by df/(df + 1) so that one or two intervals are not taken at face value.
    */
   private dispersion(): number {
+    const floor = this.history?.dispersion ?? 0;
     const df = this.errorIntervals - 1;
-    if (df <= 0) return 0;
+    if (df <= 0) return floor;
     const perInterval = this.binomialVariance / this.errorIntervals;
     const excess = Math.max(0, this.pearson[this.best] - df - Math.sqrt(2 * df));
-    return excess / (perInterval * (df + 1));
+    return Math.max(floor, excess / (perInterval * (df + 1)));
+  }
+
+  /** An arm's error rate so far; before its first request, the history's (0 without one). */
+  private rateSoFar(errors: number, requests: number): number {
+    return requests > 0 ? errors / requests : (this.history?.rate ?? 0);
   }
 
   /** Intersects the running bounds with the current confidence set (kept apart if they no longer meet). */
@@ -308,6 +359,7 @@ export class SequentialRateTest {
       ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
       overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
       usedIntervals: this.usedIntervals,
+      historyIntervals: this.history?.intervals ?? 0,
       missingIntervals: this.interval - this.usedIntervals,
       totals: { ...this.totals },
     };

@@ -47,6 +47,11 @@ export interface RateMetricInput extends MetricBase {
    * passes once the canary's own error rate is shown below it at confidence 1 − α.
    */
   negligibleRate?: number;
+  /**
+   * The baseline's counts per interval over a stretch before the canary started, at the analysis's
+   * step (oldest first; null/NaN = missing). Optional.
+   */
+  baselineHistory?: RateCounts;
 }
 
 /** A continuous metric (latency, CPU) judged with Mann-Whitney U and Hodges-Lehmann. */
@@ -124,6 +129,8 @@ export interface MetricResult {
     /** Intervals that counted (requests in both arms) and those missing or without traffic. */
     usedIntervals?: number;
     missingIntervals?: number;
+    /** Intervals of the baseline's history the wobble was measured on (0: none, or too short to say). */
+    historyIntervals?: number;
     /** Sums over the used intervals. */
     totals?: { canaryErrors: number; canaryRequests: number; baselineErrors: number; baselineRequests: number };
   };

@@ -84,7 +84,8 @@ function validateMetric(raw: unknown, index: number): MetricInput {
     if (baseline.errors.length !== canary.errors.length) {
       throw new InputError(where('baseline.errors'), `${baseline.errors.length} intervals`, `as many intervals as canary (${canary.errors.length})`, 'align both arms on the same scrape intervals (use null for a missing one)');
     }
-    return { ...base, canary, baseline } as unknown as MetricInput;
+    const history = raw.baselineHistory === undefined ? {} : { baselineHistory: counts(raw.baselineHistory, where('baselineHistory')) };
+    return { ...base, canary, baseline, ...history } as unknown as MetricInput;
   }
   if (raw.kind === 'continuous') {
     for (const field of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {

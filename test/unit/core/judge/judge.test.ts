@@ -114,6 +114,18 @@ describe('judge verdicts', () => {
 });
 
 describe('bursty errors', () => {
+  test('a rate metric with a steady baseline history is decided from the canary\'s first scrape', () => {
+    // 30 scrapes of the primary before the canary: 1% errors, as steady as chance allows.
+    const history = { errors: [98, 104, 95, 101, 99, 103, 97, 100, 102, 96, 105, 99, 94, 101, 100, 98, 103, 97, 99, 102, 100, 96, 101, 104, 98, 100, 97, 103, 99, 100], requests: repeat(30, 10_000) };
+    const metric = (extra: Partial<MetricInput>): MetricInput =>
+      ({ name: 'errors', kind: 'rate', direction: 'increase', critical: true, canary: { errors: [40], requests: [500] }, baseline: { errors: [95], requests: [9500] }, ...extra }) as MetricInput;
+    const withHistory = judge({ metrics: [metric({ baselineHistory: history } as Partial<MetricInput>)] });
+    expect(withHistory.verdict).toBe('fail');
+    expect(withHistory.metrics[0].sequential).toMatchObject({ decision: 'worse', decidedAtInterval: 1 });
+    // Without it, the evidence guard waits for a second scrape that agrees.
+    expect(judge({ metrics: [metric({})] }).metrics[0].sequential).toMatchObject({ decision: 'continue' });
+  });
+
   test('an undecided rate metric whose errors vary far more than chance says so in its reason', () => {
     // The canary's share of errors swings between 1% and 20% of each scrape's errors (its request
     // share is 5%): on average not worse, but no single scrape can be trusted.
@@ -153,6 +165,8 @@ describe('judge input validation', () => {
     ['a threshold without bounds', { metrics: [{ name: 'cpu', kind: 'threshold', values: [1] }] }, /'metric 'cpu' min\/max' is missing: expected at least one of min and max/],
     ['a muted critical metric', { metrics: [rate('a', 1, 1, {}, 2), slo('cpu', [1], { critical: true, muted: true })] }, /'metric 'cpu' muted' has the value true: expected false for a critical metric/],
     ['every metric muted', { metrics: [slo('cpu', [1], { muted: true })] }, /Input 'metrics' has the value "every metric muted": expected at least one metric that is not muted/],
+    ['a history with more errors than requests', { metrics: [rate('errors', 1, 1, { baselineHistory: { errors: [1, 11], requests: [10, 10] } } as Partial<MetricInput>, 2)] }, /'metric 'errors' baselineHistory.errors\[1\]' has the value 11: expected at most the interval's requests \(10\)/],
+    ['a history without requests', { metrics: [rate('errors', 1, 1, { baselineHistory: { errors: [1, 2] } } as unknown as Partial<MetricInput>, 2)] }, /'metric 'errors' baselineHistory.requests' is missing: expected an array of numbers/],
     ['allowedRatio not above 1', { metrics: [rate('errors', 1, 1, { allowedRatio: 0.9 }, 2)] }, /'metric 'errors' allowedRatio' has the value 0.9: expected a ratio above 1/],
   ])('%s is rejected with a message naming the metric and field', (_name, input, message) => {
     expect(() => judge(input as never)).toThrow(InputError);
