@@ -1,12 +1,12 @@
 import { errorMessage } from '../errors.js';
 import { judge } from '../judge/index.js';
-import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult } from '../judge/types.js';
+import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
-import type { MetricSource } from '../metrics/types.js';
+import type { MetricSource, Sample } from '../metrics/types.js';
 import { systemClock, type Clock } from './clock.js';
-import { emptySeries, failedMetricInput, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
+import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
 
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
@@ -17,6 +17,9 @@ import { emptySeries, failedMetricInput, intervalGrid, metricInput, metricSeries
 
 /** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+/** How far back, seconds, the baseline's rate counters are read before the analysis starts (30 min). */
+export const DEFAULT_HISTORY_SECONDS = 1800;
 
 /** Everything one analysis needs; collaborators are parameters so tests and replays hand in their own. */
 export interface AnalysisOptions {
@@ -37,6 +40,14 @@ export interface AnalysisOptions {
    * Default 4; 0 never stops.
    */
   consecutiveErrorLimit?: number;
+  /**
+   * Seconds before the start over which the baseline's `errors` and `requests` of every rate metric
+   * are read once, as whole intervals ending at the start, and handed to the judge as
+   * `baselineHistory`. Only worth it where the baseline served traffic before the canary did (the
+   * primary). No data or a failed query just means no history. Default 1800; 0 (or less than one
+   * interval) reads none.
+   */
+  historySeconds?: number;
   /** The judge: pure, data in, verdict out. Default: Slipway's judge. */
   judge?: (input: JudgeInput) => JudgeReport;
   /** Default: the wall clock. */
@@ -93,6 +104,9 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const errorLimit = options.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
   /** Intervals in a row whose query failed, per metric. */
   const failedInARow = new Map<string, number>();
+  // Read before the first sleep, which ends at the first interval's boundary either way: the
+  // queries' time comes out of the first interval's wait.
+  const history = await readBaselineHistory();
 
   while (interval < plannedIntervals) {
     interval++;
@@ -100,7 +114,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     await clock.sleep(end.getTime() - clock.now().getTime());
     await Promise.all(options.metrics.map((metric) => refresh(metric, end)));
     const grid = intervalGrid(start, intervalSeconds, interval);
-    const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name)!, grid));
+    const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name)!, grid, history.get(m.name)));
     const input: JudgeInput = {
       config: options.config,
       metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
@@ -122,6 +136,43 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const stoppedEarly = stopReason !== undefined;
   return { ...result!, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
 
+  /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
+  function queryRange(metric: MetricDefinition, name: string, template: string, side: 'canary' | 'baseline', from: Date, to: Date): Promise<Sample[]> {
+    const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+    return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
+  }
+
+  /**
+   * The baseline history of every rate metric, by name: its two counters over the whole intervals
+   * ending at `start`. Two range queries per rate metric, once per analysis (Prometheus requests;
+   * no GitHub request). A failure or no data is a warning and no history, never an analysis error:
+   * it does not count toward the consecutive error limit.
+   */
+  async function readBaselineHistory(): Promise<Map<string, RateCounts>> {
+    const history = new Map<string, RateCounts>();
+    const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+    if (!(intervals > 0)) return history;
+    const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
+    const grid = intervalGrid(from, intervalSeconds, intervals);
+    const rateMetrics = options.metrics.filter((m) => m.kind === 'rate');
+    await Promise.all(
+      rateMetrics.map(async (metric) => {
+        let why: string;
+        try {
+          const samples: Record<string, Sample[]> = {};
+          await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, 'baseline', from, start))));
+          const counts = historyCounts(samples, grid);
+          if (counts) return void history.set(metric.name, counts);
+          why = `no counts in the ${intervals * intervalSeconds} s before the start`;
+        } catch (error) {
+          why = errorMessage(error);
+        }
+        logger.warning(`metric ${metric.name}: no baseline history (${why}): the judge guards the first scrapes instead`);
+      }),
+    );
+    return history;
+  }
+
   async function refresh(metric: MetricDefinition, end: Date): Promise<void> {
     const sides = metric.kind === 'threshold' ? (['canary'] as const) : (['canary', 'baseline'] as const);
     const fresh: MetricSamples = { canary: {}, baseline: {} };
@@ -129,8 +180,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       await Promise.all(
         sides.flatMap((side) =>
           Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-            const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
-            fresh[side][name] = await options.source.queryRange(query, { start, end, stepSeconds: intervalSeconds });
+            fresh[side][name] = await queryRange(metric, name, template, side, start, end);
           }),
         ),
       );

@@ -22,6 +22,11 @@ export interface MetricSeries {
   baseline: number[];
   /** Rate metrics: the counts per interval. */
   counts?: { canary: RateCounts; baseline: RateCounts };
+  /**
+   * Rate metrics, when the baseline had any: its counts per interval before the analysis started
+   * (the intervals ending at the start, oldest first; NaN where missing). See historyCounts.
+   */
+  history?: RateCounts;
   /** Intervals without a usable value on a side the metric needs. */
   missingIntervals: number;
 }
@@ -48,19 +53,37 @@ export function intervalCounts(cumulative: number[]): number[] {
   });
 }
 
-/** The series of one metric on the grid (rate metrics from counters, others from point values). */
-export function metricSeries(definition: MetricDefinition, samples: MetricSamples, grid: number[]): MetricSeries {
+/** A rate metric's counts per interval from one side's `errors` and `requests` counter samples on the grid. */
+export function rateCounts(samples: Record<string, Sample[]>, grid: number[]): RateCounts {
+  return { errors: intervalCounts(alignToGrid(samples.errors ?? [], grid)), requests: intervalCounts(alignToGrid(samples.requests ?? [], grid)) };
+}
+
+/**
+ * The baseline's counts before an analysis, from its counter samples on the grid of the whole
+ * intervals that end at the analysis's start: read exactly as the analysis window is (rateCounts),
+ * and an interval the analysis would not use (a count missing, or more errors than requests) is
+ * NaN on both counters. Undefined when no interval is usable: there is no history.
+ */
+export function historyCounts(samples: Record<string, Sample[]>, grid: number[]): RateCounts | undefined {
+  const counts = rateCounts(samples, grid);
+  const keep = counts.errors.map((_, i) => usableCounts(counts, i));
+  if (!keep.includes(true)) return undefined;
+  return { errors: counts.errors.map((v, i) => (keep[i] ? v : NaN)), requests: counts.requests.map((v, i) => (keep[i] ? v : NaN)) };
+}
+
+/**
+ * The series of one metric on the grid (rate metrics from counters, others from point values);
+ * `history` (historyCounts) rides along on a rate metric, for the judge and the report.
+ */
+export function metricSeries(definition: MetricDefinition, samples: MetricSamples, grid: number[], history?: RateCounts): MetricSeries {
   const times = grid.slice(1);
   if (definition.kind === 'rate') {
-    const counts = (side: 'canary' | 'baseline'): RateCounts => ({
-      errors: intervalCounts(alignToGrid(samples[side].errors ?? [], grid)),
-      requests: intervalCounts(alignToGrid(samples[side].requests ?? [], grid)),
-    });
-    const canary = counts('canary');
-    const baseline = counts('baseline');
+    const canary = rateCounts(samples.canary, grid);
+    const baseline = rateCounts(samples.baseline, grid);
     const ratio = (c: RateCounts) => c.errors.map((e, i) => (e <= c.requests[i] && c.requests[i] > 0 ? e / c.requests[i] : NaN));
     const usable = times.map((_, i) => usableRateInterval(canary, baseline, i));
-    return { name: definition.name, kind: definition.kind, times, canary: ratio(canary), baseline: ratio(baseline), counts: { canary, baseline }, missingIntervals: usable.filter((u) => !u).length };
+    const missingIntervals = usable.filter((u) => !u).length;
+    return { name: definition.name, kind: definition.kind, times, canary: ratio(canary), baseline: ratio(baseline), counts: { canary, baseline }, ...(history ? { history } : {}), missingIntervals };
   }
   const values = (side: 'canary' | 'baseline') => alignToGrid(samples[side].query ?? [], grid).slice(1);
   const canary = values('canary');
@@ -83,7 +106,8 @@ export function metricInput(definition: MetricDefinition, series: MetricSeries):
       const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
       const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
       const { allowedRatio, negligibleRate } = definition;
-      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }) };
+      const history = series.history && { baselineHistory: { errors: series.history.errors.map(orMissing), requests: series.history.requests.map(orMissing) } };
+      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...history };
     }
     case 'continuous': {
       const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
@@ -116,6 +140,11 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Whether interval i has whole counts on one side: both counters read, no more errors than requests. */
+function usableCounts(c: RateCounts, i: number): boolean {
+  return Number.isFinite(c.errors[i]) && Number.isFinite(c.requests[i]) && c.errors[i] <= c.requests[i];
+}
+
 function usableRateInterval(canary: RateCounts, baseline: RateCounts, i: number): boolean {
-  return [canary, baseline].every((c) => Number.isFinite(c.errors[i]) && Number.isFinite(c.requests[i]) && c.errors[i] <= c.requests[i]);
+  return usableCounts(canary, i) && usableCounts(baseline, i);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { VirtualClock } from '../../../src/core/analysis/clock.js';
 import { runAnalysis } from '../../../src/core/analysis/loop.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
@@ -38,6 +39,8 @@ type Scenario = keyof typeof SCENARIOS;
 describeIf('canary analysis against the real Prometheus', () => {
   let bed: AnalysisBed;
   let source: PrometheusSource;
+  /** From when every version has been scraped. */
+  let scrapedSince: number;
 
   beforeAll(async () => {
     const versions = Object.entries(SCENARIOS).flatMap(([name, sides]) => [{ version: `${name}-v1`, ...sides.baseline }, { version: `${name}-v2`, ...sides.canary }]);
@@ -45,6 +48,7 @@ describeIf('canary analysis against the real Prometheus', () => {
     source = new PrometheusSource({ url: bed.prometheus.url, retries: 1, retryDelayMs: 100 });
     // Three scrapes in, so the first 3 s rate windows hold two samples.
     await new Promise((resolve) => setTimeout(resolve, 3000));
+    scrapedSince = Date.now() - 3000;
   });
 
   afterAll(() => bed?.stop());
@@ -77,6 +81,33 @@ describeIf('canary analysis against the real Prometheus', () => {
     expect({ verdict: slow.report.verdict, reasons: slow.report.reasons }).toMatchObject({ verdict: 'fail' });
     expect(slow.report.metrics.find((m) => m.name === 'latency')).toMatchObject({ class: 'high' });
     expect(slow.report.metrics.find((m) => m.name === 'error-rate')!.class).not.toBe('high');
+  });
+
+  test("the baseline's history is its counters' increase over each whole interval before the start, read from Prometheus", async () => {
+    // Scraped for the whole stretch read (started 2 s ago, 3 s of history), with a second to spare.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, scrapedSince + 6000 - Date.now())));
+    const result = await runAnalysis({
+      source,
+      metrics: METRICS,
+      canary: parseSelector('version="equal-v2"', 'canary-selector'),
+      baseline: parseSelector('version="equal-v1"', 'baseline-selector'),
+      durationSeconds: 1,
+      intervalSeconds: 1,
+      historySeconds: 3,
+      // Started 2 s ago: every scrape of the stretch read has landed, so the counters checked below
+      // are the ones the history query saw.
+      clock: new VirtualClock(new Date(Date.now() - 2000)),
+    });
+    const history = result.series[0].history!;
+    expect(history.requests).toHaveLength(3);
+    // The same instants a range query evaluates at: start − 3 s … start.
+    const start = new Date(result.startedAt).getTime();
+    const counter = (query: string) => Promise.all([3, 2, 1, 0].map((ago) => source.queryInstant(query, new Date(start - ago * 1000))));
+    const requests = await counter('sum(http_requests_total{version="equal-v1"})');
+    const errors = await counter('sum(http_requests_total{version="equal-v1", code=~"5.."}) or vector(0)');
+    expect(history).toEqual({ requests: requests.slice(1).map((r, i) => r - requests[i]), errors: errors.slice(1).map((e, i) => e - errors[i]) });
+    expect(history.requests.every((r) => Number.isFinite(r))).toBe(true);
+    expect(history.requests.reduce((a, b) => a + b)).toBeGreaterThan(0);
   });
 
   test('a selector holding a quote and a } is one literal value: it cannot add "or vector(1)" to the query', async () => {

@@ -2,6 +2,9 @@ import { Random } from '../../../../bench/judge/random.js';
 import { describe, expect, test } from '@jest/globals';
 import { VirtualClock } from '../../../../src/core/analysis/clock.js';
 import { runAnalysis, type AnalysisProgress } from '../../../../src/core/analysis/loop.js';
+import { judge } from '../../../../src/core/judge/index.js';
+import type { JudgeInput, RateMetricInput } from '../../../../src/core/judge/types.js';
+import { RecordingLogger } from '../../../../src/core/log.js';
 import { FileSource } from '../../../../src/core/metrics/file.js';
 import { parseMetricsYaml } from '../../../../src/core/metrics/metrics-config.js';
 import { parseSelector } from '../../../../src/core/metrics/template.js';
@@ -48,6 +51,9 @@ function rateSeries(canaryRate: number, baselineRate: number, intervals = 180, r
   }
   return { series };
 }
+
+/** Whether a query reads the stretch before the analysis (the baseline history), not its window. */
+const isHistory = (window: QueryWindow) => window.end.getTime() <= START.getTime();
 
 const analysis = (source: MetricSource, metrics = RATE, extra: Partial<Parameters<typeof runAnalysis>[0]> = {}) =>
   runAnalysis({ source, metrics, canary, baseline, durationSeconds: 1800, intervalSeconds: INTERVAL, clock: new VirtualClock(START), ...extra });
@@ -114,7 +120,7 @@ describe('analysis loop', () => {
     // A test double of the MetricSource port: the saved series, then a dead server.
     const dying: MetricSource = {
       type: 'dying',
-      queryRange: (query: string, window: QueryWindow) => (++calls > 4 * 3 ? Promise.reject(new Error('Prometheus at http://127.0.0.1:1 is unreachable: ECONNREFUSED')) : saved.queryRange(query, window)),
+      queryRange: (query: string, window: QueryWindow) => (!isHistory(window) && ++calls > 4 * 3 ? Promise.reject(new Error('Prometheus at http://127.0.0.1:1 is unreachable: ECONNREFUSED')) : saved.queryRange(query, window)),
       queryInstant: () => Promise.reject(new Error('unused')),
     };
     const result = await analysis(dying, RATE, { durationSeconds: 100, config: { onNoData } });
@@ -150,5 +156,103 @@ describe('analysis loop', () => {
     const result = await analysis(flaky);
     expect(result.report.verdict).toBe('fail');
     expect(result.series[0].missingIntervals).toBe(0);
+  });
+
+  describe('baseline history', () => {
+    const HISTORY = 1800;
+    /** The baseline's requests and errors in history interval i (1 = the oldest). */
+    const before = { requests: (i: number) => 100 + i, errors: (i: number) => i % 7 };
+
+    /** rateSeries, with the baseline's counters also running through the 30 minutes before the start. */
+    function withHistory(gap?: number) {
+      const { series } = rateSeries(0.02, 0.02, 180, 2000);
+      for (const name of ['requests', 'errors'] as const) {
+        const key = `sum(${name}{version="v1"})`;
+        let total = 0;
+        const past = Array.from({ length: HISTORY / INTERVAL + 1 }, (_, i) => {
+          if (i > 0) total += before[name](i);
+          return [T0 - HISTORY + i * INTERVAL, total] as [number, number];
+        });
+        // The analysis window's counter carries on from where the history ended.
+        series[key] = [...past.slice(0, -1), ...series[key].map(([t, v]) => [t, v + total] as [number, number])];
+        if (gap !== undefined) series[key] = series[key].filter(([t]) => t !== T0 - HISTORY + gap * INTERVAL);
+      }
+      return new FileSource({ document: { series } });
+    }
+
+    /** A source that records every query and its window, and a judge that records every input. */
+    function recording(source: MetricSource, failHistory = false) {
+      const queries: { query: string; window: QueryWindow }[] = [];
+      const inputs: JudgeInput[] = [];
+      const recorder: MetricSource = {
+        type: 'recording',
+        queryRange: (query, window) => {
+          queries.push({ query, window });
+          return failHistory && isHistory(window) ? Promise.reject(new Error('Prometheus at http://127.0.0.1:1 is unreachable: ECONNREFUSED')) : source.queryRange(query, window);
+        },
+        queryInstant: () => Promise.reject(new Error('unused')),
+      };
+      const recordingJudge = (input: JudgeInput) => (inputs.push(input), judge(input));
+      // The judge's first input is the empty window checked before the start: leave it out.
+      const rateInputs = () => inputs.map((input) => input.metrics[0] as RateMetricInput).filter((m) => m.canary.errors.length > 0);
+      return { source: recorder, judge: recordingJudge, queries, rateInputs };
+    }
+
+    test("every judge input of a rate metric carries the baseline's counts of the 180 intervals before the start, oldest first", async () => {
+      const { source, judge: recordingJudge, queries, rateInputs } = recording(withHistory());
+      const result = await analysis(source, RATE, { judge: recordingJudge, historySeconds: HISTORY });
+
+      const expected = { errors: Array.from({ length: 180 }, (_, i) => before.errors(i + 1)), requests: Array.from({ length: 180 }, (_, i) => before.requests(i + 1)) };
+      expect(rateInputs().length).toBe(result.intervals);
+      for (const input of rateInputs()) expect(input.baselineHistory).toEqual(expected);
+      expect(result.series[0].history).toEqual(expected);
+      // Two queries, the baseline's, once: the whole intervals ending at the start, at the analysis's step.
+      const history = queries.filter((q) => isHistory(q.window));
+      expect(history.map((q) => q.query).sort()).toEqual(['sum(errors{version="v1"})', 'sum(requests{version="v1"})']);
+      expect(history.map((q) => q.window)).toEqual(Array(2).fill({ start: new Date(START.getTime() - HISTORY * 1000), end: START, stepSeconds: INTERVAL }));
+      // The analysis window is counted as before: the history does not leak into it.
+      expect(result.series[0].counts!.baseline.requests.every((r) => r === 2000)).toBe(true);
+    });
+
+    test('a missing history sample makes its two intervals missing (null), never zero', async () => {
+      const { source, judge: recordingJudge, rateInputs } = recording(withHistory(50));
+      await analysis(source, RATE, { judge: recordingJudge });
+      const history = rateInputs()[0].baselineHistory!;
+      expect(history.requests.slice(48, 52)).toEqual([before.requests(49), null, null, before.requests(52)]);
+      expect(history.errors.slice(49, 51)).toEqual([null, null]);
+    });
+
+    test('continuous and threshold metrics get no history and cost no history query', async () => {
+      const values = Array.from({ length: 31 }, (_, i) => [T0 + i * INTERVAL, 0.1] as [number, number]);
+      const { source, queries } = recording(new FileSource({ document: { series: { 'latency{version="v2"}': values, 'latency{version="v1"}': values } } }));
+      const result = await analysis(source, LATENCY, { durationSeconds: 300 });
+      expect(queries.filter((q) => isHistory(q.window))).toEqual([]);
+      expect(result.series[0]).not.toHaveProperty('history');
+    });
+
+    test.each([
+      ['fails', true, withHistory, 'Prometheus at http://127.0.0.1:1 is unreachable: ECONNREFUSED'],
+      ['has no data before the start', false, () => new FileSource({ document: rateSeries(0.02, 0.02, 180, 2000) }), 'no counts in the 1800 s before the start'],
+    ] as const)('a history query that %s gives the analysis it would have without history, and one warning', async (_, failHistory, makeSource, why) => {
+      const logger = new RecordingLogger();
+      const { source, judge: recordingJudge, rateInputs } = recording(makeSource(), failHistory);
+      const result = await analysis(source, RATE, { judge: recordingJudge, logger });
+      const without = await analysis(makeSource(), RATE, { historySeconds: 0 });
+
+      expect(logger.at('warning')).toEqual([`metric error-rate: no baseline history (${why}): the judge guards the first scrapes instead`]);
+      expect(rateInputs().every((input) => !('baselineHistory' in input))).toBe(true);
+      expect(result.series[0]).not.toHaveProperty('history');
+      // Not an error of the analysis: same verdict, same intervals, and no stop for a failing source.
+      expect(result).toMatchObject({ report: without.report, intervals: without.intervals, stopReason: 'the verdict could no longer change' });
+      expect(result.report.verdict).toBe('pass');
+    });
+
+    test('historySeconds 0 makes no history query: 4 queries per interval and nothing more', async () => {
+      const { source, queries, rateInputs, judge: recordingJudge } = recording(withHistory());
+      const result = await analysis(source, RATE, { judge: recordingJudge, historySeconds: 0 });
+      expect(queries.length).toBe(4 * result.intervals);
+      expect(queries.some((q) => isHistory(q.window))).toBe(false);
+      expect(rateInputs()[0]).not.toHaveProperty('baselineHistory');
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { alignToGrid, intervalCounts, intervalGrid, metricInput, metricSeries } from '../../../../src/core/analysis/series.js';
+import { alignToGrid, historyCounts, intervalCounts, intervalGrid, metricInput, metricSeries } from '../../../../src/core/analysis/series.js';
 import { parseMetricsYaml } from '../../../../src/core/metrics/metrics-config.js';
 
 const [rate] = parseMetricsYaml(`- {name: errors, kind: rate, errors: 'e{{{selector}}}', requests: 'r{{{selector}}}'}`, 'test');
@@ -29,6 +29,20 @@ describe('series', () => {
     expect(series.canary).toEqual([0.01, NaN, NaN]);
     expect(series.missingIntervals).toBe(2);
     expect(metricInput(rate, series)).toMatchObject({ kind: 'rate', canary: { errors: [1, null, null], requests: [100, null, null] }, baseline: { errors: [0, null, null], requests: [200, null, null] } });
+  });
+
+  test("the baseline's history is counted as the window is; unusable intervals are missing on both counters, and none usable is no history", () => {
+    const grid = [-30, -20, -10, 0];
+    const at = (values: number[]) => values.map((value, i) => ({ time: grid[i], value }));
+    // Interval 2 has more errors than requests (a scrape between the two counters): unusable, as in the window.
+    const history = historyCounts({ errors: at([0, 2, 9, 10]), requests: at([0, 100, 105, 205]) }, grid);
+    expect(history).toEqual({ errors: [2, NaN, 1], requests: [100, NaN, 100] });
+    expect(historyCounts({ errors: at([0, 0, 0, 0]), requests: [] }, grid)).toBeUndefined();
+
+    const series = metricSeries(rate, { canary: {}, baseline: {} }, [0, 10], history);
+    expect(series.history).toBe(history);
+    expect(metricInput(rate, series)).toMatchObject({ baselineHistory: { errors: [2, null, 1], requests: [100, null, 100] } });
+    expect(metricInput(rate, metricSeries(rate, { canary: {}, baseline: {} }, [0, 10]))).not.toHaveProperty('baselineHistory');
   });
 
   test('a threshold metric reads the canary only', () => {
