@@ -6,6 +6,7 @@ export const Inputs = {
   BaselineSelector: 'baseline-selector',
   Duration: 'duration',
   Interval: 'interval',
+  History: 'history',
   Alpha: 'alpha',
   OnNoData: 'on-no-data',
   FailOn: 'fail-on',

@@ -1,4 +1,4 @@
-import { DEFAULT_CONSECUTIVE_ERROR_LIMIT } from '../../core/analysis/loop.js';
+import { DEFAULT_CONSECUTIVE_ERROR_LIMIT, DEFAULT_HISTORY_SECONDS } from '../../core/analysis/loop.js';
 import { InputError } from '../../core/errors.js';
 import type { JudgeConfig } from '../../core/judge/types.js';
 import { parseMetricsYaml, type MetricDefinition } from '../../core/metrics/metrics-config.js';
@@ -17,6 +17,8 @@ export interface AnalyzeInputs {
   baseline: LabelMatcher[];
   durationSeconds: number;
   intervalSeconds: number;
+  /** Seconds of the baseline's history read before the start (0: none). */
+  historySeconds: number;
   alpha: number;
   onNoData: JudgeConfig['onNoData'];
   failOn: 'fail' | 'inconclusive' | 'never';
@@ -42,6 +44,7 @@ export function getInputs(): AnalyzeInputs {
     baseline: parseSelector(requiredString(Inputs.BaselineSelector, 'set it to the label matchers of the baseline, e.g. version="v1"'), Inputs.BaselineSelector),
     durationSeconds,
     intervalSeconds,
+    historySeconds: duration(Inputs.History, `${DEFAULT_HISTORY_SECONDS}s`, { off: true }),
     alpha: alpha(),
     onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
     failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
@@ -51,10 +54,15 @@ export function getInputs(): AnalyzeInputs {
   };
 }
 
-function duration(name: string, fallback: string): number {
+/** A duration input in seconds, at least 1 s; with `off`, 0 too (the feature turned off). */
+function duration(name: string, fallback: string, { off = false } = {}): number {
   const value = optionalString(name) ?? fallback;
   const seconds = parseDurationSeconds(value);
-  if (seconds === undefined || seconds < 1) throw new InputError(name, value, 'a duration of at least 1 s such as 30s, 10m or 1h30m');
+  if (off && seconds === 0) return 0;
+  if (seconds === undefined || seconds < 1) {
+    if (off) throw new InputError(name, value, 'a duration of at least 1 s such as 30m or 1h, or 0', `write e.g. ${name}: 30m, or ${name}: 0 to turn it off`);
+    throw new InputError(name, value, 'a duration of at least 1 s such as 30s, 10m or 1h30m');
+  }
   return seconds;
 }
 

@@ -55,6 +55,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
       durationSeconds: inputs.durationSeconds,
       intervalSeconds: inputs.intervalSeconds,
       consecutiveErrorLimit: inputs.consecutiveErrorLimit,
+      historySeconds: inputs.historySeconds,
       config,
       clock: collaborators.clock,
       logger: actionsLogger,
@@ -82,7 +83,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */
 function writeReport(result: AnalysisResult, inputs: AnalyzeInputs): string {
   const path = join(process.env.RUNNER_TEMP ?? tmpdir(), `slipway-analysis-${Date.now()}.json`);
-  const document = { ...result, settings: { durationSeconds: inputs.durationSeconds, intervalSeconds: inputs.intervalSeconds, alpha: inputs.alpha, onNoData: inputs.onNoData, failOn: inputs.failOn } };
+  const document = { ...result, settings: { durationSeconds: inputs.durationSeconds, intervalSeconds: inputs.intervalSeconds, historySeconds: inputs.historySeconds, alpha: inputs.alpha, onNoData: inputs.onNoData, failOn: inputs.failOn } };
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
   return path;
 }

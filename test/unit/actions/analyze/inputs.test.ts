@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { getInputs } from '../../../../src/actions/analyze/inputs.js';
+
+const METRICS = `- {name: error-rate, kind: rate, errors: 'sum(errors{{{selector}}})', requests: 'sum(requests{{{selector}}})'}`;
+
+function withInputs(inputs: Record<string, string>) {
+  const required = { 'prometheus-url': 'http://prometheus:9090', metrics: METRICS, 'canary-selector': 'version="v2"', 'baseline-selector': 'version="v1"' };
+  for (const [name, value] of Object.entries({ ...required, ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
+}
+afterEach(() => {
+  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_')) delete process.env[name];
+});
+
+describe('analyze inputs: history', () => {
+  test("reads the baseline's last 30 minutes by default", () => {
+    withInputs({});
+    expect(getInputs().historySeconds).toBe(1800);
+  });
+
+  test.each([
+    ['0', 0],
+    ['0s', 0],
+    ['45m', 2700],
+    ['1h30m', 5400],
+    ['90', 90],
+  ])('history %s reads %d seconds (0: none)', (value, seconds) => {
+    withInputs({ history: value });
+    expect(getInputs().historySeconds).toBe(seconds);
+  });
+
+  test.each(['-5m', 'half an hour', '0.5s', '30 minutes'])('history %s is refused, naming the input, the value and the fix', (value) => {
+    withInputs({ history: value });
+    expect(() => getInputs()).toThrow(
+      `Input 'history' has the value ${JSON.stringify(value)}: expected a duration of at least 1 s such as 30m or 1h, or 0. Fix: write e.g. history: 30m, or history: 0 to turn it off`,
+    );
+  });
+});
