@@ -15,6 +15,8 @@ export const nullScenarios: { name: string; variant: Variant }[] = [
   { name: 'null: overdispersion, 25% independent wobble per arm', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 16 } } },
   { name: 'null: strong overdispersion (50% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } } },
   { name: 'null: extreme overdispersion (100% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 1 } } },
+  // The history's blind spot: only the canary wobbles, so the primary's history says "steady".
+  { name: 'null: the canary alone wobbles 50% (its history cannot show it)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { canaryOnly: 4 } } },
   { name: 'null: traffic split drifting 4–6%', variant: { ratio: 1, scrapeSeconds: 30, splitDrift: true } },
   { name: 'null: scrape gaps, NaN and a zero-traffic step', variant: { ratio: 1, scrapeSeconds: 30, gaps: true } },
   { name: 'null: warm-up transient', variant: { ratio: 1, scrapeSeconds: 30, warmup: true } },

@@ -15,8 +15,12 @@ export interface StreamScenario {
   horizonMinutes?: number;
   /** Null variants (all off = i.i.d. traffic). */
   timeVarying?: boolean;
-  /** Gamma shapes of per-interval error-probability factors: shared by both arms, and independent per arm. */
-  overdispersion?: { shared?: number; independent?: number };
+  /**
+   * Gamma shapes of per-interval error-probability factors: shared by both arms, independent per
+   * arm, and the canary's alone (a new version that wobbles where the old one did not, so the
+   * primary's history cannot show it).
+   */
+  overdispersion?: { shared?: number; independent?: number; canaryOnly?: number };
   splitDrift?: boolean;
   gaps?: boolean;
   warmup?: boolean;
@@ -75,7 +79,8 @@ export function generateStream(s: StreamScenario, seed: number): Stream {
     const perSecond = s.totalRps * traffic * s.scrapeSeconds;
     const canaryRequests = random.poisson(perSecond * share);
     const baselineRequests = random.poisson(perSecond * baselineShare);
-    const canaryP = Math.min(1, baselineErrorRate * s.ratio * errorFactor * shared * own());
+    const canaryOnly = s.overdispersion?.canaryOnly ? random.gamma(s.overdispersion.canaryOnly) / s.overdispersion.canaryOnly : 1;
+    const canaryP = Math.min(1, baselineErrorRate * s.ratio * errorFactor * shared * own() * canaryOnly);
     const baselineP = Math.min(1, baselineErrorRate * errorFactor * shared * own());
     const canaryErrors = random.binomial(canaryRequests, canaryP);
     const baselineErrors = random.binomial(baselineRequests, baselineP);

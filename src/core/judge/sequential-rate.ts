@@ -101,12 +101,16 @@ const LOOK_BACK_MARGIN = 4;
 // varies beyond the binomial by ψ_h = c₁² + c₂², where c is the wobble of the error rate from one
 // scrape to the next — the same ψ the test's canary/baseline shares show when both versions wobble
 // alike (c_canary² + c_baseline²). Slow changes (a diurnal swing) cancel within a pair. With at
-// least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the guard is lifted, and
-// the rate so far starts from the history's, so the first scrape is tempered like any other. A
-// larger ψ̂ only tempers more, so the test stays valid under the binomial null whatever the
-// history holds; the history only has to be honest about the wobble to keep false alarms at α
-// under overdispersion.
+// least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the rate so far starts
+// from the history's, so the first scrape is tempered like any other, and the guard is lifted for
+// a scrape whose own ratio is gross (GROSS_LOG_RATIO: 3× or more, or a third or less): one scrape
+// may roll back a gross regression. Moderate scrapes keep the guard, because the history cannot vouch for a wobble of
+// the canary's own (a new version that wobbles where the old one did not): such a canary shows
+// 2× in a scrape now and then, 3× rarely. A larger ψ̂ only tempers more and any cap keeps the
+// test below LR^λ, so it stays valid under the binomial null whatever the history holds.
 const HISTORY_PAIRS = 10;
+const HISTORY_BLOCK = 5;
+const GROSS_LOG_RATIO = Math.log(3);
 
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep: (s: number) => boolean): Float64Array {
@@ -136,9 +140,8 @@ function logMixture(logLikelihood: Float64Array, weights: Float64Array): number 
 
 /** What the baseline's history says: its dispersion ψ_h and its errors and requests; undefined when too short to say. */
 function historyOf(history: RateCounts): { dispersion: number; errors: number; requests: number; intervals: number } | undefined {
-  let pearson = 0;
-  let variance = 0;
-  let pairs = 0;
+  const squares: number[] = [];
+  const variances: number[] = [];
   let errors = 0;
   let requests = 0;
   for (let i = 0; i + 1 < history.errors.length; i += 2) {
@@ -149,12 +152,35 @@ function historyOf(history: RateCounts): { dispersion: number; errors: number; r
     const n = e1 + e2;
     if (n === 0) continue;
     const theta = r1 / (r1 + r2);
-    pearson += (e1 - n * theta) ** 2 / (n * theta * (1 - theta));
-    variance += n * theta * (1 - theta);
-    pairs++;
+    squares.push((e1 - n * theta) ** 2 / (n * theta * (1 - theta)));
+    variances.push(n * theta * (1 - theta));
   }
-  // θ is known, not estimated: every pair is a degree of freedom, E[X²] = pairs + ψ_h·Σv.
-  return pairs < HISTORY_PAIRS ? undefined : { dispersion: Math.max(0, pearson - pairs) / variance, errors, requests, intervals: 2 * pairs };
+  const pairs = squares.length;
+  if (pairs < HISTORY_PAIRS) return undefined;
+  return { dispersion: blockedDispersion(squares, variances), errors, requests, intervals: 2 * pairs };
+}
+
+/**
+ * ψ_h as the median over blocks of HISTORY_BLOCK consecutive pairs of each block's moment estimate
+ * (E[Σz²] = pairs + ψΣv, exact for any count, as the test's own estimate; only the excess beyond
+ * one standard deviation counts, as there). The median, so that the edges of a burst or a traffic
+ * spike — a few pairs whose scrapes differ for a reason both versions share — do not pass for
+ * wobble; a mean per block, so that pairs with one or two errors still say what they can.
+ */
+function blockedDispersion(squares: number[], variances: number[]): number {
+  const estimates: number[] = [];
+  for (let from = 0; from + HISTORY_BLOCK <= squares.length; from += HISTORY_BLOCK) {
+    let pearson = 0;
+    let variance = 0;
+    for (let i = from; i < from + HISTORY_BLOCK; i++) {
+      pearson += squares[i];
+      variance += variances[i];
+    }
+    estimates.push(Math.max(0, pearson - HISTORY_BLOCK - Math.sqrt(2 * HISTORY_BLOCK)) / variance);
+  }
+  estimates.sort((a, b) => a - b);
+  const middle = estimates.length / 2;
+  return Number.isInteger(middle) ? (estimates[middle - 1] + estimates[middle]) / 2 : estimates[Math.floor(middle)];
 }
 
 /** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
@@ -252,14 +278,18 @@ export class SequentialRateTest {
     const running = sides(dispersion);
     const shadows = LOOK_BACK_DISPERSIONS.map(sides);
     const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
-    const cap = this.history ? Infinity : (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+    const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+    // The interval's own ratio (infinite when the baseline had no errors): gross lifts the guard.
+    const observed = log(canaryErrors / canaryRequests) - log(baselineErrors / baselineRequests);
+    const gross = { up: this.history !== undefined && observed >= GROSS_LOG_RATIO, down: this.history !== undefined && observed <= -GROSS_LOG_RATIO };
     for (let k = 0; k < grid.length; k++) {
       const denominator = 1 + share * expm1Grid[k];
       const logRatio = canaryErrors * grid[k] - errors * log(denominator);
       this.logLikelihood[k] += temper * logRatio;
       const up = grid[k] > 0;
-      this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, cap);
-      for (let j = 0; j < shadows.length; j++) this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, cap);
+      const capAt = (up ? gross.up : gross.down) ? Infinity : cap;
+      this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, capAt);
+      for (let j = 0; j < shadows.length; j++) this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, capAt);
       const theta = thetaAt(share, k);
       const expected = errors * theta;
       this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));

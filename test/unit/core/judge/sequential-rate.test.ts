@@ -119,10 +119,20 @@ describe('sequential rate test', () => {
   });
 
   describe('with the baseline\'s history before the canary started', () => {
-    test('a steady history lifts the guard: one decisive scrape rolls back at once', () => {
+    test('a steady history lifts the guard for a gross ratio: one decisive scrape rolls back at once', () => {
       const test = new SequentialRateTest({ alpha: 0.01, baselineHistory: binomialHistory(60) });
       test.push(80, 500, 100, 9500);
       expect(test.result()).toMatchObject({ decision: 'worse', decidedAtInterval: 1 });
+    });
+
+    test('a moderate ratio still needs a second scrape: the history cannot vouch for a canary that wobbles on its own', () => {
+      // 2.7× in one scrape: decisive for the binomial model, and what a canary whose error rate
+      // wobbles ±50% shows now and then where the old version's did not.
+      const test = new SequentialRateTest({ alpha: 0.01, baselineHistory: binomialHistory(180, 30_000) });
+      test.push(40, 1500, 285, 28500);
+      expect(test.result()).toMatchObject({ decision: 'continue' });
+      test.push(40, 1500, 285, 28500);
+      expect(test.result()).toMatchObject({ decision: 'worse', decidedAtInterval: 2 });
     });
 
     test('a history of fewer than 10 pairs of scrapes with errors says nothing: the guard stays', () => {
@@ -134,14 +144,14 @@ describe('sequential rate test', () => {
     test('a history whose error rate wobbles is believed from the first scrape: it tempers and is reported', () => {
       const wobbly = generateStream({ totalRps: 1000, comparison: 'primary', ratio: 1, scrapeSeconds: 30, horizonMinutes: 1, overdispersion: { independent: 4 } }, 3).history;
       const test = new SequentialRateTest({ alpha: 0.01, baselineHistory: wobbly });
-      // 40 canary errors where 15 are expected: decisive for a steady service, not for one whose
+      // 60 canary errors where 15 are expected: decisive for a steady service, not for one whose
       // error rate moves ±50% from scrape to scrape.
-      test.push(40, 1500, 285, 28500);
+      test.push(60, 1500, 285, 28500);
       expect(test.result().decision).toBe('continue');
       // ±50% in each arm: ψ ≈ 2·0.25, at ≈ 15 canary errors a scrape ≈ 1 + 15·0.95·0.5 ≈ 8 times binomial.
       expect(test.result().overdispersion).toBeGreaterThan(4);
       const steady = new SequentialRateTest({ alpha: 0.01, baselineHistory: binomialHistory(180, 30_000) });
-      steady.push(40, 1500, 285, 28500);
+      steady.push(60, 1500, 285, 28500);
       expect(steady.result()).toMatchObject({ decision: 'worse', decidedAtInterval: 1 });
     });
 
