@@ -47,7 +47,8 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
   const result = (cls: MetricClass, reason: string): Classified => ({ class: cls, reason, sequential });
   if (r.decision === 'worse') {
     const cls = metric.direction === 'decrease' || (metric.direction === 'either' && r.ratio.estimate < 1) ? 'low' : 'high';
-    return result(cls, `${ratioText}: the canary is worse than the baseline (always-valid p = ${fmt(r.pValue)} ≤ α = ${alpha}, after interval ${r.decidedAtInterval})`);
+    const history = r.historyIntervals > 0 ? `; the wobble between scrapes measured on ${r.historyIntervals} intervals of the baseline's history` : '';
+    return result(cls, `${ratioText}: the canary is worse than the baseline (always-valid p = ${fmt(r.pValue)} ≤ α = ${alpha}, after interval ${r.decidedAtInterval}${history})`);
   }
   const intervals = r.usedIntervals + r.missingIntervals;
   if (r.usedIntervals === 0) return result('nodata', `none of the ${intervals} intervals has requests in both canary and baseline`);

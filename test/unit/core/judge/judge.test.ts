@@ -121,7 +121,8 @@ describe('bursty errors', () => {
       ({ name: 'errors', kind: 'rate', direction: 'increase', critical: true, canary: { errors: [40], requests: [500] }, baseline: { errors: [95], requests: [9500] }, ...extra }) as MetricInput;
     const withHistory = judge({ metrics: [metric({ baselineHistory: history } as Partial<MetricInput>)] });
     expect(withHistory.verdict).toBe('fail');
-    expect(withHistory.metrics[0].sequential).toMatchObject({ decision: 'worse', decidedAtInterval: 1 });
+    expect(withHistory.metrics[0].sequential).toMatchObject({ decision: 'worse', decidedAtInterval: 1, historyIntervals: 30 });
+    expect(withHistory.metrics[0].reason).toMatch(/after interval 1; the wobble between scrapes measured on 30 intervals of the baseline's history/);
     // Without it, the evidence guard waits for a second scrape that agrees.
     expect(judge({ metrics: [metric({})] }).metrics[0].sequential).toMatchObject({ decision: 'continue' });
   });
