@@ -7,7 +7,8 @@ import type { AnalysisRequest, AnalysisRunner } from './steps.js';
 
 /**
  * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
- * alpha, onNoData and consecutive error limit against `source`. `onResult` sees each full result (series for charts).
+ * alpha, onNoData, consecutive error limit and baseline history against `source`. `onResult` sees
+ * each full result (series for charts).
  */
 export function loopAnalysisRunner(options: { source: MetricSource; clock?: Clock; logger?: Logger; onResult?: (request: AnalysisRequest, result: AnalysisResult) => void }): AnalysisRunner {
   return {
@@ -21,6 +22,7 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
         durationSeconds: step.durationSeconds,
         intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
         consecutiveErrorLimit: analysis.consecutiveErrorLimit,
+        historySeconds: analysis.historySeconds,
         config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
         judge,
         clock: options.clock,

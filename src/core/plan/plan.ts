@@ -82,6 +82,8 @@ export interface PlanAnalysis {
   onNoData?: 'fail' | 'inconclusive';
   /** Failed intervals in a row after which an analysis stops without data. Default 4; 0 never stops. */
   consecutiveErrorLimit?: number;
+  /** Seconds of the baseline's error counts read before each analysis (`history`). Default 1800; 0 reads none. */
+  historySeconds?: number;
   /** Prometheus label matchers of the new version and of the baseline (`canarySelector`, `baselineSelector`). */
   canary: LabelMatcher[];
   baseline: LabelMatcher[];

@@ -8,7 +8,7 @@ import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } fro
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 export const DEFAULT_PREVIEW_ROUTE: HeaderRoute = { name: 'x-slipway-preview', value: 'true' };
@@ -115,6 +115,8 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
   if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && (errorLimit as number) >= 0)) {
     report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
   }
+  const historySeconds = value.history === undefined ? undefined : parseDurationSeconds(value.history);
+  if (value.history !== undefined && historySeconds === undefined) report([...path, 'history'], `${show(value.history)} is not a duration (e.g. 30m, 1h; default 30m, 0 reads no history)`);
   let metrics: MetricDefinition[] = [];
   if (value.metrics !== undefined) {
     try {
@@ -145,6 +147,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     alpha: alpha as number | undefined,
     onNoData,
     ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit as number }),
+    ...(historySeconds === undefined ? {} : { historySeconds }),
     canary: selector('canarySelector'),
     baseline: selector('baselineSelector'),
   };

@@ -99,6 +99,15 @@ onFailure: retry
     );
   });
 
+  test('history is read as a duration in seconds (0 reads none), and anything else is refused at its line', () => {
+    const withHistory = (value: string) => GOOD.replace('  interval: 10s\n', `  interval: 10s\n  history: ${value}\n`);
+    expect(loadPlan(withHistory('45m'), 'plan.yml').analysis?.historySeconds).toBe(2700);
+    expect(loadPlan(withHistory('0'), 'plan.yml').analysis?.historySeconds).toBe(0);
+    expect(loadPlan(GOOD, 'plan.yml').analysis?.historySeconds).toBeUndefined();
+    expect(problemsOf(withHistory('-5m'))).toContain('plan.yml line 6: analysis.history: -5m is not a duration (e.g. 30m, 1h; default 30m, 0 reads no history)');
+    expect(problemsOf(withHistory('half an hour'))).toContain('plan.yml line 6: analysis.history: half an hour is not a duration');
+  });
+
   test('an analysis shorter than its interval is refused', () => {
     expect(problemsOf(GOOD.replace('{duration: 2m}', '{duration: 5s}'))).toContain('steps[1].analysis.duration: 5s is shorter than the analysis interval (10s)');
   });
