@@ -48752,7 +48752,7 @@ function dropUndefined(value) {
 const STRATEGIES = ['canary', 'blue-green'];
 const POLICIES = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
@@ -48847,6 +48847,9 @@ function analysisOf(value, report) {
     if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && errorLimit >= 0)) {
         report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
     }
+    const historySeconds = value.history === undefined ? undefined : parseDurationSeconds(value.history);
+    if (value.history !== undefined && historySeconds === undefined)
+        report([...path, 'history'], `${show(value.history)} is not a duration (e.g. 30m, 1h; default 30m, 0 reads no history)`);
     let metrics = [];
     if (value.metrics !== undefined) {
         try {
@@ -48879,6 +48882,7 @@ function analysisOf(value, report) {
         alpha: alpha,
         onNoData,
         ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
+        ...(historySeconds === undefined ? {} : { historySeconds }),
         canary: selector('canarySelector'),
         baseline: selector('baselineSelector'),
     };
@@ -49898,6 +49902,22 @@ const FIRST_SCRAPE_VARIANCE = 4;
 // detection at high traffic (docs/judge.md).
 const LOOK_BACK_DISPERSIONS = [0.1, 0.3, 1, 3];
 const LOOK_BACK_MARGIN = 4;
+// History: the guard above stands in for a dispersion nobody has measured yet. The baseline's
+// intervals before the canary started measure it: consecutive intervals, paired, are two "arms"
+// of the same version, and the first's share of a pair's errors against its share of the requests
+// varies beyond the binomial by ψ_h = c₁² + c₂², where c is the wobble of the error rate from one
+// scrape to the next — the same ψ the test's canary/baseline shares show when both versions wobble
+// alike (c_canary² + c_baseline²). Slow changes (a diurnal swing) cancel within a pair. With at
+// least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the rate so far starts
+// from the history's, so the first scrape is tempered like any other, and the guard is lifted for
+// a scrape whose own ratio is gross (GROSS_LOG_RATIO: 3× or more, or a third or less): one scrape
+// may roll back a gross regression. Moderate scrapes keep the guard, because the history cannot vouch for a wobble of
+// the canary's own (a new version that wobbles where the old one did not): such a canary shows
+// 2× in a scrape now and then, 3× rarely. A larger ψ̂ only tempers more and any cap keeps the
+// test below LR^λ, so it stays valid under the binomial null whatever the history holds.
+const HISTORY_PAIRS = 10;
+const HISTORY_BLOCK = 5;
+const GROSS_LOG_RATIO = Math.log(3);
 /** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
 function weights(keep) {
     const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * PRIOR_SD * PRIOR_SD)) : 0));
@@ -49914,10 +49934,6 @@ const testWeights = {
 function thetaAt(share, k) {
     return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
 }
-/** Errors per request, 0 before any request. */
-function rate(errors, requests) {
-    return requests > 0 ? errors / requests : 0;
-}
 /** log Σ_k w_k exp(ℓ_k): a mixture of likelihood ratios, scaled by the largest for precision. */
 function logMixture(logLikelihood, weights) {
     const top = logLikelihood[argMax(logLikelihood)];
@@ -49925,6 +49941,52 @@ function logMixture(logLikelihood, weights) {
     for (let k = 0; k < grid.length; k++)
         sum += weights[k] * exp(logLikelihood[k] - top);
     return top + log(sum);
+}
+/** What the baseline's history says: its dispersion ψ_h and its errors and requests; undefined when too short to say. */
+function sequential_rate_historyOf(history) {
+    const squares = [];
+    const variances = [];
+    let errors = 0;
+    let requests = 0;
+    for (let i = 0; i + 1 < history.errors.length; i += 2) {
+        const [e1, r1, e2, r2] = [history.errors[i], history.requests[i], history.errors[i + 1], history.requests[i + 1]];
+        if (![e1, r1, e2, r2].every(Number.isFinite) || r1 <= 0 || r2 <= 0)
+            continue;
+        errors += e1 + e2;
+        requests += r1 + r2;
+        const n = e1 + e2;
+        if (n === 0)
+            continue;
+        const theta = r1 / (r1 + r2);
+        squares.push((e1 - n * theta) ** 2 / (n * theta * (1 - theta)));
+        variances.push(n * theta * (1 - theta));
+    }
+    const pairs = squares.length;
+    if (pairs < HISTORY_PAIRS)
+        return undefined;
+    return { dispersion: blockedDispersion(squares, variances), errors, requests, intervals: 2 * pairs };
+}
+/**
+ * ψ_h as the median over blocks of HISTORY_BLOCK consecutive pairs of each block's moment estimate
+ * (E[Σz²] = pairs + ψΣv, exact for any count, as the test's own estimate; only the excess beyond
+ * one standard deviation counts, as there). The median, so that the edges of a burst or a traffic
+ * spike — a few pairs whose scrapes differ for a reason both versions share — do not pass for
+ * wobble; a mean per block, so that pairs with one or two errors still say what they can.
+ */
+function blockedDispersion(squares, variances) {
+    const estimates = [];
+    for (let from = 0; from + HISTORY_BLOCK <= squares.length; from += HISTORY_BLOCK) {
+        let pearson = 0;
+        let variance = 0;
+        for (let i = from; i < from + HISTORY_BLOCK; i++) {
+            pearson += squares[i];
+            variance += variances[i];
+        }
+        estimates.push(Math.max(0, pearson - HISTORY_BLOCK - Math.sqrt(2 * HISTORY_BLOCK)) / variance);
+    }
+    estimates.sort((a, b) => a - b);
+    const middle = estimates.length / 2;
+    return Number.isInteger(middle) ? (estimates[middle - 1] + estimates[middle]) / 2 : estimates[Math.floor(middle)];
 }
 /** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
 function argMax(values) {
@@ -49974,10 +50036,18 @@ class SequentialRateTest {
     /** Running intersection of the confidence sequence (as valid as each of its members). */
     bounds = { lower: Math.exp(grid[0]), upper: Math.exp(grid[grid.length - 1]) };
     totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
+    /** The baseline history's dispersion and error rate, when it was long enough to measure them. */
+    history;
     constructor(options = {}) {
         this.alpha = options.alpha ?? 0.01;
         this.direction = options.direction ?? 'increase';
         this.allowedRatio = options.allowedRatio ?? 1.2;
+        const history = options.baselineHistory && sequential_rate_historyOf(options.baselineHistory);
+        if (history) {
+            this.history = { dispersion: history.dispersion, rate: history.errors / history.requests, intervals: history.intervals };
+            this.seen.errors = history.errors;
+            this.seen.requests = history.requests;
+        }
     }
     /** Adds one scrape interval; missing values (NaN) or zero requests in an arm add nothing. */
     push(canaryErrors, canaryRequests, baselineErrors, baselineRequests) {
@@ -49988,8 +50058,8 @@ class SequentialRateTest {
         this.usedIntervals++;
         // How loud each arm is in this interval against its own error rate so far (1 = as usual),
         // taken before the totals count this interval. One pseudo-error keeps small counts sane.
-        const canaryLoudness = (canaryErrors + 1) / (canaryRequests * rate(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
-        const baselineLoudness = (baselineErrors + 1) / (baselineRequests * rate(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
+        const canaryLoudness = (canaryErrors + 1) / (canaryRequests * this.rateSoFar(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
+        const baselineLoudness = (baselineErrors + 1) / (baselineRequests * this.rateSoFar(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
         this.totals.canaryErrors += canaryErrors;
         this.totals.canaryRequests += canaryRequests;
         this.totals.baselineErrors += baselineErrors;
@@ -50013,14 +50083,18 @@ class SequentialRateTest {
         const shadows = LOOK_BACK_DISPERSIONS.map(sides);
         const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
         const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
+        // The interval's own ratio (infinite when the baseline had no errors): gross lifts the guard.
+        const observed = log(canaryErrors / canaryRequests) - log(baselineErrors / baselineRequests);
+        const gross = { up: this.history !== undefined && observed >= GROSS_LOG_RATIO, down: this.history !== undefined && observed <= -GROSS_LOG_RATIO };
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
             const logRatio = canaryErrors * grid[k] - errors * log(denominator);
             this.logLikelihood[k] += temper * logRatio;
             const up = grid[k] > 0;
-            this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, cap);
+            const capAt = (up ? gross.up : gross.down) ? Infinity : cap;
+            this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, capAt);
             for (let j = 0; j < shadows.length; j++)
-                this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, cap);
+                this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, capAt);
             const theta = thetaAt(share, k);
             const expected = errors * theta;
             this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
@@ -50049,12 +50123,17 @@ class SequentialRateTest {
      * (docs/judge.md). Shrunk by df/(df + 1) so that one or two intervals are not taken at face value.
      */
     dispersion() {
+        const floor = this.history?.dispersion ?? 0;
         const df = this.errorIntervals - 1;
         if (df <= 0)
-            return 0;
+            return floor;
         const perInterval = this.binomialVariance / this.errorIntervals;
         const excess = Math.max(0, this.pearson[this.best] - df - Math.sqrt(2 * df));
-        return excess / (perInterval * (df + 1));
+        return Math.max(floor, excess / (perInterval * (df + 1)));
+    }
+    /** An arm's error rate so far; before its first request, the history's (0 without one). */
+    rateSoFar(errors, requests) {
+        return requests > 0 ? errors / requests : (this.history?.rate ?? 0);
     }
     /** Intersects the running bounds with the current confidence set (kept apart if they no longer meet). */
     narrow(logMixture) {
@@ -50112,6 +50191,7 @@ class SequentialRateTest {
             ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
             overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
             usedIntervals: this.usedIntervals,
+            historyIntervals: this.history?.intervals ?? 0,
             missingIntervals: this.interval - this.usedIntervals,
             totals: { ...this.totals },
         };
@@ -50171,7 +50251,7 @@ function classifyMetric(metric, alpha) {
 }
 function classifyRate(metric, alpha) {
     const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
-    const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio });
+    const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
     const sequential = {
         pValue: r.pValue,
         decision: r.decision,
@@ -50179,6 +50259,7 @@ function classifyRate(metric, alpha) {
         ratio: r.ratio,
         overdispersion: r.overdispersion,
         usedIntervals: r.usedIntervals,
+        historyIntervals: r.historyIntervals,
         missingIntervals: r.missingIntervals,
         totals: r.totals,
     };
@@ -50186,7 +50267,8 @@ function classifyRate(metric, alpha) {
     const result = (cls, reason) => ({ class: cls, reason, sequential });
     if (r.decision === 'worse') {
         const cls = metric.direction === 'decrease' || (metric.direction === 'either' && r.ratio.estimate < 1) ? 'low' : 'high';
-        return result(cls, `${ratioText}: the canary is worse than the baseline (always-valid p = ${fmt(r.pValue)} ≤ α = ${alpha}, after interval ${r.decidedAtInterval})`);
+        const history = r.historyIntervals > 0 ? `; the wobble between scrapes measured on ${r.historyIntervals} intervals of the baseline's history` : '';
+        return result(cls, `${ratioText}: the canary is worse than the baseline (always-valid p = ${fmt(r.pValue)} ≤ α = ${alpha}, after interval ${r.decidedAtInterval}${history})`);
     }
     const intervals = r.usedIntervals + r.missingIntervals;
     if (r.usedIntervals === 0)
@@ -50411,7 +50493,8 @@ function validate_validateMetric(raw, index) {
         if (baseline.errors.length !== canary.errors.length) {
             throw new core_errors/* InputError */.dz(where('baseline.errors'), `${baseline.errors.length} intervals`, `as many intervals as canary (${canary.errors.length})`, 'align both arms on the same scrape intervals (use null for a missing one)');
         }
-        return { ...base, canary, baseline };
+        const history = raw.baselineHistory === undefined ? {} : { baselineHistory: counts(raw.baselineHistory, where('baselineHistory')) };
+        return { ...base, canary, baseline, ...history };
     }
     if (raw.kind === 'continuous') {
         for (const field of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {
@@ -50504,19 +50587,36 @@ function intervalCounts(cumulative) {
         return Number.isFinite(count) && count >= 0 ? count : NaN;
     });
 }
-/** The series of one metric on the grid (rate metrics from counters, others from point values). */
-function metricSeries(definition, samples, grid) {
+/** A rate metric's counts per interval from one side's `errors` and `requests` counter samples on the grid. */
+function rateCounts(samples, grid) {
+    return { errors: intervalCounts(alignToGrid(samples.errors ?? [], grid)), requests: intervalCounts(alignToGrid(samples.requests ?? [], grid)) };
+}
+/**
+ * The baseline's counts before an analysis, from its counter samples on the grid of the whole
+ * intervals that end at the analysis's start: read exactly as the analysis window is (rateCounts),
+ * and an interval the analysis would not use (a count missing, or more errors than requests) is
+ * NaN on both counters. Undefined when no interval is usable: there is no history.
+ */
+function historyCounts(samples, grid) {
+    const counts = rateCounts(samples, grid);
+    const keep = counts.errors.map((_, i) => usableCounts(counts, i));
+    if (!keep.includes(true))
+        return undefined;
+    return { errors: counts.errors.map((v, i) => (keep[i] ? v : NaN)), requests: counts.requests.map((v, i) => (keep[i] ? v : NaN)) };
+}
+/**
+ * The series of one metric on the grid (rate metrics from counters, others from point values);
+ * `history` (historyCounts) rides along on a rate metric, for the judge and the report.
+ */
+function metricSeries(definition, samples, grid, history) {
     const times = grid.slice(1);
     if (definition.kind === 'rate') {
-        const counts = (side) => ({
-            errors: intervalCounts(alignToGrid(samples[side].errors ?? [], grid)),
-            requests: intervalCounts(alignToGrid(samples[side].requests ?? [], grid)),
-        });
-        const canary = counts('canary');
-        const baseline = counts('baseline');
+        const canary = rateCounts(samples.canary, grid);
+        const baseline = rateCounts(samples.baseline, grid);
         const ratio = (c) => c.errors.map((e, i) => (e <= c.requests[i] && c.requests[i] > 0 ? e / c.requests[i] : NaN));
         const usable = times.map((_, i) => usableRateInterval(canary, baseline, i));
-        return { name: definition.name, kind: definition.kind, times, canary: ratio(canary), baseline: ratio(baseline), counts: { canary, baseline }, missingIntervals: usable.filter((u) => !u).length };
+        const missingIntervals = usable.filter((u) => !u).length;
+        return { name: definition.name, kind: definition.kind, times, canary: ratio(canary), baseline: ratio(baseline), counts: { canary, baseline }, ...(history ? { history } : {}), missingIntervals };
     }
     const values = (side) => alignToGrid(samples[side].query ?? [], grid).slice(1);
     const canary = values('canary');
@@ -50538,7 +50638,8 @@ function metricInput(definition, series) {
             const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
             const pick = (c) => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
             const { allowedRatio, negligibleRate } = definition;
-            return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }) };
+            const history = series.history && { baselineHistory: { errors: series.history.errors.map(orMissing), requests: series.history.requests.map(orMissing) } };
+            return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...history };
         }
         case 'continuous': {
             const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
@@ -50566,8 +50667,12 @@ const orMissing = (value) => (Number.isFinite(value) ? value : missing);
 function series_dropUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
+/** Whether interval i has whole counts on one side: both counters read, no more errors than requests. */
+function usableCounts(c, i) {
+    return Number.isFinite(c.errors[i]) && Number.isFinite(c.requests[i]) && c.errors[i] <= c.requests[i];
+}
 function usableRateInterval(canary, baseline, i) {
-    return [canary, baseline].every((c) => Number.isFinite(c.errors[i]) && Number.isFinite(c.requests[i]) && c.errors[i] <= c.requests[i]);
+    return usableCounts(canary, i) && usableCounts(baseline, i);
 }
 
 ;// CONCATENATED MODULE: ./src/core/analysis/loop.ts
@@ -50585,6 +50690,8 @@ function usableRateInterval(canary, baseline, i) {
 // outage heal once the source answers again.
 /** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
 const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+/** How far back, seconds, the baseline's rate counters are read before the analysis starts (30 min). */
+const DEFAULT_HISTORY_SECONDS = 1800;
 /** The queries of a metric per side: rate metrics read two counters, the others one query. */
 function queriesOf(metric) {
     return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
@@ -50606,13 +50713,16 @@ async function runAnalysis(options) {
     const errorLimit = options.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
     /** Intervals in a row whose query failed, per metric. */
     const failedInARow = new Map();
+    // Read before the first sleep, which ends at the first interval's boundary either way: the
+    // queries' time comes out of the first interval's wait.
+    const history = await readBaselineHistory();
     while (interval < plannedIntervals) {
         interval++;
         const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
         await clock.sleep(end.getTime() - clock.now().getTime());
         await Promise.all(options.metrics.map((metric) => refresh(metric, end)));
         const grid = intervalGrid(start, intervalSeconds, interval);
-        const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name), grid));
+        const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name), grid, history.get(m.name)));
         const input = {
             config: options.config,
             metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)) : metricInput(m, series[i]))),
@@ -50635,13 +50745,48 @@ async function runAnalysis(options) {
     }
     const stoppedEarly = stopReason !== undefined;
     return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
+    /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
+    function queryRange(metric, name, template, side, from, to) {
+        const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+        return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
+    }
+    /**
+     * The baseline history of every rate metric, by name: its two counters over the whole intervals
+     * ending at `start`. Two range queries per rate metric, once per analysis (Prometheus requests;
+     * no GitHub request). A failure or no data is a warning and no history, never an analysis error:
+     * it does not count toward the consecutive error limit.
+     */
+    async function readBaselineHistory() {
+        const history = new Map();
+        const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+        if (!(intervals > 0))
+            return history;
+        const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
+        const grid = intervalGrid(from, intervalSeconds, intervals);
+        const rateMetrics = options.metrics.filter((m) => m.kind === 'rate');
+        await Promise.all(rateMetrics.map(async (metric) => {
+            let why;
+            try {
+                const samples = {};
+                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, 'baseline', from, start))));
+                const counts = historyCounts(samples, grid);
+                if (counts)
+                    return void history.set(metric.name, counts);
+                why = `no counts in the ${intervals * intervalSeconds} s before the start`;
+            }
+            catch (error) {
+                why = (0,core_errors/* errorMessage */.gJ)(error);
+            }
+            logger.warning(`metric ${metric.name}: no baseline history (${why}): the judge guards the first scrapes instead`);
+        }));
+        return history;
+    }
     async function refresh(metric, end) {
         const sides = metric.kind === 'threshold' ? ['canary'] : ['canary', 'baseline'];
         const fresh = { canary: {}, baseline: {} };
         try {
             await Promise.all(sides.flatMap((side) => Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-                const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
-                fresh[side][name] = await options.source.queryRange(query, { start, end, stepSeconds: intervalSeconds });
+                fresh[side][name] = await queryRange(metric, name, template, side, start, end);
             })));
             samples.set(metric.name, fresh);
             errors.delete(metric.name);
@@ -50688,7 +50833,8 @@ function isFinal(report, metrics) {
 
 /**
  * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
- * alpha, onNoData and consecutive error limit against `source`. `onResult` sees each full result (series for charts).
+ * alpha, onNoData, consecutive error limit and baseline history against `source`. `onResult` sees
+ * each full result (series for charts).
  */
 function loopAnalysisRunner(options) {
     return {
@@ -50702,6 +50848,7 @@ function loopAnalysisRunner(options) {
                 durationSeconds: step.durationSeconds,
                 intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
                 consecutiveErrorLimit: analysis.consecutiveErrorLimit,
+                historySeconds: analysis.historySeconds,
                 config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
                 judge: judge,
                 clock: options.clock,
