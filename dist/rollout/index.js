@@ -67496,8 +67496,9 @@ class SequentialRateTest {
         const shadows = LOOK_BACK_DISPERSIONS.map(sides);
         const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
         const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
-        // The interval's own ratio (infinite when the baseline had no errors): gross lifts the guard.
-        const observed = log(canaryErrors / canaryRequests) - log(baselineErrors / baselineRequests);
+        // The canary's rate in this interval against the error rate so far, history included (steadier
+        // than the baseline's own count in one scrape): gross lifts the guard.
+        const observed = log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests);
         const gross = { up: this.history !== undefined && observed >= GROSS_LOG_RATIO, down: this.history !== undefined && observed <= -GROSS_LOG_RATIO };
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
