@@ -22,6 +22,7 @@ describe('slipway judge', () => {
     ['fail-error-rate.json', 'fail', 1],
     ['fail-latency.json', 'fail', 1],
     ['inconclusive-no-data.json', 'inconclusive', 3],
+    ['fail-first-scrape-with-history.json', 'fail', 1],
   ] as const)('%s gives the verdict %s and exit code %i', async (file, verdict, code) => {
     const { exitCode, stdout, stderr } = await slipway('judge', '--input', example(file));
     expect(stderr).toBe('');
@@ -39,6 +40,22 @@ describe('slipway judge', () => {
     expect(latency.mannWhitney).toEqual({ u: expect.any(Number), pTwoSided: expect.any(Number), pGreater: expect.any(Number), pLess: expect.any(Number), method: 'asymptotic' });
     expect(latency.hodgesLehmann).toMatchObject({ confidence: 0.98 });
     expect(report.reasons[0]).toMatch(/critical metric 'error-rate' is high/);
+  });
+
+  test('one scrape of a 5× canary fails with the baseline\'s history and holds without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-judge-'));
+    try {
+      const withHistory = JSON.parse((await slipway('judge', '--input', example('fail-first-scrape-with-history.json'))).stdout) as JudgeReport;
+      expect(withHistory.metrics[0].sequential).toMatchObject({ decision: 'worse', decidedAtInterval: 1, historyIntervals: 180 });
+      const input = JSON.parse(readFileSync(example('fail-first-scrape-with-history.json'), 'utf8')) as { metrics: Record<string, unknown>[] };
+      delete input.metrics[0].baselineHistory;
+      writeFileSync(join(dir, 'no-history.json'), JSON.stringify(input));
+      const { exitCode, stdout } = await slipway('judge', '--input', join(dir, 'no-history.json'));
+      expect(exitCode).toBe(3);
+      expect((JSON.parse(stdout) as JudgeReport).metrics[0].sequential).toMatchObject({ decision: 'continue', historyIntervals: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--format markdown prints the verdict, the reasons and a row per metric', async () => {
