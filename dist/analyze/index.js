@@ -58506,8 +58506,8 @@ async function runAnalysis(options) {
     const stoppedEarly = stopReason !== undefined;
     return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
     /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
-    function queryRange(metric, name, template, side, from, to) {
-        const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+    function queryRange(metric, name, template, selector, from, to) {
+        const query = renderTemplate(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
         return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
     }
     /**
@@ -58528,7 +58528,7 @@ async function runAnalysis(options) {
             let why;
             try {
                 const samples = {};
-                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, 'baseline', from, start))));
+                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, start))));
                 const counts = historyCounts(samples, grid);
                 if (counts)
                     return void history.set(metric.name, counts);
@@ -58546,7 +58546,7 @@ async function runAnalysis(options) {
         const fresh = { canary: {}, baseline: {} };
         try {
             await Promise.all(sides.flatMap((side) => Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-                fresh[side][name] = await queryRange(metric, name, template, side, start, end);
+                fresh[side][name] = await queryRange(metric, name, template, options[side], start, end);
             })));
             samples.set(metric.name, fresh);
             errors.delete(metric.name);
@@ -64877,6 +64877,7 @@ const Inputs = {
     Duration: 'duration',
     Interval: 'interval',
     History: 'history',
+    HistorySelector: 'history-selector',
     Alpha: 'alpha',
     OnNoData: 'on-no-data',
     FailOn: 'fail-on',
@@ -68353,6 +68354,7 @@ function getInputs() {
         durationSeconds,
         intervalSeconds,
         historySeconds: duration(Inputs.History, `${DEFAULT_HISTORY_SECONDS}s`, { off: true }),
+        ...optionalSelector(Inputs.HistorySelector),
         alpha: alpha(),
         onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
         failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
@@ -68360,6 +68362,11 @@ function getInputs() {
         deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
         token: secretInput(Inputs.Token),
     };
+}
+/** `history-selector` when given: label matchers, checked as the other selectors are. */
+function optionalSelector(name) {
+    const text = optionalString(name);
+    return text === undefined ? {} : { historySelector: parseSelector(text, name) };
 }
 /** A duration input in seconds, at least 1 s; with `off`, 0 too (the feature turned off). */
 function duration(name, fallback, { off = false } = {}) {
@@ -68426,6 +68433,7 @@ async function main(collaborators = {}) {
         intervalSeconds: inputs.intervalSeconds,
         consecutiveErrorLimit: inputs.consecutiveErrorLimit,
         historySeconds: inputs.historySeconds,
+        historySelector: inputs.historySelector,
         config,
         clock: collaborators.clock,
         logger: run/* actionsLogger */.M,

@@ -48752,7 +48752,7 @@ function dropUndefined(value) {
 const STRATEGIES = ['canary', 'blue-green'];
 const POLICIES = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
@@ -48864,7 +48864,9 @@ function analysisOf(value, report) {
     const selector = (key) => {
         const text = value[key];
         if (typeof text !== 'string' || text.trim() === '') {
-            report([...path, key], `${show(text)} is not a label selector: give the ${key === 'canarySelector' ? 'new version' : 'baseline'}'s label matchers, e.g. version="v2" (or the action input ${key === 'canarySelector' ? 'canary-selector' : 'baseline-selector'})`);
+            const whose = { canarySelector: "new version's", baselineSelector: "baseline's", historySelector: "primary's (where the history is read)" }[key];
+            const input = { canarySelector: 'canary-selector', baselineSelector: 'baseline-selector', historySelector: 'history-selector' }[key];
+            report([...path, key], `${show(text)} is not a label selector: give the ${whose} label matchers, e.g. version="v2" (or the action input ${input})`);
             return [];
         }
         try {
@@ -48883,6 +48885,7 @@ function analysisOf(value, report) {
         onNoData,
         ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
         ...(historySeconds === undefined ? {} : { historySeconds }),
+        ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
         canary: selector('canarySelector'),
         baseline: selector('baselineSelector'),
     };
@@ -49004,7 +49007,8 @@ function validate_isObject(value) {
 function show(value) {
     if (value === undefined)
         return 'nothing';
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    // An empty or blank string would vanish from the message: quote it.
+    const text = typeof value === 'string' ? (value.trim() === '' ? JSON.stringify(value) : value) : JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -50747,8 +50751,8 @@ async function runAnalysis(options) {
     const stoppedEarly = stopReason !== undefined;
     return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
     /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
-    function queryRange(metric, name, template, side, from, to) {
-        const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+    function queryRange(metric, name, template, selector, from, to) {
+        const query = renderTemplate(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
         return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
     }
     /**
@@ -50769,7 +50773,7 @@ async function runAnalysis(options) {
             let why;
             try {
                 const samples = {};
-                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, 'baseline', from, start))));
+                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, start))));
                 const counts = historyCounts(samples, grid);
                 if (counts)
                     return void history.set(metric.name, counts);
@@ -50787,7 +50791,7 @@ async function runAnalysis(options) {
         const fresh = { canary: {}, baseline: {} };
         try {
             await Promise.all(sides.flatMap((side) => Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-                fresh[side][name] = await queryRange(metric, name, template, side, start, end);
+                fresh[side][name] = await queryRange(metric, name, template, options[side], start, end);
             })));
             samples.set(metric.name, fresh);
             errors.delete(metric.name);
@@ -50850,6 +50854,7 @@ function loopAnalysisRunner(options) {
                 intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
                 consecutiveErrorLimit: analysis.consecutiveErrorLimit,
                 historySeconds: analysis.historySeconds,
+                historySelector: analysis.historySelector,
                 config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
                 judge: judge,
                 clock: options.clock,

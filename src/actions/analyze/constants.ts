@@ -7,6 +7,7 @@ export const Inputs = {
   Duration: 'duration',
   Interval: 'interval',
   History: 'history',
+  HistorySelector: 'history-selector',
   Alpha: 'alpha',
   OnNoData: 'on-no-data',
   FailOn: 'fail-on',

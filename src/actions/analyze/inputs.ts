@@ -19,6 +19,8 @@ export interface AnalyzeInputs {
   intervalSeconds: number;
   /** Seconds of the baseline's history read before the start (0: none). */
   historySeconds: number;
+  /** Label matchers of the series the history is read from, when not the baseline's. */
+  historySelector?: LabelMatcher[];
   alpha: number;
   onNoData: JudgeConfig['onNoData'];
   failOn: 'fail' | 'inconclusive' | 'never';
@@ -45,6 +47,7 @@ export function getInputs(): AnalyzeInputs {
     durationSeconds,
     intervalSeconds,
     historySeconds: duration(Inputs.History, `${DEFAULT_HISTORY_SECONDS}s`, { off: true }),
+    ...optionalSelector(Inputs.HistorySelector),
     alpha: alpha(),
     onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
     failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
@@ -52,6 +55,12 @@ export function getInputs(): AnalyzeInputs {
     deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     token: secretInput(Inputs.Token),
   };
+}
+
+/** `history-selector` when given: label matchers, checked as the other selectors are. */
+function optionalSelector(name: string): { historySelector?: LabelMatcher[] } {
+  const text = optionalString(name);
+  return text === undefined ? {} : { historySelector: parseSelector(text, name) };
 }
 
 /** A duration input in seconds, at least 1 s; with `off`, 0 too (the feature turned off). */

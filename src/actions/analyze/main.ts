@@ -56,6 +56,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
       intervalSeconds: inputs.intervalSeconds,
       consecutiveErrorLimit: inputs.consecutiveErrorLimit,
       historySeconds: inputs.historySeconds,
+      historySelector: inputs.historySelector,
       config,
       clock: collaborators.clock,
       logger: actionsLogger,

@@ -48,6 +48,12 @@ export interface AnalysisOptions {
    * interval) reads none.
    */
   historySeconds?: number;
+  /**
+   * Label matchers of the series the history is read from. Default: the baseline's. A dedicated
+   * baseline deployment started with the canary has no history; the primary, which runs the same
+   * version, has.
+   */
+  historySelector?: LabelMatcher[];
   /** The judge: pure, data in, verdict out. Default: Slipway's judge. */
   judge?: (input: JudgeInput) => JudgeReport;
   /** Default: the wall clock. */
@@ -137,8 +143,8 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   return { ...result!, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
 
   /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
-  function queryRange(metric: MetricDefinition, name: string, template: string, side: 'canary' | 'baseline', from: Date, to: Date): Promise<Sample[]> {
-    const query = renderTemplate(template, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+  function queryRange(metric: MetricDefinition, name: string, template: string, selector: LabelMatcher[], from: Date, to: Date): Promise<Sample[]> {
+    const query = renderTemplate(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
     return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
   }
 
@@ -160,7 +166,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
         let why: string;
         try {
           const samples: Record<string, Sample[]> = {};
-          await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, 'baseline', from, start))));
+          await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, start))));
           const counts = historyCounts(samples, grid);
           if (counts) return void history.set(metric.name, counts);
           why = `no counts in the ${intervals * intervalSeconds} s before the start`;
@@ -180,7 +186,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       await Promise.all(
         sides.flatMap((side) =>
           Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-            fresh[side][name] = await queryRange(metric, name, template, side, start, end);
+            fresh[side][name] = await queryRange(metric, name, template, options[side], start, end);
           }),
         ),
       );

@@ -23,6 +23,7 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
         intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
         consecutiveErrorLimit: analysis.consecutiveErrorLimit,
         historySeconds: analysis.historySeconds,
+        historySelector: analysis.historySelector,
         config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
         judge,
         clock: options.clock,

@@ -84,6 +84,8 @@ export interface PlanAnalysis {
   consecutiveErrorLimit?: number;
   /** Seconds of the baseline's error counts read before each analysis (`history`). Default 1800; 0 reads none. */
   historySeconds?: number;
+  /** Label matchers of the series the history is read from (`historySelector`). Default: the baseline's. */
+  historySelector?: LabelMatcher[];
   /** Prometheus label matchers of the new version and of the baseline (`canarySelector`, `baselineSelector`). */
   canary: LabelMatcher[];
   baseline: LabelMatcher[];

@@ -8,7 +8,7 @@ import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } fro
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 export const DEFAULT_PREVIEW_ROUTE: HeaderRoute = { name: 'x-slipway-preview', value: 'true' };
@@ -127,10 +127,12 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
       report(index === undefined ? [...path, 'metrics'] : [...path, 'metrics', Number(index)], message.replace(/^metrics\[\d+\] ?/, ''));
     }
   }
-  const selector = (key: 'canarySelector' | 'baselineSelector'): LabelMatcher[] => {
+  const selector = (key: 'canarySelector' | 'baselineSelector' | 'historySelector'): LabelMatcher[] => {
     const text = value[key];
     if (typeof text !== 'string' || text.trim() === '') {
-      report([...path, key], `${show(text)} is not a label selector: give the ${key === 'canarySelector' ? 'new version' : 'baseline'}'s label matchers, e.g. version="v2" (or the action input ${key === 'canarySelector' ? 'canary-selector' : 'baseline-selector'})`);
+      const whose = { canarySelector: "new version's", baselineSelector: "baseline's", historySelector: "primary's (where the history is read)" }[key];
+      const input = { canarySelector: 'canary-selector', baselineSelector: 'baseline-selector', historySelector: 'history-selector' }[key];
+      report([...path, key], `${show(text)} is not a label selector: give the ${whose} label matchers, e.g. version="v2" (or the action input ${input})`);
       return [];
     }
     try {
@@ -148,6 +150,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     onNoData,
     ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit as number }),
     ...(historySeconds === undefined ? {} : { historySeconds }),
+    ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
     canary: selector('canarySelector'),
     baseline: selector('baselineSelector'),
   };
@@ -257,6 +260,7 @@ function isObject(value: unknown): value is Raw {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // An empty or blank string would vanish from the message: quote it.
+  const text = typeof value === 'string' ? (value.trim() === '' ? JSON.stringify(value) : value) : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

@@ -28,6 +28,18 @@ describe('analyze inputs: history', () => {
     expect(getInputs().historySeconds).toBe(seconds);
   });
 
+  test('history-selector, when given, is parsed like the other selectors; by default the baseline\'s is used', () => {
+    withInputs({});
+    expect(getInputs().historySelector).toBeUndefined();
+    withInputs({ 'history-selector': 'version="v1", track="primary"' });
+    expect(getInputs().historySelector).toEqual([
+      { name: 'version', op: '=', value: 'v1' },
+      { name: 'track', op: '=', value: 'primary' },
+    ]);
+    withInputs({ 'history-selector': 'version=v1' });
+    expect(() => getInputs()).toThrow(/history-selector/);
+  });
+
   test.each(['-5m', 'half an hour', '0.5s', '30 minutes'])('history %s is refused, naming the input, the value and the fix', (value) => {
     withInputs({ history: value });
     expect(() => getInputs()).toThrow(

@@ -214,6 +214,15 @@ describe('analysis loop', () => {
       expect(result.series[0].counts!.baseline.requests.every((r) => r === 2000)).toBe(true);
     });
 
+    test('historySelector reads the history from other series than the baseline\'s (the primary beside a dedicated baseline)', async () => {
+      const { source, judge: recordingJudge, queries } = recording(withHistory());
+      await analysis(source, RATE, { judge: recordingJudge, historySeconds: HISTORY, historySelector: [{ name: 'track', op: '=', value: 'primary' }] });
+      const history = queries.filter((q) => isHistory(q.window));
+      expect(history.map((q) => q.query).sort()).toEqual(['sum(errors{track="primary"})', 'sum(requests{track="primary"})']);
+      // The analysis itself still compares with the baseline.
+      expect(queries.filter((q) => !isHistory(q.window)).some((q) => q.query === 'sum(errors{version="v1"})')).toBe(true);
+    });
+
     test('a missing history sample makes its two intervals missing (null), never zero', async () => {
       const { source, judge: recordingJudge, rateInputs } = recording(withHistory(50));
       await analysis(source, RATE, { judge: recordingJudge });

@@ -108,6 +108,15 @@ onFailure: retry
     expect(problemsOf(withHistory('half an hour'))).toContain('plan.yml line 6: analysis.history: half an hour is not a duration');
   });
 
+  test('historySelector reads the history from the primary beside a dedicated baseline; an empty one is refused at its line', () => {
+    const withSelector = (value: string) => GOOD.replace('  interval: 10s\n', `  interval: 10s\n  historySelector: ${value}\n`);
+    expect(loadPlan(withSelector("'track=\"primary\"'"), 'plan.yml').analysis?.historySelector).toEqual([{ name: 'track', op: '=', value: 'primary' }]);
+    expect(loadPlan(GOOD, 'plan.yml').analysis?.historySelector).toBeUndefined();
+    expect(problemsOf(withSelector("''"))).toContain(
+      "plan.yml line 6: analysis.historySelector: \"\" is not a label selector: give the primary's (where the history is read) label matchers, e.g. version=\"v2\" (or the action input history-selector)",
+    );
+  });
+
   test('an analysis shorter than its interval is refused', () => {
     expect(problemsOf(GOOD.replace('{duration: 2m}', '{duration: 5s}'))).toContain('steps[1].analysis.duration: 5s is shorter than the analysis interval (10s)');
   });
