@@ -15,6 +15,9 @@ export const nullScenarios: { name: string; variant: Variant }[] = [
   { name: 'null: overdispersion, 25% independent wobble per arm', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 16 } } },
   { name: 'null: strong overdispersion (50% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 4 } } },
   { name: 'null: extreme overdispersion (100% independent wobble per arm)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { independent: 1 } } },
+  // The same strong wobble looked at more and less often (per scrape either way).
+  { name: 'null: strong overdispersion (50%), 10 s scrapes', variant: { ratio: 1, scrapeSeconds: 10, overdispersion: { independent: 4 } } },
+  { name: 'null: strong overdispersion (50%), 60 s scrapes', variant: { ratio: 1, scrapeSeconds: 60, overdispersion: { independent: 4 } } },
   // The history's blind spot: only the canary wobbles, so the primary's history says "steady".
   { name: 'null: the canary alone wobbles 50% (its history cannot show it)', variant: { ratio: 1, scrapeSeconds: 30, overdispersion: { canaryOnly: 4 } } },
   { name: 'null: traffic split drifting 4–6%', variant: { ratio: 1, scrapeSeconds: 30, splitDrift: true } },
