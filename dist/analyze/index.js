@@ -57452,10 +57452,11 @@ const LOOK_BACK_MARGIN = 4;
 // least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the rate so far starts
 // from the history's, so the first scrape is tempered like any other, and the guard is lifted for
 // a scrape whose own ratio is gross (GROSS_LOG_RATIO: 3× or more, or a third or less): one scrape
-// may roll back a gross regression. Moderate scrapes keep the guard, because the history cannot vouch for a wobble of
-// the canary's own (a new version that wobbles where the old one did not): such a canary shows
-// 2× in a scrape now and then, 3× rarely. A larger ψ̂ only tempers more and any cap keeps the
-// test below LR^λ, so it stays valid under the binomial null whatever the history holds.
+// may roll back a gross regression. Moderate scrapes keep the guard, because the history cannot
+// vouch for a wobble of the canary's own (a new version that wobbles where the old one did not):
+// such a canary shows 2× in a scrape now and then, 3× rarely. A larger ψ̂ only tempers more and
+// any cap keeps the test below LR^λ, so it stays valid under the binomial null whatever the
+// history holds.
 const HISTORY_PAIRS = 10;
 const HISTORY_BLOCK = 5;
 const GROSS_LOG_RATIO = Math.log(3);
