@@ -73,13 +73,13 @@ export function generateStream(s: StreamScenario, seed: number): Stream {
       errorFactor *= 1 + 3 * Math.exp(-minute);
     }
     if (s.gaps && minute >= outage.from && minute < outage.from + outage.minutes) traffic = 0;
-    const shared = s.overdispersion?.shared ? random.gamma(s.overdispersion.shared) / s.overdispersion.shared : 1;
-    const own = () => (s.overdispersion?.independent ? random.gamma(s.overdispersion.independent) / s.overdispersion.independent : 1);
+    const shared = wobble(random, s.overdispersion?.shared);
+    const own = () => wobble(random, s.overdispersion?.independent);
     const baselineShare = s.comparison === 'primary' ? 1 - share : canaryShare;
     const perSecond = s.totalRps * traffic * s.scrapeSeconds;
     const canaryRequests = random.poisson(perSecond * share);
     const baselineRequests = random.poisson(perSecond * baselineShare);
-    const canaryOnly = s.overdispersion?.canaryOnly ? random.gamma(s.overdispersion.canaryOnly) / s.overdispersion.canaryOnly : 1;
+    const canaryOnly = wobble(random, s.overdispersion?.canaryOnly);
     const canaryP = Math.min(1, baselineErrorRate * s.ratio * errorFactor * shared * own() * canaryOnly);
     const baselineP = Math.min(1, baselineErrorRate * errorFactor * shared * own());
     const canaryErrors = random.binomial(canaryRequests, canaryP);
@@ -95,6 +95,11 @@ export function generateStream(s: StreamScenario, seed: number): Stream {
     stream.baseline.requests.push(baselineMissing ? NaN : baselineRequests);
   }
   return stream;
+}
+
+/** An error-probability factor of mean 1: Gamma(shape)/shape, or 1 (no draw) without a shape. */
+function wobble(random: Random, shape: number | undefined): number {
+  return shape ? random.gamma(shape) / shape : 1;
 }
 
 /**
@@ -129,8 +134,8 @@ function primaryHistory(s: StreamScenario, phase: number, seed: number): RateCou
   const intervals = Math.round((historyMinutes * 60) / s.scrapeSeconds);
   for (let i = -intervals; i < 0; i++) {
     const { traffic, errorFactor } = varying((i * s.scrapeSeconds) / 60);
-    const shared = s.overdispersion?.shared ? random.gamma(s.overdispersion.shared) / s.overdispersion.shared : 1;
-    const own = s.overdispersion?.independent ? random.gamma(s.overdispersion.independent) / s.overdispersion.independent : 1;
+    const shared = wobble(random, s.overdispersion?.shared);
+    const own = wobble(random, s.overdispersion?.independent);
     const requests = random.poisson(s.totalRps * traffic * s.scrapeSeconds);
     history.requests.push(requests);
     history.errors.push(random.binomial(requests, Math.min(1, baselineErrorRate * errorFactor * shared * own)));

@@ -57627,8 +57627,8 @@ class SequentialRateTest {
         const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
         // The canary's rate in this interval against the error rate so far, history included (steadier
         // than the baseline's own count in one scrape): gross lifts the guard.
-        const observed = log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests);
-        const gross = { up: this.history !== undefined && observed >= GROSS_LOG_RATIO, down: this.history !== undefined && observed <= -GROSS_LOG_RATIO };
+        const observed = this.history ? log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests) : 0;
+        const gross = { up: observed >= GROSS_LOG_RATIO, down: observed <= -GROSS_LOG_RATIO };
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
             const logRatio = canaryErrors * grid[k] - errors * log(denominator);
@@ -68355,7 +68355,7 @@ function getInputs() {
         durationSeconds,
         intervalSeconds,
         historySeconds: duration(Inputs.History, `${DEFAULT_HISTORY_SECONDS}s`, { off: true }),
-        ...optionalSelector(Inputs.HistorySelector),
+        historySelector: optionalSelector(Inputs.HistorySelector),
         alpha: alpha(),
         onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
         failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
@@ -68364,10 +68364,10 @@ function getInputs() {
         token: secretInput(Inputs.Token),
     };
 }
-/** `history-selector` when given: label matchers, checked as the other selectors are. */
+/** A selector input that may be left out: label matchers, checked as the required ones are. */
 function optionalSelector(name) {
     const text = optionalString(name);
-    return text === undefined ? {} : { historySelector: parseSelector(text, name) };
+    return text === undefined ? undefined : parseSelector(text, name);
 }
 /** A duration input in seconds, at least 1 s; with `off`, 0 too (the feature turned off). */
 function duration(name, fallback, { off = false } = {}) {

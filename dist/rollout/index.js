@@ -67503,8 +67503,8 @@ class SequentialRateTest {
         const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
         // The canary's rate in this interval against the error rate so far, history included (steadier
         // than the baseline's own count in one scrape): gross lifts the guard.
-        const observed = log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests);
-        const gross = { up: this.history !== undefined && observed >= GROSS_LOG_RATIO, down: this.history !== undefined && observed <= -GROSS_LOG_RATIO };
+        const observed = this.history ? log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests) : 0;
+        const gross = { up: observed >= GROSS_LOG_RATIO, down: observed <= -GROSS_LOG_RATIO };
         for (let k = 0; k < grid.length; k++) {
             const denominator = 1 + share * expm1Grid[k];
             const logRatio = canaryErrors * grid[k] - errors * log(denominator);

@@ -47,7 +47,7 @@ export function getInputs(): AnalyzeInputs {
     durationSeconds,
     intervalSeconds,
     historySeconds: duration(Inputs.History, `${DEFAULT_HISTORY_SECONDS}s`, { off: true }),
-    ...optionalSelector(Inputs.HistorySelector),
+    historySelector: optionalSelector(Inputs.HistorySelector),
     alpha: alpha(),
     onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
     failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
@@ -57,10 +57,10 @@ export function getInputs(): AnalyzeInputs {
   };
 }
 
-/** `history-selector` when given: label matchers, checked as the other selectors are. */
-function optionalSelector(name: string): { historySelector?: LabelMatcher[] } {
+/** A selector input that may be left out: label matchers, checked as the required ones are. */
+function optionalSelector(name: string): LabelMatcher[] | undefined {
   const text = optionalString(name);
-  return text === undefined ? {} : { historySelector: parseSelector(text, name) };
+  return text === undefined ? undefined : parseSelector(text, name);
 }
 
 /** A duration input in seconds, at least 1 s; with `off`, 0 too (the feature turned off). */
