@@ -1,3 +1,5 @@
+import { quote } from './secrets/quote.js';
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 export class SlipwayError extends Error {
   override readonly name: string = 'SlipwayError';
@@ -5,7 +7,8 @@ export class SlipwayError extends Error {
 
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 export class InputError extends SlipwayError {
   override readonly name = 'InputError';
@@ -16,7 +19,7 @@ export class InputError extends SlipwayError {
     readonly fix?: string,
   ) {
     super(
-      `Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+      `Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${quote(value)}`}: expected ${expected}.` +
         (fix ? ` Fix: ${fix}` : ''),
     );
   }

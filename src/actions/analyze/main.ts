@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
 import { Outputs } from './constants.js';
 import { getInputs, type AnalyzeInputs } from './inputs.js';
+import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
 /** What tests and the demo may hand in instead of the real ones. */
 export interface AnalyzeCollaborators {
@@ -34,7 +34,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
   const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger));
 
-  await core.group('Preflight', async () => {
+  await group('Preflight', async () => {
     // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
     // missing data after the whole duration.
     await source.queryInstant('vector(1)');
@@ -46,7 +46,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
   await ledger?.setStatus(inputs.deploymentId!, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
 
-  const result = await core.group('Analysis', () =>
+  const result = await group('Analysis', () =>
     runAnalysis({
       source,
       metrics: inputs.metrics,
@@ -64,21 +64,21 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   );
   const { report } = result;
   const path = writeReport(result, inputs);
-  core.setOutput(Outputs.Verdict, report.verdict);
-  core.setOutput(Outputs.Score, String(report.score));
-  core.setOutput(Outputs.Report, path);
-  await core.summary.addRaw(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds })).write();
+  setOutput(Outputs.Verdict, report.verdict);
+  setOutput(Outputs.Score, String(report.score));
+  setOutput(Outputs.Report, path);
+  await writeSummary(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds }));
   await ledger?.setStatus(inputs.deploymentId!, {
     state: report.verdict === 'fail' ? 'failure' : 'in_progress',
     description: statusDescription(report, result),
   });
-  core.info(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
+  info(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
 
   const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
   const verdict = `Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`;
   if (failing.includes(report.verdict)) throw new SlipwayError(verdict);
   // A verdict short of pass that fail-on lets through still deserves an annotation on the run.
-  if (report.verdict !== 'pass') core.warning(`${verdict}: the step does not fail.`);
+  if (report.verdict !== 'pass') warning(`${verdict}: the step does not fail.`);
 }
 
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */

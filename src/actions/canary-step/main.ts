@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { errorMessage, InputError } from '../../core/errors.js';
 import type { Ledger } from '../../core/ledger/types.js';
 import type { Logger } from '../../core/log.js';
@@ -11,6 +10,7 @@ import { actionsLogger } from '../common/run.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs, type CanaryStepInputs } from './inputs.js';
 import { readJobNote, readMoved, routerKey, saveMoved, settled, writeJobNote } from './state.js';
+import { setOutput, writeSummary } from '../common/output.js';
 
 /** What tests may hand in instead of the real collaborators. */
 export interface CanaryStepCollaborators {
@@ -56,15 +56,15 @@ export async function main(collaborators: CanaryStepCollaborators = {}): Promise
   writeJobNote(key, { action: inputs.action, weight: state.canaryWeight });
   if (state.canaryWeight > 0 && inputs.action !== 'promote') saveMoved(state.canaryWeight);
 
-  core.setOutput(Outputs.Weight, String(state.canaryWeight));
-  core.setOutput(Outputs.PreviousWeight, previous.reachable ? String(previous.canaryWeight) : '');
-  core.setOutput(Outputs.State, JSON.stringify(state));
+  setOutput(Outputs.Weight, String(state.canaryWeight));
+  setOutput(Outputs.PreviousWeight, previous.reachable ? String(previous.canaryWeight) : '');
+  setOutput(Outputs.State, JSON.stringify(state));
   logger.info(`${router.type}: canary ${previous.canaryWeight}% → ${state.canaryWeight}%${state.headerRoutes.length > 0 ? `, header routes ${state.headerRoutes.map((r) => `${r.name}: ${r.value}`).join(', ')}` : ''}${state.mirrorPercent > 0 ? `, mirroring ${state.mirrorPercent}%` : ''}`);
   if (ledger && inputs.deploymentId !== undefined) {
     const aborted = inputs.action === 'abort';
     await ledger.setStatus(inputs.deploymentId, { state: aborted ? 'failure' : 'in_progress', description: describeStep(inputs, previous, state) });
   }
-  await core.summary.addRaw(`**Traffic** (${router.type}): canary ${previous.canaryWeight}% → **${state.canaryWeight}%** (${inputs.action})\n`).write();
+  await writeSummary(`**Traffic** (${router.type}): canary ${previous.canaryWeight}% → **${state.canaryWeight}%** (${inputs.action})\n`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
+import { registerSecret, splitUrlCredentials } from '../../core/secrets/index.js';
 
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
@@ -60,6 +61,8 @@ export function urlInput(name: string): string | undefined {
     throw new InputError(name, value, 'an absolute http:// or https:// URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(name, value, 'an absolute http:// or https:// URL');
+  // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+  splitUrlCredentials(value);
   return value;
 }
 
@@ -85,7 +88,7 @@ export function inlineOrFileInput(name: string): string | undefined {
 /** A secret input: masked in every log before anything else sees it. */
 export function secretInput(name: string): string | undefined {
   const value = optionalString(name);
-  if (value !== undefined) core.setSecret(value);
+  registerSecret(value);
   return value;
 }
 
@@ -98,7 +101,7 @@ export function secretHeadersInput(name: string, parse: (text: string, where: st
   if (text === undefined) return {};
   for (const line of text.split('\n')) {
     const value = line.slice(line.indexOf(':') + 1).trim();
-    for (const secret of [value, ...value.split(/\s+/).slice(1)]) if (secret.length >= 4) core.setSecret(secret);
+    for (const secret of [value, ...value.split(/\s+/).slice(1)]) registerSecret(secret);
   }
   return parse(text, `Input '${name}'`);
 }

@@ -1,5 +1,5 @@
-import yaml from 'js-yaml';
 import { InputError } from '../../core/errors.js';
+import { loadYaml } from '../../core/yaml.js';
 
 /**
  * Reads a `router` input: the YAML (or JSON) settings of a traffic provider, e.g.
@@ -10,7 +10,7 @@ export function routerSettingsInput(name: string, text: string | undefined): Rec
   if (text === undefined) return undefined;
   let settings: unknown;
   try {
-    settings = yaml.load(text);
+    settings = loadYaml(text);
   } catch (error) {
     throw new InputError(name, text, 'YAML settings of the traffic provider, e.g. `{socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}`', (error as Error).message.split('\n')[0]);
   }

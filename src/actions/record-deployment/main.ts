@@ -9,6 +9,7 @@ import { Outputs, State } from './constants.js';
 import { getInputs } from './inputs.js';
 import { renderSummary } from './summary.js';
 import type { RecordedDeployment } from './summary.js';
+import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
 /** How the action gets its ledger (tests hand in their own). */
 export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
@@ -26,7 +27,7 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
   const ledger = makeLedger(inputs.token, context, actionsLogger);
   let recorded: RecordedDeployment;
   if (inputs.state === 'start') {
-    const deployment = await core.group(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () =>
+    const deployment = await group(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () =>
       ledger.createDeployment({
         environment: inputs.environment ?? '',
         ref: inputs.ref,
@@ -44,20 +45,20 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
     core.saveState(State.OpenDeploymentId, String(deployment.id));
     const statusId = await ledger.setStatus(deployment.id, { state: 'in_progress', description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
     const previousGood = deployment.payload?.previousGood;
-    core.setOutput(Outputs.PreviousDeploymentId, previousGood ? String(previousGood) : '');
+    setOutput(Outputs.PreviousDeploymentId, previousGood ? String(previousGood) : '');
     recorded = { kind: 'created', deploymentId: deployment.id, statusId, state: 'in_progress', previousGood: previousGood ?? null, ...shown(inputs) };
   } else {
     const deploymentId = inputs.deploymentId ?? 0;
     const statusId = await ledger.setStatus(deploymentId, { state: inputs.state, description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
     // Left queued or in progress by this step: the post step closes it if nothing else does.
     if (OPEN_STATES.has(inputs.state)) core.saveState(State.OpenDeploymentId, String(deploymentId));
-    core.setOutput(Outputs.PreviousDeploymentId, '');
+    setOutput(Outputs.PreviousDeploymentId, '');
     recorded = { kind: 'updated', deploymentId, statusId, state: inputs.state, ...shown(inputs), ref: undefined };
   }
-  core.setOutput(Outputs.DeploymentId, String(recorded.deploymentId));
-  core.setOutput(Outputs.StatusId, String(recorded.statusId));
-  core.info(`Deployment ${recorded.deploymentId}: ${recorded.state} (status ${recorded.statusId}).`);
-  await core.summary.addRaw(renderSummary(recorded, context)).write();
+  setOutput(Outputs.DeploymentId, String(recorded.deploymentId));
+  setOutput(Outputs.StatusId, String(recorded.statusId));
+  info(`Deployment ${recorded.deploymentId}: ${recorded.state} (status ${recorded.statusId}).`);
+  await writeSummary(renderSummary(recorded, context));
 }
 
 /**
@@ -73,21 +74,19 @@ export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promis
   const ledger = makeLedger(getInputs(context).token, context, actionsLogger);
   const deployment = await ledger.getDeployment(deploymentId);
   if (!deployment) {
-    core.warning(`Deployment ${deploymentId} no longer exists; nothing to close.`);
+    warning(`Deployment ${deploymentId} no longer exists; nothing to close.`);
     return;
   }
   const latest = deployment.latestStatus?.state;
   if (latest !== undefined && !OPEN_STATES.has(latest)) {
-    core.info(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
+    info(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
     return;
   }
   const state = latest === undefined ? 'error' : 'failure';
   const description = `The job ended with the deployment still ${latest ?? 'without a status'}; closed as ${state}.`;
   const statusId = await ledger.setStatus(deploymentId, { state, description });
-  core.warning(`Deployment ${deploymentId} was left ${latest ?? 'without a status'} when the job ended; marked it ${state}.`);
-  await core.summary
-    .addRaw(renderSummary({ kind: 'closed', deploymentId, statusId, state, environment: deployment.environment, ref: deployment.sha, description }, context))
-    .write();
+  warning(`Deployment ${deploymentId} was left ${latest ?? 'without a status'} when the job ended; marked it ${state}.`);
+  await writeSummary(renderSummary({ kind: 'closed', deploymentId, statusId, state, environment: deployment.environment, ref: deployment.sha, description }, context));
 }
 
 function shown(inputs: ReturnType<typeof getInputs>): Pick<RecordedDeployment, 'environment' | 'ref' | 'artifact' | 'environmentUrl' | 'description'> {

@@ -8,6 +8,7 @@ export const Inputs = {
   Provider: 'provider',
   Router: 'router',
   DeployCommand: 'deploy-command',
+  DeployEnv: 'deploy-env',
   Reason: 'reason',
   Force: 'force',
   EnvironmentUrl: 'environment-url',

@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors.js';
+import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
 import { booleanInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
 import { routerSettingsInput } from '../common/router-input.js';
@@ -11,6 +12,8 @@ export interface RollbackInputs {
   /** Provider (the `provider` input, or `provider:` inside `router`) and settings, for the traffic registry. */
   router?: { provider?: string; settings: Record<string, unknown> };
   deployCommand?: string;
+  /** Variables the deploy command gets from the runner besides the allow-list. */
+  deployEnv: string[];
   reason: string;
   force: boolean;
   environmentUrl?: string;
@@ -37,6 +40,7 @@ export function getInputs(): RollbackInputs {
     to: parseRollbackTo(optionalString(Inputs.To), Inputs.To),
     router,
     deployCommand,
+    deployEnv: parseEnvNames(Inputs.DeployEnv, optionalString(Inputs.DeployEnv)),
     reason: optionalString(Inputs.Reason) ?? 'manual rollback',
     force: booleanInput(Inputs.Force, false),
     environmentUrl: urlInput(Inputs.EnvironmentUrl),

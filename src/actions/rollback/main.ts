@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { Ledger } from '../../core/ledger/types.js';
 import { decideRollback, executeRollback, shellCommandRunner, type CommandRunner } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
@@ -8,6 +7,7 @@ import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
 import { Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
+import { group, info, setOutput, writeSummary } from '../common/output.js';
 
 /** What tests and the demo may hand in instead of the real collaborators. */
 export interface RollbackCollaborators {
@@ -28,37 +28,35 @@ export async function main(collaborators: RollbackCollaborators = {}): Promise<v
   const router = inputs.router && (collaborators.makeRouter ?? createRouter)(inputs.router.provider, inputs.router.settings);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
 
-  const decision = await core.group(`Finding the version to restore in ${inputs.environment}`, () =>
+  const decision = await group(`Finding the version to restore in ${inputs.environment}`, () =>
     decideRollback(ledger, inputs.environment, inputs.to, { force: inputs.force, logger: actionsLogger }),
   );
   if ('already' in decision) {
     const current = decision.already;
-    core.info(`${inputs.environment} already runs ${current.payload?.artifact?.ref} (deployment #${current.id}); nothing to roll back.`);
-    core.setOutput(Outputs.ImageRef, current.payload?.artifact?.ref ?? '');
-    core.setOutput(Outputs.DeploymentId, String(current.id));
-    core.setOutput(Outputs.RolledBackDeploymentId, current.payload?.rollbackOf ? String(current.payload.rollbackOf) : '');
-    await core.summary.addRaw(`### Rollback of ${inputs.environment}: already done\n\nDeployment #${current.id} runs \`${current.payload?.artifact?.ref}\`; nothing was changed.\n`).write();
+    info(`${inputs.environment} already runs ${current.payload?.artifact?.ref} (deployment #${current.id}); nothing to roll back.`);
+    setOutput(Outputs.ImageRef, current.payload?.artifact?.ref ?? '');
+    setOutput(Outputs.DeploymentId, String(current.id));
+    setOutput(Outputs.RolledBackDeploymentId, current.payload?.rollbackOf ? String(current.payload.rollbackOf) : '');
+    await writeSummary(`### Rollback of ${inputs.environment}: already done\n\nDeployment #${current.id} runs \`${current.payload?.artifact?.ref}\`; nothing was changed.\n`);
     return;
   }
-  core.info(`Rolling back #${decision.bad.id} (${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}) to #${decision.target?.id} (${decision.target?.payload?.artifact?.ref}).`);
-  const outcome = await core.group('Rolling back', () =>
+  info(`Rolling back #${decision.bad.id} (${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}) to #${decision.target?.id} (${decision.target?.payload?.artifact?.ref}).`);
+  const outcome = await group('Rolling back', () =>
     executeRollback(
       ledger,
       decision,
       { environment: inputs.environment, reason: inputs.reason, environmentUrl: inputs.environmentUrl },
-      { router, deployCommand: inputs.deployCommand, commandRunner: collaborators.commandRunner ?? shellCommandRunner() },
+      { router, deployCommand: inputs.deployCommand, commandRunner: collaborators.commandRunner ?? shellCommandRunner({ passEnv: inputs.deployEnv }) },
       actionsLogger,
     ),
   );
-  core.setOutput(Outputs.ImageRef, outcome.imageRef ?? '');
-  core.setOutput(Outputs.DeploymentId, String(outcome.deploymentId ?? ''));
-  core.setOutput(Outputs.RolledBackDeploymentId, String(outcome.rolledBackDeploymentId));
+  setOutput(Outputs.ImageRef, outcome.imageRef ?? '');
+  setOutput(Outputs.DeploymentId, String(outcome.deploymentId ?? ''));
+  setOutput(Outputs.RolledBackDeploymentId, String(outcome.rolledBackDeploymentId));
   const passed = decision.passed.length > 0 ? `\n\nAlso undone: ${decision.passed.map((d) => `#${d.id}`).join(', ')}.` : '';
-  await core.summary
-    .addRaw(
+  await writeSummary(
       `### Rolled back ${inputs.environment}\n\n| | |\n|---|---|\n| Restored | \`${outcome.imageRef}\` (deployment #${outcome.deploymentId}, a copy of #${decision.target?.id}) |\n` +
         `| Rolled back | #${decision.bad.id} \`${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}\` (marked failure) |\n| Reason | ${inputs.reason.replace(/\|/g, '\\|')} |\n` +
         `| Traffic | ${router ? `back on stable via ${router.type}` : 'unchanged (no router)'} |\n| Deploy command | ${inputs.deployCommand ? 'ran with SLIPWAY_IMAGE_REF' : 'none'} |${passed}\n`,
-    )
-    .write();
+    );
 }

@@ -16,6 +16,7 @@ import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
 import { Outputs, State } from './constants.js';
 import { getInputs } from './inputs.js';
+import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
 /** What tests and the demo may hand in instead of the real collaborators. */
 export interface RolloutCollaborators {
@@ -43,7 +44,7 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
   // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
   // not as missing data (and a paused rollout) after the first canary step.
-  if (source && plan.steps.some((step) => step.kind === 'analysis')) await core.group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+  if (source && plan.steps.some((step) => step.kind === 'analysis')) await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
 
   const outcome = await runRollout(
     { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl, irreversible: inputs.irreversible },
@@ -58,12 +59,12 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
     },
   );
   core.saveState(State.Finished, 'true');
-  core.setOutput(Outputs.Result, outcome.result);
-  core.setOutput(Outputs.DeploymentId, String(outcome.deploymentId));
-  core.setOutput(Outputs.ImageRef, inputs.artifact.ref);
+  setOutput(Outputs.Result, outcome.result);
+  setOutput(Outputs.DeploymentId, String(outcome.deploymentId));
+  setOutput(Outputs.ImageRef, inputs.artifact.ref);
   const analyses = results.map((result, i) => analysisMarkdown({ ...result }, `Analysis ${i + 1}`));
-  await core.summary.addRaw([renderRolloutComment(outcome, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }), ...analyses].join('\n')).write();
-  core.info(`result: ${outcome.result} (${outcome.reason})`);
+  await writeSummary([renderRolloutComment(outcome, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }), ...analyses].join('\n'));
+  info(`result: ${outcome.result} (${outcome.reason})`);
 }
 
 /**
@@ -78,20 +79,20 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
   const inputs = getInputs(context);
   const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
   const state = await router.abort();
-  core.info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
+  info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
   const deployment = await ledger.getDeployment(deploymentId);
   const open = ['queued', 'pending', 'in_progress', undefined].includes(deployment?.latestStatus?.state);
   if (deployment && open) {
     await ledger.setStatus(deploymentId, { state: 'error', description: `the job stopped mid-rollout (${deployment.latestStatus?.description ?? 'before the first step'}); traffic back on stable` });
-    core.info(`Deployment #${deploymentId} marked error.`);
+    info(`Deployment #${deploymentId} marked error.`);
   }
 }
 
 function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string, port?: IssueCommentsPort): StickyComment | undefined {
   if (!enabled) return undefined;
   if (!context.pullRequest) {
-    core.info('pr-comment is on, but this run is not for a pull request; no comment is written.');
+    info('pr-comment is on, but this run is not for a pull request; no comment is written.');
     return undefined;
   }
   const comments = port ?? githubIssueComments(createGitHubClient({ baseUrl: context.apiUrl, token, logger: actionsLogger }), context.owner, context.repo);
@@ -103,6 +104,6 @@ async function publish(sticky: StickyComment, progress: RolloutProgress, context
   try {
     await sticky.publish(renderRolloutComment(progress, { runUrl: context.runUrl, environmentUrl }));
   } catch (error) {
-    core.warning(`Could not update the pull-request comment: ${errorMessage(error)}`);
+    warning(`Could not update the pull-request comment: ${errorMessage(error)}`);
   }
 }

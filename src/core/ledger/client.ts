@@ -3,6 +3,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
 import { SlipwayError, errorMessage } from '../errors.js';
+import { registerSecret, secrets } from '../secrets/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 
@@ -39,8 +40,25 @@ interface RequestFacts {
   request?: object;
 }
 
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 export function createGitHubClient(options: ClientOptions): GitHubClient {
+  registerSecret(options.token);
+  const client = newClient(options);
+  client.hook.before('request', (request) => {
+    const fields = request as unknown as Record<string, unknown>;
+    for (const key of Object.keys(fields)) if (!REQUEST_FIELDS.has(key)) fields[key] = secrets.redactDeep(fields[key]);
+  });
+  return client;
+}
+
+function newClient(options: ClientOptions): GitHubClient {
   const logger = options.logger ?? silentLogger;
   const retries = options.retries ?? 3;
   const baseMs = options.retryBaseMs ?? 1000;

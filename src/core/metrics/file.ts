@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SlipwayError } from '../errors.js';
+import { quote } from '../secrets/quote.js';
 import type { MetricSource, QueryWindow, Sample } from './types.js';
 
 // The offline source: a JSON file of saved series keyed by the rendered query text, so an analysis
@@ -34,7 +35,7 @@ export class FileSource implements MetricSource {
     }
     for (const [query, points] of Object.entries(series)) {
       if (!Array.isArray(points) || points.some((p) => !Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number')) {
-        throw new SlipwayError(`${where}: series ${JSON.stringify(query)} must be a list of [<unix seconds>, <value>] pairs.`);
+        throw new SlipwayError(`${where}: series ${quote(query)} must be a list of [<unix seconds>, <value>] pairs.`);
       }
       const samples = points.map(([time, value]) => ({ time: time as number, value: value === null ? NaN : Number(value) }));
       this.series.set(query, samples.sort((a, b) => a.time - b.time));

@@ -1,7 +1,8 @@
-import yaml from 'js-yaml';
 import { SlipwayError } from '../errors.js';
 import type { Direction } from '../judge/types.js';
 import { checkTemplate } from './template.js';
+import { quote } from '../secrets/quote.js';
+import { loadYaml } from '../yaml.js';
 
 // The metric definitions of an analysis, shared by the `analyze` action's `metrics` input and a
 // rollout plan's `analysis.metrics`. Queries are templates (see template.ts); a `rate` metric's
@@ -70,7 +71,7 @@ const DIRECTIONS: Direction[] = ['increase', 'decrease', 'either'];
 export function parseMetricsYaml(text: string, where: string): MetricDefinition[] {
   let value: unknown;
   try {
-    value = yaml.load(text);
+    value = loadYaml(text);
   } catch (error) {
     throw new SlipwayError(`${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -95,12 +96,12 @@ export function validateMetrics(value: unknown, where: string): MetricDefinition
 function validateMetric(item: unknown, at: string): MetricDefinition {
   if (!isRecord(item)) throw new SlipwayError(`${at}: expected a mapping with name, kind and queries.`);
   if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
-    throw new SlipwayError(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${JSON.stringify(item.name)}.`);
+    throw new SlipwayError(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${quote(item.name)}.`);
   }
   const where = `${at} "${item.name}"`;
   const kind = item.kind;
   if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-    throw new SlipwayError(`${where}: field kind: expected rate, continuous or threshold, got ${JSON.stringify(kind)}.`);
+    throw new SlipwayError(`${where}: field kind: expected rate, continuous or threshold, got ${quote(kind)}.`);
   }
   const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
   if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
@@ -140,7 +141,7 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
     case 'threshold': {
       const thresholds = item.thresholds;
       if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
-        throw new SlipwayError(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${JSON.stringify(thresholds)}.`);
+        throw new SlipwayError(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${quote(thresholds)}.`);
       }
       const bounds = new FieldReader(thresholds, `${where}: thresholds`);
       const min = bounds.number('min');
@@ -159,7 +160,7 @@ class FieldReader {
   ) {}
 
   private fail(name: string, expected: string): never {
-    throw new SlipwayError(`${this.where}: field ${name}: expected ${expected}, got ${JSON.stringify(this.item[name])}.`);
+    throw new SlipwayError(`${this.where}: field ${name}: expected ${expected}, got ${quote(this.item[name])}.`);
   }
 
   query(name: string): string {

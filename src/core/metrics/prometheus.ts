@@ -1,4 +1,5 @@
 import { SlipwayError } from '../errors.js';
+import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
 import type { MetricSource, QueryWindow, Sample } from './types.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
@@ -51,10 +52,20 @@ export class PrometheusSource implements MetricSource {
   private readonly headers: Record<string, string>;
 
   constructor(private readonly options: PrometheusOptions) {
-    this.base = options.url.replace(/\/+$/, '');
+    // `https://user:password@host` works (as in Grafana's data sources) but is never printed: the
+    // credentials move into the Authorization header and the URL in messages has none.
+    const { url, credentials } = splitUrlCredentials(options.url);
+    this.base = url.replace(/\/+$/, '');
     this.headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-    if (options.bearerToken) this.headers.authorization = `Bearer ${options.bearerToken}`;
-    if (options.basicAuth) this.headers.authorization = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+    const basicAuth = options.basicAuth ?? credentials;
+    if (options.bearerToken) {
+      registerSecret(options.bearerToken);
+      this.headers.authorization = `Bearer ${options.bearerToken}`;
+    }
+    if (basicAuth) {
+      secrets.addBasicCredentials(basicAuth.username, basicAuth.password);
+      this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+    }
   }
 
   /** A range query; the series' samples (NaN kept), [] when the query matched nothing. */
@@ -116,7 +127,8 @@ export class PrometheusSource implements MetricSource {
       throw new PrometheusError(`Prometheus at ${this.base} refused the request (HTTP ${response.status}): check the credentials in prometheus-headers (e.g. "Authorization: Bearer …").`, false, response.status);
     }
     if (!response.ok || answer.status !== 'success' || !answer.data) {
-      const detail = answer.error ? `${answer.errorType ?? 'error'}: ${answer.error}` : text.slice(0, 200) || response.statusText;
+      // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
+      const detail = redact(answer.error ? `${answer.errorType ?? 'error'}: ${answer.error.slice(0, 300)}` : text.slice(0, 120) || response.statusText);
       throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
     }
     return answer.data;

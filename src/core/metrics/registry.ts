@@ -1,4 +1,5 @@
 import { SlipwayError } from '../errors.js';
+import { quote } from '../secrets/quote.js';
 import { FileSource, type FileSourceOptions } from './file.js';
 import { PrometheusSource, type PrometheusOptions } from './prometheus.js';
 import type { MetricSource } from './types.js';
@@ -21,7 +22,7 @@ export const METRIC_SOURCE_TYPES = Object.keys(PROVIDERS) as (keyof MetricSource
 export function createMetricSource<K extends keyof MetricSourceSettings>(type: K, settings: MetricSourceSettings[K]): MetricSource {
   const make = PROVIDERS[type] as ((settings: MetricSourceSettings[K]) => MetricSource) | undefined;
   if (!Object.hasOwn(PROVIDERS, type) || !make) {
-    throw new SlipwayError(`Unknown metric source ${JSON.stringify(type)}: supported are ${METRIC_SOURCE_TYPES.join(', ')}.`);
+    throw new SlipwayError(`Unknown metric source ${quote(type)}: supported are ${METRIC_SOURCE_TYPES.join(', ')}.`);
   }
   return make(settings);
 }

@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { SlipwayError } from '../errors.js';
+import { loadYaml } from '../yaml.js';
 
 /** A path into a parsed document, e.g. ['steps', 3, 'setWeight']. */
 export type NodePath = (string | number)[];
@@ -58,7 +59,7 @@ export function parseLocatedYaml(text: string, source: string): LocatedDocument 
   const stack: Frame[] = [{ line: 0, children: [] }];
   let value: unknown;
   try {
-    value = yaml.load(text, {
+    value = loadYaml(text, {
       filename: source,
       listener(event, state) {
         if (event === 'open') {

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { quote, redact } from '../secrets/index.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
@@ -260,7 +261,7 @@ function isObject(value: unknown): value is Raw {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  // An empty or blank string would vanish from the message: quote it.
-  const text = typeof value === 'string' ? (value.trim() === '' ? JSON.stringify(value) : value) : JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  // A plain string reads best bare; anything else (and a blank string, which would vanish) is quoted.
+  if (typeof value === 'string' && value.trim() !== '') return redact(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+  return quote(value, 57);
 }

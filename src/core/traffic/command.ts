@@ -1,4 +1,5 @@
 import { SlipwayError } from '../errors.js';
+import { parseEnvNames } from '../process/index.js';
 import { runCommand, tail } from './exec.js';
 import { checkWeight, SettingsReader } from './settings.js';
 import type { TrafficRouter, TrafficState } from './types.js';
@@ -13,9 +14,11 @@ export interface CommandSettings {
   canaryVersion: string;
   /** Milliseconds before the command is killed (default 60000). */
   timeoutMs: number;
+  /** Variables passed through from the runner's environment besides the allow-list (docs/security.md). */
+  env: string[];
 }
 
-const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs'] as const;
+const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs', 'env'] as const;
 
 /** Validates the command `router:` settings. */
 export function commandSettings(raw: Record<string, unknown>): CommandSettings {
@@ -28,6 +31,7 @@ export function commandSettings(raw: Record<string, unknown>): CommandSettings {
     stableVersion: read.string('stableVersion', ''),
     canaryVersion: read.string('canaryVersion', ''),
     timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
+    env: parseEnvNames('router.env', raw.env),
   };
 }
 
@@ -36,7 +40,8 @@ export type CommandAction = 'describe' | 'set-weight' | 'promote' | 'abort';
 
 /**
  * The user's own executable moves the traffic. It gets SLIPWAY_ACTION, SLIPWAY_CANARY_WEIGHT,
- * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION; exit code 0 means done, anything else is an
+ * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION, the allow-listed environment and the names in
+ * `env:` — never the action's inputs or tokens; exit code 0 means done, anything else is an
  * error (the command is expected to leave traffic as it was). It may print the resulting canary
  * weight (a number, or JSON with `canaryWeight`); for `describe` it must, or the state reads as
  * unreachable.
@@ -66,13 +71,12 @@ export class CommandRouter implements TrafficRouter {
 
   private async run(action: CommandAction, weight: number | undefined): Promise<number | undefined> {
     const env = {
-      ...process.env,
       SLIPWAY_ACTION: action,
       SLIPWAY_CANARY_WEIGHT: weight === undefined ? '' : String(weight),
       SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
       SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
     };
-    const result = await runCommand(this.settings.run, { env, timeoutMs: this.settings.timeoutMs });
+    const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
     if (result.code !== 0) {
       throw new SlipwayError(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
     }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childEnvironment, type ChildEnvironmentOptions } from '../process/index.js';
 
 /** What a finished command left behind. */
 export interface CommandResult {
@@ -8,17 +9,31 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** How to run a command: its environment (see childEnvironment), stdin and time limit. */
+export interface RunOptions {
+  /** Variables set for the command (the SLIPWAY_* its caller documents). */
+  env?: ChildEnvironmentOptions['set'];
+  /** Names passed through from the runner's environment (a provider's own and the user's `env:`). */
+  passEnv?: ChildEnvironmentOptions['pass'];
+  input?: string;
+  /** Default 30 000 ms. */
+  timeoutMs?: number;
+}
+
 /**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin. Never throws:
- * the caller turns a failure into its own message. Default timeout 30 s.
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
  */
-export function runCommand(argv: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+export function runCommand(argv: string[], options: RunOptions = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = childEnvironment({ pass: options.passEnv, set: options.env });
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Decoded as a stream, so a character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
       child.kill('SIGKILL');

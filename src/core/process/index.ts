@@ -1,0 +1,1 @@
+export { childEnvironment, isSecretName, parseEnvNames, registerEnvironmentSecrets, type ChildEnvironmentOptions } from './environment.js';

@@ -1,0 +1,2 @@
+/** What replaces a secret in text. */
+export const MASK = '***';

@@ -1,0 +1,39 @@
+import { describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// The protections of issue 12 hold only if nothing goes around them: every GitHub-facing writer of
+// the actions passes the redaction boundary, every YAML text the bounded loader, every child
+// process the allow-listed environment. These tests fail when a new file takes the short cut.
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Product sources (the test bed under src/testbed is test kit, not product). */
+const product = sources('src').filter((path) => !path.startsWith(join('src', 'testbed')));
+
+function offenders(pattern: RegExp, allowed: string[]): string[] {
+  return product.filter((path) => pattern.test(readFileSync(path, 'utf8')) && !allowed.includes(relative('.', path)));
+}
+
+describe('nothing goes around the boundaries', () => {
+  test('the actions write logs, annotations, outputs, the summary and failures only through the redacting output module', () => {
+    expect(offenders(/\bcore\.(info|warning|error|notice|debug|setOutput|setFailed|summary|group|startGroup)\b/, ['src/actions/common/output.ts'])).toEqual([]);
+  });
+
+  test('YAML is parsed only by the bounded loader', () => {
+    expect(offenders(/\byaml\.(load|loadAll)\(/, ['src/core/yaml.ts'])).toEqual([]);
+  });
+
+  test('child processes are started only by the runner that builds their environment', () => {
+    // build-immutable-image's adapter drives docker through @actions/exec with childEnvironment;
+    // the demo's prerequisite installer is the evaluator's apt-get, not a product path.
+    expect(offenders(/\b(spawn|execFile|execFileSync|spawnSync|execSync)\(/, ['src/core/traffic/exec.ts', 'src/cli/demo/prerequisites.ts'])).toEqual([]);
+    // Copying the whole environment is how a child used to inherit INPUT_* and tokens.
+    expect(offenders(/\.\.\.\(?process\.env\b/, ['src/cli/demo/prerequisites.ts'])).toEqual([]);
+  });
+});
