@@ -27,7 +27,7 @@ echo "{\\"canaryWeight\\": $SLIPWAY_CANARY_WEIGHT}"
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const router = () => createRouter('command', { run: script, stableVersion: 'v1', canaryVersion: 'v2' });
+const router = () => createRouter('command', { run: script, stableVersion: 'v1', canaryVersion: 'v2', env: ['FAIL_AT'] });
 const log = () => readFileSync(join(dir, 'log'), 'utf8').trim().split('\n');
 
 describe('the command provider', () => {
