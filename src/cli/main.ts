@@ -1,4 +1,5 @@
 import { errorMessage } from '../core/errors.js';
+import { redact } from '../core/secrets/index.js';
 import type { CliCommand, CliIO } from './command.js';
 
 /** Runs `slipway <command> [args]` over the given commands; resolves to the exit code. */
@@ -22,7 +23,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIO):
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.err(`slipway ${name}: ${errorMessage(error)}\n`);
+    io.err(`slipway ${name}: ${redact(errorMessage(error))}\n`);
     return 1;
   }
 }
