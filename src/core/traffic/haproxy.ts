@@ -29,10 +29,10 @@ export function haproxySettings(raw: Record<string, unknown>): HaproxySettings {
   read.rejectUnknown(FIELDS);
   const settings: HaproxySettings = {
     socket: read.string('socket'),
-    backend: read.string('backend'),
-    stable: read.string('stable'),
-    canary: read.string('canary'),
-    routeAcl: read.optionalString('routeAcl'),
+    backend: read.haproxyName('backend'),
+    stable: read.haproxyName('stable'),
+    canary: read.haproxyName('canary'),
+    routeAcl: read.optional('routeAcl', (field) => read.haproxyPatternReference(field)),
     routeHeader: read.string('routeHeader', 'x-canary').toLowerCase(),
     timeoutMs: read.integer('timeoutMs', { min: 100, max: 120_000 }, 5000),
   };
@@ -113,7 +113,7 @@ export class HaproxyRouter extends SpecRouter {
           `The HAProxy route ACL matches the header '${this.settings.routeHeader}', not ${route.kind ?? 'header'} '${route.name}'. Fix: route on '${this.settings.routeHeader}', or set router.routeHeader to the header your haproxy.cfg ACL reads.`,
         );
       }
-      if (/[\s;]/.test(route.value)) throw new SlipwayError(`A HAProxy route value cannot contain spaces or ';' (got ${JSON.stringify(route.value)}).`);
+      checkRuntimeWord(route.value);
     }
     return [`clear acl ${acl}`, ...spec.headerRoutes.map((r) => `add acl ${acl} ${r.value}`)];
   }
@@ -167,6 +167,20 @@ export function parseServersState(answer: string, backend: string): Map<string, 
     weights.set(fields[name], Number(fields[weight]));
   }
   return weights;
+}
+
+/**
+ * Throws unless a route value is one runtime API word: visible ASCII without ';' (ends a
+ * command), '\' (an escape) or '<' (a trailing '<<' starts a payload). Settings are checked by
+ * their readers; route values come from the step, so they are checked here, before the command
+ * line that would carry them is sent.
+ */
+function checkRuntimeWord(value: string): void {
+  if (!/^[!-~]+$/.test(value) || /[;\\<]/.test(value)) {
+    throw new SlipwayError(
+      `A HAProxy route value must be visible ASCII characters without spaces, ';', '\\' or '<' (got ${JSON.stringify(value)}): the runtime API would read them as command syntax. Fix: route on a plain value such as \`always\`; nothing was changed.`,
+    );
+  }
 }
 
 /** The error text in a runtime API answer, or undefined when it only holds blank lines or data. */

@@ -39,13 +39,11 @@ export function nginxSettings(raw: Record<string, unknown>): NginxSettings {
   const config = read.optionalString('config');
   const nginx = read.string('nginx', 'nginx');
   const configArgs = config ? ['-c', config] : [];
-  const name = read.string('name', 'slipway');
-  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new SlipwayError(`router.name has the value ${JSON.stringify(name)}: expected lower-case letters, digits and _ (it prefixes nginx variables).`);
   return {
     file: read.string('file'),
     stable: read.address('stable'),
     canary: read.address('canary'),
-    name,
+    name: read.nginxName('name', 'slipway'),
     config,
     nginx,
     test: read.command('test') ?? [nginx, '-t', '-q', ...configArgs],
@@ -118,8 +116,15 @@ function routeVariable(route: HeaderRoute): string {
   return `$http_${route.name.toLowerCase().replace(/-/g, '_')}`;
 }
 
+/**
+ * A route value as a quoted map source. Refused: what would end the string or the directive
+ * (" ; { } and control characters), $ and \ (nginx gives them a meaning in strings), and a
+ * leading ~, which would make the map read the value as a regular expression.
+ */
 function quote(value: string): string {
-  if (/["\\$;{}]/.test(value) || value === '') throw new SlipwayError(`A route value cannot be empty nor contain " \\ $ ; { } (got ${JSON.stringify(value)}).`);
+  if (value === '' || /["\\$;{}\p{Cc}]/u.test(value) || value.startsWith('~')) {
+    throw new SlipwayError(`A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got ${JSON.stringify(value)}).`);
+  }
   return `"${value}"`;
 }
 

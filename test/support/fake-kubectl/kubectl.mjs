@@ -1,7 +1,8 @@
 // A recording stand-in for kubectl, for tests without a cluster. It keeps applied objects as JSON
 // files in $FAKE_KUBECTL_DIR and logs every call (argv and stdin) to $FAKE_KUBECTL_DIR/calls.jsonl.
-// Understands `get <resource> <name> -o json` and `apply --server-side ... -f -`; any other verb
-// fails. FAKE_KUBECTL_FAIL=<verb> makes that verb fail the way a cluster refusing it would.
+// Understands `get -o json -- <resource> <name>` (also without `--`) and `apply --server-side ...
+// -f -`; any other verb fails. FAKE_KUBECTL_FAIL=<verb> makes that verb fail the way a cluster
+// refusing it would.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,7 +32,8 @@ if (process.env.FAKE_KUBECTL_FAIL === verb) {
   process.exit(1);
 }
 if (verb === 'get') {
-  const [, resource, name] = rest;
+  // Slipway puts `--` before the resource and name (flags come before it).
+  const [resource, name] = rest.includes('--') ? rest.slice(rest.indexOf('--') + 1) : rest.slice(1);
   const path = file(resource.split('.')[0], name);
   if (!existsSync(path)) {
     process.stderr.write(`Error from server (NotFound): ${resource} "${name}" not found\n`);

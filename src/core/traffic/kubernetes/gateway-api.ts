@@ -84,12 +84,12 @@ export function gatewayApiRouter(raw: Record<string, unknown>): KubectlRouter {
   const kubectl = kubectlSettings(read);
   const hostnames = raw.hostnames === undefined ? [] : Array.isArray(raw.hostnames) ? raw.hostnames.map(String) : [read.string('hostnames')];
   const settings: GatewayApiSettings = {
-    name: read.string('name'),
+    name: read.kubernetesName('name'),
     namespace: kubectl.namespace,
-    gateway: read.string('gateway'),
+    gateway: read.kubernetesName('gateway'),
     hostnames,
-    stableService: read.string('stableService'),
-    canaryService: read.string('canaryService'),
+    stableService: read.kubernetesServiceName('stableService'),
+    canaryService: read.kubernetesServiceName('canaryService'),
     port: read.integer('port', { min: 1, max: 65535 }, 80),
   };
   return new KubectlRouter(gatewayApiKind(settings), kubectl);

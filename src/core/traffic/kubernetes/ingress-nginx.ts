@@ -76,13 +76,13 @@ export function ingressNginxRouter(raw: Record<string, unknown>): KubectlRouter 
   const kubectl = kubectlSettings(read);
   return new KubectlRouter(
     ingressNginxKind({
-      name: read.string('name'),
+      name: read.kubernetesName('name'),
       namespace: kubectl.namespace,
       host: read.string('host'),
       path: read.string('path', '/'),
-      canaryService: read.string('canaryService'),
+      canaryService: read.kubernetesServiceName('canaryService'),
       port: read.integer('port', { min: 1, max: 65535 }, 80),
-      ingressClassName: read.optionalString('ingressClassName'),
+      ingressClassName: read.optional('ingressClassName', (field) => read.kubernetesName(field)),
     }),
     kubectl,
   );

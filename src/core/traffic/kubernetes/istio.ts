@@ -93,7 +93,7 @@ export function istioRouter(raw: Record<string, unknown>): KubectlRouter {
   read.rejectUnknown(['name', 'hosts', 'gateways', 'stableHost', 'canaryHost', ...KUBECTL_FIELDS]);
   const kubectl = kubectlSettings(read);
   const list = (field: string) => (raw[field] === undefined ? [] : Array.isArray(raw[field]) ? (raw[field] as unknown[]).map(String) : [read.string(field)]);
-  const name = read.string('name');
+  const name = read.kubernetesName('name');
   const hosts = list('hosts');
   return new KubectlRouter(
     istioKind({ name, namespace: kubectl.namespace, hosts: hosts.length > 0 ? hosts : [name], gateways: list('gateways'), stableHost: read.string('stableHost'), canaryHost: read.string('canaryHost') }),

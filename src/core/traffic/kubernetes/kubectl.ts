@@ -18,7 +18,11 @@ export const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context'] as const;
 
 /** Reads the kubectl fields of a provider's settings. */
 export function kubectlSettings(read: SettingsReader): KubectlSettings {
-  return { namespace: read.string('namespace', 'default'), kubectl: read.string('kubectl', 'kubectl'), context: read.optionalString('context') };
+  return {
+    namespace: read.kubernetesNamespace('namespace', 'default'),
+    kubectl: read.string('kubectl', 'kubectl'),
+    context: read.optional('context', (field) => read.kubeconfigContext(field)),
+  };
 }
 
 /** The label Slipway puts on the resources it writes. */
@@ -53,7 +57,8 @@ export class KubectlRouter extends SpecRouter {
 
   protected async read(): Promise<RouteSpec> {
     const { kind, name } = this.kind.resource;
-    const result = await this.kubectl(['get', kind, name, '-o', 'json']);
+    // After `--` kubectl reads every argument as positional, whatever it starts with.
+    const result = await this.kubectl(['get', '-o', 'json', '--', kind, name]);
     if (result.code !== 0) {
       if (/NotFound|not found/.test(result.stderr)) return STABLE_ONLY;
       throw new SlipwayError(`kubectl could not read ${kind}/${name} in namespace ${this.settings.namespace} (exit ${result.code}):\n${tail(result.stderr)}`);

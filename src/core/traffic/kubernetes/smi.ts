@@ -50,7 +50,13 @@ export function smiRouter(raw: Record<string, unknown>): KubectlRouter {
   read.rejectUnknown(['name', 'service', 'stableService', 'canaryService', ...KUBECTL_FIELDS]);
   const kubectl = kubectlSettings(read);
   return new KubectlRouter(
-    smiKind({ name: read.string('name'), namespace: kubectl.namespace, service: read.string('service'), stableService: read.string('stableService'), canaryService: read.string('canaryService') }),
+    smiKind({
+      name: read.kubernetesName('name'),
+      namespace: kubectl.namespace,
+      service: read.kubernetesServiceName('service'),
+      stableService: read.kubernetesServiceName('stableService'),
+      canaryService: read.kubernetesServiceName('canaryService'),
+    }),
     kubectl,
   );
 }

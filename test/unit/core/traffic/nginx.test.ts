@@ -23,7 +23,7 @@ describe('the nginx include file', () => {
   });
 
   test('refuses values that would break out of the nginx syntax', () => {
-    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value: 'a"; }' }], mirrorPercent: 0 })).toThrow('A route value cannot be empty nor contain');
+    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value: 'a"; }' }], mirrorPercent: 0 })).toThrow('A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got "a\\"; }").');
     expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x canary', value: 'a' }], mirrorPercent: 0 })).toThrow("A header name has letters, digits and - only (got 'x canary')");
   });
 
