@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { quote, redact } from '../secrets/index.js';
+import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
@@ -143,6 +143,8 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
       return [];
     }
   };
+  // Credentials in the URL are registered (and so masked) before anything can print the plan.
+  splitUrlCredentials(String(prometheus));
   return {
     prometheus: String(prometheus),
     metrics,
