@@ -10,6 +10,7 @@ export const Inputs = {
   Platforms: 'platforms',
   Path: 'path',
   TargetDir: 'target-dir',
+  AllowExternalSymlinks: 'allow-external-symlinks',
   BaseImage: 'base-image',
   Tags: 'tags',
   RegistryUsername: 'registry-username',

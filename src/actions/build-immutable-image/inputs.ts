@@ -1,7 +1,8 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Credentials } from '../../core/artifact/auth.js';
 import { parsePlatform, type Platform } from '../../core/artifact/image.js';
+import { targetDirSegments } from '../../core/artifact/package.js';
 import { isTag, parseImageName, parsePinnedReference, type ImageName, type PinnedReference } from '../../core/artifact/reference.js';
 import { InputError } from '../../core/errors.js';
 import type { RunContext } from '../common/context.js';
@@ -17,10 +18,12 @@ export interface BuildInputs {
   platforms: string[];
   /** The `package` builder's one platform. */
   platform: Platform;
-  /** Directory to pack (`package`). */
+  /** Directory to pack (`package`): its real path, inside the workspace. */
   path?: string;
-  /** Where the packed files land in the image (default `app`, i.e. /app). */
+  /** Where the packed files land in the image (default `/app`); never climbs out of the image root. */
   targetDir: string;
+  /** Whether the package builder keeps symbolic links that lead out of `path`. */
+  allowExternalSymlinks: boolean;
   baseImage?: PinnedReference;
   tags: string[];
   credentials?: Credentials;
@@ -38,9 +41,10 @@ export function getInputs(context: RunContext): BuildInputs {
   let path: string | undefined;
   if (builder === 'package') {
     if (parsed.length > 1) throw new InputError(Inputs.Platforms, platforms.join(','), 'one platform with `builder: package` (a packed directory is platform-neutral)', 'name the one platform of the base image, e.g. `linux/amd64`');
-    path = requiredString(Inputs.Path, 'set `path:` to the directory to pack with `builder: package`');
-    if (!isDirectory(path)) throw new InputError(Inputs.Path, path, 'an existing directory', 'build the files first, and give the path relative to the workspace');
+    path = packedDirectory(requiredString(Inputs.Path, 'set `path:` to the directory to pack with `builder: package`'));
   }
+  const targetDir = optionalString(Inputs.TargetDir) ?? '/app';
+  if (!targetDirSegments(targetDir)) throw new InputError(Inputs.TargetDir, targetDir, 'a directory inside the image, `/`-separated, without `..` segments or backslashes', 'name the directory the files go in, e.g. `/app` or `/usr/share/nginx/html`');
   const baseImageText = optionalString(Inputs.BaseImage);
   const tags = listInput(Inputs.Tags);
   if (tags.length === 0 && context.source.sha) tags.push(context.source.sha);
@@ -59,8 +63,9 @@ export function getInputs(context: RunContext): BuildInputs {
     dockerfile: optionalString(Inputs.Dockerfile),
     platforms,
     platform: parsed[0],
-    path: path && resolve(path),
-    targetDir: optionalString(Inputs.TargetDir) ?? '/app',
+    path,
+    targetDir,
+    allowExternalSymlinks: booleanInput(Inputs.AllowExternalSymlinks, false),
     baseImage: baseImageText === undefined ? undefined : parsePinnedReference(Inputs.BaseImage, baseImageText),
     tags,
     credentials: username !== undefined && password !== undefined ? { username, password } : undefined,
@@ -69,10 +74,30 @@ export function getInputs(context: RunContext): BuildInputs {
   };
 }
 
-function isDirectory(path: string): boolean {
+/**
+ * The real path of the directory `path` names, refused unless it lies inside the workspace
+ * (GITHUB_WORKSPACE, else the current directory) and outside any `.git`: the job meant to publish
+ * what it built in the checkout, not the runner's files, nor the token actions/checkout keeps in `.git`.
+ */
+function packedDirectory(path: string): string {
+  const real = realDirectory(path);
+  if (!real) throw new InputError(Inputs.Path, path, 'an existing directory', 'build the files first, and give the path relative to the workspace');
+  const workspaceVariable = process.env.GITHUB_WORKSPACE;
+  const workspace = realDirectory(workspaceVariable || '.');
+  if (!workspace) throw new InputError('GITHUB_WORKSPACE', workspaceVariable, 'an existing directory (the runner sets it to the checkout)', 'run inside GitHub Actions, or unset it to use the current directory');
+  const inside = relative(workspace, real);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside) || inside.split(sep).includes('.git')) {
+    throw new InputError(Inputs.Path, path, `a directory inside the workspace ${workspace} and outside any \`.git\``, 'build the files into the checkout (e.g. `dist`) and give that path; a directory elsewhere on the runner is never packed');
+  }
+  return real;
+}
+
+/** The real path (symbolic links resolved) of an existing directory, else undefined. */
+function realDirectory(path: string): string | undefined {
   try {
-    return statSync(path).isDirectory();
+    const real = realpathSync(path);
+    return statSync(real).isDirectory() ? real : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

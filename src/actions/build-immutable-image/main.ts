@@ -59,7 +59,7 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
         digest: inputs.baseImage.digest,
       };
       result = await core.group(`Packing ${inputs.path} and pushing ${formatReference(inputs.image)}`, () =>
-        buildPackage({ target, directory: inputs.path!, prefix: inputs.targetDir, platform: inputs.platform, sourceDateEpoch: epoch, created, labels, base, tags: inputs.tags, workDir, logger: actionsLogger }),
+        buildPackage({ target, directory: inputs.path!, prefix: inputs.targetDir, allowExternalSymlinks: inputs.allowExternalSymlinks, platform: inputs.platform, sourceDateEpoch: epoch, created, labels, base, tags: inputs.tags, workDir, logger: actionsLogger }),
       );
     } else {
       result = await core.group(`docker buildx build ${inputs.context}`, () =>

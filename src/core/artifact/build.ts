@@ -38,6 +38,8 @@ export interface PackageBuild {
   tags: string[];
   /** Where the layer file is written (removed afterwards). */
   workDir: string;
+  /** Keep symbolic links that lead out of `directory` (default: refuse them before anything is pushed). */
+  allowExternalSymlinks?: boolean;
   logger?: Logger;
 }
 
@@ -47,7 +49,7 @@ export async function buildPackage(build: PackageBuild): Promise<PushResult> {
   const base = build.base ? await readBase(build.base.handle, build.base.digest, build.platform) : undefined;
   const layerPath = join(build.workDir, `slipway-layer-${process.pid}-${Date.now()}.tar.gz`);
   try {
-    const layer = await packDirectory(build.directory, layerPath, { mtime: build.sourceDateEpoch, prefix: build.prefix ?? 'app' });
+    const layer = await packDirectory(build.directory, layerPath, { mtime: build.sourceDateEpoch, prefix: build.prefix ?? 'app', allowExternalSymlinks: build.allowExternalSymlinks });
     logger.info(`Packed ${build.directory} into layer ${layer.digest} (${layer.size} bytes)`);
     const config = imageConfig({ base: base?.config, platform: build.platform, created: build.created, labels: build.labels, diffId: layer.diffId, comment: 'slipway package' });
     const configDescriptor: Descriptor = { mediaType: MediaTypes.ociConfig, digest: sha256Digest(config), size: config.length };
@@ -125,7 +127,9 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   if (build.dockerfile) args.push('--file', build.dockerfile);
   for (const key of Object.keys(build.labels).sort()) args.push('--label', `${key}=${build.labels[key]}`);
   args.push('--build-arg', `SOURCE_DATE_EPOCH=${build.sourceDateEpoch}`);
-  args.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`, build.context);
+  args.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`);
+  // `--` ends the options, so a context such as `--output=type=local,dest=/` is read as a path.
+  args.push('--', build.context);
   const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) } });
   if (result.exitCode !== 0) throw new SlipwayError(`docker buildx build failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
   let metadata: Record<string, unknown>;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, crc32, createDeflateRaw } from 'node:zlib';
+import ignore, { type Ignore } from 'ignore';
 import { SlipwayError } from '../errors.js';
 
 // Deterministic layer packing: the same directory contents give the same bytes on any machine,
@@ -12,6 +13,10 @@ import { SlipwayError } from '../errors.js';
 // by path, mtime = the commit time, uid/gid 0, empty user and group names and a fixed mode policy;
 // the gzip member has no timestamp, no file name and OS byte 255 ("unknown", RFC 1952) so the
 // host's OS leaves no trace. The raw deflate stream comes from zlib at a fixed level.
+//
+// What is packed is the directory less `.git` (at any depth), less the top-level ignore files,
+// less what the first of them excludes; symbolic links are stored as links, never followed, and
+// refused when they lead out of the directory (docs/artifacts.md, "What the package builder packs").
 
 /** Options of `packDirectory`. */
 export interface PackOptions {
@@ -21,6 +26,8 @@ export interface PackOptions {
   prefix?: string;
   /** zlib level (default 6). */
   level?: number;
+  /** Keep symbolic links that lead out of the packed directory (default: refuse them). */
+  allowExternalSymlinks?: boolean;
 }
 
 /** A packed layer written to a file. */
@@ -41,15 +48,34 @@ interface Entry {
   type: 'file' | 'dir' | 'symlink';
   mode: number;
   size: number;
+  /** The path on disk: a file's bytes are read from it; a link is named by it in errors. */
   source?: string;
   linkTarget?: string;
 }
 
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
 
+/**
+ * Never packed, at any depth: actions/checkout persists the job's token in `.git/config`, a nested
+ * checkout does the same, and a submodule's `.git` file only points into the parent's `.git`.
+ */
+const GIT_DIR = '.git';
+
+/** Ignore files read at the top of the packed directory: the first one present applies. */
+const IGNORE_FILES = ['.slipwayignore', '.dockerignore'];
+
+/** Linux's limit on links followed in one lookup: past it the kernel fails (ELOOP) rather than go on. */
+const MAX_LINK_HOPS = 40;
+
+/** External links named in the refusal; the count covers the rest. */
+const LINKS_NAMED = 10;
+
 /** Packs `dir` into a deterministic tar+gzip layer at `outputPath`. */
 export async function packDirectory(dir: string, outputPath: string, options: PackOptions): Promise<PackedLayer> {
-  const entries = await collectEntries(dir, normalisePrefix(options.prefix));
+  const prefix = targetDirSegments(options.prefix ?? '');
+  if (!prefix) throw new SlipwayError(`The target directory ${JSON.stringify(options.prefix)} is not a directory inside the image (it has a \`..\` segment or a backslash); name one such as /app.`);
+  const entries = await collectEntries(dir, prefix.join('/'), await readIgnoreRules(dir));
+  if (!options.allowExternalSymlinks) refuseExternalSymlinks(dir, entries, prefix.length);
   const tarHash = createHash('sha256');
   const gzHash = createHash('sha256');
   let crc = 0;
@@ -172,34 +198,130 @@ function paxRecord(key: string, value: string): Buffer {
   return Buffer.from(`${length}${payload}`, 'utf8');
 }
 
-/** Every entry under `dir` (and the prefix directories), sorted by archive path. */
-async function collectEntries(dir: string, prefix: string): Promise<Entry[]> {
+/**
+ * The segments of `targetDir`, a `/`-separated directory inside the image where a leading `/` is
+ * the image root; undefined when a `..` segment would climb out of the root, or a backslash would
+ * be read as a separator by a Windows extractor.
+ */
+export function targetDirSegments(targetDir: string): string[] | undefined {
+  if (targetDir.includes('\\')) return undefined;
+  const segments = targetDir.split('/').filter((s) => s !== '' && s !== '.');
+  return segments.includes('..') ? undefined : segments;
+}
+
+/** Every entry under `dir` (and the prefix directories) that `rules` keep, sorted by archive path. */
+async function collectEntries(dir: string, prefix: string, rules: Ignore): Promise<Entry[]> {
   const entries: Entry[] = [];
   const parts = prefix === '' ? [] : prefix.split('/');
   for (let i = 1; i <= parts.length; i++) entries.push({ name: `${parts.slice(0, i).join('/')}/`, type: 'dir', mode: 0o755, size: 0 });
   const walk = async (absolute: string, relative: string): Promise<void> => {
     for (const child of await readdir(absolute)) {
+      if (child === GIT_DIR || (relative === '' && IGNORE_FILES.includes(child))) continue;
       const childAbsolute = join(absolute, child);
-      const name = relative === '' ? child : posix.join(relative, child);
+      const childRelative = relative === '' ? child : `${relative}/${child}`;
+      const name = prefix === '' ? childRelative : `${prefix}/${childRelative}`;
       const stat = await lstat(childAbsolute);
+      // A trailing `/` lets directory-only patterns (`build/`) match, as in git.
+      if (rules.ignores(stat.isDirectory() ? `${childRelative}/` : childRelative)) continue;
       if (stat.isDirectory()) {
         entries.push({ name: `${name}/`, type: 'dir', mode: 0o755, size: 0 });
-        await walk(childAbsolute, name);
+        await walk(childAbsolute, childRelative);
       } else if (stat.isFile()) {
         // Fixed modes: only "executable or not" survives, so umask and chmod habits do not matter.
         entries.push({ name, type: 'file', mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size, source: childAbsolute });
       } else if (stat.isSymbolicLink()) {
-        entries.push({ name, type: 'symlink', mode: 0o777, size: 0, linkTarget: await readlink(childAbsolute) });
+        entries.push({ name, type: 'symlink', mode: 0o777, size: 0, source: childAbsolute, linkTarget: await readlink(childAbsolute) });
       } else {
-        throw new SlipwayError(`${childAbsolute} is neither a file, a directory nor a symbolic link; remove it from the directory to pack.`);
+        throw new SlipwayError(`${childAbsolute} is neither a file, a directory nor a symbolic link; remove it from the directory to pack, or exclude it in .slipwayignore.`);
       }
     }
   };
-  await walk(dir, prefix);
+  await walk(dir, '');
   const key = (e: Entry) => Buffer.from(e.name.replace(/\/$/, ''), 'utf8');
   return entries.sort((a, b) => Buffer.compare(key(a), key(b)));
 }
 
-function normalisePrefix(prefix: string | undefined): string {
-  return (prefix ?? '').split('/').filter((p) => p !== '' && p !== '.').join('/');
+/**
+ * The exclusion rules of the first ignore file present at the top of `dir` (none: nothing
+ * excluded). Matching is case-sensitive, as git and Docker are on Linux.
+ */
+async function readIgnoreRules(dir: string): Promise<Ignore> {
+  const rules = ignore({ ignorecase: false });
+  for (const file of IGNORE_FILES) {
+    const text = await readIfPresent(join(dir, file));
+    if (text === undefined) continue;
+    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+    return rules.add(file === '.dockerignore' ? lines.flatMap(dockerignoreAsGitignore) : lines);
+  }
+  return rules;
+}
+
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A .dockerignore line as the gitignore pattern that means the same: Docker trims the line, cleans
+ * the path, and anchors every pattern at the context root (`node_modules` is only the top one),
+ * where gitignore matches a slash-free pattern at any depth. Comments, blanks and patterns that
+ * cannot match inside the directory give nothing.
+ */
+function dockerignoreAsGitignore(line: string): string[] {
+  if (line.startsWith('#')) return [];
+  const trimmed = line.trim();
+  const negated = trimmed.startsWith('!');
+  const path = posix.normalize((negated ? trimmed.slice(1) : trimmed).trim()).replace(/^\/+|\/+$/g, '');
+  if (path === '' || path === '.' || path === '..' || path.startsWith('../')) return [];
+  return [`${negated ? '!' : ''}/${path}`];
+}
+
+/**
+ * Refuses symbolic links that lead out of the packed directory: in the image they point at
+ * whatever is there, which nobody reviewed as part of this directory. `prefixDepth` is the number
+ * of target-dir segments in front of every entry name.
+ */
+function refuseExternalSymlinks(dir: string, entries: Entry[], prefixDepth: number): void {
+  const inTree = (entry: Entry) => entry.name.split('/').slice(prefixDepth).join('/');
+  const links = new Map(entries.filter((e) => e.type === 'symlink').map((e) => [inTree(e), e] as const));
+  const external = [...links.entries()].filter(([path]) => leavesTree(path, links)).map(([, entry]) => `${entry.source} -> ${entry.linkTarget}`);
+  if (external.length === 0) return;
+  const named = external.slice(0, LINKS_NAMED).join(', ') + (external.length > LINKS_NAMED ? ` and ${external.length - LINKS_NAMED} more` : '');
+  throw new SlipwayError(
+    `${external.length === 1 ? 'A symbolic link leads' : `${external.length} symbolic links lead`} out of ${dir}: ${named}. ` +
+      'Fix: point the link at a relative path inside the directory, copy the file in, or exclude the link in .slipwayignore; ' +
+      'if the image itself provides the target (e.g. from the base image), set `allow-external-symlinks: true`.',
+  );
+}
+
+/**
+ * Whether the link at `path` (relative to the packed directory) leads out of it, resolved the way
+ * the kernel resolves it in the image: component by component, through the directory's other links.
+ * An absolute target always leaves. A loop stays inside: the lookup fails before it gets anywhere.
+ */
+function leavesTree(path: string, links: ReadonlyMap<string, Entry>): boolean {
+  const resolved: string[] = [];
+  const pending = path.split('/');
+  for (let hops = 0; pending.length > 0; ) {
+    const segment = pending.shift()!;
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (resolved.length === 0) return true;
+      resolved.pop();
+      continue;
+    }
+    const link = links.get([...resolved, segment].join('/'));
+    if (!link) {
+      resolved.push(segment);
+      continue;
+    }
+    if (link.linkTarget!.startsWith('/')) return true;
+    if (++hops > MAX_LINK_HOPS) return false;
+    pending.unshift(...link.linkTarget!.split('/'));
+  }
+  return false;
 }

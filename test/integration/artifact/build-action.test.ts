@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
@@ -27,6 +27,8 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     writeTree(join(root, 'site'), { 'index.html': 'v1', 'run.sh': '#!/bin/sh\n' }, { mtime: 1_000, execs: ['run.sh'] });
     writeTree(join(root, 'site-v2'), { 'index.html': 'v2', 'run.sh': '#!/bin/sh\n' }, { mtime: 1_000, execs: ['run.sh'] });
     writeTree(join(root, 'ctx'), { Dockerfile: 'FROM scratch\nCOPY . /app\n' }, { mtime: 1_000 });
+    writeTree(join(root, 'linked-site'), { 'index.html': 'v1' }, { mtime: 1_000 });
+    symlinkSync('/etc', join(root, 'linked-site', 'etc'));
   });
   afterAll(async () => {
     await Promise.all([registry?.stop(), secured?.stop()]);
@@ -58,6 +60,12 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     expect((await client.manifests.resolve('acme/tagged', 'v1.0.0'))?.digest).toBe(v1.outputs.digest);
   });
 
+  test('package builder: with allow-external-symlinks: true a link out of `path` is packed as a link', async () => {
+    const result = await run({ image: `${registry.host}/acme/linked`, builder: 'package', path: 'linked-site', 'allow-external-symlinks': 'true' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['image-ref']).toMatch(/@sha256:/);
+  });
+
   test('docker builder: runs buildx (a stand-in docker on PATH) with labels, SOURCE_DATE_EPOCH and push-by-digest, then tags', async () => {
     const logFile = join(root, 'docker.log');
     const result = await run(
@@ -70,6 +78,7 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     const build = calls.find((c) => c.args[0] === 'buildx')!;
     expect(build.args).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--label', `org.opencontainers.image.revision=${SHA}`, '--label', 'org.opencontainers.image.source=https://github.com/acme/shop', '--label', 'org.opencontainers.image.created=2023-11-14T22:13:20Z']));
     expect(build.env.SOURCE_DATE_EPOCH).toBe('1700000000');
+    expect(build.args.slice(-2)).toEqual(['--', join(root, 'ctx')]);
     expect(result.outputs['image-ref']).toBe(`${registry.host}/acme/docker@${result.outputs.digest}`);
     expect((await client.manifests.resolve('acme/docker', 'v2.0.0'))?.digest).toBe(result.outputs.digest);
     expect((await client.manifests.resolve('acme/docker', 'latest'))?.digest).toBe(result.outputs.digest);
@@ -102,6 +111,9 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     [{ tags: 'v1,-bad' }, /Input 'tags' has the value "-bad"/],
     [{ platforms: 'linux/amd64,linux/arm64' }, /Input 'platforms' .* expected one platform with `builder: package`/],
     [{ attest: 'true' }, /Input 'attest' has the value "true": expected a job that can request an OIDC token .* Fix: give the job `permissions: id-token: write`/],
+    [{ 'target-dir': '../../etc' }, /Input 'target-dir' has the value "\.\.\/\.\.\/etc": expected a directory inside the image, .* Fix: name the directory the files go in/],
+    [{ path: '..' }, /Input 'path' has the value "\.\.": expected a directory inside the workspace \S+ and outside any `\.git`\. Fix: build the files into the checkout/],
+    [{ path: 'linked-site' }, /A symbolic link leads out of \S+linked-site: \S+linked-site\/etc -> \/etc\. Fix: .*set `allow-external-symlinks: true`/],
   ])('bad input %j fails before anything is pushed', async (bad, message) => {
     await registry.clearRequests();
     const result = await run({ image: `${registry.host}/acme/bad`, builder: 'package', path: join(root, 'site'), ...bad });

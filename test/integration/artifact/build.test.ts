@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { buildPackage, type PackageBuild } from '../../../src/core/artifact/build.js';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { rfc3339, sourceLabels } from '../../../src/core/artifact/image.js';
@@ -90,6 +91,15 @@ describeIf('the package builder against the real registry', () => {
     await build(join(root, 'one'), 'pointer/app', { tags: ['latest'] });
     const next = await build(join(root, 'three'), 'pointer/app', { tags: ['latest'] });
     expect((await client.manifests.resolve('pointer/app', 'latest'))?.digest).toBe(next.digest);
+  });
+
+  test('the pushed layer holds neither .git (with the token actions/checkout keeps there) nor what .slipwayignore excludes', async () => {
+    writeTree(join(root, 'checkout'), { ...FILES, '.git/config': '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n', '.slipwayignore': 'static/\n', 'notes.log': 'x' }, { mtime: 1_000 });
+    const result = await build(join(root, 'checkout'), 'clean/app', { tags: [] });
+    const manifest = await client.manifests.get('clean/app', result.digest);
+    const tar = gunzipSync(await client.blobs.readAll('clean/app', manifest!.json.layers![0].digest)).toString('latin1');
+    expect(tar).toContain('app/index.html');
+    for (const absent of ['.git', 'AUTHORIZATION', 'static/app.js', '.slipwayignore']) expect({ absent, found: tar.includes(absent) }).toEqual({ absent, found: false });
   });
 
   test('on a base image the base layers are mounted, not downloaded, and come first', async () => {

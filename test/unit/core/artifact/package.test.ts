@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { packDirectory } from '../../../../src/core/artifact/package.js';
+import { packDirectory, targetDirSegments } from '../../../../src/core/artifact/package.js';
 import { writeTree } from '../../../integration/artifact/fixtures.js';
 
 const FILES: Record<string, string> = {
@@ -115,5 +115,17 @@ describe('deterministic layer packing', () => {
     const names = execFileSync('tar', ['-tzf', layer.path]).toString().trim().split('\n');
     expect(names).toContain(`app/${deep}`);
     expect(names).toContain('app/short.txt');
+  });
+
+  test('the target dir is read from the image root: a leading `/`, `.` and empty segments make no difference', async () => {
+    expect(targetDirSegments('/app')).toEqual(['app']);
+    expect(targetDirSegments('app/')).toEqual(['app']);
+    expect(targetDirSegments('/usr/./share//nginx/html/')).toEqual(['usr', 'share', 'nginx', 'html']);
+    expect(targetDirSegments('/')).toEqual([]);
+    expect(targetDirSegments('..')).toBeUndefined();
+    const j = join(root, 'j');
+    writeTree(j, FILES, { mtime: 1_000_000 });
+    const [slashed, bare] = [await packDirectory(j, join(root, 'j1.tar.gz'), { mtime: COMMIT_TIME, prefix: '/app/' }), await pack('j2', j)];
+    expect(slashed.digest).toBe(bare.digest);
   });
 });
