@@ -1,4 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRouter } from '../../src/core/traffic/registry.js';
 import { commandSettings, CommandRouter } from '../../src/core/traffic/command.js';
 import { runCommand } from '../../src/core/traffic/exec.js';
 import { childEnvironment, parseEnvNames } from '../../src/core/process/index.js';
@@ -97,8 +101,31 @@ describe('the environment of a child process', () => {
     }
   });
 
+  test('kubectl gets KUBECONFIG and the router\'s env: names, and no token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-kubectl-env-'));
+    const kubectl = join(dir, 'kubectl');
+    writeFileSync(kubectl, '#!/bin/sh\necho "seen: $KUBECONFIG $AWS_PROFILE ${GITHUB_TOKEN:-none}" >&2\nexit 1\n');
+    chmodSync(kubectl, 0o755);
+    Object.assign(process.env, { KUBECONFIG: '/home/runner/.kube/config', AWS_PROFILE: 'deployer', GITHUB_TOKEN: 'ghs_leakcheck0123456789' });
+    try {
+      const router = createRouter('gateway-api', { name: 'shop', gateway: 'public', stableService: 'shop-stable', canaryService: 'shop-canary', kubectl, env: ['AWS_PROFILE'] });
+      await expect(router.describe()).rejects.toThrow('seen: /home/runner/.kube/config deployer none');
+    } finally {
+      for (const name of ['KUBECONFIG', 'AWS_PROFILE', 'GITHUB_TOKEN']) delete process.env[name];
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('output split across chunks keeps multi-byte characters whole', async () => {
     const result = await runCommand(['/bin/sh', '-c', 'i=0; while [ $i -lt 40000 ]; do printf "é"; i=$((i+1)); done']);
     expect(result.stdout).toBe('é'.repeat(40000));
+  });
+});
+
+describe('secrets found in the environment', () => {
+  test('credential-named variables are registered; flags and short values that share the name are not', async () => {
+    const { registerEnvironmentSecrets } = await import('../../src/core/process/index.js');
+    registerEnvironmentSecrets({ DEPLOY_TOKEN: 'dtok-0123456789', USE_TOKEN_AUTH: 'true', TOKEN_TTL: '3600', PATH: '/usr/bin' });
+    expect(redact('dtok-0123456789 true 3600 /usr/bin')).toBe('*** true 3600 /usr/bin');
   });
 });

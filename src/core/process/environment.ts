@@ -55,9 +55,15 @@ export function childEnvironment(options: ChildEnvironmentOptions = {}, from: No
   return { ...env, ...options.set };
 }
 
-/** Registers every value in `env` whose name says it is a credential (an action does this at start). */
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
 export function registerEnvironmentSecrets(env: NodeJS.ProcessEnv): void {
-  for (const [name, value] of Object.entries(env)) if (value !== undefined && isSecretName(name)) registerSecret(value);
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim())) registerSecret(value);
+  }
 }
 
 /**

@@ -1,5 +1,4 @@
 import { SlipwayError } from '../errors.js';
-import { parseEnvNames } from '../process/index.js';
 import { runCommand, tail } from './exec.js';
 import { checkWeight, SettingsReader } from './settings.js';
 import type { TrafficRouter, TrafficState } from './types.js';
@@ -31,7 +30,7 @@ export function commandSettings(raw: Record<string, unknown>): CommandSettings {
     stableVersion: read.string('stableVersion', ''),
     canaryVersion: read.string('canaryVersion', ''),
     timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
-    env: parseEnvNames('router.env', raw.env),
+    env: read.envNames(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseEnvNames } from '../process/index.js';
 
 /**
  * What a setting may contain before it reaches a command line, a protocol or a generated file.
@@ -167,6 +168,11 @@ export class SettingsReader {
       throw this.error(field, value, `a whole number from ${range.min} to ${range.max}`);
     }
     return n;
+  }
+
+  /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
+  envNames(field = 'env'): string[] {
+    return parseEnvNames(`router.${field}`, this.settings[field]);
   }
 
   /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */

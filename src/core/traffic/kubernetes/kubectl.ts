@@ -11,10 +11,12 @@ export interface KubectlSettings {
   kubectl: string;
   /** kubeconfig context (default: the current one). */
   context?: string;
+  /** Runner variables kubectl gets besides the allow-list and KUBECONFIG (credential plugins' AWS_PROFILE and the like). */
+  env: string[];
 }
 
 /** The kubectl fields of a provider's settings. */
-export const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context'] as const;
+export const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context', 'env'] as const;
 
 /** Reads the kubectl fields of a provider's settings. */
 export function kubectlSettings(read: SettingsReader): KubectlSettings {
@@ -22,6 +24,7 @@ export function kubectlSettings(read: SettingsReader): KubectlSettings {
     namespace: read.kubernetesNamespace('namespace', 'default'),
     kubectl: read.string('kubectl', 'kubectl'),
     context: read.optional('context', (field) => read.kubeconfigContext(field)),
+    env: read.envNames(),
   };
 }
 
@@ -80,8 +83,9 @@ export class KubectlRouter extends SpecRouter {
   }
 
   private kubectl(args: string[], input?: string) {
-    const { kubectl, namespace, context } = this.settings;
-    return runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input });
+    const { kubectl, namespace, context, env } = this.settings;
+    // KUBECONFIG is how azure/k8s-set-context and aws eks update-kubeconfig hand kubectl its cluster.
+    return runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
   }
 }
 

@@ -95,7 +95,7 @@ describe('kubectl providers against a recording kubectl', () => {
     delete process.env.FAKE_KUBECTL_FAIL;
     rmSync(dir, { recursive: true, force: true });
   });
-  const router = () => createRouter('gateway-api', { name: 'shop', namespace: 'prod', gateway: 'public', stableService: 'shop-stable', canaryService: 'shop-canary', kubectl, context: 'ci' });
+  const router = () => createRouter('gateway-api', { name: 'shop', namespace: 'prod', gateway: 'public', stableService: 'shop-stable', canaryService: 'shop-canary', kubectl, context: 'ci', env: ['FAKE_KUBECTL_DIR', 'FAKE_KUBECTL_FAIL'] });
 
   test('applies server-side with field manager slipway, reads the weight back, and does not apply again when nothing changes', async () => {
     expect((await router().describe()).canaryWeight).toBe(0);
@@ -130,7 +130,7 @@ describe('kubectl providers against a recording kubectl', () => {
   });
 
   test('smi has no header routes nor mirroring, so the capabilities are absent', () => {
-    const split = createRouter('smi', { name: 's', service: 's', stableService: 'a', canaryService: 'b', kubectl });
+    const split = createRouter('smi', { name: 's', service: 's', stableService: 'a', canaryService: 'b', kubectl, env: ['FAKE_KUBECTL_DIR'] });
     expect(split.setHeaderRoute).toBeUndefined();
     expect(split.setMirror).toBeUndefined();
   });
