@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { attestProvenance } from '@actions/attest';
 import * as exec from '@actions/exec';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +8,9 @@ import { rfc3339, sourceLabels } from '../../core/artifact/image.js';
 import type { PushResult } from '../../core/artifact/push.js';
 import { formatReference } from '../../core/artifact/reference.js';
 import { InputError, SlipwayError, errorMessage } from '../../core/errors.js';
+import { childEnvironment } from '../../core/process/index.js';
 import { readRunContext } from '../common/context.js';
+import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 import { registryClientFor } from '../common/registry.js';
 import { actionsLogger } from '../common/run.js';
 import { Inputs, Outputs } from './constants.js';
@@ -22,11 +23,15 @@ export interface BuildDependencies {
   attest(subject: { name: string; digest: string }, token: string): Promise<string | undefined>;
 }
 
-/** The real collaborators: @actions/exec and @actions/attest. */
+/** What docker and buildx read from the runner besides the allow-list: where the daemon, builder and login are. */
+const DOCKER_ENV = ['DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'BUILDX_BUILDER', 'BUILDX_CONFIG'];
+
+/** The real collaborators: @actions/exec (with an allow-listed environment, docs/security.md) and @actions/attest. */
 export const defaultDependencies: BuildDependencies = {
   runner: {
     async run(command, args, options = {}) {
-      const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env: { ...(process.env as Record<string, string>), ...options.env }, input: options.input, ignoreReturnCode: true });
+      const env = childEnvironment({ pass: DOCKER_ENV, set: options.env });
+      const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env, input: options.input, ignoreReturnCode: true });
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     },
   },
@@ -58,11 +63,11 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
         },
         digest: inputs.baseImage.digest,
       };
-      result = await core.group(`Packing ${inputs.path} and pushing ${formatReference(inputs.image)}`, () =>
+      result = await group(`Packing ${inputs.path} and pushing ${formatReference(inputs.image)}`, () =>
         buildPackage({ target, directory: inputs.path!, prefix: inputs.targetDir, allowExternalSymlinks: inputs.allowExternalSymlinks, platform: inputs.platform, sourceDateEpoch: epoch, created, labels, base, tags: inputs.tags, workDir, logger: actionsLogger }),
       );
     } else {
-      result = await core.group(`docker buildx build ${inputs.context}`, () =>
+      result = await group(`docker buildx build ${inputs.context}`, () =>
         buildDocker({
           runner: deps.runner,
           target,
@@ -82,11 +87,11 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
     rmSync(workDir, { recursive: true, force: true });
   }
   const imageRef = formatReference({ ...inputs.image, digest: result.digest });
-  core.setOutput(Outputs.Digest, result.digest);
-  core.setOutput(Outputs.ImageRef, imageRef);
-  core.setOutput(Outputs.Tags, result.tags.join(','));
-  core.setOutput(Outputs.Reused, String(result.reused));
-  core.info(result.reused ? `${imageRef} was already built and pushed: reused.` : `Pushed ${imageRef}.`);
+  setOutput(Outputs.Digest, result.digest);
+  setOutput(Outputs.ImageRef, imageRef);
+  setOutput(Outputs.Tags, result.tags.join(','));
+  setOutput(Outputs.Reused, String(result.reused));
+  info(result.reused ? `${imageRef} was already built and pushed: reused.` : `Pushed ${imageRef}.`);
   let attestation: string | undefined;
   if (inputs.attest) {
     try {
@@ -95,13 +100,13 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
       throw new SlipwayError(`Attesting ${imageRef} failed: ${errorMessage(error)}. Fix: give the job \`permissions: id-token: write\` and \`attestations: write\`.`);
     }
   }
-  await core.summary
-    .addHeading('Immutable image', 3)
-    .addTable([
-      [{ data: 'image', header: true }, { data: 'tags', header: true }, { data: 'reused', header: true }, { data: 'attestation', header: true }],
-      [`\`${imageRef}\``, result.tags.join(', ') || '–', String(result.reused), attestation ?? (inputs.attest ? 'made' : '–')],
-    ])
-    .write();
+  await writeSummary((summary) =>
+    summary.addHeading('Immutable image', 3)
+      .addTable([
+        [{ data: 'image', header: true }, { data: 'tags', header: true }, { data: 'reused', header: true }, { data: 'attestation', header: true }],
+        [`\`${imageRef}\``, result.tags.join(', ') || '–', String(result.reused), attestation ?? (inputs.attest ? 'made' : '–')],
+      ]),
+  );
 }
 
 /** `attest: true` needs the runner's OIDC token (id-token: write) and a GitHub token. */
@@ -125,6 +130,6 @@ async function commitTime(runner: CommandRunner, cwd: string): Promise<number> {
   } catch {
     // no git on PATH: fall through
   }
-  core.warning('No commit time found (no SOURCE_DATE_EPOCH and no git history here): using 0 as every mtime and as the creation time. Check out the repository with actions/checkout first.');
+  warning('No commit time found (no SOURCE_DATE_EPOCH and no git history here): using 0 as every mtime and as the creation time. Check out the repository with actions/checkout first.');
   return 0;
 }
