@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors.js';
-import { createGitHubClient } from '../../src/core/ledger/index.js';
+import { createGitHubClient, cutDescription } from '../../src/core/ledger/index.js';
 import { PrometheusSource } from '../../src/core/metrics/prometheus.js';
 import { quote, redact, registerSecret, SecretRegistry, splitUrlCredentials } from '../../src/core/secrets/index.js';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
@@ -73,6 +73,20 @@ describe('the secret registry', () => {
   });
 });
 
+describe('cutting text never leaves half a secret', () => {
+  test('a status description cut at 140 characters across a secret shows none of it', () => {
+    registerSecret('cut-secret-0123456789');
+    const description = cutDescription(`${'x'.repeat(130)} cut-secret-0123456789 and more`);
+    expect(description).not.toContain('cut-sec');
+    expect(description.length).toBeLessThanOrEqual(140);
+  });
+
+  test('a quoted value cut across a secret shows none of it', () => {
+    registerSecret('quote-secret-0123456789');
+    expect(quote(`${'y'.repeat(150)}quote-secret-0123456789`)).not.toContain('quote-sec');
+  });
+});
+
 describe('the bounded renderer', () => {
   test('an error quoting a value cuts it and removes secrets', () => {
     registerSecret('input-secret-value');
@@ -125,7 +139,9 @@ describe('what leaves for GitHub', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-leak-'));
     try {
       const script = join(dir, 'set-weight.sh');
-      writeFileSync(script, `#!/bin/sh\nenv > "${dir}/env-$SLIPWAY_ACTION"\nenv >&2\necho "token was $INPUT_TOKEN $GITHUB_TOKEN" >&2\nexit 3\n`);
+      // Describes fine, then fails every change, printing a token it read from somewhere: the
+      // status description quotes that output and is cut at 140 characters, across the token.
+      writeFileSync(script, `#!/bin/sh\nenv > "${dir}/env-$SLIPWAY_ACTION"\n[ "$SLIPWAY_ACTION" = describe ] && { echo 0; exit 0; }\necho "${GITHUB_TOKEN} hunter2-registry $INPUT_TOKEN $GITHUB_TOKEN" >&2\nexit 3\n`);
       chmodSync(script, 0o755);
       const [deploymentId] = sim.seedDeployments(1, { environment: 'production', sha: 'c'.repeat(40), states: ['in_progress'] });
       const bundle = await buildBundle('canary-step');
@@ -135,7 +151,8 @@ describe('what leaves for GitHub', () => {
       });
       expect(result.exitCode).toBe(1);
       const statuses = JSON.stringify([...sim.state.deployments.get(deploymentId)!.statuses]);
-      expect(statuses).toContain('failure');
+      expect(statuses).toContain('"state":"failure"');
+      expect(statuses).toContain('failed (exit 3) for set-weight 25%');
       // The child never had them …
       for (const file of readdirSync(dir).filter((f) => f.startsWith('env-'))) {
         const env = readFileSync(join(dir, file), 'utf8');
@@ -144,8 +161,10 @@ describe('what leaves for GitHub', () => {
         expect(env).not.toContain(GITHUB_TOKEN);
       }
       // … and nothing GitHub shows or logs could carry them.
-      for (const text of [shownByGitHub(sim), result.stdout, result.summary, JSON.stringify(result.outputs)]) {
-        expect(text).not.toContain(GITHUB_TOKEN);
+      // (`::add-mask::` lines are the runner's protocol: it reads them and never shows them.)
+      const log = result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+      for (const text of [shownByGitHub(sim), log, result.summary, JSON.stringify(result.outputs)]) {
+        expect(text).not.toContain(GITHUB_TOKEN.slice(0, 8));
         expect(text).not.toContain('hunter2-registry');
       }
       expect(result.stdout).toContain(`::add-mask::${GITHUB_TOKEN}`);

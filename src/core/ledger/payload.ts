@@ -1,6 +1,7 @@
 import { parsePinnedReference } from '../artifact/reference.js';
 import { PAYLOAD_SCHEMA } from './types.js';
 import type { ArtifactInfo, CreateDeploymentRequest, DeploymentPayload, SourceInfo } from './types.js';
+import { redact } from '../secrets/index.js';
 
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
@@ -70,9 +71,11 @@ function isValidPayload(p: Record<string, unknown>): boolean {
 
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-export function cutDescription(text: string, max: number = MAX_DESCRIPTION): string {
+export function cutDescription(raw: string, max: number = MAX_DESCRIPTION): string {
+  const text = redact(raw);
   if ([...text].length <= max) return text;
   let kept = '';
   let length = 0;

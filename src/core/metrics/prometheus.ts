@@ -128,7 +128,8 @@ export class PrometheusSource implements MetricSource {
     }
     if (!response.ok || answer.status !== 'success' || !answer.data) {
       // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
-      const detail = redact(answer.error ? `${answer.errorType ?? 'error'}: ${answer.error.slice(0, 300)}` : text.slice(0, 120) || response.statusText);
+      // Redacted before it is cut: half a secret would no longer match.
+      const detail = answer.error ? `${answer.errorType ?? 'error'}: ${redact(answer.error).slice(0, 300)}` : redact(text).slice(0, 120) || response.statusText;
       throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
     }
     return answer.data;

@@ -22,9 +22,12 @@ class Budgeted {
   get full(): boolean {
     return this.used >= this.budget;
   }
+  get room(): number {
+    return this.budget - this.used;
+  }
   write(text: string): void {
     if (this.full) return;
-    const room = this.budget - this.used;
+    const room = this.room;
     this.parts.push(text.length > room ? text.slice(0, room) : text);
     this.used += Math.min(text.length, room);
   }
@@ -35,7 +38,8 @@ class Budgeted {
 
 function render(value: unknown, out: Budgeted, path: Set<object>): void {
   if (out.full) return;
-  if (typeof value === 'string') return out.write(JSON.stringify(value.length > 1000 ? value.slice(0, 1000) : value));
+  // Redacted before any cut: half a secret would no longer match.
+  if (typeof value === 'string') return out.write(JSON.stringify(redact(value).slice(0, out.room)));
   if (value === undefined) return out.write('undefined');
   if (typeof value === 'bigint') return out.write(`${value}n`);
   if (value === null || typeof value !== 'object') return out.write(typeof value === 'function' ? '[function]' : String(value));
