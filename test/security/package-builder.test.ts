@@ -299,4 +299,19 @@ describe('the docker builder', () => {
     expect(args.slice(-2)).toEqual(['--', context]);
     expect(args.indexOf('--')).toBe(args.length - 2);
   });
+
+  test('docker login gets the registry after `--`, the password on stdin only', async () => {
+    const calls: { args: string[]; input?: Buffer }[] = [];
+    const runner: CommandRunner = {
+      async run(_command, args, options = {}) {
+        calls.push({ args, input: options.input });
+        return { exitCode: 1, stdout: '', stderr: 'recorded, not run' };
+      },
+    };
+    const build = { runner, target: { client: new RegistryClient({ registry: 'registry.example:5000' }), repository: 'acme/app' }, credentials: { username: 'ci', password: 'login-pass-123' }, context: '.', platforms: ['linux/amd64'], labels: {}, sourceDateEpoch: EPOCH, tags: [], metadataFile: join(tmpdir(), 'unused.json') };
+    await expect(buildDocker(build)).rejects.toThrow();
+    expect(calls[0].args.slice(-2)).toEqual(['--', 'registry.example:5000']);
+    expect(calls[0].args.join(' ')).not.toContain('login-pass-123');
+    expect(calls[0].input?.toString()).toBe('login-pass-123');
+  });
 });

@@ -120,7 +120,7 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   const before = new Map<string, string | undefined>();
   for (const tag of build.tags) before.set(tag, (await build.target.client.manifests.resolve(build.target.repository, tag))?.digest);
   if (build.credentials) {
-    const login = await build.runner.run('docker', ['login', build.target.client.registry, '--username', build.credentials.username, '--password-stdin'], { input: Buffer.from(build.credentials.password) });
+    const login = await build.runner.run('docker', ['login', '--username', build.credentials.username, '--password-stdin', '--', build.target.client.registry], { input: Buffer.from(build.credentials.password) });
     if (login.exitCode !== 0) throw new SlipwayError(`docker login to ${build.target.client.registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
   }
   const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
