@@ -2,17 +2,29 @@ import type { Credentials } from '../../core/artifact/auth.js';
 import { RegistryClient } from '../../core/artifact/client.js';
 import type { Logger } from '../../core/log.js';
 
+/** The names of an action's two inputs holding one registry's credentials. */
+export interface CredentialInputs {
+  username: string;
+  password: string;
+}
+
+/** What a 401 tells the user to fix: the credential inputs, and what ghcr.io wants in them. */
+export function checkCredentialInputs(inputs: CredentialInputs): string {
+  return `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`;
+}
+
 /**
  * A registry client for an action, whose 401/403 messages name the action's credential inputs and
- * the `permissions:` a GITHUB_TOKEN needs for ghcr.io.
+ * the `permissions:` a GITHUB_TOKEN needs for ghcr.io. `credentialsFix` is the inputs to check on a
+ * 401, or the whole advice when checking them is not the whole story (promote-artifact's target).
  */
-export function registryClientFor(registry: string, credentials: Credentials | undefined, inputs: { username: string; password: string }, logger: Logger): RegistryClient {
+export function registryClientFor(registry: string, credentials: Credentials | undefined, credentialsFix: CredentialInputs | string, logger: Logger): RegistryClient {
   return new RegistryClient({
     registry,
     credentials,
     logger,
     hints: {
-      credentials: `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`,
+      credentials: typeof credentialsFix === 'string' ? credentialsFix : checkCredentialInputs(credentialsFix),
       permission: `use credentials with write access to the repository; with GITHUB_TOKEN on ghcr.io give the job \`permissions: packages: write\` and the package access to this repository`,
     },
   });

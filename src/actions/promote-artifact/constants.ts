@@ -14,6 +14,7 @@ export const Inputs = {
   RegistryPassword: 'registry-password',
   TargetRegistryUsername: 'target-registry-username',
   TargetRegistryPassword: 'target-registry-password',
+  TargetRegistryUseSourceLogin: 'target-registry-use-source-login',
   Token: 'token',
 } as const;
 

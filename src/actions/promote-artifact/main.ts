@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { RegistryClient } from '../../core/artifact/client.js';
 import { promote } from '../../core/artifact/promote.js';
 import type { Ledger } from '../../core/ledger/types.js';
@@ -7,8 +6,9 @@ import { readRunContext, type RunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { registryClientFor } from '../common/registry.js';
 import { actionsLogger } from '../common/run.js';
-import { Inputs, Outputs } from './constants.js';
-import { getInputs } from './inputs.js';
+import { Outputs } from './constants.js';
+import { getInputs, sourceRegistryAccess, targetRegistryAccess } from './inputs.js';
+import { group, setOutput, writeSummary } from '../common/output.js';
 
 /** How the action gets its ledger (tests hand in their own). */
 export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
@@ -22,15 +22,15 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
   const inputs = getInputs();
   const ledger = makeLedger(inputs.token, context, actionsLogger);
   const clients = new Map<string, RegistryClient>();
-  const clientFor = (registry: string, role: 'source' | 'target') => {
-    const key = `${role}:${registry}`;
+  const clientFor = (registry: string, role: 'source' | 'target', sourceRegistry: string) => {
+    const key = `${role} ${registry} from ${sourceRegistry}`;
     if (!clients.has(key)) {
-      const names = role === 'source' ? { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword } : { username: Inputs.TargetRegistryUsername, password: Inputs.TargetRegistryPassword };
-      clients.set(key, registryClientFor(registry, role === 'source' ? inputs.sourceCredentials : inputs.targetCredentials, names, actionsLogger));
+      const access = role === 'source' ? sourceRegistryAccess(inputs) : targetRegistryAccess(inputs, registry, sourceRegistry);
+      clients.set(key, registryClientFor(registry, access.credentials, access.credentialsFix, actionsLogger));
     }
     return clients.get(key)!;
   };
-  const result = await core.group(`Promoting from ${inputs.fromEnvironment} to ${inputs.toEnvironment}`, () =>
+  const result = await group(`Promoting from ${inputs.fromEnvironment} to ${inputs.toEnvironment}`, () =>
     promote({
       ledger,
       fromEnvironment: inputs.fromEnvironment,
@@ -44,15 +44,15 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
       logger: actionsLogger,
     }),
   );
-  core.setOutput(Outputs.ImageRef, result.imageRef);
-  core.setOutput(Outputs.Digest, result.digest);
-  core.setOutput(Outputs.DeploymentId, String(result.deploymentId));
+  setOutput(Outputs.ImageRef, result.imageRef);
+  setOutput(Outputs.Digest, result.digest);
+  setOutput(Outputs.DeploymentId, String(result.deploymentId));
   const copied = `${result.stats.mountedBlobs} mounted, ${result.stats.uploadedBlobs} copied (${result.stats.uploadedBytes} bytes), ${result.stats.presentBlobs} already there`;
-  await core.summary
-    .addHeading(`Promoted ${inputs.fromEnvironment} → ${inputs.toEnvironment}`, 3)
-    .addTable([
-      [{ data: 'image', header: true }, { data: 'deployment', header: true }, { data: 'blobs', header: true }, { data: 'tags', header: true }],
-      [`\`${result.imageRef}\``, result.alreadyCurrent ? `${result.deploymentId} (already current)` : String(result.deploymentId), copied, inputs.targetTags.join(', ') || '–'],
-    ])
-    .write();
+  await writeSummary((summary) =>
+    summary.addHeading(`Promoted ${inputs.fromEnvironment} → ${inputs.toEnvironment}`, 3)
+      .addTable([
+        [{ data: 'image', header: true }, { data: 'deployment', header: true }, { data: 'blobs', header: true }, { data: 'tags', header: true }],
+        [`\`${result.imageRef}\``, result.alreadyCurrent ? `${result.deploymentId} (already current)` : String(result.deploymentId), copied, inputs.targetTags.join(', ') || '–'],
+      ]),
+  );
 }

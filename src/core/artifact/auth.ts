@@ -5,6 +5,12 @@ import { SlipwayError } from '../errors.js';
 // `WWW-Authenticate: Bearer realm="…",service="…",scope="…"`; the client asks the realm for a
 // token for that service and scope (with basic credentials when it has them) and retries with
 // `Authorization: Bearer <token>`. Credentials only ever go into headers, never into messages.
+//
+// The realm is named by the registry, so it could point anywhere: Basic credentials go to it only
+// over https (any host: Docker Hub's realm is auth.docker.io for registry-1.docker.io), or over
+// plain http when the registry itself is plain http on the same host name (a local registry with
+// its token service on another port). Any other realm is refused rather than asked anonymously:
+// an anonymous token would only fail later with a confusing 401 or 403.
 
 /** Username and password (or token) for a registry. */
 export interface Credentials {
@@ -51,12 +57,14 @@ export interface BearerToken {
 
 /**
  * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
- * merged in). Errors say what the token service answered, never the credentials.
+ * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
+ * whether the realm may receive the credentials (see the module comment). Errors say what the
+ * token service answered, never the credentials.
  */
-export async function fetchToken(challenge: Challenge, scope: string, credentials: Credentials | undefined, fetchImpl: typeof fetch): Promise<BearerToken> {
+export async function fetchToken(challenge: Challenge, scope: string, credentials: Credentials | undefined, registryUrl: string, fetchImpl: typeof fetch): Promise<BearerToken> {
   const realm = challenge.params.realm;
   if (!realm) throw new SlipwayError('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
-  const url = new URL(realm);
+  const url = realmUrl(realm, registryUrl, credentials !== undefined);
   if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
   const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
   for (const s of scopes) url.searchParams.append('scope', s);
@@ -77,6 +85,41 @@ export async function fetchToken(challenge: Challenge, scope: string, credential
   if (!token) throw new SlipwayError(`The token service ${url.origin} answered without a token.`);
   const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
   return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+}
+
+/**
+ * The realm as a URL, once it is known to be one the request may go to: http or https without user
+ * info, and, when credentials go along, https or plain http on the host name of a plain-http
+ * registry. The port may differ (a token service beside a local registry); the host name may
+ * differ over https only.
+ */
+export function realmUrl(realm: string, registryUrl: string, withCredentials: boolean): URL {
+  const registry = new URL(registryUrl);
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    // The realm is the registry's text, not ours: quoted short, as any registry answer is.
+    throw new SlipwayError(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+  }
+  // Shown without user info or query: only what identifies where the request would go.
+  const shown = `${url.protocol}//${url.host}${url.pathname}`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new SlipwayError(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+  }
+  if (url.username || url.password) {
+    // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
+    throw new SlipwayError(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
+  }
+  if (!withCredentials || url.protocol === 'https:') return url;
+  let why: string;
+  if (registry.protocol !== 'http:') why = 'plain http, while the registry itself is reached over https';
+  else if (url.hostname !== registry.hostname) why = `plain http to another host than the registry's (${registry.hostname})`;
+  else return url;
+  throw new SlipwayError(
+    `The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
+      `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`,
+  );
 }
 
 /** A 401 or 403 from a registry or its token service; the message says what to fix. */

@@ -10,7 +10,7 @@ import { registryBaseUrl } from './reference.js';
 
 /** What to tell the user to fix on a 401 or a 403; the action fills in its input names. */
 export interface AuthHints {
-  /** e.g. "check `registry-username` and `registry-password`". */
+  /** On a 401, or a 403 to anonymous access: e.g. "check `registry-username` and `registry-password`". */
   credentials: string;
   /** e.g. "grant `permissions: packages: write`". */
   permission: string;
@@ -109,6 +109,20 @@ export class RegistryHttp {
   }
 
   private async authenticated(request: RegistryRequest): Promise<Response> {
+    const origin = new URL(this.url(request.repository, request.path)).origin;
+    if (origin !== new URL(this.baseUrl).origin) {
+      // An upload location on another origin (a storage service the registry hands the upload
+      // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
+      // its challenges are not answered, as docker's client does. fetch likewise drops them on a
+      // redirect to another origin.
+      const response = await this.once(request, undefined);
+      if (response.status !== 401 && response.status !== 403) return response;
+      await response.body?.cancel();
+      throw new RegistryAuthError(
+        response.status,
+        `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`,
+      );
+    }
     let response = await this.once(request, await this.authorization(request, false));
     if (response.status === 401) {
       const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -147,7 +161,7 @@ export class RegistryHttp {
     if (token && token.expiresAt - Date.now() < Math.min(30_000, token.lifetimeMs / 2)) token = undefined;
     if (!token) {
       try {
-        token = await fetchToken(this.challenge, scope, this.credentials, fetch);
+        token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
       } catch (error) {
         if (error instanceof RegistryAuthError) throw this.authError(request, error.status, error.message);
         throw error;
@@ -179,24 +193,40 @@ export class RegistryHttp {
   private authError(request: RegistryRequest, status: 401 | 403, detail?: string): RegistryAuthError {
     const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
     if (status === 403) {
-      return new RegistryAuthError(403, `The registry denied the ${what} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${this.hints.permission}.`);
+      // Denied to anonymous access, the fix is credentials, not more permission for them.
+      const fix = this.credentials ? this.hints.permission : this.hints.credentials;
+      return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
     }
     const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
     return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
   }
 }
 
-/** Throws a SlipwayError describing an unexpected answer (status and the registry's error codes). */
+/** The longest excerpt of a registry's error texts that a message quotes. */
+const ERROR_EXCERPT_CHARS = 200;
+
+/**
+ * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
+ * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
+ * may echo what it was sent). Request headers are never quoted.
+ */
 export async function unexpected(response: Response, what: string): Promise<never> {
   let errors: { code?: string; message?: string }[] = [];
   try {
-    errors = (JSON.parse(await response.text()) as { errors?: typeof errors }).errors ?? [];
+    const body = (JSON.parse(await response.text()) as { errors?: unknown }).errors;
+    if (Array.isArray(body)) errors = body.filter((e): e is (typeof errors)[number] => typeof e === 'object' && e !== null);
   } catch {
     // not a registry error body
   }
-  const detail = errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+  const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
   const codes = errors.map((e) => e.code ?? '');
   throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+
+/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
+function excerpt(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 
 /** A registry answer the client did not expect; `status` tells callers whether to restart. */

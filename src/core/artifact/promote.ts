@@ -26,8 +26,12 @@ export interface PromoteRequest {
   requireProtection: boolean;
   /** The state the new deployment gets (default success; `queued` when a canary step will finish it). */
   state?: 'success' | 'queued' | 'in_progress';
-  /** A client for a registry; `role` tells which credentials to use. */
-  clientFor(registry: string, role: 'source' | 'target'): RegistryClient;
+  /**
+   * A client for a registry; `role` tells which credentials to use. `sourceRegistry` is the
+   * source's host[:port]: whether a target is that very registry decides whether the source
+   * credentials may go there too.
+   */
+  clientFor(registry: string, role: 'source' | 'target', sourceRegistry: string): RegistryClient;
   logger?: Logger;
 }
 
@@ -65,12 +69,12 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
         `Fix: deploy it to ${from} first, or leave \`image-ref\` empty to promote the last good deployment of ${from}.`,
     );
   }
-  const sourceHandle = { client: request.clientFor(source.registry, 'source'), repository: source.repository };
+  const sourceHandle = { client: request.clientFor(source.registry, 'source', source.registry), repository: source.repository };
   if ((await sourceHandle.client.manifests.resolve(source.repository, source.digest)) === null) {
     throw new InputError('image-ref', formatReference(source), 'an image present in its registry', `the ledger shows it ran in ${from}, but ${source.registry}/${source.repository} no longer has it: restore it or promote another build`);
   }
   const targetName = request.targetImage ?? source;
-  const targetHandle = { client: request.clientFor(targetName.registry, 'target'), repository: targetName.repository };
+  const targetHandle = { client: request.clientFor(targetName.registry, 'target', source.registry), repository: targetName.repository };
   const toTag = await planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
 
   const stats = emptyStats();

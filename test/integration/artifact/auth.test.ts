@@ -78,6 +78,11 @@ describeIf('registry auth: bearer-token challenge flow', () => {
     expect(await writer.manifests.tags('bearer/readonly')).toEqual([]);
   });
 
+  test('anonymous access the token service grants nothing is a 403 whose fix is credentials, not more permission for them', async () => {
+    const client = new RegistryClient({ registry: registry.host, hints });
+    await expect(pushSeededImage({ client, repository: 'bearer/anonymous' }, 'anonymous', 1024, ['v1'])).rejects.toThrow(/denied the pull from .*bearer\/anonymous without credentials \(403: no permission\)\. Fix: check `registry-username` and `registry-password`/);
+  });
+
   test('a wrong password is a 401 from the token service naming the inputs to fix', async () => {
     const client = new RegistryClient({ registry: registry.host, credentials: { username: 'writer', password: 'nope' }, hints });
     await expect(client.manifests.resolve('bearer/app', 'v1')).rejects.toThrow(/rejected the credentials .*\(401; the token service .* rejected the credentials\)\. Fix: check `registry-username`/);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseChallenge, repositoryScope } from '../../../../src/core/artifact/auth.js';
+import { parseChallenge, realmUrl, repositoryScope } from '../../../../src/core/artifact/auth.js';
 import { isVersionTag } from '../../../../src/core/artifact/tags.js';
 
 describe('registry auth challenges', () => {
@@ -22,6 +22,36 @@ describe('registry auth challenges', () => {
   test('push scopes ask for pull and push', () => {
     expect(repositoryScope('acme/shop', true)).toBe('repository:acme/shop:pull,push');
     expect(repositoryScope('acme/shop', false)).toBe('repository:acme/shop:pull');
+  });
+});
+
+describe('which token realms may receive registry credentials', () => {
+  test.each([
+    ['https on another host (Docker Hub: auth.docker.io for registry-1.docker.io)', 'https://registry-1.docker.io', 'https://auth.docker.io/token'],
+    ['https on the same host (ghcr.io)', 'https://ghcr.io', 'https://ghcr.io/token'],
+    ['https from a plain-http local registry', 'http://127.0.0.1:5000', 'https://auth.example.com/token'],
+    ['plain http on the host of a plain-http registry, another port', 'http://127.0.0.1:5000', 'http://127.0.0.1:5001/token'],
+  ])('%s: allowed', (_case, registry, realm) => {
+    expect(realmUrl(realm, registry, true).href).toBe(realm);
+  });
+
+  test.each([
+    ['plain http while the registry is https', 'https://registry.example.com', 'http://registry.example.com/token', /over plain http, while the registry itself is reached over https/],
+    ['plain http to another host', 'http://127.0.0.1:5000', 'http://localhost:5000/token', /over plain http to another host than the registry's \(127\.0\.0\.1\)/],
+  ])('%s: refused with credentials, allowed without', (_case, registry, realm, why) => {
+    expect(() => realmUrl(realm, registry, true)).toThrow(why);
+    expect(() => realmUrl(realm, registry, true)).toThrow(`named the token realm ${realm}`);
+    expect(realmUrl(realm, registry, false).href).toBe(realm);
+  });
+
+  test('a realm that is not http(s), or not a URL, is refused even without credentials', () => {
+    expect(() => realmUrl('ftp://registry.example.com/token', 'https://registry.example.com', false)).toThrow(/token realm ftp:\/\/registry\.example\.com\/token, which is neither https nor http/);
+    expect(() => realmUrl('token', 'https://registry.example.com', false)).toThrow(/token realm "token", which is not a URL/);
+  });
+
+  test('the realm is named without its query, and one with user info is refused without showing it', () => {
+    expect(() => realmUrl('http://localhost:5000/token?account=ci', 'http://127.0.0.1:5000', true)).toThrow(/realm http:\/\/localhost:5000\/token, which/);
+    expect(() => realmUrl('https://user:pw@auth.example.com/token', 'https://registry.example.com', false)).toThrow(/realm https:\/\/auth\.example\.com\/token with user info in its URL/);
   });
 });
 
