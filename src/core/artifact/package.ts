@@ -294,7 +294,7 @@ function refuseExternalSymlinks(dir: string, entries: Entry[], prefixDepth: numb
   throw new SlipwayError(
     `${external.length === 1 ? 'A symbolic link leads' : `${external.length} symbolic links lead`} out of ${dir}: ${named}. ` +
       'Fix: point the link at a relative path inside the directory, copy the file in, or exclude the link in .slipwayignore; ' +
-      'if the image itself provides the target (e.g. from the base image), set `allow-external-symlinks: true`.',
+      'if the image itself provides the target (e.g. from the base image), set `allow-external-symlinks: true` (slipway pack: `--allow-external-symlinks`).',
   );
 }
 

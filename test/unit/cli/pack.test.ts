@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commands } from '../../../src/cli/commands/index.js';
@@ -28,6 +28,18 @@ describe('slipway pack', () => {
     expect(a.exitCode).toBe(0);
     expect(a.stdout).toMatch(/^digest {2}sha256:[a-f0-9]{64}\ndiff_id sha256:[a-f0-9]{64}\nsize {4}\d+\n$/);
     expect(b.stdout).toBe(a.stdout);
+  });
+
+  test('a link out of the directory is refused unless --allow-external-symlinks', async () => {
+    const dir = join(root, 'linked');
+    writeTree(dir, { 'index.html': 'v1' }, { mtime: 1, order: 'forward' });
+    symlinkSync('/etc/passwd', join(dir, 'passwd'));
+    const refused = await slipway({}, 'pack', '--path', dir, '--epoch', '1700000000');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('passwd -> /etc/passwd');
+    expect(refused.stderr).toContain('--allow-external-symlinks');
+    const allowed = await slipway({}, 'pack', '--path', dir, '--epoch', '1700000000', '--allow-external-symlinks');
+    expect(allowed.exitCode).toBe(0);
   });
 
   test('another commit time gives another digest; --out keeps the layer', async () => {
