@@ -300,7 +300,7 @@ describe('the docker builder', () => {
     expect(args.indexOf('--')).toBe(args.length - 2);
   });
 
-  test('docker login gets the registry after `--`, the password on stdin only', async () => {
+  test('docker login gets the registry after `--`, the password on stdin only, and is undone after the build', async () => {
     const calls: { args: string[]; input?: Buffer }[] = [];
     const runner: CommandRunner = {
       async run(_command, args, options = {}) {
@@ -313,5 +313,14 @@ describe('the docker builder', () => {
     expect(calls[0].args.slice(-2)).toEqual(['--', 'registry.example:5000']);
     expect(calls[0].args.join(' ')).not.toContain('login-pass-123');
     expect(calls[0].input?.toString()).toBe('login-pass-123');
+    // Login "failed" here, so nothing else ran; with a login that works, the build fails and logout still runs.
+    calls.length = 0;
+    runner.run = async (_command, args, options = {}) => {
+      calls.push({ args, input: options.input });
+      return { exitCode: args[0] === 'login' || args[0] === 'logout' ? 0 : 1, stdout: '', stderr: 'recorded, not run' };
+    };
+    await expect(buildDocker(build)).rejects.toThrow('docker buildx build failed');
+    expect(calls.map((call) => call.args[0])).toEqual(['login', 'buildx', 'logout']);
+    expect(calls[2].args).toEqual(['logout', '--', 'registry.example:5000']);
   });
 });

@@ -189,6 +189,20 @@ describe('Prometheus', () => {
     }
   });
 
+  test('a redirect is not followed, so the headers never reach another server', async () => {
+    const elsewhere = await startHttpEcho(200, () => '{"status":"success","data":{"resultType":"vector","result":[]}}');
+    const redirecting = await startHttpEcho(307, () => '');
+    redirecting.redirectTo(`${elsewhere.url}/api/v1/query`);
+    try {
+      const source = new PrometheusSource({ url: redirecting.url, headers: { 'X-Api-Key': 'prom-api-key-0123' }, retries: 0 });
+      await expect(source.queryInstant('up')).rejects.toThrow(/answered a redirect \(HTTP 307\).*Fix: set the Prometheus URL/);
+      expect(redirecting.seen).toHaveLength(1);
+      expect(elsewhere.seen).toHaveLength(0);
+    } finally {
+      await Promise.all([elsewhere.close(), redirecting.close()]);
+    }
+  });
+
   test('an error page echoing the request headers is quoted short and without the credential', async () => {
     const echo = await startHttpEcho(500, (headers) => `<html>proxy error; you sent authorization: ${headers.authorization} ${'.'.repeat(500)}</html>`);
     try {

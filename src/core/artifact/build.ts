@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, SlipwayError } from '../errors.js';
+import { quote } from '../secrets/index.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Credentials } from './auth.js';
 import type { RepositoryHandle } from './client.js';
@@ -119,10 +120,40 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   const name = `${build.target.client.registry}/${build.target.repository}`;
   const before = new Map<string, string | undefined>();
   for (const tag of build.tags) before.set(tag, (await build.target.client.manifests.resolve(build.target.repository, tag))?.digest);
+  const registry = build.target.client.registry;
   if (build.credentials) {
-    const login = await build.runner.run('docker', ['login', '--username', build.credentials.username, '--password-stdin', '--', build.target.client.registry], { input: Buffer.from(build.credentials.password) });
-    if (login.exitCode !== 0) throw new SlipwayError(`docker login to ${build.target.client.registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
+    const login = await build.runner.run('docker', ['login', '--username', build.credentials.username, '--password-stdin', '--', registry], { input: Buffer.from(build.credentials.password) });
+    if (login.exitCode !== 0) throw new SlipwayError(`docker login to ${registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
   }
+  try {
+    await runBuildx(build, name);
+  } finally {
+    // The login would otherwise stay in docker's config.json for every later step of the job (and,
+    // on a self-hosted runner, for later jobs).
+    if (build.credentials) {
+      const logout = await build.runner.run('docker', ['logout', '--', registry]);
+      if (logout.exitCode !== 0) logger.warning(`docker logout from ${registry} failed (exit ${logout.exitCode}); the login stays in docker's config.json.`);
+    }
+  }
+  let metadata: Record<string, unknown>;
+  try {
+    metadata = JSON.parse(await readFile(build.metadataFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new SlipwayError(`docker buildx wrote no readable metadata file at ${build.metadataFile}; Slipway needs buildx 0.9 or later.`);
+  }
+  const digest = metadata['containerimage.digest'];
+  if (typeof digest !== 'string' || !isDigest(digest)) throw new SlipwayError(`The buildx metadata file has no \`containerimage.digest\` (found ${quote(digest)}).`);
+  logger.info(`buildx pushed ${name}@${digest}`);
+  const manifest = await build.target.client.manifests.get(build.target.repository, digest);
+  if (!manifest) throw new SlipwayError(`buildx reported ${digest} but ${name} does not have it; the push did not complete.`);
+  const toTag = await planTags(build.target, build.tags, digest, 'tags');
+  await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType);
+  const reused = build.tags.length > 0 && build.tags.every((tag) => before.get(tag) === digest);
+  return { digest, tags: build.tags, reused, stats: emptyStats() };
+}
+
+/** `docker buildx build`, pushing `name` by digest only; throws with buildx's last lines when it fails. */
+async function runBuildx(build: DockerBuild, name: string): Promise<void> {
   const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
   if (build.dockerfile) args.push('--file', build.dockerfile);
   for (const key of Object.keys(build.labels).sort()) args.push('--label', `${key}=${build.labels[key]}`);
@@ -132,19 +163,4 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   args.push('--', build.context);
   const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) } });
   if (result.exitCode !== 0) throw new SlipwayError(`docker buildx build failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
-  let metadata: Record<string, unknown>;
-  try {
-    metadata = JSON.parse(await readFile(build.metadataFile, 'utf8')) as Record<string, unknown>;
-  } catch {
-    throw new SlipwayError(`docker buildx wrote no readable metadata file at ${build.metadataFile}; Slipway needs buildx 0.9 or later.`);
-  }
-  const digest = metadata['containerimage.digest'];
-  if (typeof digest !== 'string' || !isDigest(digest)) throw new SlipwayError(`The buildx metadata file has no \`containerimage.digest\` (found ${JSON.stringify(digest)}).`);
-  logger.info(`buildx pushed ${name}@${digest}`);
-  const manifest = await build.target.client.manifests.get(build.target.repository, digest);
-  if (!manifest) throw new SlipwayError(`buildx reported ${digest} but ${name} does not have it; the push did not complete.`);
-  const toTag = await planTags(build.target, build.tags, digest, 'tags');
-  await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType);
-  const reused = build.tags.length > 0 && build.tags.every((tag) => before.get(tag) === digest);
-  return { digest, tags: build.tags, reused, stats: emptyStats() };
 }

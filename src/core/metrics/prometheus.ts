@@ -111,10 +111,17 @@ export class PrometheusSource implements MetricSource {
         headers: this.headers,
         body: new URLSearchParams({ query, ...params }).toString(),
         signal: AbortSignal.timeout(timeoutMs),
+        // fetch drops Authorization on a cross-origin redirect but sends every other header (an
+        // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
+        redirect: 'manual',
       });
     } catch (error) {
       const cause = (error as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
       throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      const location = redact(response.headers.get('location') ?? 'nowhere');
+      throw new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, response.status);
     }
     const text = await response.text().catch(() => '');
     let answer: ApiAnswer = {};

@@ -1,5 +1,5 @@
 // A stand-in `docker` executable for the build-immutable-image tests (no Docker engine here).
-// `docker login` checks the password given on stdin against FAKE_DOCKER_PASSWORD. `docker buildx
+// `docker login` checks the password given on stdin against FAKE_DOCKER_PASSWORD; `docker logout` is logged. `docker buildx
 // build` checks the arguments Slipway must pass (platforms, labels, SOURCE_DATE_EPOCH, a metadata
 // file, an image output pushed by digest only), pushes a small image made from the Dockerfile's
 // bytes to the registry named in --output (so the digest is real), and writes the metadata file
@@ -21,6 +21,12 @@ if (args[0] === 'login') {
   if (!args.includes('--password-stdin')) fail('login without --password-stdin');
   if (process.env.FAKE_DOCKER_PASSWORD && password.trim() !== process.env.FAKE_DOCKER_PASSWORD) fail('unauthorized: incorrect username or password');
   process.stdout.write('Login Succeeded\n');
+  process.exit(0);
+}
+
+if (args[0] === 'logout') {
+  log({ args });
+  process.stdout.write(`Removing login credentials for ${args[args.length - 1]}\n`);
   process.exit(0);
 }
 
