@@ -57130,8 +57130,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9923);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9482);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)() });
@@ -57141,7 +57141,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9923:
+/***/ 9482:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57150,8 +57150,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
@@ -58588,7 +58586,10 @@ function isFinal(report, metrics) {
     return false;
 }
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/metrics/prometheus.ts
+
 
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
 class PrometheusError extends core_errors/* SlipwayError */.GQ {
@@ -58609,12 +58610,20 @@ class PrometheusSource {
     headers;
     constructor(options) {
         this.options = options;
-        this.base = options.url.replace(/\/+$/, '');
+        // `https://user:password@host` works (as in Grafana's data sources) but is never printed: the
+        // credentials move into the Authorization header and the URL in messages has none.
+        const { url, credentials } = (0,secrets/* splitUrlCredentials */.CN)(options.url);
+        this.base = url.replace(/\/+$/, '');
         this.headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-        if (options.bearerToken)
+        const basicAuth = options.basicAuth ?? credentials;
+        if (options.bearerToken) {
+            (0,secrets/* registerSecret */.cl)(options.bearerToken);
             this.headers.authorization = `Bearer ${options.bearerToken}`;
-        if (options.basicAuth)
-            this.headers.authorization = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+        }
+        if (basicAuth) {
+            secrets/* secrets */.O3.addBasicCredentials(basicAuth.username, basicAuth.password);
+            this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+        }
     }
     /** A range query; the series' samples (NaN kept), [] when the query matched nothing. */
     async queryRange(query, window) {
@@ -58659,11 +58668,18 @@ class PrometheusSource {
                 headers: this.headers,
                 body: new URLSearchParams({ query, ...params }).toString(),
                 signal: AbortSignal.timeout(timeoutMs),
+                // fetch drops Authorization on a cross-origin redirect but sends every other header (an
+                // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
+                redirect: 'manual',
             });
         }
         catch (error) {
             const cause = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
             throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
+        }
+        if (response.status >= 300 && response.status < 400) {
+            const location = (0,secrets/* redact */.E$)(response.headers.get('location') ?? 'nowhere');
+            throw new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
         let answer = {};
@@ -58677,7 +58693,9 @@ class PrometheusSource {
             throw new PrometheusError(`Prometheus at ${this.base} refused the request (HTTP ${response.status}): check the credentials in prometheus-headers (e.g. "Authorization: Bearer …").`, false, response.status);
         }
         if (!response.ok || answer.status !== 'success' || !answer.data) {
-            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${answer.error}` : text.slice(0, 200) || response.statusText;
+            // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
+            // Redacted before it is cut: half a secret would no longer match.
+            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${(0,secrets/* redact */.E$)(answer.error).slice(0, 300)}` : (0,secrets/* redact */.E$)(text).slice(0, 120) || response.statusText;
             throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
         }
         return answer.data;
@@ -64116,12 +64134,30 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 
 
 
+
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -64303,6 +64339,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -64376,9 +64413,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = payload_MAX_DESCRIPTION) {
+function cutDescription(raw, max = payload_MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -64866,8 +64905,8 @@ function ledgerFromInputs(token, context, logger, timing = {}) {
     });
 }
 
-// EXTERNAL MODULE: ./src/actions/common/run.ts
-var run = __nccwpck_require__(9040);
+// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
+var run = __nccwpck_require__(3569);
 ;// CONCATENATED MODULE: ./src/actions/analyze/constants.ts
 /** Input names of the analyze action (equal to actions/analyze/action.yml). */
 const Inputs = {
@@ -64894,6 +64933,8 @@ const Outputs = {
     Report: 'report',
 };
 
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
@@ -65568,13 +65609,13 @@ function requireJson() {
   });
   return json;
 }
-var js_yaml_core;
+var core;
 var hasRequiredCore;
 function requireCore() {
-  if (hasRequiredCore) return js_yaml_core;
+  if (hasRequiredCore) return core;
   hasRequiredCore = 1;
-  js_yaml_core = requireJson();
-  return js_yaml_core;
+  core = requireJson();
+  return core;
 }
 var timestamp;
 var hasRequiredTimestamp;
@@ -67962,7 +68003,53 @@ const {
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+;// CONCATENATED MODULE: ./src/core/yaml.ts
+
+// The one YAML loader for text a user or a pull request wrote (plans, `router`, `metrics`).
+// js-yaml resolves an alias to the same object, so loading a 450-byte alias bomb is cheap — the
+// harm comes later, when validation or a message walks the value and visits every alias again
+// (billions of nodes). The expanded size is counted once here, with each shared node counted at
+// its full size but computed only once, and a value that expands past the limit is refused.
+/** Longest YAML text accepted: far above any plan, far below what could hurt. */
+const MAX_YAML_BYTES = 1024 * 1024;
+/** Most nodes a document may expand to, aliases counted in full. */
+const MAX_YAML_NODES = 100_000;
+/**
+ * Parses one YAML document. Throws js-yaml's YAMLException for a syntax error, and for text over
+ * MAX_YAML_BYTES, a recursive alias, or aliases expanding past MAX_YAML_NODES — each caller turns
+ * it into its own error naming the input.
+ */
+function yaml_loadYaml(text, options = {}) {
+    if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+        throw new js_yaml_yaml.YAMLException(`the text is ${Buffer.byteLength(text)} bytes, more than the ${MAX_YAML_BYTES} accepted`);
+    }
+    const value = js_yaml_yaml.load(text, options);
+    expandedSize(value, new Map(), new Set());
+    return value;
+}
+function expandedSize(value, sizes, open) {
+    if (value === null || typeof value !== 'object')
+        return 1;
+    const known = sizes.get(value);
+    if (known !== undefined)
+        return known;
+    if (open.has(value))
+        throw new js_yaml_yaml.YAMLException('an alias refers to a node that contains it (a recursive alias); write the value out instead');
+    open.add(value);
+    let size = 1;
+    for (const child of Object.values(value)) {
+        size += expandedSize(child, sizes, open);
+        if (size > MAX_YAML_NODES) {
+            throw new js_yaml_yaml.YAMLException(`aliases expand it to more than ${MAX_YAML_NODES} values (an alias bomb?); write the values out, or use fewer aliases`);
+        }
+    }
+    open.delete(value);
+    sizes.set(value, size);
+    return size;
+}
+
 ;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
+
 
 
 
@@ -67977,7 +68064,7 @@ const DIRECTIONS = ['increase', 'decrease', 'either'];
 function parseMetricsYaml(text, where) {
     let value;
     try {
-        value = js_yaml_yaml.load(text);
+        value = yaml_loadYaml(text);
     }
     catch (error) {
         throw new core_errors/* SlipwayError */.GQ(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
@@ -68003,12 +68090,12 @@ function metrics_config_validateMetric(item, at) {
     if (!isRecord(item))
         throw new core_errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
-        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${JSON.stringify(item.name)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,quote/* quote */.h)(item.name)}.`);
     }
     const where = `${at} "${item.name}"`;
     const kind = item.kind;
     if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${JSON.stringify(kind)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${(0,quote/* quote */.h)(kind)}.`);
     }
     const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
     if (unknown.length > 0)
@@ -68049,7 +68136,7 @@ function metrics_config_validateMetric(item, at) {
         case 'threshold': {
             const thresholds = item.thresholds;
             if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
-                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${JSON.stringify(thresholds)}.`);
+                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,quote/* quote */.h)(thresholds)}.`);
             }
             const bounds = new FieldReader(thresholds, `${where}: thresholds`);
             const min = bounds.number('min');
@@ -68069,7 +68156,7 @@ class FieldReader {
         this.where = where;
     }
     fail(name, expected) {
-        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${JSON.stringify(this.item[name])}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,quote/* quote */.h)(this.item[name])}.`);
     }
     query(name) {
         const value = this.item[name];
@@ -68122,6 +68209,7 @@ function metrics_config_dropUndefined(value) {
 ;// CONCATENATED MODULE: ./src/core/plan/parse.ts
 
 
+
 /** A plan that cannot be used; the message lists every problem as `<file> line N: <path>: <what>`. */
 class PlanError extends core_errors/* SlipwayError */.GQ {
     source;
@@ -68154,7 +68242,7 @@ function parseLocatedYaml(text, source) {
     const stack = [{ line: 0, children: [] }];
     let value;
     try {
-        value = yaml.load(text, {
+        value = loadYaml(text, {
             filename: source,
             listener(event, state) {
                 if (event === 'open') {
@@ -68217,7 +68305,10 @@ function parseDurationSeconds(value) {
     return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
+
 
 
 
@@ -68225,7 +68316,7 @@ function parseDurationSeconds(value) {
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
-    const value = core/* getInput */.V4(name).trim();
+    const value = lib_core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 /** A trimmed input that must be present. */
@@ -68283,6 +68374,8 @@ function urlInput(name) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new core_errors/* InputError */.dz(name, value, 'an absolute http:// or https:// URL');
+    // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+    (0,secrets/* splitUrlCredentials */.CN)(value);
     return value;
 }
 /** A list: one item a line or comma-separated, blanks dropped. */
@@ -68307,8 +68400,7 @@ function inlineOrFileInput(name) {
 /** A secret input: masked in every log before anything else sees it. */
 function secretInput(name) {
     const value = optionalString(name);
-    if (value !== undefined)
-        core/* setSecret */.Pq(value);
+    (0,secrets/* registerSecret */.cl)(value);
     return value;
 }
 /**
@@ -68322,8 +68414,7 @@ function secretHeadersInput(name, parse) {
     for (const line of text.split('\n')) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                core/* setSecret */.Pq(secret);
+            (0,secrets/* registerSecret */.cl)(secret);
     }
     return parse(text, `Input '${name}'`);
 }
@@ -68390,6 +68481,8 @@ function alpha() {
     return number;
 }
 
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/analyze/main.ts
 
 
@@ -68415,7 +68508,7 @@ async function main(collaborators = {}) {
     checkAnalysis({ metrics: inputs.metrics, config });
     const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
     const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), run/* actionsLogger */.M));
-    await core/* group */.Os('Preflight', async () => {
+    await (0,output/* group */.Os)('Preflight', async () => {
         // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
         // missing data after the whole duration.
         await source.queryInstant('vector(1)');
@@ -68425,7 +68518,7 @@ async function main(collaborators = {}) {
     });
     const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
     await ledger?.setStatus(inputs.deploymentId, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
-    const result = await core/* group */.Os('Analysis', () => runAnalysis({
+    const result = await (0,output/* group */.Os)('Analysis', () => runAnalysis({
         source,
         metrics: inputs.metrics,
         canary: inputs.canary,
@@ -68441,22 +68534,22 @@ async function main(collaborators = {}) {
     }));
     const { report } = result;
     const path = writeReport(result, inputs);
-    core/* setOutput */.uH(Outputs.Verdict, report.verdict);
-    core/* setOutput */.uH(Outputs.Score, String(report.score));
-    core/* setOutput */.uH(Outputs.Report, path);
-    await core/* summary */.z.addRaw(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds })).write();
+    (0,output/* setOutput */.uH)(Outputs.Verdict, report.verdict);
+    (0,output/* setOutput */.uH)(Outputs.Score, String(report.score));
+    (0,output/* setOutput */.uH)(Outputs.Report, path);
+    await (0,output/* writeSummary */.Sy)(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds }));
     await ledger?.setStatus(inputs.deploymentId, {
         state: report.verdict === 'fail' ? 'failure' : 'in_progress',
         description: statusDescription(report, result),
     });
-    core/* info */.pq(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
+    (0,output/* info */.pq)(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
     const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
     const verdict = `Canary analysis verdict: ${report.verdict} (score ${report.score}). ${report.reasons.join(' ')} (fail-on: ${inputs.failOn})`;
     if (failing.includes(report.verdict))
         throw new core_errors/* SlipwayError */.GQ(verdict);
     // A verdict short of pass that fail-on lets through still deserves an annotation on the run.
     if (report.verdict !== 'pass')
-        core/* warning */.$e(`${verdict}: the step does not fail.`);
+        (0,output/* warning */.$e)(`${verdict}: the step does not fail.`);
 }
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */
 function writeReport(result, inputs) {
@@ -68469,43 +68562,199 @@ function writeReport(result, inputs) {
 
 /***/ }),
 
-/***/ 9040:
+/***/ 1288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction),
-/* harmony export */   M: () => (/* binding */ actionsLogger)
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
 
 
-/** The core library's Logger over the Actions toolkit. */
-const actionsLogger = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-};
+// Everything an action shows through GitHub — log lines, annotations, outputs, the job summary,
+// the failure message — leaves through these functions, and each passes the one redaction
+// boundary (docs/security.md). Nothing in src/actions calls @actions/core's writers directly
+// (test/security/redaction.test.ts checks).
+/** A log line (masked by the runner too, but only for secrets it was told of). */
+function info(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A warning annotation. */
+function warning(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** An error annotation. */
+function error(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A debug line. */
+function debug(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A step output (later steps may post it anywhere). */
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+/** Appends to the job summary: Markdown, or what a builder adds with the toolkit's helpers (tables, headings). */
+async function writeSummary(content) {
+    const text = typeof content === 'string' ? content : content(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z).stringify();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)).write();
+}
+/** Fails the step with `message`. */
+function setFailed(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** Runs `task` inside a collapsible log group. */
+function group(name, task) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name), task);
+}
+
+
+/***/ }),
+
+/***/ 3569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  M: () => (/* binding */ actionsLogger),
+  C: () => (/* binding */ runAction)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = (/* unused pure expression or super */ null && (['INPUT_', 'ACTIONS_']));
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            registerSecret(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new InputError(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new InputError(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new InputError(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
+;// CONCATENATED MODULE: ./src/actions/common/run.ts
+
+
+
+
+
+/** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
+const actionsLogger = { debug: output/* debug */.Yz, info: output/* info */.pq, warning: output/* warning */.$e, error: output/* error */.z3 };
 const POST_MARKER = 'slipway-is-post';
 /**
  * The one failure boundary of an action bundle. The runner starts the same bundle for `main` and
  * for `post`; the main step leaves a state marker so the second start knows it is the post step
  * (as actions/checkout does). Errors become `setFailed` with their message.
+ *
+ * Before anything else, every secret this process learns is wired to the runner's `::add-mask::`,
+ * and the secrets already in its environment (tokens, passwords) are registered, so that no line
+ * printed afterwards can show one (docs/security.md).
  */
 async function runAction(steps) {
-    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARKER) === 'true';
+    secrets/* secrets */.O3.subscribe((value) => core/* setSecret */.Pq(value));
+    registerEnvironmentSecrets(process.env);
+    const isPost = core/* getState */.Gu(POST_MARKER) === 'true';
     try {
         if (isPost) {
             await steps.post?.();
         }
         else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARKER, 'true');
+            core/* saveState */.LZ(POST_MARKER, 'true');
             await steps.main();
         }
     }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    catch (failure) {
+        (0,output/* setFailed */.C1)((0,errors/* errorMessage */.gJ)(failure));
     }
 }
 
@@ -68520,13 +68769,16 @@ async function runAction(steps) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -68535,7 +68787,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -68546,6 +68798,315 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3),
+  CN: () => (/* reexport */ splitUrlCredentials)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, quote, scrubKnownShapes
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(2958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(5026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    registry/* secrets */.O3.add(url.password === '' ? username : password);
+    registry/* secrets */.O3.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 4937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 5026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 

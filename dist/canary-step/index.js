@@ -29905,7 +29905,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3304);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7925);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .iW)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .bE)() });
@@ -29915,7 +29915,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3304:
+/***/ 7925:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29927,8 +29927,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: describeStep
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -29945,8 +29943,61 @@ class RecordingLogger {
     at(level) { return this.lines.filter((l) => l.level === level).map((l) => l.message); }
 }
 
+// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
+var core_process = __nccwpck_require__(1457);
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
 
+
+// HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
+// '_', '.' and ':'.
+const HAPROXY_NAME = {
+    pattern: /^[A-Za-z0-9_.:-]+$/,
+    expected: "a HAProxy name: letters, digits, '-', '_', '.' and ':' (as in haproxy.cfg)",
+    example: 'app',
+};
+// The runtime API names an ACL or map by `#<id>` (from `show acl`) or by the file it was loaded
+// from. The path characters are a conservative set: the runtime API splits words at spaces,
+// commands at ';', and reads '\' as an escape and a trailing '<<' as the start of a payload.
+const HAPROXY_PATTERN_REFERENCE = {
+    pattern: /^(#\d+|[A-Za-z0-9/._+@:,-]+)$/,
+    expected: "the file your haproxy.cfg ACL loads with -f (letters, digits and / . _ - + @ : , only) or #<id> from `show acl`",
+    example: '/etc/haproxy/canary-routes.acl',
+};
+// Kubernetes "Object Names and IDs": most kinds (HTTPRoute, VirtualService, TrafficSplit, Ingress,
+// Gateway, IngressClass) take a DNS-1123 subdomain, namespaces a DNS-1123 label, Services a
+// DNS-1035 label (a leading letter).
+const KUBERNETES_NAME = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    maxLength: 253,
+    expected: "a Kubernetes object name (DNS-1123 subdomain): at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    example: 'shop',
+};
+const KUBERNETES_NAMESPACE = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes namespace (DNS-1123 label): at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    example: 'production',
+};
+const KUBERNETES_SERVICE_NAME = {
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes Service name (DNS-1035 label): at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
+    example: 'shop-canary',
+};
+// Kubeconfig context names are free text (`arn:aws:eks:…`, `gke_project_zone_cluster`); kubectl
+// gets them as one argument, so only a leading '-' (a flag) and control characters are refused.
+const KUBECONFIG_CONTEXT = {
+    pattern: /^[^-\p{Cc}][^\p{Cc}]*$/u,
+    expected: "a kubeconfig context name: not starting with '-' (kubectl would read a flag) and without control characters",
+    example: 'production',
+};
+// The generated names are `<name>_stable` (an upstream) and `$<name>_upstream` (a variable);
+// nginx variable names are letters, digits and '_'.
+const NGINX_NAME = {
+    pattern: /^[a-z][a-z0-9_]*$/,
+    expected: "lower-case letters, digits and '_', starting with a letter (it prefixes the generated nginx upstream and variable names)",
+    example: 'slipway',
+};
 /**
  * Reads a provider's `router` settings (parsed YAML) field by field. Every error names the field
  * as `router.<field>`, the value, what was expected and the fix, before anything is changed.
@@ -29972,7 +30023,39 @@ class SettingsReader {
     }
     /** An optional string field. */
     optionalString(field) {
-        return this.settings[field] === undefined || this.settings[field] === null ? undefined : this.string(field);
+        return this.optional(field, (f) => this.string(f));
+    }
+    /** `read(field)` when the field is given, undefined when it is absent. */
+    optional(field, read) {
+        return this.settings[field] === undefined || this.settings[field] === null ? undefined : read(field);
+    }
+    /** A HAProxy backend or server name (HAProxy's identifier rule), sent on the runtime API. */
+    haproxyName(field) {
+        return this.matching(field, HAPROXY_NAME);
+    }
+    /** A HAProxy ACL or map reference (`#<id>` or the file loaded with -f), sent on the runtime API. */
+    haproxyPatternReference(field) {
+        return this.matching(field, HAPROXY_PATTERN_REFERENCE);
+    }
+    /** A Kubernetes object name (DNS-1123 subdomain): HTTPRoute, VirtualService, TrafficSplit, Ingress, Gateway, IngressClass. */
+    kubernetesName(field) {
+        return this.matching(field, KUBERNETES_NAME);
+    }
+    /** A Kubernetes namespace (DNS-1123 label). */
+    kubernetesNamespace(field, fallback) {
+        return this.matching(field, KUBERNETES_NAMESPACE, fallback);
+    }
+    /** A Kubernetes Service name (DNS-1035 label). */
+    kubernetesServiceName(field) {
+        return this.matching(field, KUBERNETES_SERVICE_NAME);
+    }
+    /** A kubeconfig context, passed to kubectl as the value of --context. */
+    kubeconfigContext(field) {
+        return this.matching(field, KUBECONFIG_CONTEXT);
+    }
+    /** The prefix of generated nginx upstream and variable names. */
+    nginxName(field, fallback) {
+        return this.matching(field, NGINX_NAME, fallback);
     }
     /** A command line: a string split on spaces, or a list of strings; undefined when absent. */
     command(field) {
@@ -30004,6 +30087,10 @@ class SettingsReader {
         }
         return n;
     }
+    /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
+    envNames(field = 'env') {
+        return (0,core_process/* parseEnvNames */.xE)(`router.${field}`, this.settings[field]);
+    }
     /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */
     rejectUnknown(known) {
         for (const field of Object.keys(this.settings)) {
@@ -30011,6 +30098,14 @@ class SettingsReader {
                 throw this.error(field, this.settings[field], `one of the ${this.provider} settings: ${known.join(', ')}`, 'remove or rename the field');
             }
         }
+    }
+    /** A string field that matches `grammar`; required unless `fallback` is given. */
+    matching(field, grammar, fallback) {
+        const value = this.string(field, fallback);
+        if (!grammar.pattern.test(value) || value.length > (grammar.maxLength ?? Infinity)) {
+            throw this.error(field, value, grammar.expected, `e.g. \`${field}: ${grammar.example}\``);
+        }
+        return value;
     }
     error(field, value, expected, fix) {
         return new errors/* InputError */.dz(`router.${field}`, value, expected, fix);
@@ -35360,7 +35455,10 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/ledger/client.ts
+
 
 
 
@@ -35371,8 +35469,25 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? log_silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -35554,6 +35669,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -35627,9 +35743,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = MAX_DESCRIPTION) {
+function cutDescription(raw, max = MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -36155,17 +36273,21 @@ const ACTIONS = ['set-weight', 'promote', 'abort', 'switch', 'switch-back'];
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
 
+
 /**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin. Never throws:
- * the caller turns a failure into its own message. Default timeout 30 s.
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
  */
 function runCommand(argv, options = {}) {
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d.toString()));
-        child.stderr.on('data', (d) => (stderr += d.toString()));
+        // Decoded as a stream, so a character split across two chunks stays whole.
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
         const timer = setTimeout(() => {
             stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
             child.kill('SIGKILL');
@@ -36193,7 +36315,7 @@ function tail(text, lines = 5) {
 
 
 
-const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs'];
+const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs', 'env'];
 /** Validates the command `router:` settings. */
 function commandSettings(raw) {
     const read = new SettingsReader('command', raw);
@@ -36206,11 +36328,13 @@ function commandSettings(raw) {
         stableVersion: read.string('stableVersion', ''),
         canaryVersion: read.string('canaryVersion', ''),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
+        env: read.envNames(),
     };
 }
 /**
  * The user's own executable moves the traffic. It gets SLIPWAY_ACTION, SLIPWAY_CANARY_WEIGHT,
- * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION; exit code 0 means done, anything else is an
+ * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION, the allow-listed environment and the names in
+ * `env:` — never the action's inputs or tokens; exit code 0 means done, anything else is an
  * error (the command is expected to leave traffic as it was). It may print the resulting canary
  * weight (a number, or JSON with `canaryWeight`); for `describe` it must, or the state reads as
  * unreachable.
@@ -36237,13 +36361,12 @@ class CommandRouter {
     }
     async run(action, weight) {
         const env = {
-            ...process.env,
             SLIPWAY_ACTION: action,
             SLIPWAY_CANARY_WEIGHT: weight === undefined ? '' : String(weight),
             SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
             SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
         };
-        const result = await runCommand(this.settings.run, { env, timeoutMs: this.settings.timeoutMs });
+        const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
             throw new errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
         }
@@ -36353,10 +36476,10 @@ function haproxySettings(raw) {
     read.rejectUnknown(haproxy_FIELDS);
     const settings = {
         socket: read.string('socket'),
-        backend: read.string('backend'),
-        stable: read.string('stable'),
-        canary: read.string('canary'),
-        routeAcl: read.optionalString('routeAcl'),
+        backend: read.haproxyName('backend'),
+        stable: read.haproxyName('stable'),
+        canary: read.haproxyName('canary'),
+        routeAcl: read.optional('routeAcl', (field) => read.haproxyPatternReference(field)),
         routeHeader: read.string('routeHeader', 'x-canary').toLowerCase(),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 120_000 }, 5000),
     };
@@ -36429,8 +36552,7 @@ class HaproxyRouter extends SpecRouter {
             if ((route.kind ?? 'header') !== 'header' || route.name.toLowerCase() !== this.settings.routeHeader) {
                 throw new errors/* SlipwayError */.GQ(`The HAProxy route ACL matches the header '${this.settings.routeHeader}', not ${route.kind ?? 'header'} '${route.name}'. Fix: route on '${this.settings.routeHeader}', or set router.routeHeader to the header your haproxy.cfg ACL reads.`);
             }
-            if (/[\s;]/.test(route.value))
-                throw new errors/* SlipwayError */.GQ(`A HAProxy route value cannot contain spaces or ';' (got ${JSON.stringify(route.value)}).`);
+            checkRuntimeWord(route.value);
         }
         return [`clear acl ${acl}`, ...spec.headerRoutes.map((r) => `add acl ${acl} ${r.value}`)];
     }
@@ -36480,6 +36602,17 @@ function parseServersState(answer, backend) {
     }
     return weights;
 }
+/**
+ * Throws unless a route value is one runtime API word: visible ASCII without ';' (ends a
+ * command), '\' (an escape) or '<' (a trailing '<<' starts a payload). Settings are checked by
+ * their readers; route values come from the step, so they are checked here, before the command
+ * line that would carry them is sent.
+ */
+function checkRuntimeWord(value) {
+    if (!/^[!-~]+$/.test(value) || /[;\\<]/.test(value)) {
+        throw new errors/* SlipwayError */.GQ(`A HAProxy route value must be visible ASCII characters without spaces, ';', '\\' or '<' (got ${JSON.stringify(value)}): the runtime API would read them as command syntax. Fix: route on a plain value such as \`always\`; nothing was changed.`);
+    }
+}
 /** The error text in a runtime API answer, or undefined when it only holds blank lines or data. */
 function runtimeError(answer) {
     const known = /(No such|Can't find|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
@@ -36493,10 +36626,15 @@ function runtimeError(answer) {
 
 
 /** The kubectl fields of a provider's settings. */
-const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context'];
+const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context', 'env'];
 /** Reads the kubectl fields of a provider's settings. */
 function kubectlSettings(read) {
-    return { namespace: read.string('namespace', 'default'), kubectl: read.string('kubectl', 'kubectl'), context: read.optionalString('context') };
+    return {
+        namespace: read.kubernetesNamespace('namespace', 'default'),
+        kubectl: read.string('kubectl', 'kubectl'),
+        context: read.optional('context', (field) => read.kubeconfigContext(field)),
+        env: read.envNames(),
+    };
 }
 /** The label Slipway puts on the resources it writes. */
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'slipway' };
@@ -36518,7 +36656,8 @@ class KubectlRouter extends SpecRouter {
     }
     async read() {
         const { kind, name } = this.kind.resource;
-        const result = await this.kubectl(['get', kind, name, '-o', 'json']);
+        // After `--` kubectl reads every argument as positional, whatever it starts with.
+        const result = await this.kubectl(['get', '-o', 'json', '--', kind, name]);
         if (result.code !== 0) {
             if (/NotFound|not found/.test(result.stderr))
                 return STABLE_ONLY;
@@ -36538,8 +36677,9 @@ class KubectlRouter extends SpecRouter {
         return { resource: `${this.kind.resource.kind}/${this.kind.resource.name}`, namespace: this.settings.namespace };
     }
     kubectl(args, input) {
-        const { kubectl, namespace, context } = this.settings;
-        return runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input });
+        const { kubectl, namespace, context, env } = this.settings;
+        // KUBECONFIG is how azure/k8s-set-context and aws eks update-kubeconfig hand kubectl its cluster.
+        return runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
     }
 }
 /** The weights of a two-backend list, as the canary's percent of their sum. */
@@ -36609,12 +36749,12 @@ function gatewayApiRouter(raw) {
     const kubectl = kubectlSettings(read);
     const hostnames = raw.hostnames === undefined ? [] : Array.isArray(raw.hostnames) ? raw.hostnames.map(String) : [read.string('hostnames')];
     const settings = {
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
-        gateway: read.string('gateway'),
+        gateway: read.kubernetesName('gateway'),
         hostnames,
-        stableService: read.string('stableService'),
-        canaryService: read.string('canaryService'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
     };
     return new KubectlRouter(gatewayApiKind(settings), kubectl);
@@ -36687,7 +36827,7 @@ function istioRouter(raw) {
     read.rejectUnknown(['name', 'hosts', 'gateways', 'stableHost', 'canaryHost', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     const list = (field) => (raw[field] === undefined ? [] : Array.isArray(raw[field]) ? raw[field].map(String) : [read.string(field)]);
-    const name = read.string('name');
+    const name = read.kubernetesName('name');
     const hosts = list('hosts');
     return new KubectlRouter(istioKind({ name, namespace: kubectl.namespace, hosts: hosts.length > 0 ? hosts : [name], gateways: list('gateways'), stableHost: read.string('stableHost'), canaryHost: read.string('canaryHost') }), kubectl);
 }
@@ -36731,7 +36871,13 @@ function smiRouter(raw) {
     const read = new SettingsReader('smi', raw);
     read.rejectUnknown(['name', 'service', 'stableService', 'canaryService', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
-    return new KubectlRouter(smiKind({ name: read.string('name'), namespace: kubectl.namespace, service: read.string('service'), stableService: read.string('stableService'), canaryService: read.string('canaryService') }), kubectl);
+    return new KubectlRouter(smiKind({
+        name: read.kubernetesName('name'),
+        namespace: kubectl.namespace,
+        service: read.kubernetesServiceName('service'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
+    }), kubectl);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/kubernetes/ingress-nginx.ts
@@ -36794,13 +36940,13 @@ function ingressNginxRouter(raw) {
     read.rejectUnknown(['name', 'host', 'path', 'canaryService', 'port', 'ingressClassName', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     return new KubectlRouter(ingressNginxKind({
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
         host: read.string('host'),
         path: read.string('path', '/'),
-        canaryService: read.string('canaryService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
-        ingressClassName: read.optionalString('ingressClassName'),
+        ingressClassName: read.optional('ingressClassName', (field) => read.kubernetesName(field)),
     }), kubectl);
 }
 
@@ -36889,14 +37035,11 @@ function nginxSettings(raw) {
     const config = read.optionalString('config');
     const nginx = read.string('nginx', 'nginx');
     const configArgs = config ? ['-c', config] : [];
-    const name = read.string('name', 'slipway');
-    if (!/^[a-z][a-z0-9_]*$/.test(name))
-        throw new errors/* SlipwayError */.GQ(`router.name has the value ${JSON.stringify(name)}: expected lower-case letters, digits and _ (it prefixes nginx variables).`);
     return {
         file: read.string('file'),
         stable: read.address('stable'),
         canary: read.address('canary'),
-        name,
+        name: read.nginxName('name', 'slipway'),
         config,
         nginx,
         test: read.command('test') ?? [nginx, '-t', '-q', ...configArgs],
@@ -36965,9 +37108,15 @@ function routeVariable(route) {
         throw new errors/* SlipwayError */.GQ(`A header name has letters, digits and - only (got '${route.name}').`);
     return `$http_${route.name.toLowerCase().replace(/-/g, '_')}`;
 }
+/**
+ * A route value as a quoted map source. Refused: what would end the string or the directive
+ * (" ; { } and control characters), $ and \ (nginx gives them a meaning in strings), and a
+ * leading ~, which would make the map read the value as a regular expression.
+ */
 function quote(value) {
-    if (/["\\$;{}]/.test(value) || value === '')
-        throw new errors/* SlipwayError */.GQ(`A route value cannot be empty nor contain " \\ $ ; { } (got ${JSON.stringify(value)}).`);
+    if (value === '' || /["\\$;{}\p{Cc}]/u.test(value) || value.startsWith('~')) {
+        throw new errors/* SlipwayError */.GQ(`A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got ${JSON.stringify(value)}).`);
+    }
     return `"${value}"`;
 }
 /**
@@ -37060,7 +37209,10 @@ function createRouter(provider, settings) {
     return factory(rest);
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
+
 
 
 
@@ -37068,7 +37220,7 @@ function createRouter(provider, settings) {
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 /** A trimmed input that must be present. */
@@ -37126,6 +37278,8 @@ function urlInput(name) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new errors/* InputError */.dz(name, value, 'an absolute http:// or https:// URL');
+    // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+    (0,secrets/* splitUrlCredentials */.CN)(value);
     return value;
 }
 /** A list: one item a line or comma-separated, blanks dropped. */
@@ -37150,8 +37304,7 @@ function inlineOrFileInput(name) {
 /** A secret input: masked in every log before anything else sees it. */
 function secretInput(name) {
     const value = optionalString(name);
-    if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
+    (0,secrets/* registerSecret */.cl)(value);
     return value;
 }
 /**
@@ -37165,8 +37318,7 @@ function secretHeadersInput(name, parse) {
     for (const line of text.split('\n')) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                core.setSecret(secret);
+            registerSecret(secret);
     }
     return parse(text, `Input '${name}'`);
 }
@@ -40239,6 +40391,51 @@ const {
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+;// CONCATENATED MODULE: ./src/core/yaml.ts
+
+// The one YAML loader for text a user or a pull request wrote (plans, `router`, `metrics`).
+// js-yaml resolves an alias to the same object, so loading a 450-byte alias bomb is cheap — the
+// harm comes later, when validation or a message walks the value and visits every alias again
+// (billions of nodes). The expanded size is counted once here, with each shared node counted at
+// its full size but computed only once, and a value that expands past the limit is refused.
+/** Longest YAML text accepted: far above any plan, far below what could hurt. */
+const MAX_YAML_BYTES = 1024 * 1024;
+/** Most nodes a document may expand to, aliases counted in full. */
+const MAX_YAML_NODES = 100_000;
+/**
+ * Parses one YAML document. Throws js-yaml's YAMLException for a syntax error, and for text over
+ * MAX_YAML_BYTES, a recursive alias, or aliases expanding past MAX_YAML_NODES — each caller turns
+ * it into its own error naming the input.
+ */
+function loadYaml(text, options = {}) {
+    if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+        throw new yaml.YAMLException(`the text is ${Buffer.byteLength(text)} bytes, more than the ${MAX_YAML_BYTES} accepted`);
+    }
+    const value = yaml.load(text, options);
+    expandedSize(value, new Map(), new Set());
+    return value;
+}
+function expandedSize(value, sizes, open) {
+    if (value === null || typeof value !== 'object')
+        return 1;
+    const known = sizes.get(value);
+    if (known !== undefined)
+        return known;
+    if (open.has(value))
+        throw new yaml.YAMLException('an alias refers to a node that contains it (a recursive alias); write the value out instead');
+    open.add(value);
+    let size = 1;
+    for (const child of Object.values(value)) {
+        size += expandedSize(child, sizes, open);
+        if (size > MAX_YAML_NODES) {
+            throw new yaml.YAMLException(`aliases expand it to more than ${MAX_YAML_NODES} values (an alias bomb?); write the values out, or use fewer aliases`);
+        }
+    }
+    open.delete(value);
+    sizes.set(value, size);
+    return size;
+}
+
 ;// CONCATENATED MODULE: ./src/actions/common/router-input.ts
 
 
@@ -40252,7 +40449,7 @@ function routerSettingsInput(name, text) {
         return undefined;
     let settings;
     try {
-        settings = yaml.load(text);
+        settings = loadYaml(text);
     }
     catch (error) {
         throw new errors/* InputError */.dz(name, text, 'YAML settings of the traffic provider, e.g. `{socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}`', error.message.split('\n')[0]);
@@ -40337,13 +40534,13 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 //   reads it to tell "the job promoted (or aborted) after I moved traffic" from "it never did".
 /** Saves that this step moved traffic to the canary, and the weight it left. */
 function saveMoved(weight) {
-    lib_core/* saveState */.LZ(State.Moved, 'true');
-    lib_core/* saveState */.LZ(State.Weight, String(weight));
+    core/* saveState */.LZ(State.Moved, 'true');
+    core/* saveState */.LZ(State.Weight, String(weight));
 }
 /** What the main step saved: whether it moved traffic, and to which weight. */
 function readMoved() {
-    const weight = lib_core/* getState */.Gu(State.Weight);
-    return { moved: lib_core/* getState */.Gu(State.Moved) === 'true', weight: weight === '' ? undefined : Number(weight) };
+    const weight = core/* getState */.Gu(State.Weight);
+    return { moved: core/* getState */.Gu(State.Moved) === 'true', weight: weight === '' ? undefined : Number(weight) };
 }
 /** Whether the job's last step on the router left the rollout finished (nothing for a post step to undo). */
 function settled(note) {
@@ -40370,6 +40567,8 @@ function notePath(key) {
     return (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `slipway-canary-step-${key}.json`);
 }
 
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/canary-step/main.ts
 
 
@@ -40419,15 +40618,15 @@ async function main(collaborators = {}) {
     writeJobNote(key, { action: inputs.action, weight: state.canaryWeight });
     if (state.canaryWeight > 0 && inputs.action !== 'promote')
         saveMoved(state.canaryWeight);
-    lib_core/* setOutput */.uH(Outputs.Weight, String(state.canaryWeight));
-    lib_core/* setOutput */.uH(Outputs.PreviousWeight, previous.reachable ? String(previous.canaryWeight) : '');
-    lib_core/* setOutput */.uH(Outputs.State, JSON.stringify(state));
+    (0,output/* setOutput */.uH)(Outputs.Weight, String(state.canaryWeight));
+    (0,output/* setOutput */.uH)(Outputs.PreviousWeight, previous.reachable ? String(previous.canaryWeight) : '');
+    (0,output/* setOutput */.uH)(Outputs.State, JSON.stringify(state));
     logger.info(`${router.type}: canary ${previous.canaryWeight}% → ${state.canaryWeight}%${state.headerRoutes.length > 0 ? `, header routes ${state.headerRoutes.map((r) => `${r.name}: ${r.value}`).join(', ')}` : ''}${state.mirrorPercent > 0 ? `, mirroring ${state.mirrorPercent}%` : ''}`);
     if (ledger && inputs.deploymentId !== undefined) {
         const aborted = inputs.action === 'abort';
         await ledger.setStatus(inputs.deploymentId, { state: aborted ? 'failure' : 'in_progress', description: describeStep(inputs, previous, state) });
     }
-    await lib_core/* summary */.z.addRaw(`**Traffic** (${router.type}): canary ${previous.canaryWeight}% → **${state.canaryWeight}%** (${inputs.action})\n`).write();
+    await (0,output/* writeSummary */.Sy)(`**Traffic** (${router.type}): canary ${previous.canaryWeight}% → **${state.canaryWeight}%** (${inputs.action})\n`);
 }
 /**
  * The post step. The runner starts it only when the job failed or was cancelled (`post-if:
@@ -40504,6 +40703,64 @@ function describeStep(inputs, previous, state) {
 
 /***/ }),
 
+/***/ 1288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
+/* harmony export */ });
+/* unused harmony export group */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
+
+
+// Everything an action shows through GitHub — log lines, annotations, outputs, the job summary,
+// the failure message — leaves through these functions, and each passes the one redaction
+// boundary (docs/security.md). Nothing in src/actions calls @actions/core's writers directly
+// (test/security/redaction.test.ts checks).
+/** A log line (masked by the runner too, but only for secrets it was told of). */
+function info(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A warning annotation. */
+function warning(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** An error annotation. */
+function error(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A debug line. */
+function debug(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A step output (later steps may post it anywhere). */
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+/** Appends to the job summary: Markdown, or what a builder adds with the toolkit's helpers (tables, headings). */
+async function writeSummary(content) {
+    const text = typeof content === 'string' ? content : content(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z).stringify();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)).write();
+}
+/** Fails the step with `message`. */
+function setFailed(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** Runs `task` inside a collapsible log group. */
+function group(name, task) {
+    return core.group(redact(name), task);
+}
+
+
+/***/ }),
+
 /***/ 9040:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40513,22 +40770,29 @@ function describeStep(inputs, previous, state) {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1457);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2111);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1288);
 
 
-/** The core library's Logger over the Actions toolkit. */
-const actionsLogger = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-};
+
+
+
+/** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
+const actionsLogger = { debug: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz, info: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq, warning: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .warning */ .$e, error: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .error */ .z3 };
 const POST_MARKER = 'slipway-is-post';
 /**
  * The one failure boundary of an action bundle. The runner starts the same bundle for `main` and
  * for `post`; the main step leaves a state marker so the second start knows it is the post step
  * (as actions/checkout does). Errors become `setFailed` with their message.
+ *
+ * Before anything else, every secret this process learns is wired to the runner's `::add-mask::`,
+ * and the secrets already in its environment (tokens, passwords) are registered, so that no line
+ * printed afterwards can show one (docs/security.md).
  */
 async function runAction(steps) {
+    _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .secrets */ .O3.subscribe((value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value));
+    (0,_core_process_index_js__WEBPACK_IMPORTED_MODULE_2__/* .registerEnvironmentSecrets */ .QQ)(process.env);
     const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARKER) === 'true';
     try {
         if (isPost) {
@@ -40539,8 +40803,8 @@ async function runAction(steps) {
             await steps.main();
         }
     }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    catch (failure) {
+        (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .setFailed */ .C1)((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(failure));
     }
 }
 
@@ -40555,13 +40819,16 @@ async function runAction(steps) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -40570,7 +40837,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -40581,6 +40848,419 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 1457:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qc: () => (/* reexport */ childEnvironment),
+  xE: () => (/* reexport */ parseEnvNames),
+  QQ: () => (/* reexport */ registerEnvironmentSecrets)
+});
+
+// UNUSED EXPORTS: isSecretName
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = ['INPUT_', 'ACTIONS_'];
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            (0,secrets/* registerSecret */.cl)(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new errors/* InputError */.dz(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new errors/* InputError */.dz(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new errors/* InputError */.dz(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+
+/***/ }),
+
+/***/ 2111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3),
+  CN: () => (/* reexport */ splitUrlCredentials)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, quote, scrubKnownShapes
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(2958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(5026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    registry/* secrets */.O3.add(url.password === '' ? username : password);
+    registry/* secrets */.O3.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 4937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 5026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 

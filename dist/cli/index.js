@@ -35385,6 +35385,1649 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
+/***/ 70298:
+/***/ ((module) => {
+
+// A simple implementation of make-array
+function makeArray (subject) {
+  return Array.isArray(subject)
+    ? subject
+    : [subject]
+}
+
+const UNDEFINED = undefined
+const EMPTY = ''
+const SPACE = ' '
+const ESCAPE = '\\'
+
+// The characters that carry a meaning of their own inside a regular
+//   expression, so a literal one has to be escaped before it is emitted.
+const REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/
+const BOM = '\uFEFF'
+// A run of two or more asterisks is a globstar (#175)
+const REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/
+const REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/
+const REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/
+const REGEX_SPLITALL_CRLF = /\r?\n/g
+
+// Invalid:
+// - /foo,
+// - ./foo,
+// - ../foo,
+// - .
+// - ..
+// Valid:
+// - .foo
+const DOUBLE_SLASH = '//'
+const SLASH_CODE = 47
+const DOT_CODE = 46
+
+
+const SLASH = '/'
+
+// Do not use ternary expression here, since "istanbul ignore next" is buggy
+let TMP_KEY_IGNORE = 'node-ignore'
+/* istanbul ignore else */
+if (typeof Symbol !== 'undefined') {
+  TMP_KEY_IGNORE = Symbol.for('node-ignore')
+}
+const KEY_IGNORE = TMP_KEY_IGNORE
+
+const define = (object, key, value) => {
+  Object.defineProperty(object, key, {value})
+  return value
+}
+
+const RETURN_FALSE = () => false
+
+// > The range notation, e.g. [a-zA-Z],
+// > can be used to match one of the characters in a range.
+//
+// gitignore(5) defers to fnmatch(3) for this, and git implements it in
+//   `wildmatch.c`.  A bracket expression has a sub-grammar of its own, which
+//   is neither the surrounding pattern grammar nor the JavaScript one:
+//
+//   - a `]` right after `[` or `[!` is a literal member, not the terminator
+//   - `[:alpha:]` names one of twelve POSIX classes
+//   - `\` escapes the next member, `]` included
+//   - `*`, `?` and `.` are plain literal members
+//   - an unterminated expression makes the whole pattern match nothing
+//
+// which means the expression can not be located -- let alone translated -- by
+//   a regular expression.  It is scanned out of the pattern before the
+//   replacers below run, and put back once they are done, so that neither the
+//   metacharacter escaper nor the `?` / `*` replacers ever see its body.
+
+// git classifies with its own ASCII-only ctype macros (`wildmatch.c`), never
+//   with the C library ones, so these must not be mapped onto `\d` / `\w` /
+//   `\s`, which are wider.  `/` is left out of every expansion, because a
+//   bracket expression never matches a path separator.
+const POSIX_CLASSES = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  blank: ' \\t',
+  cntrl: '\\x00-\\x1f\\x7f',
+  digit: '0-9',
+  graph: '!-.0-~',
+  lower: 'a-z',
+  print: ' -.0-~',
+  punct: '!-.:-@\\[-`{-~',
+  // git's `sane-ctype.h` classifies \v and \f as control, not space,
+  //   unlike C's `isspace`
+  space: ' \\t\\n\\r',
+  upper: 'A-Z',
+  xdigit: '0-9A-Fa-f'
+}
+
+const CLASS_MEMBERS_TO_ESCAPE = '\\]^-['
+
+const escapeMember = char => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0
+  ? char
+  : ESCAPE + char
+
+// > if (matched == negated || ((flags & WM_PATHNAME) && text_ch == '/'))
+// >   return WM_ABORT_TO_STARSTAR;                     (git, `wildmatch.c`)
+// A bracket expression never matches a path separator, whatever its members
+//   say, so a negated class gets `/` as one more excluded character, while a
+//   plain one -- where a literal member or a range could still let `/` in --
+//   is guarded with a lookahead, `/` being impossible to subtract from a
+//   JavaScript character class.
+const NON_SLASH = '(?!\\/)'
+
+const classSource = (negated, body) => {
+  if (negated) {
+    return `[^\\/${body}]`
+  }
+
+  const source = `[${body}]`
+
+  return new RegExp(source).test('/')
+    ? NON_SLASH + source
+    : source
+}
+
+// Scan the bracket expression that starts at `pattern[start] === '['`,
+//   mirroring the member loop of git's `wildmatch.c`.
+// @returns {{end: number, source: string} | null} `null` if the expression is
+//   never terminated, which makes the whole pattern match nothing.
+const scanBracket = (pattern, start) => {
+  const {length} = pattern
+  let index = start + 1
+  let negated = EMPTY
+
+  const lead = pattern[index]
+  if (lead === '!' || lead === '^') {
+    negated = '^'
+    index ++
+  }
+
+  let body = EMPTY
+
+  // The member a `-` could start a range from, or EMPTY when the previous
+  //   member can not open one (start of the body, or a range / POSIX class
+  //   that has just closed)
+  let prev = EMPTY
+
+  // git scans the members with a do-while, so the first one is consumed
+  //   unconditionally.  That is the whole reason a leading `]` is a member
+  //   and not the terminator.
+  for (;;) {
+    const char = pattern[index]
+
+    if (char === UNDEFINED) {
+      return null
+    }
+
+    if (char === ESCAPE) {
+      // A pattern can not end on a lone backslash -- `createRule` has
+      //   already thrown it away -- so there is a character to read.
+      const escaped = pattern[++ index]
+      body += escapeMember(escaped)
+      prev = escaped
+    } else if (
+      char === '-'
+      && prev
+      && index + 1 < length
+      && pattern[index + 1] !== ']'
+    ) {
+      index ++
+      let to = pattern[index]
+      if (to === ESCAPE) {
+        to = pattern[index += 1]
+      }
+      // An out-of-order range matches nothing in git but is a syntax error in
+      //   JavaScript, so it is dropped.  Its lower bound stays: git tests it
+      //   as a plain member before it ever looks at the `-`, so `[c-a]` does
+      //   match `c`.
+      if (prev <= to) {
+        body += `-${escapeMember(to)}`
+      }
+      prev = EMPTY
+    } else if (char === '[' && pattern[index + 1] === ':') {
+      const nameStart = index + 2
+      let end = nameStart
+      while (end < length && pattern[end] !== ']') {
+        end ++
+      }
+
+      if (end === length) {
+        return null
+      }
+
+      if (end > nameStart && pattern[end - 1] === ':') {
+        const name = pattern.slice(nameStart, end - 1)
+
+        // An unknown class name makes the whole pattern match nothing
+        if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+          return null
+        }
+
+        body += POSIX_CLASSES[name]
+        prev = EMPTY
+        index = end
+      } else {
+        // No `:]` to close it, so the `[` is a plain member and scanning
+        //   resumes right after it.
+        body += escapeMember('[')
+        prev = '['
+        index = nameStart - 2
+      }
+    } else {
+      body += escapeMember(char)
+      prev = char
+    }
+
+    index ++
+
+    if (pattern[index] === ']') {
+      return {
+        end: index,
+        source: classSource(negated, body)
+      }
+    }
+  }
+}
+
+// An empty JavaScript class can never match, which is how a pattern that git
+//   gives up on (`WM_ABORT_ALL`) is expressed here.
+const NEVER_MATCH = '[]'
+
+// A NUL can appear in neither a `.gitignore` line nor a path, which makes it
+//   the one safe placeholder character.  A literal one in the pattern is
+//   held aside all the same, so a collision is impossible by construction.
+const PLACEHOLDER = '\u0000'
+const REGEX_RESTORE_PLACEHOLDER = new RegExp(
+  `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, 'g'
+)
+
+// The one wildcard the chain does not expand for itself is a trailing `*`. How
+//   it expands depends on the mode (`regex` vs `checkRegex`), so `_make` is
+//   left to do it, and until then the pending wildcard travels as this marker.
+//   That is what keeps it apart from a user-escaped literal `\*`: the unescape
+//   steps collapse the escaped one to the exact `\*` a wildcard would leave
+//   behind, so by the time `_make` runs the two are otherwise the same string
+//   and a literal star gets wrongly rewritten into a wildcard. The marker is a
+//   private-use character, and `extractBrackets` keeps one that came out of the
+//   pattern apart from it, so the only marker `_make` ever turns back into a
+//   real wildcard is the one this chain put there itself.
+const TRAILING_WILDCARD = '\uE000'
+
+// A trailing "/**" is deferred the same way, because `checkRegex` has to tell
+//   it apart from a trailing "/*" (see `checkSourceOf`). For `.ignores()` it
+//   still never matches the folder itself (#21).
+const TRAILING_DOUBLESTAR = '\uE001'
+
+// The three characters above mean something to the chain that builds the
+//   source rather than to the path, so one that came out of the pattern is
+//   held aside like a bracket expression instead of going straight out. Being
+//   held is what makes it safe: the restore runs after the step that anchors
+//   the source, so the character comes back in the middle of the source and
+//   not at its end, which is the one place `_make` and `checkSourceOf` look
+//   for a marker. Without it a pattern's own character lands where a pending
+//   marker sits, and `_make` turns it into a real trailing wildcard.
+//
+// It is held as a one-member class rather than bare, in both of the branches
+//   a reserved character can reach, so that the property can be
+//   read off this function alone -- a reserved character never goes out on
+//   its own -- rather than depending on where in the chain the restore
+//   happens to run. In the expression built here `[x]` matches exactly what
+//   `x` matches, none of the three being special to a regular expression or
+//   inside a class, so no test can tell the two apart: the class is insurance,
+//   and the paragraph above is the reason it is not needed.
+const isReserved = char =>
+  char === PLACEHOLDER
+  || char === TRAILING_WILDCARD
+  || char === TRAILING_DOUBLESTAR
+
+// Replace every bracket expression with a placeholder the replacers below
+//   leave alone, and translate it separately.
+const extractBrackets = pattern => {
+  const sources = []
+  const hold = source =>
+    `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`
+
+  const {length} = pattern
+  let out = EMPTY
+  let index = 0
+
+  while (index < length) {
+    const char = pattern[index]
+
+    if (char === ESCAPE) {
+      // > Put a backslash ("\") in front of ... a character to make it literal.
+      //                                            (gitignore(5) -> fnmatch(3))
+      // A backslash quotes the next character, whatever it is, so `\d` is a
+      //   literal `d`, not the regex digit class, and `\?` is a literal `?`,
+      //   not a wildcard. Held aside as its literal here, the escape never
+      //   reaches the replacers below, which would otherwise let `\d`, `\b`,
+      //   `\1`, `\/` keep their regular-expression meaning, and would turn a
+      //   `\?` into `[^\/]`.
+      //
+      // Three escapes are still left for the chain: `\*` (a literal star,
+      //   told apart from a wildcard by `TRAILING_WILDCARD` and the wildcard
+      //   replacers), `\[` (a literal bracket, the one `[` the bracket
+      //   replacer still expects), and `\ ` (a quoted space, which one pass
+      //   below rewrites in bulk -- holding each one aside instead costs more
+      //   on a pattern built out of them).
+      //
+      // A quoted backslash is not among them. The chain doubles every
+      //   backslash, then takes the doubling back out again, and a quoted one
+      //   standing next to a character the chain also escapes left the two
+      //   counts sharing a run, so one of the escapes was lost. Held here as
+      //   the literal it means, it never joins that run.
+      const escaped = pattern[index + 1]
+
+      if (escaped === SLASH && index + 2 === length) {
+        // Git removes a final directory slash before matching. An escape
+        //   without a character after that removal makes the pattern invalid.
+        out += hold(NEVER_MATCH)
+      } else if (
+        escaped === '*'
+        || escaped === '['
+        || escaped === SPACE
+      ) {
+        out += pattern.slice(index, index + 2)
+      } else {
+        out += hold(
+          REGEX_LITERAL_SPECIAL.test(escaped)
+            ? ESCAPE + escaped
+            : isReserved(escaped)
+              ? `[${escaped}]`
+              : escaped
+        )
+      }
+
+      index += 2
+    } else if (isReserved(char)) {
+      out += hold(`[${char}]`)
+      index ++
+    } else if (char === '[') {
+      const scanned = scanBracket(pattern, index)
+
+      if (scanned === null) {
+        // git gives up on the whole pattern (`WM_ABORT_ALL`), so whatever
+        //   follows can not make it match either.
+        out += hold(NEVER_MATCH)
+        index = length
+      } else {
+        out += hold(scanned.source)
+        index = scanned.end + 1
+      }
+    } else {
+      out += char
+      index ++
+    }
+  }
+
+  return {
+    source: out,
+    sources
+  }
+}
+
+// A step of the chain below is normally a `[matcher, replacer]` pair handed
+//   to `String.replace`. `DIRECT` marks the ones that are plain string work
+//   instead, and take `(source, pattern)`.
+//
+// Anchoring the two ends is exactly that -- a test of one character and a
+//   concatenation -- and putting it through the regular expression engine
+//   cost a third of this chain for nothing: 167ns where 10ns does the same
+//   job. The two are still steps in the same list, in the same places,
+//   because their position in the order is part of what they mean.
+const DIRECT = null
+
+// A separator at the beginning or in the middle of a pattern, as opposed to
+//   one at the very end.
+const REGEX_INNER_SLASH = /\/(?!$)/
+const WILDCARD = '[^\\/]*'
+
+// > If the pattern ends with a slash,
+// > it is removed for the purpose of the following description,
+// > but it would only find a match with a directory.
+// > In other words, foo/ will match a directory foo and paths underneath it,
+// > but will not match a regular file or a symbolic link foo
+// >  (this is consistent with the way how pathspec works in general in Git).
+// '`foo/`' will not match regular file '`foo`' or symbolic link '`foo`'
+// -> ignore-rules will not deal with it, because it costs extra `fs.stat` call
+//      you could use option `mark: true` with `glob`
+
+// '`foo/`' should not continue with the '`..`'
+// The chain that turns one gitignore pattern into a regular expression
+//   source, in order. A step is either
+//
+//   [matcher, replacer]            handed to `String.replace`
+//   [matcher, replacer, required]  the same, but skipped outright unless
+//                                    `required` appears in the string, which
+//                                    the matcher cannot match without
+//   [DIRECT, transform]            plain string work, taking (source, pattern)
+//
+// The `required` character is only ever a shortcut: finding it does not mean
+//   the matcher will match, and not finding it means it cannot. It is there
+//   because scanning for one character costs a fraction of running a matcher
+//   that then finds nothing -- for the wildcard step, whose `[^\\]+`
+//   backtracks its way through the whole string before giving up, 11ns
+//   against 400ns.
+const REPLACERS = [
+
+  // Replace (\ ) with ' '
+  // Only a space: an escaped tab or other whitespace is already a literal by
+  //   the time it reaches here, and a bare tab must be left as one, not turned
+  //   into a space.
+  // (\ ) -> ' '
+  // (\\ ) -> '\\ '
+  // (\\\ ) -> '\\ '
+  [
+    // A run of backslashes is taken whole, from its first one, so no match
+    //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+    //   quadratic.
+    /(\\+)( ?)/g,
+    (_, run, space) => space
+      ? run.slice(0, run.length - run.length % 2) + SPACE
+      : run,
+    ESCAPE + SPACE
+  ],
+
+  // git's wildmatch() reads a run of two or more asterisks as one globstar
+  //   whenever the run fills a path segment: it starts the pattern or follows
+  //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+  //   already `**`; a longer one is folded into `**` here, so the steps
+  //   below only ever have to know `**`.
+  // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+  // git also takes a run beside a literal prefix (`a***/b`) or beside an
+  //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+  //   lists both, under "A run of asterisks".
+  [
+    /(^|\/)\*{3,}(?=\/|$)/g,
+    (_, start) => `${start}**`,
+    '*'
+  ],
+
+  // Escape metacharacters
+  // which is written down by users but means special for regular expressions.
+
+  // > There are 12 characters with special meanings:
+  // > - the backslash \,
+  // > - the caret ^,
+  // > - the dollar sign $,
+  // > - the period or dot .,
+  // > - the vertical bar or pipe symbol |,
+  // > - the question mark ?,
+  // > - the asterisk or star *,
+  // > - the plus sign +,
+  // > - the opening parenthesis (,
+  // > - the closing parenthesis ),
+  // > - and the opening square bracket [,
+  // > - the opening curly brace {,
+  // > These special characters are often called "metacharacters".
+  [
+    /[\\$.|*+(){^]/g,
+    match => `\\${match}`
+  ],
+
+  [
+    // > a question mark (?) matches a single character
+    /(?!\\)\?/g,
+    () => '[^/]',
+    '?'
+  ],
+
+  // leading slash
+  [
+
+    // > A leading slash matches the beginning of the pathname.
+    // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+    // A leading slash matches the beginning of the pathname
+    /^\//,
+    () => '^',
+    SLASH
+  ],
+
+  // replace special metacharacter slash after the leading slash
+  [
+    /\//g,
+    () => '\\/',
+    SLASH
+  ],
+
+  [
+    // > A leading "**" followed by a slash means match in all directories.
+    // > For example, "**/foo" matches file or directory "foo" anywhere,
+    // > the same as pattern "foo".
+    // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+    // >   under directory "foo".
+    // Notice that the '*'s have been replaced as '\\*'
+    /^\^*(?:\\\*\\\*\\\/)+/,
+
+    // '**/foo' <-> 'foo'
+    () => '(?:^|\\/)',
+    '*'
+  ],
+
+  // starting
+  [
+    // there will be no leading '/'
+    //   (which has been replaced by section "leading slash")
+    // If starts with '**', adding a '^' to the regular expression also works
+    DIRECT,
+    (source, pattern) => {
+      // Nothing to anchor to, or already anchored (`^` or `(?:^|\/)`)
+      if (!source || source[0] === '^' || source[0] === '(') {
+        return source
+      }
+
+      // If has a slash `/` at the beginning or middle
+      const anchor = !REGEX_INNER_SLASH.test(pattern)
+        // > Prior to 2.22.1
+        // > If the pattern does not contain a slash /,
+        // >   Git treats it as a shell glob pattern
+        // Actually, if there is only a trailing slash,
+        //   git also treats it as a shell glob pattern
+
+        // After 2.22.1 (compatible but clearer)
+        // > If there is a separator at the beginning or middle (or both)
+        // > of the pattern, then the pattern is relative to the directory
+        // > level of the particular .gitignore file itself.
+        // > Otherwise the pattern may also match at any level below
+        // > the .gitignore level.
+        ? '(?:^|\\/)'
+
+        // > Otherwise, Git treats the pattern as a shell glob suitable for
+        // >   consumption by fnmatch(3)
+        : '^'
+
+      return anchor + source
+    }
+  ],
+
+  // two globstars
+  [
+    // Use lookahead assertions so that we could match more than one `'/**'`
+    /\\\/\\\*\\\*(?=\\\/|$)/g,
+
+    // Zero, one or several directories
+    // should not use '*', or it will be replaced by the next replacer
+
+    // Check if it is not the last `'/**'`
+    (_, index, str) => index + 6 < str.length
+
+      // case: /**/ at the end of the pattern, i.e. a trailing `'/**/'`
+      // > A trailing `"/**/"` (a trailing `"/**"` restricted to directories)
+      // >   matches everything inside, but it should not match the current
+      // >   folder itself, so it requires at least one directory segment.
+      // 'a/**/' matches 'a/b/', 'a/x/y/' but not 'a/'
+      ? str.slice(index + 6) === '\\/'
+        ? '(?:\\/[^\\/]+)+'
+
+        // case: /**/
+        // > A slash followed by two consecutive asterisks then a slash matches
+        // >   zero or more directories.
+        // > For example, "a/**/b" matches "a/b", "a/x/b", "a/x/y/b" and so on.
+        // '/**/'
+        : '(?:\\/[^\\/]+)*'
+
+      // case: /**
+      // > A trailing `"/**"` matches everything inside.
+
+      // #21: everything inside but it should not include the current folder,
+      //   resolved by `_make`
+      : `\\/${TRAILING_DOUBLESTAR}`,
+    '*'
+  ],
+
+  // normal intermediate wildcards
+  [
+    // Never replace escaped '*'
+    // ignore rule '\*' will match the path '*'
+
+    // 'abc.*/' -> go
+    // 'abc.*'  -> skip this rule,
+    //    coz trailing single wildcard will be handed by [trailing wildcard]
+    /(^|[^\\])(?:\\\*)+(?!$)/g,
+
+    // '*.js' matches '.js'
+    // '*.js' doesn't match 'abc'
+    // 1. An asterisk "*" matches anything except a slash.
+    // 2. Other consecutive asterisks are considered regular asterisks
+    //    and collapse into one non-slash wildcard run.
+    (_, p1) => p1 + WILDCARD,
+    '*'
+  ],
+
+  // trailing wildcard, held apart from a literal star
+  [
+    // The step above leaves a trailing `*` alone, so a single `\*` is all that
+    //   can be left at the end here, and what stands in front of it says which
+    //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+    //   nothing before it; a literal arrives as the user's own escape, which
+    //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+    //   There is no third case: every backslash still reaching the chain is
+    //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+    //   own character, so a longer run can never form. This runs while the
+    //   two are still distinct, before the unescape steps below collapse the
+    //   literal onto the very `\*` a wildcard leaves behind.
+    /(^|[^\\])((?:\\\\)*)\\\*$/,
+
+    (match, p1, p2) =>
+      p2 === EMPTY
+        // A real wildcard: carry it to `_make` as the marker, so the unescape
+        //   steps and the trailing-wildcard rewrite can never mistake it for a
+        //   literal `\*` (nor the reverse).
+        ? p1 + TRAILING_WILDCARD
+        // A literal star: leave it exactly as it stands for the unescape steps.
+        : match,
+    '*'
+  ],
+
+  [
+    // unescape, revert step 3 except for back slash
+    // For example, if a user escape a '\\*',
+    // after step 3, the result will be '\\\\\\*'
+    /\\\\\\(?=[$.|*+(){^])/g,
+    () => ESCAPE,
+    ESCAPE + ESCAPE
+  ],
+
+  [
+    // '\\\\' -> '\\'
+    /\\\\/g,
+    () => ESCAPE,
+    ESCAPE + ESCAPE
+  ],
+
+  [
+    // Every real bracket expression -- POSIX classes included -- has already
+    //   been held aside by `extractBrackets`, so the only `[` left in the
+    //   pattern is an escaped, literal one.
+
+    // A backslash could only stand at the end of the range if it quoted the
+    //   `]`, and `\]` is held aside long before this.
+    /\\\[([^\]/]*?)($|\])/g,
+
+    // '\\[bar]' -> '\\\\[bar]'
+    (match, range, close) => `\\[${range}${close}`,
+    '['
+  ],
+
+  // ending
+  [
+    // 'js' will not match 'js.'
+    // 'ab' will not match 'abc'
+    DIRECT,
+
+    // WTF!
+    // https://git-scm.com/docs/gitignore
+    // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+    // which re-fixes #24, #38
+
+    // > If there is a separator at the end of the pattern then the pattern
+    // > will only match directories, otherwise the pattern can match both
+    // > files and directories.
+
+    // 'js*' will not match 'a.js'
+    // 'js/' will not match 'a.js'
+    // 'js' will match 'a.js' and 'a.js/'
+    source => {
+      const last = source[source.length - 1]
+
+      // The pattern is empty, or ends in a pending marker `_make` owns --
+      //   the trailing wildcard, or a trailing "/**". A trailing `*` that is
+      //   not the marker is a literal star, which anchors like any other
+      //   final character.
+      if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+        return source
+      }
+
+      return last === SLASH
+        // foo/ will not match 'foo'
+        ? `${source}$`
+        // foo matches 'foo' and 'foo/'
+        : `${source}(?=$|\\/$)`
+    }
+  ]
+]
+
+const REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/
+const MODE_IGNORE = 'regex'
+const MODE_CHECK_IGNORE = 'checkRegex'
+const UNDERSCORE = '_'
+
+const replaceTrailingWildcard = (_, p1) => {
+  const prefix = p1
+    // '\^':
+    // '/*' does not match EMPTY
+    // '/*' does not match everything
+
+    // '\\\/':
+    // 'abc/*' does not match 'abc/'
+    ? `${p1}[^/]+`
+
+    // 'a*' matches 'a'
+    // 'a*' matches 'aa'
+    : '[^/]*'
+
+  return `${prefix}(?=$|\\/$)`
+}
+
+const REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/
+
+// 'abc/**' matches everything under 'abc', but not 'abc/' itself (#21):
+//   requiring one arbitrary character (line terminators included, #176)
+//   after 'abc/' is necessary and sufficient for `.test(path)`.
+const replaceTrailingDoublestar = () => '[\\s\\S]'
+
+// The fixed piece between the wildcard at `at` and the next wildcard of the
+//   run: the tokens that separate them, joined as they appear in the source.
+//   A run never holds two wildcards in a row, so there is always at least one
+//   token.
+const separatorAfter = (run, at) => {
+  let separator = EMPTY
+
+  for (let index = at + 1; index < run.length && !run[index].wildcard; index ++) {
+    separator += run[index].single
+  }
+
+  return separator
+}
+
+// Where a run of non-slash wildcards is split by fixed pieces --
+//   `[^/]*ab[^/]*cd...` -- the engine has many equivalent ways to lay the
+//   input across the wildcards, and on input that does not match it works
+//   through all of them, so the time grows with the number of wildcards
+//   rather than the length of the path. Every wildcard but the last in such a
+//   run can be pinned to stop where the piece after it begins, which leaves
+//   one way to lay out the input and no rewinding, without changing which
+//   paths match: the fixed pieces still bound the count, and the last
+//   wildcard still absorbs the rest.
+//
+// A wildcard is pinned to the whole piece, never to the piece's first
+//   character. The pin leaves no way back, so a wildcard that stopped at that
+//   first character would hand over wherever the character happens to turn
+//   up, including the places the rest of the piece cannot follow -- which is
+//   how `f*o/*/*` came to miss `foo/b/c`, the first `o` of `foo` not being
+//   the one the `o/` after it needs. Every token of a piece matches exactly
+//   one character, so the first place the whole piece fits is the leftmost
+//   place it can sit, and whatever is left over goes to the wildcards that
+//   follow.
+//
+// The source is read one token at a time -- a wildcard, a single-character
+//   piece (a literal, an escape, a class), or a parenthesised group or anchor
+//   that ends the run -- so only a genuine wildcard is touched.
+const pinWildcards = source => {
+  if (source.indexOf(WILDCARD) < 0) {
+    return source
+  }
+
+  const tokens = []
+  const {length} = source
+  let index = 0
+
+  while (index < length) {
+    const char = source[index]
+
+    if (source.startsWith(WILDCARD, index)) {
+      tokens.push({wildcard: true})
+      index += WILDCARD.length
+    } else if (char === '[') {
+      let end = index + 1
+
+      if (source[end] === '^') {
+        end ++
+      }
+
+      if (source[end] === ']') {
+        end ++
+      }
+
+      while (end < length && source[end] !== ']') {
+        end += source[end] === ESCAPE
+          ? 2
+          : 1
+      }
+
+      end ++
+      tokens.push({single: source.slice(index, end)})
+      index = end
+    } else if (char === ESCAPE) {
+      tokens.push({single: source.slice(index, index + 2)})
+      index += 2
+    } else if (char === '(') {
+      let depth = 0
+      let end = index
+
+      do {
+        if (source[end] === ESCAPE) {
+          end ++
+        } else if (source[end] === '(') {
+          depth ++
+        } else if (source[end] === ')') {
+          depth --
+        }
+
+        end ++
+      } while (end < length && depth > 0)
+
+      if ('*+?'.indexOf(source[end]) >= 0) {
+        end ++
+      }
+
+      tokens.push({boundary: source.slice(index, end)})
+      index = end
+    } else if (char === '^' || char === '$') {
+      tokens.push({boundary: char})
+      index ++
+    } else {
+      tokens.push({single: char})
+      index ++
+    }
+  }
+
+  let out = EMPTY
+  let run = []
+
+  const flush = () => {
+    let lastWildcard
+
+    run.forEach((token, at) => {
+      if (token.wildcard) {
+        lastWildcard = at
+      }
+    })
+
+    run.forEach((token, at) => {
+      if (!token.wildcard) {
+        out += token.single
+        return
+      }
+
+      // Every wildcard but the last is pinned to the whole piece that
+      //   follows it, for the reason set out above this function. The last
+      //   one stays as it is and takes up the rest.
+      out += at === lastWildcard
+        ? WILDCARD
+        : `(?:(?!${separatorAfter(run, at)})[^\\/])*`
+    })
+
+    run = []
+  }
+
+  tokens.forEach(token => {
+    if (token.boundary === undefined) {
+      run.push(token)
+      return
+    }
+
+    flush()
+    out += token.boundary
+  })
+
+  flush()
+
+  return out
+}
+
+// @param {pattern}
+const makeRegexPrefix = pattern => {
+  // `/**` matches every path, as `**` does. The translation below only finds
+  //   a globstar beside a slash it keeps, and the leading one is turned into
+  //   an anchor, so `/**` would come out as `/*` and match one level only.
+  //   Here rather than in `createRule`, so that `checkSourceOf`, which
+  //   compiles `/**/` again without its trailing slash, gets it too.
+  if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+    pattern = '**'
+  }
+
+  const {source, sources} = extractBrackets(pattern)
+
+  const replaced = REPLACERS.reduce(
+    // A pass whose matcher finds nothing hands back the very string it was
+    //   given, so asking first costs a search and saves a rewrite. Ten of the
+    //   fifteen passes never fire for a typical .gitignore line, and between
+    //   them they were 45% of this chain.
+    (prev, [matcher, replacer, required]) => {
+      if (matcher === DIRECT) {
+        return replacer(prev, pattern)
+      }
+
+      if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+        return prev
+      }
+
+      // A pass whose matcher finds nothing hands back the very string it was
+      //   given, so asking first costs a search and saves a rewrite.
+      return matcher.test(prev)
+        ? prev.replace(matcher, replacer.bind(pattern))
+        : prev
+    },
+    source
+  )
+
+  // Most patterns hold no bracket expression at all, and then there is
+  //   nothing to put back.
+  return sources.length
+    ? replaced.replace(
+      REGEX_RESTORE_PLACEHOLDER,
+      (match, index) => sources[index]
+    )
+    : replaced
+}
+
+// `checkRegex` tests a path with a trailing slash, 'abc/', the way
+//   `git check-ignore` matches that literal string once the directory itself
+//   is known not to be excluded (see `checkIgnore`): a trailing '/' of the
+//   pattern is dropped, a basename pattern sees an empty basename, and only a
+//   pattern whose last segment is a pending wildcard can match what is left
+//   after the final slash -- 'abc/*' and 'abc/**' match 'abc/', and 'abc/**'
+//   also matches 'abc/d/' (#77, #169).
+const checkSourceOf = (body, prefix) => {
+  if (body[body.length - 1] === SLASH) {
+    prefix = makeRegexPrefix(body.slice(0, - 1))
+  }
+
+  const head = prefix.slice(0, - 1)
+  const last = prefix[prefix.length - 1]
+
+  return last === TRAILING_WILDCARD
+    ? `${head}$`
+    : last === TRAILING_DOUBLESTAR
+      ? head
+      : NEVER_MATCH
+}
+
+// A trailing slash does not stop a pattern being basename-only: it restricts
+//   the match to a directory, it does not let the pattern reach across one.
+//   Everything else a pattern can hold -- a wildcard, a character class, an
+//   escape -- stays inside a single path segment too, so a pattern with no
+//   separator in it can only ever describe the last one.
+const matchesBasename = body => {
+  const index = body.indexOf(SLASH)
+
+  return index < 0 || index === body.length - 1
+}
+
+// The last segment of a path, keeping a trailing slash, because a pattern that
+//   ends in one matches only a directory.
+// 'a/b/c.js' -> 'c.js';  'a/b/' -> 'b/';  'c.js' -> 'c.js' (no copy made)
+const basenameOf = path => {
+  const end = path.length - 1
+
+  const index = path.lastIndexOf(
+    SLASH,
+    path[end] === SLASH
+      ? end - 1
+      : end
+  )
+
+  return index < 0
+    ? path
+    : path.slice(index + 1)
+}
+
+// The parent directory of a path, with its trailing separator, or EMPTY when
+//   the path has none.
+// 'a/b/c' -> 'a/b/';  'a/b/' -> 'a/';  'a' -> EMPTY;  'a/' -> EMPTY
+//
+// A path holding an empty segment has to be taken apart, because its
+//   ancestors are not prefixes of it: the parent of 'a//b' is 'a/', not
+//   'a//', and the parent of '/a/' is nothing at all. Both shapes reach here
+//   -- 'a//b' is accepted outright, and `checkIgnore` does not put the path
+//   it is given through the relative-path check.
+//
+// Every other path is a prefix of itself, and cutting one costs a fraction of
+//   splitting it into an array and joining that back at every level: 73ns
+//   against 207ns.
+const parentOf = path => {
+  if (
+    path.charCodeAt(0) === SLASH_CODE
+    || path.indexOf(DOUBLE_SLASH) >= 0
+  ) {
+    const slices = path.split(SLASH).filter(Boolean)
+
+    slices.pop()
+
+    return slices.length
+      ? slices.join(SLASH) + SLASH
+      : EMPTY
+  }
+
+  const end = path.length - 1
+
+  // Look back from before a trailing separator, since that one belongs to the
+  //   path itself.
+  //
+  // A negative place to start would be a trap here: `lastIndexOf` clamps one
+  //   to 0 and searches there rather than reporting no match, so '/' would
+  //   come back as its own parent and the walk would never end. It cannot
+  //   happen -- that is the only path short enough to produce one, and the
+  //   test above has already sent it the other way.
+  const cut = path.lastIndexOf(
+    SLASH,
+    path.charCodeAt(end) === SLASH_CODE
+      ? end - 1
+      : end
+  )
+
+  return cut < 0
+    ? EMPTY
+    : path.slice(0, cut + 1)
+}
+
+const isString = subject => typeof subject === 'string'
+
+// Blank lines, comments and trailing lone backslashes are told by
+//   `createRule`, once the pattern is normalized.
+const checkPattern = pattern => pattern
+  && isString(pattern)
+
+// Git drops one CR before each LF, and one at the end of a final line that
+//   has no LF after it.
+const splitPattern = pattern => (
+  pattern[pattern.length - 1] === '\r'
+    ? pattern.slice(0, - 1)
+    : pattern
+)
+.split(REGEX_SPLITALL_CRLF)
+.filter(Boolean)
+
+class IgnoreRule {
+  constructor (
+    pattern,
+    mark,
+    body,
+    ignoreCase,
+    negative,
+    prefix
+  ) {
+    this.pattern = pattern
+    this.mark = mark
+    this.negative = negative
+
+    define(this, 'body', body)
+    define(this, 'ignoreCase', ignoreCase)
+    define(this, 'regexPrefix', prefix)
+  }
+
+  // Worked out on first use and kept behind an own property, the way `regex`
+  //   caches itself in `_regex`. Deciding it in the constructor instead would
+  //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+  //   every compile -- including the compiles of rules that are never matched
+  //   against anything.
+  get _basenameOnly () {
+    return define(this, '_basenameOnly', matchesBasename(this.body))
+  }
+
+  get regex () {
+    const key = UNDERSCORE + MODE_IGNORE
+
+    if (this[key]) {
+      return this[key]
+    }
+
+    return this._make(MODE_IGNORE, key)
+  }
+
+  get checkRegex () {
+    const key = UNDERSCORE + MODE_CHECK_IGNORE
+
+    if (this[key]) {
+      return this[key]
+    }
+
+    return this._make(MODE_CHECK_IGNORE, key)
+  }
+
+  _make (mode, key) {
+    const str = pinWildcards(
+      mode === MODE_IGNORE
+        ? this.regexPrefix
+        .replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard)
+        .replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar)
+        : checkSourceOf(this.body, this.regexPrefix)
+    )
+
+    const regex = this.ignoreCase
+      ? new RegExp(str, 'i')
+      : new RegExp(str)
+
+    return define(this, key, regex)
+  }
+}
+
+const hasTrailingBackslash = str => {
+  let count = 0
+
+  while (str[str.length - count - 1] === ESCAPE) {
+    count ++
+  }
+
+  return count % 2 === 1
+}
+
+// Read a line the way git does: when `stripLineEnd` is set (an unsplit array
+//   or object pattern), drop any trailing blank lines along with the LF
+//   before each and at most one CR at the end of the line; then trim trailing
+//   spaces in the same backward pass. Git trims spaces only, and a space
+//   escaped by an odd run of backslashes stays, unescaped, as the last one.
+// Scanned from the end: a regular expression can only try each start in
+//   turn, which is quadratic over a long run of spaces or backslashes.
+// 'a  ' -> 'a';  'a\ ' -> 'a ';  'a\\ ' -> 'a\\';  'a\t' -> 'a\t'
+// 'a\r\n' -> 'a';  'a\r\r' -> 'a\r';  'a\n\r' -> 'a'
+const trimEnd = (body, stripLineEnd) => {
+  let lineEnd = body.length
+  let end
+
+  for (;;) {
+    if (stripLineEnd && body[lineEnd - 1] === '\r') {
+      lineEnd --
+    }
+
+    end = lineEnd
+
+    while (body[end - 1] === SPACE) {
+      end --
+    }
+
+    if (!stripLineEnd || body[end - 1] !== '\n') {
+      break
+    }
+
+    lineEnd = end - 1
+  }
+
+  if (end === lineEnd) {
+    return body.slice(0, lineEnd)
+  }
+
+  let backslashes = 0
+
+  while (body[end - backslashes - 1] === ESCAPE) {
+    backslashes ++
+  }
+
+  return backslashes % 2
+    ? body.slice(0, end - 1) + SPACE
+    : body.slice(0, end)
+}
+
+const createRule = (
+  pattern,
+  mark,
+  ignoreCase,
+  stripLineEnd,
+  stripBOM
+) => {
+  // Git drops a BOM before it reads the first line, so before anything else.
+  let body = stripBOM && pattern[0] === BOM
+    ? pattern.slice(1)
+    : pattern
+
+  // > A line starting with # serves as a comment.
+  if (body[0] === '#') {
+    return
+  }
+
+  let negative = false
+
+  // > An optional prefix "!" which negates the pattern;
+  if (body[0] === '!') {
+    negative = true
+    body = body.slice(1)
+  }
+
+  // Normalize the body before checking which slashes anchor the pattern.
+  //   Otherwise `bar/ ` is mistaken for a pattern containing an inner slash.
+  //   A line from `splitPattern` has already lost its line ending, so only a
+  //   trailing space remains to trim there.
+  const last = body[body.length - 1]
+
+  if (
+    last === SPACE
+    || stripLineEnd && (last === '\r' || last === '\n')
+  ) {
+    body = trimEnd(body, stripLineEnd)
+  }
+
+  // > A blank line matches no files, so it can serve as a separator for
+  // >   readability.
+  // Nor does a lone "!", a pattern ending on an unpaired backslash, or
+  //   anything else left empty here: an empty pattern would compile to a
+  //   regex matching every path.
+  if (!body || hasTrailingBackslash(body)) {
+    return
+  }
+
+  body = body
+  // > Put a backslash ("\") in front of the first "!" for patterns that
+  // >   begin with a literal "!", for example, `"\!important!.txt"`.
+  .replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, '!')
+  // > Put a backslash ("\") in front of the first hash for patterns that
+  // >   begin with a hash.
+  .replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, '#')
+
+  const regexPrefix = makeRegexPrefix(body)
+
+  return new IgnoreRule(
+    pattern,
+    mark,
+    body,
+    ignoreCase,
+    negative,
+    regexPrefix
+  )
+}
+
+class RuleManager {
+  constructor (ignoreCase) {
+    this._ignoreCase = ignoreCase
+    this._rules = []
+
+    // How many of the rules git would tag `EXC_FLAG_NODIR`.
+    //
+    // The scan uses it to decide, once for the whole set, whether handing
+    //   those rules the basename is worth what it costs the others. The
+    //   shortcut saves a full-path scan on every rule it applies to and costs
+    //   a check on every rule it does not, so a set where almost nothing is
+    //   basename-only comes out behind -- a 955 pattern set with 44 of them
+    //   measured 19% slower with the shortcut always on.
+    //
+    // Deciding this by measurement rather than by meaning is safe: a
+    //   basename-only pattern gives the very same answer against the whole
+    //   path, it just takes longer to say so. The choice can only change how
+    //   fast the scan runs, never what it returns.
+    this._basenameCount = 0
+  }
+
+  _add (pattern, index) {
+    // #32
+    if (pattern && pattern[KEY_IGNORE]) {
+      this._rules = this._rules.concat(pattern._rules._rules)
+      this._basenameCount += pattern._rules._basenameCount
+      this._added = true
+      return
+    }
+
+    const isStr = isString(pattern)
+    const raw = isStr
+      ? pattern
+      : pattern.pattern
+
+    const rule = checkPattern(raw)
+      && createRule(
+        raw,
+        isStr ? UNDEFINED : pattern.mark,
+        this._ignoreCase,
+        !this._split,
+        this._stripBOM && !index
+      )
+
+    if (rule) {
+      this._added = true
+      this._rules.push(rule)
+
+      // Deliberately not `rule._basenameOnly`: reading that would materialise
+      //   the rule's own copy, and the whole point of leaving it lazy is that
+      //   a rule which is compiled and never matched never pays for it.
+      if (matchesBasename(rule.body)) {
+        this._basenameCount ++
+      }
+    }
+  }
+
+  // @param {Array<string> | string | Ignore} pattern
+  add (pattern) {
+    this._added = false
+    this._split = isString(pattern)
+    this._stripBOM = !this._split || pattern[0] === BOM
+
+    makeArray(
+      this._split
+        ? splitPattern(pattern)
+        : pattern
+    ).forEach(this._add, this)
+
+    if (this._added) {
+      this._literalRules = UNDEFINED
+    }
+
+    return this._added
+  }
+
+  // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+  //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+  //   are left out once, rather than tested or compiled for every path.
+  testLiteral (path) {
+    const rules = this._literalRules || (
+      this._literalRules = this._rules.filter(
+        ({body}) => body[body.length - (
+          body[body.length - 1] === SLASH ? 2 : 1
+        )] === '*'
+      )
+    )
+
+    let ignored = false
+    let unignored = false
+    let matchedRule
+
+    for (let index = rules.length - 1; index >= 0; index --) {
+      const rule = rules[index]
+
+      if (rule.checkRegex.test(path)) {
+        ignored = !rule.negative
+        unignored = rule.negative
+        matchedRule = rule.negative
+          ? UNDEFINED
+          : rule
+        break
+      }
+    }
+
+    const ret = {
+      ignored,
+      unignored
+    }
+
+    if (matchedRule) {
+      ret.rule = matchedRule
+    }
+
+    return ret
+  }
+
+  // Test one single path without recursively checking parent directories
+  //
+  // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+
+  // @returns {TestResult}
+  test (path, mode) {
+    // Most of a .gitignore is patterns with no slash in them, and running
+    //   those against the whole path makes the regular expression engine walk
+    //   every directory name on the way to the only segment that could match.
+    //   Handing them the basename instead is what git does, and it is where
+    //   the time in a directory walk goes: the rule scan was two thirds of it.
+    const rules = this._rules
+    const {length} = rules
+
+    const shortcut = this._basenameCount * 2 >= length
+
+    const basename = shortcut
+      ? basenameOf(path)
+      : path
+
+    // The last rule to match decides, as in git, and it is the rule
+    //   `git check-ignore -v` reports, so the scan runs from the end and stops
+    //   at the first match.
+    // A plain loop rather than `forEach`, so that `path`, `basename` and
+    //   `shortcut` are locals. As a callback they became closure variables,
+    //   and reaching for one of those once per rule cost 10% of a scan over a
+    //   large rule set -- more than the shortcut they were there to serve.
+    for (let index = length - 1; index >= 0; index --) {
+      const rule = rules[index]
+
+      if (rule[mode].test(
+        shortcut && rule._basenameOnly
+          ? basename
+          : path
+      )) {
+        const {negative} = rule
+
+        const ret = {
+          ignored: !negative,
+          unignored: negative
+        }
+
+        if (!negative) {
+          ret.rule = rule
+        }
+
+        return ret
+      }
+    }
+
+    return {
+      ignored: false,
+      unignored: false
+    }
+  }
+}
+
+const throwError = (message, Ctor) => {
+  throw new Ctor(message)
+}
+
+const checkPath = (path, originalPath, doThrow) => {
+  if (!isString(path)) {
+    return doThrow(
+      `path must be a string, but got \`${originalPath}\``,
+      TypeError
+    )
+  }
+
+  // We don't know if we should ignore EMPTY, so throw
+  if (!path) {
+    return doThrow(`path must not be empty`, TypeError)
+  }
+
+  // Check if it is a relative path
+  if (checkPath.isNotRelative(path)) {
+    const r = '`path.relative()`d'
+    return doThrow(
+      `path should be a ${r} string, but got "${originalPath}"`,
+      RangeError
+    )
+  }
+
+  return true
+}
+
+// > pathname should be a `path.relative()`d one
+//
+// The same thing `REGEX_TEST_INVALID_PATH` says, spelled out: a path is not
+//   relative if it begins with a separator, or with `./` or `../`, or is
+//   nothing but `.` or `..`. Every match is decided by the first three
+//   characters, and this runs on every path handed to the library -- where it
+//   was 55% of a cached lookup, more than the cache lookup itself.
+const isNotRelative = path => {
+  const first = path.charCodeAt(0)
+
+  if (first === SLASH_CODE) {
+    return true
+  }
+
+  if (first !== DOT_CODE) {
+    return false
+  }
+
+  // '.'
+  if (path.length === 1) {
+    return true
+  }
+
+  const second = path.charCodeAt(1)
+
+  // './'
+  if (second === SLASH_CODE) {
+    return true
+  }
+
+  if (second !== DOT_CODE) {
+    return false
+  }
+
+  // '..' or '../'
+  return path.length === 2 || path.charCodeAt(2) === SLASH_CODE
+}
+
+checkPath.isNotRelative = isNotRelative
+
+// On windows, the following function will be replaced
+/* istanbul ignore next */
+checkPath.convert = p => p
+
+
+const convertPath = target =>
+  isString(target) && checkPath.convert(target)
+
+
+class Ignore {
+  constructor ({
+    ignorecase = true,
+    ignoreCase = ignorecase,
+    allowRelativePaths = false
+  } = {}) {
+    define(this, KEY_IGNORE, true)
+
+    this._rules = new RuleManager(ignoreCase)
+    this._strictPathCheck = !allowRelativePaths
+    this._initCache()
+  }
+
+  _initCache () {
+    // A cache for the result of `.ignores()`
+    this._ignoreCache = Object.create(null)
+
+    // A cache for the result of `.test()`
+    this._testCache = Object.create(null)
+  }
+
+  add (pattern) {
+    if (this._rules.add(pattern)) {
+      // Some rules have just added to the ignore,
+      //   making the behavior changed,
+      //   so we need to re-initialize the result cache
+      this._initCache()
+    }
+
+    return this
+  }
+
+  // legacy
+  addPattern (pattern) {
+    return this.add(pattern)
+  }
+
+  // @returns {TestResult}
+  _test (originalPath, cache, path) {
+    checkPath(
+      path,
+      originalPath,
+      this._strictPathCheck
+        ? throwError
+        : RETURN_FALSE
+    )
+
+    return path
+      ? this._t(path, cache)
+      : {
+        ignored: false,
+        unignored: false
+      }
+  }
+
+  checkIgnore (target) {
+    // A Windows path is converted first, so that a directory given with a
+    //   trailing separator, `\` or `/`, is told the same way
+    const path = convertPath(target)
+
+    // If the path does not end with a slash, `.ignores()` is much equivalent
+    //   to `git check-ignore`
+    if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+      return this._test(target, this._testCache, path)
+    }
+
+    // Like `git check-ignore`: a directory excluded by itself or by an
+    //   ancestor settles it, and only then is the literal 'abc/' matched
+    //   against the rules (see `checkSourceOf`).
+    const dir = this._t(path, this._testCache)
+
+    if (dir.ignored) {
+      return dir
+    }
+
+    const literal = this._rules.testLiteral(path)
+
+    return literal.ignored || literal.unignored
+      ? literal
+      : dir
+  }
+
+  _t (
+    // The path to be tested
+    path,
+
+    // The cache for the result of a certain checking
+    cache
+  ) {
+    // Every cached result is an object, so one read both tells a hit and
+    //   fetches it, where `in` and then a read hashed the path twice.
+    const cached = cache[path]
+
+    if (cached) {
+      return cached
+    }
+
+    const parentPath = parentOf(path)
+
+    // If the path contains a parent directory, check the parent first
+    const parent = parentPath
+      ? this._t(parentPath, cache)
+      : UNDEFINED
+
+    return cache[path] = parent && parent.ignored
+      // > It is not possible to re-include a file if a parent directory of
+      // >   that file is excluded.
+      ? parent
+      : this._rules.test(path, MODE_IGNORE)
+  }
+
+  ignores (path) {
+    return this._test(path, this._ignoreCache, convertPath(path)).ignored
+  }
+
+  createFilter () {
+    return path => !this.ignores(path)
+  }
+
+  filter (paths) {
+    return makeArray(paths).filter(this.createFilter())
+  }
+
+  // @returns {TestResult}
+  test (path) {
+    return this._test(path, this._testCache, convertPath(path))
+  }
+}
+
+const factory = options => new Ignore(options)
+
+const isPathValid = path =>
+  checkPath(convertPath(path), path, RETURN_FALSE)
+
+/* istanbul ignore next */
+const setupWindows = () => {
+  /* eslint no-control-regex: "off" */
+  const makePosix = str => /^\\\\\?\\/.test(str)
+  || /["<>|\u0000-\u001F]+/u.test(str)
+    ? str
+    : str.replace(/\\/g, '/')
+
+  checkPath.convert = makePosix
+
+  // 'C:\\foo'     <- 'C:\\foo' has been converted to 'C:/'
+  // 'd:\\foo'
+  const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i
+  checkPath.isNotRelative = path =>
+    REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path)
+    || isNotRelative(path)
+}
+
+
+// Windows
+// --------------------------------------------------------------
+/* istanbul ignore next */
+if (
+  // Detect `process` so that it can run in browsers.
+  typeof process !== 'undefined'
+  && process.platform === 'win32'
+) {
+  setupWindows()
+}
+
+// COMMONJS_EXPORTS ////////////////////////////////////////////////////////////
+
+module.exports = factory
+
+// Although it is an anti-pattern,
+//   it is still widely misused by a lot of libraries in github
+// Ref: https://github.com/search?q=ignore.default%28%29&type=code
+factory.default = factory
+
+module.exports.isPathValid = isPathValid
+
+// For testing purposes
+define(module.exports, Symbol.for('setupWindows'), setupWindows)
+
+
+/***/ }),
+
 /***/ 81167:
 /***/ ((module) => {
 
@@ -38973,7 +40616,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9625:
+/***/ 54075:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44355,6 +45998,8 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(24492);
 ;// CONCATENATED MODULE: ./src/core/log.ts
 /** A logger that drops everything (the default where a caller passes none). */
 const log_silentLogger = { debug() { }, info() { }, warning() { }, error() { } };
@@ -44376,12 +46021,30 @@ class RecordingLogger {
 
 
 
+
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? log_silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -44563,6 +46226,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -44636,9 +46300,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = MAX_DESCRIPTION) {
+function cutDescription(raw, max = MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -45109,6 +46775,7 @@ class GitHubLedger {
 
 ;// CONCATENATED MODULE: ./src/core/metrics/prometheus.ts
 
+
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
 class PrometheusError extends core_errors/* SlipwayError */.GQ {
     retryable;
@@ -45128,12 +46795,20 @@ class PrometheusSource {
     headers;
     constructor(options) {
         this.options = options;
-        this.base = options.url.replace(/\/+$/, '');
+        // `https://user:password@host` works (as in Grafana's data sources) but is never printed: the
+        // credentials move into the Authorization header and the URL in messages has none.
+        const { url, credentials } = (0,secrets/* splitUrlCredentials */.CN)(options.url);
+        this.base = url.replace(/\/+$/, '');
         this.headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-        if (options.bearerToken)
+        const basicAuth = options.basicAuth ?? credentials;
+        if (options.bearerToken) {
+            (0,secrets/* registerSecret */.cl)(options.bearerToken);
             this.headers.authorization = `Bearer ${options.bearerToken}`;
-        if (options.basicAuth)
-            this.headers.authorization = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+        }
+        if (basicAuth) {
+            secrets/* secrets */.O3.addBasicCredentials(basicAuth.username, basicAuth.password);
+            this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+        }
     }
     /** A range query; the series' samples (NaN kept), [] when the query matched nothing. */
     async queryRange(query, window) {
@@ -45178,11 +46853,18 @@ class PrometheusSource {
                 headers: this.headers,
                 body: new URLSearchParams({ query, ...params }).toString(),
                 signal: AbortSignal.timeout(timeoutMs),
+                // fetch drops Authorization on a cross-origin redirect but sends every other header (an
+                // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
+                redirect: 'manual',
             });
         }
         catch (error) {
             const cause = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
             throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
+        }
+        if (response.status >= 300 && response.status < 400) {
+            const location = (0,secrets/* redact */.E$)(response.headers.get('location') ?? 'nowhere');
+            throw new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
         let answer = {};
@@ -45196,7 +46878,9 @@ class PrometheusSource {
             throw new PrometheusError(`Prometheus at ${this.base} refused the request (HTTP ${response.status}): check the credentials in prometheus-headers (e.g. "Authorization: Bearer …").`, false, response.status);
         }
         if (!response.ok || answer.status !== 'success' || !answer.data) {
-            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${answer.error}` : text.slice(0, 200) || response.statusText;
+            // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
+            // Redacted before it is cut: half a secret would no longer match.
+            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${(0,secrets/* redact */.E$)(answer.error).slice(0, 300)}` : (0,secrets/* redact */.E$)(text).slice(0, 120) || response.statusText;
             throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
         }
         return answer.data;
@@ -48286,7 +49970,7 @@ function requireJsYaml() {
   return jsYaml;
 }
 var jsYamlExports = requireJsYaml();
-const js_yaml_yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
 const {
   Type,
   Schema,
@@ -48302,11 +49986,57 @@ const {
   safeLoad,
   safeLoadAll,
   safeDump
-} = js_yaml_yaml;
+} = yaml;
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+;// CONCATENATED MODULE: ./src/core/yaml.ts
+
+// The one YAML loader for text a user or a pull request wrote (plans, `router`, `metrics`).
+// js-yaml resolves an alias to the same object, so loading a 450-byte alias bomb is cheap — the
+// harm comes later, when validation or a message walks the value and visits every alias again
+// (billions of nodes). The expanded size is counted once here, with each shared node counted at
+// its full size but computed only once, and a value that expands past the limit is refused.
+/** Longest YAML text accepted: far above any plan, far below what could hurt. */
+const MAX_YAML_BYTES = 1024 * 1024;
+/** Most nodes a document may expand to, aliases counted in full. */
+const MAX_YAML_NODES = 100_000;
+/**
+ * Parses one YAML document. Throws js-yaml's YAMLException for a syntax error, and for text over
+ * MAX_YAML_BYTES, a recursive alias, or aliases expanding past MAX_YAML_NODES — each caller turns
+ * it into its own error naming the input.
+ */
+function yaml_loadYaml(text, options = {}) {
+    if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+        throw new yaml.YAMLException(`the text is ${Buffer.byteLength(text)} bytes, more than the ${MAX_YAML_BYTES} accepted`);
+    }
+    const value = yaml.load(text, options);
+    expandedSize(value, new Map(), new Set());
+    return value;
+}
+function expandedSize(value, sizes, open) {
+    if (value === null || typeof value !== 'object')
+        return 1;
+    const known = sizes.get(value);
+    if (known !== undefined)
+        return known;
+    if (open.has(value))
+        throw new yaml.YAMLException('an alias refers to a node that contains it (a recursive alias); write the value out instead');
+    open.add(value);
+    let size = 1;
+    for (const child of Object.values(value)) {
+        size += expandedSize(child, sizes, open);
+        if (size > MAX_YAML_NODES) {
+            throw new yaml.YAMLException(`aliases expand it to more than ${MAX_YAML_NODES} values (an alias bomb?); write the values out, or use fewer aliases`);
+        }
+    }
+    open.delete(value);
+    sizes.set(value, size);
+    return size;
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/parse.ts
+
 
 
 /** A plan that cannot be used; the message lists every problem as `<file> line N: <path>: <what>`. */
@@ -48341,7 +50071,7 @@ function parseLocatedYaml(text, source) {
     const stack = [{ line: 0, children: [] }];
     let value;
     try {
-        value = js_yaml_yaml.load(text, {
+        value = yaml_loadYaml(text, {
             filename: source,
             listener(event, state) {
                 if (event === 'open') {
@@ -48368,7 +50098,7 @@ function parseLocatedYaml(text, source) {
         });
     }
     catch (error) {
-        if (error instanceof js_yaml_yaml.YAMLException) {
+        if (error instanceof yaml.YAMLException) {
             throw new PlanError(source, [{ line: error.mark ? error.mark.line + 1 : undefined, path: [], message: `not valid YAML: ${error.reason}` }]);
         }
         throw error;
@@ -48587,7 +50317,10 @@ function checkRegex(value, fail) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var secrets_quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
+
 
 
 
@@ -48602,7 +50335,7 @@ const DIRECTIONS = ['increase', 'decrease', 'either'];
 function parseMetricsYaml(text, where) {
     let value;
     try {
-        value = yaml.load(text);
+        value = loadYaml(text);
     }
     catch (error) {
         throw new SlipwayError(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
@@ -48628,12 +50361,12 @@ function validateMetric(item, at) {
     if (!isRecord(item))
         throw new core_errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
-        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${JSON.stringify(item.name)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,secrets_quote/* quote */.h)(item.name)}.`);
     }
     const where = `${at} "${item.name}"`;
     const kind = item.kind;
     if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${JSON.stringify(kind)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${(0,secrets_quote/* quote */.h)(kind)}.`);
     }
     const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
     if (unknown.length > 0)
@@ -48674,7 +50407,7 @@ function validateMetric(item, at) {
         case 'threshold': {
             const thresholds = item.thresholds;
             if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
-                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${JSON.stringify(thresholds)}.`);
+                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,secrets_quote/* quote */.h)(thresholds)}.`);
             }
             const bounds = new FieldReader(thresholds, `${where}: thresholds`);
             const min = bounds.number('min');
@@ -48694,7 +50427,7 @@ class FieldReader {
         this.where = where;
     }
     fail(name, expected) {
-        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${JSON.stringify(this.item[name])}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,secrets_quote/* quote */.h)(this.item[name])}.`);
     }
     query(name) {
         const value = this.item[name];
@@ -48745,6 +50478,7 @@ function dropUndefined(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan/validate.ts
+
 
 
 
@@ -48877,6 +50611,8 @@ function analysisOf(value, report) {
             return [];
         }
     };
+    // Credentials in the URL are registered (and so masked) before anything can print the plan.
+    (0,secrets/* splitUrlCredentials */.CN)(String(prometheus));
     return {
         prometheus: String(prometheus),
         metrics,
@@ -49007,9 +50743,10 @@ function validate_isObject(value) {
 function show(value) {
     if (value === undefined)
         return 'nothing';
-    // An empty or blank string would vanish from the message: quote it.
-    const text = typeof value === 'string' ? (value.trim() === '' ? JSON.stringify(value) : value) : JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    // A plain string reads best bare; anything else (and a blank string, which would vanish) is quoted.
+    if (typeof value === 'string' && value.trim() !== '')
+        return (0,secrets/* redact */.E$)(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+    return (0,secrets/* quote */.hD)(value, 57);
 }
 
 ;// CONCATENATED MODULE: ./src/core/rollback/target.ts
@@ -49232,19 +50969,25 @@ async function executeRollback(ledger, decision, request, effects, logger = log_
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
+var core_process = __nccwpck_require__(21457);
 ;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
 
+
 /**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin. Never throws:
- * the caller turns a failure into its own message. Default timeout 30 s.
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
  */
 function exec_runCommand(argv, options = {}) {
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d.toString()));
-        child.stderr.on('data', (d) => (stderr += d.toString()));
+        // Decoded as a stream, so a character split across two chunks stays whole.
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
         const timer = setTimeout(() => {
             stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
             child.kill('SIGKILL');
@@ -49270,11 +51013,14 @@ function exec_tail(text, lines = 5) {
 
 ;// CONCATENATED MODULE: ./src/core/rollback/command.ts
 
-/** Runs the command with /bin/sh -c, the process environment plus `env`; default timeout 15 minutes. */
-function shellCommandRunner(timeoutMs = 15 * 60_000) {
+/**
+ * Runs the command with /bin/sh -c (the workflow author wrote a shell line), with the allow-listed
+ * environment, the names in `passEnv` and `env` (docs/security.md); default timeout 15 minutes.
+ */
+function shellCommandRunner(options = {}) {
     return {
         async run(command, env) {
-            const result = await runCommand(['/bin/sh', '-c', command], { env: { ...process.env, ...env }, timeoutMs });
+            const result = await runCommand(['/bin/sh', '-c', command], { env, passEnv: options.passEnv, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
             return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
         },
     };
@@ -50889,6 +52635,57 @@ function planDigest(text) {
 
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
 
+
+// HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
+// '_', '.' and ':'.
+const HAPROXY_NAME = {
+    pattern: /^[A-Za-z0-9_.:-]+$/,
+    expected: "a HAProxy name: letters, digits, '-', '_', '.' and ':' (as in haproxy.cfg)",
+    example: 'app',
+};
+// The runtime API names an ACL or map by `#<id>` (from `show acl`) or by the file it was loaded
+// from. The path characters are a conservative set: the runtime API splits words at spaces,
+// commands at ';', and reads '\' as an escape and a trailing '<<' as the start of a payload.
+const HAPROXY_PATTERN_REFERENCE = {
+    pattern: /^(#\d+|[A-Za-z0-9/._+@:,-]+)$/,
+    expected: "the file your haproxy.cfg ACL loads with -f (letters, digits and / . _ - + @ : , only) or #<id> from `show acl`",
+    example: '/etc/haproxy/canary-routes.acl',
+};
+// Kubernetes "Object Names and IDs": most kinds (HTTPRoute, VirtualService, TrafficSplit, Ingress,
+// Gateway, IngressClass) take a DNS-1123 subdomain, namespaces a DNS-1123 label, Services a
+// DNS-1035 label (a leading letter).
+const KUBERNETES_NAME = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    maxLength: 253,
+    expected: "a Kubernetes object name (DNS-1123 subdomain): at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    example: 'shop',
+};
+const KUBERNETES_NAMESPACE = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes namespace (DNS-1123 label): at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    example: 'production',
+};
+const KUBERNETES_SERVICE_NAME = {
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes Service name (DNS-1035 label): at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
+    example: 'shop-canary',
+};
+// Kubeconfig context names are free text (`arn:aws:eks:…`, `gke_project_zone_cluster`); kubectl
+// gets them as one argument, so only a leading '-' (a flag) and control characters are refused.
+const KUBECONFIG_CONTEXT = {
+    pattern: /^[^-\p{Cc}][^\p{Cc}]*$/u,
+    expected: "a kubeconfig context name: not starting with '-' (kubectl would read a flag) and without control characters",
+    example: 'production',
+};
+// The generated names are `<name>_stable` (an upstream) and `$<name>_upstream` (a variable);
+// nginx variable names are letters, digits and '_'.
+const NGINX_NAME = {
+    pattern: /^[a-z][a-z0-9_]*$/,
+    expected: "lower-case letters, digits and '_', starting with a letter (it prefixes the generated nginx upstream and variable names)",
+    example: 'slipway',
+};
 /**
  * Reads a provider's `router` settings (parsed YAML) field by field. Every error names the field
  * as `router.<field>`, the value, what was expected and the fix, before anything is changed.
@@ -50914,7 +52711,39 @@ class SettingsReader {
     }
     /** An optional string field. */
     optionalString(field) {
-        return this.settings[field] === undefined || this.settings[field] === null ? undefined : this.string(field);
+        return this.optional(field, (f) => this.string(f));
+    }
+    /** `read(field)` when the field is given, undefined when it is absent. */
+    optional(field, read) {
+        return this.settings[field] === undefined || this.settings[field] === null ? undefined : read(field);
+    }
+    /** A HAProxy backend or server name (HAProxy's identifier rule), sent on the runtime API. */
+    haproxyName(field) {
+        return this.matching(field, HAPROXY_NAME);
+    }
+    /** A HAProxy ACL or map reference (`#<id>` or the file loaded with -f), sent on the runtime API. */
+    haproxyPatternReference(field) {
+        return this.matching(field, HAPROXY_PATTERN_REFERENCE);
+    }
+    /** A Kubernetes object name (DNS-1123 subdomain): HTTPRoute, VirtualService, TrafficSplit, Ingress, Gateway, IngressClass. */
+    kubernetesName(field) {
+        return this.matching(field, KUBERNETES_NAME);
+    }
+    /** A Kubernetes namespace (DNS-1123 label). */
+    kubernetesNamespace(field, fallback) {
+        return this.matching(field, KUBERNETES_NAMESPACE, fallback);
+    }
+    /** A Kubernetes Service name (DNS-1035 label). */
+    kubernetesServiceName(field) {
+        return this.matching(field, KUBERNETES_SERVICE_NAME);
+    }
+    /** A kubeconfig context, passed to kubectl as the value of --context. */
+    kubeconfigContext(field) {
+        return this.matching(field, KUBECONFIG_CONTEXT);
+    }
+    /** The prefix of generated nginx upstream and variable names. */
+    nginxName(field, fallback) {
+        return this.matching(field, NGINX_NAME, fallback);
     }
     /** A command line: a string split on spaces, or a list of strings; undefined when absent. */
     command(field) {
@@ -50946,6 +52775,10 @@ class SettingsReader {
         }
         return n;
     }
+    /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
+    envNames(field = 'env') {
+        return (0,core_process/* parseEnvNames */.xE)(`router.${field}`, this.settings[field]);
+    }
     /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */
     rejectUnknown(known) {
         for (const field of Object.keys(this.settings)) {
@@ -50953,6 +52786,14 @@ class SettingsReader {
                 throw this.error(field, this.settings[field], `one of the ${this.provider} settings: ${known.join(', ')}`, 'remove or rename the field');
             }
         }
+    }
+    /** A string field that matches `grammar`; required unless `fallback` is given. */
+    matching(field, grammar, fallback) {
+        const value = this.string(field, fallback);
+        if (!grammar.pattern.test(value) || value.length > (grammar.maxLength ?? Infinity)) {
+            throw this.error(field, value, grammar.expected, `e.g. \`${field}: ${grammar.example}\``);
+        }
+        return value;
     }
     error(field, value, expected, fix) {
         return new core_errors/* InputError */.dz(`router.${field}`, value, expected, fix);
@@ -50970,7 +52811,7 @@ function checkWeight(percent, input = 'weight') {
 
 
 
-const command_FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs'];
+const command_FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs', 'env'];
 /** Validates the command `router:` settings. */
 function commandSettings(raw) {
     const read = new SettingsReader('command', raw);
@@ -50983,11 +52824,13 @@ function commandSettings(raw) {
         stableVersion: read.string('stableVersion', ''),
         canaryVersion: read.string('canaryVersion', ''),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
+        env: read.envNames(),
     };
 }
 /**
  * The user's own executable moves the traffic. It gets SLIPWAY_ACTION, SLIPWAY_CANARY_WEIGHT,
- * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION; exit code 0 means done, anything else is an
+ * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION, the allow-listed environment and the names in
+ * `env:` — never the action's inputs or tokens; exit code 0 means done, anything else is an
  * error (the command is expected to leave traffic as it was). It may print the resulting canary
  * weight (a number, or JSON with `canaryWeight`); for `describe` it must, or the state reads as
  * unreachable.
@@ -51014,13 +52857,12 @@ class CommandRouter {
     }
     async run(action, weight) {
         const env = {
-            ...process.env,
             SLIPWAY_ACTION: action,
             SLIPWAY_CANARY_WEIGHT: weight === undefined ? '' : String(weight),
             SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
             SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
         };
-        const result = await exec_runCommand(this.settings.run, { env, timeoutMs: this.settings.timeoutMs });
+        const result = await exec_runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
             throw new core_errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
         }
@@ -51130,10 +52972,10 @@ function haproxySettings(raw) {
     read.rejectUnknown(haproxy_FIELDS);
     const settings = {
         socket: read.string('socket'),
-        backend: read.string('backend'),
-        stable: read.string('stable'),
-        canary: read.string('canary'),
-        routeAcl: read.optionalString('routeAcl'),
+        backend: read.haproxyName('backend'),
+        stable: read.haproxyName('stable'),
+        canary: read.haproxyName('canary'),
+        routeAcl: read.optional('routeAcl', (field) => read.haproxyPatternReference(field)),
         routeHeader: read.string('routeHeader', 'x-canary').toLowerCase(),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 120_000 }, 5000),
     };
@@ -51206,8 +53048,7 @@ class HaproxyRouter extends SpecRouter {
             if ((route.kind ?? 'header') !== 'header' || route.name.toLowerCase() !== this.settings.routeHeader) {
                 throw new core_errors/* SlipwayError */.GQ(`The HAProxy route ACL matches the header '${this.settings.routeHeader}', not ${route.kind ?? 'header'} '${route.name}'. Fix: route on '${this.settings.routeHeader}', or set router.routeHeader to the header your haproxy.cfg ACL reads.`);
             }
-            if (/[\s;]/.test(route.value))
-                throw new core_errors/* SlipwayError */.GQ(`A HAProxy route value cannot contain spaces or ';' (got ${JSON.stringify(route.value)}).`);
+            checkRuntimeWord(route.value);
         }
         return [`clear acl ${acl}`, ...spec.headerRoutes.map((r) => `add acl ${acl} ${r.value}`)];
     }
@@ -51257,6 +53098,17 @@ function parseServersState(answer, backend) {
     }
     return weights;
 }
+/**
+ * Throws unless a route value is one runtime API word: visible ASCII without ';' (ends a
+ * command), '\' (an escape) or '<' (a trailing '<<' starts a payload). Settings are checked by
+ * their readers; route values come from the step, so they are checked here, before the command
+ * line that would carry them is sent.
+ */
+function checkRuntimeWord(value) {
+    if (!/^[!-~]+$/.test(value) || /[;\\<]/.test(value)) {
+        throw new core_errors/* SlipwayError */.GQ(`A HAProxy route value must be visible ASCII characters without spaces, ';', '\\' or '<' (got ${JSON.stringify(value)}): the runtime API would read them as command syntax. Fix: route on a plain value such as \`always\`; nothing was changed.`);
+    }
+}
 /** The error text in a runtime API answer, or undefined when it only holds blank lines or data. */
 function runtimeError(answer) {
     const known = /(No such|Can't find|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
@@ -51270,10 +53122,15 @@ function runtimeError(answer) {
 
 
 /** The kubectl fields of a provider's settings. */
-const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context'];
+const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context', 'env'];
 /** Reads the kubectl fields of a provider's settings. */
 function kubectlSettings(read) {
-    return { namespace: read.string('namespace', 'default'), kubectl: read.string('kubectl', 'kubectl'), context: read.optionalString('context') };
+    return {
+        namespace: read.kubernetesNamespace('namespace', 'default'),
+        kubectl: read.string('kubectl', 'kubectl'),
+        context: read.optional('context', (field) => read.kubeconfigContext(field)),
+        env: read.envNames(),
+    };
 }
 /** The label Slipway puts on the resources it writes. */
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'slipway' };
@@ -51295,7 +53152,8 @@ class KubectlRouter extends SpecRouter {
     }
     async read() {
         const { kind, name } = this.kind.resource;
-        const result = await this.kubectl(['get', kind, name, '-o', 'json']);
+        // After `--` kubectl reads every argument as positional, whatever it starts with.
+        const result = await this.kubectl(['get', '-o', 'json', '--', kind, name]);
         if (result.code !== 0) {
             if (/NotFound|not found/.test(result.stderr))
                 return STABLE_ONLY;
@@ -51315,8 +53173,9 @@ class KubectlRouter extends SpecRouter {
         return { resource: `${this.kind.resource.kind}/${this.kind.resource.name}`, namespace: this.settings.namespace };
     }
     kubectl(args, input) {
-        const { kubectl, namespace, context } = this.settings;
-        return exec_runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input });
+        const { kubectl, namespace, context, env } = this.settings;
+        // KUBECONFIG is how azure/k8s-set-context and aws eks update-kubeconfig hand kubectl its cluster.
+        return exec_runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
     }
 }
 /** The weights of a two-backend list, as the canary's percent of their sum. */
@@ -51386,12 +53245,12 @@ function gatewayApiRouter(raw) {
     const kubectl = kubectlSettings(read);
     const hostnames = raw.hostnames === undefined ? [] : Array.isArray(raw.hostnames) ? raw.hostnames.map(String) : [read.string('hostnames')];
     const settings = {
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
-        gateway: read.string('gateway'),
+        gateway: read.kubernetesName('gateway'),
         hostnames,
-        stableService: read.string('stableService'),
-        canaryService: read.string('canaryService'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
     };
     return new KubectlRouter(gatewayApiKind(settings), kubectl);
@@ -51464,7 +53323,7 @@ function istioRouter(raw) {
     read.rejectUnknown(['name', 'hosts', 'gateways', 'stableHost', 'canaryHost', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     const list = (field) => (raw[field] === undefined ? [] : Array.isArray(raw[field]) ? raw[field].map(String) : [read.string(field)]);
-    const name = read.string('name');
+    const name = read.kubernetesName('name');
     const hosts = list('hosts');
     return new KubectlRouter(istioKind({ name, namespace: kubectl.namespace, hosts: hosts.length > 0 ? hosts : [name], gateways: list('gateways'), stableHost: read.string('stableHost'), canaryHost: read.string('canaryHost') }), kubectl);
 }
@@ -51508,7 +53367,13 @@ function smiRouter(raw) {
     const read = new SettingsReader('smi', raw);
     read.rejectUnknown(['name', 'service', 'stableService', 'canaryService', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
-    return new KubectlRouter(smiKind({ name: read.string('name'), namespace: kubectl.namespace, service: read.string('service'), stableService: read.string('stableService'), canaryService: read.string('canaryService') }), kubectl);
+    return new KubectlRouter(smiKind({
+        name: read.kubernetesName('name'),
+        namespace: kubectl.namespace,
+        service: read.kubernetesServiceName('service'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
+    }), kubectl);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/kubernetes/ingress-nginx.ts
@@ -51571,13 +53436,13 @@ function ingressNginxRouter(raw) {
     read.rejectUnknown(['name', 'host', 'path', 'canaryService', 'port', 'ingressClassName', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     return new KubectlRouter(ingressNginxKind({
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
         host: read.string('host'),
         path: read.string('path', '/'),
-        canaryService: read.string('canaryService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
-        ingressClassName: read.optionalString('ingressClassName'),
+        ingressClassName: read.optional('ingressClassName', (field) => read.kubernetesName(field)),
     }), kubectl);
 }
 
@@ -51668,14 +53533,11 @@ function nginxSettings(raw) {
     const config = read.optionalString('config');
     const nginx = read.string('nginx', 'nginx');
     const configArgs = config ? ['-c', config] : [];
-    const name = read.string('name', 'slipway');
-    if (!/^[a-z][a-z0-9_]*$/.test(name))
-        throw new core_errors/* SlipwayError */.GQ(`router.name has the value ${JSON.stringify(name)}: expected lower-case letters, digits and _ (it prefixes nginx variables).`);
     return {
         file: read.string('file'),
         stable: read.address('stable'),
         canary: read.address('canary'),
-        name,
+        name: read.nginxName('name', 'slipway'),
         config,
         nginx,
         test: read.command('test') ?? [nginx, '-t', '-q', ...configArgs],
@@ -51707,7 +53569,7 @@ function renderNginxInclude(settings, spec) {
         `upstream ${name}_weighted { ${weighted.join(' ')}${keep} }`,
     ];
     spec.headerRoutes.forEach((route, i) => {
-        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${quote(route.value)} "1"; }`);
+        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${nginx_quote(route.value)} "1"; }`);
     });
     const routed = spec.headerRoutes.map((_, i) => `$${name}_route_${i}`).join('');
     lines.push(spec.headerRoutes.length > 0
@@ -51744,9 +53606,15 @@ function routeVariable(route) {
         throw new core_errors/* SlipwayError */.GQ(`A header name has letters, digits and - only (got '${route.name}').`);
     return `$http_${route.name.toLowerCase().replace(/-/g, '_')}`;
 }
-function quote(value) {
-    if (/["\\$;{}]/.test(value) || value === '')
-        throw new core_errors/* SlipwayError */.GQ(`A route value cannot be empty nor contain " \\ $ ; { } (got ${JSON.stringify(value)}).`);
+/**
+ * A route value as a quoted map source. Refused: what would end the string or the directive
+ * (" ; { } and control characters), $ and \ (nginx gives them a meaning in strings), and a
+ * leading ~, which would make the map read the value as a regular expression.
+ */
+function nginx_quote(value) {
+    if (value === '' || /["\\$;{}\p{Cc}]/u.test(value) || value.startsWith('~')) {
+        throw new core_errors/* SlipwayError */.GQ(`A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got ${JSON.stringify(value)}).`);
+    }
     return `"${value}"`;
 }
 /**
@@ -55142,13 +57010,15 @@ function repositoryScope(repository, push) {
 }
 /**
  * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
- * merged in). Errors say what the token service answered, never the credentials.
+ * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
+ * whether the realm may receive the credentials (see the module comment). Errors say what the
+ * token service answered, never the credentials.
  */
-async function fetchToken(challenge, scope, credentials, fetchImpl) {
+async function fetchToken(challenge, scope, credentials, registryUrl, fetchImpl) {
     const realm = challenge.params.realm;
     if (!realm)
         throw new core_errors/* SlipwayError */.GQ('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
-    const url = new URL(realm);
+    const url = realmUrl(realm, registryUrl, credentials !== undefined);
     if (challenge.params.service)
         url.searchParams.set('service', challenge.params.service);
     const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
@@ -55177,6 +57047,43 @@ async function fetchToken(challenge, scope, credentials, fetchImpl) {
         throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered without a token.`);
     const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
     return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+}
+/**
+ * The realm as a URL, once it is known to be one the request may go to: http or https without user
+ * info, and, when credentials go along, https or plain http on the host name of a plain-http
+ * registry. The port may differ (a token service beside a local registry); the host name may
+ * differ over https only.
+ */
+function realmUrl(realm, registryUrl, withCredentials) {
+    const registry = new URL(registryUrl);
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        // The realm is the registry's text, not ours: quoted short, as any registry answer is.
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    // Shown without user info or query: only what identifies where the request would go.
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    if (url.username || url.password) {
+        // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
+    }
+    if (!withCredentials || url.protocol === 'https:')
+        return url;
+    let why;
+    if (registry.protocol !== 'http:')
+        why = 'plain http, while the registry itself is reached over https';
+    else if (url.hostname !== registry.hostname)
+        why = `plain http to another host than the registry's (${registry.hostname})`;
+    else
+        return url;
+    throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
+        `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`);
 }
 /** A 401 or 403 from a registry or its token service; the message says what to fix. */
 class RegistryAuthError extends core_errors/* SlipwayError */.GQ {
@@ -55254,6 +57161,18 @@ class RegistryHttp {
         return this.attempts;
     }
     async authenticated(request) {
+        const origin = new URL(this.url(request.repository, request.path)).origin;
+        if (origin !== new URL(this.baseUrl).origin) {
+            // An upload location on another origin (a storage service the registry hands the upload
+            // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
+            // its challenges are not answered, as docker's client does. fetch likewise drops them on a
+            // redirect to another origin.
+            const response = await this.once(request, undefined);
+            if (response.status !== 401 && response.status !== 403)
+                return response;
+            await response.body?.cancel();
+            throw new RegistryAuthError(response.status, `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`);
+        }
         let response = await this.once(request, await this.authorization(request, false));
         if (response.status === 401) {
             const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -55296,7 +57215,7 @@ class RegistryHttp {
             token = undefined;
         if (!token) {
             try {
-                token = await fetchToken(this.challenge, scope, this.credentials, fetch);
+                token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
             }
             catch (error) {
                 if (error instanceof RegistryAuthError)
@@ -55328,24 +57247,39 @@ class RegistryHttp {
     authError(request, status, detail) {
         const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
         if (status === 403) {
-            return new RegistryAuthError(403, `The registry denied the ${what} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${this.hints.permission}.`);
+            // Denied to anonymous access, the fix is credentials, not more permission for them.
+            const fix = this.credentials ? this.hints.permission : this.hints.credentials;
+            return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
         }
         const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
         return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
     }
 }
-/** Throws a SlipwayError describing an unexpected answer (status and the registry's error codes). */
+/** The longest excerpt of a registry's error texts that a message quotes. */
+const ERROR_EXCERPT_CHARS = 200;
+/**
+ * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
+ * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
+ * may echo what it was sent). Request headers are never quoted.
+ */
 async function unexpected(response, what) {
     let errors = [];
     try {
-        errors = JSON.parse(await response.text()).errors ?? [];
+        const body = JSON.parse(await response.text()).errors;
+        if (Array.isArray(body))
+            errors = body.filter((e) => typeof e === 'object' && e !== null);
     }
     catch {
         // not a registry error body
     }
-    const detail = errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+    const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
     const codes = errors.map((e) => e.code ?? '');
     throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
+function excerpt(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 /** A registry answer the client did not expect; `status` tells callers whether to restart. */
 class UnexpectedResponseError extends core_errors/* SlipwayError */.GQ {
@@ -55687,6 +57621,9 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(70298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 ;// CONCATENATED MODULE: ./src/core/artifact/package.ts
 
 
@@ -55696,10 +57633,27 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
+/**
+ * Never packed, at any depth: actions/checkout persists the job's token in `.git/config`, a nested
+ * checkout does the same, and a submodule's `.git` file only points into the parent's `.git`.
+ */
+const GIT_DIR = '.git';
+/** Ignore files read at the top of the packed directory: the first one present applies. */
+const IGNORE_FILES = ['.slipwayignore', '.dockerignore'];
+/** Linux's limit on links followed in one lookup: past it the kernel fails (ELOOP) rather than go on. */
+const MAX_LINK_HOPS = 40;
+/** External links named in the refusal; the count covers the rest. */
+const LINKS_NAMED = 10;
 /** Packs `dir` into a deterministic tar+gzip layer at `outputPath`. */
 async function packDirectory(dir, outputPath, options) {
-    const entries = await collectEntries(dir, normalisePrefix(options.prefix));
+    const prefix = targetDirSegments(options.prefix ?? '');
+    if (!prefix)
+        throw new core_errors/* SlipwayError */.GQ(`The target directory ${JSON.stringify(options.prefix)} is not a directory inside the image (it has a \`..\` segment or a backslash); name one such as /app.`);
+    const entries = await collectEntries(dir, prefix.join('/'), await readIgnoreRules(dir));
+    if (!options.allowExternalSymlinks)
+        refuseExternalSymlinks(dir, entries, prefix.length);
     const tarHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     const gzHash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
     let crc = 0;
@@ -55820,39 +57774,141 @@ function paxRecord(key, value) {
         length = base + String(length).length;
     return Buffer.from(`${length}${payload}`, 'utf8');
 }
-/** Every entry under `dir` (and the prefix directories), sorted by archive path. */
-async function collectEntries(dir, prefix) {
+/**
+ * The segments of `targetDir`, a `/`-separated directory inside the image where a leading `/` is
+ * the image root; undefined when a `..` segment would climb out of the root, or a backslash would
+ * be read as a separator by a Windows extractor.
+ */
+function targetDirSegments(targetDir) {
+    if (targetDir.includes('\\'))
+        return undefined;
+    const segments = targetDir.split('/').filter((s) => s !== '' && s !== '.');
+    return segments.includes('..') ? undefined : segments;
+}
+/** Every entry under `dir` (and the prefix directories) that `rules` keep, sorted by archive path. */
+async function collectEntries(dir, prefix, rules) {
     const entries = [];
     const parts = prefix === '' ? [] : prefix.split('/');
     for (let i = 1; i <= parts.length; i++)
         entries.push({ name: `${parts.slice(0, i).join('/')}/`, type: 'dir', mode: 0o755, size: 0 });
     const walk = async (absolute, relative) => {
         for (const child of await (0,external_node_fs_promises_namespaceObject.readdir)(absolute)) {
+            if (child === GIT_DIR || (relative === '' && IGNORE_FILES.includes(child)))
+                continue;
             const childAbsolute = (0,external_node_path_namespaceObject.join)(absolute, child);
-            const name = relative === '' ? child : external_node_path_namespaceObject.posix.join(relative, child);
+            const childRelative = relative === '' ? child : `${relative}/${child}`;
+            const name = prefix === '' ? childRelative : `${prefix}/${childRelative}`;
             const stat = await (0,external_node_fs_promises_namespaceObject.lstat)(childAbsolute);
+            // A trailing `/` lets directory-only patterns (`build/`) match, as in git.
+            if (rules.ignores(stat.isDirectory() ? `${childRelative}/` : childRelative))
+                continue;
             if (stat.isDirectory()) {
                 entries.push({ name: `${name}/`, type: 'dir', mode: 0o755, size: 0 });
-                await walk(childAbsolute, name);
+                await walk(childAbsolute, childRelative);
             }
             else if (stat.isFile()) {
                 // Fixed modes: only "executable or not" survives, so umask and chmod habits do not matter.
                 entries.push({ name, type: 'file', mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size, source: childAbsolute });
             }
             else if (stat.isSymbolicLink()) {
-                entries.push({ name, type: 'symlink', mode: 0o777, size: 0, linkTarget: await (0,external_node_fs_promises_namespaceObject.readlink)(childAbsolute) });
+                entries.push({ name, type: 'symlink', mode: 0o777, size: 0, source: childAbsolute, linkTarget: await (0,external_node_fs_promises_namespaceObject.readlink)(childAbsolute) });
             }
             else {
-                throw new core_errors/* SlipwayError */.GQ(`${childAbsolute} is neither a file, a directory nor a symbolic link; remove it from the directory to pack.`);
+                throw new core_errors/* SlipwayError */.GQ(`${childAbsolute} is neither a file, a directory nor a symbolic link; remove it from the directory to pack, or exclude it in .slipwayignore.`);
             }
         }
     };
-    await walk(dir, prefix);
+    await walk(dir, '');
     const key = (e) => Buffer.from(e.name.replace(/\/$/, ''), 'utf8');
     return entries.sort((a, b) => Buffer.compare(key(a), key(b)));
 }
-function normalisePrefix(prefix) {
-    return (prefix ?? '').split('/').filter((p) => p !== '' && p !== '.').join('/');
+/**
+ * The exclusion rules of the first ignore file present at the top of `dir` (none: nothing
+ * excluded). Matching is case-sensitive, as git and Docker are on Linux.
+ */
+async function readIgnoreRules(dir) {
+    const rules = ignore_default()({ ignorecase: false });
+    for (const file of IGNORE_FILES) {
+        const text = await readIfPresent((0,external_node_path_namespaceObject.join)(dir, file));
+        if (text === undefined)
+            continue;
+        const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+        return rules.add(file === '.dockerignore' ? lines.flatMap(dockerignoreAsGitignore) : lines);
+    }
+    return rules;
+}
+async function readIfPresent(path) {
+    try {
+        return await (0,external_node_fs_promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * A .dockerignore line as the gitignore pattern that means the same: Docker trims the line, cleans
+ * the path, and anchors every pattern at the context root (`node_modules` is only the top one),
+ * where gitignore matches a slash-free pattern at any depth. Comments, blanks and patterns that
+ * cannot match inside the directory give nothing.
+ */
+function dockerignoreAsGitignore(line) {
+    if (line.startsWith('#'))
+        return [];
+    const trimmed = line.trim();
+    const negated = trimmed.startsWith('!');
+    const path = external_node_path_namespaceObject.posix.normalize((negated ? trimmed.slice(1) : trimmed).trim()).replace(/^\/+|\/+$/g, '');
+    if (path === '' || path === '.' || path === '..' || path.startsWith('../'))
+        return [];
+    return [`${negated ? '!' : ''}/${path}`];
+}
+/**
+ * Refuses symbolic links that lead out of the packed directory: in the image they point at
+ * whatever is there, which nobody reviewed as part of this directory. `prefixDepth` is the number
+ * of target-dir segments in front of every entry name.
+ */
+function refuseExternalSymlinks(dir, entries, prefixDepth) {
+    const inTree = (entry) => entry.name.split('/').slice(prefixDepth).join('/');
+    const links = new Map(entries.filter((e) => e.type === 'symlink').map((e) => [inTree(e), e]));
+    const external = [...links.entries()].filter(([path]) => leavesTree(path, links)).map(([, entry]) => `${entry.source} -> ${entry.linkTarget}`);
+    if (external.length === 0)
+        return;
+    const named = external.slice(0, LINKS_NAMED).join(', ') + (external.length > LINKS_NAMED ? ` and ${external.length - LINKS_NAMED} more` : '');
+    throw new core_errors/* SlipwayError */.GQ(`${external.length === 1 ? 'A symbolic link leads' : `${external.length} symbolic links lead`} out of ${dir}: ${named}. ` +
+        'Fix: point the link at a relative path inside the directory, copy the file in, or exclude the link in .slipwayignore; ' +
+        'if the image itself provides the target (e.g. from the base image), set `allow-external-symlinks: true` (slipway pack: `--allow-external-symlinks`).');
+}
+/**
+ * Whether the link at `path` (relative to the packed directory) leads out of it, resolved the way
+ * the kernel resolves it in the image: component by component, through the directory's other links.
+ * An absolute target always leaves. A loop stays inside: the lookup fails before it gets anywhere.
+ */
+function leavesTree(path, links) {
+    const resolved = [];
+    const pending = path.split('/');
+    for (let hops = 0; pending.length > 0;) {
+        const segment = pending.shift();
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (resolved.length === 0)
+                return true;
+            resolved.pop();
+            continue;
+        }
+        const link = links.get([...resolved, segment].join('/'));
+        if (!link) {
+            resolved.push(segment);
+            continue;
+        }
+        if (link.linkTarget.startsWith('/'))
+            return true;
+        if (++hops > MAX_LINK_HOPS)
+            return false;
+        pending.unshift(...link.linkTarget.split('/'));
+    }
+    return false;
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/image.ts
@@ -56037,13 +58093,14 @@ async function push_copyImage(source, target, digest, stats, logger = silentLogg
 
 
 
+
 /** Builds and pushes a packaged image; the digest is known before anything is written. */
 async function buildPackage(build) {
     const logger = build.logger ?? log_silentLogger;
     const base = build.base ? await readBase(build.base.handle, build.base.digest, build.platform) : undefined;
     const layerPath = (0,external_node_path_namespaceObject.join)(build.workDir, `slipway-layer-${process.pid}-${Date.now()}.tar.gz`);
     try {
-        const layer = await packDirectory(build.directory, layerPath, { mtime: build.sourceDateEpoch, prefix: build.prefix ?? 'app' });
+        const layer = await packDirectory(build.directory, layerPath, { mtime: build.sourceDateEpoch, prefix: build.prefix ?? 'app', allowExternalSymlinks: build.allowExternalSymlinks });
         logger.info(`Packed ${build.directory} into layer ${layer.digest} (${layer.size} bytes)`);
         const config = imageConfig({ base: base?.config, platform: build.platform, created: build.created, labels: build.labels, diffId: layer.diffId, comment: 'slipway package' });
         const configDescriptor = { mediaType: MediaTypes.ociConfig, digest: sha256Digest(config), size: config.length };
@@ -56099,21 +58156,24 @@ async function buildDocker(build) {
     const before = new Map();
     for (const tag of build.tags)
         before.set(tag, (await build.target.client.manifests.resolve(build.target.repository, tag))?.digest);
+    const registry = build.target.client.registry;
     if (build.credentials) {
-        const login = await build.runner.run('docker', ['login', build.target.client.registry, '--username', build.credentials.username, '--password-stdin'], { input: Buffer.from(build.credentials.password) });
+        const login = await build.runner.run('docker', ['login', '--username', build.credentials.username, '--password-stdin', '--', registry], { input: Buffer.from(build.credentials.password) });
         if (login.exitCode !== 0)
-            throw new SlipwayError(`docker login to ${build.target.client.registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
+            throw new SlipwayError(`docker login to ${registry} failed (exit ${login.exitCode}). Fix: check \`registry-username\` and \`registry-password\`.`);
     }
-    const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
-    if (build.dockerfile)
-        args.push('--file', build.dockerfile);
-    for (const key of Object.keys(build.labels).sort())
-        args.push('--label', `${key}=${build.labels[key]}`);
-    args.push('--build-arg', `SOURCE_DATE_EPOCH=${build.sourceDateEpoch}`);
-    args.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`, build.context);
-    const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) } });
-    if (result.exitCode !== 0)
-        throw new SlipwayError(`docker buildx build failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    try {
+        await runBuildx(build, name);
+    }
+    finally {
+        // The login would otherwise stay in docker's config.json for every later step of the job (and,
+        // on a self-hosted runner, for later jobs).
+        if (build.credentials) {
+            const logout = await build.runner.run('docker', ['logout', '--', registry]);
+            if (logout.exitCode !== 0)
+                logger.warning(`docker logout from ${registry} failed (exit ${logout.exitCode}); the login stays in docker's config.json.`);
+        }
+    }
     let metadata;
     try {
         metadata = JSON.parse(await readFile(build.metadataFile, 'utf8'));
@@ -56123,7 +58183,7 @@ async function buildDocker(build) {
     }
     const digest = metadata['containerimage.digest'];
     if (typeof digest !== 'string' || !isDigest(digest))
-        throw new SlipwayError(`The buildx metadata file has no \`containerimage.digest\` (found ${JSON.stringify(digest)}).`);
+        throw new SlipwayError(`The buildx metadata file has no \`containerimage.digest\` (found ${quote(digest)}).`);
     logger.info(`buildx pushed ${name}@${digest}`);
     const manifest = await build.target.client.manifests.get(build.target.repository, digest);
     if (!manifest)
@@ -56132,6 +58192,21 @@ async function buildDocker(build) {
     await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType);
     const reused = build.tags.length > 0 && build.tags.every((tag) => before.get(tag) === digest);
     return { digest, tags: build.tags, reused, stats: emptyStats() };
+}
+/** `docker buildx build`, pushing `name` by digest only; throws with buildx's last lines when it fails. */
+async function runBuildx(build, name) {
+    const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
+    if (build.dockerfile)
+        args.push('--file', build.dockerfile);
+    for (const key of Object.keys(build.labels).sort())
+        args.push('--label', `${key}=${build.labels[key]}`);
+    args.push('--build-arg', `SOURCE_DATE_EPOCH=${build.sourceDateEpoch}`);
+    args.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`);
+    // `--` ends the options, so a context such as `--output=type=local,dest=/` is read as a path.
+    args.push('--', build.context);
+    const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) } });
+    if (result.exitCode !== 0)
+        throw new SlipwayError(`docker buildx build failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/promote.ts
@@ -56158,12 +58233,12 @@ async function promote(request) {
         throw new SlipwayError(`${source.digest} was never deployed successfully to ${from}; promote-artifact only sends on what ${from} ran successfully. ` +
             `Fix: deploy it to ${from} first, or leave \`image-ref\` empty to promote the last good deployment of ${from}.`);
     }
-    const sourceHandle = { client: request.clientFor(source.registry, 'source'), repository: source.repository };
+    const sourceHandle = { client: request.clientFor(source.registry, 'source', source.registry), repository: source.repository };
     if ((await sourceHandle.client.manifests.resolve(source.repository, source.digest)) === null) {
         throw new InputError('image-ref', formatReference(source), 'an image present in its registry', `the ledger shows it ran in ${from}, but ${source.registry}/${source.repository} no longer has it: restore it or promote another build`);
     }
     const targetName = request.targetImage ?? source;
-    const targetHandle = { client: request.clientFor(targetName.registry, 'target'), repository: targetName.repository };
+    const targetHandle = { client: request.clientFor(targetName.registry, 'target', source.registry), repository: targetName.repository };
     const toTag = await planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
     const stats = emptyStats();
     const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
@@ -56832,14 +58907,16 @@ const judgeCommand = {
 const packCommand = {
     name: 'pack',
     summary: 'digest of the deterministic layer the package builder makes of a directory (nothing is pushed)',
-    usage: `usage: slipway pack --path DIR [--target-dir /app] [--epoch SECONDS] [--out FILE]
+    usage: `usage: slipway pack --path DIR [--target-dir /app] [--epoch SECONDS] [--out FILE] [--allow-external-symlinks]
   --path DIR          directory to pack (build-immutable-image's \`path\`)
   --target-dir DIR    where the files land in the image (default /app, as the action)
   --epoch SECONDS     commit time used as every mtime (default $SOURCE_DATE_EPOCH; get it with
                       \`git log -1 --format=%ct\`)
-  --out FILE          keep the layer (tar+gzip) there instead of discarding it`,
+  --out FILE          keep the layer (tar+gzip) there instead of discarding it
+  --allow-external-symlinks
+                      pack links that lead out of DIR (the action's \`allow-external-symlinks\`)`,
     async run(args, io) {
-        const flags = parseFlags(args, { values: ['path', 'target-dir', 'epoch', 'out'] });
+        const flags = parseFlags(args, { values: ['path', 'target-dir', 'epoch', 'out'], flags: ['allow-external-symlinks'] });
         if (typeof flags.path !== 'string')
             throw new Error('--path is required: the directory to pack');
         if (!isDirectory(flags.path))
@@ -56850,7 +58927,7 @@ const packCommand = {
         const scratch = typeof flags.out === 'string' ? undefined : (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'slipway-pack-'));
         try {
             const out = typeof flags.out === 'string' ? flags.out : (0,external_node_path_namespaceObject.join)(scratch, 'layer.tar.gz');
-            const layer = await packDirectory(flags.path, out, { mtime: Number(epochText), prefix: typeof flags['target-dir'] === 'string' ? flags['target-dir'] : '/app' });
+            const layer = await packDirectory(flags.path, out, { mtime: Number(epochText), prefix: typeof flags['target-dir'] === 'string' ? flags['target-dir'] : '/app', allowExternalSymlinks: flags['allow-external-symlinks'] === true });
             io.out(`digest  ${layer.digest}\ndiff_id ${layer.diffId}\nsize    ${layer.size}\n${scratch ? '' : `layer   ${out}\n`}`);
             return 0;
         }
@@ -56885,10 +58962,14 @@ const commands = [judgeCommand, demoCommand, historyCommand, doraCommand, packCo
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9625);
+/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54075);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12957);
+/* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(21457);
 
 
+
+// A token or password in the environment never reaches an error message the CLI prints.
+(0,_core_process_index_js__WEBPACK_IMPORTED_MODULE_2__/* .registerEnvironmentSecrets */ .QQ)(process.env);
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)(process.argv.slice(2), _commands_index_js__WEBPACK_IMPORTED_MODULE_0__/* .commands */ .P, {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
@@ -56907,6 +58988,8 @@ __webpack_async_result__();
 /* harmony export */   a: () => (/* binding */ runCli)
 /* harmony export */ });
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24492);
+
 
 /** Runs `slipway <command> [args]` over the given commands; resolves to the exit code. */
 async function runCli(argv, commands, io) {
@@ -56929,7 +59012,7 @@ async function runCli(argv, commands, io) {
         return await command.run(rest, io);
     }
     catch (error) {
-        io.err(`slipway ${name}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)}\n`);
+        io.err(`slipway ${name}: ${(0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error))}\n`);
         return 1;
     }
 }
@@ -56945,13 +59028,16 @@ async function runCli(argv, commands, io) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -56960,7 +59046,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -56971,6 +59057,420 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 21457:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qc: () => (/* reexport */ childEnvironment),
+  xE: () => (/* reexport */ parseEnvNames),
+  QQ: () => (/* reexport */ registerEnvironmentSecrets)
+});
+
+// UNUSED EXPORTS: isSecretName
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(24492);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = ['INPUT_', 'ACTIONS_'];
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            (0,secrets/* registerSecret */.cl)(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new errors/* InputError */.dz(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new errors/* InputError */.dz(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new errors/* InputError */.dz(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+
+/***/ }),
+
+/***/ 24492:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  hD: () => (/* reexport */ quote/* quote */.h),
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3),
+  CN: () => (/* reexport */ splitUrlCredentials)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, scrubKnownShapes
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(52958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(45026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    registry/* secrets */.O3.add(url.password === '' ? username : password);
+    registry/* secrets */.O3.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 24937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 45026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 52958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 

@@ -29900,43 +29900,199 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9040:
+/***/ 1288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction),
-/* harmony export */   M: () => (/* binding */ actionsLogger)
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
 
 
-/** The core library's Logger over the Actions toolkit. */
-const actionsLogger = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-};
+// Everything an action shows through GitHub — log lines, annotations, outputs, the job summary,
+// the failure message — leaves through these functions, and each passes the one redaction
+// boundary (docs/security.md). Nothing in src/actions calls @actions/core's writers directly
+// (test/security/redaction.test.ts checks).
+/** A log line (masked by the runner too, but only for secrets it was told of). */
+function info(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A warning annotation. */
+function warning(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** An error annotation. */
+function error(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A debug line. */
+function debug(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A step output (later steps may post it anywhere). */
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+/** Appends to the job summary: Markdown, or what a builder adds with the toolkit's helpers (tables, headings). */
+async function writeSummary(content) {
+    const text = typeof content === 'string' ? content : content(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z).stringify();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)).write();
+}
+/** Fails the step with `message`. */
+function setFailed(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** Runs `task` inside a collapsible log group. */
+function group(name, task) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name), task);
+}
+
+
+/***/ }),
+
+/***/ 3569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  M: () => (/* binding */ actionsLogger),
+  C: () => (/* binding */ runAction)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = (/* unused pure expression or super */ null && (['INPUT_', 'ACTIONS_']));
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            registerSecret(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new InputError(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new InputError(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new InputError(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
+;// CONCATENATED MODULE: ./src/actions/common/run.ts
+
+
+
+
+
+/** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
+const actionsLogger = { debug: output/* debug */.Yz, info: output/* info */.pq, warning: output/* warning */.$e, error: output/* error */.z3 };
 const POST_MARKER = 'slipway-is-post';
 /**
  * The one failure boundary of an action bundle. The runner starts the same bundle for `main` and
  * for `post`; the main step leaves a state marker so the second start knows it is the post step
  * (as actions/checkout does). Errors become `setFailed` with their message.
+ *
+ * Before anything else, every secret this process learns is wired to the runner's `::add-mask::`,
+ * and the secrets already in its environment (tokens, passwords) are registered, so that no line
+ * printed afterwards can show one (docs/security.md).
  */
 async function runAction(steps) {
-    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARKER) === 'true';
+    secrets/* secrets */.O3.subscribe((value) => core/* setSecret */.Pq(value));
+    registerEnvironmentSecrets(process.env);
+    const isPost = core/* getState */.Gu(POST_MARKER) === 'true';
     try {
         if (isPost) {
             await steps.post?.();
         }
         else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARKER, 'true');
+            core/* saveState */.LZ(POST_MARKER, 'true');
             await steps.main();
         }
     }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    catch (failure) {
+        (0,output/* setFailed */.C1)((0,errors/* errorMessage */.gJ)(failure));
     }
 }
 
@@ -29947,7 +30103,7 @@ async function runAction(steps) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7823);
 
 
@@ -29967,8 +30123,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -30015,13 +30169,15 @@ function repositoryScope(repository, push) {
 }
 /**
  * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
- * merged in). Errors say what the token service answered, never the credentials.
+ * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
+ * whether the realm may receive the credentials (see the module comment). Errors say what the
+ * token service answered, never the credentials.
  */
-async function fetchToken(challenge, scope, credentials, fetchImpl) {
+async function fetchToken(challenge, scope, credentials, registryUrl, fetchImpl) {
     const realm = challenge.params.realm;
     if (!realm)
         throw new errors/* SlipwayError */.GQ('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
-    const url = new URL(realm);
+    const url = realmUrl(realm, registryUrl, credentials !== undefined);
     if (challenge.params.service)
         url.searchParams.set('service', challenge.params.service);
     const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
@@ -30050,6 +30206,43 @@ async function fetchToken(challenge, scope, credentials, fetchImpl) {
         throw new errors/* SlipwayError */.GQ(`The token service ${url.origin} answered without a token.`);
     const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
     return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+}
+/**
+ * The realm as a URL, once it is known to be one the request may go to: http or https without user
+ * info, and, when credentials go along, https or plain http on the host name of a plain-http
+ * registry. The port may differ (a token service beside a local registry); the host name may
+ * differ over https only.
+ */
+function realmUrl(realm, registryUrl, withCredentials) {
+    const registry = new URL(registryUrl);
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        // The realm is the registry's text, not ours: quoted short, as any registry answer is.
+        throw new errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    // Shown without user info or query: only what identifies where the request would go.
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    if (url.username || url.password) {
+        // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
+        throw new errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
+    }
+    if (!withCredentials || url.protocol === 'https:')
+        return url;
+    let why;
+    if (registry.protocol !== 'http:')
+        why = 'plain http, while the registry itself is reached over https';
+    else if (url.hostname !== registry.hostname)
+        why = `plain http to another host than the registry's (${registry.hostname})`;
+    else
+        return url;
+    throw new errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
+        `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`);
 }
 /** A 401 or 403 from a registry or its token service; the message says what to fix. */
 class RegistryAuthError extends errors/* SlipwayError */.GQ {
@@ -30211,6 +30404,18 @@ class RegistryHttp {
         return this.attempts;
     }
     async authenticated(request) {
+        const origin = new URL(this.url(request.repository, request.path)).origin;
+        if (origin !== new URL(this.baseUrl).origin) {
+            // An upload location on another origin (a storage service the registry hands the upload
+            // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
+            // its challenges are not answered, as docker's client does. fetch likewise drops them on a
+            // redirect to another origin.
+            const response = await this.once(request, undefined);
+            if (response.status !== 401 && response.status !== 403)
+                return response;
+            await response.body?.cancel();
+            throw new RegistryAuthError(response.status, `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`);
+        }
         let response = await this.once(request, await this.authorization(request, false));
         if (response.status === 401) {
             const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -30253,7 +30458,7 @@ class RegistryHttp {
             token = undefined;
         if (!token) {
             try {
-                token = await fetchToken(this.challenge, scope, this.credentials, fetch);
+                token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
             }
             catch (error) {
                 if (error instanceof RegistryAuthError)
@@ -30285,24 +30490,39 @@ class RegistryHttp {
     authError(request, status, detail) {
         const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
         if (status === 403) {
-            return new RegistryAuthError(403, `The registry denied the ${what} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${this.hints.permission}.`);
+            // Denied to anonymous access, the fix is credentials, not more permission for them.
+            const fix = this.credentials ? this.hints.permission : this.hints.credentials;
+            return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
         }
         const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
         return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
     }
 }
-/** Throws a SlipwayError describing an unexpected answer (status and the registry's error codes). */
+/** The longest excerpt of a registry's error texts that a message quotes. */
+const ERROR_EXCERPT_CHARS = 200;
+/**
+ * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
+ * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
+ * may echo what it was sent). Request headers are never quoted.
+ */
 async function unexpected(response, what) {
     let errors = [];
     try {
-        errors = JSON.parse(await response.text()).errors ?? [];
+        const body = JSON.parse(await response.text()).errors;
+        if (Array.isArray(body))
+            errors = body.filter((e) => typeof e === 'object' && e !== null);
     }
     catch {
         // not a registry error body
     }
-    const detail = errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+    const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
     const codes = errors.map((e) => e.code ?? '');
     throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
+function excerpt(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 /** A registry answer the client did not expect; `status` tells callers whether to restart. */
 class UnexpectedResponseError extends errors/* SlipwayError */.GQ {
@@ -30576,12 +30796,12 @@ async function promote(request) {
         throw new errors/* SlipwayError */.GQ(`${source.digest} was never deployed successfully to ${from}; promote-artifact only sends on what ${from} ran successfully. ` +
             `Fix: deploy it to ${from} first, or leave \`image-ref\` empty to promote the last good deployment of ${from}.`);
     }
-    const sourceHandle = { client: request.clientFor(source.registry, 'source'), repository: source.repository };
+    const sourceHandle = { client: request.clientFor(source.registry, 'source', source.registry), repository: source.repository };
     if ((await sourceHandle.client.manifests.resolve(source.repository, source.digest)) === null) {
         throw new errors/* InputError */.dz('image-ref', formatReference(source), 'an image present in its registry', `the ledger shows it ran in ${from}, but ${source.registry}/${source.repository} no longer has it: restore it or promote another build`);
     }
     const targetName = request.targetImage ?? source;
-    const targetHandle = { client: request.clientFor(targetName.registry, 'target'), repository: targetName.repository };
+    const targetHandle = { client: request.clientFor(targetName.registry, 'target', source.registry), repository: targetName.repository };
     const toTag = await tags_planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
     const stats = emptyStats();
     const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
@@ -35891,7 +36111,10 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/ledger/client.ts
+
 
 
 
@@ -35902,8 +36125,25 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? log_silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -35999,6 +36239,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -36072,9 +36313,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = MAX_DESCRIPTION) {
+function cutDescription(raw, max = MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -36767,24 +37010,29 @@ class RegistryClient {
 
 ;// CONCATENATED MODULE: ./src/actions/common/registry.ts
 
+/** What a 401 tells the user to fix: the credential inputs, and what ghcr.io wants in them. */
+function checkCredentialInputs(inputs) {
+    return `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`;
+}
 /**
  * A registry client for an action, whose 401/403 messages name the action's credential inputs and
- * the `permissions:` a GITHUB_TOKEN needs for ghcr.io.
+ * the `permissions:` a GITHUB_TOKEN needs for ghcr.io. `credentialsFix` is the inputs to check on a
+ * 401, or the whole advice when checking them is not the whole story (promote-artifact's target).
  */
-function registryClientFor(registry, credentials, inputs, logger) {
+function registryClientFor(registry, credentials, credentialsFix, logger) {
     return new RegistryClient({
         registry,
         credentials,
         logger,
         hints: {
-            credentials: `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`,
+            credentials: typeof credentialsFix === 'string' ? credentialsFix : checkCredentialInputs(credentialsFix),
             permission: `use credentials with write access to the repository; with GITHUB_TOKEN on ghcr.io give the job \`permissions: packages: write\` and the package access to this repository`,
         },
     });
 }
 
-// EXTERNAL MODULE: ./src/actions/common/run.ts
-var run = __nccwpck_require__(9040);
+// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
+var run = __nccwpck_require__(3569);
 ;// CONCATENATED MODULE: ./src/actions/promote-artifact/constants.ts
 // The names of promote-artifact's inputs and outputs: equal to the keys of
 // actions/promote-artifact/action.yml (a repository test compares them).
@@ -36801,6 +37049,7 @@ const Inputs = {
     RegistryPassword: 'registry-password',
     TargetRegistryUsername: 'target-registry-username',
     TargetRegistryPassword: 'target-registry-password',
+    TargetRegistryUseSourceLogin: 'target-registry-use-source-login',
     Token: 'token',
 };
 /** Output names. */
@@ -36812,7 +37061,10 @@ const Outputs = {
 /** The states the promotion deployment may be left in. */
 const STATES = ['success', 'queued', 'in_progress'];
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
+
 
 
 
@@ -36820,7 +37072,7 @@ const STATES = ['success', 'queued', 'in_progress'];
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 /** A trimmed input that must be present. */
@@ -36878,6 +37130,8 @@ function urlInput(name) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new InputError(name, value, 'an absolute http:// or https:// URL');
+    // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+    splitUrlCredentials(value);
     return value;
 }
 /** A list: one item a line or comma-separated, blanks dropped. */
@@ -36902,8 +37156,7 @@ function inlineOrFileInput(name) {
 /** A secret input: masked in every log before anything else sees it. */
 function secretInput(name) {
     const value = optionalString(name);
-    if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
+    (0,secrets/* registerSecret */.cl)(value);
     return value;
 }
 /**
@@ -36917,8 +37170,7 @@ function secretHeadersInput(name, parse) {
     for (const line of text.split('\n')) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                core.setSecret(secret);
+            registerSecret(secret);
     }
     return parse(text, `Input '${name}'`);
 }
@@ -36944,6 +37196,14 @@ function getInputs() {
         if (!isTag(tag))
             throw new errors/* InputError */.dz(Inputs.TargetTags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
     const sourceCredentials = credentials(Inputs.RegistryUsername, Inputs.RegistryPassword);
+    const targetCredentials = credentials(Inputs.TargetRegistryUsername, Inputs.TargetRegistryPassword);
+    const useSourceCredentialsForTarget = booleanInput(Inputs.TargetRegistryUseSourceLogin, false);
+    if (useSourceCredentialsForTarget && targetCredentials) {
+        throw new errors/* InputError */.dz(Inputs.TargetRegistryUseSourceLogin, 'true', `\`false\` while \`${Inputs.TargetRegistryUsername}\` and \`${Inputs.TargetRegistryPassword}\` are set: they already say which credentials the target registry gets`, `remove \`${Inputs.TargetRegistryUseSourceLogin}\`, or remove the target credentials if the source credentials are meant for the target`);
+    }
+    if (useSourceCredentialsForTarget && !sourceCredentials) {
+        throw new errors/* InputError */.dz(Inputs.TargetRegistryUseSourceLogin, 'true', `\`${Inputs.RegistryUsername}\` and \`${Inputs.RegistryPassword}\` to be set: they are the credentials it would send to the target registry`, `set them, or remove \`${Inputs.TargetRegistryUseSourceLogin}\``);
+    }
     return {
         fromEnvironment,
         toEnvironment,
@@ -36954,7 +37214,8 @@ function getInputs() {
         requireProtection: booleanInput(Inputs.RequireProtection, toEnvironment === 'production'),
         state: choiceInput(Inputs.State, STATES, 'success'),
         sourceCredentials,
-        targetCredentials: credentials(Inputs.TargetRegistryUsername, Inputs.TargetRegistryPassword) ?? sourceCredentials,
+        targetCredentials,
+        useSourceCredentialsForTarget,
         token,
     };
 }
@@ -36967,7 +37228,38 @@ function credentials(usernameInput, passwordInput) {
     }
     return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
+const SOURCE_INPUTS = { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword };
+const TARGET_INPUTS = { username: Inputs.TargetRegistryUsername, password: Inputs.TargetRegistryPassword };
+/** The source registry gets the source credentials (`registry-username`/`-password`), or none. */
+function sourceRegistryAccess(inputs) {
+    return { credentials: inputs.sourceCredentials, credentialsFix: SOURCE_INPUTS };
+}
+/**
+ * The target registry gets its own credentials when they are given. Otherwise it gets the source
+ * credentials only when it is the source's very registry (host and port equal; host names compare
+ * without case) or the workflow opted in: a registry is never sent another one's credentials
+ * by default. Without either, it is accessed anonymously.
+ */
+function targetRegistryAccess(inputs, targetRegistry, sourceRegistry) {
+    if (inputs.targetCredentials)
+        return { credentials: inputs.targetCredentials, credentialsFix: TARGET_INPUTS };
+    const sameRegistry = targetRegistry.toLowerCase() === sourceRegistry.toLowerCase();
+    if (sameRegistry)
+        return sourceRegistryAccess(inputs);
+    if (inputs.useSourceCredentialsForTarget) {
+        return {
+            credentials: inputs.sourceCredentials,
+            credentialsFix: `check \`${Inputs.RegistryUsername}\` and \`${Inputs.RegistryPassword}\` (\`${Inputs.TargetRegistryUseSourceLogin}: true\` sends them to ${targetRegistry} too), or give ${targetRegistry} its own with \`${Inputs.TargetRegistryUsername}\` and \`${Inputs.TargetRegistryPassword}\``,
+        };
+    }
+    const optIn = inputs.sourceCredentials
+        ? `, or set \`${Inputs.TargetRegistryUseSourceLogin}: true\` if \`${Inputs.RegistryUsername}\` and \`${Inputs.RegistryPassword}\` are meant for it too (by default they go to ${sourceRegistry} only)`
+        : '';
+    return { credentialsFix: `set \`${Inputs.TargetRegistryUsername}\` and \`${Inputs.TargetRegistryPassword}\` for ${targetRegistry}, which was accessed without credentials${optIn}` };
+}
 
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/promote-artifact/main.ts
 
 
@@ -36986,15 +37278,15 @@ async function main(makeLedger = ledgerFromInputs) {
     const inputs = getInputs();
     const ledger = makeLedger(inputs.token, context, run/* actionsLogger */.M);
     const clients = new Map();
-    const clientFor = (registry, role) => {
-        const key = `${role}:${registry}`;
+    const clientFor = (registry, role, sourceRegistry) => {
+        const key = `${role} ${registry} from ${sourceRegistry}`;
         if (!clients.has(key)) {
-            const names = role === 'source' ? { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword } : { username: Inputs.TargetRegistryUsername, password: Inputs.TargetRegistryPassword };
-            clients.set(key, registryClientFor(registry, role === 'source' ? inputs.sourceCredentials : inputs.targetCredentials, names, run/* actionsLogger */.M));
+            const access = role === 'source' ? sourceRegistryAccess(inputs) : targetRegistryAccess(inputs, registry, sourceRegistry);
+            clients.set(key, registryClientFor(registry, access.credentials, access.credentialsFix, run/* actionsLogger */.M));
         }
         return clients.get(key);
     };
-    const result = await lib_core/* group */.Os(`Promoting from ${inputs.fromEnvironment} to ${inputs.toEnvironment}`, () => promote({
+    const result = await (0,output/* group */.Os)(`Promoting from ${inputs.fromEnvironment} to ${inputs.toEnvironment}`, () => promote({
         ledger,
         fromEnvironment: inputs.fromEnvironment,
         toEnvironment: inputs.toEnvironment,
@@ -37006,17 +37298,15 @@ async function main(makeLedger = ledgerFromInputs) {
         clientFor,
         logger: run/* actionsLogger */.M,
     }));
-    lib_core/* setOutput */.uH(Outputs.ImageRef, result.imageRef);
-    lib_core/* setOutput */.uH(Outputs.Digest, result.digest);
-    lib_core/* setOutput */.uH(Outputs.DeploymentId, String(result.deploymentId));
+    (0,output/* setOutput */.uH)(Outputs.ImageRef, result.imageRef);
+    (0,output/* setOutput */.uH)(Outputs.Digest, result.digest);
+    (0,output/* setOutput */.uH)(Outputs.DeploymentId, String(result.deploymentId));
     const copied = `${result.stats.mountedBlobs} mounted, ${result.stats.uploadedBlobs} copied (${result.stats.uploadedBytes} bytes), ${result.stats.presentBlobs} already there`;
-    await lib_core/* summary */.z
-        .addHeading(`Promoted ${inputs.fromEnvironment} → ${inputs.toEnvironment}`, 3)
+    await (0,output/* writeSummary */.Sy)((summary) => summary.addHeading(`Promoted ${inputs.fromEnvironment} → ${inputs.toEnvironment}`, 3)
         .addTable([
         [{ data: 'image', header: true }, { data: 'deployment', header: true }, { data: 'blobs', header: true }, { data: 'tags', header: true }],
         [`\`${result.imageRef}\``, result.alreadyCurrent ? `${result.deploymentId} (already current)` : String(result.deploymentId), copied, inputs.targetTags.join(', ') || '–'],
-    ])
-        .write();
+    ]));
 }
 
 
@@ -37030,13 +37320,16 @@ async function main(makeLedger = ledgerFromInputs) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -37045,7 +37338,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -37056,6 +37349,314 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, quote, scrubKnownShapes, splitUrlCredentials
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(2958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(5026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    secrets.add(url.password === '' ? username : password);
+    secrets.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 4937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 5026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 

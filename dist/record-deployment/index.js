@@ -29900,43 +29900,199 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9040:
+/***/ 1288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runAction),
-/* harmony export */   M: () => (/* binding */ actionsLogger)
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
 
 
-/** The core library's Logger over the Actions toolkit. */
-const actionsLogger = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-};
+// Everything an action shows through GitHub — log lines, annotations, outputs, the job summary,
+// the failure message — leaves through these functions, and each passes the one redaction
+// boundary (docs/security.md). Nothing in src/actions calls @actions/core's writers directly
+// (test/security/redaction.test.ts checks).
+/** A log line (masked by the runner too, but only for secrets it was told of). */
+function info(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A warning annotation. */
+function warning(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** An error annotation. */
+function error(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A debug line. */
+function debug(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A step output (later steps may post it anywhere). */
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+/** Appends to the job summary: Markdown, or what a builder adds with the toolkit's helpers (tables, headings). */
+async function writeSummary(content) {
+    const text = typeof content === 'string' ? content : content(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z).stringify();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)).write();
+}
+/** Fails the step with `message`. */
+function setFailed(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** Runs `task` inside a collapsible log group. */
+function group(name, task) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name), task);
+}
+
+
+/***/ }),
+
+/***/ 3569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  M: () => (/* binding */ actionsLogger),
+  C: () => (/* binding */ runAction)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = (/* unused pure expression or super */ null && (['INPUT_', 'ACTIONS_']));
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            registerSecret(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new InputError(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new InputError(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new InputError(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
+;// CONCATENATED MODULE: ./src/actions/common/run.ts
+
+
+
+
+
+/** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
+const actionsLogger = { debug: output/* debug */.Yz, info: output/* info */.pq, warning: output/* warning */.$e, error: output/* error */.z3 };
 const POST_MARKER = 'slipway-is-post';
 /**
  * The one failure boundary of an action bundle. The runner starts the same bundle for `main` and
  * for `post`; the main step leaves a state marker so the second start knows it is the post step
  * (as actions/checkout does). Errors become `setFailed` with their message.
+ *
+ * Before anything else, every secret this process learns is wired to the runner's `::add-mask::`,
+ * and the secrets already in its environment (tokens, passwords) are registered, so that no line
+ * printed afterwards can show one (docs/security.md).
  */
 async function runAction(steps) {
-    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARKER) === 'true';
+    secrets/* secrets */.O3.subscribe((value) => core/* setSecret */.Pq(value));
+    registerEnvironmentSecrets(process.env);
+    const isPost = core/* getState */.Gu(POST_MARKER) === 'true';
     try {
         if (isPost) {
             await steps.post?.();
         }
         else {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARKER, 'true');
+            core/* saveState */.LZ(POST_MARKER, 'true');
             await steps.main();
         }
     }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    catch (failure) {
+        (0,output/* setFailed */.C1)((0,errors/* errorMessage */.gJ)(failure));
     }
 }
 
@@ -29947,7 +30103,7 @@ async function runAction(steps) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5756);
 
 
@@ -29969,7 +30125,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -35233,6 +35389,8 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/log.ts
 /** A logger that drops everything (the default where a caller passes none). */
 const silentLogger = { debug() { }, info() { }, warning() { }, error() { } };
@@ -35254,12 +35412,30 @@ class RecordingLogger {
 
 
 
+
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -35441,6 +35617,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -35514,9 +35691,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = MAX_DESCRIPTION) {
+function cutDescription(raw, max = MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -36004,8 +36183,8 @@ function ledgerFromInputs(token, context, logger, timing = {}) {
     });
 }
 
-// EXTERNAL MODULE: ./src/actions/common/run.ts
-var run = __nccwpck_require__(9040);
+// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
+var run = __nccwpck_require__(3569);
 ;// CONCATENATED MODULE: ./src/actions/record-deployment/constants.ts
 // The names of record-deployment's inputs, outputs and saved state: equal to the keys of
 // actions/record-deployment/action.yml (a repository test compares them).
@@ -36047,11 +36226,12 @@ const TASKS = ['deploy', 'deploy:promote', 'deploy:rollback'];
 
 
 
+
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
-    const value = lib_core/* getInput */.V4(name).trim();
+    const value = core/* getInput */.V4(name).trim();
     return value === '' ? undefined : value;
 }
 /** A trimmed input that must be present. */
@@ -36109,6 +36289,8 @@ function urlInput(name) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new errors/* InputError */.dz(name, value, 'an absolute http:// or https:// URL');
+    // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+    (0,secrets/* splitUrlCredentials */.CN)(value);
     return value;
 }
 /** A list: one item a line or comma-separated, blanks dropped. */
@@ -36133,8 +36315,7 @@ function inlineOrFileInput(name) {
 /** A secret input: masked in every log before anything else sees it. */
 function secretInput(name) {
     const value = optionalString(name);
-    if (value !== undefined)
-        lib_core/* setSecret */.Pq(value);
+    (0,secrets/* registerSecret */.cl)(value);
     return value;
 }
 /**
@@ -36148,8 +36329,7 @@ function secretHeadersInput(name, parse) {
     for (const line of text.split('\n')) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                core.setSecret(secret);
+            registerSecret(secret);
     }
     return parse(text, `Input '${name}'`);
 }
@@ -36233,7 +36413,10 @@ function cell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/record-deployment/main.ts
+
 
 
 
@@ -36253,7 +36436,7 @@ async function main(makeLedger = ledgerFromInputs) {
     const ledger = makeLedger(inputs.token, context, run/* actionsLogger */.M);
     let recorded;
     if (inputs.state === 'start') {
-        const deployment = await lib_core/* group */.Os(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () => ledger.createDeployment({
+        const deployment = await (0,output/* group */.Os)(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () => ledger.createDeployment({
             environment: inputs.environment ?? '',
             ref: inputs.ref,
             task: inputs.task,
@@ -36266,10 +36449,10 @@ async function main(makeLedger = ledgerFromInputs) {
             autoMerge: inputs.autoMerge,
         }));
         // Saved before anything else can fail: the post step must find the deployment to close it.
-        lib_core/* saveState */.LZ(State.OpenDeploymentId, String(deployment.id));
+        core/* saveState */.LZ(State.OpenDeploymentId, String(deployment.id));
         const statusId = await ledger.setStatus(deployment.id, { state: 'in_progress', description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
         const previousGood = deployment.payload?.previousGood;
-        lib_core/* setOutput */.uH(Outputs.PreviousDeploymentId, previousGood ? String(previousGood) : '');
+        (0,output/* setOutput */.uH)(Outputs.PreviousDeploymentId, previousGood ? String(previousGood) : '');
         recorded = { kind: 'created', deploymentId: deployment.id, statusId, state: 'in_progress', previousGood: previousGood ?? null, ...shown(inputs) };
     }
     else {
@@ -36277,14 +36460,14 @@ async function main(makeLedger = ledgerFromInputs) {
         const statusId = await ledger.setStatus(deploymentId, { state: inputs.state, description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
         // Left queued or in progress by this step: the post step closes it if nothing else does.
         if (OPEN_STATES.has(inputs.state))
-            lib_core/* saveState */.LZ(State.OpenDeploymentId, String(deploymentId));
-        lib_core/* setOutput */.uH(Outputs.PreviousDeploymentId, '');
+            core/* saveState */.LZ(State.OpenDeploymentId, String(deploymentId));
+        (0,output/* setOutput */.uH)(Outputs.PreviousDeploymentId, '');
         recorded = { kind: 'updated', deploymentId, statusId, state: inputs.state, ...shown(inputs), ref: undefined };
     }
-    lib_core/* setOutput */.uH(Outputs.DeploymentId, String(recorded.deploymentId));
-    lib_core/* setOutput */.uH(Outputs.StatusId, String(recorded.statusId));
-    lib_core/* info */.pq(`Deployment ${recorded.deploymentId}: ${recorded.state} (status ${recorded.statusId}).`);
-    await lib_core/* summary */.z.addRaw(renderSummary(recorded, context)).write();
+    (0,output/* setOutput */.uH)(Outputs.DeploymentId, String(recorded.deploymentId));
+    (0,output/* setOutput */.uH)(Outputs.StatusId, String(recorded.statusId));
+    (0,output/* info */.pq)(`Deployment ${recorded.deploymentId}: ${recorded.state} (status ${recorded.statusId}).`);
+    await (0,output/* writeSummary */.Sy)(renderSummary(recorded, context));
 }
 /**
  * The post step: a deployment this job left queued or in progress is closed, so none dangles.
@@ -36293,28 +36476,26 @@ async function main(makeLedger = ledgerFromInputs) {
  * (Slipway itself failed between creating and starting it).
  */
 async function post(makeLedger = ledgerFromInputs) {
-    const deploymentId = Number(lib_core/* getState */.Gu(State.OpenDeploymentId));
+    const deploymentId = Number(core/* getState */.Gu(State.OpenDeploymentId));
     if (!deploymentId)
         return;
     const context = readRunContext();
     const ledger = makeLedger(getInputs(context).token, context, run/* actionsLogger */.M);
     const deployment = await ledger.getDeployment(deploymentId);
     if (!deployment) {
-        lib_core/* warning */.$e(`Deployment ${deploymentId} no longer exists; nothing to close.`);
+        (0,output/* warning */.$e)(`Deployment ${deploymentId} no longer exists; nothing to close.`);
         return;
     }
     const latest = deployment.latestStatus?.state;
     if (latest !== undefined && !OPEN_STATES.has(latest)) {
-        lib_core/* info */.pq(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
+        (0,output/* info */.pq)(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
         return;
     }
     const state = latest === undefined ? 'error' : 'failure';
     const description = `The job ended with the deployment still ${latest ?? 'without a status'}; closed as ${state}.`;
     const statusId = await ledger.setStatus(deploymentId, { state, description });
-    lib_core/* warning */.$e(`Deployment ${deploymentId} was left ${latest ?? 'without a status'} when the job ended; marked it ${state}.`);
-    await lib_core/* summary */.z
-        .addRaw(renderSummary({ kind: 'closed', deploymentId, statusId, state, environment: deployment.environment, ref: deployment.sha, description }, context))
-        .write();
+    (0,output/* warning */.$e)(`Deployment ${deploymentId} was left ${latest ?? 'without a status'} when the job ended; marked it ${state}.`);
+    await (0,output/* writeSummary */.Sy)(renderSummary({ kind: 'closed', deploymentId, statusId, state, environment: deployment.environment, ref: deployment.sha, description }, context));
 }
 function shown(inputs) {
     return { environment: inputs.environment, ref: inputs.ref, artifact: inputs.artifact?.ref, environmentUrl: inputs.environmentUrl, description: inputs.description };
@@ -36331,13 +36512,16 @@ function shown(inputs) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -36346,7 +36530,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -36357,6 +36541,315 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 2111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3),
+  CN: () => (/* reexport */ splitUrlCredentials)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, quote, scrubKnownShapes
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(2958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(5026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    registry/* secrets */.O3.add(url.password === '' ? username : password);
+    registry/* secrets */.O3.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 4937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 5026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 

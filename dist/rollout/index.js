@@ -57126,6 +57126,64 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   Yz: () => (/* binding */ debug),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
+
+
+// Everything an action shows through GitHub — log lines, annotations, outputs, the job summary,
+// the failure message — leaves through these functions, and each passes the one redaction
+// boundary (docs/security.md). Nothing in src/actions calls @actions/core's writers directly
+// (test/security/redaction.test.ts checks).
+/** A log line (masked by the runner too, but only for secrets it was told of). */
+function info(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A warning annotation. */
+function warning(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** An error annotation. */
+function error(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A debug line. */
+function debug(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** A step output (later steps may post it anywhere). */
+function setOutput(name, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, (0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(value));
+}
+/** Appends to the job summary: Markdown, or what a builder adds with the toolkit's helpers (tables, headings). */
+async function writeSummary(content) {
+    const text = typeof content === 'string' ? content : content(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z).stringify();
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.emptyBuffer().addRaw((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text)).write();
+}
+/** Fails the step with `message`. */
+function setFailed(message) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(message));
+}
+/** Runs `task` inside a collapsible log group. */
+function group(name, task) {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os((0,_core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(name), task);
+}
+
+
+/***/ }),
+
 /***/ 9040:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -57135,22 +57193,29 @@ module.exports = {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1457);
+/* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2111);
+/* harmony import */ var _output_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1288);
 
 
-/** The core library's Logger over the Actions toolkit. */
-const actionsLogger = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m),
-    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m),
-};
+
+
+
+/** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
+const actionsLogger = { debug: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .debug */ .Yz, info: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .info */ .pq, warning: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .warning */ .$e, error: _output_js__WEBPACK_IMPORTED_MODULE_4__/* .error */ .z3 };
 const POST_MARKER = 'slipway-is-post';
 /**
  * The one failure boundary of an action bundle. The runner starts the same bundle for `main` and
  * for `post`; the main step leaves a state marker so the second start knows it is the post step
  * (as actions/checkout does). Errors become `setFailed` with their message.
+ *
+ * Before anything else, every secret this process learns is wired to the runner's `::add-mask::`,
+ * and the secrets already in its environment (tokens, passwords) are registered, so that no line
+ * printed afterwards can show one (docs/security.md).
  */
 async function runAction(steps) {
+    _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .secrets */ .O3.subscribe((value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value));
+    (0,_core_process_index_js__WEBPACK_IMPORTED_MODULE_2__/* .registerEnvironmentSecrets */ .QQ)(process.env);
     const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARKER) === 'true';
     try {
         if (isPost) {
@@ -57161,8 +57226,8 @@ async function runAction(steps) {
             await steps.main();
         }
     }
-    catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+    catch (failure) {
+        (0,_output_js__WEBPACK_IMPORTED_MODULE_4__/* .setFailed */ .C1)((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(failure));
     }
 }
 
@@ -57174,7 +57239,7 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2136);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8851);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -57184,7 +57249,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2136:
+/***/ 8851:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62409,6 +62474,8 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/log.ts
 /** A logger that drops everything (the default where a caller passes none). */
 const silentLogger = { debug() { }, info() { }, warning() { }, error() { } };
@@ -62430,12 +62497,30 @@ class RecordingLogger {
 
 
 
+
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
 // connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
 // limits" asks, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
-/** An Octokit with retry and throttling configured for Slipway. */
+/** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
+const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
+/**
+ * An Octokit with retry and throttling configured for Slipway. Every request passes the redaction
+ * boundary on its way out: a status description, a deployment payload or a comment body never
+ * carries a registered secret or a credential-shaped string (docs/security.md).
+ */
 function createGitHubClient(options) {
+    (0,secrets/* registerSecret */.cl)(options.token);
+    const client = newClient(options);
+    client.hook.before('request', (request) => {
+        const fields = request;
+        for (const key of Object.keys(fields))
+            if (!REQUEST_FIELDS.has(key))
+                fields[key] = secrets/* secrets */.O3.redactDeep(fields[key]);
+    });
+    return client;
+}
+function newClient(options) {
     const logger = options.logger ?? silentLogger;
     const retries = options.retries ?? 3;
     const baseMs = options.retryBaseMs ?? 1000;
@@ -62520,6 +62605,7 @@ function acceptedPermissions(header) {
 
 ;// CONCATENATED MODULE: ./src/core/metrics/prometheus.ts
 
+
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
 class PrometheusError extends core_errors/* SlipwayError */.GQ {
     retryable;
@@ -62539,12 +62625,20 @@ class PrometheusSource {
     headers;
     constructor(options) {
         this.options = options;
-        this.base = options.url.replace(/\/+$/, '');
+        // `https://user:password@host` works (as in Grafana's data sources) but is never printed: the
+        // credentials move into the Authorization header and the URL in messages has none.
+        const { url, credentials } = (0,secrets/* splitUrlCredentials */.CN)(options.url);
+        this.base = url.replace(/\/+$/, '');
         this.headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-        if (options.bearerToken)
+        const basicAuth = options.basicAuth ?? credentials;
+        if (options.bearerToken) {
+            (0,secrets/* registerSecret */.cl)(options.bearerToken);
             this.headers.authorization = `Bearer ${options.bearerToken}`;
-        if (options.basicAuth)
-            this.headers.authorization = `Basic ${Buffer.from(`${options.basicAuth.username}:${options.basicAuth.password}`).toString('base64')}`;
+        }
+        if (basicAuth) {
+            secrets/* secrets */.O3.addBasicCredentials(basicAuth.username, basicAuth.password);
+            this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
+        }
     }
     /** A range query; the series' samples (NaN kept), [] when the query matched nothing. */
     async queryRange(query, window) {
@@ -62589,11 +62683,18 @@ class PrometheusSource {
                 headers: this.headers,
                 body: new URLSearchParams({ query, ...params }).toString(),
                 signal: AbortSignal.timeout(timeoutMs),
+                // fetch drops Authorization on a cross-origin redirect but sends every other header (an
+                // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
+                redirect: 'manual',
             });
         }
         catch (error) {
             const cause = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
             throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
+        }
+        if (response.status >= 300 && response.status < 400) {
+            const location = (0,secrets/* redact */.E$)(response.headers.get('location') ?? 'nowhere');
+            throw new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
         let answer = {};
@@ -62607,7 +62708,9 @@ class PrometheusSource {
             throw new PrometheusError(`Prometheus at ${this.base} refused the request (HTTP ${response.status}): check the credentials in prometheus-headers (e.g. "Authorization: Bearer …").`, false, response.status);
         }
         if (!response.ok || answer.status !== 'success' || !answer.data) {
-            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${answer.error}` : text.slice(0, 200) || response.statusText;
+            // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
+            // Redacted before it is cut: half a secret would no longer match.
+            const detail = answer.error ? `${answer.errorType ?? 'error'}: ${(0,secrets/* redact */.E$)(answer.error).slice(0, 300)}` : (0,secrets/* redact */.E$)(text).slice(0, 120) || response.statusText;
             throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
         }
         return answer.data;
@@ -65699,7 +65802,7 @@ function requireJsYaml() {
   return jsYaml;
 }
 var jsYamlExports = requireJsYaml();
-const js_yaml_yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
 const {
   Type,
   Schema,
@@ -65715,11 +65818,57 @@ const {
   safeLoad,
   safeLoadAll,
   safeDump
-} = js_yaml_yaml;
+} = yaml;
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+;// CONCATENATED MODULE: ./src/core/yaml.ts
+
+// The one YAML loader for text a user or a pull request wrote (plans, `router`, `metrics`).
+// js-yaml resolves an alias to the same object, so loading a 450-byte alias bomb is cheap — the
+// harm comes later, when validation or a message walks the value and visits every alias again
+// (billions of nodes). The expanded size is counted once here, with each shared node counted at
+// its full size but computed only once, and a value that expands past the limit is refused.
+/** Longest YAML text accepted: far above any plan, far below what could hurt. */
+const MAX_YAML_BYTES = 1024 * 1024;
+/** Most nodes a document may expand to, aliases counted in full. */
+const MAX_YAML_NODES = 100_000;
+/**
+ * Parses one YAML document. Throws js-yaml's YAMLException for a syntax error, and for text over
+ * MAX_YAML_BYTES, a recursive alias, or aliases expanding past MAX_YAML_NODES — each caller turns
+ * it into its own error naming the input.
+ */
+function yaml_loadYaml(text, options = {}) {
+    if (Buffer.byteLength(text) > MAX_YAML_BYTES) {
+        throw new yaml.YAMLException(`the text is ${Buffer.byteLength(text)} bytes, more than the ${MAX_YAML_BYTES} accepted`);
+    }
+    const value = yaml.load(text, options);
+    expandedSize(value, new Map(), new Set());
+    return value;
+}
+function expandedSize(value, sizes, open) {
+    if (value === null || typeof value !== 'object')
+        return 1;
+    const known = sizes.get(value);
+    if (known !== undefined)
+        return known;
+    if (open.has(value))
+        throw new yaml.YAMLException('an alias refers to a node that contains it (a recursive alias); write the value out instead');
+    open.add(value);
+    let size = 1;
+    for (const child of Object.values(value)) {
+        size += expandedSize(child, sizes, open);
+        if (size > MAX_YAML_NODES) {
+            throw new yaml.YAMLException(`aliases expand it to more than ${MAX_YAML_NODES} values (an alias bomb?); write the values out, or use fewer aliases`);
+        }
+    }
+    open.delete(value);
+    sizes.set(value, size);
+    return size;
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/parse.ts
+
 
 
 /** A plan that cannot be used; the message lists every problem as `<file> line N: <path>: <what>`. */
@@ -65754,7 +65903,7 @@ function parseLocatedYaml(text, source) {
     const stack = [{ line: 0, children: [] }];
     let value;
     try {
-        value = js_yaml_yaml.load(text, {
+        value = yaml_loadYaml(text, {
             filename: source,
             listener(event, state) {
                 if (event === 'open') {
@@ -65781,7 +65930,7 @@ function parseLocatedYaml(text, source) {
         });
     }
     catch (error) {
-        if (error instanceof js_yaml_yaml.YAMLException) {
+        if (error instanceof yaml.YAMLException) {
             throw new PlanError(source, [{ line: error.mark ? error.mark.line + 1 : undefined, path: [], message: `not valid YAML: ${error.reason}` }]);
         }
         throw error;
@@ -66000,7 +66149,10 @@ function checkRegex(value, fail) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
+
 
 
 
@@ -66015,7 +66167,7 @@ const DIRECTIONS = ['increase', 'decrease', 'either'];
 function parseMetricsYaml(text, where) {
     let value;
     try {
-        value = yaml.load(text);
+        value = loadYaml(text);
     }
     catch (error) {
         throw new SlipwayError(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
@@ -66041,12 +66193,12 @@ function validateMetric(item, at) {
     if (!isRecord(item))
         throw new core_errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
-        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${JSON.stringify(item.name)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,quote/* quote */.h)(item.name)}.`);
     }
     const where = `${at} "${item.name}"`;
     const kind = item.kind;
     if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${JSON.stringify(kind)}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${(0,quote/* quote */.h)(kind)}.`);
     }
     const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
     if (unknown.length > 0)
@@ -66087,7 +66239,7 @@ function validateMetric(item, at) {
         case 'threshold': {
             const thresholds = item.thresholds;
             if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
-                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${JSON.stringify(thresholds)}.`);
+                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,quote/* quote */.h)(thresholds)}.`);
             }
             const bounds = new FieldReader(thresholds, `${where}: thresholds`);
             const min = bounds.number('min');
@@ -66107,7 +66259,7 @@ class FieldReader {
         this.where = where;
     }
     fail(name, expected) {
-        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${JSON.stringify(this.item[name])}.`);
+        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,quote/* quote */.h)(this.item[name])}.`);
     }
     query(name) {
         const value = this.item[name];
@@ -66158,6 +66310,7 @@ function dropUndefined(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan/validate.ts
+
 
 
 
@@ -66290,6 +66443,8 @@ function analysisOf(value, report) {
             return [];
         }
     };
+    // Credentials in the URL are registered (and so masked) before anything can print the plan.
+    (0,secrets/* splitUrlCredentials */.CN)(String(prometheus));
     return {
         prometheus: String(prometheus),
         metrics,
@@ -66420,9 +66575,10 @@ function isObject(value) {
 function show(value) {
     if (value === undefined)
         return 'nothing';
-    // An empty or blank string would vanish from the message: quote it.
-    const text = typeof value === 'string' ? (value.trim() === '' ? JSON.stringify(value) : value) : JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    // A plain string reads best bare; anything else (and a blank string, which would vanish) is quoted.
+    if (typeof value === 'string' && value.trim() !== '')
+        return (0,secrets/* redact */.E$)(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+    return (0,secrets/* quote */.hD)(value, 57);
 }
 
 ;// CONCATENATED MODULE: ./src/core/rollback/target.ts
@@ -66645,19 +66801,25 @@ async function executeRollback(ledger, decision, request, effects, logger = sile
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
+var core_process = __nccwpck_require__(1457);
 ;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
 
+
 /**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin. Never throws:
- * the caller turns a failure into its own message. Default timeout 30 s.
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
  */
 function exec_runCommand(argv, options = {}) {
     return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d.toString()));
-        child.stderr.on('data', (d) => (stderr += d.toString()));
+        // Decoded as a stream, so a character split across two chunks stays whole.
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
         const timer = setTimeout(() => {
             stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
             child.kill('SIGKILL');
@@ -66683,11 +66845,14 @@ function exec_tail(text, lines = 5) {
 
 ;// CONCATENATED MODULE: ./src/core/rollback/command.ts
 
-/** Runs the command with /bin/sh -c, the process environment plus `env`; default timeout 15 minutes. */
-function shellCommandRunner(timeoutMs = 15 * 60_000) {
+/**
+ * Runs the command with /bin/sh -c (the workflow author wrote a shell line), with the allow-listed
+ * environment, the names in `passEnv` and `env` (docs/security.md); default timeout 15 minutes.
+ */
+function shellCommandRunner(options = {}) {
     return {
         async run(command, env) {
-            const result = await runCommand(['/bin/sh', '-c', command], { env: { ...process.env, ...env }, timeoutMs });
+            const result = await runCommand(['/bin/sh', '-c', command], { env, passEnv: options.passEnv, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
             return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
         },
     };
@@ -68499,6 +68664,57 @@ function githubIssueComments(client, owner, repo) {
 
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
 
+
+// HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
+// '_', '.' and ':'.
+const HAPROXY_NAME = {
+    pattern: /^[A-Za-z0-9_.:-]+$/,
+    expected: "a HAProxy name: letters, digits, '-', '_', '.' and ':' (as in haproxy.cfg)",
+    example: 'app',
+};
+// The runtime API names an ACL or map by `#<id>` (from `show acl`) or by the file it was loaded
+// from. The path characters are a conservative set: the runtime API splits words at spaces,
+// commands at ';', and reads '\' as an escape and a trailing '<<' as the start of a payload.
+const HAPROXY_PATTERN_REFERENCE = {
+    pattern: /^(#\d+|[A-Za-z0-9/._+@:,-]+)$/,
+    expected: "the file your haproxy.cfg ACL loads with -f (letters, digits and / . _ - + @ : , only) or #<id> from `show acl`",
+    example: '/etc/haproxy/canary-routes.acl',
+};
+// Kubernetes "Object Names and IDs": most kinds (HTTPRoute, VirtualService, TrafficSplit, Ingress,
+// Gateway, IngressClass) take a DNS-1123 subdomain, namespaces a DNS-1123 label, Services a
+// DNS-1035 label (a leading letter).
+const KUBERNETES_NAME = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    maxLength: 253,
+    expected: "a Kubernetes object name (DNS-1123 subdomain): at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    example: 'shop',
+};
+const KUBERNETES_NAMESPACE = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes namespace (DNS-1123 label): at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    example: 'production',
+};
+const KUBERNETES_SERVICE_NAME = {
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes Service name (DNS-1035 label): at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
+    example: 'shop-canary',
+};
+// Kubeconfig context names are free text (`arn:aws:eks:…`, `gke_project_zone_cluster`); kubectl
+// gets them as one argument, so only a leading '-' (a flag) and control characters are refused.
+const KUBECONFIG_CONTEXT = {
+    pattern: /^[^-\p{Cc}][^\p{Cc}]*$/u,
+    expected: "a kubeconfig context name: not starting with '-' (kubectl would read a flag) and without control characters",
+    example: 'production',
+};
+// The generated names are `<name>_stable` (an upstream) and `$<name>_upstream` (a variable);
+// nginx variable names are letters, digits and '_'.
+const NGINX_NAME = {
+    pattern: /^[a-z][a-z0-9_]*$/,
+    expected: "lower-case letters, digits and '_', starting with a letter (it prefixes the generated nginx upstream and variable names)",
+    example: 'slipway',
+};
 /**
  * Reads a provider's `router` settings (parsed YAML) field by field. Every error names the field
  * as `router.<field>`, the value, what was expected and the fix, before anything is changed.
@@ -68524,7 +68740,39 @@ class SettingsReader {
     }
     /** An optional string field. */
     optionalString(field) {
-        return this.settings[field] === undefined || this.settings[field] === null ? undefined : this.string(field);
+        return this.optional(field, (f) => this.string(f));
+    }
+    /** `read(field)` when the field is given, undefined when it is absent. */
+    optional(field, read) {
+        return this.settings[field] === undefined || this.settings[field] === null ? undefined : read(field);
+    }
+    /** A HAProxy backend or server name (HAProxy's identifier rule), sent on the runtime API. */
+    haproxyName(field) {
+        return this.matching(field, HAPROXY_NAME);
+    }
+    /** A HAProxy ACL or map reference (`#<id>` or the file loaded with -f), sent on the runtime API. */
+    haproxyPatternReference(field) {
+        return this.matching(field, HAPROXY_PATTERN_REFERENCE);
+    }
+    /** A Kubernetes object name (DNS-1123 subdomain): HTTPRoute, VirtualService, TrafficSplit, Ingress, Gateway, IngressClass. */
+    kubernetesName(field) {
+        return this.matching(field, KUBERNETES_NAME);
+    }
+    /** A Kubernetes namespace (DNS-1123 label). */
+    kubernetesNamespace(field, fallback) {
+        return this.matching(field, KUBERNETES_NAMESPACE, fallback);
+    }
+    /** A Kubernetes Service name (DNS-1035 label). */
+    kubernetesServiceName(field) {
+        return this.matching(field, KUBERNETES_SERVICE_NAME);
+    }
+    /** A kubeconfig context, passed to kubectl as the value of --context. */
+    kubeconfigContext(field) {
+        return this.matching(field, KUBECONFIG_CONTEXT);
+    }
+    /** The prefix of generated nginx upstream and variable names. */
+    nginxName(field, fallback) {
+        return this.matching(field, NGINX_NAME, fallback);
     }
     /** A command line: a string split on spaces, or a list of strings; undefined when absent. */
     command(field) {
@@ -68556,6 +68804,10 @@ class SettingsReader {
         }
         return n;
     }
+    /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
+    envNames(field = 'env') {
+        return (0,core_process/* parseEnvNames */.xE)(`router.${field}`, this.settings[field]);
+    }
     /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */
     rejectUnknown(known) {
         for (const field of Object.keys(this.settings)) {
@@ -68563,6 +68815,14 @@ class SettingsReader {
                 throw this.error(field, this.settings[field], `one of the ${this.provider} settings: ${known.join(', ')}`, 'remove or rename the field');
             }
         }
+    }
+    /** A string field that matches `grammar`; required unless `fallback` is given. */
+    matching(field, grammar, fallback) {
+        const value = this.string(field, fallback);
+        if (!grammar.pattern.test(value) || value.length > (grammar.maxLength ?? Infinity)) {
+            throw this.error(field, value, grammar.expected, `e.g. \`${field}: ${grammar.example}\``);
+        }
+        return value;
     }
     error(field, value, expected, fix) {
         return new core_errors/* InputError */.dz(`router.${field}`, value, expected, fix);
@@ -68580,7 +68840,7 @@ function checkWeight(percent, input = 'weight') {
 
 
 
-const command_FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs'];
+const command_FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs', 'env'];
 /** Validates the command `router:` settings. */
 function commandSettings(raw) {
     const read = new SettingsReader('command', raw);
@@ -68593,11 +68853,13 @@ function commandSettings(raw) {
         stableVersion: read.string('stableVersion', ''),
         canaryVersion: read.string('canaryVersion', ''),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 3_600_000 }, 60_000),
+        env: read.envNames(),
     };
 }
 /**
  * The user's own executable moves the traffic. It gets SLIPWAY_ACTION, SLIPWAY_CANARY_WEIGHT,
- * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION; exit code 0 means done, anything else is an
+ * SLIPWAY_STABLE_VERSION and SLIPWAY_CANARY_VERSION, the allow-listed environment and the names in
+ * `env:` — never the action's inputs or tokens; exit code 0 means done, anything else is an
  * error (the command is expected to leave traffic as it was). It may print the resulting canary
  * weight (a number, or JSON with `canaryWeight`); for `describe` it must, or the state reads as
  * unreachable.
@@ -68624,13 +68886,12 @@ class CommandRouter {
     }
     async run(action, weight) {
         const env = {
-            ...process.env,
             SLIPWAY_ACTION: action,
             SLIPWAY_CANARY_WEIGHT: weight === undefined ? '' : String(weight),
             SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
             SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
         };
-        const result = await exec_runCommand(this.settings.run, { env, timeoutMs: this.settings.timeoutMs });
+        const result = await exec_runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
             throw new core_errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
         }
@@ -68740,10 +69001,10 @@ function haproxySettings(raw) {
     read.rejectUnknown(haproxy_FIELDS);
     const settings = {
         socket: read.string('socket'),
-        backend: read.string('backend'),
-        stable: read.string('stable'),
-        canary: read.string('canary'),
-        routeAcl: read.optionalString('routeAcl'),
+        backend: read.haproxyName('backend'),
+        stable: read.haproxyName('stable'),
+        canary: read.haproxyName('canary'),
+        routeAcl: read.optional('routeAcl', (field) => read.haproxyPatternReference(field)),
         routeHeader: read.string('routeHeader', 'x-canary').toLowerCase(),
         timeoutMs: read.integer('timeoutMs', { min: 100, max: 120_000 }, 5000),
     };
@@ -68816,8 +69077,7 @@ class HaproxyRouter extends SpecRouter {
             if ((route.kind ?? 'header') !== 'header' || route.name.toLowerCase() !== this.settings.routeHeader) {
                 throw new core_errors/* SlipwayError */.GQ(`The HAProxy route ACL matches the header '${this.settings.routeHeader}', not ${route.kind ?? 'header'} '${route.name}'. Fix: route on '${this.settings.routeHeader}', or set router.routeHeader to the header your haproxy.cfg ACL reads.`);
             }
-            if (/[\s;]/.test(route.value))
-                throw new core_errors/* SlipwayError */.GQ(`A HAProxy route value cannot contain spaces or ';' (got ${JSON.stringify(route.value)}).`);
+            checkRuntimeWord(route.value);
         }
         return [`clear acl ${acl}`, ...spec.headerRoutes.map((r) => `add acl ${acl} ${r.value}`)];
     }
@@ -68867,6 +69127,17 @@ function parseServersState(answer, backend) {
     }
     return weights;
 }
+/**
+ * Throws unless a route value is one runtime API word: visible ASCII without ';' (ends a
+ * command), '\' (an escape) or '<' (a trailing '<<' starts a payload). Settings are checked by
+ * their readers; route values come from the step, so they are checked here, before the command
+ * line that would carry them is sent.
+ */
+function checkRuntimeWord(value) {
+    if (!/^[!-~]+$/.test(value) || /[;\\<]/.test(value)) {
+        throw new core_errors/* SlipwayError */.GQ(`A HAProxy route value must be visible ASCII characters without spaces, ';', '\\' or '<' (got ${JSON.stringify(value)}): the runtime API would read them as command syntax. Fix: route on a plain value such as \`always\`; nothing was changed.`);
+    }
+}
 /** The error text in a runtime API answer, or undefined when it only holds blank lines or data. */
 function runtimeError(answer) {
     const known = /(No such|Can't find|Unknown command|can only be|Require|Permission denied|not found|Unknown ACL|invalid|cannot|Missing)/i;
@@ -68880,10 +69151,15 @@ function runtimeError(answer) {
 
 
 /** The kubectl fields of a provider's settings. */
-const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context'];
+const KUBECTL_FIELDS = ['namespace', 'kubectl', 'context', 'env'];
 /** Reads the kubectl fields of a provider's settings. */
 function kubectlSettings(read) {
-    return { namespace: read.string('namespace', 'default'), kubectl: read.string('kubectl', 'kubectl'), context: read.optionalString('context') };
+    return {
+        namespace: read.kubernetesNamespace('namespace', 'default'),
+        kubectl: read.string('kubectl', 'kubectl'),
+        context: read.optional('context', (field) => read.kubeconfigContext(field)),
+        env: read.envNames(),
+    };
 }
 /** The label Slipway puts on the resources it writes. */
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'slipway' };
@@ -68905,7 +69181,8 @@ class KubectlRouter extends SpecRouter {
     }
     async read() {
         const { kind, name } = this.kind.resource;
-        const result = await this.kubectl(['get', kind, name, '-o', 'json']);
+        // After `--` kubectl reads every argument as positional, whatever it starts with.
+        const result = await this.kubectl(['get', '-o', 'json', '--', kind, name]);
         if (result.code !== 0) {
             if (/NotFound|not found/.test(result.stderr))
                 return STABLE_ONLY;
@@ -68925,8 +69202,9 @@ class KubectlRouter extends SpecRouter {
         return { resource: `${this.kind.resource.kind}/${this.kind.resource.name}`, namespace: this.settings.namespace };
     }
     kubectl(args, input) {
-        const { kubectl, namespace, context } = this.settings;
-        return exec_runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input });
+        const { kubectl, namespace, context, env } = this.settings;
+        // KUBECONFIG is how azure/k8s-set-context and aws eks update-kubeconfig hand kubectl its cluster.
+        return exec_runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
     }
 }
 /** The weights of a two-backend list, as the canary's percent of their sum. */
@@ -68996,12 +69274,12 @@ function gatewayApiRouter(raw) {
     const kubectl = kubectlSettings(read);
     const hostnames = raw.hostnames === undefined ? [] : Array.isArray(raw.hostnames) ? raw.hostnames.map(String) : [read.string('hostnames')];
     const settings = {
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
-        gateway: read.string('gateway'),
+        gateway: read.kubernetesName('gateway'),
         hostnames,
-        stableService: read.string('stableService'),
-        canaryService: read.string('canaryService'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
     };
     return new KubectlRouter(gatewayApiKind(settings), kubectl);
@@ -69074,7 +69352,7 @@ function istioRouter(raw) {
     read.rejectUnknown(['name', 'hosts', 'gateways', 'stableHost', 'canaryHost', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     const list = (field) => (raw[field] === undefined ? [] : Array.isArray(raw[field]) ? raw[field].map(String) : [read.string(field)]);
-    const name = read.string('name');
+    const name = read.kubernetesName('name');
     const hosts = list('hosts');
     return new KubectlRouter(istioKind({ name, namespace: kubectl.namespace, hosts: hosts.length > 0 ? hosts : [name], gateways: list('gateways'), stableHost: read.string('stableHost'), canaryHost: read.string('canaryHost') }), kubectl);
 }
@@ -69118,7 +69396,13 @@ function smiRouter(raw) {
     const read = new SettingsReader('smi', raw);
     read.rejectUnknown(['name', 'service', 'stableService', 'canaryService', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
-    return new KubectlRouter(smiKind({ name: read.string('name'), namespace: kubectl.namespace, service: read.string('service'), stableService: read.string('stableService'), canaryService: read.string('canaryService') }), kubectl);
+    return new KubectlRouter(smiKind({
+        name: read.kubernetesName('name'),
+        namespace: kubectl.namespace,
+        service: read.kubernetesServiceName('service'),
+        stableService: read.kubernetesServiceName('stableService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
+    }), kubectl);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/kubernetes/ingress-nginx.ts
@@ -69181,13 +69465,13 @@ function ingressNginxRouter(raw) {
     read.rejectUnknown(['name', 'host', 'path', 'canaryService', 'port', 'ingressClassName', ...KUBECTL_FIELDS]);
     const kubectl = kubectlSettings(read);
     return new KubectlRouter(ingressNginxKind({
-        name: read.string('name'),
+        name: read.kubernetesName('name'),
         namespace: kubectl.namespace,
         host: read.string('host'),
         path: read.string('path', '/'),
-        canaryService: read.string('canaryService'),
+        canaryService: read.kubernetesServiceName('canaryService'),
         port: read.integer('port', { min: 1, max: 65535 }, 80),
-        ingressClassName: read.optionalString('ingressClassName'),
+        ingressClassName: read.optional('ingressClassName', (field) => read.kubernetesName(field)),
     }), kubectl);
 }
 
@@ -69278,14 +69562,11 @@ function nginxSettings(raw) {
     const config = read.optionalString('config');
     const nginx = read.string('nginx', 'nginx');
     const configArgs = config ? ['-c', config] : [];
-    const name = read.string('name', 'slipway');
-    if (!/^[a-z][a-z0-9_]*$/.test(name))
-        throw new core_errors/* SlipwayError */.GQ(`router.name has the value ${JSON.stringify(name)}: expected lower-case letters, digits and _ (it prefixes nginx variables).`);
     return {
         file: read.string('file'),
         stable: read.address('stable'),
         canary: read.address('canary'),
-        name,
+        name: read.nginxName('name', 'slipway'),
         config,
         nginx,
         test: read.command('test') ?? [nginx, '-t', '-q', ...configArgs],
@@ -69317,7 +69598,7 @@ function renderNginxInclude(settings, spec) {
         `upstream ${name}_weighted { ${weighted.join(' ')}${keep} }`,
     ];
     spec.headerRoutes.forEach((route, i) => {
-        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${quote(route.value)} "1"; }`);
+        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${nginx_quote(route.value)} "1"; }`);
     });
     const routed = spec.headerRoutes.map((_, i) => `$${name}_route_${i}`).join('');
     lines.push(spec.headerRoutes.length > 0
@@ -69354,9 +69635,15 @@ function routeVariable(route) {
         throw new core_errors/* SlipwayError */.GQ(`A header name has letters, digits and - only (got '${route.name}').`);
     return `$http_${route.name.toLowerCase().replace(/-/g, '_')}`;
 }
-function quote(value) {
-    if (/["\\$;{}]/.test(value) || value === '')
-        throw new core_errors/* SlipwayError */.GQ(`A route value cannot be empty nor contain " \\ $ ; { } (got ${JSON.stringify(value)}).`);
+/**
+ * A route value as a quoted map source. Refused: what would end the string or the directive
+ * (" ; { } and control characters), $ and \ (nginx gives them a meaning in strings), and a
+ * leading ~, which would make the map read the value as a regular expression.
+ */
+function nginx_quote(value) {
+    if (value === '' || /["\\$;{}\p{Cc}]/u.test(value) || value.startsWith('~')) {
+        throw new core_errors/* SlipwayError */.GQ(`A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got ${JSON.stringify(value)}).`);
+    }
     return `"${value}"`;
 }
 /**
@@ -69594,6 +69881,7 @@ const PAYLOAD_SCHEMA = 'slipway/v1';
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
 
 
+
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
 /** The longest description GitHub accepts on a deployment status. */
@@ -69667,9 +69955,11 @@ function isValidPayload(p) {
 }
 /**
  * A status description that fits GitHub's 140 characters: longer text is cut on a character
- * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'.
+ * boundary (never inside a surrogate pair or an emoji sequence) and ends with '…'. Secrets are
+ * removed before the cut: a secret cut in half would no longer match and its first half would show.
  */
-function cutDescription(text, max = MAX_DESCRIPTION) {
+function cutDescription(raw, max = MAX_DESCRIPTION) {
+    const text = (0,secrets/* redact */.E$)(raw);
     if ([...text].length <= max)
         return text;
     let kept = '';
@@ -70201,6 +70491,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
+
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
@@ -70263,6 +70554,8 @@ function urlInput(name) {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new core_errors/* InputError */.dz(name, value, 'an absolute http:// or https:// URL');
+    // Credentials in the URL (`https://user:pass@…`) are masked now, before anything prints the URL.
+    (0,secrets/* splitUrlCredentials */.CN)(value);
     return value;
 }
 /** A list: one item a line or comma-separated, blanks dropped. */
@@ -70287,8 +70580,7 @@ function inlineOrFileInput(name) {
 /** A secret input: masked in every log before anything else sees it. */
 function secretInput(name) {
     const value = optionalString(name);
-    if (value !== undefined)
-        core/* setSecret */.Pq(value);
+    (0,secrets/* registerSecret */.cl)(value);
     return value;
 }
 /**
@@ -70302,8 +70594,7 @@ function secretHeadersInput(name, parse) {
     for (const line of text.split('\n')) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         for (const secret of [value, ...value.split(/\s+/).slice(1)])
-            if (secret.length >= 4)
-                core/* setSecret */.Pq(secret);
+            (0,secrets/* registerSecret */.cl)(secret);
     }
     return parse(text, `Input '${name}'`);
 }
@@ -70321,7 +70612,7 @@ function routerSettingsInput(name, text) {
         return undefined;
     let settings;
     try {
-        settings = js_yaml_yaml.load(text);
+        settings = yaml_loadYaml(text);
     }
     catch (error) {
         throw new core_errors/* InputError */.dz(name, text, 'YAML settings of the traffic provider, e.g. `{socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}`', error.message.split('\n')[0]);
@@ -70378,7 +70669,10 @@ function getInputs(context) {
     };
 }
 
+// EXTERNAL MODULE: ./src/actions/common/output.ts
+var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/rollout/main.ts
+
 
 
 
@@ -70410,7 +70704,7 @@ async function main(collaborators = {}) {
     // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
     // not as missing data (and a paused rollout) after the first canary step.
     if (source && plan.steps.some((step) => step.kind === 'analysis'))
-        await core/* group */.Os('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+        await (0,output/* group */.Os)('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
     const outcome = await runRollout({ plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl, irreversible: inputs.irreversible }, {
         ledger,
         router,
@@ -70421,12 +70715,12 @@ async function main(collaborators = {}) {
         onProgress: sticky && ((progress) => publish(sticky, progress, context, inputs.environmentUrl)),
     });
     core/* saveState */.LZ(State.Finished, 'true');
-    core/* setOutput */.uH(Outputs.Result, outcome.result);
-    core/* setOutput */.uH(Outputs.DeploymentId, String(outcome.deploymentId));
-    core/* setOutput */.uH(Outputs.ImageRef, inputs.artifact.ref);
+    (0,output/* setOutput */.uH)(Outputs.Result, outcome.result);
+    (0,output/* setOutput */.uH)(Outputs.DeploymentId, String(outcome.deploymentId));
+    (0,output/* setOutput */.uH)(Outputs.ImageRef, inputs.artifact.ref);
     const analyses = results.map((result, i) => analysisMarkdown({ ...result }, `Analysis ${i + 1}`));
-    await core/* summary */.z.addRaw([renderRolloutComment(outcome, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }), ...analyses].join('\n')).write();
-    core/* info */.pq(`result: ${outcome.result} (${outcome.reason})`);
+    await (0,output/* writeSummary */.Sy)([renderRolloutComment(outcome, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }), ...analyses].join('\n'));
+    (0,output/* info */.pq)(`result: ${outcome.result} (${outcome.reason})`);
 }
 /**
  * The post step: when the job ended before the rollout had a result (cancelled, or a failure the
@@ -70441,20 +70735,20 @@ async function post(collaborators = {}) {
     const inputs = getInputs(context);
     const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
     const state = await router.abort();
-    core/* info */.pq(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
+    (0,output/* info */.pq)(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
     const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, run/* actionsLogger */.M);
     const deployment = await ledger.getDeployment(deploymentId);
     const open = ['queued', 'pending', 'in_progress', undefined].includes(deployment?.latestStatus?.state);
     if (deployment && open) {
         await ledger.setStatus(deploymentId, { state: 'error', description: `the job stopped mid-rollout (${deployment.latestStatus?.description ?? 'before the first step'}); traffic back on stable` });
-        core/* info */.pq(`Deployment #${deploymentId} marked error.`);
+        (0,output/* info */.pq)(`Deployment #${deploymentId} marked error.`);
     }
 }
 function stickyComment(enabled, context, environment, token, port) {
     if (!enabled)
         return undefined;
     if (!context.pullRequest) {
-        core/* info */.pq('pr-comment is on, but this run is not for a pull request; no comment is written.');
+        (0,output/* info */.pq)('pr-comment is on, but this run is not for a pull request; no comment is written.');
         return undefined;
     }
     const comments = port ?? githubIssueComments(createGitHubClient({ baseUrl: context.apiUrl, token, logger: run/* actionsLogger */.M }), context.owner, context.repo);
@@ -70466,7 +70760,7 @@ async function publish(sticky, progress, context, environmentUrl) {
         await sticky.publish(renderRolloutComment(progress, { runUrl: context.runUrl, environmentUrl }));
     }
     catch (error) {
-        core/* warning */.$e(`Could not update the pull-request comment: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        (0,output/* warning */.$e)(`Could not update the pull-request comment: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
     }
 }
 
@@ -70481,13 +70775,16 @@ async function publish(sticky, progress, context, environmentUrl) {
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8853);
+
 /** An error Slipway raises on purpose: its message is written for the user and is shown as is. */
 class SlipwayError extends Error {
     name = 'SlipwayError';
 }
 /**
  * Bad input, caught before anything was changed. The message names the input, the value that
- * was given, what was expected and how to fix it (house rule 4).
+ * was given, what was expected and how to fix it (house rule 4). The value is quoted by the one
+ * bounded renderer: cut at 160 characters, secrets removed.
  */
 class InputError extends SlipwayError {
     input;
@@ -70496,7 +70793,7 @@ class InputError extends SlipwayError {
     fix;
     name = 'InputError';
     constructor(input, value, expected, fix) {
-        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${JSON.stringify(value)}`}: expected ${expected}.` +
+        super(`Input '${input}' ${value === undefined || value === '' ? 'is missing' : `has the value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .h)(value)}`}: expected ${expected}.` +
             (fix ? ` Fix: ${fix}` : ''));
         this.input = input;
         this.value = value;
@@ -70507,6 +70804,420 @@ class InputError extends SlipwayError {
 /** The message of anything thrown, for logs and `setFailed`. */
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 1457:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qc: () => (/* reexport */ childEnvironment),
+  xE: () => (/* reexport */ parseEnvNames),
+  QQ: () => (/* reexport */ registerEnvironmentSecrets)
+});
+
+// UNUSED EXPORTS: isSecretName
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
+var secrets = __nccwpck_require__(2111);
+;// CONCATENATED MODULE: ./src/core/process/environment.ts
+
+
+// What a child process may see of the runner's environment (docs/security.md). A workflow's
+// environment holds INPUT_* (every action input, tokens included), ACTIONS_RUNTIME_TOKEN, the
+// OIDC request token, and whatever secrets the workflow exported; a traffic command that prints
+// its environment on failure would put them into a deployment status. So a child gets an
+// allow-list, the SLIPWAY_* variables its caller documents, and the names the user lists in `env:`.
+/** Variables every child gets when the runner has them: finding programs, locale, temp, TLS trust, proxies. */
+const ALWAYS = new Set([
+    'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'TERM', 'HOSTNAME', 'CI',
+    'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
+]);
+/**
+ * GitHub's workflow-command files: a child writing to them would set outputs, state or environment
+ * for later steps, or write the job summary past the redaction boundary.
+ */
+const WORKFLOW_FILES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Prefixes that are never passed, even when named: action inputs and the runner's own credentials. */
+const NEVER = ['INPUT_', 'ACTIONS_'];
+/** Whether a variable's name says it holds a credential (`GITHUB_TOKEN`, `REGISTRY_PASSWORD`, `AWS_SECRET_ACCESS_KEY`). */
+function isSecretName(name) {
+    return /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL/i.test(name);
+}
+function passedByDefault(name) {
+    if (ALWAYS.has(name) || name.startsWith('LC_'))
+        return true;
+    if (NEVER.some((prefix) => name.startsWith(prefix)) || WORKFLOW_FILES.has(name) || isSecretName(name))
+        return false;
+    return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
+}
+/** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
+function childEnvironment(options = {}, from = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(from))
+        if (value !== undefined && passedByDefault(name))
+            env[name] = value;
+    for (const name of options.pass ?? []) {
+        const value = from[name];
+        if (value === undefined || NEVER.some((prefix) => name.startsWith(prefix)))
+            continue;
+        // Named on purpose, still never shown: its value is masked wherever it could appear.
+        if (isSecretName(name))
+            (0,secrets/* registerSecret */.cl)(value);
+        env[name] = value;
+    }
+    return { ...env, ...options.set };
+}
+/**
+ * Registers every value in `env` whose name says it is a credential (an action does this at start).
+ * A name is only a hint, so values that cannot be credentials — `true`, `1`, `none`, anything under
+ * 8 characters — are left alone: masking every `true` would blank outputs, not hide a secret.
+ */
+function registerEnvironmentSecrets(env) {
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && isSecretName(name) && value.trim().length >= 8 && !/^(true|false|yes|no|none|\d+)$/i.test(value.trim()))
+            (0,secrets/* registerSecret */.cl)(value);
+    }
+}
+/**
+ * The one parser of an `env:` setting: a list of variable names to pass to a child process from
+ * the runner's environment, e.g. `env: [AWS_PROFILE, KUBECONFIG]`. `input` names the setting in errors.
+ */
+function parseEnvNames(input, value) {
+    if (value === undefined || value === null)
+        return [];
+    const names = typeof value === 'string' ? value.split(/[\s,]+/).filter((name) => name !== '') : value;
+    if (!Array.isArray(names))
+        throw new errors/* InputError */.dz(input, value, 'a list of environment variable names, e.g. `[AWS_PROFILE, KUBECONFIG]`');
+    for (const name of names) {
+        if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            throw new errors/* InputError */.dz(input, name, 'an environment variable name (letters, digits and `_`, not starting with a digit)');
+        }
+        const prefix = NEVER.find((p) => name.startsWith(p));
+        if (prefix) {
+            throw new errors/* InputError */.dz(input, name, `a variable that is not ${prefix}*`, `${prefix === 'INPUT_' ? 'action inputs reach a command only as the SLIPWAY_* variables it is documented to get' : 'the runner\'s own credentials are never passed to a command'}; export what the command needs under a name of its own in the step's \`env:\` and list that name`);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/core/process/index.ts
+
+
+
+/***/ }),
+
+/***/ 2111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  hD: () => (/* reexport */ quote/* quote */.h),
+  E$: () => (/* reexport */ registry/* redact */.E$),
+  cl: () => (/* reexport */ registry/* registerSecret */.cl),
+  O3: () => (/* reexport */ registry/* secrets */.O3),
+  CN: () => (/* reexport */ splitUrlCredentials)
+});
+
+// UNUSED EXPORTS: MASK, SecretRegistry, scrubKnownShapes
+
+// EXTERNAL MODULE: ./src/core/secrets/registry.ts
+var registry = __nccwpck_require__(2958);
+// EXTERNAL MODULE: ./src/core/secrets/patterns.ts
+var patterns = __nccwpck_require__(5026);
+;// CONCATENATED MODULE: ./src/core/secrets/url.ts
+
+/**
+ * Takes the userinfo out of a URL (`https://user:pass@prometheus.example`) and registers it as a
+ * secret, so the URL can be printed and the credentials travel only in an Authorization header.
+ * Text that is not a URL is returned as is.
+ */
+function splitUrlCredentials(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { url: text };
+    }
+    if (url.username === '' && url.password === '')
+        return { url: text };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    registry/* secrets */.O3.add(url.password === '' ? username : password);
+    registry/* secrets */.O3.addBasicCredentials(username, password);
+    url.username = '';
+    url.password = '';
+    return { url: url.toString().replace(/\/$/, text.endsWith('/') ? '/' : ''), credentials: { username, password } };
+}
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/secrets/index.ts
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 4937:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   v: () => (/* binding */ MASK)
+/* harmony export */ });
+/** What replaces a secret in text. */
+const MASK = '***';
+
+
+/***/ }),
+
+/***/ 5026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ scrubKnownShapes)
+/* harmony export */ });
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4937);
+
+// Credentials that have a recognisable shape are removed even when nobody registered them: a
+// token a child process printed, a server echoing the Authorization header it was sent, a URL with
+// `user:password@` in a registry's error text. Registered secrets are the first line of defence;
+// these shapes are the second.
+const SHAPES = [
+    // PEM private keys (SSH, TLS), whole.
+    [/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // GitHub tokens: personal, OAuth, user-to-server, server-to-server (GITHUB_TOKEN), refresh, fine-grained.
+    [/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, _mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v],
+    // URL userinfo: scheme://user:password@host and scheme://token@host.
+    [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"`]+@(?!sha256:)/gi, `$1${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}@`],
+    // Header lines whose value is a credential, as HTTP, curl -v or a server's echo prints them.
+    [/\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-amz-security-token|dd-api-key|dd-application-key)(["']?\s*[:=]\s*["']?)[^\r\n"',}]+/gi, `$1$2${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // An Authorization scheme and its credential anywhere else (a credential has a digit or a
+    // symbol: "Basic credentials" in prose stays).
+    [/\b(Bearer|Basic)\s+(?=[A-Za-z0-9._~+/=-]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+    // NAME=value for variables named like secrets (`env` output, shell traces).
+    [/\b([A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"']+)/gi, `$1=${_mask_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v}`],
+];
+/** `text` with every credential of a known shape replaced by `***`. */
+function scrubKnownShapes(text) {
+    let result = text;
+    for (const [shape, replacement] of SHAPES)
+        result = result.replace(shape, replacement);
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 8853:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ quote)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2958);
+
+// The one renderer of a value quoted in a message. Values come from plans and inputs a user (or a
+// pull request) wrote: a YAML alias bomb holds billions of nodes behind a few hundred bytes, so a
+// whole-value JSON.stringify can take seconds and gigabytes before failing. This walk stops at a
+// character budget, never visits more nodes than it prints, and redacts what it prints.
+/** Characters of a rendered value before it is cut with `…` (default for `quote`). */
+const DEFAULT_BUDGET = 160;
+/** `value` as JSON-like text of at most about `budget` characters, secrets removed. */
+function quote(value, budget = DEFAULT_BUDGET) {
+    const out = new Budgeted(budget);
+    render(value, out, new Set());
+    return (0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(out.text());
+}
+class Budgeted {
+    budget;
+    parts = [];
+    used = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    get full() {
+        return this.used >= this.budget;
+    }
+    get room() {
+        return this.budget - this.used;
+    }
+    write(text) {
+        if (this.full)
+            return;
+        const room = this.room;
+        this.parts.push(text.length > room ? text.slice(0, room) : text);
+        this.used += Math.min(text.length, room);
+    }
+    text() {
+        return this.parts.join('') + (this.full ? '…' : '');
+    }
+}
+function render(value, out, path) {
+    if (out.full)
+        return;
+    // Redacted before any cut: half a secret would no longer match.
+    if (typeof value === 'string')
+        return out.write(JSON.stringify((0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(value).slice(0, out.room)));
+    if (value === undefined)
+        return out.write('undefined');
+    if (typeof value === 'bigint')
+        return out.write(`${value}n`);
+    if (value === null || typeof value !== 'object')
+        return out.write(typeof value === 'function' ? '[function]' : String(value));
+    if (path.has(value))
+        return out.write('[circular]');
+    if (value instanceof Date)
+        return out.write(JSON.stringify(value.toISOString()));
+    path.add(value);
+    if (Array.isArray(value)) {
+        out.write('[');
+        for (let i = 0; i < value.length && !out.full; i++) {
+            if (i > 0)
+                out.write(',');
+            render(value[i], out, path);
+        }
+        out.write(']');
+    }
+    else {
+        out.write('{');
+        let first = true;
+        for (const key in value) {
+            if (out.full)
+                break;
+            if (!Object.prototype.hasOwnProperty.call(value, key))
+                continue;
+            out.write(`${first ? '' : ','}${JSON.stringify(key)}:`);
+            first = false;
+            render(value[key], out, path);
+        }
+        out.write('}');
+    }
+    path.delete(value);
+}
+
+
+/***/ }),
+
+/***/ 2958:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   O3: () => (/* binding */ secrets),
+/* harmony export */   cl: () => (/* binding */ registerSecret)
+/* harmony export */ });
+/* unused harmony export SecretRegistry */
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4937);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5026);
+
+
+// The one redaction boundary (docs/security.md): every secret Slipway learns — tokens, passwords,
+// header values, URL credentials, keys — is registered here once, and everything that leaves for
+// GitHub (statuses, payloads, comments, summaries, annotations, outputs, failure messages) is passed
+// through `redact` on its way out. Registering also masks: the actions front end subscribes the
+// runner's `::add-mask::`, so a secret is masked before any line that could hold it is printed.
+/** Shorter values are not registered: masking every `123` would garble messages, not hide secrets. */
+const MIN_LENGTH = 4;
+/** A line of a multi-line secret (an SSH or TLS key) long enough to be worth masking on its own. */
+const MIN_LINE_LENGTH = 8;
+/** The secrets of this process, and who is told of each new one. */
+class SecretRegistry {
+    values = new Set();
+    ordered = [];
+    listeners = [];
+    /** Registers a secret and the forms it takes in transit (URL-encoded, JSON-escaped, base64, its lines). */
+    add(value) {
+        if (value === undefined)
+            return;
+        for (const form of formsOf(value)) {
+            if (form.length < MIN_LENGTH || this.values.has(form))
+                continue;
+            this.values.add(form);
+            for (const listener of this.listeners)
+                listener(form);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        this.ordered = [...this.values].sort((a, b) => b.length - a.length);
+    }
+    /** Registers `user:password` as HTTP Basic sends it, and the password alone. */
+    addBasicCredentials(username, password) {
+        this.add(password);
+        this.add(Buffer.from(`${username}:${password}`).toString('base64'));
+    }
+    /** Calls `listener` for every secret registered so far and every one registered later. */
+    subscribe(listener) {
+        this.listeners.push(listener);
+        for (const value of this.values)
+            listener(value);
+    }
+    /** `text` with every registered secret and every credential of a known shape replaced by `***`. */
+    redact(text) {
+        let result = text;
+        for (const secret of this.ordered)
+            if (result.includes(secret))
+                result = result.split(secret).join(_mask_js__WEBPACK_IMPORTED_MODULE_1__/* .MASK */ .v);
+        return (0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .scrubKnownShapes */ .F)(result);
+    }
+    /** A copy of `value` with every string in it redacted (objects and arrays walked, keys kept). */
+    redactDeep(value) {
+        return redactValue(value, this, new WeakMap());
+    }
+}
+function redactValue(value, registry, seen) {
+    if (typeof value === 'string')
+        return registry.redact(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (seen.has(value))
+        return seen.get(value);
+    if (Array.isArray(value)) {
+        const copy = [];
+        seen.set(value, copy);
+        for (const item of value)
+            copy.push(redactValue(item, registry, seen));
+        return copy;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype)
+        return value;
+    const copy = {};
+    seen.set(value, copy);
+    for (const [key, item] of Object.entries(value))
+        copy[key] = redactValue(item, registry, seen);
+    return copy;
+}
+function formsOf(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return [];
+    const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64')];
+    if (value.includes('\n')) {
+        for (const line of value.split(/\r?\n/))
+            if (line.trim().length >= MIN_LINE_LENGTH)
+                forms.push(line.trim());
+    }
+    return forms;
+}
+/** This process's secrets: the runner masks process-wide too, so one registry serves every front end. */
+const secrets = new SecretRegistry();
+/** Registers a secret with this process's registry (see SecretRegistry.add). */
+function registerSecret(value) {
+    secrets.add(value);
+}
+/** `text` with every secret of this process removed (see SecretRegistry.redact). */
+function redact(text) {
+    return secrets.redact(text);
 }
 
 
