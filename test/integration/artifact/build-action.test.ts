@@ -12,6 +12,13 @@ const describeIf = serverAvailable('docker-registry') ? describe : describe.skip
 const SHA = '4f2a9c1e'.repeat(5);
 const FAKE_DOCKER_DIR = resolve('test/support/fake-docker');
 
+/** The environment that puts the stand-in docker first on PATH, with its settings in a DOCKER_CONFIG of its own. */
+function fakeDocker(settings: { log?: string; password?: string }): Record<string, string> {
+  const config = mkdtempSync(join(tmpdir(), 'slipway-docker-config-'));
+  writeFileSync(join(config, 'fake-docker.json'), JSON.stringify(settings));
+  return { PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}`, DOCKER_CONFIG: config };
+}
+
 describeIf('build-immutable-image (the bundled action) against the real registry', () => {
   let registry: RegistryServer;
   let secured: RegistryServer;
@@ -70,11 +77,13 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     const logFile = join(root, 'docker.log');
     const result = await run(
       { image: `${registry.host}/acme/docker`, builder: 'docker', context: join(root, 'ctx'), platforms: 'linux/amd64,linux/arm64', tags: 'v2.0.0,latest' },
-      { PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}`, FAKE_DOCKER_LOG: logFile },
+      fakeDocker({ log: logFile }),
     );
     expect(result.stderr + result.stdout).not.toContain('fake docker:');
     expect(result.exitCode).toBe(0);
-    const calls = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string> });
+    const calls = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; env: Record<string, string>; inputs: string[] });
+    // docker runs with an allow-listed environment: none of the action's inputs.
+    expect(calls.flatMap((c) => c.inputs)).toEqual([]);
     const build = calls.find((c) => c.args[0] === 'buildx')!;
     expect(build.args).toEqual(expect.arrayContaining(['--platform', 'linux/amd64,linux/arm64', '--label', `org.opencontainers.image.revision=${SHA}`, '--label', 'org.opencontainers.image.source=https://github.com/acme/shop', '--label', 'org.opencontainers.image.created=2023-11-14T22:13:20Z']));
     expect(build.env.SOURCE_DATE_EPOCH).toBe('1700000000');
@@ -88,10 +97,11 @@ describeIf('build-immutable-image (the bundled action) against the real registry
     const logFile = join(root, 'docker-login.log');
     const result = await run(
       { image: `${registry.host}/acme/login`, builder: 'docker', context: join(root, 'ctx'), 'registry-username': 'ci', 'registry-password': 'pw-on-stdin-only' },
-      { PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}`, FAKE_DOCKER_LOG: logFile, FAKE_DOCKER_PASSWORD: 'pw-on-stdin-only' },
+      fakeDocker({ log: logFile, password: 'pw-on-stdin-only' }),
     );
     expect(result.exitCode).toBe(0);
     expect(readFileSync(logFile, 'utf8')).toContain('--password-stdin');
+    expect(readFileSync(logFile, 'utf8')).toContain('"logout"');
     const printed = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
     expect(readFileSync(logFile, 'utf8') + printed).not.toContain('pw-on-stdin-only');
   });
@@ -134,7 +144,7 @@ describeIf('build-immutable-image (the bundled action) against the real registry
 
   test('a missing Dockerfile fails with buildx\'s message', async () => {
     writeFileSync(join(root, 'empty.txt'), '');
-    const result = await run({ image: `${registry.host}/acme/nodockerfile`, builder: 'docker', context: root }, { PATH: `${FAKE_DOCKER_DIR}:${process.env.PATH}` });
+    const result = await run({ image: `${registry.host}/acme/nodockerfile`, builder: 'docker', context: root }, fakeDocker({}));
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/docker buildx build failed \(exit 1\).*no Dockerfile/s);
   });

@@ -1,15 +1,26 @@
 // A stand-in `docker` executable for the build-immutable-image tests (no Docker engine here).
-// `docker login` checks the password given on stdin against FAKE_DOCKER_PASSWORD; `docker logout` is logged. `docker buildx
+// Docker gets only an allow-listed environment from Slipway, DOCKER_CONFIG among it, so the test
+// hands its settings in `$DOCKER_CONFIG/fake-docker.json`: `{log, password}`.
+// `docker login` checks the password given on stdin against `password`; `docker logout` is logged. `docker buildx
 // build` checks the arguments Slipway must pass (platforms, labels, SOURCE_DATE_EPOCH, a metadata
 // file, an image output pushed by digest only), pushes a small image made from the Dockerfile's
 // bytes to the registry named in --output (so the digest is real), and writes the metadata file
-// as buildx does. Every call is appended to FAKE_DOCKER_LOG as JSON (the password never is).
+// as buildx does. Every call is appended to the `log` file as JSON (the password never is), with
+// the names of any INPUT_* variables it was given (there must be none).
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const log = (entry) => process.env.FAKE_DOCKER_LOG && appendFileSync(process.env.FAKE_DOCKER_LOG, JSON.stringify(entry) + '\n');
+const settings = (() => {
+  try {
+    return JSON.parse(readFileSync(join(process.env.DOCKER_CONFIG ?? '', 'fake-docker.json'), 'utf8'));
+  } catch {
+    return {};
+  }
+})();
+const inputs = Object.keys(process.env).filter((name) => name.startsWith('INPUT_'));
+const log = (entry) => settings.log && appendFileSync(settings.log, JSON.stringify({ ...entry, inputs }) + '\n');
 const fail = (message) => {
   process.stderr.write(`fake docker: ${message}\n`);
   process.exit(1);
@@ -19,7 +30,7 @@ if (args[0] === 'login') {
   const password = readFileSync(0, 'utf8');
   log({ args, env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH } });
   if (!args.includes('--password-stdin')) fail('login without --password-stdin');
-  if (process.env.FAKE_DOCKER_PASSWORD && password.trim() !== process.env.FAKE_DOCKER_PASSWORD) fail('unauthorized: incorrect username or password');
+  if (settings.password && password.trim() !== settings.password) fail('unauthorized: incorrect username or password');
   process.stdout.write('Login Succeeded\n');
   process.exit(0);
 }
