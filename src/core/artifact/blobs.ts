@@ -55,13 +55,18 @@ export class Blobs {
    */
   async upload(repository: string, digest: string, size: number, source: BlobSource, location?: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      const sourceFailure: { error?: unknown } = {};
+      const watchedSource: BlobSource = () => watched(source, sourceFailure);
       try {
         const start = location ?? (await this.startUpload(repository));
         location = undefined;
-        if (size <= this.chunkSize) await this.putMonolithic(repository, start, digest, size, source);
-        else await this.putChunked(repository, start, digest, size, source);
+        if (size <= this.chunkSize) await this.putMonolithic(repository, start, digest, size, watchedSource);
+        else await this.putChunked(repository, start, digest, size, watchedSource);
         return;
       } catch (error) {
+        // Bytes that failed their digest check (a source registry serving the wrong bytes) are
+        // refused at once, with that check's message: reading them again would not change them.
+        if (sourceFailure.error instanceof SlipwayError) throw sourceFailure.error;
         if (attempt >= this.http.maxAttempts || !isRestartable(error)) throw error;
         await sleep(this.http.retryDelay(attempt));
         if (await this.existsAfterFailure(repository, digest)) return;
@@ -86,7 +91,10 @@ export class Blobs {
     }
     const actual = `sha256:${hash.digest('hex')}`;
     if (actual !== digest || (size !== undefined && received !== size)) {
-      throw new SlipwayError(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}.`);
+      throw new SlipwayError(
+        `Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}; they are refused. ` +
+          `Fix: the registry (or a proxy or cache in front of it) serves corrupt content for ${digest}: repair or re-push it there.`,
+      );
     }
   }
 
@@ -151,6 +159,16 @@ export class Blobs {
     if (!location) throw new SlipwayError(`The registry started an upload to ${repository} without a Location header.`);
     void response.body?.cancel();
     return new URL(location, this.http.baseUrl).toString();
+  }
+}
+
+/** The source's bytes, keeping the error it ends with: fetch reports that error only as the cause of "fetch failed". */
+async function* watched(source: BlobSource, failure: { error?: unknown }): AsyncGenerator<Uint8Array> {
+  try {
+    yield* source();
+  } catch (error) {
+    failure.error = error;
+    throw error;
   }
 }
 

@@ -147,7 +147,7 @@ export async function buildDocker(build: DockerBuild): Promise<PushResult> {
   const manifest = await build.target.client.manifests.get(build.target.repository, digest);
   if (!manifest) throw new SlipwayError(`buildx reported ${digest} but ${name} does not have it; the push did not complete.`);
   const toTag = await planTags(build.target, build.tags, digest, 'tags');
-  await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType);
+  await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType, 'tags');
   const reused = build.tags.length > 0 && build.tags.every((tag) => before.get(tag) === digest);
   return { digest, tags: build.tags, reused, stats: emptyStats() };
 }

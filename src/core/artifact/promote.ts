@@ -2,7 +2,7 @@ import { InputError, SlipwayError } from '../errors.js';
 import type { Ledger, LedgerDeployment } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RegistryClient } from './client.js';
-import { copyImage, emptyStats, type TransferStats } from './push.js';
+import { copyImage, emptyStats, unreachableRegistry, type TransferStats } from './push.js';
 import { formatReference, parsePinnedReference, type ImageName, type PinnedReference } from './reference.js';
 import { planTags, writeTags } from './tags.js';
 
@@ -78,15 +78,21 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
   const toTag = await planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
 
   const stats = emptyStats();
-  const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
-  const stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+  let manifest: { bytes: Buffer; mediaType: string };
+  let stored: { digest: string } | null;
+  try {
+    manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
+    stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+  } catch (error) {
+    throw unreachableRegistry(error, `Copying ${formatReference(source)} to ${targetName.registry}/${targetName.repository}`);
+  }
   if (stored?.digest !== source.digest) throw new SlipwayError(`After the copy, ${targetName.registry}/${targetName.repository} does not serve ${source.digest}.`);
   const imageRef = formatReference({ ...targetName, digest: source.digest });
   logger.info(`Copied ${imageRef} (${stats.mountedBlobs} blobs mounted, ${stats.uploadedBlobs} copied, ${stats.presentBlobs} already there)`);
 
   const current = await ledger.current(to);
   if (current?.payload?.artifact?.digest === source.digest && current.payload.artifact.ref === imageRef) {
-    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
     logger.info(`${to} already runs ${imageRef} (deployment ${current.id}); nothing new recorded`);
     return { imageRef, digest: source.digest, deploymentId: current.id, alreadyCurrent: true, stats };
   }
@@ -101,7 +107,7 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
     description: `Promote ${source.digest.slice(0, 19)} from ${from}`,
   });
   try {
-    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+    await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
   } catch (error) {
     await ledger.setStatus(deployment.id, { state: 'error', description: `Moving the tags ${toTag.join(', ')} failed` });
     throw error;

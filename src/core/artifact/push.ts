@@ -1,8 +1,9 @@
 import { silentLogger, type Logger } from '../log.js';
 import type { BlobSource } from './blobs.js';
 import type { RepositoryHandle } from './client.js';
+import { isConnectionError } from './http.js';
 import { isIndex, references, sha256Digest, type Descriptor } from './manifests.js';
-import { planTags, writeTags } from './tags.js';
+import { failureText, planTags, writeTags } from './tags.js';
 import { SlipwayError } from '../errors.js';
 
 // Pushing and copying images in the one order that keeps a registry consistent at every instant:
@@ -75,15 +76,34 @@ export async function pushImage(
 ): Promise<PushResult> {
   const logger = options.logger ?? silentLogger;
   const digest = sha256Digest(image.manifest);
-  const toTag = await planTags(target, options.tags, digest, options.tagsInput);
-  const reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
   const stats = emptyStats();
-  if (!reused) {
-    for (const blob of image.blobs) await transferBlob(target, blob, stats, logger);
-    await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+  let toTag: string[];
+  let reused: boolean;
+  try {
+    toTag = await planTags(target, options.tags, digest, options.tagsInput);
+    reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
+    if (!reused) {
+      for (const blob of image.blobs) await transferBlob(target, blob, stats, logger);
+      await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+    }
+  } catch (error) {
+    throw unreachableRegistry(error, `Pushing ${target.client.registry}/${target.repository}@${digest}`);
   }
-  await writeTags(target, toTag, image.manifest, image.mediaType);
+  await writeTags(target, toTag, image.manifest, image.mediaType, options.tagsInput);
   return { digest, tags: options.tags, reused, stats };
+}
+
+/**
+ * A registry that stopped answering (connections refused or dropped past the retries), said
+ * plainly: fetch reports it only as "fetch failed". `what` names the push or copy, before any tag.
+ * Any other error is returned as it is.
+ */
+export function unreachableRegistry(error: unknown, what: string): unknown {
+  if (!isConnectionError(error)) return error;
+  return new SlipwayError(
+    `${what} failed: the registry stopped answering (${failureText(error)}) and did not come back within the retries. No tag was written. ` +
+      'Fix: re-run once the registry answers; what was uploaded is kept, and the re-run ends with the same digest.',
+  );
 }
 
 /**
