@@ -12,6 +12,7 @@ export interface FrontOverride {
   match: (method: string, path: string) => boolean;
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
   /** Answers left (default: until removed). */
   times?: number;
 }
@@ -43,7 +44,7 @@ export async function startGitHubFront(target: string): Promise<GitHubFront> {
       if (hit) {
         hit.left--;
         log.push({ method, path, status: hit.status });
-        res.writeHead(hit.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(hit.body));
+        res.writeHead(hit.status, { 'content-type': 'application/json; charset=utf-8', ...hit.headers }).end(JSON.stringify(hit.body));
         return;
       }
       const headers: Record<string, string> = {};
