@@ -1,6 +1,7 @@
 import { errorMessage, InputError } from '../../core/errors.js';
 import type { Ledger } from '../../core/ledger/types.js';
 import type { Logger } from '../../core/log.js';
+import { abortAndRecord } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
 import { blueGreenSwitch, blueGreenSwitchBack, httpSmokeCheck, mirrorToCanary, routeHeaderToCanary } from '../../core/traffic/strategies.js';
 import type { TrafficRouter, TrafficState } from '../../core/traffic/types.js';
@@ -42,14 +43,12 @@ export async function main(collaborators: CanaryStepCollaborators = {}): Promise
   } catch (error) {
     if (inputs.abortOnFailure && inputs.action !== 'abort') {
       logger.warning(`The step failed; abort-on-failure sends all traffic back to stable: ${errorMessage(error)}`);
-      const aborted = await router.abort().catch((abortError: unknown) => {
-        logger.error(`Could not send traffic back to stable either: ${errorMessage(abortError)}`);
-        return undefined;
-      });
-      if (aborted) writeJobNote(key, { action: 'abort', weight: 0 });
-      if (ledger && inputs.deploymentId !== undefined) {
-        await ledger.setStatus(inputs.deploymentId, { state: 'failure', description: `canary step failed at ${previous.canaryWeight}%${aborted ? '; traffic back on stable' : ''}: ${errorMessage(error)}` });
-      }
+      const aborted = await abortAndRecord(
+        router,
+        { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `canary step failed at ${previous.canaryWeight}%`, detail: errorMessage(error), lastSeenWeight: previous.canaryWeight },
+        logger,
+      );
+      if (aborted.trafficBack) writeJobNote(key, { action: 'abort', weight: 0 });
     }
     throw error;
   }
@@ -90,14 +89,16 @@ export async function post(collaborators: CanaryStepCollaborators = {}): Promise
     logger.info(`A later step finished the rollout (${note?.action}); traffic is left as it is.`);
     return;
   }
-  const state = await router.abort();
-  writeJobNote(key, { action: 'reverted', weight: state.canaryWeight });
-  logger.info(`The job failed or was cancelled with the canary at ${note?.weight ?? weight}%: traffic is back on stable (${router.type}: canary ${state.canaryWeight}%).`);
-  if (inputs.deploymentId !== undefined) {
-    const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
-    await ledger.setStatus(inputs.deploymentId, { state: 'failure', description: `job failed or was cancelled at canary ${note?.weight ?? weight}%; traffic back on stable` });
-    logger.info(`Deployment #${inputs.deploymentId} marked failure.`);
-  }
+  const lastSeenWeight = note?.weight ?? weight;
+  const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger));
+  const aborted = await abortAndRecord(
+    router,
+    { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `job failed or was cancelled at canary ${lastSeenWeight}%`, lastSeenWeight },
+    logger,
+  );
+  if (aborted.routerError) throw aborted.routerError;
+  writeJobNote(key, { action: 'reverted', weight: aborted.canaryWeight ?? 0 });
+  logger.info(`The job failed or was cancelled with the canary at ${lastSeenWeight}%: traffic is back on stable (${router.type}: canary ${aborted.canaryWeight}%).`);
 }
 
 async function apply(router: TrafficRouter, inputs: CanaryStepInputs): Promise<TrafficState> {

@@ -49,9 +49,19 @@ export function readJobNote(routerKey: string): JobNote | undefined {
   }
 }
 
-/** A stable key for "the same router": provider and settings. */
+/**
+ * A stable key for "the same router": provider and settings, canonical — keys sorted at every
+ * depth — so two steps that write the same settings in another order (or YAML and JSON) share it,
+ * and a post step never mistakes a promoted router for one nobody finished.
+ */
 export function routerKey(provider: string, settings: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify([provider, settings])).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([provider, canonical(settings)])).digest('hex').slice(0, 16);
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
 }
 
 function notePath(key: string): string {

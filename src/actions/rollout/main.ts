@@ -3,9 +3,10 @@ import type { Clock } from '../../core/analysis/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import { createGitHubClient } from '../../core/ledger/client.js';
 import type { Ledger } from '../../core/ledger/types.js';
+import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import type { MetricSource } from '../../core/metrics/types.js';
-import { loopAnalysisRunner, runRollout, type RolloutProgress } from '../../core/plan/index.js';
+import { loopAnalysisRunner, parseStepPosition, runRollout, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment, type IssueCommentsPort } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
@@ -78,15 +79,15 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
   const context = readRunContext();
   const inputs = getInputs(context);
   const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
-  const state = await router.abort();
-  info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${state.canaryWeight}%).`);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
   const deployment = await ledger.getDeployment(deploymentId);
-  const open = ['queued', 'pending', 'in_progress', undefined].includes(deployment?.latestStatus?.state);
-  if (deployment && open) {
-    await ledger.setStatus(deploymentId, { state: 'error', description: `the job stopped mid-rollout (${deployment.latestStatus?.description ?? 'before the first step'}); traffic back on stable` });
-    info(`Deployment #${deploymentId} marked error.`);
-  }
+  const aborted = await abortAndRecord(
+    router,
+    { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: parseStepPosition(deployment?.latestStatus?.description ?? '')?.canaryWeight, onlyIfOpen: true },
+    actionsLogger,
+  );
+  if (aborted.routerError) throw aborted.routerError;
+  info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${aborted.canaryWeight}%).`);
 }
 
 function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string, port?: IssueCommentsPort): StickyComment | undefined {

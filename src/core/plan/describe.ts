@@ -31,10 +31,30 @@ export function stepDescription(plan: RolloutPlan, index: number, canaryWeight: 
   return `${who} ${canaryWeight}% · step ${index + 1}/${plan.steps.length} · ${note}`;
 }
 
-/** The 1-based step and the step count recorded in a status description, or undefined. */
-export function parseStepPosition(description: string): { step: number; total: number } | undefined {
-  const match = /\bstep (\d+)\/(\d+)\b/.exec(description);
-  return match ? { step: Number(match[1]), total: Number(match[2]) } : undefined;
+/**
+ * The in_progress status description written before the router promotes: every step passed. A
+ * later run reads it back as position `total + 1`, so it promotes (idempotently) and records
+ * success without running a step again or moving traffic back.
+ */
+export function promotingDescription(plan: RolloutPlan): string {
+  return `promoting · ${plan.steps.length}/${plan.steps.length} steps passed`;
+}
+
+/** Where a status description written by stepDescription or promotingDescription stands. */
+export interface StepPosition {
+  /** 1-based step; `total + 1` once every step passed and the promotion began. */
+  step: number;
+  total: number;
+  /** The canary's share the description names (not for promotingDescription). */
+  canaryWeight?: number;
+}
+
+/** Reads back what stepDescription or promotingDescription wrote; undefined for any other text. */
+export function parseStepPosition(description: string): StepPosition | undefined {
+  const promoting = /^promoting · (\d+)\/\1 steps passed$/.exec(description);
+  if (promoting) return { step: Number(promoting[1]) + 1, total: Number(promoting[1]) };
+  const match = /^(?:canary|new version) (\d{1,3})% · step (\d+)\/(\d+) · /.exec(description);
+  return match ? { step: Number(match[2]), total: Number(match[3]), canaryWeight: Number(match[1]) } : undefined;
 }
 
 /** `90s`, `2m`, `1h`, `1m30s`. */

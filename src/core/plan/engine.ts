@@ -1,10 +1,11 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, SlipwayError } from '../errors.js';
 import type { JudgeReport, Verdict } from '../judge/types.js';
+import { isOpen } from '../ledger/open.js';
 import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
-import { decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
+import { abortAndRecord, decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
 import type { TrafficRouter } from '../traffic/types.js';
-import { parseStepPosition, stepDescription, stepLabel } from './describe.js';
+import { parseStepPosition, promotingDescription, stepDescription, stepLabel } from './describe.js';
 import type { FailurePolicy, RolloutPlan } from './plan.js';
 import { systemClock, type Clock } from '../analysis/clock.js';
 import { applyTrafficStep, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, type AnalysisRunner, type SmokeChecker } from './steps.js';
@@ -78,6 +79,11 @@ export interface RolloutOutcome extends RolloutProgress {
 
 type StepEnd = { stop: false } | { stop: true; policy: FailurePolicy; reason: string };
 
+/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
+const FINAL_STATUS_ATTEMPTS = 3;
+/** First pause between them; the second is twice as long. */
+const FINAL_STATUS_RETRY_MS = 5_000;
+
 /**
  * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
  * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
@@ -117,11 +123,15 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
 
   let index = start.startIndex;
+  let weight: number | undefined;
   try {
-    const expected = expectedTrafficBefore(plan.steps, start.startIndex);
-    const converged = await convergeTraffic(deps.router, expected);
-    if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${start.startIndex} left it: ${converged.changed.join(', ')}.`);
-    let weight = converged.state.canaryWeight;
+    // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
+    if (start.startIndex < plan.steps.length) {
+      const expected = expectedTrafficBefore(plan.steps, start.startIndex);
+      const converged = await convergeTraffic(deps.router, expected);
+      if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${start.startIndex} left it: ${converged.changed.join(', ')}.`);
+      weight = converged.state.canaryWeight;
+    }
 
     for (; index < plan.steps.length; index++) {
       const step = plan.steps[index];
@@ -130,16 +140,16 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
       let end: StepEnd = { stop: false };
       if (step.kind === 'pause' && step.durationSeconds === undefined) {
-        await status(index, weight, 'paused until the next run');
+        await status(index, weight!, 'paused until the next run');
         record.state = 'paused';
         return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
       } else if (step.kind === 'pause') {
-        await status(index, weight, record.label);
+        await status(index, weight!, record.label);
         await publish();
         await (deps.clock ?? systemClock).sleep(step.durationSeconds! * 1000);
       } else if (step.kind === 'analysis') {
         if (!deps.analysis || !plan.analysis) throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-        await status(index, weight, `${record.label} running`);
+        await status(index, weight!, `${record.label} running`);
         await publish();
         const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
         progress.reports.push({ stepIndex: index, report });
@@ -147,35 +157,54 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
         const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
         if (report.verdict === 'fail') end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
         else if (report.verdict === 'inconclusive') end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-        else await status(index, weight, summary);
+        else await status(index, weight!, summary);
       } else if (step.kind === 'smokeCheck') {
         const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
         record.note = check.detail;
         if (!check.ok) end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-        else await status(index, weight, `smoke check passed`);
+        else await status(index, weight!, `smoke check passed`);
       } else {
         const state = await applyTrafficStep(deps.router, step);
-        weight = state?.canaryWeight ?? weight;
+        weight = state?.canaryWeight ?? weight!;
         await status(index, weight, record.label);
       }
       record.canaryWeight = weight;
       if (end.stop) {
-        return await stopAt(index, weight, end.policy, end.reason);
+        return await stopAt(index, weight!, end.policy, end.reason);
       }
       record.state = 'done';
       await publish();
     }
 
+    await deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
     await deps.router.promote();
-    await deps.ledger.setStatus(deployment.id, {
-      state: 'success',
-      description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`,
-      environmentUrl: request.environmentUrl,
-    });
-    return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
   } catch (error) {
     await stopOnError(index, error);
     throw error;
+  }
+  // All traffic is on the new version now: a ledger failure from here on never moves it back.
+  await recordPromoted();
+  return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
+
+  /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
+  async function recordPromoted(): Promise<void> {
+    const clock = deps.clock ?? systemClock;
+    const success = { state: 'success' as const, description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.ledger.setStatus(deployment.id, success);
+        return;
+      } catch (error) {
+        if (attempt >= FINAL_STATUS_ATTEMPTS) {
+          throw new SlipwayError(
+            `${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${errorMessage(error)}). ` +
+              'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.',
+          );
+        }
+        logger.warning(`Recording success on deployment #${deployment.id} failed (${errorMessage(error)}); trying again.`);
+        await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+      }
+    }
   }
 
   async function stopAt(at: number, weight: number, policy: FailurePolicy, reason: string): Promise<RolloutOutcome> {
@@ -201,18 +230,14 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   }
 
   async function stopOnError(at: number, error: unknown): Promise<void> {
-    logger.error(`The rollout stopped at step ${at + 1}/${plan.steps.length}: ${errorMessage(error)}`);
-    try {
-      await deps.router.abort();
-      logger.info('Traffic is back on the stable version.');
-    } catch (abortError) {
-      logger.warning(`Could not move traffic back to stable: ${errorMessage(abortError)}`);
-    }
-    try {
-      await deps.ledger.setStatus(deployment.id, { state: 'error', description: `stopped at step ${at + 1}/${plan.steps.length}: ${errorMessage(error)}` });
-    } catch (ledgerError) {
-      logger.warning(`Could not record the error on deployment #${deployment.id}: ${errorMessage(ledgerError)}`);
-    }
+    const position = Math.min(at + 1, plan.steps.length);
+    logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${errorMessage(error)}`);
+    const aborted = await abortAndRecord(
+      deps.router,
+      { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: errorMessage(error), lastSeenWeight: weight },
+      logger,
+    );
+    if (aborted.trafficBack) logger.info('Traffic is back on the stable version.');
   }
 }
 
@@ -221,15 +246,23 @@ async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Lo
   const { plan, environment, artifact } = request;
   const latest = await newest(ledger, environment);
   const state = latest?.latestStatus?.state;
-  const open = state === undefined || state === 'in_progress' || state === 'queued' || state === 'pending';
+  const open = isOpen(state);
+  // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
+  let previousGood: number | null | undefined;
   if (latest && latest.payload?.artifact?.digest === artifact.digest) {
-    if (state === 'success') return { promoted: latest };
-    if (open) {
+    if (state === 'success' && ranAPlan(latest)) return { promoted: latest };
+    if (state === 'success') {
+      // promote-artifact (state: success) or record-deployment said this artifact runs here, but no
+      // plan moved traffic to it: run the plan now. Rolling back must not "restore" this same artifact,
+      // so the new deployment replaces what that one replaced.
+      logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
+      previousGood = latest.payload.previousGood ?? null;
+    } else if (open) {
       const position = parseStepPosition(latest.latestStatus?.description ?? '');
       const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
       if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
         const recorded = position.step - 1;
-        const startIndex = plan.steps[recorded].kind === 'pause' ? recorded + 1 : recorded;
+        const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
         logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
         return { deployment: latest, startIndex };
       }
@@ -248,10 +281,19 @@ async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Lo
     strategy: plan.strategy,
     planDigest: request.planDigest,
     irreversible: request.irreversible,
+    previousGood,
     description: `${plan.strategy} rollout of ${artifact.ref}`,
   });
   logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
   return { deployment, startIndex: 0 };
+}
+
+/**
+ * Whether traffic was moved to a deployment's artifact: a rollout ran its plan, or a rollback sent
+ * traffic back to it — not only recorded by promote-artifact or record-deployment.
+ */
+function ranAPlan(deployment: LedgerDeployment): boolean {
+  return deployment.task === 'deploy:rollback' || (deployment.task === 'deploy' && deployment.payload?.strategy !== undefined);
 }
 
 /** The newest Slipway deployment in the environment (the first history item: one page read). */

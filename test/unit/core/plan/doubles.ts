@@ -54,7 +54,14 @@ export class LedgerDouble implements Ledger {
       digest: request.artifact?.digest,
       sha: request.ref,
       task: request.task,
-      payload: { rollbackOf: request.rollbackOf, planDigest: request.planDigest, strategy: request.strategy, irreversible: request.irreversible, ...(request.artifact ? { artifact: request.artifact } : {}) },
+      payload: {
+        rollbackOf: request.rollbackOf,
+        planDigest: request.planDigest,
+        strategy: request.strategy,
+        irreversible: request.irreversible,
+        ...(request.artifact ? { artifact: request.artifact } : {}),
+        ...(request.previousGood !== undefined ? { previousGood: request.previousGood } : {}),
+      },
     });
     return created;
   }
@@ -142,12 +149,12 @@ export class LedgerDouble implements Ledger {
   }
 }
 
-/** A TrafficRouter kept in memory that records every call; `failOn` makes one operation throw. */
+/** A TrafficRouter kept in memory that records every call; `failOn` makes the operations it names throw. */
 export class RouterDouble implements TrafficRouter {
   readonly type = 'double';
   state: TrafficState = { provider: 'double', canaryWeight: 0, stableWeight: 100, headerRoutes: [], mirrorPercent: 0, reachable: true };
   calls: string[] = [];
-  failOn?: string;
+  failOn?: string | string[];
 
   async describe() {
     this.calls.push('describe');
@@ -180,6 +187,6 @@ export class RouterDouble implements TrafficRouter {
   }
   private record(call: string) {
     this.calls.push(call);
-    if (this.failOn && call.startsWith(this.failOn)) throw new Error(`router double: ${call} failed`);
+    if ([this.failOn ?? []].flat().some((prefix) => call.startsWith(prefix))) throw new Error(`router double: ${call} failed`);
   }
 }

@@ -58,6 +58,7 @@ describe('rollout engine', () => {
       'in_progress: canary 50% · step 3/4 · setWeight 50%',
       'in_progress: canary 50% · step 4/4 · analysis 30s running',
       'in_progress: canary 50% · step 4/4 · analysis pass (score 100)',
+      'in_progress: promoting · 4/4 steps passed',
       'success: promoted · canary · 4/4 steps',
     ]);
     expect(outcome.steps.every((s) => s.state === 'done')).toBe(true);
@@ -153,7 +154,7 @@ describe('rollout engine', () => {
     ).rejects.toThrow('router double: setCanaryWeight 50 failed');
     expect(router.state.canaryWeight).toBe(0);
     const created = ledger.deployments.at(-1)!;
-    expect(created.latestStatus).toMatchObject({ state: 'error', description: 'stopped at step 3/4: router double: setCanaryWeight 50 failed' });
+    expect(created.latestStatus).toMatchObject({ state: 'error', description: 'stopped at step 3/4; traffic back on stable: router double: setCanaryWeight 50 failed' });
   });
 
   test('a failing canary with no good version before it goes back to stable and is marked failure', async () => {
@@ -197,5 +198,81 @@ describe('rollout engine', () => {
     await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), onProgress: (p) => void seen.push(structuredClone(p)) });
     expect(seen.at(-1)).toMatchObject({ result: 'promoted', steps: [{ state: 'done' }, { state: 'done', verdict: 'pass', score: 100 }, { state: 'done' }, { state: 'done', verdict: 'pass' }] });
     expect(seen.some((p) => p.steps[1].state === 'running')).toBe(true);
+  });
+});
+
+describe('rollout engine: failure paths converge', () => {
+  /** A ledger whose next `failures` writes of `state` fail, as GitHub answering 502 after its own retries. */
+  class FlakyLedger extends LedgerDouble {
+    failures = 0;
+    constructor(private readonly failing: string) {
+      super();
+    }
+    override async setStatus(id: number, request: Parameters<LedgerDouble['setStatus']>[1]) {
+      if (request.state === this.failing && this.failures > 0) {
+        this.failures--;
+        throw new Error('GitHub answered 502');
+      }
+      return super.setStatus(id, request);
+    }
+  }
+
+  test('a failure writing the final success is retried, never moves traffic back, and a re-run records success without a step', async () => {
+    const ledger = new FlakyLedger('success');
+    ledger.seed(ENV, { digest: digest(1), states: ['in_progress', 'success'] });
+    const router = new RouterDouble();
+    ledger.failures = 3;
+    const run = () => runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), clock: instantClock });
+    await expect(run()).rejects.toThrow(/is promoted: all traffic is on it, and it stays there\. Recording success on deployment #\d+ failed 3 times \(GitHub answered 502\)/);
+    expect(router.state.canaryWeight).toBe(100);
+    expect(router.calls).not.toContain('abort');
+    const deploymentId = ledger.deployments.at(-1)!.id;
+    expect(ledger.descriptionOf(deploymentId)).toBe('promoting · 4/4 steps passed');
+
+    router.calls = [];
+    const again = await run();
+    expect(again).toMatchObject({ result: 'promoted', deploymentId });
+    expect(router.calls.filter((call) => call !== 'describe')).toEqual(['promote']);
+    expect(ledger.statesOf(deploymentId).at(-1)).toBe('success');
+  });
+
+  test('one failed write of the final success is retried and the rollout ends promoted', async () => {
+    const ledger = new FlakyLedger('success');
+    ledger.seed(ENV, { digest: digest(1), states: ['in_progress', 'success'] });
+    ledger.failures = 1;
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router: new RouterDouble(), analysis: verdicts('pass', 'pass'), clock: instantClock });
+    expect(outcome.result).toBe('promoted');
+    expect(ledger.statesOf(outcome.deploymentId).at(-1)).toBe('success');
+  });
+
+  test('a router that cannot move traffic back still gets the truth recorded: error, and where traffic was last seen', async () => {
+    const { ledger, router } = setup();
+    router.failOn = ['setCanaryWeight 50', 'abort'];
+    await expect(runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass') })).rejects.toThrow('setCanaryWeight 50 failed');
+    expect(ledger.deployments.at(-1)!.latestStatus).toMatchObject({
+      state: 'error',
+      description: expect.stringMatching(/^stopped at step 3\/4; traffic NOT moved back \(double failed\), last seen at canary 10%/),
+    });
+  });
+
+  test('after promote-artifact recorded the same artifact as success, the plan runs and traffic ends on it', async () => {
+    const { ledger, router, good } = setup();
+    const promoted = ledger.seed(ENV, { digest: digest(2), task: 'deploy:promote', states: ['success'] });
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass') });
+    expect(outcome).toMatchObject({ result: 'promoted', reason: 'all 4 steps passed' });
+    expect(outcome.deploymentId).not.toBe(promoted.id);
+    expect(router.calls).toEqual(expect.arrayContaining(['setCanaryWeight 10', 'setCanaryWeight 50', 'promote']));
+    expect(router.state.canaryWeight).toBe(100);
+    // A rollback from this rollout would restore what the promotion replaced, not the same artifact.
+    expect(ledger.deployments.at(-1)!.payload?.previousGood).toBe(good!.id);
+  });
+
+  test('a rollout that ran its plan is not run again', async () => {
+    const { ledger, router } = setup();
+    await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass') });
+    router.calls = [];
+    const again = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass') });
+    expect(again.reason).toMatch(/already promoted/);
+    expect(router.calls).toEqual([]);
   });
 });

@@ -1,0 +1,75 @@
+import { errorMessage } from '../errors.js';
+import { isOpen } from '../ledger/open.js';
+import type { DeploymentState, Ledger } from '../ledger/types.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { TrafficRouter } from '../traffic/types.js';
+
+/** What abortAndRecord did. */
+export interface AbortOutcome {
+  /** Traffic is back on stable (the router confirmed it). */
+  trafficBack: boolean;
+  /** The canary's share after the abort, or the last one seen when the router could not be reached. */
+  canaryWeight?: number;
+  /** The status written, or undefined when none was (no deployment, already closed, or the write failed). */
+  recorded?: DeploymentState;
+  /** Why the router refused, when it did. */
+  routerError?: unknown;
+}
+
+/** What to record once traffic has been sent back. */
+export interface AbortRecord {
+  ledger?: Ledger;
+  deploymentId?: number;
+  /** The status when traffic is back on stable (`failure` for a stopped rollout, `error` for one stopped by an error). */
+  state: 'failure' | 'error';
+  /** Why the rollout stops, short, e.g. "job failed or was cancelled at canary 25%". */
+  reason: string;
+  /** The error behind it, after the traffic outcome (a status description is cut at 140 characters). */
+  detail?: string;
+  /** The canary's share last seen before the abort, named when traffic cannot be moved. */
+  lastSeenWeight?: number;
+  /** Write only while the deployment is still open (post steps), never over a finished one. */
+  onlyIfOpen?: boolean;
+}
+
+/**
+ * Sends all traffic back to stable, then records the truth on the deployment. The ledger never
+ * depends on the router: the status is written in a `finally`, also when the router cannot be
+ * reached — then as `error`, saying where traffic was last seen — and a ledger failure is logged,
+ * never thrown over the router's outcome. The router's error, if any, is returned for the caller
+ * to rethrow (docs/reliability.md).
+ */
+export async function abortAndRecord(router: TrafficRouter, record: AbortRecord, logger: Logger = silentLogger): Promise<AbortOutcome> {
+  const outcome: AbortOutcome = { trafficBack: false, canaryWeight: record.lastSeenWeight };
+  try {
+    const state = await router.abort();
+    Object.assign(outcome, { trafficBack: true, canaryWeight: state.canaryWeight });
+  } catch (error) {
+    outcome.routerError = error;
+    logger.error(`Could not send traffic back to stable (${router.type}): ${errorMessage(error)}`);
+  } finally {
+    outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+  }
+  return outcome;
+}
+
+async function recordAbort(record: AbortRecord, outcome: AbortOutcome, routerType: string, logger: Logger): Promise<DeploymentState | undefined> {
+  const { ledger, deploymentId } = record;
+  if (!ledger || deploymentId === undefined) return undefined;
+  try {
+    if (record.onlyIfOpen) {
+      const deployment = await ledger.getDeployment(deploymentId);
+      if (!deployment || !isOpen(deployment.latestStatus?.state)) return undefined;
+    }
+    const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
+    const state = outcome.trafficBack ? record.state : 'error';
+    const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+    const description = `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}`;
+    await ledger.setStatus(deploymentId, { state, description });
+    logger.info(`Deployment #${deploymentId} marked ${state}.`);
+    return state;
+  } catch (error) {
+    logger.warning(`Could not record the stop on deployment #${deploymentId}: ${errorMessage(error)}`);
+    return undefined;
+  }
+}
