@@ -1,7 +1,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RepositoryHandle } from '../../../src/core/artifact/client.js';
+import type { RegistryClient, RepositoryHandle } from '../../../src/core/artifact/client.js';
 import { MediaTypes, sha256Digest } from '../../../src/core/artifact/manifests.js';
 import { pushImage } from '../../../src/core/artifact/push.js';
 
@@ -56,4 +56,25 @@ export async function pushSeededImage(target: RepositoryHandle, seed: string, si
     { tags, tagsInput: 'tags' },
   );
   return result.digest;
+}
+
+/** Each tag of the repository, and whether it names a manifest whose blobs are all present. */
+export async function tagsAreWhole(client: RegistryClient, repository: string): Promise<{ tag: string; whole: boolean }[]> {
+  const result = [];
+  for (const tag of await client.manifests.tags(repository)) {
+    const manifest = await client.manifests.get(repository, tag);
+    const blobs = [manifest!.json.config!, ...manifest!.json.layers!];
+    const present = await Promise.all(blobs.map((b) => client.blobs.exists(repository, b.digest)));
+    result.push({ tag, whole: present.every(Boolean) });
+  }
+  return result;
+}
+
+/** Resolves once `condition` holds (polled every 5 ms); fails after a minute naming `what`. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
