@@ -1,48 +1,36 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { freePort } from '../../../src/testbed/ports.js';
 import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { startRegistryProxy, type ProxyFault, type RegistryProxy } from '../../faults/registry-proxy.js';
 import { pushSeededImage } from './fixtures.js';
 
-// A faulty proxy in front of the real registry: it answers the next requests with a chosen
-// failure (a 5xx, a 429, or a connection dropped without an answer) and forwards the rest.
+// The faulty proxy in front of the real registry answers the next requests with a chosen failure
+// (a 5xx, a 429, or a connection dropped without an answer) and forwards the rest.
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;
 type Fault = 503 | 429 | 'drop' | 'retry-after-1';
 
 describeIf('retries on 5xx, 429 and dropped connections', () => {
   let registry: RegistryServer;
-  let proxy: Server;
+  let proxy: RegistryProxy;
   let host: string;
   const faults: Fault[] = [];
   let faulted = 0;
   beforeAll(async () => {
     registry = await startRegistry();
-    const [registryHost, registryPort] = registry.host.split(':');
-    proxy = createServer((req, res) => {
+    proxy = await startRegistryProxy(registry.host);
+    proxy.decide = (): ProxyFault | undefined => {
       const fault = faults.shift();
-      if (fault !== undefined) {
-        faulted++;
-        req.resume();
-        if (fault === 'drop') return req.socket.destroy();
-        const [status, retryAfter] = fault === 'retry-after-1' ? [429, '1'] : [fault, '0'];
-        return res.writeHead(status, { 'content-type': 'application/json', 'retry-after': retryAfter }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"try later"}]}');
-      }
-      const upstream = httpRequest({ host: registryHost, port: Number(registryPort), method: req.method, path: req.url, headers: { ...req.headers, host: registry.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
-    host = `127.0.0.1:${port}`;
+      if (fault === undefined) return undefined;
+      faulted++;
+      if (fault === 'drop') return 'drop';
+      return fault === 'retry-after-1' ? { status: 429, retryAfter: '1' } : { status: fault };
+    };
+    host = proxy.host;
   });
   afterAll(async () => {
-    proxy?.closeAllConnections();
-    await new Promise((resolve) => proxy?.close(resolve));
+    await proxy?.close();
     await registry?.stop();
   });
   beforeEach(() => {
