@@ -189,24 +189,33 @@ describeIf('fault injection: Prometheus', () => {
       expect(await measuredCanaryShare()).toBe(0);
     });
 
-    test('clock skew between runner and Prometheus: a server 10 minutes behind has no samples in the window, so the analysis reports no data and the rollout pauses at 20% as the ledger says', async () => {
-      const canaryFrom = Date.now();
+    test.each([
+      ['behind', -10],
+      ['ahead', 10],
+    ])('clock skew between runner and Prometheus: a server 10 minutes %s is refused before the analysis judges anything; traffic back on stable (measured), the deployment error, nothing promoted', async (_way, minutes) => {
+      const now = Date.now();
       stand = await startStandInPrometheus({
-        skewMs: -10 * 60_000,
-        traffic: { v1: equalTraffic().v1, v2: [{ from: canaryFrom, to: Infinity, rps: 100, errorRatio: 0.02 }] },
-        existsFrom: { v2: canaryFrom - 30 * 60_000 },
+        skewMs: minutes * 60_000,
+        traffic: {
+          v1: [{ from: now - 3_600_000, to: Infinity, rps: 200, errorRatio: 0.02 }],
+          // An earlier look at v2 went well; since now it errs 5× more. A window read on the wrong
+          // clock would judge the earlier samples.
+          v2: [
+            { from: now - 12 * 60_000, to: now - 8 * 60_000, rps: 200, errorRatio: 0.02 },
+            { from: now, to: Infinity, rps: 200, errorRatio: 0.1 },
+          ],
+        },
       });
       const source = new PrometheusSource({ url: stand.url, retries: 0 });
-      const outcome = await rollout(plan(stand.url, { duration: '6s' }), environmentWithV1(), source);
+      const environment = environmentWithV1();
+      await expect(rollout(plan(stand.url, { duration: '30s' }), environment, source)).rejects.toThrow(/server's clock is \d+ s (ahead of|behind) the runner's.*Fix: synchronise both clocks/);
 
-      expect(outcome.result).toBe('paused');
-      const report = outcome.reports[0].report;
-      expect(report.verdict).toBe('inconclusive');
-      expect(report.metrics[0].class).toBe('nodata');
-      const { states, latest } = ledgerOf(outcome.deploymentId);
+      const deployment = [...bed.sim.state.deployments.values()].filter((d) => d.environment === environment).at(-1)!;
+      const { states, latest } = ledgerOf(deployment.id);
       expect(states).not.toContain('success');
-      expect(latest).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^canary 20% · step 2\/4 · paused: analysis inconclusive/) });
-      expect(Math.abs((await measuredCanaryShare()) - 20)).toBeLessThanOrEqual(3);
+      expect(latest).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 2\/4; traffic back on stable: The prometheus server's clock/) });
+      expect((await bed.router().describe()).canaryWeight).toBe(0);
+      expect(await measuredCanaryShare()).toBe(0);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, SlipwayError } from '../errors.js';
 import { judge } from '../judge/index.js';
 import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -14,6 +14,30 @@ import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInpu
 // A metric whose latest query failed is handed to the judge without data and with the error (class
 // `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
 // outage heal once the source answers again.
+
+/**
+ * The windows queried come from the runner's clock, the samples are stamped by the source's: when
+ * the two disagree by more than half an interval (at least 5 s), the analysis would judge samples
+ * from another time — scraped before the canary took its traffic — so it refuses to start. A source
+ * that cannot tell its time, or cannot be reached yet, is left to the loop's own error handling.
+ */
+async function checkClockSkew(source: MetricSource, clock: Clock, intervalSeconds: number, logger: Logger): Promise<void> {
+  if (!source.serverTime) return;
+  let serverTime: Date;
+  try {
+    serverTime = await source.serverTime();
+  } catch (error) {
+    logger.warning(`Could not read the ${source.type} server's clock: ${errorMessage(error)}`);
+    return;
+  }
+  const skewSeconds = (serverTime.getTime() - clock.now().getTime()) / 1000;
+  if (Number.isFinite(skewSeconds) && Math.abs(skewSeconds) > Math.max(5, intervalSeconds / 2)) {
+    throw new SlipwayError(
+      `The ${source.type} server's clock is ${Math.round(Math.abs(skewSeconds))} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the runner's: ` +
+        'every analysis window would read samples from another time than the canary\'s. Fix: synchronise both clocks (NTP); the analysis did not start.',
+    );
+  }
+}
 
 /** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
@@ -112,6 +136,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const failedInARow = new Map<string, number>();
   // Read before the first sleep, which ends at the first interval's boundary either way: the
   // queries' time comes out of the first interval's wait.
+  await checkClockSkew(options.source, clock, intervalSeconds, logger);
   const history = await readBaselineHistory();
 
   while (interval < plannedIntervals) {

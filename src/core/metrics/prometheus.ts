@@ -87,6 +87,11 @@ export class PrometheusSource implements MetricSource {
     return series?.value ? parseValue(series.value[1]) : NaN;
   }
 
+  /** Prometheus's own time: `time()` evaluated at its now. */
+  async serverTime(): Promise<Date> {
+    return new Date((await this.queryInstant('time()')) * 1000);
+  }
+
   private async request(endpoint: string, query: string, params: Record<string, string>): Promise<{ resultType?: string; result?: unknown }> {
     const retries = this.options.retries ?? 3;
     let delay = this.options.retryDelayMs ?? 500;

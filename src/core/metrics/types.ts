@@ -32,4 +32,6 @@ export interface MetricSource {
   queryRange(query: string, window: QueryWindow): Promise<Sample[]>;
   /** An instant query at `time` (default now): one value, NaN when empty. */
   queryInstant(query: string, time?: Date): Promise<number>;
+  /** The server's own clock, for sources that have one (the analysis windows come from the runner's). */
+  serverTime?(): Promise<Date>;
 }

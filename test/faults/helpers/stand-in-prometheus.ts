@@ -56,6 +56,7 @@ export async function startStandInPrometheus(options: StandInOptions): Promise<S
   /** The value of `query` evaluated at `t` (ms, the server's time scale); undefined when no sample. */
   const evaluate = (query: string, t: number): number | undefined => {
     if (/^\s*vector\(1\)\s*$/.test(query)) return 1;
+    if (/^\s*time\(\)\s*$/.test(query)) return t / 1000;
     const version = /version="([^"]+)"/.exec(query)?.[1] ?? '';
     const errors = /code=~/.test(query);
     const serverNow = Date.now() + skew;
