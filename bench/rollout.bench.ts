@@ -78,6 +78,22 @@ steps:
       await executeRollback(ledger, decision, { environment, reason: 'bench' }, { router: router() });
       rows.push(['rollback to previous (traffic + ledger)', length, 'rolled-back', ...counts(sim), '≤ 5']);
     }
+    // A chosen deployment or digest far back: the decision reads no status per deployment passed.
+    for (const [name, to, target] of [
+      ['rollback to a deployment id 1,500 back', 'id', 'reads ≤ 3'],
+      ['rollback to a digest 1,500 back', 'digest', 'reads ≤ 16 pages + 2'],
+    ] as const) {
+      const environment = `production-${++n}`;
+      const builder = new HistoryBuilder(sim, environment);
+      const [oldest] = builder.add(1, { digest: digest(1) });
+      builder.add(1_500, { digest: digest(2) });
+      sim.resetCounts();
+      const ledger = ledgerOf(sim);
+      const decision = await decideRollback(ledger, environment, to === 'id' ? { kind: 'deployment', id: oldest } : { kind: 'digest', digest: digest(1) });
+      if ('already' in decision) throw new Error('unexpected: already rolled back');
+      await executeRollback(ledger, decision, { environment, reason: 'bench' }, { router: router() });
+      rows.push([name, 1_501, 'rolled-back', ...counts(sim), target]);
+    }
   } finally {
     await haproxy.stop();
     await blue.stop();

@@ -15,8 +15,10 @@ export interface HistoryEntry {
   /** A deployment Slipway did not make (no slipway/v1 payload). */
   foreign?: boolean;
   digest?: string;
-  /** Leave `previousGood` out (a payload from before the lineage existed). */
+  /** Leave `previousGood` and `lastIrreversible` out (a payload from before the pointers existed). */
   withoutLineage?: boolean;
+  /** Mark them irreversible (e.g. a contract-phase migration). */
+  irreversible?: boolean;
   /** When they were created (default: now, as the simulator keeps creation times in order). */
   createdAt?: Date;
 }
@@ -27,6 +29,8 @@ export class HistoryBuilder {
   readonly ids: number[] = [];
   /** The last good deployment as Slipway would compute it now. */
   lastGood: number | null = null;
+  /** The newest irreversible deployment so far, as Slipway's `lastIrreversible` pointer names it. */
+  lastIrreversible: number | null = null;
   private readonly previousOf = new Map<number, number | null>();
 
   constructor(private readonly sim: GitHubSimulator, readonly environment: string) {}
@@ -41,7 +45,8 @@ export class HistoryBuilder {
       const payload: DeploymentPayload = {
         schema: PAYLOAD_SCHEMA,
         source: { sha: 'a'.repeat(40), ref: 'refs/heads/main', runId: 1000 + this.ids.length, runAttempt: 1, actor: 'octocat', workflow: 'deploy' },
-        ...(entry.withoutLineage ? {} : { previousGood: previous }),
+        ...(entry.withoutLineage ? {} : { previousGood: previous, lastIrreversible: this.lastIrreversible }),
+        ...(entry.irreversible ? { irreversible: true } : {}),
         ...(entry.rollbackOf === undefined ? {} : { rollbackOf: entry.rollbackOf }),
         ...(entry.digest ? { artifact: { ref: `app@${entry.digest}`, digest: entry.digest } } : {}),
       };
@@ -57,6 +62,7 @@ export class HistoryBuilder {
       added.push(id);
       this.previousOf.set(id, previous);
       this.lastGood = previous;
+      if (entry.irreversible) this.lastIrreversible = id;
       if (!entry.foreign && succeededAndStood([...states].reverse().map((state) => ({ state })))) this.lastGood = id;
     }
     return added;

@@ -6,6 +6,7 @@ import { targetDirSegments } from '../../core/artifact/package.js';
 import { isTag, parseImageName, parsePinnedReference, type ImageName, type PinnedReference } from '../../core/artifact/reference.js';
 import { InputError } from '../../core/errors.js';
 import type { RunContext } from '../common/context.js';
+import { registryCredentialsInput } from '../common/registry.js';
 import { booleanInput, choiceInput, listInput, optionalString, requiredString, secretInput } from '../common/inputs.js';
 import { BUILDERS, Inputs } from './constants.js';
 
@@ -49,12 +50,7 @@ export function getInputs(context: RunContext): BuildInputs {
   const tags = listInput(Inputs.Tags);
   if (tags.length === 0 && context.source.sha) tags.push(context.source.sha);
   for (const tag of tags) if (!isTag(tag)) throw new InputError(Inputs.Tags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
-  const username = optionalString(Inputs.RegistryUsername);
-  const password = secretInput(Inputs.RegistryPassword);
-  if ((username === undefined) !== (password === undefined)) {
-    const missing = username === undefined ? Inputs.RegistryUsername : Inputs.RegistryPassword;
-    throw new InputError(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
-  }
+  const credentials = registryCredentialsInput({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword });
   const attest = booleanInput(Inputs.Attest, false);
   return {
     image,
@@ -68,7 +64,7 @@ export function getInputs(context: RunContext): BuildInputs {
     allowExternalSymlinks: booleanInput(Inputs.AllowExternalSymlinks, false),
     baseImage: baseImageText === undefined ? undefined : parsePinnedReference(Inputs.BaseImage, baseImageText),
     tags,
-    credentials: username !== undefined && password !== undefined ? { username, password } : undefined,
+    credentials,
     attest,
     githubToken: secretInput(Inputs.GitHubToken),
   };

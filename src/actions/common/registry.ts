@@ -1,11 +1,24 @@
 import type { Credentials } from '../../core/artifact/auth.js';
 import { RegistryClient } from '../../core/artifact/client.js';
+import { InputError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { optionalString, secretInput } from './inputs.js';
 
 /** The names of an action's two inputs holding one registry's credentials. */
 export interface CredentialInputs {
   username: string;
   password: string;
+}
+
+/** One registry's credentials from their two inputs (the password masked); undefined when both are empty. */
+export function registryCredentialsInput(inputs: CredentialInputs): Credentials | undefined {
+  const username = optionalString(inputs.username);
+  const password = secretInput(inputs.password);
+  if ((username === undefined) !== (password === undefined)) {
+    const missing = username === undefined ? inputs.username : inputs.password;
+    throw new InputError(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
+  }
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 
 /** What a 401 tells the user to fix: the credential inputs, and what ghcr.io wants in them. */

@@ -3,7 +3,7 @@ import type { PromoteRequest } from '../../core/artifact/promote.js';
 import { isTag, parseImageName } from '../../core/artifact/reference.js';
 import { InputError } from '../../core/errors.js';
 import { booleanInput, choiceInput, listInput, optionalString, requiredString, secretInput } from '../common/inputs.js';
-import type { CredentialInputs } from '../common/registry.js';
+import { registryCredentialsInput, type CredentialInputs } from '../common/registry.js';
 import { Inputs, STATES } from './constants.js';
 
 /** promote-artifact's inputs, validated before anything is read or written (`imageRef` stays raw: the core parses it, or defaults it from the ledger). */
@@ -29,8 +29,8 @@ export function getInputs(): PromoteInputs {
   const targetImageText = optionalString(Inputs.TargetImage);
   const targetTags = listInput(Inputs.TargetTags);
   for (const tag of targetTags) if (!isTag(tag)) throw new InputError(Inputs.TargetTags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
-  const sourceCredentials = credentials(Inputs.RegistryUsername, Inputs.RegistryPassword);
-  const targetCredentials = credentials(Inputs.TargetRegistryUsername, Inputs.TargetRegistryPassword);
+  const sourceCredentials = registryCredentialsInput(SOURCE_INPUTS);
+  const targetCredentials = registryCredentialsInput(TARGET_INPUTS);
   const useSourceCredentialsForTarget = booleanInput(Inputs.TargetRegistryUseSourceLogin, false);
   if (useSourceCredentialsForTarget && targetCredentials) {
     throw new InputError(
@@ -62,16 +62,6 @@ export function getInputs(): PromoteInputs {
     useSourceCredentialsForTarget,
     token,
   };
-}
-
-function credentials(usernameInput: string, passwordInput: string): Credentials | undefined {
-  const username = optionalString(usernameInput);
-  const password = secretInput(passwordInput);
-  if ((username === undefined) !== (password === undefined)) {
-    const missing = username === undefined ? usernameInput : passwordInput;
-    throw new InputError(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
-  }
-  return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 
 /** The credentials one registry gets, the inputs they come from, and the advice a 401 there gives. */

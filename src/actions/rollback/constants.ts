@@ -12,6 +12,8 @@ export const Inputs = {
   Reason: 'reason',
   Force: 'force',
   EnvironmentUrl: 'environment-url',
+  RegistryUsername: 'registry-username',
+  RegistryPassword: 'registry-password',
   Token: 'token',
 } as const;
 

@@ -1,7 +1,9 @@
+import type { Credentials } from '../../core/artifact/auth.js';
 import { InputError } from '../../core/errors.js';
 import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
 import { booleanInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { registryCredentialsInput } from '../common/registry.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
 
@@ -17,6 +19,8 @@ export interface RollbackInputs {
   reason: string;
   force: boolean;
   environmentUrl?: string;
+  /** For reading the target's registry (the artifact must still exist); default anonymous. */
+  registryCredentials?: Credentials;
   token: string;
 }
 
@@ -44,6 +48,7 @@ export function getInputs(): RollbackInputs {
     reason: optionalString(Inputs.Reason) ?? 'manual rollback',
     force: booleanInput(Inputs.Force, false),
     environmentUrl: urlInput(Inputs.EnvironmentUrl),
+    registryCredentials: registryCredentialsInput({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }),
     token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
   };
 }

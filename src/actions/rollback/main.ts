@@ -3,9 +3,10 @@ import { decideRollback, executeRollback, shellCommandRunner, type CommandRunner
 import { createRouter } from '../../core/traffic/registry.js';
 import type { TrafficRouter } from '../../core/traffic/types.js';
 import { readRunContext } from '../common/context.js';
+import { checkCredentialInputs } from '../common/registry.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
-import { Outputs } from './constants.js';
+import { Inputs, Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
 import { group, info, setOutput, writeSummary } from '../common/output.js';
 
@@ -46,14 +47,21 @@ export async function main(collaborators: RollbackCollaborators = {}): Promise<v
       ledger,
       decision,
       { environment: inputs.environment, reason: inputs.reason, environmentUrl: inputs.environmentUrl },
-      { router, deployCommand: inputs.deployCommand, commandRunner: collaborators.commandRunner ?? shellCommandRunner({ passEnv: inputs.deployEnv }) },
+      {
+        router,
+        deployCommand: inputs.deployCommand,
+        commandRunner: collaborators.commandRunner ?? shellCommandRunner({ passEnv: inputs.deployEnv }),
+        registry: { credentials: inputs.registryCredentials, credentialsHint: checkCredentialInputs({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }) },
+      },
       actionsLogger,
     ),
   );
   setOutput(Outputs.ImageRef, outcome.imageRef ?? '');
   setOutput(Outputs.DeploymentId, String(outcome.deploymentId ?? ''));
   setOutput(Outputs.RolledBackDeploymentId, String(outcome.rolledBackDeploymentId));
-  const passed = decision.passed.length > 0 ? `\n\nAlso undone: ${decision.passed.map((d) => `#${d.id}`).join(', ')}.` : '';
+  // `passed` lists what the decision read, which for a far-back `to: <id>` is only the newest page.
+  const shown = decision.passed.slice(0, 10).map((d) => `#${d.id}`);
+  const passed = decision.passed.length > 0 ? `\n\nAlso undone: every deployment of ${inputs.environment} after #${decision.target?.id} (${shown.join(', ')}${decision.passed.length > shown.length ? ', …' : ''}).` : '';
   await writeSummary(
       `### Rolled back ${inputs.environment}\n\n| | |\n|---|---|\n| Restored | \`${outcome.imageRef}\` (deployment #${outcome.deploymentId}, a copy of #${decision.target?.id}) |\n` +
         `| Rolled back | #${decision.bad.id} \`${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}\` (marked failure) |\n| Reason | ${inputs.reason.replace(/\|/g, '\\|')} |\n` +

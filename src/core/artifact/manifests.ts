@@ -6,6 +6,9 @@ import { isDigest } from './reference.js';
 // Manifests over the distribution API: resolve a tag (HEAD, all four manifest media types in
 // Accept), GET and PUT by digest or tag, and the tag list. The bytes are kept exactly as
 // received: a manifest's digest is the sha256 of its bytes, so it is never re-serialised.
+// Answers are checked, not trusted: a manifest read by digest must hash to it, carry one of the
+// four manifest media types (the body's `mediaType` agreeing with Content-Type) and have that
+// type's shape; anything else is an InvalidManifestError naming the registry and the reference.
 
 /** The media types Slipway reads and writes. */
 export const MediaTypes = {
@@ -19,7 +22,13 @@ export const MediaTypes = {
   dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 } as const;
 
-const ACCEPT = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList].join(', ');
+const MANIFEST_TYPES: readonly string[] = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList];
+const ACCEPT = MANIFEST_TYPES.join(', ');
+
+/** A registry answered 200 with something that is not the manifest asked for. */
+export class InvalidManifestError extends SlipwayError {
+  override readonly name = 'InvalidManifestError';
+}
 
 /** A content descriptor (OCI image spec). */
 export interface Descriptor {
@@ -72,9 +81,12 @@ export class Manifests {
     if (response.status === 404) return null;
     if (response.status !== 200) return unexpected(response, `Resolving ${repository}:${reference}`);
     const digest = response.headers.get('docker-content-digest');
-    const mediaType = response.headers.get('content-type') ?? '';
-    // Registries should send the digest; when one does not, hashing the body is the only truth.
-    if (!digest || !isDigest(digest)) {
+    const mediaType = baseType(response.headers.get('content-type'));
+    if (digest && isDigest(reference) && digest !== reference) {
+      throw new InvalidManifestError(`${this.http.registry}/${repository}@${reference} answered a HEAD with the digest ${digest}: expected the digest asked for. The registry is not serving that artifact faithfully; check what answers at ${this.http.baseUrl}.`);
+    }
+    // Registries should send the digest and the type; when one does not, the body is the only truth.
+    if (!digest || !isDigest(digest) || !MANIFEST_TYPES.includes(mediaType)) {
       const manifest = await this.get(repository, reference);
       return manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
     }
@@ -88,17 +100,18 @@ export class Manifests {
     if (response.status !== 200) return unexpected(response, `Reading manifest ${repository}:${reference}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
+    const what = `Manifest ${reference} of ${this.http.registry}/${repository}`;
     if (isDigest(reference) && digest !== reference) {
-      throw new SlipwayError(`Manifest ${reference} of ${this.http.registry}/${repository} failed verification: its bytes hash to ${digest}.`);
+      throw new InvalidManifestError(`${what} failed verification: its bytes hash to ${digest}, expected the digest asked for. The registry is not serving that artifact faithfully.`);
     }
-    let json: ManifestJson;
+    let json: unknown;
     try {
-      json = JSON.parse(bytes.toString('utf8')) as ManifestJson;
+      json = JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new SlipwayError(`Manifest ${reference} of ${this.http.registry}/${repository} is not JSON.`);
+      throw new InvalidManifestError(`${what} is not JSON (Content-Type ${response.headers.get('content-type') ?? 'none'}): expected one of ${MANIFEST_TYPES.join(', ')}.`);
     }
-    const mediaType = json.mediaType ?? response.headers.get('content-type') ?? MediaTypes.ociManifest;
-    return { digest, mediaType, size: bytes.length, bytes, json };
+    const mediaType = checkManifest(json, baseType(response.headers.get('content-type')), what);
+    return { digest, mediaType, size: bytes.length, bytes, json: json as ManifestJson };
   }
 
   /** Writes manifest bytes under a digest or tag; verifies the registry computed the same digest. */
@@ -119,6 +132,43 @@ export class Manifests {
     if (response.status !== 200) return unexpected(response, `Listing the tags of ${repository}`);
     return ((await response.json()) as { tags?: string[] | null }).tags ?? [];
   }
+}
+
+/** A media type without its parameters (`; charset=…`), lower-cased; '' when absent. */
+function baseType(header: string | null): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/**
+ * The media type of a manifest body, checked: the body's `mediaType` (or else the Content-Type,
+ * or else its shape, as OCI manifests may omit the field) must be one of the four manifest types,
+ * agree with the Content-Type when that names one, and the body must have that type's shape.
+ */
+function checkManifest(json: unknown, contentType: string, what: string): string {
+  const body = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {}) as Record<string, unknown>;
+  const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;
+  const mediaType = declared ?? (MANIFEST_TYPES.includes(contentType) ? contentType : Array.isArray(body.manifests) ? MediaTypes.ociIndex : MediaTypes.ociManifest);
+  const problem = !MANIFEST_TYPES.includes(mediaType)
+    ? `its media type is ${mediaType}`
+    : declared && MANIFEST_TYPES.includes(contentType) && contentType !== declared
+      ? `its body says ${declared} but Content-Type says ${contentType}`
+      : body.schemaVersion !== 2
+        ? `its schemaVersion is ${JSON.stringify(body.schemaVersion) ?? 'missing'}`
+        : isIndex(mediaType)
+          ? !descriptors(body.manifests) && 'its `manifests` is not a list of descriptors'
+          : !(descriptors([body.config]) && descriptors(body.layers)) && 'its `config` and `layers` are not descriptors';
+  if (problem) {
+    throw new InvalidManifestError(`${what} is not a valid manifest: ${problem}; expected schemaVersion 2 and one of ${MANIFEST_TYPES.join(', ')} with its descriptors. Check what answers at that registry.`);
+  }
+  return mediaType;
+}
+
+/** Whether `value` is a list of content descriptors (media type, digest, size). */
+function descriptors(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((d) => typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && isDigest(d.digest) && Number.isInteger(d.size) && d.size >= 0)
+  );
 }
 
 /** The blobs and child manifests a manifest refers to, children first for an index. */

@@ -124,6 +124,8 @@ export function isTransient(error: unknown): boolean {
  * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
  */
 export function explainRequestError(error: unknown, what: string, permission: string): Error {
+  // Slipway's own errors (an answer of the wrong shape) already say what happened.
+  if (error instanceof SlipwayError) return error;
   const status = statusOf(error);
   const message = errorMessage(error);
   const refused = /resource not accessible by integration/i.test(message);

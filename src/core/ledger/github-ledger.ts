@@ -7,11 +7,11 @@ import { explainRequestError, isTransient, statusOf } from './client.js';
 import type { GitHubClient } from './client.js';
 import { ForeignNotice, firstPage, historyOf, rawDeployment, statusesOf } from './history.js';
 import type { ReadContext } from './history.js';
-import { lastGoodDeployment, lineageHead, scanForGood } from './last-good.js';
+import { lastGoodDeployment, lastIrreversibleOf, lineageHead, scanForGood } from './last-good.js';
 import { buildPayload, cutDescription, parsePayload } from './payload.js';
-import { toLedgerDeployment, toStatusInfo } from './records.js';
+import { checkDeployment, toLedgerDeployment, toStatusInfo } from './records.js';
 import type { RawDeployment } from './records.js';
-import type { CreateDeploymentRequest, EnvironmentInfo, Ledger, LedgerDeployment, SourceInfo, StatusInfo, StatusRequest } from './types.js';
+import type { CreateDeploymentRequest, EnvironmentInfo, HistoryOptions, Ledger, LedgerDeployment, SourceInfo, StatusInfo, StatusRequest } from './types.js';
 
 /** Everything a GitHubLedger needs. */
 export interface GitHubLedgerOptions {
@@ -52,14 +52,15 @@ export class GitHubLedger implements Ledger {
    */
   async createDeployment(request: CreateDeploymentRequest): Promise<LedgerDeployment> {
     // A caller that knows the lineage already (a rollback) saves the environment's first page.
-    let previousGood = request.previousGood;
+    let { previousGood, lastIrreversible } = request;
     if (previousGood === undefined) {
       const page = await firstPage(this.context, request.environment);
       this.warnAboutJobDeployment(page, request);
       previousGood = await lineageHead(this.context, page, request.rollbackOf);
+      lastIrreversible = lastIrreversibleOf(this.context, page);
     }
     const nonce = randomUUID();
-    const payload = buildPayload(request, this.options.source, previousGood, nonce);
+    const payload = buildPayload({ ...request, lastIrreversible }, this.options.source, previousGood, nonce);
     const params = {
       owner: this.options.owner,
       repo: this.options.repo,
@@ -85,7 +86,7 @@ export class GitHubLedger implements Ledger {
             `GitHub merged the default branch instead of creating a deployment (202: ${(response.data as { message?: string }).message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`,
           );
         }
-        return toLedgerDeployment(response.data as RawDeployment, null);
+        return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
       } catch (error) {
         if (error instanceof SlipwayError) throw error;
         if (!isTransient(error) || attempt >= attempts) throw this.explainCreateError(error, what);
@@ -128,7 +129,7 @@ export class GitHubLedger implements Ledger {
   }
 
   /** Slipway's deployments in an environment, newest first, through every page. */
-  history(environment: string, options?: { since?: Date; statuses?: boolean }): AsyncIterable<LedgerDeployment> {
+  history(environment: string, options?: HistoryOptions): AsyncIterable<LedgerDeployment> {
     return historyOf(this.context, environment, options);
   }
 

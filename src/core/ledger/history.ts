@@ -1,9 +1,9 @@
 import type { Logger } from '../log.js';
 import { explainRequestError, statusOf } from './client.js';
 import type { GitHubClient } from './client.js';
-import { toLedgerDeployment } from './records.js';
+import { checkDeployment, checkDeployments, checkStatuses, toLedgerDeployment } from './records.js';
 import type { RawDeployment, RawStatus } from './records.js';
-import type { LedgerDeployment } from './types.js';
+import type { HistoryOptions, LedgerDeployment } from './types.js';
 
 // Reading the ledger back: pages of deployments (newest first, GitHub's order) and their statuses.
 // Every page is followed through the Link header (octokit.paginate): reading only the first 100,
@@ -36,26 +36,35 @@ export class ForeignNotice {
 
 const READ_PERMISSION = 'deployments: read';
 
+/** How messages name an endpoint of the repository's deployments API. */
+function endpoint(context: ReadContext, path: string): string {
+  return `GET /repos/${context.owner}/${context.repo}/deployments${path}`;
+}
+
 /** The newest page of an environment's deployments (up to 100). */
 export async function firstPage(context: ReadContext, environment: string): Promise<RawDeployment[]> {
   try {
     const response = await context.client.rest.repos.listDeployments({ owner: context.owner, repo: context.repo, environment, per_page: PAGE_SIZE });
-    return response.data as RawDeployment[];
+    return checkDeployments(response.data, endpoint(context, `?environment=${environment}`));
   } catch (error) {
     throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
   }
 }
 
-/** Every page of an environment's deployments after the ones already read, newest first. */
-export async function* pagesOf(context: ReadContext, environment: string): AsyncGenerator<RawDeployment[]> {
+/** The pages of an environment's deployments, newest first: every page, or the first `limit`. */
+export async function* pagesOf(context: ReadContext, environment: string, limit = Infinity): AsyncGenerator<RawDeployment[]> {
   const pages = context.client.paginate.iterator(context.client.rest.repos.listDeployments, {
     owner: context.owner,
     repo: context.repo,
     environment,
     per_page: PAGE_SIZE,
   });
+  let read = 0;
   try {
-    for await (const page of pages) yield page.data as RawDeployment[];
+    for await (const page of pages) {
+      yield checkDeployments(page.data, endpoint(context, `?environment=${environment}`));
+      if (++read >= limit) return;
+    }
   } catch (error) {
     throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
   }
@@ -65,7 +74,7 @@ export async function* pagesOf(context: ReadContext, environment: string): Async
 export async function statusesOf(context: ReadContext, deploymentId: number, count: number = PAGE_SIZE): Promise<RawStatus[] | null> {
   try {
     const response = await context.client.rest.repos.listDeploymentStatuses({ owner: context.owner, repo: context.repo, deployment_id: deploymentId, per_page: count });
-    return response.data as RawStatus[];
+    return checkStatuses(response.data, endpoint(context, `/${deploymentId}/statuses`));
   } catch (error) {
     if (statusOf(error) === 404 && !/not accessible/i.test(String((error as Error).message))) return null;
     throw explainRequestError(error, `Reading the statuses of deployment ${deploymentId}`, READ_PERMISSION);
@@ -76,7 +85,7 @@ export async function statusesOf(context: ReadContext, deploymentId: number, cou
 export async function rawDeployment(context: ReadContext, deploymentId: number): Promise<RawDeployment | null> {
   try {
     const response = await context.client.rest.repos.getDeployment({ owner: context.owner, repo: context.repo, deployment_id: deploymentId });
-    return response.data as RawDeployment;
+    return checkDeployment(response.data, endpoint(context, `/${deploymentId}`));
   } catch (error) {
     if (statusOf(error) === 404 && !/not accessible/i.test(String((error as Error).message))) return null;
     throw explainRequestError(error, `Reading deployment ${deploymentId}`, READ_PERMISSION);
@@ -88,8 +97,8 @@ export async function rawDeployment(context: ReadContext, deploymentId: number):
  * `statuses` is false), through every page; foreign ones are skipped. With `since`, stops at the
  * first one created before it.
  */
-export async function* historyOf(context: ReadContext, environment: string, options: { since?: Date; statuses?: boolean } = {}): AsyncGenerator<LedgerDeployment> {
-  for await (const page of pagesOf(context, environment)) {
+export async function* historyOf(context: ReadContext, environment: string, options: HistoryOptions = {}): AsyncGenerator<LedgerDeployment> {
+  for await (const page of pagesOf(context, environment, options.pages)) {
     for (const raw of page) {
       if (options.since && new Date(raw.created_at) < options.since) return;
       const deployment = toLedgerDeployment(raw, null);

@@ -70,6 +70,17 @@ export async function lineageHead(context: ReadContext, page: readonly RawDeploy
   return newest.payload.previousGood;
 }
 
+/**
+ * The `lastIrreversible` pointer of a deployment about to be created, from the environment's
+ * first page: the newest Slipway deployment when it is irreversible, else its own pointer.
+ * null = no irreversible deployment before; undefined = not knowable from this page.
+ */
+export function lastIrreversibleOf(context: ReadContext, page: readonly RawDeployment[]): number | null | undefined {
+  const newest = newestSlipway(context, page);
+  if (!newest) return page.length < PAGE_SIZE ? null : undefined;
+  return newest.payload.irreversible ? newest.raw.id : newest.payload.lastIrreversible;
+}
+
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 export async function lastGoodDeployment(context: ReadContext, page: readonly RawDeployment[], environment: string): Promise<LedgerDeployment | null> {
   const walked = await walkLineage(context, page, environment);

@@ -38,6 +38,7 @@ export function buildPayload(
   if (previousGood !== undefined) payload.previousGood = previousGood;
   if (request.planDigest) payload.planDigest = request.planDigest;
   if (request.irreversible) payload.irreversible = true;
+  if (request.lastIrreversible !== undefined) payload.lastIrreversible = request.lastIrreversible;
   return payload;
 }
 
@@ -65,6 +66,7 @@ function isValidPayload(p: Record<string, unknown>): boolean {
   if (p.promotedFrom !== undefined && !(isObject(p.promotedFrom) && isId(p.promotedFrom.deploymentId))) return false;
   if (p.rollbackOf !== undefined && !isId(p.rollbackOf)) return false;
   if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood)) return false;
+  if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible)) return false;
   if (p.nonce !== undefined && typeof p.nonce !== 'string') return false;
   return true;
 }

@@ -49,6 +49,12 @@ export interface DeploymentPayload {
   planDigest?: string;
   /** Rolling back past this deployment is refused unless forced (e.g. a contract-phase migration). */
   irreversible?: boolean;
+  /**
+   * Id of the newest deployment of the environment before this one marked `irreversible` (null:
+   * none): a rollback to a chosen deployment checks what it passes without reading each one.
+   * Absent on payloads from before the pointer existed (readers then scan).
+   */
+  lastIrreversible?: number | null;
   /** Random id of the create call that made it: a retried create finds its own deployment by it. */
   nonce?: string;
 }
@@ -91,6 +97,8 @@ export interface CreateDeploymentRequest extends Pick<DeploymentPayload, 'artifa
    * does); given, the ledger skips its own lineage look-up. Default: found from the history.
    */
   previousGood?: number | null;
+  /** With `previousGood`: the `lastIrreversible` pointer, which the caller then knows too. */
+  lastIrreversible?: number | null;
   description?: string;
   /** Default: true only for an environment named `production` (GitHub's rule). */
   productionEnvironment?: boolean;
@@ -120,6 +128,16 @@ export interface EnvironmentInfo {
   protectionRules: string[];
 }
 
+/** How much of an environment's history to read. */
+export interface HistoryOptions {
+  /** Stop at the first deployment created before this. */
+  since?: Date;
+  /** Read each deployment's latest status (default true; one request per deployment). */
+  statuses?: boolean;
+  /** Read at most this many pages of 100 deployments (default: every page). */
+  pages?: number;
+}
+
 /** The ledger's operations; `GitHubLedger` implements them over the REST API. */
 export interface Ledger {
   /** Creates the deployment (with `previousGood` filled from the current last good) and returns it. */
@@ -131,9 +149,10 @@ export interface Ledger {
   /**
    * Slipway's deployments in an environment, newest first, following every page. With
    * `statuses: false` the latest statuses are not read (`latestStatus` is null): one request a
-   * page instead of one more per deployment, for walks that need only payloads.
+   * page instead of one more per deployment, for walks that need only payloads. `pages` stops
+   * after that many pages of 100 (default: every page).
    */
-  history(environment: string, options?: { since?: Date; statuses?: boolean }): AsyncIterable<LedgerDeployment>;
+  history(environment: string, options?: HistoryOptions): AsyncIterable<LedgerDeployment>;
   /** The latest status of one deployment (one request); null when it has none or does not exist. */
   latestStatus(deploymentId: number): Promise<StatusInfo | null>;
   /** The active deployment: the newest whose latest status is `success`. */

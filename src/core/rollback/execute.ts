@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import type { Ledger, LedgerDeployment } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { TrafficRouter } from '../traffic/types.js';
+import { ensureArtifactExists, type RegistryAccess } from './artifact.js';
 import type { CommandRunner } from './command.js';
 import type { RollbackDecision } from './target.js';
 
@@ -12,6 +13,11 @@ export interface RollbackEffects {
   /** Run with SLIPWAY_IMAGE_REF = the target's artifact (platforms where rolling back means redeploying). */
   deployCommand?: string;
   commandRunner?: CommandRunner;
+  /**
+   * Given, the target's artifact is first checked to still exist in its registry (read with these
+   * credentials, else anonymously): a 404 refuses before traffic moves or anything is recorded.
+   */
+  registry?: RegistryAccess;
 }
 
 /** What a rollback did. */
@@ -28,7 +34,7 @@ const OUTPUT_TAIL = 2000;
 
 /**
  * Carries out a decided rollback, effects first so the ledger only ever records what happened:
- * traffic back to stable (checked by reading it back) and/or the deploy command; then the bad
+ * the target's artifact checked in its registry (with `effects.registry`), traffic back to stable (checked by reading it back) and/or the deploy command; then the bad
  * deployment is marked `failure` with the reason, and a `deploy:rollback` deployment of the target
  * with `rollbackOf` is recorded and set `success`, so the environment shows the good version active.
  */
@@ -41,6 +47,7 @@ export async function executeRollback(
 ): Promise<RollbackOutcome> {
   const { bad, target } = decision;
   const imageRef = target?.payload?.artifact?.ref;
+  if (imageRef && effects.registry) await ensureArtifactExists(imageRef, request.environment, effects.registry, logger);
   if (effects.router) {
     const state = await effects.router.abort();
     if (state.canaryWeight !== 0) {
@@ -73,8 +80,10 @@ export async function executeRollback(
     artifact: target.payload.artifact,
     strategy: 'rollback',
     rollbackOf: bad.id,
-    // The target is the last good version again: saves the ledger its own lineage look-up.
+    // The target is the last good version again, and `bad` the newest deployment: saves the
+    // ledger its own look-up of both pointers.
     previousGood: target.id,
+    lastIrreversible: bad.payload?.irreversible ? bad.id : bad.payload?.lastIrreversible,
     description: `Roll back #${bad.id} to #${target.id}`,
     productionEnvironment: target.productionEnvironment,
   });

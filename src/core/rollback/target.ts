@@ -15,7 +15,11 @@ export interface RollbackDecision {
   bad: LedgerDeployment;
   /** Null only when the caller allowed it (`allowNoTarget`): traffic goes back, nothing is redeployed. */
   target: LedgerDeployment | null;
-  /** Deployments between target (exclusive) and bad (inclusive) that the rollback undoes. */
+  /**
+   * Slipway deployments between target (exclusive) and bad (exclusive), newest first, as far as
+   * the decision read them: all of them for `previous` and a digest; for a deployment id only
+   * those on the environment's newest page (the rollback undoes every one in between either way).
+   */
   passed: LedgerDeployment[];
 }
 
@@ -57,17 +61,23 @@ export async function decideRollback(
   let bad = options.bad ?? null;
   let target: LedgerDeployment | null;
   let passed: LedgerDeployment[];
+  /** Where the deployments read end, when they did not reach the target (`to: <id>` far back). */
+  let unread: { edge: LedgerDeployment; target: LedgerDeployment } | null = null;
   if (to.kind === 'previous') {
     ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
     if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success') return { already: bad };
   } else {
-    bad = bad ?? (await ledger.current(environment));
-    target = bad && (to.kind === 'deployment' ? await chosenDeployment(ledger, environment, to.id) : await ledger.findSuccessfulByDigest(environment, to.digest));
+    let complete: boolean;
+    ({ bad, target, passed, complete } = to.kind === 'deployment' ? await chosenTarget(ledger, environment, to.id, bad) : await newestOfDigest(ledger, environment, to.digest, bad));
     if (bad && !target) {
       throw new RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
     }
-    if (bad && target && (target.id === bad.id || sameArtifact(target, bad))) return { already: bad };
-    passed = bad && target ? await between(ledger, environment, bad, target) : [];
+    if (bad && target && (target.id === bad.id || sameArtifact(target, bad))) {
+      // The newest deployment ships the target's artifact: nothing to do when it stands.
+      if (target.id !== bad.id && !bad.latestStatus) bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+      if (target.id === bad.id || bad.latestStatus?.state === 'success') return { already: bad };
+    }
+    if (bad && target && !complete) unread = { edge: passed.at(-1) ?? bad, target };
   }
   if (!bad) {
     throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
@@ -75,7 +85,7 @@ export async function decideRollback(
   if (!target && !options.allowNoTarget) {
     throw new RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
   }
-  const blocker = [bad, ...passed].find((d) => d.payload?.irreversible);
+  const blocker = [bad, ...passed].find((d) => d.payload?.irreversible) ?? (unread && (await irreversibleBeyond(ledger, environment, unread.edge, unread.target, logger)));
   if (blocker && !options.force) {
     throw new RollbackRefusedError(
       `Refusing to roll back ${environment} past deployment #${blocker.id} (${blocker.payload?.artifact?.ref ?? blocker.sha}): its payload marks it irreversible ` +
@@ -132,6 +142,72 @@ async function previousGood(ledger: Ledger, environment: string, given: LedgerDe
   return { bad, target: null, passed };
 }
 
+/**
+ * `to: <id>`: the target read by id (its deployment and latest status), and the newest page of the
+ * environment (payloads only) for the bad deployment — the given one, else the newest Slipway
+ * deployment whatever its state, as for `previous` — and the deployments in between that it shows.
+ * Three requests however far back the target is; `complete` says whether the page reached it.
+ */
+async function chosenTarget(ledger: Ledger, environment: string, id: number, given: LedgerDeployment | null) {
+  const target = await chosenDeployment(ledger, environment, id);
+  let bad = given;
+  const passed: LedgerDeployment[] = [];
+  let complete = false;
+  for await (const deployment of ledger.history(environment, { statuses: false, pages: 1 })) {
+    if (!bad) bad = deployment;
+    else if (deployment.id <= target.id) {
+      complete = true;
+      break;
+    } else if (deployment.id < bad.id) passed.push(deployment);
+  }
+  return { bad, target, passed, complete: complete || bad?.id === target.id };
+}
+
+/**
+ * `to: sha256:…`: the newest deployment of the digest that was not rolled back (a later
+ * `rollbackOf` names it) and whose latest status is success or inactive. Reads pages of payloads
+ * back to it, and the status of each candidate (usually one): a page per 100 deployments, plus one.
+ */
+async function newestOfDigest(ledger: Ledger, environment: string, digest: string, given: LedgerDeployment | null) {
+  let bad = given;
+  const passed: LedgerDeployment[] = [];
+  const rolledBack = new Set<number>();
+  for await (const deployment of ledger.history(environment, { statuses: false })) {
+    // A rollback is always newer than what it rolls back: reading newest first sees it first.
+    if (deployment.payload?.rollbackOf !== undefined) rolledBack.add(deployment.payload.rollbackOf);
+    if (!bad) bad = deployment;
+    else if (deployment.id < bad.id) {
+      if (deployment.payload?.artifact?.digest === digest && !rolledBack.has(deployment.id)) {
+        const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+        if (isGood(withStatus)) return { bad, target: withStatus, passed, complete: true };
+      }
+      passed.push(deployment);
+    }
+  }
+  return { bad, target: null, passed, complete: true };
+}
+
+/**
+ * The newest irreversible deployment between `target` and `edge` (both exclusive), which the
+ * decision did not read: `edge`'s `lastIrreversible` pointer says, at the cost of reading that one
+ * deployment when it blocks. A payload from before the pointer existed costs a walk of the pages
+ * back to the target (payloads only).
+ */
+async function irreversibleBeyond(ledger: Ledger, environment: string, edge: LedgerDeployment, target: LedgerDeployment, logger: Logger): Promise<LedgerDeployment | null> {
+  const pointer = edge.payload?.lastIrreversible;
+  if (pointer === null || (typeof pointer === 'number' && pointer <= target.id)) return null;
+  if (typeof pointer === 'number') {
+    // Deleted since: still named, so the refusal says which one it was.
+    return (await ledger.getDeployment(pointer)) ?? { ...edge, id: pointer, sha: 'deleted since', payload: null, latestStatus: null };
+  }
+  logger.info(`Deployment #${edge.id} predates the lastIrreversible pointer; reading the history of ${environment} back to #${target.id} for irreversible deployments.`);
+  for await (const deployment of ledger.history(environment, { statuses: false })) {
+    if (deployment.id <= target.id) break;
+    if (deployment.id < edge.id && deployment.payload?.irreversible) return deployment;
+  }
+  return null;
+}
+
 async function chosenDeployment(ledger: Ledger, environment: string, id: number): Promise<LedgerDeployment> {
   const deployment = await ledger.getDeployment(id);
   if (!deployment) throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: it does not exist in this repository.`);
@@ -141,27 +217,6 @@ async function chosenDeployment(ledger: Ledger, environment: string, id: number)
     throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: its latest status is ${deployment.latestStatus?.state ?? 'none'}, not success; only a version that succeeded and was not rolled back can be restored.`);
   }
   return deployment;
-}
-
-/** The Slipway deployments older than `bad`, newest first (history pages are read as needed). */
-async function* olderThan(ledger: Ledger, environment: string, bad: LedgerDeployment): AsyncIterable<LedgerDeployment> {
-  let seen = false;
-  for await (const deployment of ledger.history(environment)) {
-    if (seen) yield deployment;
-    else if (deployment.id === bad.id || deployment.createdAt < bad.createdAt) {
-      seen = true;
-      if (deployment.id !== bad.id) yield deployment;
-    }
-  }
-}
-
-async function between(ledger: Ledger, environment: string, bad: LedgerDeployment, target: LedgerDeployment): Promise<LedgerDeployment[]> {
-  const passed: LedgerDeployment[] = [];
-  for await (const deployment of olderThan(ledger, environment, bad)) {
-    if (deployment.id === target.id) break;
-    passed.push(deployment);
-  }
-  return passed;
 }
 
 function sameArtifact(a: LedgerDeployment, b: LedgerDeployment): boolean {
