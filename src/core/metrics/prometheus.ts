@@ -1,11 +1,14 @@
 import { SlipwayError } from '../errors.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
+import { quote } from '../secrets/quote.js';
 import type { MetricSource, QueryWindow, Sample } from './types.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
 // {status: "success", data: {resultType, result}}; 400 bad parameters, 422 an expression that cannot
 // be executed, 503 a query that timed out or was aborted, each with {errorType, error}. Values are
 // strings ("NaN", "+Inf" included) and are kept as numbers — a NaN is never turned into a zero.
+// A 200 of any other shape (a proxy's page, another API at that URL) is a non-retryable error
+// naming the URL, the endpoint, the query and what was expected: never a TypeError, never data.
 
 /** Settings of a Prometheus source. */
 export interface PrometheusOptions {
@@ -45,6 +48,12 @@ interface ApiAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
+/** A successful answer's data, checked: the result type the endpoint gives and its series. */
+type Data =
+  | { resultType: 'matrix'; result: { values: Value[] }[] }
+  | { resultType: 'vector'; result: { value: Value }[] }
+  | { resultType: 'scalar' | 'string'; result: Value };
+
 /** A metric source over the Prometheus HTTP API, with timeouts, retries and auth headers. */
 export class PrometheusSource implements MetricSource {
   readonly type = 'prometheus';
@@ -75,16 +84,18 @@ export class PrometheusSource implements MetricSource {
       end: String(window.end.getTime() / 1000),
       step: String(window.stepSeconds),
     });
-    const series = oneSeries(data.result, query) as { values?: Value[] } | undefined;
+    if (data.resultType !== 'matrix') throw this.malformed('query_range', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "matrix"');
+    const series = oneSeries(data.result, query);
     return (series?.values ?? []).map(([time, value]) => ({ time, value: parseValue(value) }));
   }
 
   /** An instant query; NaN when the query matched nothing. */
   async queryInstant(query: string, time?: Date): Promise<number> {
     const data = await this.request('query', query, time ? { time: String(time.getTime() / 1000) } : {});
-    if (data.resultType === 'scalar') return parseValue((data.result as Value)[1]);
-    const series = oneSeries(data.result, query) as { value?: Value } | undefined;
-    return series?.value ? parseValue(series.value[1]) : NaN;
+    if (data.resultType === 'scalar') return parseValue(data.result[1]);
+    if (data.resultType !== 'vector') throw this.malformed('query', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "vector" or "scalar"');
+    const series = oneSeries(data.result, query);
+    return series ? parseValue(series.value[1]) : NaN;
   }
 
   /** Prometheus's own time: `time()` evaluated at its now. */
@@ -92,7 +103,7 @@ export class PrometheusSource implements MetricSource {
     return new Date((await this.queryInstant('time()')) * 1000);
   }
 
-  private async request(endpoint: string, query: string, params: Record<string, string>): Promise<{ resultType?: string; result?: unknown }> {
+  private async request(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
     const retries = this.options.retries ?? 3;
     let delay = this.options.retryDelayMs ?? 500;
     for (let attempt = 0; ; attempt++) {
@@ -106,7 +117,7 @@ export class PrometheusSource implements MetricSource {
     }
   }
 
-  private async attempt(endpoint: string, query: string, params: Record<string, string>): Promise<{ resultType?: string; result?: unknown }> {
+  private async attempt(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
     const url = `${this.base}/api/v1/${endpoint}`;
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     let response: Response;
@@ -144,23 +155,60 @@ export class PrometheusSource implements MetricSource {
       const detail = answer.error ? `${answer.errorType ?? 'error'}: ${redact(answer.error).slice(0, 300)}` : redact(text).slice(0, 120) || response.statusText;
       throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
     }
-    return answer.data;
+    const problem = shapeProblem(answer.data);
+    if (problem) throw this.malformed(endpoint, query, problem, '{status: "success", data: {resultType, result}} with [<unix time>, "<value>"] samples');
+    return answer.data as Data;
+  }
+
+  /** A 200 whose body is not what the Prometheus API documents: not retried, it will not change. */
+  private malformed(endpoint: string, query: string, problem: string, expected: string): PrometheusError {
+    return new PrometheusError(
+      `Prometheus at ${this.base} answered /api/v1/${endpoint} for query ${query} with ${problem}: expected ${expected}. Check that the URL points at Prometheus (or a compatible API) and not at a proxy page.`,
+      false,
+    );
   }
 }
 
+/** What is wrong with a successful answer's `data`, or undefined when it has the documented shape. */
+function shapeProblem(data: NonNullable<ApiAnswer['data']>): string | undefined {
+  const { resultType, result } = data;
+  if (resultType === 'scalar' || resultType === 'string') return isSample(result) ? undefined : `a ${resultType} result ${quoteValue(result)}`;
+  if (resultType !== 'matrix' && resultType !== 'vector') return `resultType ${quoteValue(resultType)}`;
+  if (!Array.isArray(result)) return `a ${resultType} result that is not a list (${quoteValue(result)})`;
+  const field = resultType === 'matrix' ? 'values' : 'value';
+  for (const series of result as unknown[]) {
+    const item = series as Record<string, unknown> | null;
+    const fine =
+      typeof item === 'object' && item !== null && typeof item.metric === 'object' && item.metric !== null &&
+      (resultType === 'matrix' ? Array.isArray(item.values) && item.values.every(isSample) : isSample(item.value));
+    if (!fine) return `a ${resultType} series ${quoteValue(series)} (expected {metric, ${field}})`;
+  }
+  return undefined;
+}
+
+/** A sample as Prometheus writes it: [<unix time as a number>, "<value as a string>"]. */
+function isSample(value: unknown): value is Value {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && Number.isFinite(value[0]) && typeof value[1] === 'string';
+}
+
+/** A value from the answer, quoted short (an answer is not ours to repeat at length). */
+function quoteValue(value: unknown): string {
+  return quote(value, 80);
+}
+
 /** The single series of a result; a query that returns several is ambiguous and rejected. */
-function oneSeries(result: unknown, query: string): unknown {
-  const list = Array.isArray(result) ? result : [];
+function oneSeries<T>(list: T[], query: string): T | undefined {
   if (list.length > 1) {
     throw new PrometheusError(`Query ${query} returned ${list.length} series; aggregate it to one (e.g. wrap it in sum(…)).`, false);
   }
   return list[0];
 }
 
-/** A sample value as Prometheus writes it: a decimal, "NaN", "+Inf" or "-Inf". */
+/** A sample value as Prometheus writes it: a decimal, "NaN", "+Inf" or "-Inf"; anything else is NaN (missing), never 0. */
 function parseValue(text: string): number {
   if (text === '+Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
+  // Number('') and Number(' ') are 0: a blank is no value, not a zero; Number('abc') is NaN.
   return text.trim() === '' ? NaN : Number(text);
 }
 
