@@ -48,8 +48,9 @@ describeIf('the analyze action', () => {
   const deployment = () =>
     sim.seedDeployments(1, { environment: 'production', sha: 'a'.repeat(40), states: ['in_progress'], payload: { schema: 'slipway/v1', source: { sha: 'a'.repeat(40), ref: 'refs/heads/main', runId: 1, runAttempt: 1, actor: 'octocat', workflow: 'deploy' } } })[0];
 
-  const step = (inputs: Record<string, string>) =>
+  const step = (inputs: Record<string, string>, extra: { timeoutMs?: number; state?: Record<string, string> } = {}) =>
     runActionStep(bundle, {
+      ...extra,
       inputs: {
         'prometheus-url': bed.prometheus.url,
         metrics: metricsFile,
@@ -93,6 +94,20 @@ describeIf('the analyze action', () => {
     expect(latestStatus(id)).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^analysis pass \(score 100\)/) });
     expect(existsSync(result.outputs.report)).toBe(true);
     expect(result.stdout).not.toContain('::warning::Canary analysis');
+  });
+
+  test('a job cancelled during the analysis: the post step marks the deployment error, never leaving it in progress', async () => {
+    const id = deployment();
+    // The runner kills the main step mid-analysis (as a cancelled job does), then runs the post step.
+    const killed = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { timeoutMs: 8000 });
+    expect(killed.state['analysing-deployment']).toBe(String(id));
+    expect(latestStatus(id)).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^analysis running/) });
+    const post = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { state: killed.state });
+    expect(post.exitCode).toBe(0);
+    expect(latestStatus(id)).toMatchObject({ state: 'error', description: 'the job ended during the analysis (failed or cancelled); no verdict' });
+    // A verdict already written is never overwritten by the post step.
+    const again = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { state: killed.state });
+    expect(again.stdout).toContain(`Deployment #${id} ended error; nothing to close.`);
   });
 
   test('with fail-on never a failing verdict is reported but does not fail the step', async () => {

@@ -23,3 +23,9 @@ export const Outputs = {
   Score: 'score',
   Report: 'report',
 } as const;
+
+/** State names of the analyze action (read by its post step). */
+export const State = {
+  /** The deployment whose status says "analysis running" until the analysis writes its verdict. */
+  AnalysingDeployment: 'analysing-deployment',
+} as const;

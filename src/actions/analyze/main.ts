@@ -1,17 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAnalysis, runAnalysis, type AnalysisResult } from '../../core/analysis/loop.js';
+import * as core from '@actions/core';
+import { checkAnalysis, runAnalysis, type AnalysisOptions, type AnalysisResult } from '../../core/analysis/loop.js';
 import type { Clock } from '../../core/analysis/clock.js';
-import { SlipwayError } from '../../core/errors.js';
-import type { Ledger } from '../../core/ledger/types.js';
+import { errorMessage, SlipwayError } from '../../core/errors.js';
+import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import type { MetricSource } from '../../core/metrics/types.js';
 import { analysisMarkdown, statusDescription } from '../../core/report/index.js';
 import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
-import { Outputs } from './constants.js';
+import { Outputs, State } from './constants.js';
 import { getInputs, type AnalyzeInputs } from './inputs.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
@@ -44,10 +45,13 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   });
 
   const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
-  await ledger?.setStatus(inputs.deploymentId!, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
+  if (ledger) {
+    await ledger.setStatus(inputs.deploymentId!, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
+    core.saveState(State.AnalysingDeployment, String(inputs.deploymentId));
+  }
 
   const result = await group('Analysis', () =>
-    runAnalysis({
+    analyseOrRecordError(ledger, inputs.deploymentId, {
       source,
       metrics: inputs.metrics,
       canary: inputs.canary,
@@ -68,10 +72,10 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   setOutput(Outputs.Score, String(report.score));
   setOutput(Outputs.Report, path);
   await writeSummary(analysisMarkdown({ ...result, intervalSeconds: inputs.intervalSeconds }));
-  await ledger?.setStatus(inputs.deploymentId!, {
-    state: report.verdict === 'fail' ? 'failure' : 'in_progress',
-    description: statusDescription(report, result),
-  });
+  if (ledger) {
+    await ledger.setStatus(inputs.deploymentId!, { state: report.verdict === 'fail' ? 'failure' : 'in_progress', description: statusDescription(report, result) });
+    core.saveState(State.AnalysingDeployment, '');
+  }
   info(`verdict ${report.verdict}, score ${report.score}; report at ${path}`);
 
   const failing = inputs.failOn === 'never' ? [] : inputs.failOn === 'inconclusive' ? ['fail', 'inconclusive'] : ['fail'];
@@ -79,6 +83,37 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
   if (failing.includes(report.verdict)) throw new SlipwayError(verdict);
   // A verdict short of pass that fail-on lets through still deserves an annotation on the run.
   if (report.verdict !== 'pass') warning(`${verdict}: the step does not fail.`);
+}
+
+/**
+ * Runs the analysis; when it throws (a source that cannot be used, a clock skew), the deployment it
+ * marked "analysis running" says so before the error goes up — it is never left running.
+ */
+async function analyseOrRecordError(ledger: Ledger | undefined, deploymentId: number | undefined, options: AnalysisOptions): Promise<AnalysisResult> {
+  try {
+    return await runAnalysis(options);
+  } catch (error) {
+    if (ledger && deploymentId !== undefined) {
+      await closeIfOpen(ledger, deploymentId, { state: 'error', description: `analysis stopped: ${errorMessage(error)}` }).catch((ledgerError: unknown) =>
+        warning(`Could not record the stopped analysis on deployment #${deploymentId}: ${errorMessage(ledgerError)}`),
+      );
+      core.saveState(State.AnalysingDeployment, '');
+    }
+    throw error;
+  }
+}
+
+/**
+ * The post step, for a job that failed or was cancelled: a deployment this step marked "analysis
+ * running" and nothing closed since is marked `error`, so no deployment stays in_progress.
+ */
+export async function post(collaborators: AnalyzeCollaborators = {}): Promise<void> {
+  const deploymentId = Number(core.getState(State.AnalysingDeployment));
+  if (!deploymentId) return;
+  const inputs = getInputs();
+  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
+  const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: 'the job ended during the analysis (failed or cancelled); no verdict' });
+  info(closed.closed ? `Deployment #${deploymentId} was still in progress when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }
 
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Ledger } from '../../core/ledger/index.js';
+import { isOpen, type Ledger } from '../../core/ledger/index.js';
 import type { Logger } from '../../core/log.js';
 import { readRunContext } from '../common/context.js';
 import type { RunContext } from '../common/context.js';
@@ -15,7 +15,6 @@ import { group, info, setOutput, warning, writeSummary } from '../common/output.
 export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
 
 /** States a job may not leave a deployment in: the post step closes them. */
-const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
 
 /**
  * The main step: `start` creates the deployment and sets it in_progress; any other state adds
@@ -51,7 +50,7 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
     const deploymentId = inputs.deploymentId ?? 0;
     const statusId = await ledger.setStatus(deploymentId, { state: inputs.state, description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
     // Left queued or in progress by this step: the post step closes it if nothing else does.
-    if (OPEN_STATES.has(inputs.state)) core.saveState(State.OpenDeploymentId, String(deploymentId));
+    if (isOpen(inputs.state)) core.saveState(State.OpenDeploymentId, String(deploymentId));
     setOutput(Outputs.PreviousDeploymentId, '');
     recorded = { kind: 'updated', deploymentId, statusId, state: inputs.state, ...shown(inputs), ref: undefined };
   }
@@ -78,7 +77,7 @@ export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promis
     return;
   }
   const latest = deployment.latestStatus?.state;
-  if (latest !== undefined && !OPEN_STATES.has(latest)) {
+  if (!isOpen(latest)) {
     info(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
     return;
   }

@@ -1,4 +1,4 @@
-import type { DeploymentState } from './types.js';
+import type { DeploymentState, Ledger, StatusRequest } from './types.js';
 
 /**
  * The statuses of a deployment still in flight. A deployment with no status at all counts as open
@@ -9,4 +9,17 @@ export const OPEN_STATES: ReadonlySet<DeploymentState> = new Set<DeploymentState
 /** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
 export function isOpen(state: DeploymentState | undefined | null): boolean {
   return state === undefined || state === null || OPEN_STATES.has(state);
+}
+
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+export async function closeIfOpen(ledger: Ledger, deploymentId: number, status: StatusRequest): Promise<{ closed: boolean; found: DeploymentState | 'gone' | 'no status' }> {
+  const deployment = await ledger.getDeployment(deploymentId);
+  if (!deployment) return { closed: false, found: 'gone' };
+  const latest = deployment.latestStatus?.state;
+  if (!isOpen(latest)) return { closed: false, found: latest! };
+  await ledger.setStatus(deploymentId, status);
+  return { closed: true, found: latest ?? 'no status' };
 }

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors.js';
-import { isOpen } from '../ledger/open.js';
+import { closeIfOpen } from '../ledger/open.js';
 import type { DeploymentState, Ledger } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { TrafficRouter } from '../traffic/types.js';
@@ -57,15 +57,15 @@ async function recordAbort(record: AbortRecord, outcome: AbortOutcome, routerTyp
   const { ledger, deploymentId } = record;
   if (!ledger || deploymentId === undefined) return undefined;
   try {
-    if (record.onlyIfOpen) {
-      const deployment = await ledger.getDeployment(deploymentId);
-      if (!deployment || !isOpen(deployment.latestStatus?.state)) return undefined;
-    }
     const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
     const state = outcome.trafficBack ? record.state : 'error';
     const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
-    const description = `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}`;
-    await ledger.setStatus(deploymentId, { state, description });
+    const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
+    if (record.onlyIfOpen) {
+      if (!(await closeIfOpen(ledger, deploymentId, status)).closed) return undefined;
+    } else {
+      await ledger.setStatus(deploymentId, status);
+    }
     logger.info(`Deployment #${deploymentId} marked ${state}.`);
     return state;
   } catch (error) {
