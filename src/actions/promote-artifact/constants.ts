@@ -27,3 +27,9 @@ export const Outputs = {
 
 /** The states the promotion deployment may be left in. */
 export const STATES = ['success', 'queued', 'in_progress'] as const;
+
+/** State names (read by the post step). */
+export const State = {
+  /** The deployment this step created; the post step closes it if the job failed while it was open. */
+  DeploymentId: 'deployment-id',
+} as const;

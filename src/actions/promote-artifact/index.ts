@@ -1,4 +1,4 @@
 import { runAction } from '../common/run.js';
-import { main } from './main.js';
+import { main, post } from './main.js';
 
-await runAction({ main: () => main() });
+await runAction({ main: () => main(), post: () => post() });

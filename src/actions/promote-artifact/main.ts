@@ -1,14 +1,15 @@
+import * as core from '@actions/core';
 import type { RegistryClient } from '../../core/artifact/client.js';
 import { promote } from '../../core/artifact/promote.js';
-import type { Ledger } from '../../core/ledger/types.js';
+import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
 import type { Logger } from '../../core/log.js';
 import { readRunContext, type RunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { registryClientFor } from '../common/registry.js';
 import { actionsLogger } from '../common/run.js';
-import { Outputs } from './constants.js';
+import { Outputs, State } from './constants.js';
 import { getInputs, sourceRegistryAccess, targetRegistryAccess } from './inputs.js';
-import { group, setOutput, writeSummary } from '../common/output.js';
+import { group, info, setOutput, writeSummary } from '../common/output.js';
 
 /** How the action gets its ledger (tests hand in their own). */
 export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
@@ -41,6 +42,7 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
       requireProtection: inputs.requireProtection,
       state: inputs.state,
       clientFor,
+      onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
       logger: actionsLogger,
     }),
   );
@@ -55,4 +57,18 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
         [`\`${result.imageRef}\``, result.alreadyCurrent ? `${result.deploymentId} (already current)` : String(result.deploymentId), copied, inputs.targetTags.join(', ') || '–'],
       ]),
   );
+}
+
+/**
+ * The post step, for a job that failed or was cancelled: a deployment this step created that is
+ * still open (no status yet while its tags moved, or `queued` for a canary that never came) is
+ * marked `error`, so none is left in flight.
+ */
+export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+  const deploymentId = Number(core.getState(State.DeploymentId));
+  if (!deploymentId) return;
+  const inputs = getInputs();
+  const ledger = makeLedger(inputs.token, readRunContext(), actionsLogger);
+  const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: `the job ended (failed or cancelled) before the promotion to ${inputs.toEnvironment} was finished` });
+  info(closed.closed ? `Deployment #${deploymentId} was still open when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }

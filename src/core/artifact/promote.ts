@@ -32,6 +32,8 @@ export interface PromoteRequest {
    * credentials may go there too.
    */
   clientFor(registry: string, role: 'source' | 'target', sourceRegistry: string): RegistryClient;
+  /** Called once the deployment exists, before its tags move (the action saves it for its post step). */
+  onDeployment?: (deploymentId: number) => void;
   logger?: Logger;
 }
 
@@ -106,6 +108,7 @@ export async function promote(request: PromoteRequest): Promise<PromoteResult> {
     promotedFrom: { environment: from, deploymentId: lineage.id },
     description: `Promote ${source.digest.slice(0, 19)} from ${from}`,
   });
+  request.onDeployment?.(deployment.id);
   try {
     await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
   } catch (error) {

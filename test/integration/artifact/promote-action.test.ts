@@ -46,8 +46,9 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
   });
   afterEach(() => expectNoContractViolations(sim));
 
-  const step = (inputs: Record<string, string>) =>
+  const step = (inputs: Record<string, string>, state?: Record<string, string>) =>
     runActionStep(bundle, {
+      state,
       inputs: { token: sim.token, 'from-environment': 'staging', ...inputs },
       env: { GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`, GITHUB_API_URL: sim.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '42', GITHUB_SHA: 'c'.repeat(40), GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_NAME: 'push' },
     });
@@ -79,6 +80,21 @@ describeIf('promote-artifact (the bundled action) with the GitHub simulator and 
     expect(result.stdout).toMatch(message);
     expect(sim.requests(CREATE)).toBe(0);
     expect(await registryWrites()).toEqual([]);
+  });
+
+  test('state: queued, then a job that fails before the canary: the post step closes the queued deployment as error', async () => {
+    const inputs = { 'to-environment': 'unprotected', 'target-image': `${registry.host}/acme/shop-queued`, state: 'queued' };
+    const main = await step(inputs);
+    expect(main.exitCode).toBe(0);
+    const id = Number(main.outputs['deployment-id']);
+    expect(sim.state.deployments.get(id)!.statuses.at(-1)?.state).toBe('queued');
+    // The runner starts the post step only when the job failed or was cancelled (post-if).
+    const post = await step(inputs, main.state);
+    expect(post.exitCode).toBe(0);
+    expect(sim.state.deployments.get(id)!.statuses.at(-1)).toMatchObject({ state: 'error', description: 'the job ended (failed or cancelled) before the promotion to unprotected was finished' });
+    // A deployment someone finished is never overwritten.
+    const again = await step(inputs, main.state);
+    expect(again.stdout).toContain(`Deployment #${id} ended error; nothing to close.`);
   });
 
   test('a token without deployments: write fails naming the permission, and no pointer tag moves', async () => {
