@@ -55,6 +55,7 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
       analysis,
       clock: collaborators.clock,
       logger: actionsLogger,
+      runUrl: context.runUrl,
       onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
       onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
     },

@@ -47,14 +47,16 @@ export interface StepPosition {
   total: number;
   /** The canary's share the description names (not for promotingDescription). */
   canaryWeight?: number;
+  /** The run stopped there on purpose and waits for a later one (an open-ended pause, a policy of pause). */
+  paused?: boolean;
 }
 
 /** Reads back what stepDescription or promotingDescription wrote; undefined for any other text. */
 export function parseStepPosition(description: string): StepPosition | undefined {
   const promoting = /^promoting · (\d+)\/\1 steps passed$/.exec(description);
   if (promoting) return { step: Number(promoting[1]) + 1, total: Number(promoting[1]) };
-  const match = /^(?:canary|new version) (\d{1,3})% · step (\d+)\/(\d+) · /.exec(description);
-  return match ? { step: Number(match[2]), total: Number(match[3]), canaryWeight: Number(match[1]) } : undefined;
+  const match = /^(?:canary|new version) (\d{1,3})% · step (\d+)\/(\d+) · (paused)?/.exec(description);
+  return match ? { step: Number(match[2]), total: Number(match[3]), canaryWeight: Number(match[1]), paused: match[4] !== undefined } : undefined;
 }
 
 /** `90s`, `2m`, `1h`, `1m30s`. */

@@ -1,7 +1,7 @@
 import { errorMessage, SlipwayError } from '../errors.js';
 import type { JudgeReport, Verdict } from '../judge/types.js';
 import { isOpen } from '../ledger/open.js';
-import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js';
+import type { ArtifactInfo, Ledger, LedgerDeployment, StatusRequest } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import { abortAndRecord, decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
 import type { TrafficRouter } from '../traffic/types.js';
@@ -66,6 +66,10 @@ export interface RolloutDeps {
   onProgress?: (progress: RolloutProgress) => void | Promise<void>;
   /** Called once the deployment exists, before any traffic moves (the action saves it for its post step). */
   onDeployment?: (deploymentId: number) => void;
+  /** This run's page, as the ledger writes it in each status's `log_url`: tells this run's own deployment from another run's. */
+  runUrl?: string;
+  /** Most time between two statuses of a live rollout (default 5 minutes; tests shrink it). */
+  heartbeatMs?: number;
 }
 
 /** The end of a run: the result, the deployment, and the progress it made. */
@@ -78,6 +82,12 @@ export interface RolloutOutcome extends RolloutProgress {
 }
 
 type StepEnd = { stop: false } | { stop: true; policy: FailurePolicy; reason: string };
+
+/**
+ * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
+ * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
+ */
+export const HEARTBEAT_MS = 5 * 60_000;
 
 /** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
 const FINAL_STATUS_ATTEMPTS = 3;
@@ -109,7 +119,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     return { ...progress, result, deploymentId, reason, ...extra };
   };
 
-  const start = await startOrResume(request, deps.ledger, logger);
+  const start = await startOrResume(request, deps, logger);
   if ('promoted' in start) {
     progress.steps.forEach((s) => (s.state = 'done'));
     return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
@@ -119,90 +129,102 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   deps.onDeployment?.(deployment.id);
   progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
 
-  const status = (index: number, weight: number, note: string) =>
-    deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
-
-  let index = start.startIndex;
+  // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
+  // is written again, so another run can tell this one alive from one whose runner was lost.
+  const heartbeat = startHeartbeat(deps, deployment.id, logger);
+  const status = (index: number, weight: number, note: string) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
+  const { startIndex } = start;
+  let index = startIndex;
   let weight: number | undefined;
   try {
-    // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
-    if (start.startIndex < plan.steps.length) {
-      const expected = expectedTrafficBefore(plan.steps, start.startIndex);
-      const converged = await convergeTraffic(deps.router, expected);
-      if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${start.startIndex} left it: ${converged.changed.join(', ')}.`);
-      weight = converged.state.canaryWeight;
-    }
-
-    for (; index < plan.steps.length; index++) {
-      const step = plan.steps[index];
-      const record = progress.steps[index];
-      record.state = 'running';
-      logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
-      let end: StepEnd = { stop: false };
-      if (step.kind === 'pause' && step.durationSeconds === undefined) {
-        await status(index, weight!, 'paused until the next run');
-        record.state = 'paused';
-        return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
-      } else if (step.kind === 'pause') {
-        await status(index, weight!, record.label);
-        await publish();
-        await (deps.clock ?? systemClock).sleep(step.durationSeconds! * 1000);
-      } else if (step.kind === 'analysis') {
-        if (!deps.analysis || !plan.analysis) throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-        await status(index, weight!, `${record.label} running`);
-        await publish();
-        const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
-        progress.reports.push({ stepIndex: index, report });
-        Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
-        const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
-        if (report.verdict === 'fail') end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
-        else if (report.verdict === 'inconclusive') end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-        else await status(index, weight!, summary);
-      } else if (step.kind === 'smokeCheck') {
-        const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
-        record.note = check.detail;
-        if (!check.ok) end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-        else await status(index, weight!, `smoke check passed`);
-      } else {
-        const state = await applyTrafficStep(deps.router, step);
-        weight = state?.canaryWeight ?? weight!;
-        await status(index, weight, record.label);
-      }
-      record.canaryWeight = weight;
-      if (end.stop) {
-        return await stopAt(index, weight!, end.policy, end.reason);
-      }
-      record.state = 'done';
-      await publish();
-    }
-
-    await deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
-    await deps.router.promote();
-  } catch (error) {
-    await stopOnError(index, error);
-    throw error;
+    return await drive();
+  } finally {
+    await heartbeat.stop();
   }
-  // All traffic is on the new version now: a ledger failure from here on never moves it back.
-  await recordPromoted();
-  return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
 
-  /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
-  async function recordPromoted(): Promise<void> {
-    const clock = deps.clock ?? systemClock;
-    const success = { state: 'success' as const, description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deps.ledger.setStatus(deployment.id, success);
-        return;
-      } catch (error) {
-        if (attempt >= FINAL_STATUS_ATTEMPTS) {
-          throw new SlipwayError(
-            `${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${errorMessage(error)}). ` +
-              'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.',
-          );
+  /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
+  async function drive(): Promise<RolloutOutcome> {
+    try {
+      // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
+      if (startIndex < plan.steps.length) {
+        const expected = expectedTrafficBefore(plan.steps, startIndex);
+        const converged = await convergeTraffic(deps.router, expected);
+        if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
+        weight = converged.state.canaryWeight;
+      }
+
+      for (; index < plan.steps.length; index++) {
+        const step = plan.steps[index];
+        const record = progress.steps[index];
+        record.state = 'running';
+        logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
+        let end: StepEnd = { stop: false };
+        if (step.kind === 'pause' && step.durationSeconds === undefined) {
+          await status(index, weight!, 'paused until the next run');
+          record.state = 'paused';
+          return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
+        } else if (step.kind === 'pause') {
+          await status(index, weight!, record.label);
+          await publish();
+          await (deps.clock ?? systemClock).sleep(step.durationSeconds! * 1000);
+        } else if (step.kind === 'analysis') {
+          if (!deps.analysis || !plan.analysis) throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
+          await status(index, weight!, `${record.label} running`);
+          await publish();
+          const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
+          progress.reports.push({ stepIndex: index, report });
+          Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
+          const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
+          if (report.verdict === 'fail') end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
+          else if (report.verdict === 'inconclusive') end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
+          else await status(index, weight!, summary);
+        } else if (step.kind === 'smokeCheck') {
+          const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
+          record.note = check.detail;
+          if (!check.ok) end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
+          else await status(index, weight!, `smoke check passed`);
+        } else {
+          const state = await applyTrafficStep(deps.router, step);
+          weight = state?.canaryWeight ?? weight!;
+          await status(index, weight, record.label);
         }
-        logger.warning(`Recording success on deployment #${deployment.id} failed (${errorMessage(error)}); trying again.`);
-        await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+        record.canaryWeight = weight;
+        if (end.stop) {
+          return await stopAt(index, weight!, end.policy, end.reason);
+        }
+        record.state = 'done';
+        await publish();
+      }
+
+      await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
+      await deps.router.promote();
+    } catch (error) {
+      await stopOnError(index, error);
+      throw error;
+    }
+    // All traffic is on the new version now: a ledger failure from here on never moves it back.
+    await recordPromoted();
+    return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
+
+    /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
+    async function recordPromoted(): Promise<void> {
+      await heartbeat.stop();
+      const clock = deps.clock ?? systemClock;
+      const success = { state: 'success' as const, description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.ledger.setStatus(deployment.id, success);
+          return;
+        } catch (error) {
+          if (attempt >= FINAL_STATUS_ATTEMPTS) {
+            throw new SlipwayError(
+              `${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${errorMessage(error)}). ` +
+                'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.',
+            );
+          }
+          logger.warning(`Recording success on deployment #${deployment.id} failed (${errorMessage(error)}); trying again.`);
+          await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+        }
       }
     }
   }
@@ -215,6 +237,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
     }
     record.state = 'failed';
+    await heartbeat.stop();
     let decision;
     try {
       decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
@@ -232,6 +255,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   async function stopOnError(at: number, error: unknown): Promise<void> {
     const position = Math.min(at + 1, plan.steps.length);
     logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${errorMessage(error)}`);
+    await heartbeat.stop();
     const aborted = await abortAndRecord(
       deps.router,
       { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: errorMessage(error), lastSeenWeight: weight },
@@ -241,12 +265,54 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   }
 }
 
+/** The status writer of a live rollout: every write is a heartbeat, and a quiet stretch re-writes the last one. */
+interface Heartbeat {
+  /** Writes an in_progress status (queued behind any heartbeat in flight). */
+  status(request: StatusRequest): Promise<void>;
+  /** No heartbeat after this; resolves once the one in flight, if any, has landed (before a final status). */
+  stop(): Promise<void>;
+}
+
+function startHeartbeat(deps: RolloutDeps, deploymentId: number, logger: Logger): Heartbeat {
+  const every = deps.heartbeatMs ?? HEARTBEAT_MS;
+  let last: StatusRequest | undefined;
+  let lastAt = Date.now();
+  let stopped = false;
+  // One write at a time, in order: a heartbeat can never land after the status that ends the run.
+  let queue: Promise<unknown> = Promise.resolve();
+  const write = (request: StatusRequest) => {
+    const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
+    queue = written.catch(() => undefined);
+    return written;
+  };
+  const timer = setInterval(() => {
+    if (stopped || !last || Date.now() - lastAt < every) return;
+    lastAt = Date.now();
+    write(last).catch((error: unknown) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${errorMessage(error)}`));
+  }, Math.min(every, 60_000));
+  timer.unref?.();
+  return {
+    async status(request) {
+      last = request;
+      lastAt = Date.now();
+      await write(request);
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await queue;
+    },
+  };
+}
+
 /** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
-async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Logger): Promise<{ deployment: LedgerDeployment; startIndex: number } | { promoted: LedgerDeployment }> {
+async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger: Logger): Promise<{ deployment: LedgerDeployment; startIndex: number } | { promoted: LedgerDeployment }> {
   const { plan, environment, artifact } = request;
+  const { ledger } = deps;
   const latest = await newest(ledger, environment);
   const state = latest?.latestStatus?.state;
   const open = isOpen(state);
+  if (latest && open) refuseWhileAnotherRunDrives(latest, request, deps);
   // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
   let previousGood: number | null | undefined;
   if (latest && latest.payload?.artifact?.digest === artifact.digest) {
@@ -286,6 +352,28 @@ async function startOrResume(request: RolloutRequest, ledger: Ledger, logger: Lo
   });
   logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
   return { deployment, startIndex: 0 };
+}
+
+/**
+ * Two runs driving one environment would fight over its router. An open deployment whose last
+ * status is a fresh heartbeat (not a deliberate pause) belongs to a live run: unless that run is
+ * this one (a resumed step of the same run), this rollout refuses, naming it. A deployment whose
+ * heartbeat is older than three heartbeats was left by a lost runner, and is superseded.
+ */
+function refuseWhileAnotherRunDrives(latest: LedgerDeployment, request: RolloutRequest, deps: RolloutDeps): void {
+  const status = latest.latestStatus;
+  if (!status || !latest.payload) return;
+  const position = parseStepPosition(status.description);
+  if (position?.paused) return;
+  const ageMs = (deps.clock ?? systemClock).now().getTime() - Date.parse(status.createdAt);
+  const staleAfterMs = 3 * (deps.heartbeatMs ?? HEARTBEAT_MS);
+  const ours = deps.runUrl !== undefined && status.logUrl === deps.runUrl;
+  if (ours || !(ageMs < staleAfterMs)) return;
+  const run = status.logUrl || `the run that wrote it (${latest.payload.source?.workflow ?? 'unknown workflow'})`;
+  throw new SlipwayError(
+    `Another rollout is live in ${request.environment}: deployment #${latest.id} of ${latest.payload.artifact?.ref ?? latest.sha} was last heard from ${Math.max(0, Math.round(ageMs / 1000))} s ago ("${status.description}"), driven by ${run}. ` +
+      `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${request.environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs / 60_000)} minutes.`,
+  );
 }
 
 /**

@@ -16,10 +16,16 @@ describe('the resume point', () => {
         const rollout = { ...plan(steps), strategy: blueGreen ? ('blue-green' as const) : ('canary' as const) };
         for (let index = 0; index < steps; index++) {
           const written = cutDescription(stepDescription(rollout, index, weight, note));
-          expect(parseStepPosition(written)).toEqual({ step: index + 1, total: steps, canaryWeight: weight });
+          expect(parseStepPosition(written)).toEqual({ step: index + 1, total: steps, canaryWeight: weight, paused: note.startsWith('paused') });
         }
       }),
     );
+  });
+
+  test('a run that stopped on purpose reads back as paused, so another run does not take it for a live one', () => {
+    expect(parseStepPosition(stepDescription(plan(3), 1, 20, 'paused until the next run'))).toMatchObject({ step: 2, paused: true });
+    expect(parseStepPosition(stepDescription(plan(3), 1, 20, 'paused: analysis inconclusive (score 50)'))).toMatchObject({ step: 2, paused: true });
+    expect(parseStepPosition(stepDescription(plan(3), 1, 20, 'analysis 2m running'))).toMatchObject({ step: 2, paused: false });
   });
 
   test('the promotion reads back as the position after the last step', () => {

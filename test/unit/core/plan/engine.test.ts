@@ -276,3 +276,68 @@ describe('rollout engine: failure paths converge', () => {
     expect(router.calls).toEqual([]);
   });
 });
+
+describe('rollout engine: two runs in one environment', () => {
+  const realClock: Clock = { now: () => new Date(), sleep: async () => undefined };
+  /** An open deployment of another artifact whose last status was written `ageMs` ago by `runUrl`. */
+  function liveRun(ledger: LedgerDouble, ageMs: number, description = 'canary 25% · step 2/4 · analysis 30s running', runUrl = 'https://github.com/o/r/actions/runs/1') {
+    const other = ledger.seed(ENV, { digest: digest(3), states: ['in_progress'] });
+    const stored = ledger.deployments.find((d) => d.id === other.id)!;
+    stored.latestStatus = { ...stored.latestStatus!, description, createdAt: new Date(Date.now() - ageMs).toISOString(), logUrl: runUrl };
+    return other;
+  }
+
+  test('a second rollout refuses while the first is alive, naming its run and the concurrency fix, and changes nothing', async () => {
+    const { ledger, router } = setup();
+    const live = liveRun(ledger, 60_000);
+    const created = ledger.deployments.length;
+    await expect(
+      runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock, runUrl: 'https://github.com/o/r/actions/runs/2' }),
+    ).rejects.toThrow(new RegExp(`Another rollout is live in production: deployment #${live.id} .* last heard from 60 s ago .* driven by https://github.com/o/r/actions/runs/1\\..*concurrency: \\{group: deploy-production, cancel-in-progress: false\\}`));
+    expect(ledger.deployments).toHaveLength(created);
+    expect(router.calls).toEqual([]);
+    expect(ledger.statesOf(live.id)).toEqual(['in_progress']);
+  });
+
+  test('a rollout silent for three heartbeats is superseded', async () => {
+    const { ledger, router } = setup();
+    const dead = liveRun(ledger, 16 * 60_000);
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock });
+    expect(outcome.result).toBe('promoted');
+    expect(ledger.descriptionOf(dead.id)).toMatch(/^superseded by a rollout of/);
+  });
+
+  test('a paused rollout is waiting, not live: a new rollout supersedes it at once', async () => {
+    const { ledger, router } = setup();
+    liveRun(ledger, 1000, 'canary 25% · step 2/4 · paused until the next run');
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock });
+    expect(outcome.result).toBe('promoted');
+  });
+
+  test('the same run (a re-run attempt) resumes its own live deployment', async () => {
+    const { ledger, router } = setup();
+    const ours = 'https://github.com/o/r/actions/runs/7';
+    const own = ledger.seed(ENV, { digest: digest(2), states: ['in_progress'] });
+    const stored = ledger.deployments.find((d) => d.id === own.id)!;
+    stored.latestStatus = { ...stored.latestStatus!, description: 'canary 10% · step 2/4 · analysis 30s running', createdAt: new Date().toISOString(), logUrl: ours };
+    const outcome = await runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock, runUrl: ours });
+    expect(outcome).toMatchObject({ result: 'promoted', deploymentId: own.id });
+  });
+
+  test('a live rollout writes a heartbeat while a long step runs, and none after its final status', async () => {
+    const { ledger, router } = setup();
+    let release!: () => void;
+    const slowAnalysis: AnalysisRunner = { run: () => new Promise((resolve) => (release = () => resolve(judgeReport('pass')))) };
+    const running = runRollout({ plan: loadPlan('router: {provider: double}\nanalysis: {prometheus: "http://127.0.0.1:9090", interval: 1s, canarySelector: \'version="v2"\', baselineSelector: \'version="v1"\', metrics: [{name: e, kind: rate, errors: "sum(e{{{selector}}})", requests: "sum(r{{{selector}}})"}]}\nsteps:\n  - setWeight: 10\n  - analysis: {duration: 30s}\n'), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: slowAnalysis, heartbeatMs: 20 });
+    const id = () => ledger.deployments.at(-1)!.id;
+    const beats = () => (ledger.statuses.get(id()) ?? []).filter((s) => s.description === 'canary 10% · step 2/2 · analysis 30s running').length;
+    while (beats() < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    const outcome = await running;
+    expect(outcome.result).toBe('promoted');
+    const after = ledger.statesOf(outcome.deploymentId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ledger.statesOf(outcome.deploymentId)).toEqual(after);
+    expect(after.at(-1)).toBe('success');
+  });
+});
