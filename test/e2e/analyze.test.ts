@@ -120,10 +120,10 @@ describeIf('the analyze action', () => {
   test.each([
     [{ 'canary-selector': 'version="v3"} or vector(1) or up{a="' }, "Input 'canary-selector' has the value"],
     [{ 'canary-selector': 'version="v3"', duration: 'soon' }, "Input 'duration' has the value \"soon\": expected a duration"],
-    [{ 'canary-selector': 'version="v3"', interval: '2m' }, "Input 'interval' has the value \"2m\": expected at most the duration (30 s)"],
+    [{ 'canary-selector': 'version="v3"', interval: '2m' }, "Input 'interval' has the value \"2m\": expected at most the duration (30s)"],
     [{ 'canary-selector': 'version="v3"', metrics: '- {name: m, kind: rate}' }, 'Input \'metrics\': metrics[0] "m": field errors: expected a PromQL query template'],
     [{ 'canary-selector': 'version="v3"', 'on-no-data': 'pass' }, "Input 'on-no-data' has the value \"pass\": expected one of inconclusive, fail"],
-    [{ 'canary-selector': 'version="v3"', 'consecutive-error-limit': '-1' }, "Input 'consecutive-error-limit' has the value \"-1\": expected a whole number from 0 to 1000000"],
+    [{ 'canary-selector': 'version="v3"', 'consecutive-error-limit': '-1' }, "Input 'consecutive-error-limit' has the value \"-1\": expected a whole number of intervals from 0 to 11,000"],
     [{ 'canary-selector': 'version="v3"', history: '-5m' }, "Input 'history' has the value \"-5m\": expected a duration of at least 1 s such as 30m or 1h, or 0. Fix: write e.g. history: 30m, or history: 0 to turn it off"],
   ])('bad input %j fails before anything is written', async (inputs, message) => {
     const id = deployment();

@@ -1,7 +1,8 @@
 import { InputError } from '../../core/errors.js';
 import { createRouter } from '../../core/traffic/registry.js';
 import type { HeaderRoute, TrafficRouter } from '../../core/traffic/types.js';
-import { booleanInput, choiceInput, inlineOrFileInput, integerInput, optionalString, secretInput, urlInput } from '../common/inputs.js';
+import { parseWeight } from '../../core/values/index.js';
+import { booleanInput, choiceInput, inlineOrFileInput, integerInput, optionalString, parsedInput, secretInput, urlInput } from '../common/inputs.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { ACTIONS, Inputs } from './constants.js';
 
@@ -30,7 +31,7 @@ export function getInputs(makeRouter: typeof createRouter = createRouter): { inp
   const settings = routerSettingsInput(Inputs.Router, inlineOrFileInput(Inputs.Router));
   if (!settings) throw new InputError(Inputs.Router, undefined, 'the YAML settings of the traffic provider', 'e.g. `router: {socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}` (see docs/traffic.md)');
   const action = choiceInput(Inputs.Action, ACTIONS, 'set-weight');
-  const weight = integerInput(Inputs.Weight, { min: 0, max: 100 });
+  const weight = parsedInput(Inputs.Weight, parseWeight);
   if (action === 'set-weight' && weight === undefined) throw new InputError(Inputs.Weight, undefined, 'the canary\'s percent of traffic, a whole number from 0 to 100', 'set `weight:` with `action: set-weight`');
   if (action !== 'set-weight' && weight !== undefined) throw new InputError(Inputs.Weight, String(weight), `no weight with \`action: ${action}\``, 'use `action: set-weight` to choose a weight');
   const inputs: CanaryStepInputs = {
@@ -39,7 +40,7 @@ export function getInputs(makeRouter: typeof createRouter = createRouter): { inp
     action,
     weight,
     headerRoute: headerRouteInput(),
-    mirrorPercent: integerInput(Inputs.MirrorPercent, { min: 0, max: 100 }),
+    mirrorPercent: parsedInput(Inputs.MirrorPercent, parseWeight),
     smokeUrl: urlInput(Inputs.SmokeUrl),
     deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     abortOnFailure: booleanInput(Inputs.AbortOnFailure, true),

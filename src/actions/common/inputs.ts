@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
 import { registerSecret, splitUrlCredentials } from '../../core/secrets/index.js';
+import { parseInput } from '../../core/values/index.js';
 
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
@@ -48,6 +49,18 @@ export function integerInput(name: string, range: { min: number; max: number }, 
     throw new InputError(name, value, `a whole number from ${range.min} to ${range.max}`);
   }
   return Number(value);
+}
+
+/**
+ * An input read by one of the value parsers of src/core/values (a weight, a duration, alpha…);
+ * `fallback` (parsed the same way) when empty. A value the parser refuses is an InputError naming
+ * the input.
+ */
+export function parsedInput<T>(name: string, parse: (value: unknown) => T, fallback: T | string): T;
+export function parsedInput<T>(name: string, parse: (value: unknown) => T): T | undefined;
+export function parsedInput<T>(name: string, parse: (value: unknown) => T, fallback?: T | string): T | undefined {
+  const value = optionalString(name) ?? fallback;
+  return value === undefined ? undefined : parseInput(name, value, parse);
 }
 
 /** An http(s) URL; undefined when empty. */

@@ -5,10 +5,22 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** The wall clock. */
+/**
+ * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
+ * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
+ * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  async sleep(ms) {
+    const deadline = Date.now() + ms;
+    for (let left = ms; left > 0; left = deadline - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
+    }
+  },
 };
 
 /** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */

@@ -1,8 +1,9 @@
 import { InputError } from '../errors.js';
+import { DEFAULT_ALPHA, parseAlpha, parseInput, parsePercentage } from '../values/index.js';
 import type { Direction, JudgeConfig, MetricInput } from './types.js';
 
 /** The defaults of JudgeConfig: α 0.01, pass ≥ 95, marginal ≥ 75, missing data → inconclusive. */
-export const defaultJudgeConfig: JudgeConfig = { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
+export const defaultJudgeConfig: JudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
 
 const directions: Direction[] = ['increase', 'decrease', 'either'];
 const kinds: MetricInput['kind'][] = ['rate', 'continuous', 'threshold'];
@@ -37,10 +38,7 @@ export function validateJudgeInput(input: unknown): { config: JudgeConfig; metri
 function validateConfig(raw: unknown): JudgeConfig {
   if (raw === undefined) return defaultJudgeConfig;
   if (!isObject(raw)) throw new InputError('config', raw, 'an object');
-  const alpha = raw.alpha ?? defaultJudgeConfig.alpha;
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 0.5)) {
-    throw new InputError('config.alpha', alpha, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
-  }
+  const alpha = parseInput('config.alpha', raw.alpha ?? defaultJudgeConfig.alpha, parseAlpha);
   const cutoffs = raw.thresholds ?? {};
   if (!isObject(cutoffs)) throw new InputError('config.thresholds', cutoffs, 'an object {"pass": 95, "marginal": 75}');
   const pass = cutoffs.pass ?? defaultJudgeConfig.thresholds.pass;
@@ -88,11 +86,12 @@ function validateMetric(raw: unknown, index: number): MetricInput {
     return { ...base, canary, baseline, ...history } as unknown as MetricInput;
   }
   if (raw.kind === 'continuous') {
+    const percentages: Json = {};
     for (const field of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {
-      optional(raw, field, where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a percentage ≥ 0');
+      if (raw[field] !== undefined) percentages[field] = parseInput(where(field), raw[field], parsePercentage);
     }
     optional(raw, 'minSamples', where, (v) => Number.isInteger(v) && (v as number) >= 1, 'an integer ≥ 1');
-    return { ...base, canary: values(raw.canary, where('canary')), baseline: values(raw.baseline, where('baseline')) } as unknown as MetricInput;
+    return { ...base, ...percentages, canary: values(raw.canary, where('canary')), baseline: values(raw.baseline, where('baseline')) } as unknown as MetricInput;
   }
   optional(raw, 'min', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
   optional(raw, 'max', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');

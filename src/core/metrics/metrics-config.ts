@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import type { Direction } from '../judge/types.js';
 import { checkTemplate } from './template.js';
 import { quote } from '../secrets/quote.js';
+import { parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
 import { loadYaml } from '../yaml.js';
 
 // The metric definitions of an analysis, shared by the `analyze` action's `metrics` input and a
@@ -90,6 +91,8 @@ export function validateMetrics(value: unknown, where: string): MetricDefinition
     if (seen.has(m.name)) throw new SlipwayError(`${where}: metric name "${m.name}" is used twice; names must be unique.`);
     seen.add(m.name);
   }
+  // The judge refuses such a list; refused here, it never reaches an analysis that has started.
+  if (metrics.every((m) => m.muted)) throw new SlipwayError(`${where}: every metric is muted, and a muted metric never decides. Fix: unmute one, or add one that gates the rollout.`);
   return metrics;
 }
 
@@ -117,7 +120,8 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
     case 'rate': {
       // The judge's allowed ratio must exceed 1: "no increase at all" can never be shown.
       const allowed = field.percent('allowedIncrease', { positive: true });
-      const negligible = field.percent('negligibleErrorRate');
+      // The judge takes it as a fraction of requests, below 1.
+      const negligible = field.percent('negligibleErrorRate', { below: 100 });
       return dropUndefined({
         ...base,
         kind,
@@ -159,8 +163,8 @@ class FieldReader {
     private readonly where: string,
   ) {}
 
-  private fail(name: string, expected: string): never {
-    throw new SlipwayError(`${this.where}: field ${name}: expected ${expected}, got ${quote(this.item[name])}.`);
+  private fail(name: string, expected: string, fix?: string): never {
+    throw new SlipwayError(`${this.where}: field ${name}: expected ${expected}, got ${quote(this.item[name])}.${fix ? ` Fix: ${fix}` : ''}`);
   }
 
   query(name: string): string {
@@ -191,13 +195,16 @@ class FieldReader {
     return value as number;
   }
 
-  /** A percentage: `10%`, `'10%'` or `10` (above 0 when `positive`). */
-  percent(name: string, options: { positive?: boolean } = {}): number | undefined {
+  /** A percentage (values/percentage.ts): `10%`, `'10%'` or `10`. */
+  percent(name: string, bounds: PercentageBounds = {}): number | undefined {
     const value = this.item[name];
     if (value === undefined) return undefined;
-    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
-    if (!Number.isFinite(number) || number < 0 || (options.positive && number === 0)) this.fail(name, `a percentage${options.positive ? ' above 0' : ''} such as 10%`);
-    return number;
+    try {
+      return parsePercentage(value, bounds);
+    } catch (error) {
+      if (error instanceof ValueError) this.fail(name, error.expected, error.fix);
+      throw error;
+    }
   }
 }
 

@@ -104,13 +104,3 @@ export function parseLocatedYaml(text: string, source: string): LocatedDocument 
     },
   };
 }
-
-/** Seconds in a duration: `90` or `90s`, `2m`, `1h`, `1m30s`; undefined when not one. */
-export function parseDurationSeconds(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = /^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$/.exec(value);
-  if (!match || value.trim() === '' || match.slice(1).every((g) => g === undefined)) return undefined;
-  const [, h, m, s] = match;
-  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
-}

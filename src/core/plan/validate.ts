@@ -1,9 +1,22 @@
+import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
 import { errorMessage } from '../errors.js';
 import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
-import { parseDurationSeconds, PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
+import {
+  checkAnalysisTiming,
+  parseAlpha,
+  parseAnalysisDuration,
+  parseAnalysisHistory,
+  parseAnalysisInterval,
+  parseConsecutiveErrorLimit,
+  parseDuration,
+  parsePauseDuration,
+  parseWeight,
+  ValueError,
+} from '../values/index.js';
+import { PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
 import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } from './plan.js';
 
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
@@ -11,6 +24,10 @@ const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
 const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
+/** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
+const DEFAULT_INTERVAL_SECONDS = 60;
+/** A smoke check is one HTTP GET: it answers within seconds, or the version is not ready. */
+const SMOKE_CHECK_TIMEOUT = { min: 1, max: 300, overMax: 'a smoke check is one HTTP GET; give it seconds (default 10s), not minutes' };
 /** The header a blue-green `preview` step routes to the new version when it names none. */
 export const DEFAULT_PREVIEW_ROUTE: HeaderRoute = { name: 'x-slipway-preview', value: 'true' };
 
@@ -46,6 +63,8 @@ export function validatePlan(document: LocatedDocument, source: string, override
   const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
   const router = routerOf(raw.router, report);
   const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
+  // A bad interval or history is reported once, at its own line, not again against every step.
+  const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
   const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
   const onInconclusive = oneOf(raw.onInconclusive ?? 'pause', POLICIES, ['onInconclusive'], report);
 
@@ -58,7 +77,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
       if (!step) return;
       step.line = document.lineOf(['steps', index]);
       steps.push(step);
-      checkStepFits(step, strategy, analysis, ['steps', index], report);
+      checkStepFits(step, strategy, analysis, ['steps', index], report, timingKnown);
     });
     if (steps.filter((s) => s.kind === 'switch').length > 1) report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
   }
@@ -105,19 +124,12 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
   }
   if (value.metrics === undefined) report([...path, 'metrics'], 'expected at least one metric definition');
-  const intervalSeconds = value.interval === undefined ? 60 : parseDurationSeconds(value.interval);
-  if (intervalSeconds === undefined || intervalSeconds <= 0) report([...path, 'interval'], `${show(value.interval)} is not a duration (e.g. 30s, 1m)`);
-  const alpha = value.alpha;
-  if (alpha !== undefined && (typeof alpha !== 'number' || !(alpha > 0 && alpha < 0.5))) {
-    report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
-  }
+  const optional = <T>(key: string, parse: (value: unknown) => T): T | undefined => (value[key] === undefined ? undefined : parsed(value[key], parse, [...path, key], report));
+  const intervalSeconds = optional('interval', parseAnalysisInterval);
+  const alpha = optional('alpha', parseAlpha);
   const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'] as const, [...path, 'onNoData'], report);
-  const errorLimit = value.consecutiveErrorLimit;
-  if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && (errorLimit as number) >= 0)) {
-    report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
-  }
-  const historySeconds = value.history === undefined ? undefined : parseDurationSeconds(value.history);
-  if (value.history !== undefined && historySeconds === undefined) report([...path, 'history'], `${show(value.history)} is not a duration (e.g. 30m, 1h; default 30m, 0 reads no history)`);
+  const errorLimit = optional('consecutiveErrorLimit', parseConsecutiveErrorLimit);
+  const historySeconds = optional('history', parseAnalysisHistory);
   let metrics: MetricDefinition[] = [];
   if (value.metrics !== undefined) {
     try {
@@ -148,10 +160,10 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
   return {
     prometheus: String(prometheus),
     metrics,
-    intervalSeconds: intervalSeconds ?? 60,
-    alpha: alpha as number | undefined,
+    intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+    alpha,
     onNoData,
-    ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit as number }),
+    ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
     ...(historySeconds === undefined ? {} : { historySeconds }),
     ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
     canary: selector('canarySelector'),
@@ -170,22 +182,20 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
   const at = [...path, kind];
   switch (kind) {
     case 'setWeight': {
-      if (!isPercent(value)) return void report(at, `${show(value)} is not a percentage (0–100)`);
-      return { kind, weight: value };
+      const weight = parsed(value, parseWeight, at, report);
+      return weight === undefined ? undefined : { kind, weight };
     }
     case 'pause': {
       const duration = isObject(value) ? value.duration : value;
       if (duration === undefined || duration === null) return { kind };
-      const seconds = parseDurationSeconds(duration);
-      if (seconds === undefined) return void report(isObject(value) ? [...at, 'duration'] : at, `${show(duration)} is not a duration (e.g. 30s, 5m, 1h); leave it out to pause until the next run`);
-      return { kind, durationSeconds: seconds };
+      const seconds = parsed(duration, parsePauseDuration, isObject(value) ? [...at, 'duration'] : at, report);
+      return seconds === undefined ? undefined : { kind, durationSeconds: seconds };
     }
     case 'analysis': {
       const block = isObject(value) ? value : { duration: value };
-      const seconds = parseDurationSeconds(block.duration);
-      if (seconds === undefined || seconds <= 0) return void report(isObject(value) ? [...at, 'duration'] : at, `${show(block.duration)} is not a duration (e.g. 2m)`);
-      const interval = block.interval === undefined ? undefined : parseDurationSeconds(block.interval);
-      if (block.interval !== undefined && (interval === undefined || interval <= 0)) return void report([...at, 'interval'], `${show(block.interval)} is not a duration (e.g. 30s)`);
+      const seconds = parsed(block.duration, parseAnalysisDuration, isObject(value) ? [...at, 'duration'] : at, report);
+      const interval = block.interval === undefined ? undefined : parsed(block.interval, parseAnalysisInterval, [...at, 'interval'], report);
+      if (seconds === undefined || (block.interval !== undefined && interval === undefined)) return undefined;
       return { kind, durationSeconds: seconds, intervalSeconds: interval };
     }
     case 'setHeaderRoute': {
@@ -199,17 +209,16 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return route && { kind, route };
     }
     case 'mirror': {
-      const percent = isObject(value) ? value.percent : value;
-      if (!isPercent(percent)) return void report(isObject(value) ? [...at, 'percent'] : at, `${show(percent)} is not a percentage (0–100)`);
-      return { kind, percent };
+      const percent = parsed(isObject(value) ? value.percent : value, parseWeight, isObject(value) ? [...at, 'percent'] : at, report);
+      return percent === undefined ? undefined : { kind, percent };
     }
     case 'smokeCheck': {
       const block = isObject(value) ? value : { url: value };
       if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url)) return void report(isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
       const expectStatus = block.expectStatus ?? 200;
       if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599) return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
-      const timeoutSeconds = block.timeout === undefined ? 10 : parseDurationSeconds(block.timeout);
-      if (timeoutSeconds === undefined || timeoutSeconds <= 0) return void report([...at, 'timeout'], `${show(block.timeout)} is not a duration (e.g. 10s)`);
+      const timeoutSeconds = block.timeout === undefined ? 10 : parsed(block.timeout, (v) => parseDuration(v, SMOKE_CHECK_TIMEOUT), [...at, 'timeout'], report);
+      if (timeoutSeconds === undefined) return undefined;
       const headers = block.headers ?? {};
       if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')) return void report([...at, 'headers'], 'expected a mapping of header names to string values');
       return { kind, url: block.url, expectStatus, headers: headers as Record<string, string>, timeoutSeconds };
@@ -232,11 +241,14 @@ function headerRouteOf(value: unknown, path: NodePath, report: Report): HeaderRo
   return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind as 'header' | 'cookie' } : {}) };
 }
 
-function checkStepFits(step: PlanStep, strategy: Strategy | undefined, analysis: PlanAnalysis | undefined, path: NodePath, report: Report): void {
+/** Checks a step against the strategy and, when its timing is known, an analysis step against the plan's `analysis:`. */
+function checkStepFits(step: PlanStep, strategy: Strategy | undefined, analysis: PlanAnalysis | undefined, path: NodePath, report: Report, timingKnown: boolean): void {
   const at = [...path, step.kind];
   if (step.kind === 'analysis' && !analysis) report(at, 'an analysis step needs the plan\'s `analysis:` block (prometheus and metrics)');
-  const interval = step.kind === 'analysis' ? (step.intervalSeconds ?? analysis?.intervalSeconds ?? 0) : 0;
-  if (step.kind === 'analysis' && step.durationSeconds < interval) report([...at, 'duration'], `${step.durationSeconds}s is shorter than the analysis interval (${interval}s): the analysis would never look at the metrics`);
+  if (step.kind === 'analysis' && analysis && timingKnown) {
+    const timing = { durationSeconds: step.durationSeconds, intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds, historySeconds: analysis.historySeconds ?? DEFAULT_HISTORY_SECONDS };
+    parsed(timing, checkAnalysisTiming, at, report);
+  }
   if (strategy === 'canary' && (step.kind === 'switch' || step.kind === 'preview')) report(at, `\`${step.kind}\` belongs to strategy blue-green; a canary shifts traffic with setWeight`);
   if (strategy === 'blue-green' && step.kind === 'setWeight') report(at, 'a blue-green plan moves traffic at once with `switch: {}`, not setWeight (use strategy: canary for weighted steps)');
 }
@@ -253,8 +265,15 @@ function unknownKeys(value: Raw, allowed: string[], path: NodePath, report: Repo
   }
 }
 
-function isPercent(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
+/** `parse(value)`; undefined when it throws a ValueError, which is reported at `path` in the plan's words. */
+function parsed<V, T>(value: V, parse: (value: V) => T, path: NodePath, report: Report): T | undefined {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    report(path, `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`);
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Raw {

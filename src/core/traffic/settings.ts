@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseEnvNames } from '../process/index.js';
+import { parseInput, parseWeight } from '../values/index.js';
 
 /**
  * What a setting may contain before it reaches a command line, a protocol or a generated file.
@@ -198,10 +199,10 @@ export class SettingsReader {
   }
 }
 
-/** Throws unless `percent` is a whole number from 0 to 100 (checked before any change is made). */
+/**
+ * Throws an InputError naming `input` unless `percent` is a weight (values/weight.ts: a whole
+ * number from 0 to 100), checked before any change is made.
+ */
 export function checkWeight(percent: number, input = 'weight'): number {
-  if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-    throw new InputError(input, percent, 'a whole number from 0 to 100 (the canary\'s percent of traffic)');
-  }
-  return percent;
+  return parseInput(input, percent, parseWeight);
 }

@@ -122,7 +122,7 @@ describeIf('the rollout action', () => {
     bed.sim.resetCounts();
     const run = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - setWeight: 150\n'), env: runEnv() });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("::error::input 'plan' line 5: steps[1].setWeight: 150 is not a percentage (0–100)");
+    expect(run.stdout).toContain("::error::input 'plan' line 5: steps[1].setWeight: 150 is not a whole number from 0 to 100. Fix: 0 sends the canary nothing and 100 sends it everything");
     expect(bed.sim.requests()).toBe(0);
   });
 

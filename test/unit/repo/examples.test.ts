@@ -102,7 +102,7 @@ describe('example plans', () => {
 
   test('the plan parser, as run here, does reject a broken plan (so the check above can fail)', () => {
     const [file, text] = plans[0];
-    expect(() => loadPlan(text.replace(/steps:\n/, 'steps:\n  - setWeight: 150\n'), file)).toThrow('is not a percentage (0–100)');
+    expect(() => loadPlan(text.replace(/steps:\n/, 'steps:\n  - setWeight: 150\n'), file)).toThrow('setWeight: 150 is not a whole number from 0 to 100');
   });
 
   test('the metric definitions for the analyze action parse', () => {

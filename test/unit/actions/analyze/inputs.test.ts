@@ -43,7 +43,7 @@ describe('analyze inputs: history', () => {
   test.each(['-5m', 'half an hour', '0.5s', '30 minutes'])('history %s is refused, naming the input, the value and the fix', (value) => {
     withInputs({ history: value });
     expect(() => getInputs()).toThrow(
-      `Input 'history' has the value ${JSON.stringify(value)}: expected a duration of at least 1 s such as 30m or 1h, or 0. Fix: write e.g. history: 30m, or history: 0 to turn it off`,
+      `Input 'history' has the value ${JSON.stringify(value)}: expected a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds).`,
     );
   });
 });

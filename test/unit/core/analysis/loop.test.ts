@@ -6,7 +6,7 @@ import { judge } from '../../../../src/core/judge/index.js';
 import type { JudgeInput, RateMetricInput } from '../../../../src/core/judge/types.js';
 import { RecordingLogger } from '../../../../src/core/log.js';
 import { FileSource } from '../../../../src/core/metrics/file.js';
-import { parseMetricsYaml } from '../../../../src/core/metrics/metrics-config.js';
+import { parseMetricsYaml, type MetricDefinition } from '../../../../src/core/metrics/metrics-config.js';
 import { parseSelector } from '../../../../src/core/metrics/template.js';
 import type { MetricSource, QueryWindow } from '../../../../src/core/metrics/types.js';
 
@@ -96,7 +96,7 @@ describe('analysis loop', () => {
 
   test('a muted continuous metric does not hold the analysis open: it stops when the rate test decides', async () => {
     const values = (level: number) => Array.from({ length: 181 }, (_, i) => [T0 + i * INTERVAL, level + (i % 5) * 0.001] as [number, number]);
-    const muted = parseMetricsYaml(`- {name: latency, kind: continuous, query: 'latency{{{selector}}}', muted: true}`, 'test');
+    const muted: MetricDefinition[] = [{ name: 'latency', kind: 'continuous', direction: 'increase', critical: false, weight: 1, muted: true, query: 'latency{{{selector}}}' }];
     const document = { series: { ...rateSeries(0.02, 0.02, 180, 2000).series, 'latency{version="v2"}': values(0.13), 'latency{version="v1"}': values(0.1) } };
     const result = await analysis(new FileSource({ document }), [...RATE, ...muted]);
     expect(result.report.verdict).toBe('pass');

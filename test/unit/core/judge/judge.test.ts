@@ -159,7 +159,7 @@ describe('judge input validation', () => {
     ['more errors than requests', { metrics: [{ ...rate('errors', 1, 1, {}, 2), baseline: { errors: [1, 11], requests: [10, 10] } }] }, /Input 'metric 'errors' baseline.errors\[1\]' has the value 11: expected at most the interval's requests \(10\)/],
     ['arms of different lengths', { metrics: [{ ...rate('errors', 1, 1, {}, 2), baseline: { errors: [1], requests: [10] } }] }, /'metric 'errors' baseline.errors' has the value "1 intervals": expected as many intervals as canary \(2\)/],
     ['a text value', { metrics: [latency('p99', 1, { canary: [1, '2', 3] as unknown as number[] })] }, /'metric 'p99' canary\[1\]' has the value "2": expected a finite number or null/],
-    ['alpha out of range', { config: { alpha: 2 }, metrics: [slo('cpu', [1])] }, /Input 'config.alpha' has the value 2: expected a number in \(0, 0.5\]/],
+    ['alpha out of range', { config: { alpha: 2 }, metrics: [slo('cpu', [1])] }, /Input 'config.alpha' has the value 2: expected a false-alarm rate above 0 and below 0.5/],
     ['marginal above pass', { config: { thresholds: { pass: 70, marginal: 80 } }, metrics: [slo('cpu', [1])] }, /'config.thresholds.marginal' has the value 80: expected at most the pass cut-off \(70\)/],
     ['onNoData pass', { config: { onNoData: 'pass' }, metrics: [slo('cpu', [1])] }, /'config.onNoData' has the value "pass": expected 'fail' or 'inconclusive' \(missing data is never a pass\)/],
     ['a duplicate name', { metrics: [slo('cpu', [1]), slo('cpu', [1])] }, /Input 'metrics\[1\].name' has the value "cpu": expected a name no other metric has/],

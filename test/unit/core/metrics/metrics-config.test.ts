@@ -53,7 +53,14 @@ describe('metric definitions', () => {
   });
 
   test('a metric can be muted: judged and shown, never counted', () => {
-    expect(parseMetricsYaml('- {name: new-latency, kind: continuous, query: "x{{{selector}}}", muted: true}', "input 'metrics'")[0]).toMatchObject({ name: 'new-latency', muted: true });
+    const text = '- {name: errors, kind: threshold, query: "x{{{selector}}}", thresholds: {max: 1}}\n- {name: new-latency, kind: continuous, query: "x{{{selector}}}", muted: true}';
+    expect(parseMetricsYaml(text, "input 'metrics'")[1]).toMatchObject({ name: 'new-latency', muted: true });
+  });
+
+  test('a list where every metric is muted is refused, as the judge would refuse it mid-analysis', () => {
+    expect(() => parseMetricsYaml('- {name: new-latency, kind: continuous, query: "x{{{selector}}}", muted: true}', "input 'metrics'")).toThrow(
+      "input 'metrics': every metric is muted, and a muted metric never decides. Fix: unmute one, or add one that gates the rollout.",
+    );
   });
 
   test('accepts a mapping with a metrics list (the rollout plan shape)', () => {
@@ -67,7 +74,7 @@ describe('metric definitions', () => {
     ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, continuous or threshold, got "ratio".'],
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
     ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, muted, errors, requests, allowedIncrease, negligibleErrorRate.'],
-    ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage such as 10%, got "ten".'],
+    ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage ≥ 0 such as 10%, got "ten".'],
     ['- {name: m, kind: rate, errors: x, requests: y, allowedIncrease: 0%}', 'metrics[0] "m": field allowedIncrease: expected a percentage above 0 such as 10%, got "0%".'],
     ['- {name: m, kind: continuous, query: x, direction: up}', 'metrics[0] "m": field direction: expected one of increase, decrease, either, got "up".'],
     ['- {name: m, kind: continuous, query: x, critical: "yes"}', 'metrics[0] "m": field critical: expected true or false'],
