@@ -29905,7 +29905,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7925);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3470);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .iW)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .bE)() });
@@ -29915,7 +29915,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7925:
+/***/ 3470:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29943,9 +29943,1479 @@ class RecordingLogger {
     at(level) { return this.lines.filter((l) => l.level === level).map((l) => l.message); }
 }
 
+;// CONCATENATED MODULE: ./src/core/rollback/target.ts
+
+
+/** Rolling back is not possible or not allowed; the message says why and what to do. */
+class target_RollbackRefusedError extends (/* unused pure expression or super */ null && (SlipwayError)) {
+    name = 'RollbackRefusedError';
+}
+/** Parses the `to` input: `previous` (default), a deployment id, or `sha256:<64 hex>`. */
+function parseRollbackTo(value, input = 'to') {
+    const text = (value ?? '').trim();
+    if (text === '' || text === 'previous')
+        return { kind: 'previous' };
+    if (/^\d+$/.test(text) && Number(text) > 0)
+        return { kind: 'deployment', id: Number(text) };
+    const digest = /^(?:.*@)?(sha256:[0-9a-f]{64})$/.exec(text);
+    if (digest)
+        return { kind: 'digest', digest: digest[1] };
+    throw new InputError(input, text, '`previous`, a deployment id (e.g. 1234) or a digest `sha256:<64 hex>`', 'see the Deployments page or `slipway history` for ids and digests');
+}
+/** A deployment Slipway made that shipped an artifact and succeeded without being rolled back since. */
+function isGood(deployment) {
+    const state = deployment.latestStatus?.state;
+    // `inactive` is what GitHub makes of a success that a newer success superseded: still good.
+    return Boolean(deployment.payload?.artifact) && (state === 'success' || state === 'inactive');
+}
+/**
+ * Decides what a rollback in `environment` does, reading the ledger only (nothing is changed).
+ * `previous` follows the bad deployment's `previousGood` lineage (a constant number of requests)
+ * and scans the history only when the lineage is broken. Refuses with a RollbackRefusedError when
+ * there is no good version, or when a passed deployment is marked irreversible and `force` is off.
+ */
+async function decideRollback(ledger, environment, to, options = {}) {
+    const logger = options.logger ?? silentLogger;
+    let bad = options.bad ?? null;
+    let target;
+    let passed;
+    /** Where the deployments read end, when they did not reach the target (`to: <id>` far back). */
+    let unread = null;
+    if (to.kind === 'previous') {
+        ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
+        if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success')
+            return { already: bad };
+    }
+    else {
+        let complete;
+        ({ bad, target, passed, complete } = to.kind === 'deployment' ? await chosenTarget(ledger, environment, to.id, bad) : await newestOfDigest(ledger, environment, to.digest, bad));
+        if (bad && !target) {
+            throw new target_RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
+        }
+        if (bad && target && (target.id === bad.id || sameArtifact(target, bad))) {
+            // The newest deployment ships the target's artifact: nothing to do when it stands.
+            if (target.id !== bad.id && !bad.latestStatus)
+                bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+            if (target.id === bad.id || bad.latestStatus?.state === 'success')
+                return { already: bad };
+        }
+        if (bad && target && !complete)
+            unread = { edge: passed.at(-1) ?? bad, target };
+    }
+    if (!bad) {
+        throw new target_RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
+    }
+    if (!target && !options.allowNoTarget) {
+        throw new target_RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
+    }
+    const blocker = [bad, ...passed].find((d) => d.payload?.irreversible) ?? (unread && (await irreversibleBeyond(ledger, environment, unread.edge, unread.target, logger)));
+    if (blocker && !options.force) {
+        throw new target_RollbackRefusedError(`Refusing to roll back ${environment} past deployment #${blocker.id} (${blocker.payload?.artifact?.ref ?? blocker.sha}): its payload marks it irreversible ` +
+            `(for example a contract-phase schema migration), so the older version may not work with what it changed. Roll forward with a fix, or set \`force: true\` if the older version is known to be safe.`);
+    }
+    if (blocker)
+        logger.warning(`Rolling back past irreversible deployment #${blocker.id} because force is set.`);
+    return { bad, target, passed };
+}
+/**
+ * Walks the history newest first, reading payloads only: the bad deployment is the given one,
+ * else the newest Slipway deployment whatever its state (a canary still in progress, one an
+ * analysis failed, or a promoted version found bad later); the target is the deployment its
+ * `previousGood` names, or that one's own previousGood when it did not stand. On an intact lineage
+ * this costs one page and the latest status of the target: the deployments on the way are judged
+ * by their payloads. A pointer that leads nowhere (a foreign or deleted deployment) turns the walk
+ * into a scan for the first good one. A newest deployment that is a finished rollback means there
+ * is nothing left to do (re-runs converge).
+ */
+async function previousGood(ledger, environment, given, logger) {
+    let bad = given;
+    const passed = [];
+    let wanted = given?.payload?.previousGood;
+    let scan = false;
+    if (given && wanted === null)
+        return { bad, target: null, passed };
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        if (!bad) {
+            bad = deployment;
+            if (bad.task === 'deploy:rollback') {
+                bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+                if (bad.latestStatus?.state === 'success')
+                    return { bad, target: null, passed };
+            }
+            wanted = bad.payload?.previousGood;
+            if (wanted === null)
+                break;
+            continue;
+        }
+        if (deployment.id >= bad.id)
+            continue;
+        if (typeof wanted !== 'number')
+            scan = true;
+        else if (!scan && deployment.id < wanted) {
+            logger.info(`The lineage of deployment #${bad.id} is broken (deployment #${wanted} is foreign or deleted); scanning the history of ${environment}.`);
+            scan = true;
+        }
+        if (scan || deployment.id === wanted) {
+            const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+            if (isGood(withStatus))
+                return { bad, target: withStatus, passed };
+        }
+        passed.push(deployment);
+        if (!scan && deployment.id === wanted) {
+            wanted = deployment.payload?.previousGood;
+            if (wanted === null)
+                break;
+        }
+    }
+    return { bad, target: null, passed };
+}
+/**
+ * `to: <id>`: the target read by id (its deployment and latest status), and the newest page of the
+ * environment (payloads only) for the bad deployment — the given one, else the newest Slipway
+ * deployment whatever its state, as for `previous` — and the deployments in between that it shows.
+ * Three requests however far back the target is; `complete` says whether the page reached it.
+ */
+async function chosenTarget(ledger, environment, id, given) {
+    const target = await chosenDeployment(ledger, environment, id);
+    let bad = given;
+    const passed = [];
+    let complete = false;
+    for await (const deployment of ledger.history(environment, { statuses: false, pages: 1 })) {
+        if (!bad)
+            bad = deployment;
+        else if (deployment.id <= target.id) {
+            complete = true;
+            break;
+        }
+        else if (deployment.id < bad.id)
+            passed.push(deployment);
+    }
+    return { bad, target, passed, complete: complete || bad?.id === target.id };
+}
+/**
+ * `to: sha256:…`: the newest deployment of the digest that was not rolled back (a later
+ * `rollbackOf` names it) and whose latest status is success or inactive. Reads pages of payloads
+ * back to it, and the status of each candidate (usually one): a page per 100 deployments, plus one.
+ */
+async function newestOfDigest(ledger, environment, digest, given) {
+    let bad = given;
+    const passed = [];
+    const rolledBack = new Set();
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        // A rollback is always newer than what it rolls back: reading newest first sees it first.
+        if (deployment.payload?.rollbackOf !== undefined)
+            rolledBack.add(deployment.payload.rollbackOf);
+        if (!bad)
+            bad = deployment;
+        else if (deployment.id < bad.id) {
+            if (deployment.payload?.artifact?.digest === digest && !rolledBack.has(deployment.id)) {
+                const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+                if (isGood(withStatus))
+                    return { bad, target: withStatus, passed, complete: true };
+            }
+            passed.push(deployment);
+        }
+    }
+    return { bad, target: null, passed, complete: true };
+}
+/**
+ * The newest irreversible deployment between `target` and `edge` (both exclusive), which the
+ * decision did not read: `edge`'s `lastIrreversible` pointer says, at the cost of reading that one
+ * deployment when it blocks. A payload from before the pointer existed costs a walk of the pages
+ * back to the target (payloads only).
+ */
+async function irreversibleBeyond(ledger, environment, edge, target, logger) {
+    const pointer = edge.payload?.lastIrreversible;
+    if (pointer === null || (typeof pointer === 'number' && pointer <= target.id))
+        return null;
+    if (typeof pointer === 'number') {
+        // Deleted since: still named, so the refusal says which one it was.
+        return (await ledger.getDeployment(pointer)) ?? { ...edge, id: pointer, sha: 'deleted since', payload: null, latestStatus: null };
+    }
+    logger.info(`Deployment #${edge.id} predates the lastIrreversible pointer; reading the history of ${environment} back to #${target.id} for irreversible deployments.`);
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        if (deployment.id <= target.id)
+            break;
+        if (deployment.id < edge.id && deployment.payload?.irreversible)
+            return deployment;
+    }
+    return null;
+}
+async function chosenDeployment(ledger, environment, id) {
+    const deployment = await ledger.getDeployment(id);
+    if (!deployment)
+        throw new target_RollbackRefusedError(`Cannot roll back to deployment ${id}: it does not exist in this repository.`);
+    if (deployment.environment !== environment)
+        throw new target_RollbackRefusedError(`Cannot roll back ${environment} to deployment ${id}: it was a deployment to ${deployment.environment}.`);
+    if (!deployment.payload?.artifact)
+        throw new target_RollbackRefusedError(`Cannot roll back to deployment ${id}: Slipway did not make it, so the ledger does not know its artifact.`);
+    if (!isGood(deployment)) {
+        throw new target_RollbackRefusedError(`Cannot roll back to deployment ${id}: its latest status is ${deployment.latestStatus?.state ?? 'none'}, not success; only a version that succeeded and was not rolled back can be restored.`);
+    }
+    return deployment;
+}
+function sameArtifact(a, b) {
+    return Boolean(a.payload?.artifact && a.payload.artifact.digest === b.payload?.artifact?.digest);
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/auth.ts
+
+/** Parses the first challenge of a `WWW-Authenticate` header; undefined for schemes we do not speak. */
+function auth_parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
+    if (!match)
+        return undefined;
+    const scheme = match[1].toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return undefined;
+    const params = {};
+    const pair = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
+    for (let m = pair.exec(match[2]); m; m = pair.exec(match[2]))
+        params[m[1].toLowerCase()] = (m[2] ?? m[3]).replace(/\\(.)/g, '$1');
+    return { scheme, params };
+}
+/** The `Authorization` value for basic credentials. */
+function auth_basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+/** The scope string of the token flow: `repository:<name>:pull` or `…:pull,push`. */
+function auth_repositoryScope(repository, push) {
+    return `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
+}
+/**
+ * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
+ * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
+ * whether the realm may receive the credentials (see the module comment). Errors say what the
+ * token service answered, never the credentials.
+ */
+async function auth_fetchToken(challenge, scope, credentials, registryUrl, fetchImpl) {
+    const realm = challenge.params.realm;
+    if (!realm)
+        throw new SlipwayError('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
+    const url = realmUrl(realm, registryUrl, credentials !== undefined);
+    if (challenge.params.service)
+        url.searchParams.set('service', challenge.params.service);
+    const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
+    for (const s of scopes)
+        url.searchParams.append('scope', s);
+    if (credentials)
+        url.searchParams.set('account', credentials.username);
+    const headers = credentials ? { authorization: auth_basicAuthorization(credentials) } : {};
+    const response = await fetchImpl(url, { headers });
+    const text = await response.text();
+    if (response.status === 401)
+        throw new auth_RegistryAuthError(401, `the token service ${url.origin} rejected the credentials`);
+    if (response.status === 403)
+        throw new auth_RegistryAuthError(403, `the token service ${url.origin} denied access to ${[...scopes].join(' ')}`);
+    if (!response.ok)
+        throw new SlipwayError(`The token service ${url.origin} answered ${response.status} for scope ${scope}.`);
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw new SlipwayError(`The token service ${url.origin} answered with something that is not JSON.`);
+    }
+    const token = body.token ?? body.access_token;
+    if (!token)
+        throw new SlipwayError(`The token service ${url.origin} answered without a token.`);
+    const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
+    return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+}
+/**
+ * The realm as a URL, once it is known to be one the request may go to: http or https without user
+ * info, and, when credentials go along, https or plain http on the host name of a plain-http
+ * registry. The port may differ (a token service beside a local registry); the host name may
+ * differ over https only.
+ */
+function realmUrl(realm, registryUrl, withCredentials) {
+    const registry = new URL(registryUrl);
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        // The realm is the registry's text, not ours: quoted short, as any registry answer is.
+        throw new SlipwayError(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    // Shown without user info or query: only what identifies where the request would go.
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SlipwayError(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    if (url.username || url.password) {
+        // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
+        throw new SlipwayError(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
+    }
+    if (!withCredentials || url.protocol === 'https:')
+        return url;
+    let why;
+    if (registry.protocol !== 'http:')
+        why = 'plain http, while the registry itself is reached over https';
+    else if (url.hostname !== registry.hostname)
+        why = `plain http to another host than the registry's (${registry.hostname})`;
+    else
+        return url;
+    throw new SlipwayError(`The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
+        `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`);
+}
+/** A 401 or 403 from a registry or its token service; the message says what to fix. */
+class auth_RegistryAuthError extends errors/* SlipwayError */.GQ {
+    status;
+    name = 'RegistryAuthError';
+    constructor(status, detail) {
+        super(detail);
+        this.status = status;
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/artifact/reference.ts
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+/** Whether `value` is a `sha256:<64 lowercase hex>` digest. */
+function reference_isDigest(value) {
+    return DIGEST.test(value);
+}
+/** Whether `value` is a valid tag (OCI: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`). */
+function isTag(value) {
+    return TAG.test(value);
+}
+/** Parses `registry/repo[:tag][@digest]`; errors name `input` and show the expected form. */
+function parseImageReference(input, value) {
+    const expected = '`registry/repository`, optionally with `:tag` or `@sha256:<64 hex>`';
+    let rest = value.trim();
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!reference_isDigest(digest))
+            throw new InputError(input, value, 'a digest of the form `sha256:<64 lowercase hex>` after `@`', 'copy the digest from the build output (`digest` or `image-ref`)');
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isTag(tag))
+            throw new InputError(input, value, 'a tag of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
+    }
+    const name = splitName(input, value, rest, expected);
+    return { ...name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+/** Parses a bare image name (`registry/repository`), refusing a tag or digest. */
+function parseImageName(input, value) {
+    const ref = parseImageReference(input, value);
+    if (ref.tag !== undefined || ref.digest !== undefined) {
+        throw new InputError(input, value, 'an image name without tag or digest (`registry/repository`)', 'give tags in `tags:` / `target-tags:` and leave them out of the name');
+    }
+    return { registry: ref.registry, repository: ref.repository };
+}
+/** Parses a reference that must be pinned by digest; a tag alone is refused (tags are never trusted after the build). */
+function reference_parsePinnedReference(input, value) {
+    const ref = parseImageReference(input, value);
+    if (ref.digest === undefined) {
+        throw new InputError(input, value, 'a reference pinned by digest (`registry/repository@sha256:<64 hex>`), not a tag', 'use the `image-ref` output of build-immutable-image (tags can move; Slipway only promotes digests)');
+    }
+    return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
+}
+/** `registry/repository[:tag][@digest]` as text. */
+function formatReference(ref) {
+    return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
+}
+/** The base URL of a registry's API: http for loopback hosts (as docker does), https otherwise. */
+function reference_registryBaseUrl(registry) {
+    if (registry === 'docker.io')
+        return 'https://registry-1.docker.io';
+    const host = registry.replace(/:\d+$/, '');
+    const loopback = host === 'localhost' || /^127\./.test(host) || host === '[::1]';
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+function splitName(input, value, name, expected) {
+    const parts = name.split('/');
+    let registry = 'docker.io';
+    // The first component is a registry when it looks like a host (docker's rule): has a dot or a
+    // port, or is localhost.
+    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
+        registry = parts.shift();
+        if (!HOST.test(registry))
+            throw new InputError(input, value, `${expected}; \`${registry}\` is not a valid registry host`);
+    }
+    if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
+        throw new InputError(input, value, `${expected}; repository components are lowercase letters, digits and single separators (\`.\`, \`_\`, \`__\`, \`-\`)`);
+    }
+    if (registry === 'docker.io' && parts.length === 1)
+        parts.unshift('library');
+    return { registry, repository: parts.join('/') };
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/http.ts
+
+
+
+
+const DEFAULT_HINTS = {
+    credentials: 'give a username and password (or token) that the registry accepts',
+    permission: 'grant the credentials access to the repository (for ghcr.io with GITHUB_TOKEN: `permissions: packages: write`)',
+};
+/** An HTTP client bound to one registry, with auth and retries. */
+class http_RegistryHttp {
+    registry;
+    baseUrl;
+    credentials;
+    logger;
+    attempts;
+    retryDelayMs;
+    hints;
+    challenge;
+    tokens = new Map();
+    constructor(options) {
+        this.registry = options.registry;
+        this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
+        this.credentials = options.credentials;
+        this.logger = options.logger ?? silentLogger;
+        this.attempts = options.attempts ?? 6;
+        this.retryDelayMs = options.retryDelayMs ?? 250;
+        this.hints = { ...DEFAULT_HINTS, ...options.hints };
+    }
+    /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
+    url(repository, path) {
+        return /^https?:\/\//.test(path) ? path : new URL(path, `${this.baseUrl}/v2/${repository}/`).toString();
+    }
+    /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
+    async send(request) {
+        const replayable = !(typeof request.body === 'function');
+        for (let attempt = 1;; attempt++) {
+            let wait = this.retryDelay(attempt);
+            try {
+                const response = await this.authenticated(request);
+                if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429))
+                    return response;
+                await response.body?.cancel();
+                // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
+                const retryAfter = Number(response.headers.get('retry-after'));
+                if (Number.isFinite(retryAfter) && retryAfter > 0)
+                    wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
+            }
+            catch (error) {
+                if (!replayable || attempt >= this.attempts || !http_isConnectionError(error))
+                    throw error;
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
+            }
+            await http_sleep(wait);
+        }
+    }
+    /** The wait before attempt `attempt + 1`, in ms. */
+    retryDelay(attempt) {
+        return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
+    }
+    /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
+    get maxAttempts() {
+        return this.attempts;
+    }
+    async authenticated(request) {
+        const origin = new URL(this.url(request.repository, request.path)).origin;
+        if (origin !== new URL(this.baseUrl).origin) {
+            // An upload location on another origin (a storage service the registry hands the upload
+            // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
+            // its challenges are not answered, as docker's client does. fetch likewise drops them on a
+            // redirect to another origin.
+            const response = await this.once(request, undefined);
+            if (response.status !== 401 && response.status !== 403)
+                return response;
+            await response.body?.cancel();
+            throw new RegistryAuthError(response.status, `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`);
+        }
+        let response = await this.once(request, await this.authorization(request, false));
+        if (response.status === 401) {
+            const challenge = parseChallenge(response.headers.get('www-authenticate'));
+            const insufficientScope = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+            await response.body?.cancel();
+            if (!challenge || insufficientScope)
+                throw this.authError(request, insufficientScope ? 403 : 401);
+            this.challenge = challenge;
+            if (challenge.scheme === 'basic' && !this.credentials)
+                throw this.authError(request, 401);
+            const authorization = await this.authorization(request, true);
+            if (typeof request.body === 'function') {
+                // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
+                // in hand, the caller restarts the whole upload rather than resend a slice.
+                throw new http_UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+            }
+            response = await this.once(request, authorization);
+            if (response.status === 401) {
+                const denied = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+                await response.body?.cancel();
+                throw this.authError(request, denied ? 403 : 401);
+            }
+        }
+        if (response.status === 403) {
+            await response.body?.cancel();
+            throw this.authError(request, 403);
+        }
+        return response;
+    }
+    async authorization(request, refresh) {
+        if (!this.challenge)
+            return undefined;
+        if (this.challenge.scheme === 'basic')
+            return this.credentials ? basicAuthorization(this.credentials) : undefined;
+        const scope = repositoryScope(request.repository, request.push ?? false);
+        let token = refresh ? undefined : this.tokens.get(scope);
+        // Renewed ahead of expiry (with half its lifetime, at most 30 s, to spare) so that a long
+        // chunked upload never has a streamed request rejected halfway.
+        if (token && token.expiresAt - Date.now() < Math.min(30_000, token.lifetimeMs / 2))
+            token = undefined;
+        if (!token) {
+            try {
+                token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
+            }
+            catch (error) {
+                if (error instanceof RegistryAuthError)
+                    throw this.authError(request, error.status, error.message);
+                throw error;
+            }
+            this.tokens.set(scope, token);
+        }
+        return `Bearer ${token.token}`;
+    }
+    async once(request, authorization) {
+        const headers = { ...request.headers };
+        if (authorization)
+            headers.authorization = authorization;
+        const body = typeof request.body === 'function' ? request.body() : request.body;
+        const init = { method: request.method, headers, redirect: 'follow' };
+        if (body !== undefined) {
+            init.body = body;
+            init.duplex = 'half';
+        }
+        const response = await fetch(this.url(request.repository, request.path), init);
+        this.logger.debug(`${request.method} ${this.describe(request)} -> ${response.status}`);
+        return response;
+    }
+    describe(request) {
+        // Upload locations carry opaque state in their query: keep logs short and free of it.
+        return this.url(request.repository, request.path).replace(/\?.*$/, '');
+    }
+    authError(request, status, detail) {
+        const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
+        if (status === 403) {
+            // Denied to anonymous access, the fix is credentials, not more permission for them.
+            const fix = this.credentials ? this.hints.permission : this.hints.credentials;
+            return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
+        }
+        const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
+        return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
+    }
+}
+/** The longest excerpt of a registry's error texts that a message quotes. */
+const ERROR_EXCERPT_CHARS = 200;
+/**
+ * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
+ * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
+ * may echo what it was sent). Request headers are never quoted.
+ */
+async function http_unexpected(response, what) {
+    let errors = [];
+    try {
+        const body = JSON.parse(await response.text()).errors;
+        if (Array.isArray(body))
+            errors = body.filter((e) => typeof e === 'object' && e !== null);
+    }
+    catch {
+        // not a registry error body
+    }
+    const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
+    const codes = errors.map((e) => e.code ?? '');
+    throw new http_UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
+function excerpt(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+/** A registry answer the client did not expect; `status` tells callers whether to restart. */
+class http_UnexpectedResponseError extends errors/* SlipwayError */.GQ {
+    status;
+    codes;
+    name = 'UnexpectedResponseError';
+    constructor(status, 
+    /** The registry's error codes (e.g. BLOB_UPLOAD_UNKNOWN). */
+    codes, message) {
+        super(message);
+        this.status = status;
+        this.codes = codes;
+    }
+}
+/** Whether an error is a dropped or refused connection (worth retrying). */
+function http_isConnectionError(error) {
+    // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
+    if (typeof error !== 'object' || error === null || error instanceof SlipwayError)
+        return false;
+    return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+}
+function connectionErrorText(error) {
+    const cause = error.cause;
+    return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+}
+function errorText(error) {
+    return String(error.message ?? error);
+}
+/** Waits `ms` milliseconds. */
+function http_sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/blobs.ts
+
+
+
+/** The registry's blob endpoints. */
+class blobs_Blobs {
+    http;
+    chunkSize;
+    constructor(http, options = {}) {
+        this.http = http;
+        this.chunkSize = options.chunkSize ?? 64 * 1024 * 1024;
+    }
+    /** Whether the repository has the blob (HEAD). */
+    async exists(repository, digest) {
+        const response = await this.http.send({ method: 'HEAD', repository, path: `blobs/${digest}` });
+        if (response.status === 200)
+            return true;
+        if (response.status === 404)
+            return false;
+        return unexpected(response, `Checking blob ${digest} in ${repository}`);
+    }
+    /**
+     * Mounts a blob from another repository of the same registry: no bytes move. Returns the upload
+     * location when the registry declined (then the blob must be uploaded), undefined when mounted.
+     */
+    async mount(repository, digest, fromRepository) {
+        const query = new URLSearchParams({ mount: digest, from: fromRepository });
+        const response = await this.http.send({ method: 'POST', repository, path: `blobs/uploads/?${query}`, push: true });
+        if (response.status === 201)
+            return undefined;
+        if (response.status === 202)
+            return this.location(response, repository);
+        return unexpected(response, `Mounting blob ${digest} from ${fromRepository} into ${repository}`);
+    }
+    /**
+     * Uploads a blob streamed from `source` (monolithic up to the chunk size, chunked above). A
+     * failed attempt (dropped connection, 5xx, an upload session the registry forgot after a
+     * restart) starts over with a new session; the blob is checked first in case the last attempt
+     * completed unseen. The registry verifies the digest on the final PUT.
+     */
+    async upload(repository, digest, size, source, location) {
+        for (let attempt = 1;; attempt++) {
+            const sourceFailure = {};
+            const watchedSource = () => watched(source, sourceFailure);
+            try {
+                const start = location ?? (await this.startUpload(repository));
+                location = undefined;
+                if (size <= this.chunkSize)
+                    await this.putMonolithic(repository, start, digest, size, watchedSource);
+                else
+                    await this.putChunked(repository, start, digest, size, watchedSource);
+                return;
+            }
+            catch (error) {
+                // Bytes that failed their digest check (a source registry serving the wrong bytes) are
+                // refused at once, with that check's message: reading them again would not change them.
+                if (sourceFailure.error instanceof SlipwayError)
+                    throw sourceFailure.error;
+                if (attempt >= this.http.maxAttempts || !isRestartable(error))
+                    throw error;
+                await sleep(this.http.retryDelay(attempt));
+                if (await this.existsAfterFailure(repository, digest))
+                    return;
+            }
+        }
+    }
+    /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
+    async *read(repository, digest, size) {
+        const response = await this.http.send({ method: 'GET', repository, path: `blobs/${digest}` });
+        if (response.status === 404)
+            throw new SlipwayError(`Blob ${digest} is missing from ${this.http.registry}/${repository}.`);
+        if (response.status !== 200 || !response.body) {
+            await unexpected(response, `Reading blob ${digest}`);
+            return;
+        }
+        const hash = createHash('sha256');
+        let received = 0;
+        for await (const chunk of response.body) {
+            hash.update(chunk);
+            received += chunk.length;
+            yield chunk;
+        }
+        const actual = `sha256:${hash.digest('hex')}`;
+        if (actual !== digest || (size !== undefined && received !== size)) {
+            throw new SlipwayError(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}; they are refused. ` +
+                `Fix: the registry (or a proxy or cache in front of it) serves corrupt content for ${digest}: repair or re-push it there.`);
+        }
+    }
+    /** A small blob (a config) read whole and verified. */
+    async readAll(repository, digest) {
+        const chunks = [];
+        for await (const chunk of this.read(repository, digest))
+            chunks.push(chunk);
+        return Buffer.concat(chunks);
+    }
+    async existsAfterFailure(repository, digest) {
+        try {
+            return await this.exists(repository, digest);
+        }
+        catch (error) {
+            if (isRestartable(error))
+                return false;
+            throw error;
+        }
+    }
+    async startUpload(repository) {
+        const response = await this.http.send({ method: 'POST', repository, path: 'blobs/uploads/', push: true });
+        if (response.status !== 202)
+            return unexpected(response, `Starting an upload to ${repository}`);
+        return this.location(response, repository);
+    }
+    async putMonolithic(repository, location, digest, size, source) {
+        const response = await this.http.send({
+            method: 'PUT',
+            repository,
+            path: withDigest(location, digest),
+            push: true,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+            body: size === 0 ? Buffer.alloc(0) : source,
+        });
+        if (response.status !== 201)
+            return unexpected(response, `Uploading blob ${digest} to ${repository}`);
+        await response.body?.cancel();
+    }
+    async putChunked(repository, location, digest, size, source) {
+        const iterator = source()[Symbol.asyncIterator]();
+        const carry = {};
+        for (let offset = 0; offset < size; offset += this.chunkSize) {
+            const length = Math.min(this.chunkSize, size - offset);
+            const response = await this.http.send({
+                method: 'PATCH',
+                repository,
+                path: location,
+                push: true,
+                headers: { 'content-type': 'application/octet-stream', 'content-length': String(length), 'content-range': `${offset}-${offset + length - 1}` },
+                body: () => slice(iterator, carry, length),
+            });
+            if (response.status !== 202)
+                return unexpected(response, `Uploading chunk ${offset}-${offset + length - 1} of blob ${digest} to ${repository}`);
+            location = this.location(response, repository);
+        }
+        const response = await this.http.send({ method: 'PUT', repository, path: withDigest(location, digest), push: true, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
+        if (response.status !== 201)
+            return unexpected(response, `Completing the upload of blob ${digest} to ${repository}`);
+        await response.body?.cancel();
+    }
+    location(response, repository) {
+        const location = response.headers.get('location');
+        if (!location)
+            throw new SlipwayError(`The registry started an upload to ${repository} without a Location header.`);
+        void response.body?.cancel();
+        return new URL(location, this.http.baseUrl).toString();
+    }
+}
+/** The source's bytes, keeping the error it ends with: fetch reports that error only as the cause of "fetch failed". */
+async function* watched(source, failure) {
+    try {
+        yield* source();
+    }
+    catch (error) {
+        failure.error = error;
+        throw error;
+    }
+}
+/** The next `length` bytes of a shared iterator, keeping what overshoots for the next slice. */
+async function* slice(iterator, carry, length) {
+    let sent = 0;
+    while (sent < length) {
+        let chunk = carry.rest;
+        carry.rest = undefined;
+        if (!chunk) {
+            const next = await iterator.next();
+            if (next.done)
+                throw new SlipwayError(`The blob source ended ${length - sent} bytes early.`);
+            chunk = next.value;
+        }
+        const take = Math.min(chunk.length, length - sent);
+        if (take < chunk.length)
+            carry.rest = chunk.subarray(take);
+        sent += take;
+        yield chunk.subarray(0, take);
+    }
+}
+function withDigest(location, digest) {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    return url.toString();
+}
+/** Failures after which a new upload session can succeed. */
+function isRestartable(error) {
+    if (isConnectionError(error))
+        return true;
+    // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
+    // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
+    // cannot help.
+    if (!(error instanceof UnexpectedResponseError))
+        return false;
+    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/manifests.ts
+
+
+
+
+// Manifests over the distribution API: resolve a tag (HEAD, all four manifest media types in
+// Accept), GET and PUT by digest or tag, and the tag list. The bytes are kept exactly as
+// received: a manifest's digest is the sha256 of its bytes, so it is never re-serialised.
+// Answers are checked, not trusted: a manifest read by digest must hash to it, carry one of the
+// four manifest media types (the body's `mediaType` agreeing with Content-Type) and have that
+// type's shape; anything else is an InvalidManifestError naming the registry and the reference.
+/** The media types Slipway reads and writes. */
+const MediaTypes = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+};
+const MANIFEST_TYPES = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList];
+const ACCEPT = MANIFEST_TYPES.join(', ');
+/** A registry answered 200 with something that is not the manifest asked for. */
+class manifests_InvalidManifestError extends (/* unused pure expression or super */ null && (SlipwayError)) {
+    name = 'InvalidManifestError';
+}
+/** Whether a media type is an index (OCI index or Docker manifest list). */
+function isIndex(mediaType) {
+    return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
+}
+/** The `sha256:` digest of some bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+/** The registry's manifest endpoints. */
+class manifests_Manifests {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Resolves a tag or digest to its digest, media type and size; null when absent. */
+    async resolve(repository, reference) {
+        const response = await this.http.send({ method: 'HEAD', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
+        if (response.status === 404)
+            return null;
+        if (response.status !== 200)
+            return unexpected(response, `Resolving ${repository}:${reference}`);
+        const digest = response.headers.get('docker-content-digest');
+        const mediaType = baseType(response.headers.get('content-type'));
+        if (digest && isDigest(reference) && digest !== reference) {
+            throw new manifests_InvalidManifestError(`${this.http.registry}/${repository}@${reference} answered a HEAD with the digest ${digest}: expected the digest asked for. The registry is not serving that artifact faithfully; check what answers at ${this.http.baseUrl}.`);
+        }
+        // Registries should send the digest and the type; when one does not, the body is the only truth.
+        if (!digest || !isDigest(digest) || !MANIFEST_TYPES.includes(mediaType)) {
+            const manifest = await this.get(repository, reference);
+            return manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
+        }
+        return { digest, mediaType, size: Number(response.headers.get('content-length') ?? 0) };
+    }
+    /** Reads a manifest; when `reference` is a digest the bytes are verified against it. Null when absent. */
+    async get(repository, reference) {
+        const response = await this.http.send({ method: 'GET', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
+        if (response.status === 404)
+            return null;
+        if (response.status !== 200)
+            return unexpected(response, `Reading manifest ${repository}:${reference}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const digest = sha256Digest(bytes);
+        const what = `Manifest ${reference} of ${this.http.registry}/${repository}`;
+        if (isDigest(reference) && digest !== reference) {
+            throw new manifests_InvalidManifestError(`${what} failed verification: its bytes hash to ${digest}, expected the digest asked for. The registry is not serving that artifact faithfully.`);
+        }
+        let json;
+        try {
+            json = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new manifests_InvalidManifestError(`${what} is not JSON (Content-Type ${response.headers.get('content-type') ?? 'none'}): expected one of ${MANIFEST_TYPES.join(', ')}.`);
+        }
+        const mediaType = checkManifest(json, baseType(response.headers.get('content-type')), what);
+        return { digest, mediaType, size: bytes.length, bytes, json: json };
+    }
+    /** Writes manifest bytes under a digest or tag; verifies the registry computed the same digest. */
+    async put(repository, reference, bytes, mediaType) {
+        const response = await this.http.send({ method: 'PUT', repository, path: `manifests/${reference}`, push: true, headers: { 'content-type': mediaType }, body: bytes });
+        if (response.status !== 201)
+            return unexpected(response, `Writing manifest ${repository}:${reference}`);
+        await response.body?.cancel();
+        const expected = sha256Digest(bytes);
+        const answered = response.headers.get('docker-content-digest');
+        if (answered && answered !== expected)
+            throw new SlipwayError(`The registry stored manifest ${repository}:${reference} as ${answered}, expected ${expected}.`);
+        return expected;
+    }
+    /** The repository's tags ([] when the repository does not exist). */
+    async tags(repository) {
+        const response = await this.http.send({ method: 'GET', repository, path: 'tags/list' });
+        if (response.status === 404)
+            return [];
+        if (response.status !== 200)
+            return unexpected(response, `Listing the tags of ${repository}`);
+        return (await response.json()).tags ?? [];
+    }
+}
+/** A media type without its parameters (`; charset=…`), lower-cased; '' when absent. */
+function baseType(header) {
+    return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+/**
+ * The media type of a manifest body, checked: the body's `mediaType` (or else the Content-Type,
+ * or else its shape, as OCI manifests may omit the field) must be one of the four manifest types,
+ * agree with the Content-Type when that names one, and the body must have that type's shape.
+ */
+function checkManifest(json, contentType, what) {
+    const body = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {});
+    const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;
+    const mediaType = declared ?? (MANIFEST_TYPES.includes(contentType) ? contentType : Array.isArray(body.manifests) ? MediaTypes.ociIndex : MediaTypes.ociManifest);
+    const problem = !MANIFEST_TYPES.includes(mediaType)
+        ? `its media type is ${mediaType}`
+        : declared && MANIFEST_TYPES.includes(contentType) && contentType !== declared
+            ? `its body says ${declared} but Content-Type says ${contentType}`
+            : body.schemaVersion !== 2
+                ? `its schemaVersion is ${JSON.stringify(body.schemaVersion) ?? 'missing'}`
+                : isIndex(mediaType)
+                    ? !descriptors(body.manifests) && 'its `manifests` is not a list of descriptors'
+                    : !(descriptors([body.config]) && descriptors(body.layers)) && 'its `config` and `layers` are not descriptors';
+    if (problem) {
+        throw new manifests_InvalidManifestError(`${what} is not a valid manifest: ${problem}; expected schemaVersion 2 and one of ${MANIFEST_TYPES.join(', ')} with its descriptors. Check what answers at that registry.`);
+    }
+    return mediaType;
+}
+/** Whether `value` is a list of content descriptors (media type, digest, size). */
+function descriptors(value) {
+    return (Array.isArray(value) &&
+        value.every((d) => typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && isDigest(d.digest) && Number.isInteger(d.size) && d.size >= 0));
+}
+/** The blobs and child manifests a manifest refers to, children first for an index. */
+function references(manifest) {
+    return { blobs: [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])], children: manifest.manifests ?? [] };
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/client.ts
+
+
+
+/** An OCI distribution client for one registry (one set of credentials): blobs and manifests. */
+class client_RegistryClient {
+    http;
+    blobs;
+    manifests;
+    constructor(options) {
+        this.http = new RegistryHttp(options);
+        this.blobs = new Blobs(this.http, options);
+        this.manifests = new Manifests(this.http);
+    }
+    /** Host[:port] of the registry. */
+    get registry() {
+        return this.http.registry;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/artifact.ts
+
+
+
+
+
+
+
+/**
+ * Refuses (RollbackRefusedError) when the registry says the artifact `ref` (`name@sha256:…`) is
+ * gone or answers something that is not that manifest; warns when it cannot be read. One HEAD, or
+ * one GET when the HEAD does not carry the digest and media type. Nothing is changed either way.
+ */
+async function artifact_ensureArtifactExists(ref, environment, access, logger) {
+    const { registry, repository, digest } = parsePinnedReference('artifact', ref);
+    const client = new RegistryClient({
+        registry,
+        credentials: access.credentials,
+        attempts: access.attempts ?? 2,
+        ...(access.credentialsHint ? { hints: { credentials: access.credentialsHint } } : {}),
+    });
+    let found;
+    try {
+        found = (await client.manifests.resolve(repository, digest)) !== null;
+    }
+    catch (error) {
+        if (error instanceof InvalidManifestError) {
+            throw new RollbackRefusedError(`Cannot roll back ${environment} to ${ref}: ${error.message} Nothing was recorded and traffic was not moved.`);
+        }
+        if (!(error instanceof RegistryAuthError || error instanceof UnexpectedResponseError || isConnectionError(error)))
+            throw error;
+        logger.warning(`Could not check that ${ref} still exists in ${registry} (${errorMessage(error)}); rolling back without that check.`);
+        return;
+    }
+    if (!found) {
+        throw new RollbackRefusedError(`Cannot roll back ${environment} to ${ref}: ${registry} answers 404 for ${repository}@${digest}, so the artifact was deleted from the registry and nothing could run it. ` +
+            'Nothing was recorded and traffic was not moved. Fix: push that artifact again (the same digest, e.g. by promoting it from another environment), or roll back to another deployment with `to: <id>`.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/execute.ts
+
+
+
+const OUTPUT_TAIL = 2000;
+/**
+ * Carries out a decided rollback, effects first so the ledger only ever records what happened:
+ * the target's artifact checked in its registry (with `effects.registry`), traffic back to stable (checked by reading it back) and/or the deploy command; then the bad
+ * deployment is marked `failure` with the reason, and a `deploy:rollback` deployment of the target
+ * with `rollbackOf` is recorded and set `success`, so the environment shows the good version active.
+ */
+async function executeRollback(ledger, decision, request, effects, logger = silentLogger) {
+    const { bad, target } = decision;
+    const imageRef = target?.payload?.artifact?.ref;
+    if (imageRef && effects.registry)
+        await ensureArtifactExists(imageRef, request.environment, effects.registry, logger);
+    if (effects.router) {
+        const state = await effects.router.abort();
+        if (state.canaryWeight !== 0) {
+            throw new SlipwayError(`The ${effects.router.type} router still sends ${state.canaryWeight}% to the canary after abort; the rollback stopped before recording anything.`);
+        }
+        logger.info(`Traffic is back on the stable version (${effects.router.type}: stable ${state.stableWeight}%, canary 0%).`);
+    }
+    if (effects.deployCommand) {
+        if (!imageRef || !effects.commandRunner)
+            throw new SlipwayError('The deploy command needs a good version to redeploy, and there is none.');
+        logger.info(`Running the deploy command with SLIPWAY_IMAGE_REF=${imageRef}.`);
+        const result = await effects.commandRunner.run(effects.deployCommand, {
+            SLIPWAY_IMAGE_REF: imageRef,
+            SLIPWAY_ENVIRONMENT: request.environment,
+            SLIPWAY_ROLLBACK_OF: String(bad.id),
+        });
+        if (result.output.trim())
+            logger.info(result.output.trimEnd());
+        if (result.exitCode !== 0) {
+            throw new SlipwayError(`The deploy command exited with ${result.exitCode}; nothing was recorded in the ledger. Its output ended with:\n${result.output.slice(-OUTPUT_TAIL)}`);
+        }
+    }
+    if (bad.latestStatus?.state !== 'failure') {
+        await ledger.setStatus(bad.id, { state: 'failure', description: `rolled back: ${request.reason}` });
+    }
+    if (!target?.payload?.artifact)
+        return { rolledBackDeploymentId: bad.id, target: null };
+    const rollback = await ledger.createDeployment({
+        environment: request.environment,
+        ref: target.sha,
+        task: 'deploy:rollback',
+        artifact: target.payload.artifact,
+        strategy: 'rollback',
+        rollbackOf: bad.id,
+        // The target is the last good version again, and `bad` the newest deployment: saves the
+        // ledger its own look-up of both pointers.
+        previousGood: target.id,
+        lastIrreversible: bad.payload?.irreversible ? bad.id : bad.payload?.lastIrreversible,
+        description: `Roll back #${bad.id} to #${target.id}`,
+        productionEnvironment: target.productionEnvironment,
+    });
+    await ledger.setStatus(rollback.id, {
+        state: 'success',
+        description: `rolled back #${bad.id} to #${target.id}: ${request.reason}`,
+        environmentUrl: request.environmentUrl ?? (target.latestStatus?.environmentUrl || undefined),
+    });
+    logger.info(`Recorded rollback deployment #${rollback.id}: ${request.environment} runs ${target.payload.artifact.ref} again (#${bad.id} marked failure).`);
+    return { imageRef: target.payload.artifact.ref, deploymentId: rollback.id, rolledBackDeploymentId: bad.id, target };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
 var core_process = __nccwpck_require__(1457);
+;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
+
+
+/**
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
+ */
+function exec_runCommand(argv, options = {}) {
+    return new Promise((resolve) => {
+        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        // Decoded as a stream, so a character split across two chunks stays whole.
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
+            child.kill('SIGKILL');
+        }, options.timeoutMs ?? 30_000);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: -1, stdout, stderr: stderr + error.message });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, stdout, stderr });
+        });
+        child.stdin.on('error', () => {
+            // The command exited without reading its input; its exit code tells the story.
+        });
+        child.stdin.end(options.input ?? '');
+    });
+}
+/** The last lines of a command's error output, for error messages. */
+function exec_tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/command.ts
+
+/**
+ * Runs the command with /bin/sh -c (the workflow author wrote a shell line), with the allow-listed
+ * environment, the names in `passEnv` and `env` (docs/security.md); default timeout 15 minutes.
+ */
+function shellCommandRunner(options = {}) {
+    return {
+        async run(command, env) {
+            const result = await runCommand(['/bin/sh', '-c', command], { env, passEnv: options.passEnv, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
+            return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/abort.ts
+
+
+
+/**
+ * Sends all traffic back to stable, then records the truth on the deployment. The ledger never
+ * depends on the router: the status is written in a `finally`, also when the router cannot be
+ * reached — then as `error`, saying where traffic was last seen — and a ledger failure is logged,
+ * never thrown over the router's outcome. The router's error, if any, is returned for the caller
+ * to rethrow (docs/reliability.md).
+ */
+async function abortAndRecord(router, record, logger = log_silentLogger) {
+    const outcome = { trafficBack: false, canaryWeight: record.lastSeenWeight };
+    try {
+        const state = await router.abort();
+        Object.assign(outcome, { trafficBack: true, canaryWeight: state.canaryWeight });
+    }
+    catch (error) {
+        outcome.routerError = error;
+        logger.error(`Could not send traffic back to stable (${router.type}): ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    finally {
+        outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+    }
+    return outcome;
+}
+async function recordAbort(record, outcome, routerType, logger) {
+    const { ledger, deploymentId } = record;
+    if (!ledger || deploymentId === undefined)
+        return undefined;
+    try {
+        const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
+        const state = outcome.trafficBack ? record.state : 'error';
+        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+        const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
+        if (record.onlyIfOpen) {
+            if (!(await closeIfOpen(ledger, deploymentId, status)).closed)
+                return undefined;
+        }
+        else {
+            await ledger.setStatus(deploymentId, status);
+        }
+        logger.info(`Deployment #${deploymentId} marked ${state}.`);
+        return state;
+    }
+    catch (error) {
+        logger.warning(`Could not record the stop on deployment #${deploymentId}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/index.ts
+
+
+
+
+
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
+
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class errors_ValueError extends errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof errors_ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/weight.ts
+
+const EXPECTED = 'a whole number from 0 to 100';
+/**
+ * A share of requests sent to the canary, in percent: a weight (a `setWeight` step, canary-step's
+ * `weight`) or a mirrored share (a `mirror` step, `mirror-percent`). A whole number from 0 to 100,
+ * written `25`, `'25'` or `25%`. Whole, because that is what every router takes: HAProxy's
+ * `set weight`, the integer weights of Gateway API, Istio, SMI and ingress-nginx, the nginx split
+ * written as whole percents, and Gateway API's RequestMirror `percent`.
+ */
+function parseWeight(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    if (!Number.isFinite(number))
+        throw new errors_ValueError(value, EXPECTED, 'write the percent of traffic as a number, e.g. 25');
+    if (!Number.isInteger(number)) {
+        throw new errors_ValueError(value, EXPECTED, `routers take whole percents: use ${Math.floor(number)} or ${Math.ceil(number)}`);
+    }
+    if (number < 0 || number > 100)
+        throw new errors_ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/percentage.ts
+
+/**
+ * A percentage of the metrics format and the judge (`allowedIncrease`, `criticalIncrease`,
+ * `negligibleErrorRate`…): a number ≥ 0, fractions allowed, written `10%`, `'10%'` or `10`. A
+ * change may exceed 100% (`allowedIncrease: 200%`), so there is no upper bound unless `below`.
+ */
+function parsePercentage(value, bounds = {}) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    const expected = `a percentage${bounds.positive ? ' above 0' : ' ≥ 0'}${bounds.below === undefined ? '' : ` and below ${bounds.below}%`} such as 10%`;
+    if (!Number.isFinite(number) || number < 0)
+        throw new ValueError(value, expected, "write a number with or without '%', e.g. 10% or 0.5");
+    if (bounds.positive && number === 0)
+        throw new ValueError(value, expected, 'no change at all can never be shown: allow some, e.g. 10%');
+    if (bounds.below !== undefined && number >= bounds.below)
+        throw new ValueError(value, expected);
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/alpha.ts
+
+/** The false-alarm rate when none is given. */
+const DEFAULT_ALPHA = 0.01;
+/**
+ * The false-alarm rate of each test (`alpha`): a number above 0 and below 0.5, written `0.01` or
+ * `'0.01'`. Below 0.5 because the continuous test's Hodges-Lehmann interval has confidence
+ * 1 − 2α: at 0.5 it shrinks to a point, and a test that calls every other good canary bad gates
+ * nothing.
+ */
+function parseAlpha(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!(number > 0 && number < 0.5)) {
+        throw new ValueError(value, 'a false-alarm rate above 0 and below 0.5', 'use e.g. 0.01 for a 1% false-alarm rate (the default), 0.05 for 5%');
+    }
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/duration.ts
+
+/**
+ * The longest a job runs: GitHub-hosted runners stop a job after 6 hours of execution
+ * (https://docs.github.com/en/actions/reference/actions-limits, "Job execution time"), and
+ * `jobs.<job_id>.timeout-minutes` defaults to 360 minutes on every runner
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes).
+ * A wait longer than that would be cut short by the runner mid-rollout, so it is refused before
+ * anything starts.
+ */
+const duration_JOB_TIME_LIMIT_SECONDS = (/* unused pure expression or super */ null && (6 * 3600));
+const GRAMMAR = 'a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)';
+const PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/**
+ * Seconds in a duration. One grammar everywhere (plans, action inputs): whole seconds as a number
+ * (`90`) or as text, bare (`'90'`) or with units h, m and s in that order, each at most once
+ * (`90s`, `2m`, `1h`, `1m30s`, `1h30m`). Fractions, other units and spaces inside are refused.
+ */
+function duration_parseDuration(value, bounds) {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+        const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+    }
+    const min = bounds.min ?? 0;
+    if (seconds < min)
+        throw new ValueError(value, `a duration of at least ${duration_formatDuration(min)}`);
+    if (bounds.max !== undefined && seconds > bounds.max)
+        throw new ValueError(value, `a duration of at most ${duration_formatDuration(bounds.max)}`, bounds.overMax);
+    return seconds;
+}
+/**
+ * A timed pause (`pause: {duration: …}`): at most a job's 6 hours. A longer wait belongs between
+ * two runs, where an open-ended pause puts it.
+ */
+function parsePauseDuration(value) {
+    return duration_parseDuration(value, {
+        max: duration_JOB_TIME_LIMIT_SECONDS,
+        overMax: 'a GitHub-hosted job runs at most 6 hours (jobs.<id>.timeout-minutes, 360 minutes); use an open-ended `pause: {}` and resume with a later run',
+    });
+}
+/** `1h30m`, `2m`, `45s`, `0s`: whole seconds in the grammar parseDuration reads. */
+function duration_formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+    return text === '' ? '0s' : text;
+}
+function durationSeconds(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text);
+    const match = PATTERN.exec(text);
+    if (!match || text === '')
+        return undefined;
+    const [, h, m, s] = match;
+    return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/core/values/analysis.ts
+
+
+/**
+ * Points Prometheus answers per series in one range query: it refuses a query_range whose
+ * (end − start) / step exceeds 11,000 ("exceeded maximum resolution of 11,000 points per
+ * timeseries"). The analysis window and the baseline history are each one such query, so each
+ * holds at most this many intervals.
+ */
+const PROMETHEUS_MAX_POINTS = 11_000;
+/** An analysis runs inside one job, which GitHub-hosted runners stop after 6 hours. */
+const IN_ONE_JOB = 'an analysis runs inside one job, which a GitHub-hosted runner stops after 6 hours; a longer watch is several analyses, with an open-ended `pause: {}` between runs';
+/** The longest an analysis looks (`duration`): from 1 s to a job's 6 hours. */
+function parseAnalysisDuration(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** The time between looks (`interval`), also the step of the range queries: from 1 s to 6 hours. */
+function parseAnalysisInterval(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
+function parseAnalysisHistory(value) {
+    return parseDuration(value, {});
+}
+/**
+ * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
+ * from 0 (never stops) to the most intervals an analysis can have, written `4` or `'4'`.
+ */
+function parseConsecutiveErrorLimit(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(number) || number < 0 || number > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(value, `a whole number of intervals from 0 to ${PROMETHEUS_MAX_POINTS.toLocaleString('en')}`, 'the default is 4; 0 never stops');
+    }
+    return number;
+}
+/**
+ * Checks the settings of one analysis against each other, so an analysis that starts can run to
+ * its end: the interval fits in the duration (else it never looks), and the window and the history
+ * each fit in one Prometheus range query. A ValueError's `field` names the setting to change.
+ */
+function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds }) {
+    const interval = formatDuration(intervalSeconds);
+    if (intervalSeconds > durationSeconds) {
+        throw new ValueError(interval, `at most the duration (${formatDuration(durationSeconds)})`, 'shorten the interval or lengthen the duration: an analysis looks at the metrics once an interval', 'interval');
+    }
+    const points = `Prometheus answers at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} points per query`;
+    if (durationSeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(interval, `at least ${formatDuration(Math.ceil(durationSeconds / PROMETHEUS_MAX_POINTS))} for a ${formatDuration(durationSeconds)} analysis`, `${points}: lengthen the interval or shorten the duration`, 'interval');
+    }
+    if (historySeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(formatDuration(historySeconds), `at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} intervals (${formatDuration(PROMETHEUS_MAX_POINTS * intervalSeconds)} at ${interval})`, `${points}: shorten the history or lengthen the interval`, 'history');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/index.ts
+/**
+ * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
+ * routers and the analysis: a value one of them accepts, every other accepts too.
+ */
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
+
 
 
 // HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
@@ -30111,12 +31581,12 @@ class SettingsReader {
         return new errors/* InputError */.dz(`router.${field}`, value, expected, fix);
     }
 }
-/** Throws unless `percent` is a whole number from 0 to 100 (checked before any change is made). */
+/**
+ * Throws an InputError naming `input` unless `percent` is a weight (values/weight.ts: a whole
+ * number from 0 to 100), checked before any change is made.
+ */
 function settings_checkWeight(percent, input = 'weight') {
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-        throw new errors/* InputError */.dz(input, percent, 'a whole number from 0 to 100 (the canary\'s percent of traffic)');
-    }
-    return percent;
+    return parseInput(input, percent, parseWeight);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/strategies.ts
@@ -35550,6 +37020,9 @@ function isTransient(error) {
  * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
  */
 function explainRequestError(error, what, permission) {
+    // Slipway's own errors (an answer of the wrong shape) already say what happened.
+    if (error instanceof errors/* SlipwayError */.GQ)
+        return error;
     const status = statusOf(error);
     const message = (0,errors/* errorMessage */.gJ)(error);
     const refused = /resource not accessible by integration/i.test(message);
@@ -35570,94 +37043,8 @@ function acceptedPermissions(header) {
     return entries.length === 1 ? entries[0] : `{${entries.join(', ')}}`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/core/artifact/reference.ts
-
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
-/** Whether `value` is a `sha256:<64 lowercase hex>` digest. */
-function isDigest(value) {
-    return DIGEST.test(value);
-}
-/** Whether `value` is a valid tag (OCI: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`). */
-function isTag(value) {
-    return TAG.test(value);
-}
-/** Parses `registry/repo[:tag][@digest]`; errors name `input` and show the expected form. */
-function parseImageReference(input, value) {
-    const expected = '`registry/repository`, optionally with `:tag` or `@sha256:<64 hex>`';
-    let rest = value.trim();
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isDigest(digest))
-            throw new InputError(input, value, 'a digest of the form `sha256:<64 lowercase hex>` after `@`', 'copy the digest from the build output (`digest` or `image-ref`)');
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isTag(tag))
-            throw new InputError(input, value, 'a tag of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
-    }
-    const name = splitName(input, value, rest, expected);
-    return { ...name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
-/** Parses a bare image name (`registry/repository`), refusing a tag or digest. */
-function parseImageName(input, value) {
-    const ref = parseImageReference(input, value);
-    if (ref.tag !== undefined || ref.digest !== undefined) {
-        throw new InputError(input, value, 'an image name without tag or digest (`registry/repository`)', 'give tags in `tags:` / `target-tags:` and leave them out of the name');
-    }
-    return { registry: ref.registry, repository: ref.repository };
-}
-/** Parses a reference that must be pinned by digest; a tag alone is refused (tags are never trusted after the build). */
-function reference_parsePinnedReference(input, value) {
-    const ref = parseImageReference(input, value);
-    if (ref.digest === undefined) {
-        throw new InputError(input, value, 'a reference pinned by digest (`registry/repository@sha256:<64 hex>`), not a tag', 'use the `image-ref` output of build-immutable-image (tags can move; Slipway only promotes digests)');
-    }
-    return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
-}
-/** `registry/repository[:tag][@digest]` as text. */
-function formatReference(ref) {
-    return `${ref.registry}/${ref.repository}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
-}
-/** The base URL of a registry's API: http for loopback hosts (as docker does), https otherwise. */
-function registryBaseUrl(registry) {
-    if (registry === 'docker.io')
-        return 'https://registry-1.docker.io';
-    const host = registry.replace(/:\d+$/, '');
-    const loopback = host === 'localhost' || /^127\./.test(host) || host === '[::1]';
-    return `${loopback ? 'http' : 'https'}://${registry}`;
-}
-function splitName(input, value, name, expected) {
-    const parts = name.split('/');
-    let registry = 'docker.io';
-    // The first component is a registry when it looks like a host (docker's rule): has a dot or a
-    // port, or is localhost.
-    if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
-        registry = parts.shift();
-        if (!HOST.test(registry))
-            throw new InputError(input, value, `${expected}; \`${registry}\` is not a valid registry host`);
-    }
-    if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
-        throw new InputError(input, value, `${expected}; repository components are lowercase letters, digits and single separators (\`.\`, \`_\`, \`__\`, \`-\`)`);
-    }
-    if (registry === 'docker.io' && parts.length === 1)
-        parts.unshift('library');
-    return { registry, repository: parts.join('/') };
-}
-
 ;// CONCATENATED MODULE: ./src/core/ledger/types.ts
 /**
  * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
@@ -35705,6 +37092,8 @@ function buildPayload(request, source, previousGood, nonce) {
         payload.planDigest = request.planDigest;
     if (request.irreversible)
         payload.irreversible = true;
+    if (request.lastIrreversible !== undefined)
+        payload.lastIrreversible = request.lastIrreversible;
     return payload;
 }
 /**
@@ -35736,6 +37125,8 @@ function isValidPayload(p) {
     if (p.rollbackOf !== undefined && !isId(p.rollbackOf))
         return false;
     if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood))
+        return false;
+    if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible))
         return false;
     if (p.nonce !== undefined && typeof p.nonce !== 'string')
         return false;
@@ -35770,6 +37161,49 @@ function isId(value) {
 
 ;// CONCATENATED MODULE: ./src/core/ledger/records.ts
 
+
+
+const STATES = ['queued', 'pending', 'in_progress', 'success', 'failure', 'error', 'inactive'];
+/** A list of deployments as GitHub answered `endpoint`, checked item by item. */
+function checkDeployments(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployments');
+    for (const item of data)
+        checkDeployment(item, endpoint);
+    return data;
+}
+/** One deployment as GitHub answered `endpoint`: an object with the fields the ledger reads. */
+function checkDeployment(data, endpoint) {
+    const item = data;
+    const fine = isRecord(item) &&
+        records_isId(item.id) &&
+        ['sha', 'ref', 'task', 'environment', 'created_at'].every((field) => typeof item[field] === 'string') &&
+        (item.creator === null || item.creator === undefined || isRecord(item.creator));
+    if (!fine)
+        throw malformed(endpoint, data, 'a deployment with a numeric id and sha, ref, task, environment and created_at strings');
+    return item;
+}
+/** A list of deployment statuses as GitHub answered `endpoint`, checked item by item. */
+function checkStatuses(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployment statuses');
+    for (const item of data) {
+        if (!(isRecord(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
+            throw malformed(endpoint, item, `deployment statuses with a numeric id, a created_at string and a state among ${STATES.join(', ')}`);
+        }
+    }
+    return data;
+}
+function malformed(endpoint, got, expected) {
+    return new errors/* SlipwayError */.GQ(`GitHub answered ${endpoint} with something else than expected: got ${(0,quote/* quote */.h)(got, 120)}, expected ${expected}. Nothing was read from it. ` +
+        'Check that GITHUB_API_URL (or --api-url) points at GitHub or GitHub Enterprise Server and not at a proxy page, then run again.');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function records_isId(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
 /** The ledger's view of a raw deployment with its latest status (payload null when foreign). */
 function toLedgerDeployment(raw, latest) {
     return {
@@ -35823,27 +37257,35 @@ class ForeignNotice {
     }
 }
 const READ_PERMISSION = 'deployments: read';
+/** How messages name an endpoint of the repository's deployments API. */
+function history_endpoint(context, path) {
+    return `GET /repos/${context.owner}/${context.repo}/deployments${path}`;
+}
 /** The newest page of an environment's deployments (up to 100). */
 async function firstPage(context, environment) {
     try {
         const response = await context.client.rest.repos.listDeployments({ owner: context.owner, repo: context.repo, environment, per_page: PAGE_SIZE });
-        return response.data;
+        return checkDeployments(response.data, history_endpoint(context, `?environment=${environment}`));
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
     }
 }
-/** Every page of an environment's deployments after the ones already read, newest first. */
-async function* pagesOf(context, environment) {
+/** The pages of an environment's deployments, newest first: every page, or the first `limit`. */
+async function* pagesOf(context, environment, limit = Infinity) {
     const pages = context.client.paginate.iterator(context.client.rest.repos.listDeployments, {
         owner: context.owner,
         repo: context.repo,
         environment,
         per_page: PAGE_SIZE,
     });
+    let read = 0;
     try {
-        for await (const page of pages)
-            yield page.data;
+        for await (const page of pages) {
+            yield checkDeployments(page.data, history_endpoint(context, `?environment=${environment}`));
+            if (++read >= limit)
+                return;
+        }
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
@@ -35853,7 +37295,7 @@ async function* pagesOf(context, environment) {
 async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
     try {
         const response = await context.client.rest.repos.listDeploymentStatuses({ owner: context.owner, repo: context.repo, deployment_id: deploymentId, per_page: count });
-        return response.data;
+        return checkStatuses(response.data, history_endpoint(context, `/${deploymentId}/statuses`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -35865,7 +37307,7 @@ async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
 async function rawDeployment(context, deploymentId) {
     try {
         const response = await context.client.rest.repos.getDeployment({ owner: context.owner, repo: context.repo, deployment_id: deploymentId });
-        return response.data;
+        return checkDeployment(response.data, history_endpoint(context, `/${deploymentId}`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -35879,7 +37321,7 @@ async function rawDeployment(context, deploymentId) {
  * first one created before it.
  */
 async function* historyOf(context, environment, options = {}) {
-    for await (const page of pagesOf(context, environment)) {
+    for await (const page of pagesOf(context, environment, options.pages)) {
         for (const raw of page) {
             if (options.since && new Date(raw.created_at) < options.since)
                 return;
@@ -35965,6 +37407,17 @@ async function lineageHead(context, page, rollbackOf) {
             return newest.raw.id;
     }
     return newest.payload.previousGood;
+}
+/**
+ * The `lastIrreversible` pointer of a deployment about to be created, from the environment's
+ * first page: the newest Slipway deployment when it is irreversible, else its own pointer.
+ * null = no irreversible deployment before; undefined = not knowable from this page.
+ */
+function lastIrreversibleOf(context, page) {
+    const newest = newestSlipway(context, page);
+    if (!newest)
+        return page.length < PAGE_SIZE ? null : undefined;
+    return newest.payload.irreversible ? newest.raw.id : newest.payload.lastIrreversible;
 }
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 async function lastGoodDeployment(context, page, environment) {
@@ -36061,14 +37514,15 @@ class GitHubLedger {
      */
     async createDeployment(request) {
         // A caller that knows the lineage already (a rollback) saves the environment's first page.
-        let previousGood = request.previousGood;
+        let { previousGood, lastIrreversible } = request;
         if (previousGood === undefined) {
             const page = await firstPage(this.context, request.environment);
             this.warnAboutJobDeployment(page, request);
             previousGood = await lineageHead(this.context, page, request.rollbackOf);
+            lastIrreversible = lastIrreversibleOf(this.context, page);
         }
         const nonce = (0,external_node_crypto_.randomUUID)();
-        const payload = buildPayload(request, this.options.source, previousGood, nonce);
+        const payload = buildPayload({ ...request, lastIrreversible }, this.options.source, previousGood, nonce);
         const params = {
             owner: this.options.owner,
             repo: this.options.repo,
@@ -36092,7 +37546,7 @@ class GitHubLedger {
                 if (response.status === 202) {
                     throw new errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
-                return toLedgerDeployment(response.data, null);
+                return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
             }
             catch (error) {
                 if (error instanceof errors/* SlipwayError */.GQ)
@@ -36216,6 +37670,7 @@ class GitHubLedger {
 
 
 
+
 ;// CONCATENATED MODULE: ./src/actions/common/ledger.ts
 
 /**
@@ -36268,48 +37723,6 @@ const State = {
 };
 /** What a step does. */
 const ACTIONS = ['set-weight', 'promote', 'abort', 'switch', 'switch-back'];
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
-
-
-/**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
- * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
- * caller turns a failure into its own message.
- */
-function runCommand(argv, options = {}) {
-    return new Promise((resolve) => {
-        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        // Decoded as a stream, so a character split across two chunks stays whole.
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        const timer = setTimeout(() => {
-            stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
-            child.kill('SIGKILL');
-        }, options.timeoutMs ?? 30_000);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            resolve({ code: -1, stdout, stderr: stderr + error.message });
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? -1, stdout, stderr });
-        });
-        child.stdin.on('error', () => {
-            // The command exited without reading its input; its exit code tells the story.
-        });
-        child.stdin.end(options.input ?? '');
-    });
-}
-/** The last lines of a command's error output, for error messages. */
-function tail(text, lines = 5) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
 
 ;// CONCATENATED MODULE: ./src/core/traffic/command.ts
 
@@ -36366,11 +37779,11 @@ class CommandRouter {
             SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
             SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
         };
-        const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
+        const result = await exec_runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
-            throw new errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
+            throw new errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
         }
-        return parseWeight(result.stdout);
+        return command_parseWeight(result.stdout);
     }
     state(canaryWeight) {
         return { provider: this.type, canaryWeight, stableWeight: 100 - canaryWeight, headerRoutes: [], mirrorPercent: 0, reachable: true, detail: this.detail() };
@@ -36380,7 +37793,7 @@ class CommandRouter {
     }
 }
 /** The weight a command printed on its last line: `25`, or JSON `{"canaryWeight": 25}`. */
-function parseWeight(stdout) {
+function command_parseWeight(stdout) {
     const last = stdout.trim().split('\n').pop()?.trim() ?? '';
     if (/^\d{1,3}$/.test(last) && Number(last) <= 100)
         return Number(last);
@@ -36661,7 +38074,7 @@ class KubectlRouter extends SpecRouter {
         if (result.code !== 0) {
             if (/NotFound|not found/.test(result.stderr))
                 return STABLE_ONLY;
-            throw new errors/* SlipwayError */.GQ(`kubectl could not read ${kind}/${name} in namespace ${this.settings.namespace} (exit ${result.code}):\n${tail(result.stderr)}`);
+            throw new errors/* SlipwayError */.GQ(`kubectl could not read ${kind}/${name} in namespace ${this.settings.namespace} (exit ${result.code}):\n${exec_tail(result.stderr)}`);
         }
         return this.kind.parse(JSON.parse(result.stdout));
     }
@@ -36670,7 +38083,7 @@ class KubectlRouter extends SpecRouter {
         const result = await this.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], JSON.stringify(manifest));
         if (result.code !== 0) {
             const { kind, name } = this.kind.resource;
-            throw new errors/* SlipwayError */.GQ(`kubectl apply of ${kind}/${name} failed (exit ${result.code}); traffic was not changed:\n${tail(result.stderr)}`);
+            throw new errors/* SlipwayError */.GQ(`kubectl apply of ${kind}/${name} failed (exit ${result.code}); traffic was not changed:\n${exec_tail(result.stderr)}`);
         }
     }
     detail() {
@@ -36679,7 +38092,7 @@ class KubectlRouter extends SpecRouter {
     kubectl(args, input) {
         const { kubectl, namespace, context, env } = this.settings;
         // KUBECONFIG is how azure/k8s-set-context and aws eks update-kubeconfig hand kubectl its cluster.
-        return runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
+        return exec_runCommand([kubectl, ...(context ? ['--context', context] : []), '--namespace', namespace, ...args], { input, passEnv: ['KUBECONFIG', ...env] });
     }
 }
 /** The weights of a two-backend list, as the canary's percent of their sum. */
@@ -37071,7 +38484,7 @@ function renderNginxInclude(settings, spec) {
         `upstream ${name}_weighted { ${weighted.join(' ')}${keep} }`,
     ];
     spec.headerRoutes.forEach((route, i) => {
-        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${quote(route.value)} "1"; }`);
+        lines.push(`map ${routeVariable(route)} $${name}_route_${i} { default ""; ${nginx_quote(route.value)} "1"; }`);
     });
     const routed = spec.headerRoutes.map((_, i) => `$${name}_route_${i}`).join('');
     lines.push(spec.headerRoutes.length > 0
@@ -37113,7 +38526,7 @@ function routeVariable(route) {
  * (" ; { } and control characters), $ and \ (nginx gives them a meaning in strings), and a
  * leading ~, which would make the map read the value as a regular expression.
  */
-function quote(value) {
+function nginx_quote(value) {
     if (value === '' || /["\\$;{}\p{Cc}]/u.test(value) || value.startsWith('~')) {
         throw new errors/* SlipwayError */.GQ(`A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got ${JSON.stringify(value)}).`);
     }
@@ -37142,17 +38555,17 @@ class NginxRouter extends SpecRouter {
         const previous = (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
         const restore = () => (previous === undefined ? (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }) : replaceFile(file, previous));
         replaceFile(file, renderNginxInclude(this.settings, next));
-        const test = await runCommand(this.settings.test);
+        const test = await exec_runCommand(this.settings.test);
         if (test.code !== 0) {
             restore();
-            throw new errors/* SlipwayError */.GQ(`nginx rejected the new routing (${this.settings.test.join(' ')} exited ${test.code}):\n${tail(test.stderr + test.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
+            throw new errors/* SlipwayError */.GQ(`nginx rejected the new routing (${this.settings.test.join(' ')} exited ${test.code}):\n${exec_tail(test.stderr + test.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
         }
         const master = masterPid(this.settings.pid);
         const before = master ? acceptingWorkers(master) : new Set();
-        const reload = await runCommand(this.settings.reload);
+        const reload = await exec_runCommand(this.settings.reload);
         if (reload.code !== 0) {
             restore();
-            throw new errors/* SlipwayError */.GQ(`nginx did not reload (${this.settings.reload.join(' ')} exited ${reload.code}):\n${tail(reload.stderr + reload.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
+            throw new errors/* SlipwayError */.GQ(`nginx did not reload (${this.settings.reload.join(' ')} exited ${reload.code}):\n${exec_tail(reload.stderr + reload.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
         }
         // Return only once new requests get the new routing, so a step's share is measured from here.
         if (master && before.size > 0)
@@ -37216,6 +38629,7 @@ var core = __nccwpck_require__(3218);
 
 
 
+
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
 /** A trimmed input, or undefined when empty. */
@@ -37263,6 +38677,10 @@ function integerInput(name, range, fallback) {
         throw new errors/* InputError */.dz(name, value, `a whole number from ${range.min} to ${range.max}`);
     }
     return Number(value);
+}
+function parsedInput(name, parse, fallback) {
+    const value = optionalString(name) ?? fallback;
+    return value === undefined ? undefined : parseInput(name, value, parse);
 }
 /** An http(s) URL; undefined when empty. */
 function urlInput(name) {
@@ -40465,13 +41883,14 @@ function routerSettingsInput(name, text) {
 
 
 
+
 /** Reads and validates every input, and makes the router, before anything is changed. */
 function getInputs(makeRouter = createRouter) {
     const settings = routerSettingsInput(Inputs.Router, inlineOrFileInput(Inputs.Router));
     if (!settings)
         throw new errors/* InputError */.dz(Inputs.Router, undefined, 'the YAML settings of the traffic provider', 'e.g. `router: {socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}` (see docs/traffic.md)');
     const action = choiceInput(Inputs.Action, ACTIONS, 'set-weight');
-    const weight = integerInput(Inputs.Weight, { min: 0, max: 100 });
+    const weight = parsedInput(Inputs.Weight, parseWeight);
     if (action === 'set-weight' && weight === undefined)
         throw new errors/* InputError */.dz(Inputs.Weight, undefined, 'the canary\'s percent of traffic, a whole number from 0 to 100', 'set `weight:` with `action: set-weight`');
     if (action !== 'set-weight' && weight !== undefined)
@@ -40482,7 +41901,7 @@ function getInputs(makeRouter = createRouter) {
         action,
         weight,
         headerRoute: headerRouteInput(),
-        mirrorPercent: integerInput(Inputs.MirrorPercent, { min: 0, max: 100 }),
+        mirrorPercent: parsedInput(Inputs.MirrorPercent, parseWeight),
         smokeUrl: urlInput(Inputs.SmokeUrl),
         deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
         abortOnFailure: booleanInput(Inputs.AbortOnFailure, true),
@@ -40559,9 +41978,20 @@ function readJobNote(routerKey) {
         return undefined;
     }
 }
-/** A stable key for "the same router": provider and settings. */
+/**
+ * A stable key for "the same router": provider and settings, canonical — keys sorted at every
+ * depth — so two steps that write the same settings in another order (or YAML and JSON) share it,
+ * and a post step never mistakes a promoted router for one nobody finished.
+ */
 function routerKey(provider, settings) {
-    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([provider, settings])).digest('hex').slice(0, 16);
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify([provider, canonical(settings)])).digest('hex').slice(0, 16);
+}
+function canonical(value) {
+    if (Array.isArray(value))
+        return value.map(canonical);
+    if (value === null || typeof value !== 'object')
+        return value;
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
 }
 function notePath(key) {
     return (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `slipway-canary-step-${key}.json`);
@@ -40570,6 +42000,7 @@ function notePath(key) {
 // EXTERNAL MODULE: ./src/actions/common/output.ts
 var output = __nccwpck_require__(1288);
 ;// CONCATENATED MODULE: ./src/actions/canary-step/main.ts
+
 
 
 
@@ -40603,15 +42034,9 @@ async function main(collaborators = {}) {
     catch (error) {
         if (inputs.abortOnFailure && inputs.action !== 'abort') {
             logger.warning(`The step failed; abort-on-failure sends all traffic back to stable: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            const aborted = await router.abort().catch((abortError) => {
-                logger.error(`Could not send traffic back to stable either: ${(0,errors/* errorMessage */.gJ)(abortError)}`);
-                return undefined;
-            });
-            if (aborted)
+            const aborted = await abortAndRecord(router, { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `canary step failed at ${previous.canaryWeight}%`, detail: (0,errors/* errorMessage */.gJ)(error), lastSeenWeight: previous.canaryWeight }, logger);
+            if (aborted.trafficBack)
                 writeJobNote(key, { action: 'abort', weight: 0 });
-            if (ledger && inputs.deploymentId !== undefined) {
-                await ledger.setStatus(inputs.deploymentId, { state: 'failure', description: `canary step failed at ${previous.canaryWeight}%${aborted ? '; traffic back on stable' : ''}: ${(0,errors/* errorMessage */.gJ)(error)}` });
-            }
         }
         throw error;
     }
@@ -40652,14 +42077,13 @@ async function post(collaborators = {}) {
         logger.info(`A later step finished the rollout (${note?.action}); traffic is left as it is.`);
         return;
     }
-    const state = await router.abort();
-    writeJobNote(key, { action: 'reverted', weight: state.canaryWeight });
-    logger.info(`The job failed or was cancelled with the canary at ${note?.weight ?? weight}%: traffic is back on stable (${router.type}: canary ${state.canaryWeight}%).`);
-    if (inputs.deploymentId !== undefined) {
-        const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
-        await ledger.setStatus(inputs.deploymentId, { state: 'failure', description: `job failed or was cancelled at canary ${note?.weight ?? weight}%; traffic back on stable` });
-        logger.info(`Deployment #${inputs.deploymentId} marked failure.`);
-    }
+    const lastSeenWeight = note?.weight ?? weight;
+    const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger));
+    const aborted = await abortAndRecord(router, { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `job failed or was cancelled at canary ${lastSeenWeight}%`, lastSeenWeight }, logger);
+    if (aborted.routerError)
+        throw aborted.routerError;
+    writeJobNote(key, { action: 'reverted', weight: aborted.canaryWeight ?? 0 });
+    logger.info(`The job failed or was cancelled with the canary at ${lastSeenWeight}%: traffic is back on stable (${router.type}: canary ${aborted.canaryWeight}%).`);
 }
 async function apply(router, inputs) {
     let state;

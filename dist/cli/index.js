@@ -40616,7 +40616,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 54075:
+/***/ 39638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46107,6 +46107,9 @@ function isTransient(error) {
  * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
  */
 function explainRequestError(error, what, permission) {
+    // Slipway's own errors (an answer of the wrong shape) already say what happened.
+    if (error instanceof core_errors/* SlipwayError */.GQ)
+        return error;
     const status = statusOf(error);
     const message = (0,core_errors/* errorMessage */.gJ)(error);
     const refused = /resource not accessible by integration/i.test(message);
@@ -46131,6 +46134,8 @@ function acceptedPermissions(header) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var secrets_quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/artifact/reference.ts
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -46155,7 +46160,7 @@ function parseImageReference(input, value) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         if (!reference_isDigest(digest))
-            throw new InputError(input, value, 'a digest of the form `sha256:<64 lowercase hex>` after `@`', 'copy the digest from the build output (`digest` or `image-ref`)');
+            throw new core_errors/* InputError */.dz(input, value, 'a digest of the form `sha256:<64 lowercase hex>` after `@`', 'copy the digest from the build output (`digest` or `image-ref`)');
     }
     let tag;
     const lastSlash = rest.lastIndexOf('/');
@@ -46164,7 +46169,7 @@ function parseImageReference(input, value) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
         if (!isTag(tag))
-            throw new InputError(input, value, 'a tag of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
+            throw new core_errors/* InputError */.dz(input, value, 'a tag of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
     }
     const name = splitName(input, value, rest, expected);
     return { ...name, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
@@ -46181,7 +46186,7 @@ function parseImageName(input, value) {
 function reference_parsePinnedReference(input, value) {
     const ref = parseImageReference(input, value);
     if (ref.digest === undefined) {
-        throw new InputError(input, value, 'a reference pinned by digest (`registry/repository@sha256:<64 hex>`), not a tag', 'use the `image-ref` output of build-immutable-image (tags can move; Slipway only promotes digests)');
+        throw new core_errors/* InputError */.dz(input, value, 'a reference pinned by digest (`registry/repository@sha256:<64 hex>`), not a tag', 'use the `image-ref` output of build-immutable-image (tags can move; Slipway only promotes digests)');
     }
     return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
 }
@@ -46205,10 +46210,10 @@ function splitName(input, value, name, expected) {
     if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost' || parts[0].startsWith('['))) {
         registry = parts.shift();
         if (!HOST.test(registry))
-            throw new InputError(input, value, `${expected}; \`${registry}\` is not a valid registry host`);
+            throw new core_errors/* InputError */.dz(input, value, `${expected}; \`${registry}\` is not a valid registry host`);
     }
     if (parts.length === 0 || parts.some((p) => !COMPONENT.test(p))) {
-        throw new InputError(input, value, `${expected}; repository components are lowercase letters, digits and single separators (\`.\`, \`_\`, \`__\`, \`-\`)`);
+        throw new core_errors/* InputError */.dz(input, value, `${expected}; repository components are lowercase letters, digits and single separators (\`.\`, \`_\`, \`__\`, \`-\`)`);
     }
     if (registry === 'docker.io' && parts.length === 1)
         parts.unshift('library');
@@ -46262,6 +46267,8 @@ function buildPayload(request, source, previousGood, nonce) {
         payload.planDigest = request.planDigest;
     if (request.irreversible)
         payload.irreversible = true;
+    if (request.lastIrreversible !== undefined)
+        payload.lastIrreversible = request.lastIrreversible;
     return payload;
 }
 /**
@@ -46293,6 +46300,8 @@ function isValidPayload(p) {
     if (p.rollbackOf !== undefined && !isId(p.rollbackOf))
         return false;
     if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood))
+        return false;
+    if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible))
         return false;
     if (p.nonce !== undefined && typeof p.nonce !== 'string')
         return false;
@@ -46327,6 +46336,49 @@ function isId(value) {
 
 ;// CONCATENATED MODULE: ./src/core/ledger/records.ts
 
+
+
+const STATES = ['queued', 'pending', 'in_progress', 'success', 'failure', 'error', 'inactive'];
+/** A list of deployments as GitHub answered `endpoint`, checked item by item. */
+function checkDeployments(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployments');
+    for (const item of data)
+        checkDeployment(item, endpoint);
+    return data;
+}
+/** One deployment as GitHub answered `endpoint`: an object with the fields the ledger reads. */
+function checkDeployment(data, endpoint) {
+    const item = data;
+    const fine = isRecord(item) &&
+        records_isId(item.id) &&
+        ['sha', 'ref', 'task', 'environment', 'created_at'].every((field) => typeof item[field] === 'string') &&
+        (item.creator === null || item.creator === undefined || isRecord(item.creator));
+    if (!fine)
+        throw malformed(endpoint, data, 'a deployment with a numeric id and sha, ref, task, environment and created_at strings');
+    return item;
+}
+/** A list of deployment statuses as GitHub answered `endpoint`, checked item by item. */
+function checkStatuses(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployment statuses');
+    for (const item of data) {
+        if (!(isRecord(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
+            throw malformed(endpoint, item, `deployment statuses with a numeric id, a created_at string and a state among ${STATES.join(', ')}`);
+        }
+    }
+    return data;
+}
+function malformed(endpoint, got, expected) {
+    return new core_errors/* SlipwayError */.GQ(`GitHub answered ${endpoint} with something else than expected: got ${(0,secrets_quote/* quote */.h)(got, 120)}, expected ${expected}. Nothing was read from it. ` +
+        'Check that GITHUB_API_URL (or --api-url) points at GitHub or GitHub Enterprise Server and not at a proxy page, then run again.');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function records_isId(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
 /** The ledger's view of a raw deployment with its latest status (payload null when foreign). */
 function toLedgerDeployment(raw, latest) {
     return {
@@ -46380,27 +46432,35 @@ class ForeignNotice {
     }
 }
 const READ_PERMISSION = 'deployments: read';
+/** How messages name an endpoint of the repository's deployments API. */
+function history_endpoint(context, path) {
+    return `GET /repos/${context.owner}/${context.repo}/deployments${path}`;
+}
 /** The newest page of an environment's deployments (up to 100). */
 async function firstPage(context, environment) {
     try {
         const response = await context.client.rest.repos.listDeployments({ owner: context.owner, repo: context.repo, environment, per_page: PAGE_SIZE });
-        return response.data;
+        return checkDeployments(response.data, history_endpoint(context, `?environment=${environment}`));
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
     }
 }
-/** Every page of an environment's deployments after the ones already read, newest first. */
-async function* pagesOf(context, environment) {
+/** The pages of an environment's deployments, newest first: every page, or the first `limit`. */
+async function* pagesOf(context, environment, limit = Infinity) {
     const pages = context.client.paginate.iterator(context.client.rest.repos.listDeployments, {
         owner: context.owner,
         repo: context.repo,
         environment,
         per_page: PAGE_SIZE,
     });
+    let read = 0;
     try {
-        for await (const page of pages)
-            yield page.data;
+        for await (const page of pages) {
+            yield checkDeployments(page.data, history_endpoint(context, `?environment=${environment}`));
+            if (++read >= limit)
+                return;
+        }
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
@@ -46410,7 +46470,7 @@ async function* pagesOf(context, environment) {
 async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
     try {
         const response = await context.client.rest.repos.listDeploymentStatuses({ owner: context.owner, repo: context.repo, deployment_id: deploymentId, per_page: count });
-        return response.data;
+        return checkStatuses(response.data, history_endpoint(context, `/${deploymentId}/statuses`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -46422,7 +46482,7 @@ async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
 async function rawDeployment(context, deploymentId) {
     try {
         const response = await context.client.rest.repos.getDeployment({ owner: context.owner, repo: context.repo, deployment_id: deploymentId });
-        return response.data;
+        return checkDeployment(response.data, history_endpoint(context, `/${deploymentId}`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -46436,7 +46496,7 @@ async function rawDeployment(context, deploymentId) {
  * first one created before it.
  */
 async function* historyOf(context, environment, options = {}) {
-    for await (const page of pagesOf(context, environment)) {
+    for await (const page of pagesOf(context, environment, options.pages)) {
         for (const raw of page) {
             if (options.since && new Date(raw.created_at) < options.since)
                 return;
@@ -46522,6 +46582,17 @@ async function lineageHead(context, page, rollbackOf) {
             return newest.raw.id;
     }
     return newest.payload.previousGood;
+}
+/**
+ * The `lastIrreversible` pointer of a deployment about to be created, from the environment's
+ * first page: the newest Slipway deployment when it is irreversible, else its own pointer.
+ * null = no irreversible deployment before; undefined = not knowable from this page.
+ */
+function lastIrreversibleOf(context, page) {
+    const newest = newestSlipway(context, page);
+    if (!newest)
+        return page.length < PAGE_SIZE ? null : undefined;
+    return newest.payload.irreversible ? newest.raw.id : newest.payload.lastIrreversible;
 }
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 async function lastGoodDeployment(context, page, environment) {
@@ -46618,14 +46689,15 @@ class GitHubLedger {
      */
     async createDeployment(request) {
         // A caller that knows the lineage already (a rollback) saves the environment's first page.
-        let previousGood = request.previousGood;
+        let { previousGood, lastIrreversible } = request;
         if (previousGood === undefined) {
             const page = await firstPage(this.context, request.environment);
             this.warnAboutJobDeployment(page, request);
             previousGood = await lineageHead(this.context, page, request.rollbackOf);
+            lastIrreversible = lastIrreversibleOf(this.context, page);
         }
         const nonce = (0,external_node_crypto_namespaceObject.randomUUID)();
-        const payload = buildPayload(request, this.options.source, previousGood, nonce);
+        const payload = buildPayload({ ...request, lastIrreversible }, this.options.source, previousGood, nonce);
         const params = {
             owner: this.options.owner,
             repo: this.options.repo,
@@ -46649,7 +46721,7 @@ class GitHubLedger {
                 if (response.status === 202) {
                     throw new core_errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
-                return toLedgerDeployment(response.data, null);
+                return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
             }
             catch (error) {
                 if (error instanceof core_errors/* SlipwayError */.GQ)
@@ -46765,6 +46837,31 @@ class GitHubLedger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
 ;// CONCATENATED MODULE: ./src/core/ledger/index.ts
 // The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
 
@@ -46773,7 +46870,9 @@ class GitHubLedger {
 
 
 
+
 ;// CONCATENATED MODULE: ./src/core/metrics/prometheus.ts
+
 
 
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
@@ -46817,6 +46916,8 @@ class PrometheusSource {
             end: String(window.end.getTime() / 1000),
             step: String(window.stepSeconds),
         });
+        if (data.resultType !== 'matrix')
+            throw this.malformed('query_range', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "matrix"');
         const series = oneSeries(data.result, query);
         return (series?.values ?? []).map(([time, value]) => ({ time, value: parseValue(value) }));
     }
@@ -46825,8 +46926,14 @@ class PrometheusSource {
         const data = await this.request('query', query, time ? { time: String(time.getTime() / 1000) } : {});
         if (data.resultType === 'scalar')
             return parseValue(data.result[1]);
+        if (data.resultType !== 'vector')
+            throw this.malformed('query', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "vector" or "scalar"');
         const series = oneSeries(data.result, query);
-        return series?.value ? parseValue(series.value[1]) : NaN;
+        return series ? parseValue(series.value[1]) : NaN;
+    }
+    /** Prometheus's own time: `time()` evaluated at its now. */
+    async serverTime() {
+        return new Date((await this.queryInstant('time()')) * 1000);
     }
     async request(endpoint, query, params) {
         const retries = this.options.retries ?? 3;
@@ -46883,23 +46990,57 @@ class PrometheusSource {
             const detail = answer.error ? `${answer.errorType ?? 'error'}: ${(0,secrets/* redact */.E$)(answer.error).slice(0, 300)}` : (0,secrets/* redact */.E$)(text).slice(0, 120) || response.statusText;
             throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
         }
+        const problem = shapeProblem(answer.data);
+        if (problem)
+            throw this.malformed(endpoint, query, problem, '{status: "success", data: {resultType, result}} with [<unix time>, "<value>"] samples');
         return answer.data;
     }
+    /** A 200 whose body is not what the Prometheus API documents: not retried, it will not change. */
+    malformed(endpoint, query, problem, expected) {
+        return new PrometheusError(`Prometheus at ${this.base} answered /api/v1/${endpoint} for query ${query} with ${problem}: expected ${expected}. Check that the URL points at Prometheus (or a compatible API) and not at a proxy page.`, false);
+    }
+}
+/** What is wrong with a successful answer's `data`, or undefined when it has the documented shape. */
+function shapeProblem(data) {
+    const { resultType, result } = data;
+    if (resultType === 'scalar' || resultType === 'string')
+        return isSample(result) ? undefined : `a ${resultType} result ${quoteValue(result)}`;
+    if (resultType !== 'matrix' && resultType !== 'vector')
+        return `resultType ${quoteValue(resultType)}`;
+    if (!Array.isArray(result))
+        return `a ${resultType} result that is not a list (${quoteValue(result)})`;
+    const field = resultType === 'matrix' ? 'values' : 'value';
+    for (const series of result) {
+        const item = series;
+        const fine = typeof item === 'object' && item !== null && typeof item.metric === 'object' && item.metric !== null &&
+            (resultType === 'matrix' ? Array.isArray(item.values) && item.values.every(isSample) : isSample(item.value));
+        if (!fine)
+            return `a ${resultType} series ${quoteValue(series)} (expected {metric, ${field}})`;
+    }
+    return undefined;
+}
+/** A sample as Prometheus writes it: [<unix time as a number>, "<value as a string>"]. */
+function isSample(value) {
+    return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && Number.isFinite(value[0]) && typeof value[1] === 'string';
+}
+/** A value from the answer, quoted short (an answer is not ours to repeat at length). */
+function quoteValue(value) {
+    return (0,secrets_quote/* quote */.h)(value, 80);
 }
 /** The single series of a result; a query that returns several is ambiguous and rejected. */
-function oneSeries(result, query) {
-    const list = Array.isArray(result) ? result : [];
+function oneSeries(list, query) {
     if (list.length > 1) {
         throw new PrometheusError(`Query ${query} returned ${list.length} series; aggregate it to one (e.g. wrap it in sum(…)).`, false);
     }
     return list[0];
 }
-/** A sample value as Prometheus writes it: a decimal, "NaN", "+Inf" or "-Inf". */
+/** A sample value as Prometheus writes it: a decimal, "NaN", "+Inf" or "-Inf"; anything else is NaN (missing), never 0. */
 function parseValue(text) {
     if (text === '+Inf')
         return Infinity;
     if (text === '-Inf')
         return -Infinity;
+    // Number('') and Number(' ') are 0: a blank is no value, not a zero; Number('abc') is NaN.
     return text.trim() === '' ? NaN : Number(text);
 }
 function describeNetworkError(error) {
@@ -50121,1253 +50262,6 @@ function parseLocatedYaml(text, source) {
         },
     };
 }
-/** Seconds in a duration: `90` or `90s`, `2m`, `1h`, `1m30s`; undefined when not one. */
-function parseDurationSeconds(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) && value >= 0 ? value : undefined;
-    if (typeof value !== 'string')
-        return undefined;
-    const match = /^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$/.exec(value);
-    if (!match || value.trim() === '' || match.slice(1).every((g) => g === undefined))
-        return undefined;
-    const [, h, m, s] = match;
-    return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
-}
-
-;// CONCATENATED MODULE: ./src/core/metrics/template.ts
-
-/** The placeholders a template may hold. */
-const PLACEHOLDERS = ['selector', 'canary', 'baseline', 'version', 'interval'];
-const SELECTOR_HELP = 'comma-separated Prometheus label matchers such as version="v2", app=~"web|api" (a label name, one of =, !=, =~, !~, and a quoted value)';
-const SELECTOR_FIX = 'quote every value with " (escape a " or \\ inside it with a backslash) and leave out the surrounding braces or keep both';
-/** Parses label matchers (`a="x", b!~"y.*"`, optionally inside `{…}`); throws an InputError naming `input` otherwise. */
-function parseSelector(text, input) {
-    const fail = (at, what) => {
-        throw new core_errors/* InputError */.dz(input, text, `${SELECTOR_HELP}; at character ${at + 1}: ${what}`, SELECTOR_FIX);
-    };
-    let body = text.trim();
-    let offset = text.indexOf(body);
-    if (body.startsWith('{')) {
-        if (!body.endsWith('}'))
-            fail(offset, 'an opening { without its closing }');
-        body = body.slice(1, -1);
-        offset += 1;
-    }
-    const matchers = [];
-    let i = 0;
-    const skipSpace = () => {
-        while (i < body.length && /\s/.test(body[i]))
-            i++;
-    };
-    skipSpace();
-    while (i < body.length) {
-        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(body.slice(i))?.[0];
-        if (!name)
-            fail(offset + i, `expected a label name, found ${JSON.stringify(body[i])}`);
-        i += name.length;
-        skipSpace();
-        const op = /^(=~|!~|!=|=)/.exec(body.slice(i))?.[0];
-        if (!op)
-            fail(offset + i, `expected =, !=, =~ or !~ after ${name}`);
-        i += op.length;
-        skipSpace();
-        const quote = body[i];
-        if (quote !== '"' && quote !== "'")
-            fail(offset + i, `expected a quoted value after ${name}${op}`);
-        const [value, end] = readQuoted(body, i) ?? fail(offset + i, `the value of ${name} has no closing ${quote}`);
-        if (op === '=~' || op === '!~')
-            checkRegex(value, (what) => fail(offset + i, what));
-        matchers.push({ name: name, op: op, value });
-        i = end;
-        skipSpace();
-        if (i < body.length) {
-            if (body[i] !== ',')
-                fail(offset + i, `unexpected ${JSON.stringify(body[i])} after ${name}${op}${JSON.stringify(value)}`);
-            i++;
-            skipSpace();
-        }
-    }
-    if (matchers.length === 0)
-        fail(offset, 'no label matcher');
-    return matchers;
-}
-/** Renders matchers back as PromQL (`a="x", b=~"y"`), every value escaped as a double-quoted string. */
-function renderSelector(matchers) {
-    return matchers.map((m) => `${m.name}${m.op}"${escapeString(m.value)}"`).join(', ');
-}
-/** Escapes text for the inside of a PromQL double-quoted string: backslash, quote and control characters. */
-function escapeString(value) {
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-    return value.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
-        if (c === '\\' || c === '"')
-            return `\\${c}`;
-        if (c === '\n')
-            return '\\n';
-        if (c === '\t')
-            return '\\t';
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    });
-}
-/** The value of the `version` equality matcher of a selector, if it has one. */
-function versionOf(matchers) {
-    return matchers.find((m) => m.name === 'version' && m.op === '=')?.value;
-}
-/**
- * Checks where the placeholders of a template stand, throwing a SlipwayError that names `where`
- * (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
- * Returns the placeholders used.
- */
-function checkTemplate(template, where) {
-    const used = new Set();
-    scan(template, (name, inString) => {
-        if (!PLACEHOLDERS.includes(name)) {
-            throw new core_errors/* SlipwayError */.GQ(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.`);
-        }
-        const placeholder = name;
-        if (placeholder === 'version' && inString !== '"') {
-            throw new core_errors/* SlipwayError */.GQ(`${where}: {{version}} must stand inside a double-quoted string, e.g. version="{{version}}".`);
-        }
-        if (placeholder !== 'version' && inString) {
-            throw new core_errors/* SlipwayError */.GQ(`${where}: {{${placeholder}}} must not stand inside a string literal; write e.g. http_requests_total{{{selector}}}.`);
-        }
-        used.add(placeholder);
-    });
-    return used;
-}
-/** Fills a checked template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
-function renderTemplate(template, values, where) {
-    checkTemplate(template, where);
-    const rendered = [];
-    let last = 0;
-    scan(template, (name, _inString, start, end) => {
-        rendered.push(template.slice(last, start), renderPlaceholder(name, values, where));
-        last = end;
-    });
-    rendered.push(template.slice(last));
-    return rendered.join('');
-}
-function renderPlaceholder(name, values, where) {
-    switch (name) {
-        case 'selector':
-            return renderSelector(values.selector);
-        case 'canary':
-            return renderSelector(values.canary);
-        case 'baseline':
-            return renderSelector(values.baseline);
-        case 'interval':
-            return `${Math.max(1, Math.round(values.intervalSeconds))}s`;
-        case 'version': {
-            const version = versionOf(values.selector);
-            if (version === undefined)
-                throw new core_errors/* SlipwayError */.GQ(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(renderSelector(values.selector))}.`);
-            return escapeString(version);
-        }
-    }
-}
-/** Calls `visit` for every `{{name}}` with the string literal it stands in (the quote char, or ''). */
-function scan(template, visit) {
-    let quote = '';
-    for (let i = 0; i < template.length; i++) {
-        const placeholder = /^\{\{\s*([A-Za-z_]+)\s*\}\}/.exec(template.slice(i));
-        if (placeholder) {
-            visit(placeholder[1], quote, i, i + placeholder[0].length);
-            i += placeholder[0].length - 1;
-            continue;
-        }
-        const c = template[i];
-        if (quote) {
-            if (c === '\\' && quote !== '`')
-                i++;
-            else if (c === quote)
-                quote = '';
-        }
-        else if (c === '"' || c === "'" || c === '`') {
-            quote = c;
-        }
-    }
-}
-/** Reads a quoted PromQL string starting at `start`; returns its value and the index after it. */
-function readQuoted(text, start) {
-    const quote = text[start];
-    const escapes = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
-    let value = '';
-    for (let i = start + 1; i < text.length; i++) {
-        const c = text[i];
-        if (c === quote)
-            return [value, i + 1];
-        if (c === '\\') {
-            const next = text[++i];
-            if (next === undefined)
-                return undefined;
-            value += escapes[next] ?? `\\${next}`;
-        }
-        else {
-            value += c;
-        }
-    }
-    return undefined;
-}
-/** Prometheus regexes are RE2, fully anchored; a pattern JavaScript cannot parse is surely bad. */
-function checkRegex(value, fail) {
-    try {
-        new RegExp(value);
-    }
-    catch (error) {
-        fail(`${JSON.stringify(value)} is not a valid regular expression (${error.message})`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/core/secrets/quote.ts
-var secrets_quote = __nccwpck_require__(8853);
-;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
-
-
-
-
-const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
-const FIELDS = {
-    rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
-    continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
-    threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
-};
-const DIRECTIONS = ['increase', 'decrease', 'either'];
-/** Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input 'metrics'`. */
-function parseMetricsYaml(text, where) {
-    let value;
-    try {
-        value = loadYaml(text);
-    }
-    catch (error) {
-        throw new SlipwayError(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
-    }
-    return validateMetrics(value, where);
-}
-/** Validates already-parsed metric definitions; errors name the metric and the field. */
-function validateMetrics(value, where) {
-    const list = isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
-    if (!Array.isArray(list) || list.length === 0) {
-        throw new core_errors/* SlipwayError */.GQ(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
-    }
-    const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`));
-    const seen = new Set();
-    for (const m of metrics) {
-        if (seen.has(m.name))
-            throw new core_errors/* SlipwayError */.GQ(`${where}: metric name "${m.name}" is used twice; names must be unique.`);
-        seen.add(m.name);
-    }
-    return metrics;
-}
-function validateMetric(item, at) {
-    if (!isRecord(item))
-        throw new core_errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
-    if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
-        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,secrets_quote/* quote */.h)(item.name)}.`);
-    }
-    const where = `${at} "${item.name}"`;
-    const kind = item.kind;
-    if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${(0,secrets_quote/* quote */.h)(kind)}.`);
-    }
-    const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
-    if (unknown.length > 0)
-        throw new core_errors/* SlipwayError */.GQ(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
-    const field = new FieldReader(item, where);
-    const base = {
-        name: item.name,
-        direction: field.choice('direction', DIRECTIONS) ?? 'increase',
-        critical: field.boolean('critical') ?? false,
-        weight: field.number('weight', { min: 0 }) ?? 1,
-        muted: field.boolean('muted') ?? false,
-    };
-    switch (kind) {
-        case 'rate': {
-            // The judge's allowed ratio must exceed 1: "no increase at all" can never be shown.
-            const allowed = field.percent('allowedIncrease', { positive: true });
-            const negligible = field.percent('negligibleErrorRate');
-            return dropUndefined({
-                ...base,
-                kind,
-                errors: field.query('errors'),
-                requests: field.query('requests'),
-                allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
-                negligibleRate: negligible === undefined ? undefined : negligible / 100,
-            });
-        }
-        case 'continuous':
-            return dropUndefined({
-                ...base,
-                kind,
-                query: field.query('query'),
-                allowedIncrease: field.percent('allowedIncrease'),
-                allowedDecrease: field.percent('allowedDecrease'),
-                criticalIncrease: field.percent('criticalIncrease'),
-                criticalDecrease: field.percent('criticalDecrease'),
-                minSamples: field.number('minSamples', { min: 1, integer: true }),
-            });
-        case 'threshold': {
-            const thresholds = item.thresholds;
-            if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
-                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,secrets_quote/* quote */.h)(thresholds)}.`);
-            }
-            const bounds = new FieldReader(thresholds, `${where}: thresholds`);
-            const min = bounds.number('min');
-            const max = bounds.number('max');
-            if (min !== undefined && max !== undefined && min > max)
-                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: min ${min} is above max ${max}.`);
-            return dropUndefined({ ...base, kind, query: field.query('query'), min, max, failureLimit: field.number('failureLimit', { min: 0, integer: true }) });
-        }
-    }
-}
-/** Reads typed fields of one mapping with errors naming the metric and the field. */
-class FieldReader {
-    item;
-    where;
-    constructor(item, where) {
-        this.item = item;
-        this.where = where;
-    }
-    fail(name, expected) {
-        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,secrets_quote/* quote */.h)(this.item[name])}.`);
-    }
-    query(name) {
-        const value = this.item[name];
-        if (typeof value !== 'string' || value.trim() === '')
-            this.fail(name, 'a PromQL query template, e.g. sum(http_requests_total{{{selector}}})');
-        checkTemplate(value, `${this.where}: field ${name}`);
-        return value.trim();
-    }
-    choice(name, choices) {
-        const value = this.item[name];
-        if (value === undefined)
-            return undefined;
-        if (!choices.includes(value))
-            this.fail(name, `one of ${choices.join(', ')}`);
-        return value;
-    }
-    boolean(name) {
-        const value = this.item[name];
-        if (value === undefined || typeof value === 'boolean')
-            return value;
-        return this.fail(name, 'true or false');
-    }
-    number(name, limits = {}) {
-        const value = this.item[name];
-        if (value === undefined)
-            return undefined;
-        const ok = typeof value === 'number' && Number.isFinite(value) && (limits.min === undefined || value >= limits.min) && (!limits.integer || Number.isInteger(value));
-        if (!ok)
-            this.fail(name, `a ${limits.integer ? 'whole ' : ''}number${limits.min === undefined ? '' : ` ≥ ${limits.min}`}`);
-        return value;
-    }
-    /** A percentage: `10%`, `'10%'` or `10` (above 0 when `positive`). */
-    percent(name, options = {}) {
-        const value = this.item[name];
-        if (value === undefined)
-            return undefined;
-        const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
-        if (!Number.isFinite(number) || number < 0 || (options.positive && number === 0))
-            this.fail(name, `a percentage${options.positive ? ' above 0' : ''} such as 10%`);
-        return number;
-    }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/validate.ts
-
-
-
-
-
-const STRATEGIES = ['canary', 'blue-green'];
-const POLICIES = ['rollback', 'pause'];
-const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
-/** The header a blue-green `preview` step routes to the new version when it names none. */
-const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
-/**
- * Checks a parsed plan and returns the typed RolloutPlan; every problem found is reported at
- * once, each with its line and field (`plan.yml line 12: steps[3].setWeight: 150 is not a
- * percentage (0–100)`), in a PlanError.
- */
-function validatePlan(document, source, overrides = {}) {
-    const problems = [];
-    const report = (path, message) => problems.push({ line: document.lineOf(path), path, message });
-    if (!validate_isObject(document.value)) {
-        throw new PlanError(source, [{ line: 1, path: [], message: 'a plan is a YAML mapping with at least `router:` and `steps:`' }]);
-    }
-    const raw = applyOverrides(document.value, overrides);
-    unknownKeys(raw, TOP_LEVEL, [], report);
-    const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
-    const router = routerOf(raw.router, report);
-    const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
-    const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
-    const onInconclusive = oneOf(raw.onInconclusive ?? 'pause', POLICIES, ['onInconclusive'], report);
-    const steps = [];
-    if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
-        report(['steps'], 'a plan needs a non-empty list of steps, e.g. `steps: [{setWeight: 10}, {analysis: {duration: 2m}}]`');
-    }
-    else {
-        raw.steps.forEach((item, index) => {
-            const step = stepOf(item, ['steps', index], report);
-            if (!step)
-                return;
-            step.line = document.lineOf(['steps', index]);
-            steps.push(step);
-            checkStepFits(step, strategy, analysis, ['steps', index], report);
-        });
-        if (steps.filter((s) => s.kind === 'switch').length > 1)
-            report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
-    }
-    if (problems.length > 0)
-        throw new PlanError(source, problems);
-    return { strategy: strategy, router: router, analysis, steps, onFailure: onFailure, onInconclusive: onInconclusive };
-}
-function applyOverrides(raw, overrides) {
-    const merged = { ...raw };
-    if (overrides.strategy !== undefined)
-        merged.strategy = overrides.strategy;
-    if (overrides.onFailure !== undefined)
-        merged.onFailure = overrides.onFailure;
-    if (overrides.onInconclusive !== undefined)
-        merged.onInconclusive = overrides.onInconclusive;
-    if (overrides.router !== undefined)
-        merged.router = { ...(validate_isObject(raw.router) ? raw.router : {}), ...overrides.router };
-    const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
-    const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
-    if (given.length > 0)
-        merged.analysis = { ...(validate_isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
-    return merged;
-}
-function routerOf(value, report) {
-    if (!validate_isObject(value)) {
-        report(['router'], 'expected a mapping naming the traffic provider and its settings, e.g. `router: {provider: haproxy, backend: app}`');
-        return undefined;
-    }
-    const { provider, ...settings } = value;
-    if (typeof provider !== 'string' || provider === '') {
-        report(['router', 'provider'], 'expected the name of a traffic provider (haproxy, nginx, gateway-api, istio, smi, ingress-nginx, command)');
-        return undefined;
-    }
-    return { provider, settings };
-}
-function analysisOf(value, report) {
-    const path = ['analysis'];
-    if (!validate_isObject(value)) {
-        report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
-        return undefined;
-    }
-    unknownKeys(value, ANALYSIS_KEYS, path, report);
-    const prometheus = value.prometheus;
-    if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
-        report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
-    }
-    if (value.metrics === undefined)
-        report([...path, 'metrics'], 'expected at least one metric definition');
-    const intervalSeconds = value.interval === undefined ? 60 : parseDurationSeconds(value.interval);
-    if (intervalSeconds === undefined || intervalSeconds <= 0)
-        report([...path, 'interval'], `${show(value.interval)} is not a duration (e.g. 30s, 1m)`);
-    const alpha = value.alpha;
-    if (alpha !== undefined && (typeof alpha !== 'number' || !(alpha > 0 && alpha < 0.5))) {
-        report([...path, 'alpha'], `${show(alpha)} is not a false-alarm rate between 0 and 0.5 (e.g. 0.01)`);
-    }
-    const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'], [...path, 'onNoData'], report);
-    const errorLimit = value.consecutiveErrorLimit;
-    if (errorLimit !== undefined && !(Number.isInteger(errorLimit) && errorLimit >= 0)) {
-        report([...path, 'consecutiveErrorLimit'], `${show(errorLimit)} is not a whole number of intervals ≥ 0 (default 4; 0 never stops)`);
-    }
-    const historySeconds = value.history === undefined ? undefined : parseDurationSeconds(value.history);
-    if (value.history !== undefined && historySeconds === undefined)
-        report([...path, 'history'], `${show(value.history)} is not a duration (e.g. 30m, 1h; default 30m, 0 reads no history)`);
-    let metrics = [];
-    if (value.metrics !== undefined) {
-        try {
-            metrics = validateMetrics(value.metrics, '');
-        }
-        catch (error) {
-            const message = (0,core_errors/* errorMessage */.gJ)(error).replace(/^: /, '');
-            const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
-            report(index === undefined ? [...path, 'metrics'] : [...path, 'metrics', Number(index)], message.replace(/^metrics\[\d+\] ?/, ''));
-        }
-    }
-    const selector = (key) => {
-        const text = value[key];
-        if (typeof text !== 'string' || text.trim() === '') {
-            const whose = { canarySelector: "new version's", baselineSelector: "baseline's", historySelector: "primary's (where the history is read)" }[key];
-            const input = { canarySelector: 'canary-selector', baselineSelector: 'baseline-selector', historySelector: 'history-selector' }[key];
-            report([...path, key], `${show(text)} is not a label selector: give the ${whose} label matchers, e.g. version="v2" (or the action input ${input})`);
-            return [];
-        }
-        try {
-            return parseSelector(text, key);
-        }
-        catch (error) {
-            report([...path, key], (0,core_errors/* errorMessage */.gJ)(error));
-            return [];
-        }
-    };
-    // Credentials in the URL are registered (and so masked) before anything can print the plan.
-    (0,secrets/* splitUrlCredentials */.CN)(String(prometheus));
-    return {
-        prometheus: String(prometheus),
-        metrics,
-        intervalSeconds: intervalSeconds ?? 60,
-        alpha: alpha,
-        onNoData,
-        ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
-        ...(historySeconds === undefined ? {} : { historySeconds }),
-        ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
-        canary: selector('canarySelector'),
-        baseline: selector('baselineSelector'),
-    };
-}
-function stepOf(item, path, report) {
-    const keys = validate_isObject(item) ? Object.keys(item) : [];
-    if (!validate_isObject(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
-        report(path, `expected one of ${STEP_KINDS.map((k) => `\`${k}:\``).join(', ')}, got ${show(item)}`);
-        return undefined;
-    }
-    const kind = keys[0];
-    const value = item[kind];
-    const at = [...path, kind];
-    switch (kind) {
-        case 'setWeight': {
-            if (!isPercent(value))
-                return void report(at, `${show(value)} is not a percentage (0–100)`);
-            return { kind, weight: value };
-        }
-        case 'pause': {
-            const duration = validate_isObject(value) ? value.duration : value;
-            if (duration === undefined || duration === null)
-                return { kind };
-            const seconds = parseDurationSeconds(duration);
-            if (seconds === undefined)
-                return void report(validate_isObject(value) ? [...at, 'duration'] : at, `${show(duration)} is not a duration (e.g. 30s, 5m, 1h); leave it out to pause until the next run`);
-            return { kind, durationSeconds: seconds };
-        }
-        case 'analysis': {
-            const block = validate_isObject(value) ? value : { duration: value };
-            const seconds = parseDurationSeconds(block.duration);
-            if (seconds === undefined || seconds <= 0)
-                return void report(validate_isObject(value) ? [...at, 'duration'] : at, `${show(block.duration)} is not a duration (e.g. 2m)`);
-            const interval = block.interval === undefined ? undefined : parseDurationSeconds(block.interval);
-            if (block.interval !== undefined && (interval === undefined || interval <= 0))
-                return void report([...at, 'interval'], `${show(block.interval)} is not a duration (e.g. 30s)`);
-            return { kind, durationSeconds: seconds, intervalSeconds: interval };
-        }
-        case 'setHeaderRoute': {
-            if (value === null || (validate_isObject(value) && Object.keys(value).length === 0))
-                return { kind, route: null };
-            const route = headerRouteOf(value, at, report);
-            return route && { kind, route };
-        }
-        case 'preview': {
-            if (value === null || value === true || (validate_isObject(value) && Object.keys(value).length === 0))
-                return { kind, route: DEFAULT_PREVIEW_ROUTE };
-            const route = headerRouteOf(value, at, report);
-            return route && { kind, route };
-        }
-        case 'mirror': {
-            const percent = validate_isObject(value) ? value.percent : value;
-            if (!isPercent(percent))
-                return void report(validate_isObject(value) ? [...at, 'percent'] : at, `${show(percent)} is not a percentage (0–100)`);
-            return { kind, percent };
-        }
-        case 'smokeCheck': {
-            const block = validate_isObject(value) ? value : { url: value };
-            if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url))
-                return void report(validate_isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
-            const expectStatus = block.expectStatus ?? 200;
-            if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599)
-                return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
-            const timeoutSeconds = block.timeout === undefined ? 10 : parseDurationSeconds(block.timeout);
-            if (timeoutSeconds === undefined || timeoutSeconds <= 0)
-                return void report([...at, 'timeout'], `${show(block.timeout)} is not a duration (e.g. 10s)`);
-            const headers = block.headers ?? {};
-            if (!validate_isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
-                return void report([...at, 'headers'], 'expected a mapping of header names to string values');
-            return { kind, url: block.url, expectStatus, headers: headers, timeoutSeconds };
-        }
-        default:
-            if (value !== null && value !== true && !(validate_isObject(value) && Object.keys(value).length === 0))
-                return void report(at, 'takes no settings: write `- switch: {}`');
-            return { kind: 'switch' };
-    }
-}
-function headerRouteOf(value, path, report) {
-    if (!validate_isObject(value) || typeof value.name !== 'string' || value.name === '' || typeof value.value !== 'string') {
-        report(path, `${show(value)} is not a route: expected {name: x-canary, value: always} (values are strings; quote them)`);
-        return undefined;
-    }
-    if (value.kind !== undefined && value.kind !== 'header' && value.kind !== 'cookie') {
-        report([...path, 'kind'], `${show(value.kind)} is not one of header, cookie`);
-        return undefined;
-    }
-    return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind } : {}) };
-}
-function checkStepFits(step, strategy, analysis, path, report) {
-    const at = [...path, step.kind];
-    if (step.kind === 'analysis' && !analysis)
-        report(at, 'an analysis step needs the plan\'s `analysis:` block (prometheus and metrics)');
-    const interval = step.kind === 'analysis' ? (step.intervalSeconds ?? analysis?.intervalSeconds ?? 0) : 0;
-    if (step.kind === 'analysis' && step.durationSeconds < interval)
-        report([...at, 'duration'], `${step.durationSeconds}s is shorter than the analysis interval (${interval}s): the analysis would never look at the metrics`);
-    if (strategy === 'canary' && (step.kind === 'switch' || step.kind === 'preview'))
-        report(at, `\`${step.kind}\` belongs to strategy blue-green; a canary shifts traffic with setWeight`);
-    if (strategy === 'blue-green' && step.kind === 'setWeight')
-        report(at, 'a blue-green plan moves traffic at once with `switch: {}`, not setWeight (use strategy: canary for weighted steps)');
-}
-function oneOf(value, choices, path, report) {
-    if (typeof value === 'string' && choices.includes(value))
-        return value;
-    report(path, `${show(value)} is not one of ${choices.join(', ')}`);
-    return undefined;
-}
-function unknownKeys(value, allowed, path, report) {
-    for (const key of Object.keys(value)) {
-        if (!allowed.includes(key))
-            report([...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
-    }
-}
-function isPercent(value) {
-    return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
-}
-function validate_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    // A plain string reads best bare; anything else (and a blank string, which would vanish) is quoted.
-    if (typeof value === 'string' && value.trim() !== '')
-        return (0,secrets/* redact */.E$)(value.length > 60 ? `${value.slice(0, 57)}…` : value);
-    return (0,secrets/* quote */.hD)(value, 57);
-}
-
-;// CONCATENATED MODULE: ./src/core/rollback/target.ts
-
-
-/** Rolling back is not possible or not allowed; the message says why and what to do. */
-class RollbackRefusedError extends core_errors/* SlipwayError */.GQ {
-    name = 'RollbackRefusedError';
-}
-/** Parses the `to` input: `previous` (default), a deployment id, or `sha256:<64 hex>`. */
-function parseRollbackTo(value, input = 'to') {
-    const text = (value ?? '').trim();
-    if (text === '' || text === 'previous')
-        return { kind: 'previous' };
-    if (/^\d+$/.test(text) && Number(text) > 0)
-        return { kind: 'deployment', id: Number(text) };
-    const digest = /^(?:.*@)?(sha256:[0-9a-f]{64})$/.exec(text);
-    if (digest)
-        return { kind: 'digest', digest: digest[1] };
-    throw new InputError(input, text, '`previous`, a deployment id (e.g. 1234) or a digest `sha256:<64 hex>`', 'see the Deployments page or `slipway history` for ids and digests');
-}
-/** A deployment Slipway made that shipped an artifact and succeeded without being rolled back since. */
-function isGood(deployment) {
-    const state = deployment.latestStatus?.state;
-    // `inactive` is what GitHub makes of a success that a newer success superseded: still good.
-    return Boolean(deployment.payload?.artifact) && (state === 'success' || state === 'inactive');
-}
-/**
- * Decides what a rollback in `environment` does, reading the ledger only (nothing is changed).
- * `previous` follows the bad deployment's `previousGood` lineage (a constant number of requests)
- * and scans the history only when the lineage is broken. Refuses with a RollbackRefusedError when
- * there is no good version, or when a passed deployment is marked irreversible and `force` is off.
- */
-async function decideRollback(ledger, environment, to, options = {}) {
-    const logger = options.logger ?? log_silentLogger;
-    let bad = options.bad ?? null;
-    let target;
-    let passed;
-    if (to.kind === 'previous') {
-        ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
-        if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success')
-            return { already: bad };
-    }
-    else {
-        bad = bad ?? (await ledger.current(environment));
-        target = bad && (to.kind === 'deployment' ? await chosenDeployment(ledger, environment, to.id) : await ledger.findSuccessfulByDigest(environment, to.digest));
-        if (bad && !target) {
-            throw new RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
-        }
-        if (bad && target && (target.id === bad.id || sameArtifact(target, bad)))
-            return { already: bad };
-        passed = bad && target ? await between(ledger, environment, bad, target) : [];
-    }
-    if (!bad) {
-        throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
-    }
-    if (!target && !options.allowNoTarget) {
-        throw new RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
-    }
-    const blocker = [bad, ...passed].find((d) => d.payload?.irreversible);
-    if (blocker && !options.force) {
-        throw new RollbackRefusedError(`Refusing to roll back ${environment} past deployment #${blocker.id} (${blocker.payload?.artifact?.ref ?? blocker.sha}): its payload marks it irreversible ` +
-            `(for example a contract-phase schema migration), so the older version may not work with what it changed. Roll forward with a fix, or set \`force: true\` if the older version is known to be safe.`);
-    }
-    if (blocker)
-        logger.warning(`Rolling back past irreversible deployment #${blocker.id} because force is set.`);
-    return { bad, target, passed };
-}
-/**
- * Walks the history newest first, reading payloads only: the bad deployment is the given one,
- * else the newest Slipway deployment whatever its state (a canary still in progress, one an
- * analysis failed, or a promoted version found bad later); the target is the deployment its
- * `previousGood` names, or that one's own previousGood when it did not stand. On an intact lineage
- * this costs one page and the latest status of the target: the deployments on the way are judged
- * by their payloads. A pointer that leads nowhere (a foreign or deleted deployment) turns the walk
- * into a scan for the first good one. A newest deployment that is a finished rollback means there
- * is nothing left to do (re-runs converge).
- */
-async function previousGood(ledger, environment, given, logger) {
-    let bad = given;
-    const passed = [];
-    let wanted = given?.payload?.previousGood;
-    let scan = false;
-    if (given && wanted === null)
-        return { bad, target: null, passed };
-    for await (const deployment of ledger.history(environment, { statuses: false })) {
-        if (!bad) {
-            bad = deployment;
-            if (bad.task === 'deploy:rollback') {
-                bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
-                if (bad.latestStatus?.state === 'success')
-                    return { bad, target: null, passed };
-            }
-            wanted = bad.payload?.previousGood;
-            if (wanted === null)
-                break;
-            continue;
-        }
-        if (deployment.id >= bad.id)
-            continue;
-        if (typeof wanted !== 'number')
-            scan = true;
-        else if (!scan && deployment.id < wanted) {
-            logger.info(`The lineage of deployment #${bad.id} is broken (deployment #${wanted} is foreign or deleted); scanning the history of ${environment}.`);
-            scan = true;
-        }
-        if (scan || deployment.id === wanted) {
-            const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
-            if (isGood(withStatus))
-                return { bad, target: withStatus, passed };
-        }
-        passed.push(deployment);
-        if (!scan && deployment.id === wanted) {
-            wanted = deployment.payload?.previousGood;
-            if (wanted === null)
-                break;
-        }
-    }
-    return { bad, target: null, passed };
-}
-async function chosenDeployment(ledger, environment, id) {
-    const deployment = await ledger.getDeployment(id);
-    if (!deployment)
-        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: it does not exist in this repository.`);
-    if (deployment.environment !== environment)
-        throw new RollbackRefusedError(`Cannot roll back ${environment} to deployment ${id}: it was a deployment to ${deployment.environment}.`);
-    if (!deployment.payload?.artifact)
-        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: Slipway did not make it, so the ledger does not know its artifact.`);
-    if (!isGood(deployment)) {
-        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: its latest status is ${deployment.latestStatus?.state ?? 'none'}, not success; only a version that succeeded and was not rolled back can be restored.`);
-    }
-    return deployment;
-}
-/** The Slipway deployments older than `bad`, newest first (history pages are read as needed). */
-async function* olderThan(ledger, environment, bad) {
-    let seen = false;
-    for await (const deployment of ledger.history(environment)) {
-        if (seen)
-            yield deployment;
-        else if (deployment.id === bad.id || deployment.createdAt < bad.createdAt) {
-            seen = true;
-            if (deployment.id !== bad.id)
-                yield deployment;
-        }
-    }
-}
-async function between(ledger, environment, bad, target) {
-    const passed = [];
-    for await (const deployment of olderThan(ledger, environment, bad)) {
-        if (deployment.id === target.id)
-            break;
-        passed.push(deployment);
-    }
-    return passed;
-}
-function sameArtifact(a, b) {
-    return Boolean(a.payload?.artifact && a.payload.artifact.digest === b.payload?.artifact?.digest);
-}
-
-;// CONCATENATED MODULE: ./src/core/rollback/execute.ts
-
-
-const OUTPUT_TAIL = 2000;
-/**
- * Carries out a decided rollback, effects first so the ledger only ever records what happened:
- * traffic back to stable (checked by reading it back) and/or the deploy command; then the bad
- * deployment is marked `failure` with the reason, and a `deploy:rollback` deployment of the target
- * with `rollbackOf` is recorded and set `success`, so the environment shows the good version active.
- */
-async function executeRollback(ledger, decision, request, effects, logger = log_silentLogger) {
-    const { bad, target } = decision;
-    const imageRef = target?.payload?.artifact?.ref;
-    if (effects.router) {
-        const state = await effects.router.abort();
-        if (state.canaryWeight !== 0) {
-            throw new core_errors/* SlipwayError */.GQ(`The ${effects.router.type} router still sends ${state.canaryWeight}% to the canary after abort; the rollback stopped before recording anything.`);
-        }
-        logger.info(`Traffic is back on the stable version (${effects.router.type}: stable ${state.stableWeight}%, canary 0%).`);
-    }
-    if (effects.deployCommand) {
-        if (!imageRef || !effects.commandRunner)
-            throw new core_errors/* SlipwayError */.GQ('The deploy command needs a good version to redeploy, and there is none.');
-        logger.info(`Running the deploy command with SLIPWAY_IMAGE_REF=${imageRef}.`);
-        const result = await effects.commandRunner.run(effects.deployCommand, {
-            SLIPWAY_IMAGE_REF: imageRef,
-            SLIPWAY_ENVIRONMENT: request.environment,
-            SLIPWAY_ROLLBACK_OF: String(bad.id),
-        });
-        if (result.output.trim())
-            logger.info(result.output.trimEnd());
-        if (result.exitCode !== 0) {
-            throw new core_errors/* SlipwayError */.GQ(`The deploy command exited with ${result.exitCode}; nothing was recorded in the ledger. Its output ended with:\n${result.output.slice(-OUTPUT_TAIL)}`);
-        }
-    }
-    if (bad.latestStatus?.state !== 'failure') {
-        await ledger.setStatus(bad.id, { state: 'failure', description: `rolled back: ${request.reason}` });
-    }
-    if (!target?.payload?.artifact)
-        return { rolledBackDeploymentId: bad.id, target: null };
-    const rollback = await ledger.createDeployment({
-        environment: request.environment,
-        ref: target.sha,
-        task: 'deploy:rollback',
-        artifact: target.payload.artifact,
-        strategy: 'rollback',
-        rollbackOf: bad.id,
-        // The target is the last good version again: saves the ledger its own lineage look-up.
-        previousGood: target.id,
-        description: `Roll back #${bad.id} to #${target.id}`,
-        productionEnvironment: target.productionEnvironment,
-    });
-    await ledger.setStatus(rollback.id, {
-        state: 'success',
-        description: `rolled back #${bad.id} to #${target.id}: ${request.reason}`,
-        environmentUrl: request.environmentUrl ?? (target.latestStatus?.environmentUrl || undefined),
-    });
-    logger.info(`Recorded rollback deployment #${rollback.id}: ${request.environment} runs ${target.payload.artifact.ref} again (#${bad.id} marked failure).`);
-    return { imageRef: target.payload.artifact.ref, deploymentId: rollback.id, rolledBackDeploymentId: bad.id, target };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
-var core_process = __nccwpck_require__(21457);
-;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
-
-
-/**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
- * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
- * caller turns a failure into its own message.
- */
-function exec_runCommand(argv, options = {}) {
-    return new Promise((resolve) => {
-        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        // Decoded as a stream, so a character split across two chunks stays whole.
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        const timer = setTimeout(() => {
-            stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
-            child.kill('SIGKILL');
-        }, options.timeoutMs ?? 30_000);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            resolve({ code: -1, stdout, stderr: stderr + error.message });
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? -1, stdout, stderr });
-        });
-        child.stdin.on('error', () => {
-            // The command exited without reading its input; its exit code tells the story.
-        });
-        child.stdin.end(options.input ?? '');
-    });
-}
-/** The last lines of a command's error output, for error messages. */
-function exec_tail(text, lines = 5) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/rollback/command.ts
-
-/**
- * Runs the command with /bin/sh -c (the workflow author wrote a shell line), with the allow-listed
- * environment, the names in `passEnv` and `env` (docs/security.md); default timeout 15 minutes.
- */
-function shellCommandRunner(options = {}) {
-    return {
-        async run(command, env) {
-            const result = await runCommand(['/bin/sh', '-c', command], { env, passEnv: options.passEnv, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
-            return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/rollback/index.ts
-
-
-
-
-;// CONCATENATED MODULE: ./src/core/plan/describe.ts
-/** A step in words, for logs, status descriptions and the PR comment: `setWeight 25%`, `analysis 2m`. */
-function stepLabel(step) {
-    switch (step.kind) {
-        case 'setWeight':
-            return `setWeight ${step.weight}%`;
-        case 'pause':
-            return step.durationSeconds === undefined ? 'pause (until the next run)' : `pause ${formatDuration(step.durationSeconds)}`;
-        case 'analysis':
-            return `analysis ${formatDuration(step.durationSeconds)}`;
-        case 'setHeaderRoute':
-            return step.route ? `header route ${step.route.name}: ${step.route.value}` : 'header route cleared';
-        case 'mirror':
-            return `mirror ${step.percent}%`;
-        case 'preview':
-            return `preview (${step.route.name}: ${step.route.value})`;
-        case 'smokeCheck':
-            return `smoke check ${step.url}`;
-        case 'switch':
-            return 'switch';
-    }
-}
-/**
- * The in_progress status description of a step: `canary 25% · step 3/6 · analysis 2m`. A later
- * run reads `step 3/6` back (parseStepPosition) to resume where this one stood.
- */
-function stepDescription(plan, index, canaryWeight, note) {
-    const who = plan.strategy === 'canary' ? 'canary' : 'new version';
-    return `${who} ${canaryWeight}% · step ${index + 1}/${plan.steps.length} · ${note}`;
-}
-/** The 1-based step and the step count recorded in a status description, or undefined. */
-function parseStepPosition(description) {
-    const match = /\bstep (\d+)\/(\d+)\b/.exec(description);
-    return match ? { step: Number(match[1]), total: Number(match[2]) } : undefined;
-}
-/** `90s`, `2m`, `1h`, `1m30s`. */
-function formatDuration(seconds) {
-    if (seconds < 60)
-        return `${seconds}s`;
-    if (seconds % 3600 === 0)
-        return `${seconds / 3600}h`;
-    if (seconds % 60 === 0)
-        return `${seconds / 60}m`;
-    return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
-}
-
-;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
-/** The wall clock. */
-const systemClock = {
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
-/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
-class VirtualClock {
-    time;
-    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
-    constructor(start = new Date('2026-01-01T00:00:00Z')) {
-        this.time = start.getTime();
-    }
-    now() {
-        return new Date(this.time);
-    }
-    async sleep(ms) {
-        this.time += Math.max(0, ms);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/steps.ts
-
-/** GETs the step's URL; ok when the status is the expected one within the timeout. */
-const httpSmokeCheck = async (step) => {
-    try {
-        const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
-        await response.arrayBuffer();
-        const ok = response.status === step.expectStatus;
-        return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
-    }
-    catch (error) {
-        return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-};
-/** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
-function expectedTrafficBefore(steps, index) {
-    const expected = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
-    for (const step of steps.slice(0, index)) {
-        if (step.kind === 'setWeight')
-            expected.canaryWeight = step.weight;
-        if (step.kind === 'switch')
-            expected.canaryWeight = 100;
-        if (step.kind === 'setHeaderRoute' || step.kind === 'preview')
-            expected.headerRoute = step.route;
-        if (step.kind === 'mirror')
-            expected.mirrorPercent = step.percent;
-    }
-    return expected;
-}
-/** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
-async function applyTrafficStep(router, step) {
-    switch (step.kind) {
-        case 'setWeight':
-            return router.setCanaryWeight(step.weight);
-        case 'switch':
-            return router.setCanaryWeight(100);
-        case 'setHeaderRoute':
-        case 'preview':
-            if (!router.setHeaderRoute)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
-            return router.setHeaderRoute(step.route);
-        case 'mirror':
-            if (!router.setMirror)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
-            return router.setMirror(step.percent);
-        default:
-            return undefined;
-    }
-}
-/** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
-async function convergeTraffic(router, expected) {
-    let state = await router.describe();
-    if (!state.reachable)
-        throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot be reached, so the rollout did not start or resume; nothing was changed.`);
-    const changed = [];
-    if (state.canaryWeight !== expected.canaryWeight) {
-        changed.push(`canary weight ${state.canaryWeight}% → ${expected.canaryWeight}%`);
-        state = await router.setCanaryWeight(expected.canaryWeight);
-    }
-    const route = expected.headerRoute;
-    const hasRoute = route ? state.headerRoutes.some((r) => r.name === route.name && r.value === route.value) : state.headerRoutes.length === 0;
-    if (!hasRoute && router.setHeaderRoute) {
-        changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
-        state = await router.setHeaderRoute(route);
-    }
-    if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
-        changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
-        state = await router.setMirror(expected.mirrorPercent);
-    }
-    return { state, changed };
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/engine.ts
-
-
-
-
-
-
-/**
- * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
- * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
- * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
- * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
- * router brought back to where that step left it, and a promoted artifact is left as it is.
- */
-async function runRollout(request, deps) {
-    const { plan, environment, artifact } = request;
-    const logger = deps.logger ?? log_silentLogger;
-    const progress = {
-        environment,
-        imageRef: artifact.ref,
-        strategy: plan.strategy,
-        steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
-        reports: [],
-    };
-    const publish = async () => deps.onProgress?.(progress);
-    const finish = async (result, deploymentId, reason, extra = {}) => {
-        Object.assign(progress, { result, reason });
-        await publish();
-        logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
-        return { ...progress, result, deploymentId, reason, ...extra };
-    };
-    const start = await startOrResume(request, deps.ledger, logger);
-    if ('promoted' in start) {
-        progress.steps.forEach((s) => (s.state = 'done'));
-        return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
-    }
-    const deployment = start.deployment;
-    progress.deploymentId = deployment.id;
-    deps.onDeployment?.(deployment.id);
-    progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
-    const status = (index, weight, note) => deps.ledger.setStatus(deployment.id, { state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
-    let index = start.startIndex;
-    try {
-        const expected = expectedTrafficBefore(plan.steps, start.startIndex);
-        const converged = await convergeTraffic(deps.router, expected);
-        if (converged.changed.length > 0)
-            logger.info(`Traffic brought to where step ${start.startIndex} left it: ${converged.changed.join(', ')}.`);
-        let weight = converged.state.canaryWeight;
-        for (; index < plan.steps.length; index++) {
-            const step = plan.steps[index];
-            const record = progress.steps[index];
-            record.state = 'running';
-            logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
-            let end = { stop: false };
-            if (step.kind === 'pause' && step.durationSeconds === undefined) {
-                await status(index, weight, 'paused until the next run');
-                record.state = 'paused';
-                return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
-            }
-            else if (step.kind === 'pause') {
-                await status(index, weight, record.label);
-                await publish();
-                await (deps.clock ?? systemClock).sleep(step.durationSeconds * 1000);
-            }
-            else if (step.kind === 'analysis') {
-                if (!deps.analysis || !plan.analysis)
-                    throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-                await status(index, weight, `${record.label} running`);
-                await publish();
-                const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
-                progress.reports.push({ stepIndex: index, report });
-                Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
-                const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
-                if (report.verdict === 'fail')
-                    end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
-                else if (report.verdict === 'inconclusive')
-                    end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-                else
-                    await status(index, weight, summary);
-            }
-            else if (step.kind === 'smokeCheck') {
-                const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
-                record.note = check.detail;
-                if (!check.ok)
-                    end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-                else
-                    await status(index, weight, `smoke check passed`);
-            }
-            else {
-                const state = await applyTrafficStep(deps.router, step);
-                weight = state?.canaryWeight ?? weight;
-                await status(index, weight, record.label);
-            }
-            record.canaryWeight = weight;
-            if (end.stop) {
-                return await stopAt(index, weight, end.policy, end.reason);
-            }
-            record.state = 'done';
-            await publish();
-        }
-        await deps.router.promote();
-        await deps.ledger.setStatus(deployment.id, {
-            state: 'success',
-            description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`,
-            environmentUrl: request.environmentUrl,
-        });
-        return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
-    }
-    catch (error) {
-        await stopOnError(index, error);
-        throw error;
-    }
-    async function stopAt(at, weight, policy, reason) {
-        const record = progress.steps[at];
-        if (policy === 'pause') {
-            record.state = 'paused';
-            await status(at, weight, `paused: ${reason}`);
-            return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
-        }
-        record.state = 'failed';
-        let decision;
-        try {
-            decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
-        }
-        catch (refused) {
-            if (!(refused instanceof RollbackRefusedError))
-                throw refused;
-            record.state = 'paused';
-            await status(at, weight, `paused: cannot roll back automatically`);
-            return finish('paused', deployment.id, `${reason}; ${refused.message}`);
-        }
-        if ('already' in decision)
-            throw new Error('unreachable: a rollout always names its bad deployment');
-        const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
-        return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
-    }
-    async function stopOnError(at, error) {
-        logger.error(`The rollout stopped at step ${at + 1}/${plan.steps.length}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
-        try {
-            await deps.router.abort();
-            logger.info('Traffic is back on the stable version.');
-        }
-        catch (abortError) {
-            logger.warning(`Could not move traffic back to stable: ${(0,core_errors/* errorMessage */.gJ)(abortError)}`);
-        }
-        try {
-            await deps.ledger.setStatus(deployment.id, { state: 'error', description: `stopped at step ${at + 1}/${plan.steps.length}: ${(0,core_errors/* errorMessage */.gJ)(error)}` });
-        }
-        catch (ledgerError) {
-            logger.warning(`Could not record the error on deployment #${deployment.id}: ${(0,core_errors/* errorMessage */.gJ)(ledgerError)}`);
-        }
-    }
-}
-/** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
-async function startOrResume(request, ledger, logger) {
-    const { plan, environment, artifact } = request;
-    const latest = await newest(ledger, environment);
-    const state = latest?.latestStatus?.state;
-    const open = state === undefined || state === 'in_progress' || state === 'queued' || state === 'pending';
-    if (latest && latest.payload?.artifact?.digest === artifact.digest) {
-        if (state === 'success')
-            return { promoted: latest };
-        if (open) {
-            const position = parseStepPosition(latest.latestStatus?.description ?? '');
-            const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
-            if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
-                const recorded = position.step - 1;
-                const startIndex = plan.steps[recorded].kind === 'pause' ? recorded + 1 : recorded;
-                logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
-                return { deployment: latest, startIndex };
-            }
-            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
-            return { deployment: latest, startIndex: 0 };
-        }
-    }
-    else if (latest && open && latest.payload) {
-        logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
-        await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
-    }
-    const deployment = await ledger.createDeployment({
-        environment,
-        ref: request.ref,
-        task: 'deploy',
-        artifact,
-        strategy: plan.strategy,
-        planDigest: request.planDigest,
-        irreversible: request.irreversible,
-        description: `${plan.strategy} rollout of ${artifact.ref}`,
-    });
-    logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
-    return { deployment, startIndex: 0 };
-}
-/** The newest Slipway deployment in the environment (the first history item: one page read). */
-async function newest(ledger, environment) {
-    for await (const deployment of ledger.history(environment))
-        return deployment;
-    return null;
-}
 
 // EXTERNAL MODULE: ./node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var lib = __nccwpck_require__(89986);
@@ -52157,20 +51051,248 @@ function round(n) {
     return Math.round(n * 100) / 100;
 }
 
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
+
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class ValueError extends core_errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,secrets_quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new core_errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/weight.ts
+
+const EXPECTED = 'a whole number from 0 to 100';
+/**
+ * A share of requests sent to the canary, in percent: a weight (a `setWeight` step, canary-step's
+ * `weight`) or a mirrored share (a `mirror` step, `mirror-percent`). A whole number from 0 to 100,
+ * written `25`, `'25'` or `25%`. Whole, because that is what every router takes: HAProxy's
+ * `set weight`, the integer weights of Gateway API, Istio, SMI and ingress-nginx, the nginx split
+ * written as whole percents, and Gateway API's RequestMirror `percent`.
+ */
+function parseWeight(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    if (!Number.isFinite(number))
+        throw new ValueError(value, EXPECTED, 'write the percent of traffic as a number, e.g. 25');
+    if (!Number.isInteger(number)) {
+        throw new ValueError(value, EXPECTED, `routers take whole percents: use ${Math.floor(number)} or ${Math.ceil(number)}`);
+    }
+    if (number < 0 || number > 100)
+        throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/percentage.ts
+
+/**
+ * A percentage of the metrics format and the judge (`allowedIncrease`, `criticalIncrease`,
+ * `negligibleErrorRate`…): a number ≥ 0, fractions allowed, written `10%`, `'10%'` or `10`. A
+ * change may exceed 100% (`allowedIncrease: 200%`), so there is no upper bound unless `below`.
+ */
+function parsePercentage(value, bounds = {}) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    const expected = `a percentage${bounds.positive ? ' above 0' : ' ≥ 0'}${bounds.below === undefined ? '' : ` and below ${bounds.below}%`} such as 10%`;
+    if (!Number.isFinite(number) || number < 0)
+        throw new ValueError(value, expected, "write a number with or without '%', e.g. 10% or 0.5");
+    if (bounds.positive && number === 0)
+        throw new ValueError(value, expected, 'no change at all can never be shown: allow some, e.g. 10%');
+    if (bounds.below !== undefined && number >= bounds.below)
+        throw new ValueError(value, expected);
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/alpha.ts
+
+/** The false-alarm rate when none is given. */
+const DEFAULT_ALPHA = 0.01;
+/**
+ * The false-alarm rate of each test (`alpha`): a number above 0 and below 0.5, written `0.01` or
+ * `'0.01'`. Below 0.5 because the continuous test's Hodges-Lehmann interval has confidence
+ * 1 − 2α: at 0.5 it shrinks to a point, and a test that calls every other good canary bad gates
+ * nothing.
+ */
+function parseAlpha(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!(number > 0 && number < 0.5)) {
+        throw new ValueError(value, 'a false-alarm rate above 0 and below 0.5', 'use e.g. 0.01 for a 1% false-alarm rate (the default), 0.05 for 5%');
+    }
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/duration.ts
+
+/**
+ * The longest a job runs: GitHub-hosted runners stop a job after 6 hours of execution
+ * (https://docs.github.com/en/actions/reference/actions-limits, "Job execution time"), and
+ * `jobs.<job_id>.timeout-minutes` defaults to 360 minutes on every runner
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes).
+ * A wait longer than that would be cut short by the runner mid-rollout, so it is refused before
+ * anything starts.
+ */
+const JOB_TIME_LIMIT_SECONDS = 6 * 3600;
+const GRAMMAR = 'a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)';
+const PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/**
+ * Seconds in a duration. One grammar everywhere (plans, action inputs): whole seconds as a number
+ * (`90`) or as text, bare (`'90'`) or with units h, m and s in that order, each at most once
+ * (`90s`, `2m`, `1h`, `1m30s`, `1h30m`). Fractions, other units and spaces inside are refused.
+ */
+function parseDuration(value, bounds) {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+        const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+    }
+    const min = bounds.min ?? 0;
+    if (seconds < min)
+        throw new ValueError(value, `a duration of at least ${formatDuration(min)}`);
+    if (bounds.max !== undefined && seconds > bounds.max)
+        throw new ValueError(value, `a duration of at most ${formatDuration(bounds.max)}`, bounds.overMax);
+    return seconds;
+}
+/**
+ * A timed pause (`pause: {duration: …}`): at most a job's 6 hours. A longer wait belongs between
+ * two runs, where an open-ended pause puts it.
+ */
+function parsePauseDuration(value) {
+    return parseDuration(value, {
+        max: JOB_TIME_LIMIT_SECONDS,
+        overMax: 'a GitHub-hosted job runs at most 6 hours (jobs.<id>.timeout-minutes, 360 minutes); use an open-ended `pause: {}` and resume with a later run',
+    });
+}
+/** `1h30m`, `2m`, `45s`, `0s`: whole seconds in the grammar parseDuration reads. */
+function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+    return text === '' ? '0s' : text;
+}
+function durationSeconds(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text);
+    const match = PATTERN.exec(text);
+    if (!match || text === '')
+        return undefined;
+    const [, h, m, s] = match;
+    return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/core/values/analysis.ts
+
+
+/**
+ * Points Prometheus answers per series in one range query: it refuses a query_range whose
+ * (end − start) / step exceeds 11,000 ("exceeded maximum resolution of 11,000 points per
+ * timeseries"). The analysis window and the baseline history are each one such query, so each
+ * holds at most this many intervals.
+ */
+const PROMETHEUS_MAX_POINTS = 11_000;
+/** An analysis runs inside one job, which GitHub-hosted runners stop after 6 hours. */
+const IN_ONE_JOB = 'an analysis runs inside one job, which a GitHub-hosted runner stops after 6 hours; a longer watch is several analyses, with an open-ended `pause: {}` between runs';
+/** The longest an analysis looks (`duration`): from 1 s to a job's 6 hours. */
+function parseAnalysisDuration(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** The time between looks (`interval`), also the step of the range queries: from 1 s to 6 hours. */
+function parseAnalysisInterval(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
+function parseAnalysisHistory(value) {
+    return parseDuration(value, {});
+}
+/**
+ * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
+ * from 0 (never stops) to the most intervals an analysis can have, written `4` or `'4'`.
+ */
+function parseConsecutiveErrorLimit(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(number) || number < 0 || number > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(value, `a whole number of intervals from 0 to ${PROMETHEUS_MAX_POINTS.toLocaleString('en')}`, 'the default is 4; 0 never stops');
+    }
+    return number;
+}
+/**
+ * Checks the settings of one analysis against each other, so an analysis that starts can run to
+ * its end: the interval fits in the duration (else it never looks), and the window and the history
+ * each fit in one Prometheus range query. A ValueError's `field` names the setting to change.
+ */
+function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds }) {
+    const interval = formatDuration(intervalSeconds);
+    if (intervalSeconds > durationSeconds) {
+        throw new ValueError(interval, `at most the duration (${formatDuration(durationSeconds)})`, 'shorten the interval or lengthen the duration: an analysis looks at the metrics once an interval', 'interval');
+    }
+    const points = `Prometheus answers at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} points per query`;
+    if (durationSeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(interval, `at least ${formatDuration(Math.ceil(durationSeconds / PROMETHEUS_MAX_POINTS))} for a ${formatDuration(durationSeconds)} analysis`, `${points}: lengthen the interval or shorten the duration`, 'interval');
+    }
+    if (historySeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(formatDuration(historySeconds), `at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} intervals (${formatDuration(PROMETHEUS_MAX_POINTS * intervalSeconds)} at ${interval})`, `${points}: shorten the history or lengthen the interval`, 'history');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/index.ts
+/**
+ * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
+ * routers and the analysis: a value one of them accepts, every other accepts too.
+ */
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/core/judge/validate.ts
 
+
 /** The defaults of JudgeConfig: α 0.01, pass ≥ 95, marginal ≥ 75, missing data → inconclusive. */
-const defaultJudgeConfig = { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
+const defaultJudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
 const directions = ['increase', 'decrease', 'either'];
 const kinds = ['rate', 'continuous', 'threshold'];
-const judge_validate_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const validate_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /**
  * Checks a judge input (as parsed from JSON) and returns it with the config's defaults filled in
  * and JSON `null`s (missing values) turned into NaN. Throws an InputError naming the metric and
  * the field for anything malformed, before anything is judged.
  */
 function validateJudgeInput(input) {
-    if (!judge_validate_isObject(input))
+    if (!validate_isObject(input))
         throw new core_errors/* InputError */.dz('judge input', input, 'an object {"config": {…}, "metrics": […]}');
     const config = validateConfig(input.config);
     if (!Array.isArray(input.metrics) || input.metrics.length === 0) {
@@ -52178,7 +51300,7 @@ function validateJudgeInput(input) {
     }
     const seen = new Set();
     const metrics = input.metrics.map((m, i) => {
-        const metric = validate_validateMetric(m, i);
+        const metric = validateMetric(m, i);
         if (seen.has(metric.name))
             throw new core_errors/* InputError */.dz(`metrics[${i}].name`, metric.name, 'a name no other metric has', 'rename one of the two');
         seen.add(metric.name);
@@ -52192,14 +51314,11 @@ function validateJudgeInput(input) {
 function validateConfig(raw) {
     if (raw === undefined)
         return defaultJudgeConfig;
-    if (!judge_validate_isObject(raw))
+    if (!validate_isObject(raw))
         throw new core_errors/* InputError */.dz('config', raw, 'an object');
-    const alpha = raw.alpha ?? defaultJudgeConfig.alpha;
-    if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 0.5)) {
-        throw new core_errors/* InputError */.dz('config.alpha', alpha, 'a number in (0, 0.5]', 'use e.g. 0.01 for a 1% false-alarm rate');
-    }
+    const alpha = parseInput('config.alpha', raw.alpha ?? defaultJudgeConfig.alpha, parseAlpha);
     const cutoffs = raw.thresholds ?? {};
-    if (!judge_validate_isObject(cutoffs))
+    if (!validate_isObject(cutoffs))
         throw new core_errors/* InputError */.dz('config.thresholds', cutoffs, 'an object {"pass": 95, "marginal": 75}');
     const pass = cutoffs.pass ?? defaultJudgeConfig.thresholds.pass;
     const marginal = cutoffs.marginal ?? defaultJudgeConfig.thresholds.marginal;
@@ -52216,8 +51335,8 @@ function validateConfig(raw) {
     }
     return { alpha, thresholds: { pass: pass, marginal: marginal }, onNoData };
 }
-function validate_validateMetric(raw, index) {
-    if (!judge_validate_isObject(raw))
+function validateMetric(raw, index) {
+    if (!validate_isObject(raw))
         throw new core_errors/* InputError */.dz(`metrics[${index}]`, raw, 'a metric object');
     if (typeof raw.name !== 'string' || raw.name.trim() === '')
         throw new core_errors/* InputError */.dz(`metrics[${index}].name`, raw.name, 'a non-empty string');
@@ -52249,11 +51368,13 @@ function validate_validateMetric(raw, index) {
         return { ...base, canary, baseline, ...history };
     }
     if (raw.kind === 'continuous') {
+        const percentages = {};
         for (const field of ['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease']) {
-            optional(raw, field, where, (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a percentage ≥ 0');
+            if (raw[field] !== undefined)
+                percentages[field] = parseInput(where(field), raw[field], parsePercentage);
         }
         optional(raw, 'minSamples', where, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
-        return { ...base, canary: values(raw.canary, where('canary')), baseline: values(raw.baseline, where('baseline')) };
+        return { ...base, ...percentages, canary: values(raw.canary, where('canary')), baseline: values(raw.baseline, where('baseline')) };
     }
     optional(raw, 'min', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
     optional(raw, 'max', where, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
@@ -52283,7 +51404,7 @@ function values(raw, where, nonNegative = false) {
     });
 }
 function counts(raw, where) {
-    if (!judge_validate_isObject(raw))
+    if (!validate_isObject(raw))
         throw new core_errors/* InputError */.dz(where, raw, 'an object {"errors": [...], "requests": [...]} of per-interval counts');
     const errors = values(raw.errors, `${where}.errors`, true);
     const requests = values(raw.requests, `${where}.requests`, true);
@@ -52317,6 +51438,221 @@ function judge(input) {
     const { config, metrics } = validateJudgeInput(input);
     const results = metrics.map((m) => classifyMetric(m, config.alpha));
     return { ...scoreMetrics(results, config), metrics: results, config };
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics/template.ts
+
+/** The placeholders a template may hold. */
+const PLACEHOLDERS = ['selector', 'canary', 'baseline', 'version', 'interval'];
+const SELECTOR_HELP = 'comma-separated Prometheus label matchers such as version="v2", app=~"web|api" (a label name, one of =, !=, =~, !~, and a quoted value)';
+const SELECTOR_FIX = 'quote every value with " (escape a " or \\ inside it with a backslash) and leave out the surrounding braces or keep both';
+/** Parses label matchers (`a="x", b!~"y.*"`, optionally inside `{…}`); throws an InputError naming `input` otherwise. */
+function parseSelector(text, input) {
+    const fail = (at, what) => {
+        throw new core_errors/* InputError */.dz(input, text, `${SELECTOR_HELP}; at character ${at + 1}: ${what}`, SELECTOR_FIX);
+    };
+    let body = text.trim();
+    let offset = text.indexOf(body);
+    if (body.startsWith('{')) {
+        if (!body.endsWith('}'))
+            fail(offset, 'an opening { without its closing }');
+        body = body.slice(1, -1);
+        offset += 1;
+    }
+    const matchers = [];
+    let i = 0;
+    const skipSpace = () => {
+        while (i < body.length && /\s/.test(body[i]))
+            i++;
+    };
+    skipSpace();
+    while (i < body.length) {
+        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(body.slice(i))?.[0];
+        if (!name)
+            fail(offset + i, `expected a label name, found ${JSON.stringify(body[i])}`);
+        i += name.length;
+        skipSpace();
+        const op = /^(=~|!~|!=|=)/.exec(body.slice(i))?.[0];
+        if (!op)
+            fail(offset + i, `expected =, !=, =~ or !~ after ${name}`);
+        i += op.length;
+        skipSpace();
+        const quote = body[i];
+        if (quote !== '"' && quote !== "'")
+            fail(offset + i, `expected a quoted value after ${name}${op}`);
+        const [value, end] = readQuoted(body, i) ?? fail(offset + i, `the value of ${name} has no closing ${quote}`);
+        if (op === '=~' || op === '!~')
+            checkRegex(value, (what) => fail(offset + i, what));
+        matchers.push({ name: name, op: op, value });
+        i = end;
+        skipSpace();
+        if (i < body.length) {
+            if (body[i] !== ',')
+                fail(offset + i, `unexpected ${JSON.stringify(body[i])} after ${name}${op}${JSON.stringify(value)}`);
+            i++;
+            skipSpace();
+        }
+    }
+    if (matchers.length === 0)
+        fail(offset, 'no label matcher');
+    return matchers;
+}
+/** Renders matchers back as PromQL (`a="x", b=~"y"`), every value escaped as a double-quoted string. */
+function renderSelector(matchers) {
+    return matchers.map((m) => `${m.name}${m.op}"${escapeString(m.value)}"`).join(', ');
+}
+/** Escapes text for the inside of a PromQL double-quoted string: backslash, quote and control characters. */
+function escapeString(value) {
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+    return value.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
+        if (c === '\\' || c === '"')
+            return `\\${c}`;
+        if (c === '\n')
+            return '\\n';
+        if (c === '\t')
+            return '\\t';
+        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** The value of the `version` equality matcher of a selector, if it has one. */
+function versionOf(matchers) {
+    return matchers.find((m) => m.name === 'version' && m.op === '=')?.value;
+}
+/**
+ * Checks where the placeholders of a template stand, throwing a SlipwayError that names `where`
+ * (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
+ * Returns the placeholders used.
+ */
+function checkTemplate(template, where) {
+    const used = new Set();
+    scan(template, (name, inString) => {
+        if (!PLACEHOLDERS.includes(name)) {
+            throw new core_errors/* SlipwayError */.GQ(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.`);
+        }
+        const placeholder = name;
+        if (placeholder === 'version' && inString !== '"') {
+            throw new core_errors/* SlipwayError */.GQ(`${where}: {{version}} must stand inside a double-quoted string, e.g. version="{{version}}".`);
+        }
+        if (placeholder !== 'version' && inString) {
+            throw new core_errors/* SlipwayError */.GQ(`${where}: {{${placeholder}}} must not stand inside a string literal; write e.g. http_requests_total{{{selector}}}.`);
+        }
+        used.add(placeholder);
+    });
+    return used;
+}
+/** Fills a checked template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
+function renderTemplate(template, values, where) {
+    checkTemplate(template, where);
+    const rendered = [];
+    let last = 0;
+    scan(template, (name, _inString, start, end) => {
+        rendered.push(template.slice(last, start), renderPlaceholder(name, values, where));
+        last = end;
+    });
+    rendered.push(template.slice(last));
+    return rendered.join('');
+}
+function renderPlaceholder(name, values, where) {
+    switch (name) {
+        case 'selector':
+            return renderSelector(values.selector);
+        case 'canary':
+            return renderSelector(values.canary);
+        case 'baseline':
+            return renderSelector(values.baseline);
+        case 'interval':
+            return `${Math.max(1, Math.round(values.intervalSeconds))}s`;
+        case 'version': {
+            const version = versionOf(values.selector);
+            if (version === undefined)
+                throw new core_errors/* SlipwayError */.GQ(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(renderSelector(values.selector))}.`);
+            return escapeString(version);
+        }
+    }
+}
+/** Calls `visit` for every `{{name}}` with the string literal it stands in (the quote char, or ''). */
+function scan(template, visit) {
+    let quote = '';
+    for (let i = 0; i < template.length; i++) {
+        const placeholder = /^\{\{\s*([A-Za-z_]+)\s*\}\}/.exec(template.slice(i));
+        if (placeholder) {
+            visit(placeholder[1], quote, i, i + placeholder[0].length);
+            i += placeholder[0].length - 1;
+            continue;
+        }
+        const c = template[i];
+        if (quote) {
+            if (c === '\\' && quote !== '`')
+                i++;
+            else if (c === quote)
+                quote = '';
+        }
+        else if (c === '"' || c === "'" || c === '`') {
+            quote = c;
+        }
+    }
+}
+/** Reads a quoted PromQL string starting at `start`; returns its value and the index after it. */
+function readQuoted(text, start) {
+    const quote = text[start];
+    const escapes = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
+    let value = '';
+    for (let i = start + 1; i < text.length; i++) {
+        const c = text[i];
+        if (c === quote)
+            return [value, i + 1];
+        if (c === '\\') {
+            const next = text[++i];
+            if (next === undefined)
+                return undefined;
+            value += escapes[next] ?? `\\${next}`;
+        }
+        else {
+            value += c;
+        }
+    }
+    return undefined;
+}
+/** Prometheus regexes are RE2, fully anchored; a pattern JavaScript cannot parse is surely bad. */
+function checkRegex(value, fail) {
+    try {
+        new RegExp(value);
+    }
+    catch (error) {
+        fail(`${JSON.stringify(value)} is not a valid regular expression (${error.message})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
+/**
+ * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
+ * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
+ * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
+const systemClock = {
+    now: () => new Date(),
+    async sleep(ms) {
+        const deadline = Date.now() + ms;
+        for (let left = ms; left > 0; left = deadline - Date.now()) {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
+        }
+    },
+};
+/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
+class VirtualClock {
+    time;
+    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
+    constructor(start = new Date('2026-01-01T00:00:00Z')) {
+        this.time = start.getTime();
+    }
+    now() {
+        return new Date(this.time);
+    }
+    async sleep(ms) {
+        this.time += Math.max(0, ms);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/analysis/series.ts
@@ -52395,11 +51731,11 @@ function metricInput(definition, series) {
         }
         case 'continuous': {
             const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
-            const limits = series_dropUndefined({ allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples });
+            const limits = dropUndefined({ allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples });
             return { ...base, ...limits, kind: 'continuous', canary: series.canary.map(orMissing), baseline: series.baseline.map(orMissing) };
         }
         case 'threshold': {
-            const limits = series_dropUndefined({ min: definition.min, max: definition.max, failureLimit: definition.failureLimit });
+            const limits = dropUndefined({ min: definition.min, max: definition.max, failureLimit: definition.failureLimit });
             return { ...base, ...limits, kind: 'threshold', values: series.canary.map(orMissing) };
         }
     }
@@ -52416,7 +51752,7 @@ function failedMetricInput(definition, error) {
 /** How a missing value travels to the judge (its JSON contract's null, typed as the number it stands for). */
 const missing = null;
 const orMissing = (value) => (Number.isFinite(value) ? value : missing);
-function series_dropUndefined(value) {
+function dropUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 /** Whether interval i has whole counts on one side: both counters read, no more errors than requests. */
@@ -52440,6 +51776,29 @@ function usableRateInterval(canary, baseline, i) {
 // A metric whose latest query failed is handed to the judge without data and with the error (class
 // `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
 // outage heal once the source answers again.
+/**
+ * The windows queried come from the runner's clock, the samples are stamped by the source's: when
+ * the two disagree by more than half an interval (at least 5 s), the analysis would judge samples
+ * from another time — scraped before the canary took its traffic — so it refuses to start. A source
+ * that cannot tell its time, or cannot be reached yet, is left to the loop's own error handling.
+ */
+async function checkClockSkew(source, clock, intervalSeconds, logger) {
+    if (!source.serverTime)
+        return;
+    let serverTime;
+    try {
+        serverTime = await source.serverTime();
+    }
+    catch (error) {
+        logger.warning(`Could not read the ${source.type} server's clock: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        return;
+    }
+    const skewSeconds = (serverTime.getTime() - clock.now().getTime()) / 1000;
+    if (Number.isFinite(skewSeconds) && Math.abs(skewSeconds) > Math.max(5, intervalSeconds / 2)) {
+        throw new core_errors/* SlipwayError */.GQ(`The ${source.type} server's clock is ${Math.round(Math.abs(skewSeconds))} s ${skewSeconds > 0 ? 'ahead of' : 'behind'} the runner's: ` +
+            'every analysis window would read samples from another time than the canary\'s. Fix: synchronise both clocks (NTP); the analysis did not start.');
+    }
+}
 /** Failed intervals in a row after which an analysis stops (Argo's consecutiveErrorLimit default). */
 const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 /** How far back, seconds, the baseline's rate counters are read before the analysis starts (30 min). */
@@ -52467,6 +51826,7 @@ async function runAnalysis(options) {
     const failedInARow = new Map();
     // Read before the first sleep, which ends at the first interval's boundary either way: the
     // queries' time comes out of the first interval's wait.
+    await checkClockSkew(options.source, clock, intervalSeconds, logger);
     const history = await readBaselineHistory();
     while (interval < plannedIntervals) {
         interval++;
@@ -52579,6 +51939,2019 @@ function isFinal(report, metrics) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
+
+
+
+
+
+const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
+const FIELDS = {
+    rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
+    continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
+    threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
+};
+const DIRECTIONS = ['increase', 'decrease', 'either'];
+/** Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input 'metrics'`. */
+function parseMetricsYaml(text, where) {
+    let value;
+    try {
+        value = loadYaml(text);
+    }
+    catch (error) {
+        throw new SlipwayError(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
+    }
+    return validateMetrics(value, where);
+}
+/** Validates already-parsed metric definitions; errors name the metric and the field. */
+function validateMetrics(value, where) {
+    const list = metrics_config_isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
+    if (!Array.isArray(list) || list.length === 0) {
+        throw new core_errors/* SlipwayError */.GQ(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
+    }
+    const metrics = list.map((item, index) => metrics_config_validateMetric(item, `${where}: metrics[${index}]`));
+    const seen = new Set();
+    for (const m of metrics) {
+        if (seen.has(m.name))
+            throw new core_errors/* SlipwayError */.GQ(`${where}: metric name "${m.name}" is used twice; names must be unique.`);
+        seen.add(m.name);
+    }
+    // The judge refuses such a list; refused here, it never reaches an analysis that has started.
+    if (metrics.every((m) => m.muted))
+        throw new core_errors/* SlipwayError */.GQ(`${where}: every metric is muted, and a muted metric never decides. Fix: unmute one, or add one that gates the rollout.`);
+    return metrics;
+}
+function metrics_config_validateMetric(item, at) {
+    if (!metrics_config_isRecord(item))
+        throw new core_errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
+    if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
+        throw new core_errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,secrets_quote/* quote */.h)(item.name)}.`);
+    }
+    const where = `${at} "${item.name}"`;
+    const kind = item.kind;
+    if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
+        throw new core_errors/* SlipwayError */.GQ(`${where}: field kind: expected rate, continuous or threshold, got ${(0,secrets_quote/* quote */.h)(kind)}.`);
+    }
+    const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
+    if (unknown.length > 0)
+        throw new core_errors/* SlipwayError */.GQ(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
+    const field = new FieldReader(item, where);
+    const base = {
+        name: item.name,
+        direction: field.choice('direction', DIRECTIONS) ?? 'increase',
+        critical: field.boolean('critical') ?? false,
+        weight: field.number('weight', { min: 0 }) ?? 1,
+        muted: field.boolean('muted') ?? false,
+    };
+    switch (kind) {
+        case 'rate': {
+            // The judge's allowed ratio must exceed 1: "no increase at all" can never be shown.
+            const allowed = field.percent('allowedIncrease', { positive: true });
+            // The judge takes it as a fraction of requests, below 1.
+            const negligible = field.percent('negligibleErrorRate', { below: 100 });
+            return metrics_config_dropUndefined({
+                ...base,
+                kind,
+                errors: field.query('errors'),
+                requests: field.query('requests'),
+                allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
+                negligibleRate: negligible === undefined ? undefined : negligible / 100,
+            });
+        }
+        case 'continuous':
+            return metrics_config_dropUndefined({
+                ...base,
+                kind,
+                query: field.query('query'),
+                allowedIncrease: field.percent('allowedIncrease'),
+                allowedDecrease: field.percent('allowedDecrease'),
+                criticalIncrease: field.percent('criticalIncrease'),
+                criticalDecrease: field.percent('criticalDecrease'),
+                minSamples: field.number('minSamples', { min: 1, integer: true }),
+            });
+        case 'threshold': {
+            const thresholds = item.thresholds;
+            if (!metrics_config_isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
+                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,secrets_quote/* quote */.h)(thresholds)}.`);
+            }
+            const bounds = new FieldReader(thresholds, `${where}: thresholds`);
+            const min = bounds.number('min');
+            const max = bounds.number('max');
+            if (min !== undefined && max !== undefined && min > max)
+                throw new core_errors/* SlipwayError */.GQ(`${where}: field thresholds: min ${min} is above max ${max}.`);
+            return metrics_config_dropUndefined({ ...base, kind, query: field.query('query'), min, max, failureLimit: field.number('failureLimit', { min: 0, integer: true }) });
+        }
+    }
+}
+/** Reads typed fields of one mapping with errors naming the metric and the field. */
+class FieldReader {
+    item;
+    where;
+    constructor(item, where) {
+        this.item = item;
+        this.where = where;
+    }
+    fail(name, expected, fix) {
+        throw new core_errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,secrets_quote/* quote */.h)(this.item[name])}.${fix ? ` Fix: ${fix}` : ''}`);
+    }
+    query(name) {
+        const value = this.item[name];
+        if (typeof value !== 'string' || value.trim() === '')
+            this.fail(name, 'a PromQL query template, e.g. sum(http_requests_total{{{selector}}})');
+        checkTemplate(value, `${this.where}: field ${name}`);
+        return value.trim();
+    }
+    choice(name, choices) {
+        const value = this.item[name];
+        if (value === undefined)
+            return undefined;
+        if (!choices.includes(value))
+            this.fail(name, `one of ${choices.join(', ')}`);
+        return value;
+    }
+    boolean(name) {
+        const value = this.item[name];
+        if (value === undefined || typeof value === 'boolean')
+            return value;
+        return this.fail(name, 'true or false');
+    }
+    number(name, limits = {}) {
+        const value = this.item[name];
+        if (value === undefined)
+            return undefined;
+        const ok = typeof value === 'number' && Number.isFinite(value) && (limits.min === undefined || value >= limits.min) && (!limits.integer || Number.isInteger(value));
+        if (!ok)
+            this.fail(name, `a ${limits.integer ? 'whole ' : ''}number${limits.min === undefined ? '' : ` ≥ ${limits.min}`}`);
+        return value;
+    }
+    /** A percentage (values/percentage.ts): `10%`, `'10%'` or `10`. */
+    percent(name, bounds = {}) {
+        const value = this.item[name];
+        if (value === undefined)
+            return undefined;
+        try {
+            return parsePercentage(value, bounds);
+        }
+        catch (error) {
+            if (error instanceof ValueError)
+                this.fail(name, error.expected, error.fix);
+            throw error;
+        }
+    }
+}
+function metrics_config_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function metrics_config_dropUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/validate.ts
+
+
+
+
+
+
+
+const STRATEGIES = ['canary', 'blue-green'];
+const POLICIES = ['rollback', 'pause'];
+const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
+/** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
+const DEFAULT_INTERVAL_SECONDS = 60;
+/** A smoke check is one HTTP GET: it answers within seconds, or the version is not ready. */
+const SMOKE_CHECK_TIMEOUT = { min: 1, max: 300, overMax: 'a smoke check is one HTTP GET; give it seconds (default 10s), not minutes' };
+/** The header a blue-green `preview` step routes to the new version when it names none. */
+const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
+/**
+ * Checks a parsed plan and returns the typed RolloutPlan; every problem found is reported at
+ * once, each with its line and field (`plan.yml line 12: steps[3].setWeight: 150 is not a
+ * percentage (0–100)`), in a PlanError.
+ */
+function validatePlan(document, source, overrides = {}) {
+    const problems = [];
+    const report = (path, message) => problems.push({ line: document.lineOf(path), path, message });
+    if (!plan_validate_isObject(document.value)) {
+        throw new PlanError(source, [{ line: 1, path: [], message: 'a plan is a YAML mapping with at least `router:` and `steps:`' }]);
+    }
+    const raw = applyOverrides(document.value, overrides);
+    unknownKeys(raw, TOP_LEVEL, [], report);
+    const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
+    const router = routerOf(raw.router, report);
+    const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
+    // A bad interval or history is reported once, at its own line, not again against every step.
+    const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
+    const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
+    const onInconclusive = oneOf(raw.onInconclusive ?? 'pause', POLICIES, ['onInconclusive'], report);
+    const steps = [];
+    if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
+        report(['steps'], 'a plan needs a non-empty list of steps, e.g. `steps: [{setWeight: 10}, {analysis: {duration: 2m}}]`');
+    }
+    else {
+        raw.steps.forEach((item, index) => {
+            const step = stepOf(item, ['steps', index], report);
+            if (!step)
+                return;
+            step.line = document.lineOf(['steps', index]);
+            steps.push(step);
+            checkStepFits(step, strategy, analysis, ['steps', index], report, timingKnown);
+        });
+        if (steps.filter((s) => s.kind === 'switch').length > 1)
+            report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
+    }
+    if (problems.length > 0)
+        throw new PlanError(source, problems);
+    return { strategy: strategy, router: router, analysis, steps, onFailure: onFailure, onInconclusive: onInconclusive };
+}
+function applyOverrides(raw, overrides) {
+    const merged = { ...raw };
+    if (overrides.strategy !== undefined)
+        merged.strategy = overrides.strategy;
+    if (overrides.onFailure !== undefined)
+        merged.onFailure = overrides.onFailure;
+    if (overrides.onInconclusive !== undefined)
+        merged.onInconclusive = overrides.onInconclusive;
+    if (overrides.router !== undefined)
+        merged.router = { ...(plan_validate_isObject(raw.router) ? raw.router : {}), ...overrides.router };
+    const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
+    const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
+    if (given.length > 0)
+        merged.analysis = { ...(plan_validate_isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+    return merged;
+}
+function routerOf(value, report) {
+    if (!plan_validate_isObject(value)) {
+        report(['router'], 'expected a mapping naming the traffic provider and its settings, e.g. `router: {provider: haproxy, backend: app}`');
+        return undefined;
+    }
+    const { provider, ...settings } = value;
+    if (typeof provider !== 'string' || provider === '') {
+        report(['router', 'provider'], 'expected the name of a traffic provider (haproxy, nginx, gateway-api, istio, smi, ingress-nginx, command)');
+        return undefined;
+    }
+    return { provider, settings };
+}
+function analysisOf(value, report) {
+    const path = ['analysis'];
+    if (!plan_validate_isObject(value)) {
+        report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
+        return undefined;
+    }
+    unknownKeys(value, ANALYSIS_KEYS, path, report);
+    const prometheus = value.prometheus;
+    if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
+        report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
+    }
+    if (value.metrics === undefined)
+        report([...path, 'metrics'], 'expected at least one metric definition');
+    const optional = (key, parse) => (value[key] === undefined ? undefined : parsed(value[key], parse, [...path, key], report));
+    const intervalSeconds = optional('interval', parseAnalysisInterval);
+    const alpha = optional('alpha', parseAlpha);
+    const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'], [...path, 'onNoData'], report);
+    const errorLimit = optional('consecutiveErrorLimit', parseConsecutiveErrorLimit);
+    const historySeconds = optional('history', parseAnalysisHistory);
+    let metrics = [];
+    if (value.metrics !== undefined) {
+        try {
+            metrics = validateMetrics(value.metrics, '');
+        }
+        catch (error) {
+            const message = (0,core_errors/* errorMessage */.gJ)(error).replace(/^: /, '');
+            const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
+            report(index === undefined ? [...path, 'metrics'] : [...path, 'metrics', Number(index)], message.replace(/^metrics\[\d+\] ?/, ''));
+        }
+    }
+    const selector = (key) => {
+        const text = value[key];
+        if (typeof text !== 'string' || text.trim() === '') {
+            const whose = { canarySelector: "new version's", baselineSelector: "baseline's", historySelector: "primary's (where the history is read)" }[key];
+            const input = { canarySelector: 'canary-selector', baselineSelector: 'baseline-selector', historySelector: 'history-selector' }[key];
+            report([...path, key], `${show(text)} is not a label selector: give the ${whose} label matchers, e.g. version="v2" (or the action input ${input})`);
+            return [];
+        }
+        try {
+            return parseSelector(text, key);
+        }
+        catch (error) {
+            report([...path, key], (0,core_errors/* errorMessage */.gJ)(error));
+            return [];
+        }
+    };
+    // Credentials in the URL are registered (and so masked) before anything can print the plan.
+    (0,secrets/* splitUrlCredentials */.CN)(String(prometheus));
+    return {
+        prometheus: String(prometheus),
+        metrics,
+        intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+        alpha,
+        onNoData,
+        ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
+        ...(historySeconds === undefined ? {} : { historySeconds }),
+        ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
+        canary: selector('canarySelector'),
+        baseline: selector('baselineSelector'),
+    };
+}
+function stepOf(item, path, report) {
+    const keys = plan_validate_isObject(item) ? Object.keys(item) : [];
+    if (!plan_validate_isObject(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
+        report(path, `expected one of ${STEP_KINDS.map((k) => `\`${k}:\``).join(', ')}, got ${show(item)}`);
+        return undefined;
+    }
+    const kind = keys[0];
+    const value = item[kind];
+    const at = [...path, kind];
+    switch (kind) {
+        case 'setWeight': {
+            const weight = parsed(value, parseWeight, at, report);
+            return weight === undefined ? undefined : { kind, weight };
+        }
+        case 'pause': {
+            const duration = plan_validate_isObject(value) ? value.duration : value;
+            if (duration === undefined || duration === null)
+                return { kind };
+            const seconds = parsed(duration, parsePauseDuration, plan_validate_isObject(value) ? [...at, 'duration'] : at, report);
+            return seconds === undefined ? undefined : { kind, durationSeconds: seconds };
+        }
+        case 'analysis': {
+            const block = plan_validate_isObject(value) ? value : { duration: value };
+            const seconds = parsed(block.duration, parseAnalysisDuration, plan_validate_isObject(value) ? [...at, 'duration'] : at, report);
+            const interval = block.interval === undefined ? undefined : parsed(block.interval, parseAnalysisInterval, [...at, 'interval'], report);
+            if (seconds === undefined || (block.interval !== undefined && interval === undefined))
+                return undefined;
+            return { kind, durationSeconds: seconds, intervalSeconds: interval };
+        }
+        case 'setHeaderRoute': {
+            if (value === null || (plan_validate_isObject(value) && Object.keys(value).length === 0))
+                return { kind, route: null };
+            const route = headerRouteOf(value, at, report);
+            return route && { kind, route };
+        }
+        case 'preview': {
+            if (value === null || value === true || (plan_validate_isObject(value) && Object.keys(value).length === 0))
+                return { kind, route: DEFAULT_PREVIEW_ROUTE };
+            const route = headerRouteOf(value, at, report);
+            return route && { kind, route };
+        }
+        case 'mirror': {
+            const percent = parsed(plan_validate_isObject(value) ? value.percent : value, parseWeight, plan_validate_isObject(value) ? [...at, 'percent'] : at, report);
+            return percent === undefined ? undefined : { kind, percent };
+        }
+        case 'smokeCheck': {
+            const block = plan_validate_isObject(value) ? value : { url: value };
+            if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url))
+                return void report(plan_validate_isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
+            const expectStatus = block.expectStatus ?? 200;
+            if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599)
+                return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
+            const timeoutSeconds = block.timeout === undefined ? 10 : parsed(block.timeout, (v) => parseDuration(v, SMOKE_CHECK_TIMEOUT), [...at, 'timeout'], report);
+            if (timeoutSeconds === undefined)
+                return undefined;
+            const headers = block.headers ?? {};
+            if (!plan_validate_isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
+                return void report([...at, 'headers'], 'expected a mapping of header names to string values');
+            return { kind, url: block.url, expectStatus, headers: headers, timeoutSeconds };
+        }
+        default:
+            if (value !== null && value !== true && !(plan_validate_isObject(value) && Object.keys(value).length === 0))
+                return void report(at, 'takes no settings: write `- switch: {}`');
+            return { kind: 'switch' };
+    }
+}
+function headerRouteOf(value, path, report) {
+    if (!plan_validate_isObject(value) || typeof value.name !== 'string' || value.name === '' || typeof value.value !== 'string') {
+        report(path, `${show(value)} is not a route: expected {name: x-canary, value: always} (values are strings; quote them)`);
+        return undefined;
+    }
+    if (value.kind !== undefined && value.kind !== 'header' && value.kind !== 'cookie') {
+        report([...path, 'kind'], `${show(value.kind)} is not one of header, cookie`);
+        return undefined;
+    }
+    return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind } : {}) };
+}
+/** Checks a step against the strategy and, when its timing is known, an analysis step against the plan's `analysis:`. */
+function checkStepFits(step, strategy, analysis, path, report, timingKnown) {
+    const at = [...path, step.kind];
+    if (step.kind === 'analysis' && !analysis)
+        report(at, 'an analysis step needs the plan\'s `analysis:` block (prometheus and metrics)');
+    if (step.kind === 'analysis' && analysis && timingKnown) {
+        const timing = { durationSeconds: step.durationSeconds, intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds, historySeconds: analysis.historySeconds ?? DEFAULT_HISTORY_SECONDS };
+        parsed(timing, checkAnalysisTiming, at, report);
+    }
+    if (strategy === 'canary' && (step.kind === 'switch' || step.kind === 'preview'))
+        report(at, `\`${step.kind}\` belongs to strategy blue-green; a canary shifts traffic with setWeight`);
+    if (strategy === 'blue-green' && step.kind === 'setWeight')
+        report(at, 'a blue-green plan moves traffic at once with `switch: {}`, not setWeight (use strategy: canary for weighted steps)');
+}
+function oneOf(value, choices, path, report) {
+    if (typeof value === 'string' && choices.includes(value))
+        return value;
+    report(path, `${show(value)} is not one of ${choices.join(', ')}`);
+    return undefined;
+}
+function unknownKeys(value, allowed, path, report) {
+    for (const key of Object.keys(value)) {
+        if (!allowed.includes(key))
+            report([...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
+    }
+}
+/** `parse(value)`; undefined when it throws a ValueError, which is reported at `path` in the plan's words. */
+function parsed(value, parse, path, report) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        if (!(error instanceof ValueError))
+            throw error;
+        report(path, `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`);
+        return undefined;
+    }
+}
+function plan_validate_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    // A plain string reads best bare; anything else (and a blank string, which would vanish) is quoted.
+    if (typeof value === 'string' && value.trim() !== '')
+        return (0,secrets/* redact */.E$)(value.length > 60 ? `${value.slice(0, 57)}…` : value);
+    return (0,secrets/* quote */.hD)(value, 57);
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/target.ts
+
+
+/** Rolling back is not possible or not allowed; the message says why and what to do. */
+class RollbackRefusedError extends core_errors/* SlipwayError */.GQ {
+    name = 'RollbackRefusedError';
+}
+/** Parses the `to` input: `previous` (default), a deployment id, or `sha256:<64 hex>`. */
+function parseRollbackTo(value, input = 'to') {
+    const text = (value ?? '').trim();
+    if (text === '' || text === 'previous')
+        return { kind: 'previous' };
+    if (/^\d+$/.test(text) && Number(text) > 0)
+        return { kind: 'deployment', id: Number(text) };
+    const digest = /^(?:.*@)?(sha256:[0-9a-f]{64})$/.exec(text);
+    if (digest)
+        return { kind: 'digest', digest: digest[1] };
+    throw new InputError(input, text, '`previous`, a deployment id (e.g. 1234) or a digest `sha256:<64 hex>`', 'see the Deployments page or `slipway history` for ids and digests');
+}
+/** A deployment Slipway made that shipped an artifact and succeeded without being rolled back since. */
+function isGood(deployment) {
+    const state = deployment.latestStatus?.state;
+    // `inactive` is what GitHub makes of a success that a newer success superseded: still good.
+    return Boolean(deployment.payload?.artifact) && (state === 'success' || state === 'inactive');
+}
+/**
+ * Decides what a rollback in `environment` does, reading the ledger only (nothing is changed).
+ * `previous` follows the bad deployment's `previousGood` lineage (a constant number of requests)
+ * and scans the history only when the lineage is broken. Refuses with a RollbackRefusedError when
+ * there is no good version, or when a passed deployment is marked irreversible and `force` is off.
+ */
+async function decideRollback(ledger, environment, to, options = {}) {
+    const logger = options.logger ?? log_silentLogger;
+    let bad = options.bad ?? null;
+    let target;
+    let passed;
+    /** Where the deployments read end, when they did not reach the target (`to: <id>` far back). */
+    let unread = null;
+    if (to.kind === 'previous') {
+        ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
+        if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success')
+            return { already: bad };
+    }
+    else {
+        let complete;
+        ({ bad, target, passed, complete } = to.kind === 'deployment' ? await chosenTarget(ledger, environment, to.id, bad) : await newestOfDigest(ledger, environment, to.digest, bad));
+        if (bad && !target) {
+            throw new RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
+        }
+        if (bad && target && (target.id === bad.id || sameArtifact(target, bad))) {
+            // The newest deployment ships the target's artifact: nothing to do when it stands.
+            if (target.id !== bad.id && !bad.latestStatus)
+                bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+            if (target.id === bad.id || bad.latestStatus?.state === 'success')
+                return { already: bad };
+        }
+        if (bad && target && !complete)
+            unread = { edge: passed.at(-1) ?? bad, target };
+    }
+    if (!bad) {
+        throw new RollbackRefusedError(`Nothing to roll back in ${environment}: the ledger has no Slipway deployment there (see \`slipway history --environment ${environment}\`).`);
+    }
+    if (!target && !options.allowNoTarget) {
+        throw new RollbackRefusedError(`No good version to roll back to in ${environment}: no deployment before #${bad.id} succeeded there. Deploy a fixed version instead.`);
+    }
+    const blocker = [bad, ...passed].find((d) => d.payload?.irreversible) ?? (unread && (await irreversibleBeyond(ledger, environment, unread.edge, unread.target, logger)));
+    if (blocker && !options.force) {
+        throw new RollbackRefusedError(`Refusing to roll back ${environment} past deployment #${blocker.id} (${blocker.payload?.artifact?.ref ?? blocker.sha}): its payload marks it irreversible ` +
+            `(for example a contract-phase schema migration), so the older version may not work with what it changed. Roll forward with a fix, or set \`force: true\` if the older version is known to be safe.`);
+    }
+    if (blocker)
+        logger.warning(`Rolling back past irreversible deployment #${blocker.id} because force is set.`);
+    return { bad, target, passed };
+}
+/**
+ * Walks the history newest first, reading payloads only: the bad deployment is the given one,
+ * else the newest Slipway deployment whatever its state (a canary still in progress, one an
+ * analysis failed, or a promoted version found bad later); the target is the deployment its
+ * `previousGood` names, or that one's own previousGood when it did not stand. On an intact lineage
+ * this costs one page and the latest status of the target: the deployments on the way are judged
+ * by their payloads. A pointer that leads nowhere (a foreign or deleted deployment) turns the walk
+ * into a scan for the first good one. A newest deployment that is a finished rollback means there
+ * is nothing left to do (re-runs converge).
+ */
+async function previousGood(ledger, environment, given, logger) {
+    let bad = given;
+    const passed = [];
+    let wanted = given?.payload?.previousGood;
+    let scan = false;
+    if (given && wanted === null)
+        return { bad, target: null, passed };
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        if (!bad) {
+            bad = deployment;
+            if (bad.task === 'deploy:rollback') {
+                bad = { ...bad, latestStatus: await ledger.latestStatus(bad.id) };
+                if (bad.latestStatus?.state === 'success')
+                    return { bad, target: null, passed };
+            }
+            wanted = bad.payload?.previousGood;
+            if (wanted === null)
+                break;
+            continue;
+        }
+        if (deployment.id >= bad.id)
+            continue;
+        if (typeof wanted !== 'number')
+            scan = true;
+        else if (!scan && deployment.id < wanted) {
+            logger.info(`The lineage of deployment #${bad.id} is broken (deployment #${wanted} is foreign or deleted); scanning the history of ${environment}.`);
+            scan = true;
+        }
+        if (scan || deployment.id === wanted) {
+            const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+            if (isGood(withStatus))
+                return { bad, target: withStatus, passed };
+        }
+        passed.push(deployment);
+        if (!scan && deployment.id === wanted) {
+            wanted = deployment.payload?.previousGood;
+            if (wanted === null)
+                break;
+        }
+    }
+    return { bad, target: null, passed };
+}
+/**
+ * `to: <id>`: the target read by id (its deployment and latest status), and the newest page of the
+ * environment (payloads only) for the bad deployment — the given one, else the newest Slipway
+ * deployment whatever its state, as for `previous` — and the deployments in between that it shows.
+ * Three requests however far back the target is; `complete` says whether the page reached it.
+ */
+async function chosenTarget(ledger, environment, id, given) {
+    const target = await chosenDeployment(ledger, environment, id);
+    let bad = given;
+    const passed = [];
+    let complete = false;
+    for await (const deployment of ledger.history(environment, { statuses: false, pages: 1 })) {
+        if (!bad)
+            bad = deployment;
+        else if (deployment.id <= target.id) {
+            complete = true;
+            break;
+        }
+        else if (deployment.id < bad.id)
+            passed.push(deployment);
+    }
+    return { bad, target, passed, complete: complete || bad?.id === target.id };
+}
+/**
+ * `to: sha256:…`: the newest deployment of the digest that was not rolled back (a later
+ * `rollbackOf` names it) and whose latest status is success or inactive. Reads pages of payloads
+ * back to it, and the status of each candidate (usually one): a page per 100 deployments, plus one.
+ */
+async function newestOfDigest(ledger, environment, digest, given) {
+    let bad = given;
+    const passed = [];
+    const rolledBack = new Set();
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        // A rollback is always newer than what it rolls back: reading newest first sees it first.
+        if (deployment.payload?.rollbackOf !== undefined)
+            rolledBack.add(deployment.payload.rollbackOf);
+        if (!bad)
+            bad = deployment;
+        else if (deployment.id < bad.id) {
+            if (deployment.payload?.artifact?.digest === digest && !rolledBack.has(deployment.id)) {
+                const withStatus = { ...deployment, latestStatus: await ledger.latestStatus(deployment.id) };
+                if (isGood(withStatus))
+                    return { bad, target: withStatus, passed, complete: true };
+            }
+            passed.push(deployment);
+        }
+    }
+    return { bad, target: null, passed, complete: true };
+}
+/**
+ * The newest irreversible deployment between `target` and `edge` (both exclusive), which the
+ * decision did not read: `edge`'s `lastIrreversible` pointer says, at the cost of reading that one
+ * deployment when it blocks. A payload from before the pointer existed costs a walk of the pages
+ * back to the target (payloads only).
+ */
+async function irreversibleBeyond(ledger, environment, edge, target, logger) {
+    const pointer = edge.payload?.lastIrreversible;
+    if (pointer === null || (typeof pointer === 'number' && pointer <= target.id))
+        return null;
+    if (typeof pointer === 'number') {
+        // Deleted since: still named, so the refusal says which one it was.
+        return (await ledger.getDeployment(pointer)) ?? { ...edge, id: pointer, sha: 'deleted since', payload: null, latestStatus: null };
+    }
+    logger.info(`Deployment #${edge.id} predates the lastIrreversible pointer; reading the history of ${environment} back to #${target.id} for irreversible deployments.`);
+    for await (const deployment of ledger.history(environment, { statuses: false })) {
+        if (deployment.id <= target.id)
+            break;
+        if (deployment.id < edge.id && deployment.payload?.irreversible)
+            return deployment;
+    }
+    return null;
+}
+async function chosenDeployment(ledger, environment, id) {
+    const deployment = await ledger.getDeployment(id);
+    if (!deployment)
+        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: it does not exist in this repository.`);
+    if (deployment.environment !== environment)
+        throw new RollbackRefusedError(`Cannot roll back ${environment} to deployment ${id}: it was a deployment to ${deployment.environment}.`);
+    if (!deployment.payload?.artifact)
+        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: Slipway did not make it, so the ledger does not know its artifact.`);
+    if (!isGood(deployment)) {
+        throw new RollbackRefusedError(`Cannot roll back to deployment ${id}: its latest status is ${deployment.latestStatus?.state ?? 'none'}, not success; only a version that succeeded and was not rolled back can be restored.`);
+    }
+    return deployment;
+}
+function sameArtifact(a, b) {
+    return Boolean(a.payload?.artifact && a.payload.artifact.digest === b.payload?.artifact?.digest);
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/auth.ts
+
+/** Parses the first challenge of a `WWW-Authenticate` header; undefined for schemes we do not speak. */
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
+    if (!match)
+        return undefined;
+    const scheme = match[1].toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return undefined;
+    const params = {};
+    const pair = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
+    for (let m = pair.exec(match[2]); m; m = pair.exec(match[2]))
+        params[m[1].toLowerCase()] = (m[2] ?? m[3]).replace(/\\(.)/g, '$1');
+    return { scheme, params };
+}
+/** The `Authorization` value for basic credentials. */
+function basicAuthorization(credentials) {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
+/** The scope string of the token flow: `repository:<name>:pull` or `…:pull,push`. */
+function repositoryScope(repository, push) {
+    return `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
+}
+/**
+ * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
+ * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
+ * whether the realm may receive the credentials (see the module comment). Errors say what the
+ * token service answered, never the credentials.
+ */
+async function fetchToken(challenge, scope, credentials, registryUrl, fetchImpl) {
+    const realm = challenge.params.realm;
+    if (!realm)
+        throw new core_errors/* SlipwayError */.GQ('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
+    const url = realmUrl(realm, registryUrl, credentials !== undefined);
+    if (challenge.params.service)
+        url.searchParams.set('service', challenge.params.service);
+    const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
+    for (const s of scopes)
+        url.searchParams.append('scope', s);
+    if (credentials)
+        url.searchParams.set('account', credentials.username);
+    const headers = credentials ? { authorization: basicAuthorization(credentials) } : {};
+    const response = await fetchImpl(url, { headers });
+    const text = await response.text();
+    if (response.status === 401)
+        throw new RegistryAuthError(401, `the token service ${url.origin} rejected the credentials`);
+    if (response.status === 403)
+        throw new RegistryAuthError(403, `the token service ${url.origin} denied access to ${[...scopes].join(' ')}`);
+    if (!response.ok)
+        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered ${response.status} for scope ${scope}.`);
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered with something that is not JSON.`);
+    }
+    const token = body.token ?? body.access_token;
+    if (!token)
+        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered without a token.`);
+    const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
+    return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
+}
+/**
+ * The realm as a URL, once it is known to be one the request may go to: http or https without user
+ * info, and, when credentials go along, https or plain http on the host name of a plain-http
+ * registry. The port may differ (a token service beside a local registry); the host name may
+ * differ over https only.
+ */
+function realmUrl(realm, registryUrl, withCredentials) {
+    const registry = new URL(registryUrl);
+    let url;
+    try {
+        url = new URL(realm);
+    }
+    catch {
+        // The realm is the registry's text, not ours: quoted short, as any registry answer is.
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    // Shown without user info or query: only what identifies where the request would go.
+    const shown = `${url.protocol}//${url.host}${url.pathname}`;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
+    }
+    if (url.username || url.password) {
+        // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
+        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
+    }
+    if (!withCredentials || url.protocol === 'https:')
+        return url;
+    let why;
+    if (registry.protocol !== 'http:')
+        why = 'plain http, while the registry itself is reached over https';
+    else if (url.hostname !== registry.hostname)
+        why = `plain http to another host than the registry's (${registry.hostname})`;
+    else
+        return url;
+    throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
+        `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`);
+}
+/** A 401 or 403 from a registry or its token service; the message says what to fix. */
+class RegistryAuthError extends core_errors/* SlipwayError */.GQ {
+    status;
+    name = 'RegistryAuthError';
+    constructor(status, detail) {
+        super(detail);
+        this.status = status;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/http.ts
+
+
+
+
+const DEFAULT_HINTS = {
+    credentials: 'give a username and password (or token) that the registry accepts',
+    permission: 'grant the credentials access to the repository (for ghcr.io with GITHUB_TOKEN: `permissions: packages: write`)',
+};
+/** An HTTP client bound to one registry, with auth and retries. */
+class RegistryHttp {
+    registry;
+    baseUrl;
+    credentials;
+    logger;
+    attempts;
+    retryDelayMs;
+    hints;
+    challenge;
+    tokens = new Map();
+    constructor(options) {
+        this.registry = options.registry;
+        this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
+        this.credentials = options.credentials;
+        this.logger = options.logger ?? log_silentLogger;
+        this.attempts = options.attempts ?? 6;
+        this.retryDelayMs = options.retryDelayMs ?? 250;
+        this.hints = { ...DEFAULT_HINTS, ...options.hints };
+    }
+    /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
+    url(repository, path) {
+        return /^https?:\/\//.test(path) ? path : new URL(path, `${this.baseUrl}/v2/${repository}/`).toString();
+    }
+    /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
+    async send(request) {
+        const replayable = !(typeof request.body === 'function');
+        for (let attempt = 1;; attempt++) {
+            let wait = this.retryDelay(attempt);
+            try {
+                const response = await this.authenticated(request);
+                if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429))
+                    return response;
+                await response.body?.cancel();
+                // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
+                const retryAfter = Number(response.headers.get('retry-after'));
+                if (Number.isFinite(retryAfter) && retryAfter > 0)
+                    wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
+            }
+            catch (error) {
+                if (!replayable || attempt >= this.attempts || !isConnectionError(error))
+                    throw error;
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
+            }
+            await sleep(wait);
+        }
+    }
+    /** The wait before attempt `attempt + 1`, in ms. */
+    retryDelay(attempt) {
+        return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
+    }
+    /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
+    get maxAttempts() {
+        return this.attempts;
+    }
+    async authenticated(request) {
+        const origin = new URL(this.url(request.repository, request.path)).origin;
+        if (origin !== new URL(this.baseUrl).origin) {
+            // An upload location on another origin (a storage service the registry hands the upload
+            // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
+            // its challenges are not answered, as docker's client does. fetch likewise drops them on a
+            // redirect to another origin.
+            const response = await this.once(request, undefined);
+            if (response.status !== 401 && response.status !== 403)
+                return response;
+            await response.body?.cancel();
+            throw new RegistryAuthError(response.status, `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`);
+        }
+        let response = await this.once(request, await this.authorization(request, false));
+        if (response.status === 401) {
+            const challenge = parseChallenge(response.headers.get('www-authenticate'));
+            const insufficientScope = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+            await response.body?.cancel();
+            if (!challenge || insufficientScope)
+                throw this.authError(request, insufficientScope ? 403 : 401);
+            this.challenge = challenge;
+            if (challenge.scheme === 'basic' && !this.credentials)
+                throw this.authError(request, 401);
+            const authorization = await this.authorization(request, true);
+            if (typeof request.body === 'function') {
+                // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
+                // in hand, the caller restarts the whole upload rather than resend a slice.
+                throw new UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+            }
+            response = await this.once(request, authorization);
+            if (response.status === 401) {
+                const denied = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
+                await response.body?.cancel();
+                throw this.authError(request, denied ? 403 : 401);
+            }
+        }
+        if (response.status === 403) {
+            await response.body?.cancel();
+            throw this.authError(request, 403);
+        }
+        return response;
+    }
+    async authorization(request, refresh) {
+        if (!this.challenge)
+            return undefined;
+        if (this.challenge.scheme === 'basic')
+            return this.credentials ? basicAuthorization(this.credentials) : undefined;
+        const scope = repositoryScope(request.repository, request.push ?? false);
+        let token = refresh ? undefined : this.tokens.get(scope);
+        // Renewed ahead of expiry (with half its lifetime, at most 30 s, to spare) so that a long
+        // chunked upload never has a streamed request rejected halfway.
+        if (token && token.expiresAt - Date.now() < Math.min(30_000, token.lifetimeMs / 2))
+            token = undefined;
+        if (!token) {
+            try {
+                token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
+            }
+            catch (error) {
+                if (error instanceof RegistryAuthError)
+                    throw this.authError(request, error.status, error.message);
+                throw error;
+            }
+            this.tokens.set(scope, token);
+        }
+        return `Bearer ${token.token}`;
+    }
+    async once(request, authorization) {
+        const headers = { ...request.headers };
+        if (authorization)
+            headers.authorization = authorization;
+        const body = typeof request.body === 'function' ? request.body() : request.body;
+        const init = { method: request.method, headers, redirect: 'follow' };
+        if (body !== undefined) {
+            init.body = body;
+            init.duplex = 'half';
+        }
+        const response = await fetch(this.url(request.repository, request.path), init);
+        this.logger.debug(`${request.method} ${this.describe(request)} -> ${response.status}`);
+        return response;
+    }
+    describe(request) {
+        // Upload locations carry opaque state in their query: keep logs short and free of it.
+        return this.url(request.repository, request.path).replace(/\?.*$/, '');
+    }
+    authError(request, status, detail) {
+        const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
+        if (status === 403) {
+            // Denied to anonymous access, the fix is credentials, not more permission for them.
+            const fix = this.credentials ? this.hints.permission : this.hints.credentials;
+            return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
+        }
+        const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
+        return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
+    }
+}
+/** The longest excerpt of a registry's error texts that a message quotes. */
+const ERROR_EXCERPT_CHARS = 200;
+/**
+ * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
+ * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
+ * may echo what it was sent). Request headers are never quoted.
+ */
+async function unexpected(response, what) {
+    let errors = [];
+    try {
+        const body = JSON.parse(await response.text()).errors;
+        if (Array.isArray(body))
+            errors = body.filter((e) => typeof e === 'object' && e !== null);
+    }
+    catch {
+        // not a registry error body
+    }
+    const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
+    const codes = errors.map((e) => e.code ?? '');
+    throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
+}
+/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
+function excerpt(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
+}
+/** A registry answer the client did not expect; `status` tells callers whether to restart. */
+class UnexpectedResponseError extends core_errors/* SlipwayError */.GQ {
+    status;
+    codes;
+    name = 'UnexpectedResponseError';
+    constructor(status, 
+    /** The registry's error codes (e.g. BLOB_UPLOAD_UNKNOWN). */
+    codes, message) {
+        super(message);
+        this.status = status;
+        this.codes = codes;
+    }
+}
+/** Whether an error is a dropped or refused connection (worth retrying). */
+function isConnectionError(error) {
+    // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
+    if (typeof error !== 'object' || error === null || error instanceof core_errors/* SlipwayError */.GQ)
+        return false;
+    return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+}
+function connectionErrorText(error) {
+    const cause = error.cause;
+    return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+}
+function errorText(error) {
+    return String(error.message ?? error);
+}
+/** Waits `ms` milliseconds. */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/blobs.ts
+
+
+
+/** The registry's blob endpoints. */
+class Blobs {
+    http;
+    chunkSize;
+    constructor(http, options = {}) {
+        this.http = http;
+        this.chunkSize = options.chunkSize ?? 64 * 1024 * 1024;
+    }
+    /** Whether the repository has the blob (HEAD). */
+    async exists(repository, digest) {
+        const response = await this.http.send({ method: 'HEAD', repository, path: `blobs/${digest}` });
+        if (response.status === 200)
+            return true;
+        if (response.status === 404)
+            return false;
+        return unexpected(response, `Checking blob ${digest} in ${repository}`);
+    }
+    /**
+     * Mounts a blob from another repository of the same registry: no bytes move. Returns the upload
+     * location when the registry declined (then the blob must be uploaded), undefined when mounted.
+     */
+    async mount(repository, digest, fromRepository) {
+        const query = new URLSearchParams({ mount: digest, from: fromRepository });
+        const response = await this.http.send({ method: 'POST', repository, path: `blobs/uploads/?${query}`, push: true });
+        if (response.status === 201)
+            return undefined;
+        if (response.status === 202)
+            return this.location(response, repository);
+        return unexpected(response, `Mounting blob ${digest} from ${fromRepository} into ${repository}`);
+    }
+    /**
+     * Uploads a blob streamed from `source` (monolithic up to the chunk size, chunked above). A
+     * failed attempt (dropped connection, 5xx, an upload session the registry forgot after a
+     * restart) starts over with a new session; the blob is checked first in case the last attempt
+     * completed unseen. The registry verifies the digest on the final PUT.
+     */
+    async upload(repository, digest, size, source, location) {
+        for (let attempt = 1;; attempt++) {
+            const sourceFailure = {};
+            const watchedSource = () => watched(source, sourceFailure);
+            try {
+                const start = location ?? (await this.startUpload(repository));
+                location = undefined;
+                if (size <= this.chunkSize)
+                    await this.putMonolithic(repository, start, digest, size, watchedSource);
+                else
+                    await this.putChunked(repository, start, digest, size, watchedSource);
+                return;
+            }
+            catch (error) {
+                // Bytes that failed their digest check (a source registry serving the wrong bytes) are
+                // refused at once, with that check's message: reading them again would not change them.
+                if (sourceFailure.error instanceof core_errors/* SlipwayError */.GQ)
+                    throw sourceFailure.error;
+                if (attempt >= this.http.maxAttempts || !isRestartable(error))
+                    throw error;
+                await sleep(this.http.retryDelay(attempt));
+                if (await this.existsAfterFailure(repository, digest))
+                    return;
+            }
+        }
+    }
+    /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
+    async *read(repository, digest, size) {
+        const response = await this.http.send({ method: 'GET', repository, path: `blobs/${digest}` });
+        if (response.status === 404)
+            throw new core_errors/* SlipwayError */.GQ(`Blob ${digest} is missing from ${this.http.registry}/${repository}.`);
+        if (response.status !== 200 || !response.body) {
+            await unexpected(response, `Reading blob ${digest}`);
+            return;
+        }
+        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+        let received = 0;
+        for await (const chunk of response.body) {
+            hash.update(chunk);
+            received += chunk.length;
+            yield chunk;
+        }
+        const actual = `sha256:${hash.digest('hex')}`;
+        if (actual !== digest || (size !== undefined && received !== size)) {
+            throw new core_errors/* SlipwayError */.GQ(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}; they are refused. ` +
+                `Fix: the registry (or a proxy or cache in front of it) serves corrupt content for ${digest}: repair or re-push it there.`);
+        }
+    }
+    /** A small blob (a config) read whole and verified. */
+    async readAll(repository, digest) {
+        const chunks = [];
+        for await (const chunk of this.read(repository, digest))
+            chunks.push(chunk);
+        return Buffer.concat(chunks);
+    }
+    async existsAfterFailure(repository, digest) {
+        try {
+            return await this.exists(repository, digest);
+        }
+        catch (error) {
+            if (isRestartable(error))
+                return false;
+            throw error;
+        }
+    }
+    async startUpload(repository) {
+        const response = await this.http.send({ method: 'POST', repository, path: 'blobs/uploads/', push: true });
+        if (response.status !== 202)
+            return unexpected(response, `Starting an upload to ${repository}`);
+        return this.location(response, repository);
+    }
+    async putMonolithic(repository, location, digest, size, source) {
+        const response = await this.http.send({
+            method: 'PUT',
+            repository,
+            path: withDigest(location, digest),
+            push: true,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+            body: size === 0 ? Buffer.alloc(0) : source,
+        });
+        if (response.status !== 201)
+            return unexpected(response, `Uploading blob ${digest} to ${repository}`);
+        await response.body?.cancel();
+    }
+    async putChunked(repository, location, digest, size, source) {
+        const iterator = source()[Symbol.asyncIterator]();
+        const carry = {};
+        for (let offset = 0; offset < size; offset += this.chunkSize) {
+            const length = Math.min(this.chunkSize, size - offset);
+            const response = await this.http.send({
+                method: 'PATCH',
+                repository,
+                path: location,
+                push: true,
+                headers: { 'content-type': 'application/octet-stream', 'content-length': String(length), 'content-range': `${offset}-${offset + length - 1}` },
+                body: () => slice(iterator, carry, length),
+            });
+            if (response.status !== 202)
+                return unexpected(response, `Uploading chunk ${offset}-${offset + length - 1} of blob ${digest} to ${repository}`);
+            location = this.location(response, repository);
+        }
+        const response = await this.http.send({ method: 'PUT', repository, path: withDigest(location, digest), push: true, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
+        if (response.status !== 201)
+            return unexpected(response, `Completing the upload of blob ${digest} to ${repository}`);
+        await response.body?.cancel();
+    }
+    location(response, repository) {
+        const location = response.headers.get('location');
+        if (!location)
+            throw new core_errors/* SlipwayError */.GQ(`The registry started an upload to ${repository} without a Location header.`);
+        void response.body?.cancel();
+        return new URL(location, this.http.baseUrl).toString();
+    }
+}
+/** The source's bytes, keeping the error it ends with: fetch reports that error only as the cause of "fetch failed". */
+async function* watched(source, failure) {
+    try {
+        yield* source();
+    }
+    catch (error) {
+        failure.error = error;
+        throw error;
+    }
+}
+/** The next `length` bytes of a shared iterator, keeping what overshoots for the next slice. */
+async function* slice(iterator, carry, length) {
+    let sent = 0;
+    while (sent < length) {
+        let chunk = carry.rest;
+        carry.rest = undefined;
+        if (!chunk) {
+            const next = await iterator.next();
+            if (next.done)
+                throw new core_errors/* SlipwayError */.GQ(`The blob source ended ${length - sent} bytes early.`);
+            chunk = next.value;
+        }
+        const take = Math.min(chunk.length, length - sent);
+        if (take < chunk.length)
+            carry.rest = chunk.subarray(take);
+        sent += take;
+        yield chunk.subarray(0, take);
+    }
+}
+function withDigest(location, digest) {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    return url.toString();
+}
+/** Failures after which a new upload session can succeed. */
+function isRestartable(error) {
+    if (isConnectionError(error))
+        return true;
+    // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
+    // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
+    // cannot help.
+    if (!(error instanceof UnexpectedResponseError))
+        return false;
+    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/manifests.ts
+
+
+
+
+// Manifests over the distribution API: resolve a tag (HEAD, all four manifest media types in
+// Accept), GET and PUT by digest or tag, and the tag list. The bytes are kept exactly as
+// received: a manifest's digest is the sha256 of its bytes, so it is never re-serialised.
+// Answers are checked, not trusted: a manifest read by digest must hash to it, carry one of the
+// four manifest media types (the body's `mediaType` agreeing with Content-Type) and have that
+// type's shape; anything else is an InvalidManifestError naming the registry and the reference.
+/** The media types Slipway reads and writes. */
+const MediaTypes = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    dockerConfig: 'application/vnd.docker.container.image.v1+json',
+    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+};
+const MANIFEST_TYPES = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList];
+const ACCEPT = MANIFEST_TYPES.join(', ');
+/** A registry answered 200 with something that is not the manifest asked for. */
+class InvalidManifestError extends core_errors/* SlipwayError */.GQ {
+    name = 'InvalidManifestError';
+}
+/** Whether a media type is an index (OCI index or Docker manifest list). */
+function manifests_isIndex(mediaType) {
+    return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
+}
+/** The `sha256:` digest of some bytes. */
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+/** The registry's manifest endpoints. */
+class Manifests {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Resolves a tag or digest to its digest, media type and size; null when absent. */
+    async resolve(repository, reference) {
+        const response = await this.http.send({ method: 'HEAD', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
+        if (response.status === 404)
+            return null;
+        if (response.status !== 200)
+            return unexpected(response, `Resolving ${repository}:${reference}`);
+        const digest = response.headers.get('docker-content-digest');
+        const mediaType = baseType(response.headers.get('content-type'));
+        if (digest && reference_isDigest(reference) && digest !== reference) {
+            throw new InvalidManifestError(`${this.http.registry}/${repository}@${reference} answered a HEAD with the digest ${digest}: expected the digest asked for. The registry is not serving that artifact faithfully; check what answers at ${this.http.baseUrl}.`);
+        }
+        // Registries should send the digest and the type; when one does not, the body is the only truth.
+        if (!digest || !reference_isDigest(digest) || !MANIFEST_TYPES.includes(mediaType)) {
+            const manifest = await this.get(repository, reference);
+            return manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
+        }
+        return { digest, mediaType, size: Number(response.headers.get('content-length') ?? 0) };
+    }
+    /** Reads a manifest; when `reference` is a digest the bytes are verified against it. Null when absent. */
+    async get(repository, reference) {
+        const response = await this.http.send({ method: 'GET', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
+        if (response.status === 404)
+            return null;
+        if (response.status !== 200)
+            return unexpected(response, `Reading manifest ${repository}:${reference}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const digest = sha256Digest(bytes);
+        const what = `Manifest ${reference} of ${this.http.registry}/${repository}`;
+        if (reference_isDigest(reference) && digest !== reference) {
+            throw new InvalidManifestError(`${what} failed verification: its bytes hash to ${digest}, expected the digest asked for. The registry is not serving that artifact faithfully.`);
+        }
+        let json;
+        try {
+            json = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new InvalidManifestError(`${what} is not JSON (Content-Type ${response.headers.get('content-type') ?? 'none'}): expected one of ${MANIFEST_TYPES.join(', ')}.`);
+        }
+        const mediaType = checkManifest(json, baseType(response.headers.get('content-type')), what);
+        return { digest, mediaType, size: bytes.length, bytes, json: json };
+    }
+    /** Writes manifest bytes under a digest or tag; verifies the registry computed the same digest. */
+    async put(repository, reference, bytes, mediaType) {
+        const response = await this.http.send({ method: 'PUT', repository, path: `manifests/${reference}`, push: true, headers: { 'content-type': mediaType }, body: bytes });
+        if (response.status !== 201)
+            return unexpected(response, `Writing manifest ${repository}:${reference}`);
+        await response.body?.cancel();
+        const expected = sha256Digest(bytes);
+        const answered = response.headers.get('docker-content-digest');
+        if (answered && answered !== expected)
+            throw new core_errors/* SlipwayError */.GQ(`The registry stored manifest ${repository}:${reference} as ${answered}, expected ${expected}.`);
+        return expected;
+    }
+    /** The repository's tags ([] when the repository does not exist). */
+    async tags(repository) {
+        const response = await this.http.send({ method: 'GET', repository, path: 'tags/list' });
+        if (response.status === 404)
+            return [];
+        if (response.status !== 200)
+            return unexpected(response, `Listing the tags of ${repository}`);
+        return (await response.json()).tags ?? [];
+    }
+}
+/** A media type without its parameters (`; charset=…`), lower-cased; '' when absent. */
+function baseType(header) {
+    return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+/**
+ * The media type of a manifest body, checked: the body's `mediaType` (or else the Content-Type,
+ * or else its shape, as OCI manifests may omit the field) must be one of the four manifest types,
+ * agree with the Content-Type when that names one, and the body must have that type's shape.
+ */
+function checkManifest(json, contentType, what) {
+    const body = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {});
+    const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;
+    const mediaType = declared ?? (MANIFEST_TYPES.includes(contentType) ? contentType : Array.isArray(body.manifests) ? MediaTypes.ociIndex : MediaTypes.ociManifest);
+    const problem = !MANIFEST_TYPES.includes(mediaType)
+        ? `its media type is ${mediaType}`
+        : declared && MANIFEST_TYPES.includes(contentType) && contentType !== declared
+            ? `its body says ${declared} but Content-Type says ${contentType}`
+            : body.schemaVersion !== 2
+                ? `its schemaVersion is ${JSON.stringify(body.schemaVersion) ?? 'missing'}`
+                : manifests_isIndex(mediaType)
+                    ? !descriptors(body.manifests) && 'its `manifests` is not a list of descriptors'
+                    : !(descriptors([body.config]) && descriptors(body.layers)) && 'its `config` and `layers` are not descriptors';
+    if (problem) {
+        throw new InvalidManifestError(`${what} is not a valid manifest: ${problem}; expected schemaVersion 2 and one of ${MANIFEST_TYPES.join(', ')} with its descriptors. Check what answers at that registry.`);
+    }
+    return mediaType;
+}
+/** Whether `value` is a list of content descriptors (media type, digest, size). */
+function descriptors(value) {
+    return (Array.isArray(value) &&
+        value.every((d) => typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && reference_isDigest(d.digest) && Number.isInteger(d.size) && d.size >= 0));
+}
+/** The blobs and child manifests a manifest refers to, children first for an index. */
+function manifests_references(manifest) {
+    return { blobs: [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])], children: manifest.manifests ?? [] };
+}
+
+;// CONCATENATED MODULE: ./src/core/artifact/client.ts
+
+
+
+/** An OCI distribution client for one registry (one set of credentials): blobs and manifests. */
+class RegistryClient {
+    http;
+    blobs;
+    manifests;
+    constructor(options) {
+        this.http = new RegistryHttp(options);
+        this.blobs = new Blobs(this.http, options);
+        this.manifests = new Manifests(this.http);
+    }
+    /** Host[:port] of the registry. */
+    get registry() {
+        return this.http.registry;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/artifact.ts
+
+
+
+
+
+
+
+/**
+ * Refuses (RollbackRefusedError) when the registry says the artifact `ref` (`name@sha256:…`) is
+ * gone or answers something that is not that manifest; warns when it cannot be read. One HEAD, or
+ * one GET when the HEAD does not carry the digest and media type. Nothing is changed either way.
+ */
+async function ensureArtifactExists(ref, environment, access, logger) {
+    const { registry, repository, digest } = reference_parsePinnedReference('artifact', ref);
+    const client = new RegistryClient({
+        registry,
+        credentials: access.credentials,
+        attempts: access.attempts ?? 2,
+        ...(access.credentialsHint ? { hints: { credentials: access.credentialsHint } } : {}),
+    });
+    let found;
+    try {
+        found = (await client.manifests.resolve(repository, digest)) !== null;
+    }
+    catch (error) {
+        if (error instanceof InvalidManifestError) {
+            throw new RollbackRefusedError(`Cannot roll back ${environment} to ${ref}: ${error.message} Nothing was recorded and traffic was not moved.`);
+        }
+        if (!(error instanceof RegistryAuthError || error instanceof UnexpectedResponseError || isConnectionError(error)))
+            throw error;
+        logger.warning(`Could not check that ${ref} still exists in ${registry} (${(0,core_errors/* errorMessage */.gJ)(error)}); rolling back without that check.`);
+        return;
+    }
+    if (!found) {
+        throw new RollbackRefusedError(`Cannot roll back ${environment} to ${ref}: ${registry} answers 404 for ${repository}@${digest}, so the artifact was deleted from the registry and nothing could run it. ` +
+            'Nothing was recorded and traffic was not moved. Fix: push that artifact again (the same digest, e.g. by promoting it from another environment), or roll back to another deployment with `to: <id>`.');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/execute.ts
+
+
+
+const OUTPUT_TAIL = 2000;
+/**
+ * Carries out a decided rollback, effects first so the ledger only ever records what happened:
+ * the target's artifact checked in its registry (with `effects.registry`), traffic back to stable (checked by reading it back) and/or the deploy command; then the bad
+ * deployment is marked `failure` with the reason, and a `deploy:rollback` deployment of the target
+ * with `rollbackOf` is recorded and set `success`, so the environment shows the good version active.
+ */
+async function executeRollback(ledger, decision, request, effects, logger = log_silentLogger) {
+    const { bad, target } = decision;
+    const imageRef = target?.payload?.artifact?.ref;
+    if (imageRef && effects.registry)
+        await ensureArtifactExists(imageRef, request.environment, effects.registry, logger);
+    if (effects.router) {
+        const state = await effects.router.abort();
+        if (state.canaryWeight !== 0) {
+            throw new core_errors/* SlipwayError */.GQ(`The ${effects.router.type} router still sends ${state.canaryWeight}% to the canary after abort; the rollback stopped before recording anything.`);
+        }
+        logger.info(`Traffic is back on the stable version (${effects.router.type}: stable ${state.stableWeight}%, canary 0%).`);
+    }
+    if (effects.deployCommand) {
+        if (!imageRef || !effects.commandRunner)
+            throw new core_errors/* SlipwayError */.GQ('The deploy command needs a good version to redeploy, and there is none.');
+        logger.info(`Running the deploy command with SLIPWAY_IMAGE_REF=${imageRef}.`);
+        const result = await effects.commandRunner.run(effects.deployCommand, {
+            SLIPWAY_IMAGE_REF: imageRef,
+            SLIPWAY_ENVIRONMENT: request.environment,
+            SLIPWAY_ROLLBACK_OF: String(bad.id),
+        });
+        if (result.output.trim())
+            logger.info(result.output.trimEnd());
+        if (result.exitCode !== 0) {
+            throw new core_errors/* SlipwayError */.GQ(`The deploy command exited with ${result.exitCode}; nothing was recorded in the ledger. Its output ended with:\n${result.output.slice(-OUTPUT_TAIL)}`);
+        }
+    }
+    if (bad.latestStatus?.state !== 'failure') {
+        await ledger.setStatus(bad.id, { state: 'failure', description: `rolled back: ${request.reason}` });
+    }
+    if (!target?.payload?.artifact)
+        return { rolledBackDeploymentId: bad.id, target: null };
+    const rollback = await ledger.createDeployment({
+        environment: request.environment,
+        ref: target.sha,
+        task: 'deploy:rollback',
+        artifact: target.payload.artifact,
+        strategy: 'rollback',
+        rollbackOf: bad.id,
+        // The target is the last good version again, and `bad` the newest deployment: saves the
+        // ledger its own look-up of both pointers.
+        previousGood: target.id,
+        lastIrreversible: bad.payload?.irreversible ? bad.id : bad.payload?.lastIrreversible,
+        description: `Roll back #${bad.id} to #${target.id}`,
+        productionEnvironment: target.productionEnvironment,
+    });
+    await ledger.setStatus(rollback.id, {
+        state: 'success',
+        description: `rolled back #${bad.id} to #${target.id}: ${request.reason}`,
+        environmentUrl: request.environmentUrl ?? (target.latestStatus?.environmentUrl || undefined),
+    });
+    logger.info(`Recorded rollback deployment #${rollback.id}: ${request.environment} runs ${target.payload.artifact.ref} again (#${bad.id} marked failure).`);
+    return { imageRef: target.payload.artifact.ref, deploymentId: rollback.id, rolledBackDeploymentId: bad.id, target };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
+var core_process = __nccwpck_require__(21457);
+;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
+
+
+/**
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
+ * caller turns a failure into its own message.
+ */
+function exec_runCommand(argv, options = {}) {
+    return new Promise((resolve) => {
+        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        // Decoded as a stream, so a character split across two chunks stays whole.
+        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+        const timer = setTimeout(() => {
+            stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
+            child.kill('SIGKILL');
+        }, options.timeoutMs ?? 30_000);
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: -1, stdout, stderr: stderr + error.message });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, stdout, stderr });
+        });
+        child.stdin.on('error', () => {
+            // The command exited without reading its input; its exit code tells the story.
+        });
+        child.stdin.end(options.input ?? '');
+    });
+}
+/** The last lines of a command's error output, for error messages. */
+function exec_tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/command.ts
+
+/**
+ * Runs the command with /bin/sh -c (the workflow author wrote a shell line), with the allow-listed
+ * environment, the names in `passEnv` and `env` (docs/security.md); default timeout 15 minutes.
+ */
+function shellCommandRunner(options = {}) {
+    return {
+        async run(command, env) {
+            const result = await runCommand(['/bin/sh', '-c', command], { env, passEnv: options.passEnv, timeoutMs: options.timeoutMs ?? 15 * 60_000 });
+            return { exitCode: result.code, output: [result.stdout, tail(result.stderr, 20)].filter((s) => s.trim()).join('\n') };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/abort.ts
+
+
+
+/**
+ * Sends all traffic back to stable, then records the truth on the deployment. The ledger never
+ * depends on the router: the status is written in a `finally`, also when the router cannot be
+ * reached — then as `error`, saying where traffic was last seen — and a ledger failure is logged,
+ * never thrown over the router's outcome. The router's error, if any, is returned for the caller
+ * to rethrow (docs/reliability.md).
+ */
+async function abortAndRecord(router, record, logger = log_silentLogger) {
+    const outcome = { trafficBack: false, canaryWeight: record.lastSeenWeight };
+    try {
+        const state = await router.abort();
+        Object.assign(outcome, { trafficBack: true, canaryWeight: state.canaryWeight });
+    }
+    catch (error) {
+        outcome.routerError = error;
+        logger.error(`Could not send traffic back to stable (${router.type}): ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+    }
+    finally {
+        outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+    }
+    return outcome;
+}
+async function recordAbort(record, outcome, routerType, logger) {
+    const { ledger, deploymentId } = record;
+    if (!ledger || deploymentId === undefined)
+        return undefined;
+    try {
+        const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
+        const state = outcome.trafficBack ? record.state : 'error';
+        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+        const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
+        if (record.onlyIfOpen) {
+            if (!(await closeIfOpen(ledger, deploymentId, status)).closed)
+                return undefined;
+        }
+        else {
+            await ledger.setStatus(deploymentId, status);
+        }
+        logger.info(`Deployment #${deploymentId} marked ${state}.`);
+        return state;
+    }
+    catch (error) {
+        logger.warning(`Could not record the stop on deployment #${deploymentId}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/rollback/index.ts
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/core/plan/describe.ts
+/** A step in words, for logs, status descriptions and the PR comment: `setWeight 25%`, `analysis 2m`. */
+function stepLabel(step) {
+    switch (step.kind) {
+        case 'setWeight':
+            return `setWeight ${step.weight}%`;
+        case 'pause':
+            return step.durationSeconds === undefined ? 'pause (until the next run)' : `pause ${describe_formatDuration(step.durationSeconds)}`;
+        case 'analysis':
+            return `analysis ${describe_formatDuration(step.durationSeconds)}`;
+        case 'setHeaderRoute':
+            return step.route ? `header route ${step.route.name}: ${step.route.value}` : 'header route cleared';
+        case 'mirror':
+            return `mirror ${step.percent}%`;
+        case 'preview':
+            return `preview (${step.route.name}: ${step.route.value})`;
+        case 'smokeCheck':
+            return `smoke check ${step.url}`;
+        case 'switch':
+            return 'switch';
+    }
+}
+/**
+ * The in_progress status description of a step: `canary 25% · step 3/6 · analysis 2m`. A later
+ * run reads `step 3/6` back (parseStepPosition) to resume where this one stood.
+ */
+function stepDescription(plan, index, canaryWeight, note) {
+    const who = plan.strategy === 'canary' ? 'canary' : 'new version';
+    return `${who} ${canaryWeight}% · step ${index + 1}/${plan.steps.length} · ${note}`;
+}
+/**
+ * The in_progress status description written before the router promotes: every step passed. A
+ * later run reads it back as position `total + 1`, so it promotes (idempotently) and records
+ * success without running a step again or moving traffic back.
+ */
+function promotingDescription(plan) {
+    return `promoting · ${plan.steps.length}/${plan.steps.length} steps passed`;
+}
+/** Reads back what stepDescription or promotingDescription wrote; undefined for any other text. */
+function parseStepPosition(description) {
+    const promoting = /^promoting · (\d+)\/\1 steps passed$/.exec(description);
+    if (promoting)
+        return { step: Number(promoting[1]) + 1, total: Number(promoting[1]) };
+    const match = /^(?:canary|new version) (\d{1,3})% · step (\d+)\/(\d+) · (paused)?/.exec(description);
+    return match ? { step: Number(match[2]), total: Number(match[3]), canaryWeight: Number(match[1]), paused: match[4] !== undefined } : undefined;
+}
+/** `90s`, `2m`, `1h`, `1m30s`. */
+function describe_formatDuration(seconds) {
+    if (seconds < 60)
+        return `${seconds}s`;
+    if (seconds % 3600 === 0)
+        return `${seconds / 3600}h`;
+    if (seconds % 60 === 0)
+        return `${seconds / 60}m`;
+    return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/steps.ts
+
+/** GETs the step's URL; ok when the status is the expected one within the timeout. */
+const httpSmokeCheck = async (step) => {
+    try {
+        const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
+        await response.arrayBuffer();
+        const ok = response.status === step.expectStatus;
+        return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
+    }
+    catch (error) {
+        return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+};
+/** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
+function expectedTrafficBefore(steps, index) {
+    const expected = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
+    for (const step of steps.slice(0, index)) {
+        if (step.kind === 'setWeight')
+            expected.canaryWeight = step.weight;
+        if (step.kind === 'switch')
+            expected.canaryWeight = 100;
+        if (step.kind === 'setHeaderRoute' || step.kind === 'preview')
+            expected.headerRoute = step.route;
+        if (step.kind === 'mirror')
+            expected.mirrorPercent = step.percent;
+    }
+    return expected;
+}
+/** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
+async function applyTrafficStep(router, step) {
+    switch (step.kind) {
+        case 'setWeight':
+            return router.setCanaryWeight(step.weight);
+        case 'switch':
+            return router.setCanaryWeight(100);
+        case 'setHeaderRoute':
+        case 'preview':
+            if (!router.setHeaderRoute)
+                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
+            return router.setHeaderRoute(step.route);
+        case 'mirror':
+            if (!router.setMirror)
+                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
+            return router.setMirror(step.percent);
+        default:
+            return undefined;
+    }
+}
+/** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
+async function convergeTraffic(router, expected) {
+    let state = await router.describe();
+    if (!state.reachable)
+        throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot be reached, so the rollout did not start or resume; nothing was changed.`);
+    const changed = [];
+    if (state.canaryWeight !== expected.canaryWeight) {
+        changed.push(`canary weight ${state.canaryWeight}% → ${expected.canaryWeight}%`);
+        state = await router.setCanaryWeight(expected.canaryWeight);
+    }
+    const route = expected.headerRoute;
+    const hasRoute = route ? state.headerRoutes.some((r) => r.name === route.name && r.value === route.value) : state.headerRoutes.length === 0;
+    if (!hasRoute && router.setHeaderRoute) {
+        changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
+        state = await router.setHeaderRoute(route);
+    }
+    if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
+        changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
+        state = await router.setMirror(expected.mirrorPercent);
+    }
+    return { state, changed };
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/engine.ts
+
+
+
+
+
+
+
+/**
+ * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
+ * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
+ */
+const HEARTBEAT_MS = 5 * 60_000;
+/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
+const FINAL_STATUS_ATTEMPTS = 3;
+/** First pause between them; the second is twice as long. */
+const FINAL_STATUS_RETRY_MS = 5_000;
+/**
+ * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
+ * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
+ * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
+ * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
+ * router brought back to where that step left it, and a promoted artifact is left as it is.
+ */
+async function runRollout(request, deps) {
+    const { plan, environment, artifact } = request;
+    const logger = deps.logger ?? log_silentLogger;
+    const progress = {
+        environment,
+        imageRef: artifact.ref,
+        strategy: plan.strategy,
+        steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
+        reports: [],
+    };
+    const publish = async () => deps.onProgress?.(progress);
+    const finish = async (result, deploymentId, reason, extra = {}) => {
+        Object.assign(progress, { result, reason });
+        await publish();
+        logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
+        return { ...progress, result, deploymentId, reason, ...extra };
+    };
+    const start = await startOrResume(request, deps, logger);
+    if ('promoted' in start) {
+        progress.steps.forEach((s) => (s.state = 'done'));
+        return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
+    }
+    const deployment = start.deployment;
+    progress.deploymentId = deployment.id;
+    deps.onDeployment?.(deployment.id);
+    progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
+    // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
+    // is written again, so another run can tell this one alive from one whose runner was lost.
+    const heartbeat = startHeartbeat(deps, deployment.id, logger);
+    const status = (index, weight, note) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
+    const { startIndex } = start;
+    let index = startIndex;
+    let weight;
+    try {
+        return await drive();
+    }
+    finally {
+        await heartbeat.stop();
+    }
+    /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
+    async function drive() {
+        try {
+            // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
+            if (startIndex < plan.steps.length) {
+                const expected = expectedTrafficBefore(plan.steps, startIndex);
+                const converged = await convergeTraffic(deps.router, expected);
+                if (converged.changed.length > 0)
+                    logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
+                weight = converged.state.canaryWeight;
+            }
+            for (; index < plan.steps.length; index++) {
+                const step = plan.steps[index];
+                const record = progress.steps[index];
+                record.state = 'running';
+                logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
+                let end = { stop: false };
+                if (step.kind === 'pause' && step.durationSeconds === undefined) {
+                    await status(index, weight, 'paused until the next run');
+                    record.state = 'paused';
+                    return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
+                }
+                else if (step.kind === 'pause') {
+                    await status(index, weight, record.label);
+                    await publish();
+                    await (deps.clock ?? systemClock).sleep(step.durationSeconds * 1000);
+                }
+                else if (step.kind === 'analysis') {
+                    if (!deps.analysis || !plan.analysis)
+                        throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
+                    await status(index, weight, `${record.label} running`);
+                    await publish();
+                    const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
+                    progress.reports.push({ stepIndex: index, report });
+                    Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
+                    const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
+                    if (report.verdict === 'fail')
+                        end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
+                    else if (report.verdict === 'inconclusive')
+                        end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
+                    else
+                        await status(index, weight, summary);
+                }
+                else if (step.kind === 'smokeCheck') {
+                    const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
+                    record.note = check.detail;
+                    if (!check.ok)
+                        end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
+                    else
+                        await status(index, weight, `smoke check passed`);
+                }
+                else {
+                    const state = await applyTrafficStep(deps.router, step);
+                    weight = state?.canaryWeight ?? weight;
+                    await status(index, weight, record.label);
+                }
+                record.canaryWeight = weight;
+                if (end.stop) {
+                    return await stopAt(index, weight, end.policy, end.reason);
+                }
+                record.state = 'done';
+                await publish();
+            }
+            await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
+            await deps.router.promote();
+        }
+        catch (error) {
+            await stopOnError(index, error);
+            throw error;
+        }
+        // All traffic is on the new version now: a ledger failure from here on never moves it back.
+        await recordPromoted();
+        return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
+        /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
+        async function recordPromoted() {
+            await heartbeat.stop();
+            const clock = deps.clock ?? systemClock;
+            const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await deps.ledger.setStatus(deployment.id, success);
+                    return;
+                }
+                catch (error) {
+                    if (attempt >= FINAL_STATUS_ATTEMPTS) {
+                        throw new core_errors/* SlipwayError */.GQ(`${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${(0,core_errors/* errorMessage */.gJ)(error)}). ` +
+                            'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
+                    }
+                    logger.warning(`Recording success on deployment #${deployment.id} failed (${(0,core_errors/* errorMessage */.gJ)(error)}); trying again.`);
+                    await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+                }
+            }
+        }
+    }
+    async function stopAt(at, weight, policy, reason) {
+        const record = progress.steps[at];
+        if (policy === 'pause') {
+            record.state = 'paused';
+            await status(at, weight, `paused: ${reason}`);
+            return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
+        }
+        record.state = 'failed';
+        await heartbeat.stop();
+        let decision;
+        try {
+            decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
+        }
+        catch (refused) {
+            if (!(refused instanceof RollbackRefusedError))
+                throw refused;
+            record.state = 'paused';
+            await status(at, weight, `paused: cannot roll back automatically`);
+            return finish('paused', deployment.id, `${reason}; ${refused.message}`);
+        }
+        if ('already' in decision)
+            throw new Error('unreachable: a rollout always names its bad deployment');
+        const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
+        return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+    }
+    async function stopOnError(at, error) {
+        const position = Math.min(at + 1, plan.steps.length);
+        logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        await heartbeat.stop();
+        const aborted = await abortAndRecord(deps.router, { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: (0,core_errors/* errorMessage */.gJ)(error), lastSeenWeight: weight }, logger);
+        if (aborted.trafficBack)
+            logger.info('Traffic is back on the stable version.');
+    }
+}
+function startHeartbeat(deps, deploymentId, logger) {
+    const every = deps.heartbeatMs ?? HEARTBEAT_MS;
+    let last;
+    let lastAt = Date.now();
+    let stopped = false;
+    // One write at a time, in order: a heartbeat can never land after the status that ends the run.
+    let queue = Promise.resolve();
+    const write = (request) => {
+        const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
+        queue = written.catch(() => undefined);
+        return written;
+    };
+    const timer = setInterval(() => {
+        if (stopped || !last || Date.now() - lastAt < every)
+            return;
+        lastAt = Date.now();
+        write(last).catch((error) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${(0,core_errors/* errorMessage */.gJ)(error)}`));
+    }, Math.min(every, 60_000));
+    timer.unref?.();
+    return {
+        async status(request) {
+            last = request;
+            lastAt = Date.now();
+            await write(request);
+        },
+        async stop() {
+            stopped = true;
+            clearInterval(timer);
+            await queue;
+        },
+    };
+}
+/** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
+async function startOrResume(request, deps, logger) {
+    const { plan, environment, artifact } = request;
+    const { ledger } = deps;
+    const latest = await newest(ledger, environment);
+    const state = latest?.latestStatus?.state;
+    const open = isOpen(state);
+    if (latest && open)
+        refuseWhileAnotherRunDrives(latest, request, deps);
+    // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
+    let previousGood;
+    if (latest && latest.payload?.artifact?.digest === artifact.digest) {
+        if (state === 'success' && ranAPlan(latest))
+            return { promoted: latest };
+        if (state === 'success') {
+            // promote-artifact (state: success) or record-deployment said this artifact runs here, but no
+            // plan moved traffic to it: run the plan now. Rolling back must not "restore" this same artifact,
+            // so the new deployment replaces what that one replaced.
+            logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
+            previousGood = latest.payload.previousGood ?? null;
+        }
+        else if (open) {
+            const position = parseStepPosition(latest.latestStatus?.description ?? '');
+            const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
+            if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
+                const recorded = position.step - 1;
+                const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
+                logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
+                return { deployment: latest, startIndex };
+            }
+            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
+            return { deployment: latest, startIndex: 0 };
+        }
+    }
+    else if (latest && open && latest.payload) {
+        logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
+        await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
+    }
+    const deployment = await ledger.createDeployment({
+        environment,
+        ref: request.ref,
+        task: 'deploy',
+        artifact,
+        strategy: plan.strategy,
+        planDigest: request.planDigest,
+        irreversible: request.irreversible,
+        previousGood,
+        description: `${plan.strategy} rollout of ${artifact.ref}`,
+    });
+    logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
+    return { deployment, startIndex: 0 };
+}
+/**
+ * Two runs driving one environment would fight over its router. An open deployment whose last
+ * status is a fresh heartbeat (not a deliberate pause) belongs to a live run: unless that run is
+ * this one (a resumed step of the same run), this rollout refuses, naming it. A deployment whose
+ * heartbeat is older than three heartbeats was left by a lost runner, and is superseded.
+ */
+function refuseWhileAnotherRunDrives(latest, request, deps) {
+    const status = latest.latestStatus;
+    if (!status || !latest.payload)
+        return;
+    const position = parseStepPosition(status.description);
+    if (position?.paused)
+        return;
+    const ageMs = (deps.clock ?? systemClock).now().getTime() - Date.parse(status.createdAt);
+    const staleAfterMs = 3 * (deps.heartbeatMs ?? HEARTBEAT_MS);
+    const ours = deps.runUrl !== undefined && status.logUrl === deps.runUrl;
+    if (ours || !(ageMs < staleAfterMs))
+        return;
+    const run = status.logUrl || `the run that wrote it (${latest.payload.source?.workflow ?? 'unknown workflow'})`;
+    throw new core_errors/* SlipwayError */.GQ(`Another rollout is live in ${request.environment}: deployment #${latest.id} of ${latest.payload.artifact?.ref ?? latest.sha} was last heard from ${Math.max(0, Math.round(ageMs / 1000))} s ago ("${status.description}"), driven by ${run}. ` +
+        `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${request.environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs / 60_000)} minutes.`);
+}
+/**
+ * Whether traffic was moved to a deployment's artifact: a rollout ran its plan, or a rollback sent
+ * traffic back to it — not only recorded by promote-artifact or record-deployment.
+ */
+function ranAPlan(deployment) {
+    return deployment.task === 'deploy:rollback' || (deployment.task === 'deploy' && deployment.payload?.strategy !== undefined);
+}
+/** The newest Slipway deployment in the environment (the first history item: one page read). */
+async function newest(ledger, environment) {
+    for await (const deployment of ledger.history(environment))
+        return deployment;
+    return null;
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/analysis-runner.ts
 
 
@@ -52634,6 +54007,7 @@ function planDigest(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
+
 
 
 // HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
@@ -52799,12 +54173,12 @@ class SettingsReader {
         return new core_errors/* InputError */.dz(`router.${field}`, value, expected, fix);
     }
 }
-/** Throws unless `percent` is a whole number from 0 to 100 (checked before any change is made). */
+/**
+ * Throws an InputError naming `input` unless `percent` is a weight (values/weight.ts: a whole
+ * number from 0 to 100), checked before any change is made.
+ */
 function checkWeight(percent, input = 'weight') {
-    if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-        throw new core_errors/* InputError */.dz(input, percent, 'a whole number from 0 to 100 (the canary\'s percent of traffic)');
-    }
-    return percent;
+    return parseInput(input, percent, parseWeight);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/command.ts
@@ -52866,7 +54240,7 @@ class CommandRouter {
         if (result.code !== 0) {
             throw new core_errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
         }
-        return parseWeight(result.stdout);
+        return command_parseWeight(result.stdout);
     }
     state(canaryWeight) {
         return { provider: this.type, canaryWeight, stableWeight: 100 - canaryWeight, headerRoutes: [], mirrorPercent: 0, reachable: true, detail: this.detail() };
@@ -52876,7 +54250,7 @@ class CommandRouter {
     }
 }
 /** The weight a command printed on its last line: `25`, or JSON `{"canaryWeight": 25}`. */
-function parseWeight(stdout) {
+function command_parseWeight(stdout) {
     const last = stdout.trim().split('\n').pop()?.trim() ?? '';
     if (/^\d{1,3}$/.test(last) && Number(last) <= 100)
         return Number(last);
@@ -56982,639 +58356,6 @@ async function ensurePrerequisites(host, servers = DEMO_SERVERS) {
 
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/core/artifact/auth.ts
-
-/** Parses the first challenge of a `WWW-Authenticate` header; undefined for schemes we do not speak. */
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const match = /^\s*(\w+)\s*(.*)$/s.exec(header);
-    if (!match)
-        return undefined;
-    const scheme = match[1].toLowerCase();
-    if (scheme !== 'basic' && scheme !== 'bearer')
-        return undefined;
-    const params = {};
-    const pair = /(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-    for (let m = pair.exec(match[2]); m; m = pair.exec(match[2]))
-        params[m[1].toLowerCase()] = (m[2] ?? m[3]).replace(/\\(.)/g, '$1');
-    return { scheme, params };
-}
-/** The `Authorization` value for basic credentials. */
-function basicAuthorization(credentials) {
-    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
-/** The scope string of the token flow: `repository:<name>:pull` or `…:pull,push`. */
-function repositoryScope(repository, push) {
-    return `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
-}
-/**
- * Fetches a bearer token from the challenge's realm for `scope` (the challenge's own scope is
- * merged in). `registryUrl` is the base URL of the registry that sent the challenge: it decides
- * whether the realm may receive the credentials (see the module comment). Errors say what the
- * token service answered, never the credentials.
- */
-async function fetchToken(challenge, scope, credentials, registryUrl, fetchImpl) {
-    const realm = challenge.params.realm;
-    if (!realm)
-        throw new core_errors/* SlipwayError */.GQ('The registry asked for a bearer token but named no realm in its WWW-Authenticate header.');
-    const url = realmUrl(realm, registryUrl, credentials !== undefined);
-    if (challenge.params.service)
-        url.searchParams.set('service', challenge.params.service);
-    const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
-    for (const s of scopes)
-        url.searchParams.append('scope', s);
-    if (credentials)
-        url.searchParams.set('account', credentials.username);
-    const headers = credentials ? { authorization: basicAuthorization(credentials) } : {};
-    const response = await fetchImpl(url, { headers });
-    const text = await response.text();
-    if (response.status === 401)
-        throw new RegistryAuthError(401, `the token service ${url.origin} rejected the credentials`);
-    if (response.status === 403)
-        throw new RegistryAuthError(403, `the token service ${url.origin} denied access to ${[...scopes].join(' ')}`);
-    if (!response.ok)
-        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered ${response.status} for scope ${scope}.`);
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered with something that is not JSON.`);
-    }
-    const token = body.token ?? body.access_token;
-    if (!token)
-        throw new core_errors/* SlipwayError */.GQ(`The token service ${url.origin} answered without a token.`);
-    const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60) * 1000;
-    return { token, expiresAt: Date.now() + lifetimeMs, lifetimeMs };
-}
-/**
- * The realm as a URL, once it is known to be one the request may go to: http or https without user
- * info, and, when credentials go along, https or plain http on the host name of a plain-http
- * registry. The port may differ (a token service beside a local registry); the host name may
- * differ over https only.
- */
-function realmUrl(realm, registryUrl, withCredentials) {
-    const registry = new URL(registryUrl);
-    let url;
-    try {
-        url = new URL(realm);
-    }
-    catch {
-        // The realm is the registry's text, not ours: quoted short, as any registry answer is.
-        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${JSON.stringify(realm.slice(0, 100))}, which is not a URL, so no token can be asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
-    }
-    // Shown without user info or query: only what identifies where the request would go.
-    const shown = `${url.protocol}//${url.host}${url.pathname}`;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which is neither https nor http, so no token was asked for. Fix: have the registry name an https realm (distribution's auth.token.realm).`);
-    }
-    if (url.username || url.password) {
-        // fetch refuses such a URL; and credentials of the registry's choosing are not ours to send.
-        throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown} with user info in its URL, so no token was asked for. Fix: have the registry name a realm URL without user info.`);
-    }
-    if (!withCredentials || url.protocol === 'https:')
-        return url;
-    let why;
-    if (registry.protocol !== 'http:')
-        why = 'plain http, while the registry itself is reached over https';
-    else if (url.hostname !== registry.hostname)
-        why = `plain http to another host than the registry's (${registry.hostname})`;
-    else
-        return url;
-    throw new core_errors/* SlipwayError */.GQ(`The registry ${registry.host} named the token realm ${shown}, which would receive the registry credentials over ${why}; Slipway sends registry credentials to a token realm only over https, or over http on the host of a plain-http registry, so it sent nothing. ` +
-        `Fix: have the registry name an https realm (distribution's auth.token.realm), or leave the registry credentials empty if the registry allows anonymous access.`);
-}
-/** A 401 or 403 from a registry or its token service; the message says what to fix. */
-class RegistryAuthError extends core_errors/* SlipwayError */.GQ {
-    status;
-    name = 'RegistryAuthError';
-    constructor(status, detail) {
-        super(detail);
-        this.status = status;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/artifact/http.ts
-
-
-
-
-const DEFAULT_HINTS = {
-    credentials: 'give a username and password (or token) that the registry accepts',
-    permission: 'grant the credentials access to the repository (for ghcr.io with GITHUB_TOKEN: `permissions: packages: write`)',
-};
-/** An HTTP client bound to one registry, with auth and retries. */
-class RegistryHttp {
-    registry;
-    baseUrl;
-    credentials;
-    logger;
-    attempts;
-    retryDelayMs;
-    hints;
-    challenge;
-    tokens = new Map();
-    constructor(options) {
-        this.registry = options.registry;
-        this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
-        this.credentials = options.credentials;
-        this.logger = options.logger ?? log_silentLogger;
-        this.attempts = options.attempts ?? 6;
-        this.retryDelayMs = options.retryDelayMs ?? 250;
-        this.hints = { ...DEFAULT_HINTS, ...options.hints };
-    }
-    /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
-    url(repository, path) {
-        return /^https?:\/\//.test(path) ? path : new URL(path, `${this.baseUrl}/v2/${repository}/`).toString();
-    }
-    /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
-    async send(request) {
-        const replayable = !(typeof request.body === 'function');
-        for (let attempt = 1;; attempt++) {
-            let wait = this.retryDelay(attempt);
-            try {
-                const response = await this.authenticated(request);
-                if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429))
-                    return response;
-                await response.body?.cancel();
-                // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
-                const retryAfter = Number(response.headers.get('retry-after'));
-                if (Number.isFinite(retryAfter) && retryAfter > 0)
-                    wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            catch (error) {
-                if (!replayable || attempt >= this.attempts || !isConnectionError(error))
-                    throw error;
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            await sleep(wait);
-        }
-    }
-    /** The wait before attempt `attempt + 1`, in ms. */
-    retryDelay(attempt) {
-        return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
-    }
-    /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
-    get maxAttempts() {
-        return this.attempts;
-    }
-    async authenticated(request) {
-        const origin = new URL(this.url(request.repository, request.path)).origin;
-        if (origin !== new URL(this.baseUrl).origin) {
-            // An upload location on another origin (a storage service the registry hands the upload
-            // to) authorizes by its URL: the registry's credentials and tokens are never sent there and
-            // its challenges are not answered, as docker's client does. fetch likewise drops them on a
-            // redirect to another origin.
-            const response = await this.once(request, undefined);
-            if (response.status !== 401 && response.status !== 403)
-                return response;
-            await response.body?.cancel();
-            throw new RegistryAuthError(response.status, `${request.method} ${this.describe(request)} answered ${response.status}: the registry ${this.registry} handed out this location on another origin, where Slipway sends none of the registry's credentials. Fix: have the registry hand out upload locations on its own origin, or ones that carry their own authorization.`);
-        }
-        let response = await this.once(request, await this.authorization(request, false));
-        if (response.status === 401) {
-            const challenge = parseChallenge(response.headers.get('www-authenticate'));
-            const insufficientScope = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
-            await response.body?.cancel();
-            if (!challenge || insufficientScope)
-                throw this.authError(request, insufficientScope ? 403 : 401);
-            this.challenge = challenge;
-            if (challenge.scheme === 'basic' && !this.credentials)
-                throw this.authError(request, 401);
-            const authorization = await this.authorization(request, true);
-            if (typeof request.body === 'function') {
-                // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
-                // in hand, the caller restarts the whole upload rather than resend a slice.
-                throw new UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
-            }
-            response = await this.once(request, authorization);
-            if (response.status === 401) {
-                const denied = /insufficient_scope/.test(response.headers.get('www-authenticate') ?? '');
-                await response.body?.cancel();
-                throw this.authError(request, denied ? 403 : 401);
-            }
-        }
-        if (response.status === 403) {
-            await response.body?.cancel();
-            throw this.authError(request, 403);
-        }
-        return response;
-    }
-    async authorization(request, refresh) {
-        if (!this.challenge)
-            return undefined;
-        if (this.challenge.scheme === 'basic')
-            return this.credentials ? basicAuthorization(this.credentials) : undefined;
-        const scope = repositoryScope(request.repository, request.push ?? false);
-        let token = refresh ? undefined : this.tokens.get(scope);
-        // Renewed ahead of expiry (with half its lifetime, at most 30 s, to spare) so that a long
-        // chunked upload never has a streamed request rejected halfway.
-        if (token && token.expiresAt - Date.now() < Math.min(30_000, token.lifetimeMs / 2))
-            token = undefined;
-        if (!token) {
-            try {
-                token = await fetchToken(this.challenge, scope, this.credentials, this.baseUrl, fetch);
-            }
-            catch (error) {
-                if (error instanceof RegistryAuthError)
-                    throw this.authError(request, error.status, error.message);
-                throw error;
-            }
-            this.tokens.set(scope, token);
-        }
-        return `Bearer ${token.token}`;
-    }
-    async once(request, authorization) {
-        const headers = { ...request.headers };
-        if (authorization)
-            headers.authorization = authorization;
-        const body = typeof request.body === 'function' ? request.body() : request.body;
-        const init = { method: request.method, headers, redirect: 'follow' };
-        if (body !== undefined) {
-            init.body = body;
-            init.duplex = 'half';
-        }
-        const response = await fetch(this.url(request.repository, request.path), init);
-        this.logger.debug(`${request.method} ${this.describe(request)} -> ${response.status}`);
-        return response;
-    }
-    describe(request) {
-        // Upload locations carry opaque state in their query: keep logs short and free of it.
-        return this.url(request.repository, request.path).replace(/\?.*$/, '');
-    }
-    authError(request, status, detail) {
-        const what = `${request.push ? 'push to' : 'pull from'} ${this.registry}/${request.repository}`;
-        if (status === 403) {
-            // Denied to anonymous access, the fix is credentials, not more permission for them.
-            const fix = this.credentials ? this.hints.permission : this.hints.credentials;
-            return new RegistryAuthError(403, `The registry denied the ${what}${this.credentials ? '' : ' without credentials'} (403: no permission${detail ? `; ${detail}` : ''}). Fix: ${fix}.`);
-        }
-        const reason = this.credentials ? 'rejected the credentials' : 'requires credentials';
-        return new RegistryAuthError(401, `The registry ${reason} for the ${what} (401${detail ? `; ${detail}` : ''}). Fix: ${this.hints.credentials}.`);
-    }
-}
-/** The longest excerpt of a registry's error texts that a message quotes. */
-const ERROR_EXCERPT_CHARS = 200;
-/**
- * Throws a SlipwayError describing an unexpected answer: the status and the registry's error codes
- * and messages, cut to a short excerpt (a registry's text is not ours to repeat at length, and
- * may echo what it was sent). Request headers are never quoted.
- */
-async function unexpected(response, what) {
-    let errors = [];
-    try {
-        const body = JSON.parse(await response.text()).errors;
-        if (Array.isArray(body))
-            errors = body.filter((e) => typeof e === 'object' && e !== null);
-    }
-    catch {
-        // not a registry error body
-    }
-    const detail = excerpt(errors.map((e) => `${e.code}: ${e.message}`).join('; '), ERROR_EXCERPT_CHARS);
-    const codes = errors.map((e) => e.code ?? '');
-    throw new UnexpectedResponseError(response.status, codes, `${what} failed: the registry answered ${response.status}${detail ? ` (${detail})` : ''}.`);
-}
-/** `text` on one line, cut to `max` characters (an ellipsis marks the cut). */
-function excerpt(text, max) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
-/** A registry answer the client did not expect; `status` tells callers whether to restart. */
-class UnexpectedResponseError extends core_errors/* SlipwayError */.GQ {
-    status;
-    codes;
-    name = 'UnexpectedResponseError';
-    constructor(status, 
-    /** The registry's error codes (e.g. BLOB_UPLOAD_UNKNOWN). */
-    codes, message) {
-        super(message);
-        this.status = status;
-        this.codes = codes;
-    }
-}
-/** Whether an error is a dropped or refused connection (worth retrying). */
-function isConnectionError(error) {
-    // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
-    if (typeof error !== 'object' || error === null || error instanceof core_errors/* SlipwayError */.GQ)
-        return false;
-    return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
-}
-function connectionErrorText(error) {
-    const cause = error.cause;
-    return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
-}
-function errorText(error) {
-    return String(error.message ?? error);
-}
-/** Waits `ms` milliseconds. */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./src/core/artifact/blobs.ts
-
-
-
-/** The registry's blob endpoints. */
-class Blobs {
-    http;
-    chunkSize;
-    constructor(http, options = {}) {
-        this.http = http;
-        this.chunkSize = options.chunkSize ?? 64 * 1024 * 1024;
-    }
-    /** Whether the repository has the blob (HEAD). */
-    async exists(repository, digest) {
-        const response = await this.http.send({ method: 'HEAD', repository, path: `blobs/${digest}` });
-        if (response.status === 200)
-            return true;
-        if (response.status === 404)
-            return false;
-        return unexpected(response, `Checking blob ${digest} in ${repository}`);
-    }
-    /**
-     * Mounts a blob from another repository of the same registry: no bytes move. Returns the upload
-     * location when the registry declined (then the blob must be uploaded), undefined when mounted.
-     */
-    async mount(repository, digest, fromRepository) {
-        const query = new URLSearchParams({ mount: digest, from: fromRepository });
-        const response = await this.http.send({ method: 'POST', repository, path: `blobs/uploads/?${query}`, push: true });
-        if (response.status === 201)
-            return undefined;
-        if (response.status === 202)
-            return this.location(response, repository);
-        return unexpected(response, `Mounting blob ${digest} from ${fromRepository} into ${repository}`);
-    }
-    /**
-     * Uploads a blob streamed from `source` (monolithic up to the chunk size, chunked above). A
-     * failed attempt (dropped connection, 5xx, an upload session the registry forgot after a
-     * restart) starts over with a new session; the blob is checked first in case the last attempt
-     * completed unseen. The registry verifies the digest on the final PUT.
-     */
-    async upload(repository, digest, size, source, location) {
-        for (let attempt = 1;; attempt++) {
-            try {
-                const start = location ?? (await this.startUpload(repository));
-                location = undefined;
-                if (size <= this.chunkSize)
-                    await this.putMonolithic(repository, start, digest, size, source);
-                else
-                    await this.putChunked(repository, start, digest, size, source);
-                return;
-            }
-            catch (error) {
-                if (attempt >= this.http.maxAttempts || !isRestartable(error))
-                    throw error;
-                await sleep(this.http.retryDelay(attempt));
-                if (await this.existsAfterFailure(repository, digest))
-                    return;
-            }
-        }
-    }
-    /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
-    async *read(repository, digest, size) {
-        const response = await this.http.send({ method: 'GET', repository, path: `blobs/${digest}` });
-        if (response.status === 404)
-            throw new core_errors/* SlipwayError */.GQ(`Blob ${digest} is missing from ${this.http.registry}/${repository}.`);
-        if (response.status !== 200 || !response.body) {
-            await unexpected(response, `Reading blob ${digest}`);
-            return;
-        }
-        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-        let received = 0;
-        for await (const chunk of response.body) {
-            hash.update(chunk);
-            received += chunk.length;
-            yield chunk;
-        }
-        const actual = `sha256:${hash.digest('hex')}`;
-        if (actual !== digest || (size !== undefined && received !== size)) {
-            throw new core_errors/* SlipwayError */.GQ(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}.`);
-        }
-    }
-    /** A small blob (a config) read whole and verified. */
-    async readAll(repository, digest) {
-        const chunks = [];
-        for await (const chunk of this.read(repository, digest))
-            chunks.push(chunk);
-        return Buffer.concat(chunks);
-    }
-    async existsAfterFailure(repository, digest) {
-        try {
-            return await this.exists(repository, digest);
-        }
-        catch (error) {
-            if (isRestartable(error))
-                return false;
-            throw error;
-        }
-    }
-    async startUpload(repository) {
-        const response = await this.http.send({ method: 'POST', repository, path: 'blobs/uploads/', push: true });
-        if (response.status !== 202)
-            return unexpected(response, `Starting an upload to ${repository}`);
-        return this.location(response, repository);
-    }
-    async putMonolithic(repository, location, digest, size, source) {
-        const response = await this.http.send({
-            method: 'PUT',
-            repository,
-            path: withDigest(location, digest),
-            push: true,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body: size === 0 ? Buffer.alloc(0) : source,
-        });
-        if (response.status !== 201)
-            return unexpected(response, `Uploading blob ${digest} to ${repository}`);
-        await response.body?.cancel();
-    }
-    async putChunked(repository, location, digest, size, source) {
-        const iterator = source()[Symbol.asyncIterator]();
-        const carry = {};
-        for (let offset = 0; offset < size; offset += this.chunkSize) {
-            const length = Math.min(this.chunkSize, size - offset);
-            const response = await this.http.send({
-                method: 'PATCH',
-                repository,
-                path: location,
-                push: true,
-                headers: { 'content-type': 'application/octet-stream', 'content-length': String(length), 'content-range': `${offset}-${offset + length - 1}` },
-                body: () => slice(iterator, carry, length),
-            });
-            if (response.status !== 202)
-                return unexpected(response, `Uploading chunk ${offset}-${offset + length - 1} of blob ${digest} to ${repository}`);
-            location = this.location(response, repository);
-        }
-        const response = await this.http.send({ method: 'PUT', repository, path: withDigest(location, digest), push: true, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
-        if (response.status !== 201)
-            return unexpected(response, `Completing the upload of blob ${digest} to ${repository}`);
-        await response.body?.cancel();
-    }
-    location(response, repository) {
-        const location = response.headers.get('location');
-        if (!location)
-            throw new core_errors/* SlipwayError */.GQ(`The registry started an upload to ${repository} without a Location header.`);
-        void response.body?.cancel();
-        return new URL(location, this.http.baseUrl).toString();
-    }
-}
-/** The next `length` bytes of a shared iterator, keeping what overshoots for the next slice. */
-async function* slice(iterator, carry, length) {
-    let sent = 0;
-    while (sent < length) {
-        let chunk = carry.rest;
-        carry.rest = undefined;
-        if (!chunk) {
-            const next = await iterator.next();
-            if (next.done)
-                throw new core_errors/* SlipwayError */.GQ(`The blob source ended ${length - sent} bytes early.`);
-            chunk = next.value;
-        }
-        const take = Math.min(chunk.length, length - sent);
-        if (take < chunk.length)
-            carry.rest = chunk.subarray(take);
-        sent += take;
-        yield chunk.subarray(0, take);
-    }
-}
-function withDigest(location, digest) {
-    const url = new URL(location);
-    url.searchParams.set('digest', digest);
-    return url.toString();
-}
-/** Failures after which a new upload session can succeed. */
-function isRestartable(error) {
-    if (isConnectionError(error))
-        return true;
-    // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
-    // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
-    // cannot help.
-    if (!(error instanceof UnexpectedResponseError))
-        return false;
-    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
-}
-
-;// CONCATENATED MODULE: ./src/core/artifact/manifests.ts
-
-
-
-
-// Manifests over the distribution API: resolve a tag (HEAD, all four manifest media types in
-// Accept), GET and PUT by digest or tag, and the tag list. The bytes are kept exactly as
-// received: a manifest's digest is the sha256 of its bytes, so it is never re-serialised.
-/** The media types Slipway reads and writes. */
-const MediaTypes = {
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-    dockerConfig: 'application/vnd.docker.container.image.v1+json',
-    dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-};
-const ACCEPT = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList].join(', ');
-/** Whether a media type is an index (OCI index or Docker manifest list). */
-function manifests_isIndex(mediaType) {
-    return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
-}
-/** The `sha256:` digest of some bytes. */
-function sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-/** The registry's manifest endpoints. */
-class Manifests {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    /** Resolves a tag or digest to its digest, media type and size; null when absent. */
-    async resolve(repository, reference) {
-        const response = await this.http.send({ method: 'HEAD', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
-        if (response.status === 404)
-            return null;
-        if (response.status !== 200)
-            return unexpected(response, `Resolving ${repository}:${reference}`);
-        const digest = response.headers.get('docker-content-digest');
-        const mediaType = response.headers.get('content-type') ?? '';
-        // Registries should send the digest; when one does not, hashing the body is the only truth.
-        if (!digest || !reference_isDigest(digest)) {
-            const manifest = await this.get(repository, reference);
-            return manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
-        }
-        return { digest, mediaType, size: Number(response.headers.get('content-length') ?? 0) };
-    }
-    /** Reads a manifest; when `reference` is a digest the bytes are verified against it. Null when absent. */
-    async get(repository, reference) {
-        const response = await this.http.send({ method: 'GET', repository, path: `manifests/${reference}`, headers: { accept: ACCEPT } });
-        if (response.status === 404)
-            return null;
-        if (response.status !== 200)
-            return unexpected(response, `Reading manifest ${repository}:${reference}`);
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const digest = sha256Digest(bytes);
-        if (reference_isDigest(reference) && digest !== reference) {
-            throw new core_errors/* SlipwayError */.GQ(`Manifest ${reference} of ${this.http.registry}/${repository} failed verification: its bytes hash to ${digest}.`);
-        }
-        let json;
-        try {
-            json = JSON.parse(bytes.toString('utf8'));
-        }
-        catch {
-            throw new core_errors/* SlipwayError */.GQ(`Manifest ${reference} of ${this.http.registry}/${repository} is not JSON.`);
-        }
-        const mediaType = json.mediaType ?? response.headers.get('content-type') ?? MediaTypes.ociManifest;
-        return { digest, mediaType, size: bytes.length, bytes, json };
-    }
-    /** Writes manifest bytes under a digest or tag; verifies the registry computed the same digest. */
-    async put(repository, reference, bytes, mediaType) {
-        const response = await this.http.send({ method: 'PUT', repository, path: `manifests/${reference}`, push: true, headers: { 'content-type': mediaType }, body: bytes });
-        if (response.status !== 201)
-            return unexpected(response, `Writing manifest ${repository}:${reference}`);
-        await response.body?.cancel();
-        const expected = sha256Digest(bytes);
-        const answered = response.headers.get('docker-content-digest');
-        if (answered && answered !== expected)
-            throw new core_errors/* SlipwayError */.GQ(`The registry stored manifest ${repository}:${reference} as ${answered}, expected ${expected}.`);
-        return expected;
-    }
-    /** The repository's tags ([] when the repository does not exist). */
-    async tags(repository) {
-        const response = await this.http.send({ method: 'GET', repository, path: 'tags/list' });
-        if (response.status === 404)
-            return [];
-        if (response.status !== 200)
-            return unexpected(response, `Listing the tags of ${repository}`);
-        return (await response.json()).tags ?? [];
-    }
-}
-/** The blobs and child manifests a manifest refers to, children first for an index. */
-function manifests_references(manifest) {
-    return { blobs: [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])], children: manifest.manifests ?? [] };
-}
-
-;// CONCATENATED MODULE: ./src/core/artifact/client.ts
-
-
-
-/** An OCI distribution client for one registry (one set of credentials): blobs and manifests. */
-class RegistryClient {
-    http;
-    blobs;
-    manifests;
-    constructor(options) {
-        this.http = new RegistryHttp(options);
-        this.blobs = new Blobs(this.http, options);
-        this.manifests = new Manifests(this.http);
-    }
-    /** Host[:port] of the registry. */
-    get registry() {
-        return this.http.registry;
-    }
-}
-
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream"
@@ -57966,16 +58707,29 @@ function ociLayerMediaType(mediaType) {
 
 ;// CONCATENATED MODULE: ./src/core/artifact/tags.ts
 
+
+
 // Tag policy. Version tags (semver-like `v1.2.3`, `1.2`, commit shas) name one build forever: an
 // existing version tag that names another digest is an error, never overwritten. Every other tag
 // (`latest`, `staging`, `production`, …) is a pointer that may move.
+//
+// Writing. The distribution API has no conditional write: a PUT of a tag replaces whatever it
+// named. So each tag is checked again just before its write (the plan was made before the upload,
+// possibly minutes earlier), and the written tags are read back after a pause longer than a rival
+// takes from its check to its write. A rival that passed its check before our write has written
+// by then, and the digest the tag names is the winner's (Fischer's timing-based mutual exclusion).
+// Version tags are settled first, so a run that loses one has moved no pointer tag. Version tags
+// that name this build stay when a later step fails: they are true, and a re-run skips them.
+// Pointer tags move all or nothing: when one fails, those this run moved are put back.
 const tags_VERSION = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
 const COMMIT = /^(sha-)?[0-9a-f]{7,40}$/;
+/** The least pause between writing tags and reading them back, in ms (longer when the writes were slow). */
+const TAG_SETTLE_MS = 1000;
 /** Whether a tag is a version tag (immutable) rather than a pointer tag. */
 function isVersionTag(tag) {
     return tags_VERSION.test(tag) || COMMIT.test(tag);
 }
-/** A version tag that already names another digest. */
+/** A tag that names another digest than this run's: an existing version tag, or a race lost to another run. */
 class TagConflictError extends core_errors/* SlipwayError */.GQ {
     name = 'TagConflictError';
 }
@@ -57991,20 +58745,157 @@ async function tags_planTags(target, tags, digest, input) {
         if (current?.digest === digest)
             continue;
         if (current && isVersionTag(tag)) {
-            throw new TagConflictError(`Tag '${tag}' of ${target.client.registry}/${target.repository} already names ${current.digest}, not ${digest}; version tags are immutable. ` +
+            throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} already names ${current.digest}, not ${digest}; version tags are immutable. ` +
                 `Fix: give a new version in \`${input}\` (or build the commit that produced ${current.digest}); only pointer tags such as \`latest\` or \`production\` move.`);
         }
         toWrite.push(tag);
     }
     return toWrite;
 }
-/** Points tags at manifest bytes already stored by digest (written last: a tag never names a partial image). */
-async function tags_writeTags(target, tags, manifest, mediaType) {
-    for (const tag of tags)
-        await target.client.manifests.put(target.repository, tag, manifest, mediaType);
+/**
+ * Points tags at manifest bytes already stored by digest (written last: a tag never names a
+ * partial image), then reads them back: version tags first, then pointer tags, all or nothing.
+ * Throws a TagConflictError naming the winning digest when another run wrote a tag meanwhile.
+ */
+async function tags_writeTags(target, tags, manifest, mediaType, input) {
+    const digest = sha256Digest(manifest);
+    await claimVersionTags(target, tags.filter(isVersionTag), { digest, manifest, mediaType }, input);
+    await movePointerTags(target, tags.filter((tag) => !isVersionTag(tag)), { digest, manifest, mediaType });
+}
+/** What a fetch-level failure was: "fetch failed" says nothing without its cause (ECONNREFUSED, …). */
+function failureText(error) {
+    const cause = error?.cause;
+    const detail = cause?.code ?? cause?.message;
+    const text = (0,core_errors/* errorMessage */.gJ)(error).replace(/\.$/, '');
+    return detail && !text.includes(detail) ? `${text} (${detail})` : text;
+}
+async function claimVersionTags(target, tags, image, input) {
+    const written = [];
+    const timing = { slowestMs: 0 };
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const current = await currentDigest(target, tag);
+            if (current === image.digest)
+                continue;
+            if (current !== null)
+                throw lostRace(target, tag, image.digest, current, input);
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            written.push(tag);
+            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            if (error instanceof TagConflictError)
+                throw error;
+            const kept = written.length > 0 ? ` The version tags written before it name this build and stay (a re-run skips them): ${written.join(', ')}.` : '';
+            throw new core_errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
+        }
+    }
+    if (written.length === 0)
+        return;
+    await settle(timing.slowestMs);
+    for (const tag of written) {
+        const now = await readBack(target, tag, 'No pointer tag was moved.');
+        if (now !== image.digest)
+            throw lostRace(target, tag, image.digest, now, input);
+    }
+}
+async function movePointerTags(target, tags, image) {
+    const moved = [];
+    const timing = { slowestMs: 0 };
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const previous = await currentDigest(target, tag);
+            if (previous === image.digest)
+                continue;
+            // Listed before the write: a write whose answer was lost may still have landed.
+            moved.push({ tag, previous });
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            const restored = await putBack(target, moved, image);
+            throw new core_errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
+        }
+    }
+    if (moved.length === 0)
+        return;
+    await settle(timing.slowestMs);
+    for (const { tag } of moved) {
+        const now = await readBack(target, tag, `The pointer tags this run moved were left as they are: ${moved.map((m) => m.tag).join(', ')}.`);
+        if (now === image.digest)
+            continue;
+        const restored = await putBack(target, moved.filter((m) => m.tag !== tag), image);
+        throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${now ?? 'nothing'}, not ${image.digest}: another run moved it at the same time and won. ${restored} ` +
+            'Fix: serialise the runs that move these tags with `concurrency:` in the workflow, then re-run this one if its image should be the one they name.');
+    }
+}
+/**
+ * Puts the moved tags back where they were, where they still name this run's digest (a tag a
+ * rival has moved since is the rival's). Returns the sentence the error carries.
+ */
+async function putBack(target, moved, image) {
+    const report = [];
+    for (const { tag, previous } of moved) {
+        try {
+            if ((await currentDigest(target, tag)) !== image.digest)
+                continue;
+            if (previous === null) {
+                report.push(`${tag} (${await removeTag(target, tag, image.digest)})`);
+                continue;
+            }
+            const before = await target.client.manifests.get(target.repository, previous);
+            if (!before)
+                throw new core_errors/* SlipwayError */.GQ(`${previous} is no longer in the repository`);
+            await target.client.manifests.put(target.repository, tag, before.bytes, before.mediaType);
+            report.push(`${tag} (back to ${previous})`);
+        }
+        catch (error) {
+            report.push(`${tag} (still names ${image.digest}: putting it back to ${previous ?? 'nothing'} failed: ${failureText(error)}; put it back by hand)`);
+        }
+    }
+    return report.length > 0 ? `The pointer tags this run had moved: ${report.join(', ')}.` : 'No other pointer tag had been moved.';
+}
+/**
+ * Deletes a tag this run created. The OCI distribution spec (1.1, end-9) deletes a tag by
+ * `DELETE /v2/<name>/manifests/<tag>`; registries that predate it refuse (distribution 2.8 answers
+ * 400), and the tag is left.
+ */
+async function removeTag(target, tag, digest) {
+    const response = await target.client.http.send({ method: 'DELETE', repository: target.repository, path: `manifests/${tag}`, push: true });
+    await response.body?.cancel();
+    if (response.status === 202)
+        return 'removed: it did not exist before';
+    return `left on ${digest}: it did not exist before, and the registry does not delete tags (DELETE answered ${response.status})`;
+}
+/** A tag's digest after the pause; a registry that stopped answering leaves the outcome unknown, and the error says so. */
+async function readBack(target, tag, state) {
+    try {
+        return await currentDigest(target, tag);
+    }
+    catch (error) {
+        throw new core_errors/* SlipwayError */.GQ(`Reading back tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}; it was written, but whether another run overwrote it is unknown. ${state} ` +
+            'Fix: re-run once the registry answers: it checks every tag again.');
+    }
+}
+async function currentDigest(target, tag) {
+    return (await target.client.manifests.resolve(target.repository, tag))?.digest ?? null;
+}
+/** Waits before reading back: at least TAG_SETTLE_MS, and four times the slowest check-to-write seen (a slow registry is slow for rivals too). */
+function settle(slowestMs) {
+    return sleep(Math.max(TAG_SETTLE_MS, 4 * slowestMs));
+}
+function lostRace(target, tag, ours, winner, input) {
+    return new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${winner ?? 'nothing'}, not ${ours}: another run wrote it at the same time and won; version tags are immutable, so it stays. ` +
+        `Fix: give this build a new version in \`${input}\`, and serialise the runs that write this tag with \`concurrency:\` in the workflow.`);
+}
+function nameOf(target) {
+    return `${target.client.registry}/${target.repository}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/push.ts
+
 
 
 
@@ -58042,16 +58933,34 @@ function push_emptyStats() {
 async function pushImage(target, image, options) {
     const logger = options.logger ?? log_silentLogger;
     const digest = sha256Digest(image.manifest);
-    const toTag = await tags_planTags(target, options.tags, digest, options.tagsInput);
-    const reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
     const stats = push_emptyStats();
-    if (!reused) {
-        for (const blob of image.blobs)
-            await transferBlob(target, blob, stats, logger);
-        await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+    let toTag;
+    let reused;
+    try {
+        toTag = await tags_planTags(target, options.tags, digest, options.tagsInput);
+        reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
+        if (!reused) {
+            for (const blob of image.blobs)
+                await transferBlob(target, blob, stats, logger);
+            await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+        }
     }
-    await tags_writeTags(target, toTag, image.manifest, image.mediaType);
+    catch (error) {
+        throw push_unreachableRegistry(error, `Pushing ${target.client.registry}/${target.repository}@${digest}`);
+    }
+    await tags_writeTags(target, toTag, image.manifest, image.mediaType, options.tagsInput);
     return { digest, tags: options.tags, reused, stats };
+}
+/**
+ * A registry that stopped answering (connections refused or dropped past the retries), said
+ * plainly: fetch reports it only as "fetch failed". `what` names the push or copy, before any tag.
+ * Any other error is returned as it is.
+ */
+function push_unreachableRegistry(error, what) {
+    if (!isConnectionError(error))
+        return error;
+    return new core_errors/* SlipwayError */.GQ(`${what} failed: the registry stopped answering (${failureText(error)}) and did not come back within the retries. No tag was written. ` +
+        'Fix: re-run once the registry answers; what was uploaded is kept, and the re-run ends with the same digest.');
 }
 /**
  * Copies the image `digest` (an index with every child manifest, or one image) from `source` to
@@ -58189,7 +59098,7 @@ async function buildDocker(build) {
     if (!manifest)
         throw new SlipwayError(`buildx reported ${digest} but ${name} does not have it; the push did not complete.`);
     const toTag = await planTags(build.target, build.tags, digest, 'tags');
-    await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType);
+    await writeTags(build.target, toTag, manifest.bytes, manifest.mediaType, 'tags');
     const reused = build.tags.length > 0 && build.tags.every((tag) => before.get(tag) === digest);
     return { digest, tags: build.tags, reused, stats: emptyStats() };
 }
@@ -58241,15 +59150,22 @@ async function promote(request) {
     const targetHandle = { client: request.clientFor(targetName.registry, 'target', source.registry), repository: targetName.repository };
     const toTag = await planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
     const stats = emptyStats();
-    const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
-    const stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+    let manifest;
+    let stored;
+    try {
+        manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
+        stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+    }
+    catch (error) {
+        throw unreachableRegistry(error, `Copying ${formatReference(source)} to ${targetName.registry}/${targetName.repository}`);
+    }
     if (stored?.digest !== source.digest)
         throw new SlipwayError(`After the copy, ${targetName.registry}/${targetName.repository} does not serve ${source.digest}.`);
     const imageRef = formatReference({ ...targetName, digest: source.digest });
     logger.info(`Copied ${imageRef} (${stats.mountedBlobs} blobs mounted, ${stats.uploadedBlobs} copied, ${stats.presentBlobs} already there)`);
     const current = await ledger.current(to);
     if (current?.payload?.artifact?.digest === source.digest && current.payload.artifact.ref === imageRef) {
-        await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+        await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
         logger.info(`${to} already runs ${imageRef} (deployment ${current.id}); nothing new recorded`);
         return { imageRef, digest: source.digest, deploymentId: current.id, alreadyCurrent: true, stats };
     }
@@ -58263,8 +59179,9 @@ async function promote(request) {
         promotedFrom: { environment: from, deploymentId: lineage.id },
         description: `Promote ${source.digest.slice(0, 19)} from ${from}`,
     });
+    request.onDeployment?.(deployment.id);
     try {
-        await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+        await writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
     }
     catch (error) {
         await ledger.setStatus(deployment.id, { state: 'error', description: `Moving the tags ${toTag.join(', ')} failed` });
@@ -58962,7 +59879,7 @@ const commands = [judgeCommand, demoCommand, historyCommand, doraCommand, packCo
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54075);
+/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39638);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12957);
 /* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(21457);
 

@@ -30104,25 +30104,28 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7823);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5618);
 
 
-await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)() });
+await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 7823:
+/***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main)
+  i: () => (/* binding */ main),
+  b: () => (/* binding */ post)
 });
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -30139,8 +30142,6 @@ class RecordingLogger {
     at(level) { return this.lines.filter((l) => l.level === level).map((l) => l.message); }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/artifact/auth.ts
 
 /** Parses the first challenge of a `WWW-Authenticate` header; undefined for schemes we do not speak. */
@@ -30556,6 +30557,8 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/artifact/manifests.ts
 
 
@@ -30564,6 +30567,9 @@ function sleep(ms) {
 // Manifests over the distribution API: resolve a tag (HEAD, all four manifest media types in
 // Accept), GET and PUT by digest or tag, and the tag list. The bytes are kept exactly as
 // received: a manifest's digest is the sha256 of its bytes, so it is never re-serialised.
+// Answers are checked, not trusted: a manifest read by digest must hash to it, carry one of the
+// four manifest media types (the body's `mediaType` agreeing with Content-Type) and have that
+// type's shape; anything else is an InvalidManifestError naming the registry and the reference.
 /** The media types Slipway reads and writes. */
 const MediaTypes = {
     ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -30575,7 +30581,12 @@ const MediaTypes = {
     dockerConfig: 'application/vnd.docker.container.image.v1+json',
     dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 };
-const ACCEPT = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList].join(', ');
+const MANIFEST_TYPES = [MediaTypes.ociManifest, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.dockerList];
+const ACCEPT = MANIFEST_TYPES.join(', ');
+/** A registry answered 200 with something that is not the manifest asked for. */
+class InvalidManifestError extends errors/* SlipwayError */.GQ {
+    name = 'InvalidManifestError';
+}
 /** Whether a media type is an index (OCI index or Docker manifest list). */
 function isIndex(mediaType) {
     return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
@@ -30598,9 +30609,12 @@ class Manifests {
         if (response.status !== 200)
             return unexpected(response, `Resolving ${repository}:${reference}`);
         const digest = response.headers.get('docker-content-digest');
-        const mediaType = response.headers.get('content-type') ?? '';
-        // Registries should send the digest; when one does not, hashing the body is the only truth.
-        if (!digest || !isDigest(digest)) {
+        const mediaType = baseType(response.headers.get('content-type'));
+        if (digest && isDigest(reference) && digest !== reference) {
+            throw new InvalidManifestError(`${this.http.registry}/${repository}@${reference} answered a HEAD with the digest ${digest}: expected the digest asked for. The registry is not serving that artifact faithfully; check what answers at ${this.http.baseUrl}.`);
+        }
+        // Registries should send the digest and the type; when one does not, the body is the only truth.
+        if (!digest || !isDigest(digest) || !MANIFEST_TYPES.includes(mediaType)) {
             const manifest = await this.get(repository, reference);
             return manifest && { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
         }
@@ -30615,18 +30629,19 @@ class Manifests {
             return unexpected(response, `Reading manifest ${repository}:${reference}`);
         const bytes = Buffer.from(await response.arrayBuffer());
         const digest = manifests_sha256Digest(bytes);
+        const what = `Manifest ${reference} of ${this.http.registry}/${repository}`;
         if (isDigest(reference) && digest !== reference) {
-            throw new errors/* SlipwayError */.GQ(`Manifest ${reference} of ${this.http.registry}/${repository} failed verification: its bytes hash to ${digest}.`);
+            throw new InvalidManifestError(`${what} failed verification: its bytes hash to ${digest}, expected the digest asked for. The registry is not serving that artifact faithfully.`);
         }
         let json;
         try {
             json = JSON.parse(bytes.toString('utf8'));
         }
         catch {
-            throw new errors/* SlipwayError */.GQ(`Manifest ${reference} of ${this.http.registry}/${repository} is not JSON.`);
+            throw new InvalidManifestError(`${what} is not JSON (Content-Type ${response.headers.get('content-type') ?? 'none'}): expected one of ${MANIFEST_TYPES.join(', ')}.`);
         }
-        const mediaType = json.mediaType ?? response.headers.get('content-type') ?? MediaTypes.ociManifest;
-        return { digest, mediaType, size: bytes.length, bytes, json };
+        const mediaType = checkManifest(json, baseType(response.headers.get('content-type')), what);
+        return { digest, mediaType, size: bytes.length, bytes, json: json };
     }
     /** Writes manifest bytes under a digest or tag; verifies the registry computed the same digest. */
     async put(repository, reference, bytes, mediaType) {
@@ -30650,6 +30665,38 @@ class Manifests {
         return (await response.json()).tags ?? [];
     }
 }
+/** A media type without its parameters (`; charset=…`), lower-cased; '' when absent. */
+function baseType(header) {
+    return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+/**
+ * The media type of a manifest body, checked: the body's `mediaType` (or else the Content-Type,
+ * or else its shape, as OCI manifests may omit the field) must be one of the four manifest types,
+ * agree with the Content-Type when that names one, and the body must have that type's shape.
+ */
+function checkManifest(json, contentType, what) {
+    const body = (typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {});
+    const declared = typeof body.mediaType === 'string' ? body.mediaType : undefined;
+    const mediaType = declared ?? (MANIFEST_TYPES.includes(contentType) ? contentType : Array.isArray(body.manifests) ? MediaTypes.ociIndex : MediaTypes.ociManifest);
+    const problem = !MANIFEST_TYPES.includes(mediaType)
+        ? `its media type is ${mediaType}`
+        : declared && MANIFEST_TYPES.includes(contentType) && contentType !== declared
+            ? `its body says ${declared} but Content-Type says ${contentType}`
+            : body.schemaVersion !== 2
+                ? `its schemaVersion is ${JSON.stringify(body.schemaVersion) ?? 'missing'}`
+                : isIndex(mediaType)
+                    ? !descriptors(body.manifests) && 'its `manifests` is not a list of descriptors'
+                    : !(descriptors([body.config]) && descriptors(body.layers)) && 'its `config` and `layers` are not descriptors';
+    if (problem) {
+        throw new InvalidManifestError(`${what} is not a valid manifest: ${problem}; expected schemaVersion 2 and one of ${MANIFEST_TYPES.join(', ')} with its descriptors. Check what answers at that registry.`);
+    }
+    return mediaType;
+}
+/** Whether `value` is a list of content descriptors (media type, digest, size). */
+function descriptors(value) {
+    return (Array.isArray(value) &&
+        value.every((d) => typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && isDigest(d.digest) && Number.isInteger(d.size) && d.size >= 0));
+}
 /** The blobs and child manifests a manifest refers to, children first for an index. */
 function references(manifest) {
     return { blobs: [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])], children: manifest.manifests ?? [] };
@@ -30657,16 +30704,29 @@ function references(manifest) {
 
 ;// CONCATENATED MODULE: ./src/core/artifact/tags.ts
 
+
+
 // Tag policy. Version tags (semver-like `v1.2.3`, `1.2`, commit shas) name one build forever: an
 // existing version tag that names another digest is an error, never overwritten. Every other tag
 // (`latest`, `staging`, `production`, …) is a pointer that may move.
+//
+// Writing. The distribution API has no conditional write: a PUT of a tag replaces whatever it
+// named. So each tag is checked again just before its write (the plan was made before the upload,
+// possibly minutes earlier), and the written tags are read back after a pause longer than a rival
+// takes from its check to its write. A rival that passed its check before our write has written
+// by then, and the digest the tag names is the winner's (Fischer's timing-based mutual exclusion).
+// Version tags are settled first, so a run that loses one has moved no pointer tag. Version tags
+// that name this build stay when a later step fails: they are true, and a re-run skips them.
+// Pointer tags move all or nothing: when one fails, those this run moved are put back.
 const VERSION = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
 const COMMIT = /^(sha-)?[0-9a-f]{7,40}$/;
+/** The least pause between writing tags and reading them back, in ms (longer when the writes were slow). */
+const TAG_SETTLE_MS = 1000;
 /** Whether a tag is a version tag (immutable) rather than a pointer tag. */
 function isVersionTag(tag) {
     return VERSION.test(tag) || COMMIT.test(tag);
 }
-/** A version tag that already names another digest. */
+/** A tag that names another digest than this run's: an existing version tag, or a race lost to another run. */
 class TagConflictError extends errors/* SlipwayError */.GQ {
     name = 'TagConflictError';
 }
@@ -30682,20 +30742,157 @@ async function tags_planTags(target, tags, digest, input) {
         if (current?.digest === digest)
             continue;
         if (current && isVersionTag(tag)) {
-            throw new TagConflictError(`Tag '${tag}' of ${target.client.registry}/${target.repository} already names ${current.digest}, not ${digest}; version tags are immutable. ` +
+            throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} already names ${current.digest}, not ${digest}; version tags are immutable. ` +
                 `Fix: give a new version in \`${input}\` (or build the commit that produced ${current.digest}); only pointer tags such as \`latest\` or \`production\` move.`);
         }
         toWrite.push(tag);
     }
     return toWrite;
 }
-/** Points tags at manifest bytes already stored by digest (written last: a tag never names a partial image). */
-async function tags_writeTags(target, tags, manifest, mediaType) {
-    for (const tag of tags)
-        await target.client.manifests.put(target.repository, tag, manifest, mediaType);
+/**
+ * Points tags at manifest bytes already stored by digest (written last: a tag never names a
+ * partial image), then reads them back: version tags first, then pointer tags, all or nothing.
+ * Throws a TagConflictError naming the winning digest when another run wrote a tag meanwhile.
+ */
+async function tags_writeTags(target, tags, manifest, mediaType, input) {
+    const digest = manifests_sha256Digest(manifest);
+    await claimVersionTags(target, tags.filter(isVersionTag), { digest, manifest, mediaType }, input);
+    await movePointerTags(target, tags.filter((tag) => !isVersionTag(tag)), { digest, manifest, mediaType });
+}
+/** What a fetch-level failure was: "fetch failed" says nothing without its cause (ECONNREFUSED, …). */
+function failureText(error) {
+    const cause = error?.cause;
+    const detail = cause?.code ?? cause?.message;
+    const text = (0,errors/* errorMessage */.gJ)(error).replace(/\.$/, '');
+    return detail && !text.includes(detail) ? `${text} (${detail})` : text;
+}
+async function claimVersionTags(target, tags, image, input) {
+    const written = [];
+    const timing = { slowestMs: 0 };
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const current = await currentDigest(target, tag);
+            if (current === image.digest)
+                continue;
+            if (current !== null)
+                throw lostRace(target, tag, image.digest, current, input);
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            written.push(tag);
+            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            if (error instanceof TagConflictError)
+                throw error;
+            const kept = written.length > 0 ? ` The version tags written before it name this build and stay (a re-run skips them): ${written.join(', ')}.` : '';
+            throw new errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
+        }
+    }
+    if (written.length === 0)
+        return;
+    await settle(timing.slowestMs);
+    for (const tag of written) {
+        const now = await readBack(target, tag, 'No pointer tag was moved.');
+        if (now !== image.digest)
+            throw lostRace(target, tag, image.digest, now, input);
+    }
+}
+async function movePointerTags(target, tags, image) {
+    const moved = [];
+    const timing = { slowestMs: 0 };
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const previous = await currentDigest(target, tag);
+            if (previous === image.digest)
+                continue;
+            // Listed before the write: a write whose answer was lost may still have landed.
+            moved.push({ tag, previous });
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            const restored = await putBack(target, moved, image);
+            throw new errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
+        }
+    }
+    if (moved.length === 0)
+        return;
+    await settle(timing.slowestMs);
+    for (const { tag } of moved) {
+        const now = await readBack(target, tag, `The pointer tags this run moved were left as they are: ${moved.map((m) => m.tag).join(', ')}.`);
+        if (now === image.digest)
+            continue;
+        const restored = await putBack(target, moved.filter((m) => m.tag !== tag), image);
+        throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${now ?? 'nothing'}, not ${image.digest}: another run moved it at the same time and won. ${restored} ` +
+            'Fix: serialise the runs that move these tags with `concurrency:` in the workflow, then re-run this one if its image should be the one they name.');
+    }
+}
+/**
+ * Puts the moved tags back where they were, where they still name this run's digest (a tag a
+ * rival has moved since is the rival's). Returns the sentence the error carries.
+ */
+async function putBack(target, moved, image) {
+    const report = [];
+    for (const { tag, previous } of moved) {
+        try {
+            if ((await currentDigest(target, tag)) !== image.digest)
+                continue;
+            if (previous === null) {
+                report.push(`${tag} (${await removeTag(target, tag, image.digest)})`);
+                continue;
+            }
+            const before = await target.client.manifests.get(target.repository, previous);
+            if (!before)
+                throw new errors/* SlipwayError */.GQ(`${previous} is no longer in the repository`);
+            await target.client.manifests.put(target.repository, tag, before.bytes, before.mediaType);
+            report.push(`${tag} (back to ${previous})`);
+        }
+        catch (error) {
+            report.push(`${tag} (still names ${image.digest}: putting it back to ${previous ?? 'nothing'} failed: ${failureText(error)}; put it back by hand)`);
+        }
+    }
+    return report.length > 0 ? `The pointer tags this run had moved: ${report.join(', ')}.` : 'No other pointer tag had been moved.';
+}
+/**
+ * Deletes a tag this run created. The OCI distribution spec (1.1, end-9) deletes a tag by
+ * `DELETE /v2/<name>/manifests/<tag>`; registries that predate it refuse (distribution 2.8 answers
+ * 400), and the tag is left.
+ */
+async function removeTag(target, tag, digest) {
+    const response = await target.client.http.send({ method: 'DELETE', repository: target.repository, path: `manifests/${tag}`, push: true });
+    await response.body?.cancel();
+    if (response.status === 202)
+        return 'removed: it did not exist before';
+    return `left on ${digest}: it did not exist before, and the registry does not delete tags (DELETE answered ${response.status})`;
+}
+/** A tag's digest after the pause; a registry that stopped answering leaves the outcome unknown, and the error says so. */
+async function readBack(target, tag, state) {
+    try {
+        return await currentDigest(target, tag);
+    }
+    catch (error) {
+        throw new errors/* SlipwayError */.GQ(`Reading back tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}; it was written, but whether another run overwrote it is unknown. ${state} ` +
+            'Fix: re-run once the registry answers: it checks every tag again.');
+    }
+}
+async function currentDigest(target, tag) {
+    return (await target.client.manifests.resolve(target.repository, tag))?.digest ?? null;
+}
+/** Waits before reading back: at least TAG_SETTLE_MS, and four times the slowest check-to-write seen (a slow registry is slow for rivals too). */
+function settle(slowestMs) {
+    return sleep(Math.max(TAG_SETTLE_MS, 4 * slowestMs));
+}
+function lostRace(target, tag, ours, winner, input) {
+    return new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${winner ?? 'nothing'}, not ${ours}: another run wrote it at the same time and won; version tags are immutable, so it stays. ` +
+        `Fix: give this build a new version in \`${input}\`, and serialise the runs that write this tag with \`concurrency:\` in the workflow.`);
+}
+function nameOf(target) {
+    return `${target.client.registry}/${target.repository}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/push.ts
+
 
 
 
@@ -30733,16 +30930,34 @@ function emptyStats() {
 async function pushImage(target, image, options) {
     const logger = options.logger ?? silentLogger;
     const digest = sha256Digest(image.manifest);
-    const toTag = await planTags(target, options.tags, digest, options.tagsInput);
-    const reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
     const stats = emptyStats();
-    if (!reused) {
-        for (const blob of image.blobs)
-            await transferBlob(target, blob, stats, logger);
-        await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+    let toTag;
+    let reused;
+    try {
+        toTag = await planTags(target, options.tags, digest, options.tagsInput);
+        reused = (await target.client.manifests.resolve(target.repository, digest)) !== null;
+        if (!reused) {
+            for (const blob of image.blobs)
+                await transferBlob(target, blob, stats, logger);
+            await target.client.manifests.put(target.repository, digest, image.manifest, image.mediaType);
+        }
     }
-    await writeTags(target, toTag, image.manifest, image.mediaType);
+    catch (error) {
+        throw unreachableRegistry(error, `Pushing ${target.client.registry}/${target.repository}@${digest}`);
+    }
+    await writeTags(target, toTag, image.manifest, image.mediaType, options.tagsInput);
     return { digest, tags: options.tags, reused, stats };
+}
+/**
+ * A registry that stopped answering (connections refused or dropped past the retries), said
+ * plainly: fetch reports it only as "fetch failed". `what` names the push or copy, before any tag.
+ * Any other error is returned as it is.
+ */
+function unreachableRegistry(error, what) {
+    if (!isConnectionError(error))
+        return error;
+    return new errors/* SlipwayError */.GQ(`${what} failed: the registry stopped answering (${failureText(error)}) and did not come back within the retries. No tag was written. ` +
+        'Fix: re-run once the registry answers; what was uploaded is kept, and the re-run ends with the same digest.');
 }
 /**
  * Copies the image `digest` (an index with every child manifest, or one image) from `source` to
@@ -30804,15 +31019,22 @@ async function promote(request) {
     const targetHandle = { client: request.clientFor(targetName.registry, 'target', source.registry), repository: targetName.repository };
     const toTag = await tags_planTags(targetHandle, request.targetTags, source.digest, 'target-tags');
     const stats = emptyStats();
-    const manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
-    const stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+    let manifest;
+    let stored;
+    try {
+        manifest = await copyImage(sourceHandle, targetHandle, source.digest, stats, logger);
+        stored = await targetHandle.client.manifests.resolve(targetHandle.repository, source.digest);
+    }
+    catch (error) {
+        throw unreachableRegistry(error, `Copying ${formatReference(source)} to ${targetName.registry}/${targetName.repository}`);
+    }
     if (stored?.digest !== source.digest)
         throw new errors/* SlipwayError */.GQ(`After the copy, ${targetName.registry}/${targetName.repository} does not serve ${source.digest}.`);
     const imageRef = formatReference({ ...targetName, digest: source.digest });
     logger.info(`Copied ${imageRef} (${stats.mountedBlobs} blobs mounted, ${stats.uploadedBlobs} copied, ${stats.presentBlobs} already there)`);
     const current = await ledger.current(to);
     if (current?.payload?.artifact?.digest === source.digest && current.payload.artifact.ref === imageRef) {
-        await tags_writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+        await tags_writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
         logger.info(`${to} already runs ${imageRef} (deployment ${current.id}); nothing new recorded`);
         return { imageRef, digest: source.digest, deploymentId: current.id, alreadyCurrent: true, stats };
     }
@@ -30826,8 +31048,9 @@ async function promote(request) {
         promotedFrom: { environment: from, deploymentId: lineage.id },
         description: `Promote ${source.digest.slice(0, 19)} from ${from}`,
     });
+    request.onDeployment?.(deployment.id);
     try {
-        await tags_writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType);
+        await tags_writeTags(targetHandle, toTag, manifest.bytes, manifest.mediaType, 'target-tags');
     }
     catch (error) {
         await ledger.setStatus(deployment.id, { state: 'error', description: `Moving the tags ${toTag.join(', ')} failed` });
@@ -30848,56 +31071,6 @@ async function sourceReference(ledger, from, imageRef) {
 }
 function unknownEnvironment(input, name) {
     return new errors/* InputError */.dz(input, name, 'an environment that exists in the repository', `create it under Settings → Environments, or correct the name (environment names are case-insensitive on GitHub but must exist)`);
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/actions/common/context.ts
-
-
-/** Reads GITHUB_* variables (and the event file) into a RunContext. */
-function readRunContext(env = process.env, readEvent = readEventFile) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner, repo] = repository.split('/');
-    if (!owner || !repo)
-        throw new errors/* InputError */.dz('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
-    const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runId = Number(env.GITHUB_RUN_ID ?? 0);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    let pullRequest;
-    let pullRequestHeadSha;
-    if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
-        try {
-            const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH));
-            pullRequest = event.pull_request?.number;
-            pullRequestHeadSha = event.pull_request?.head?.sha;
-        }
-        catch {
-            // No readable event: the run is treated as a push.
-        }
-    }
-    return {
-        owner,
-        repo,
-        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-        serverUrl,
-        eventName,
-        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-        pullRequest,
-        pullRequestHeadSha,
-        job: env.GITHUB_JOB ?? '',
-        source: {
-            sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
-            ref: env.GITHUB_REF ?? '',
-            runId,
-            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
-            actor: env.GITHUB_ACTOR ?? '',
-            workflow: env.GITHUB_WORKFLOW ?? '',
-        },
-    };
-}
-function readEventFile(path) {
-    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
 }
 
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -36206,6 +36379,9 @@ function isTransient(error) {
  * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
  */
 function explainRequestError(error, what, permission) {
+    // Slipway's own errors (an answer of the wrong shape) already say what happened.
+    if (error instanceof errors/* SlipwayError */.GQ)
+        return error;
     const status = statusOf(error);
     const message = (0,errors/* errorMessage */.gJ)(error);
     const refused = /resource not accessible by integration/i.test(message);
@@ -36228,6 +36404,8 @@ function acceptedPermissions(header) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/ledger/types.ts
 /**
  * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
@@ -36275,6 +36453,8 @@ function buildPayload(request, source, previousGood, nonce) {
         payload.planDigest = request.planDigest;
     if (request.irreversible)
         payload.irreversible = true;
+    if (request.lastIrreversible !== undefined)
+        payload.lastIrreversible = request.lastIrreversible;
     return payload;
 }
 /**
@@ -36306,6 +36486,8 @@ function isValidPayload(p) {
     if (p.rollbackOf !== undefined && !isId(p.rollbackOf))
         return false;
     if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood))
+        return false;
+    if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible))
         return false;
     if (p.nonce !== undefined && typeof p.nonce !== 'string')
         return false;
@@ -36340,6 +36522,49 @@ function isId(value) {
 
 ;// CONCATENATED MODULE: ./src/core/ledger/records.ts
 
+
+
+const STATES = ['queued', 'pending', 'in_progress', 'success', 'failure', 'error', 'inactive'];
+/** A list of deployments as GitHub answered `endpoint`, checked item by item. */
+function checkDeployments(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployments');
+    for (const item of data)
+        checkDeployment(item, endpoint);
+    return data;
+}
+/** One deployment as GitHub answered `endpoint`: an object with the fields the ledger reads. */
+function checkDeployment(data, endpoint) {
+    const item = data;
+    const fine = isRecord(item) &&
+        records_isId(item.id) &&
+        ['sha', 'ref', 'task', 'environment', 'created_at'].every((field) => typeof item[field] === 'string') &&
+        (item.creator === null || item.creator === undefined || isRecord(item.creator));
+    if (!fine)
+        throw malformed(endpoint, data, 'a deployment with a numeric id and sha, ref, task, environment and created_at strings');
+    return item;
+}
+/** A list of deployment statuses as GitHub answered `endpoint`, checked item by item. */
+function checkStatuses(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployment statuses');
+    for (const item of data) {
+        if (!(isRecord(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
+            throw malformed(endpoint, item, `deployment statuses with a numeric id, a created_at string and a state among ${STATES.join(', ')}`);
+        }
+    }
+    return data;
+}
+function malformed(endpoint, got, expected) {
+    return new errors/* SlipwayError */.GQ(`GitHub answered ${endpoint} with something else than expected: got ${(0,quote/* quote */.h)(got, 120)}, expected ${expected}. Nothing was read from it. ` +
+        'Check that GITHUB_API_URL (or --api-url) points at GitHub or GitHub Enterprise Server and not at a proxy page, then run again.');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function records_isId(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
 /** The ledger's view of a raw deployment with its latest status (payload null when foreign). */
 function toLedgerDeployment(raw, latest) {
     return {
@@ -36393,27 +36618,35 @@ class ForeignNotice {
     }
 }
 const READ_PERMISSION = 'deployments: read';
+/** How messages name an endpoint of the repository's deployments API. */
+function history_endpoint(context, path) {
+    return `GET /repos/${context.owner}/${context.repo}/deployments${path}`;
+}
 /** The newest page of an environment's deployments (up to 100). */
 async function firstPage(context, environment) {
     try {
         const response = await context.client.rest.repos.listDeployments({ owner: context.owner, repo: context.repo, environment, per_page: PAGE_SIZE });
-        return response.data;
+        return checkDeployments(response.data, history_endpoint(context, `?environment=${environment}`));
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
     }
 }
-/** Every page of an environment's deployments after the ones already read, newest first. */
-async function* pagesOf(context, environment) {
+/** The pages of an environment's deployments, newest first: every page, or the first `limit`. */
+async function* pagesOf(context, environment, limit = Infinity) {
     const pages = context.client.paginate.iterator(context.client.rest.repos.listDeployments, {
         owner: context.owner,
         repo: context.repo,
         environment,
         per_page: PAGE_SIZE,
     });
+    let read = 0;
     try {
-        for await (const page of pages)
-            yield page.data;
+        for await (const page of pages) {
+            yield checkDeployments(page.data, history_endpoint(context, `?environment=${environment}`));
+            if (++read >= limit)
+                return;
+        }
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
@@ -36423,7 +36656,7 @@ async function* pagesOf(context, environment) {
 async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
     try {
         const response = await context.client.rest.repos.listDeploymentStatuses({ owner: context.owner, repo: context.repo, deployment_id: deploymentId, per_page: count });
-        return response.data;
+        return checkStatuses(response.data, history_endpoint(context, `/${deploymentId}/statuses`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -36435,7 +36668,7 @@ async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
 async function rawDeployment(context, deploymentId) {
     try {
         const response = await context.client.rest.repos.getDeployment({ owner: context.owner, repo: context.repo, deployment_id: deploymentId });
-        return response.data;
+        return checkDeployment(response.data, history_endpoint(context, `/${deploymentId}`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -36449,7 +36682,7 @@ async function rawDeployment(context, deploymentId) {
  * first one created before it.
  */
 async function* historyOf(context, environment, options = {}) {
-    for await (const page of pagesOf(context, environment)) {
+    for await (const page of pagesOf(context, environment, options.pages)) {
         for (const raw of page) {
             if (options.since && new Date(raw.created_at) < options.since)
                 return;
@@ -36535,6 +36768,17 @@ async function lineageHead(context, page, rollbackOf) {
             return newest.raw.id;
     }
     return newest.payload.previousGood;
+}
+/**
+ * The `lastIrreversible` pointer of a deployment about to be created, from the environment's
+ * first page: the newest Slipway deployment when it is irreversible, else its own pointer.
+ * null = no irreversible deployment before; undefined = not knowable from this page.
+ */
+function lastIrreversibleOf(context, page) {
+    const newest = newestSlipway(context, page);
+    if (!newest)
+        return page.length < PAGE_SIZE ? null : undefined;
+    return newest.payload.irreversible ? newest.raw.id : newest.payload.lastIrreversible;
 }
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 async function lastGoodDeployment(context, page, environment) {
@@ -36631,14 +36875,15 @@ class GitHubLedger {
      */
     async createDeployment(request) {
         // A caller that knows the lineage already (a rollback) saves the environment's first page.
-        let previousGood = request.previousGood;
+        let { previousGood, lastIrreversible } = request;
         if (previousGood === undefined) {
             const page = await firstPage(this.context, request.environment);
             this.warnAboutJobDeployment(page, request);
             previousGood = await lineageHead(this.context, page, request.rollbackOf);
+            lastIrreversible = lastIrreversibleOf(this.context, page);
         }
         const nonce = (0,external_node_crypto_.randomUUID)();
-        const payload = buildPayload(request, this.options.source, previousGood, nonce);
+        const payload = buildPayload({ ...request, lastIrreversible }, this.options.source, previousGood, nonce);
         const params = {
             owner: this.options.owner,
             repo: this.options.repo,
@@ -36662,7 +36907,7 @@ class GitHubLedger {
                 if (response.status === 202) {
                     throw new errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
-                return toLedgerDeployment(response.data, null);
+                return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
             }
             catch (error) {
                 if (error instanceof errors/* SlipwayError */.GQ)
@@ -36778,6 +37023,31 @@ class GitHubLedger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
 ;// CONCATENATED MODULE: ./src/core/ledger/index.ts
 // The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
 
@@ -36785,6 +37055,57 @@ class GitHubLedger {
 
 
 
+
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/actions/common/context.ts
+
+
+/** Reads GITHUB_* variables (and the event file) into a RunContext. */
+function readRunContext(env = process.env, readEvent = readEventFile) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const [owner, repo] = repository.split('/');
+    if (!owner || !repo)
+        throw new errors/* InputError */.dz('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
+    const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = Number(env.GITHUB_RUN_ID ?? 0);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    let pullRequest;
+    let pullRequestHeadSha;
+    if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
+        try {
+            const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH));
+            pullRequest = event.pull_request?.number;
+            pullRequestHeadSha = event.pull_request?.head?.sha;
+        }
+        catch {
+            // No readable event: the run is treated as a push.
+        }
+    }
+    return {
+        owner,
+        repo,
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        serverUrl,
+        eventName,
+        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+        pullRequest,
+        pullRequestHeadSha,
+        job: env.GITHUB_JOB ?? '',
+        source: {
+            sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
+            ref: env.GITHUB_REF ?? '',
+            runId,
+            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
+            actor: env.GITHUB_ACTOR ?? '',
+            workflow: env.GITHUB_WORKFLOW ?? '',
+        },
+    };
+}
+function readEventFile(path) {
+    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+}
 
 ;// CONCATENATED MODULE: ./src/actions/common/ledger.ts
 
@@ -36847,16 +37168,22 @@ class Blobs {
      */
     async upload(repository, digest, size, source, location) {
         for (let attempt = 1;; attempt++) {
+            const sourceFailure = {};
+            const watchedSource = () => watched(source, sourceFailure);
             try {
                 const start = location ?? (await this.startUpload(repository));
                 location = undefined;
                 if (size <= this.chunkSize)
-                    await this.putMonolithic(repository, start, digest, size, source);
+                    await this.putMonolithic(repository, start, digest, size, watchedSource);
                 else
-                    await this.putChunked(repository, start, digest, size, source);
+                    await this.putChunked(repository, start, digest, size, watchedSource);
                 return;
             }
             catch (error) {
+                // Bytes that failed their digest check (a source registry serving the wrong bytes) are
+                // refused at once, with that check's message: reading them again would not change them.
+                if (sourceFailure.error instanceof errors/* SlipwayError */.GQ)
+                    throw sourceFailure.error;
                 if (attempt >= this.http.maxAttempts || !isRestartable(error))
                     throw error;
                 await sleep(this.http.retryDelay(attempt));
@@ -36883,7 +37210,8 @@ class Blobs {
         }
         const actual = `sha256:${hash.digest('hex')}`;
         if (actual !== digest || (size !== undefined && received !== size)) {
-            throw new errors/* SlipwayError */.GQ(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}.`);
+            throw new errors/* SlipwayError */.GQ(`Blob ${digest} from ${this.http.registry}/${repository} failed verification: received ${received} bytes hashing to ${actual}; they are refused. ` +
+                `Fix: the registry (or a proxy or cache in front of it) serves corrupt content for ${digest}: repair or re-push it there.`);
         }
     }
     /** A small blob (a config) read whole and verified. */
@@ -36952,6 +37280,16 @@ class Blobs {
         return new URL(location, this.http.baseUrl).toString();
     }
 }
+/** The source's bytes, keeping the error it ends with: fetch reports that error only as the cause of "fetch failed". */
+async function* watched(source, failure) {
+    try {
+        yield* source();
+    }
+    catch (error) {
+        failure.error = error;
+        throw error;
+    }
+}
 /** The next `length` bytes of a shared iterator, keeping what overshoots for the next slice. */
 async function* slice(iterator, carry, length) {
     let sent = 0;
@@ -37008,62 +37346,235 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/actions/common/registry.ts
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
 
-/** What a 401 tells the user to fix: the credential inputs, and what ghcr.io wants in them. */
-function checkCredentialInputs(inputs) {
-    return `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`;
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class errors_ValueError extends errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function errors_parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof errors_ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/weight.ts
+
+const EXPECTED = 'a whole number from 0 to 100';
+/**
+ * A share of requests sent to the canary, in percent: a weight (a `setWeight` step, canary-step's
+ * `weight`) or a mirrored share (a `mirror` step, `mirror-percent`). A whole number from 0 to 100,
+ * written `25`, `'25'` or `25%`. Whole, because that is what every router takes: HAProxy's
+ * `set weight`, the integer weights of Gateway API, Istio, SMI and ingress-nginx, the nginx split
+ * written as whole percents, and Gateway API's RequestMirror `percent`.
+ */
+function parseWeight(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    if (!Number.isFinite(number))
+        throw new ValueError(value, EXPECTED, 'write the percent of traffic as a number, e.g. 25');
+    if (!Number.isInteger(number)) {
+        throw new ValueError(value, EXPECTED, `routers take whole percents: use ${Math.floor(number)} or ${Math.ceil(number)}`);
+    }
+    if (number < 0 || number > 100)
+        throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/percentage.ts
+
+/**
+ * A percentage of the metrics format and the judge (`allowedIncrease`, `criticalIncrease`,
+ * `negligibleErrorRate`…): a number ≥ 0, fractions allowed, written `10%`, `'10%'` or `10`. A
+ * change may exceed 100% (`allowedIncrease: 200%`), so there is no upper bound unless `below`.
+ */
+function parsePercentage(value, bounds = {}) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    const expected = `a percentage${bounds.positive ? ' above 0' : ' ≥ 0'}${bounds.below === undefined ? '' : ` and below ${bounds.below}%`} such as 10%`;
+    if (!Number.isFinite(number) || number < 0)
+        throw new ValueError(value, expected, "write a number with or without '%', e.g. 10% or 0.5");
+    if (bounds.positive && number === 0)
+        throw new ValueError(value, expected, 'no change at all can never be shown: allow some, e.g. 10%');
+    if (bounds.below !== undefined && number >= bounds.below)
+        throw new ValueError(value, expected);
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/alpha.ts
+
+/** The false-alarm rate when none is given. */
+const DEFAULT_ALPHA = 0.01;
+/**
+ * The false-alarm rate of each test (`alpha`): a number above 0 and below 0.5, written `0.01` or
+ * `'0.01'`. Below 0.5 because the continuous test's Hodges-Lehmann interval has confidence
+ * 1 − 2α: at 0.5 it shrinks to a point, and a test that calls every other good canary bad gates
+ * nothing.
+ */
+function parseAlpha(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!(number > 0 && number < 0.5)) {
+        throw new ValueError(value, 'a false-alarm rate above 0 and below 0.5', 'use e.g. 0.01 for a 1% false-alarm rate (the default), 0.05 for 5%');
+    }
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/duration.ts
+
+/**
+ * The longest a job runs: GitHub-hosted runners stop a job after 6 hours of execution
+ * (https://docs.github.com/en/actions/reference/actions-limits, "Job execution time"), and
+ * `jobs.<job_id>.timeout-minutes` defaults to 360 minutes on every runner
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes).
+ * A wait longer than that would be cut short by the runner mid-rollout, so it is refused before
+ * anything starts.
+ */
+const duration_JOB_TIME_LIMIT_SECONDS = (/* unused pure expression or super */ null && (6 * 3600));
+const GRAMMAR = 'a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)';
+const PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/**
+ * Seconds in a duration. One grammar everywhere (plans, action inputs): whole seconds as a number
+ * (`90`) or as text, bare (`'90'`) or with units h, m and s in that order, each at most once
+ * (`90s`, `2m`, `1h`, `1m30s`, `1h30m`). Fractions, other units and spaces inside are refused.
+ */
+function duration_parseDuration(value, bounds) {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+        const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+    }
+    const min = bounds.min ?? 0;
+    if (seconds < min)
+        throw new ValueError(value, `a duration of at least ${duration_formatDuration(min)}`);
+    if (bounds.max !== undefined && seconds > bounds.max)
+        throw new ValueError(value, `a duration of at most ${duration_formatDuration(bounds.max)}`, bounds.overMax);
+    return seconds;
 }
 /**
- * A registry client for an action, whose 401/403 messages name the action's credential inputs and
- * the `permissions:` a GITHUB_TOKEN needs for ghcr.io. `credentialsFix` is the inputs to check on a
- * 401, or the whole advice when checking them is not the whole story (promote-artifact's target).
+ * A timed pause (`pause: {duration: …}`): at most a job's 6 hours. A longer wait belongs between
+ * two runs, where an open-ended pause puts it.
  */
-function registryClientFor(registry, credentials, credentialsFix, logger) {
-    return new RegistryClient({
-        registry,
-        credentials,
-        logger,
-        hints: {
-            credentials: typeof credentialsFix === 'string' ? credentialsFix : checkCredentialInputs(credentialsFix),
-            permission: `use credentials with write access to the repository; with GITHUB_TOKEN on ghcr.io give the job \`permissions: packages: write\` and the package access to this repository`,
-        },
+function parsePauseDuration(value) {
+    return duration_parseDuration(value, {
+        max: duration_JOB_TIME_LIMIT_SECONDS,
+        overMax: 'a GitHub-hosted job runs at most 6 hours (jobs.<id>.timeout-minutes, 360 minutes); use an open-ended `pause: {}` and resume with a later run',
     });
 }
+/** `1h30m`, `2m`, `45s`, `0s`: whole seconds in the grammar parseDuration reads. */
+function duration_formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+    return text === '' ? '0s' : text;
+}
+function durationSeconds(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text);
+    const match = PATTERN.exec(text);
+    if (!match || text === '')
+        return undefined;
+    const [, h, m, s] = match;
+    return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
 
-// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
-var run = __nccwpck_require__(3569);
-;// CONCATENATED MODULE: ./src/actions/promote-artifact/constants.ts
-// The names of promote-artifact's inputs and outputs: equal to the keys of
-// actions/promote-artifact/action.yml (a repository test compares them).
-/** Input names. */
-const Inputs = {
-    FromEnvironment: 'from-environment',
-    ToEnvironment: 'to-environment',
-    ImageRef: 'image-ref',
-    TargetImage: 'target-image',
-    TargetTags: 'target-tags',
-    RequireProtection: 'require-protection',
-    State: 'state',
-    RegistryUsername: 'registry-username',
-    RegistryPassword: 'registry-password',
-    TargetRegistryUsername: 'target-registry-username',
-    TargetRegistryPassword: 'target-registry-password',
-    TargetRegistryUseSourceLogin: 'target-registry-use-source-login',
-    Token: 'token',
-};
-/** Output names. */
-const Outputs = {
-    ImageRef: 'image-ref',
-    Digest: 'digest',
-    DeploymentId: 'deployment-id',
-};
-/** The states the promotion deployment may be left in. */
-const STATES = ['success', 'queued', 'in_progress'];
+;// CONCATENATED MODULE: ./src/core/values/analysis.ts
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+
+/**
+ * Points Prometheus answers per series in one range query: it refuses a query_range whose
+ * (end − start) / step exceeds 11,000 ("exceeded maximum resolution of 11,000 points per
+ * timeseries"). The analysis window and the baseline history are each one such query, so each
+ * holds at most this many intervals.
+ */
+const PROMETHEUS_MAX_POINTS = 11_000;
+/** An analysis runs inside one job, which GitHub-hosted runners stop after 6 hours. */
+const IN_ONE_JOB = 'an analysis runs inside one job, which a GitHub-hosted runner stops after 6 hours; a longer watch is several analyses, with an open-ended `pause: {}` between runs';
+/** The longest an analysis looks (`duration`): from 1 s to a job's 6 hours. */
+function parseAnalysisDuration(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** The time between looks (`interval`), also the step of the range queries: from 1 s to 6 hours. */
+function parseAnalysisInterval(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
+function parseAnalysisHistory(value) {
+    return parseDuration(value, {});
+}
+/**
+ * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
+ * from 0 (never stops) to the most intervals an analysis can have, written `4` or `'4'`.
+ */
+function parseConsecutiveErrorLimit(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(number) || number < 0 || number > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(value, `a whole number of intervals from 0 to ${PROMETHEUS_MAX_POINTS.toLocaleString('en')}`, 'the default is 4; 0 never stops');
+    }
+    return number;
+}
+/**
+ * Checks the settings of one analysis against each other, so an analysis that starts can run to
+ * its end: the interval fits in the duration (else it never looks), and the window and the history
+ * each fit in one Prometheus range query. A ValueError's `field` names the setting to change.
+ */
+function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds }) {
+    const interval = formatDuration(intervalSeconds);
+    if (intervalSeconds > durationSeconds) {
+        throw new ValueError(interval, `at most the duration (${formatDuration(durationSeconds)})`, 'shorten the interval or lengthen the duration: an analysis looks at the metrics once an interval', 'interval');
+    }
+    const points = `Prometheus answers at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} points per query`;
+    if (durationSeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(interval, `at least ${formatDuration(Math.ceil(durationSeconds / PROMETHEUS_MAX_POINTS))} for a ${formatDuration(durationSeconds)} analysis`, `${points}: lengthen the interval or shorten the duration`, 'interval');
+    }
+    if (historySeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(formatDuration(historySeconds), `at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} intervals (${formatDuration(PROMETHEUS_MAX_POINTS * intervalSeconds)} at ${interval})`, `${points}: shorten the history or lengthen the interval`, 'history');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/index.ts
+/**
+ * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
+ * routers and the analysis: a value one of them accepts, every other accepts too.
+ */
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
+
 
 
 
@@ -37115,6 +37626,10 @@ function integerInput(name, range, fallback) {
         throw new InputError(name, value, `a whole number from ${range.min} to ${range.max}`);
     }
     return Number(value);
+}
+function parsedInput(name, parse, fallback) {
+    const value = optionalString(name) ?? fallback;
+    return value === undefined ? undefined : parseInput(name, value, parse);
 }
 /** An http(s) URL; undefined when empty. */
 function urlInput(name) {
@@ -37175,7 +37690,78 @@ function secretHeadersInput(name, parse) {
     return parse(text, `Input '${name}'`);
 }
 
+;// CONCATENATED MODULE: ./src/actions/common/registry.ts
+
+
+
+/** One registry's credentials from their two inputs (the password masked); undefined when both are empty. */
+function registryCredentialsInput(inputs) {
+    const username = optionalString(inputs.username);
+    const password = secretInput(inputs.password);
+    if ((username === undefined) !== (password === undefined)) {
+        const missing = username === undefined ? inputs.username : inputs.password;
+        throw new errors/* InputError */.dz(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
+    }
+    return username !== undefined && password !== undefined ? { username, password } : undefined;
+}
+/** What a 401 tells the user to fix: the credential inputs, and what ghcr.io wants in them. */
+function checkCredentialInputs(inputs) {
+    return `check \`${inputs.username}\` and \`${inputs.password}\` (for ghcr.io: \`${inputs.username}: \${{ github.actor }}\`, \`${inputs.password}: \${{ secrets.GITHUB_TOKEN }}\`)`;
+}
+/**
+ * A registry client for an action, whose 401/403 messages name the action's credential inputs and
+ * the `permissions:` a GITHUB_TOKEN needs for ghcr.io. `credentialsFix` is the inputs to check on a
+ * 401, or the whole advice when checking them is not the whole story (promote-artifact's target).
+ */
+function registryClientFor(registry, credentials, credentialsFix, logger) {
+    return new RegistryClient({
+        registry,
+        credentials,
+        logger,
+        hints: {
+            credentials: typeof credentialsFix === 'string' ? credentialsFix : checkCredentialInputs(credentialsFix),
+            permission: `use credentials with write access to the repository; with GITHUB_TOKEN on ghcr.io give the job \`permissions: packages: write\` and the package access to this repository`,
+        },
+    });
+}
+
+// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
+var run = __nccwpck_require__(3569);
+;// CONCATENATED MODULE: ./src/actions/promote-artifact/constants.ts
+// The names of promote-artifact's inputs and outputs: equal to the keys of
+// actions/promote-artifact/action.yml (a repository test compares them).
+/** Input names. */
+const Inputs = {
+    FromEnvironment: 'from-environment',
+    ToEnvironment: 'to-environment',
+    ImageRef: 'image-ref',
+    TargetImage: 'target-image',
+    TargetTags: 'target-tags',
+    RequireProtection: 'require-protection',
+    State: 'state',
+    RegistryUsername: 'registry-username',
+    RegistryPassword: 'registry-password',
+    TargetRegistryUsername: 'target-registry-username',
+    TargetRegistryPassword: 'target-registry-password',
+    TargetRegistryUseSourceLogin: 'target-registry-use-source-login',
+    Token: 'token',
+};
+/** Output names. */
+const Outputs = {
+    ImageRef: 'image-ref',
+    Digest: 'digest',
+    DeploymentId: 'deployment-id',
+};
+/** The states the promotion deployment may be left in. */
+const constants_STATES = ['success', 'queued', 'in_progress'];
+/** State names (read by the post step). */
+const State = {
+    /** The deployment this step created; the post step closes it if the job failed while it was open. */
+    DeploymentId: 'deployment-id',
+};
+
 ;// CONCATENATED MODULE: ./src/actions/promote-artifact/inputs.ts
+
 
 
 
@@ -37195,8 +37781,8 @@ function getInputs() {
     for (const tag of targetTags)
         if (!isTag(tag))
             throw new errors/* InputError */.dz(Inputs.TargetTags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
-    const sourceCredentials = credentials(Inputs.RegistryUsername, Inputs.RegistryPassword);
-    const targetCredentials = credentials(Inputs.TargetRegistryUsername, Inputs.TargetRegistryPassword);
+    const sourceCredentials = registryCredentialsInput(SOURCE_INPUTS);
+    const targetCredentials = registryCredentialsInput(TARGET_INPUTS);
     const useSourceCredentialsForTarget = booleanInput(Inputs.TargetRegistryUseSourceLogin, false);
     if (useSourceCredentialsForTarget && targetCredentials) {
         throw new errors/* InputError */.dz(Inputs.TargetRegistryUseSourceLogin, 'true', `\`false\` while \`${Inputs.TargetRegistryUsername}\` and \`${Inputs.TargetRegistryPassword}\` are set: they already say which credentials the target registry gets`, `remove \`${Inputs.TargetRegistryUseSourceLogin}\`, or remove the target credentials if the source credentials are meant for the target`);
@@ -37212,21 +37798,12 @@ function getInputs() {
         targetTags,
         // GitHub's own rule for production_environment: an environment named `production`.
         requireProtection: booleanInput(Inputs.RequireProtection, toEnvironment === 'production'),
-        state: choiceInput(Inputs.State, STATES, 'success'),
+        state: choiceInput(Inputs.State, constants_STATES, 'success'),
         sourceCredentials,
         targetCredentials,
         useSourceCredentialsForTarget,
         token,
     };
-}
-function credentials(usernameInput, passwordInput) {
-    const username = optionalString(usernameInput);
-    const password = secretInput(passwordInput);
-    if ((username === undefined) !== (password === undefined)) {
-        const missing = username === undefined ? usernameInput : passwordInput;
-        throw new errors/* InputError */.dz(missing, undefined, 'a value: registry credentials need both a username and a password', `set \`${missing}:\` too, or neither for anonymous access`);
-    }
-    return username !== undefined && password !== undefined ? { username, password } : undefined;
 }
 const SOURCE_INPUTS = { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword };
 const TARGET_INPUTS = { username: Inputs.TargetRegistryUsername, password: Inputs.TargetRegistryPassword };
@@ -37269,6 +37846,8 @@ var output = __nccwpck_require__(1288);
 
 
 
+
+
 /**
  * Promotes the image the source environment ran successfully: checks, copies (mounts within a
  * registry), moves the pointer tags and records a `deploy:promote` deployment.
@@ -37296,6 +37875,7 @@ async function main(makeLedger = ledgerFromInputs) {
         requireProtection: inputs.requireProtection,
         state: inputs.state,
         clientFor,
+        onDeployment: (id) => core/* saveState */.LZ(State.DeploymentId, String(id)),
         logger: run/* actionsLogger */.M,
     }));
     (0,output/* setOutput */.uH)(Outputs.ImageRef, result.imageRef);
@@ -37307,6 +37887,20 @@ async function main(makeLedger = ledgerFromInputs) {
         [{ data: 'image', header: true }, { data: 'deployment', header: true }, { data: 'blobs', header: true }, { data: 'tags', header: true }],
         [`\`${result.imageRef}\``, result.alreadyCurrent ? `${result.deploymentId} (already current)` : String(result.deploymentId), copied, inputs.targetTags.join(', ') || '–'],
     ]));
+}
+/**
+ * The post step, for a job that failed or was cancelled: a deployment this step created that is
+ * still open (no status yet while its tags moved, or `queued` for a canary that never came) is
+ * marked `error`, so none is left in flight.
+ */
+async function post(makeLedger = ledgerFromInputs) {
+    const deploymentId = Number(core/* getState */.Gu(State.DeploymentId));
+    if (!deploymentId)
+        return;
+    const inputs = getInputs();
+    const ledger = makeLedger(inputs.token, readRunContext(), run/* actionsLogger */.M);
+    const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: `the job ended (failed or cancelled) before the promotion to ${inputs.toEnvironment} was finished` });
+    (0,output/* info */.pq)(closed.closed ? `Deployment #${deploymentId} was still open when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }
 
 

@@ -30104,7 +30104,7 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5756);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3539);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -30114,7 +30114,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5756:
+/***/ 3539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30126,58 +30126,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/actions/common/context.ts
-
-
-/** Reads GITHUB_* variables (and the event file) into a RunContext. */
-function readRunContext(env = process.env, readEvent = readEventFile) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner, repo] = repository.split('/');
-    if (!owner || !repo)
-        throw new errors/* InputError */.dz('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
-    const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runId = Number(env.GITHUB_RUN_ID ?? 0);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    let pullRequest;
-    let pullRequestHeadSha;
-    if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
-        try {
-            const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH));
-            pullRequest = event.pull_request?.number;
-            pullRequestHeadSha = event.pull_request?.head?.sha;
-        }
-        catch {
-            // No readable event: the run is treated as a push.
-        }
-    }
-    return {
-        owner,
-        repo,
-        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-        serverUrl,
-        eventName,
-        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-        pullRequest,
-        pullRequestHeadSha,
-        job: env.GITHUB_JOB ?? '',
-        source: {
-            sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
-            ref: env.GITHUB_REF ?? '',
-            runId,
-            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
-            actor: env.GITHUB_ACTOR ?? '',
-            workflow: env.GITHUB_WORKFLOW ?? '',
-        },
-    };
-}
-function readEventFile(path) {
-    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-}
-
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
@@ -35389,6 +35337,8 @@ const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, p
 );
 
 
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
 var secrets = __nccwpck_require__(2111);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -35498,6 +35448,9 @@ function isTransient(error) {
  * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
  */
 function explainRequestError(error, what, permission) {
+    // Slipway's own errors (an answer of the wrong shape) already say what happened.
+    if (error instanceof errors/* SlipwayError */.GQ)
+        return error;
     const status = statusOf(error);
     const message = (0,errors/* errorMessage */.gJ)(error);
     const refused = /resource not accessible by integration/i.test(message);
@@ -35522,6 +35475,8 @@ function acceptedPermissions(header) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: ./src/core/secrets/quote.ts
+var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/artifact/reference.ts
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -35653,6 +35608,8 @@ function buildPayload(request, source, previousGood, nonce) {
         payload.planDigest = request.planDigest;
     if (request.irreversible)
         payload.irreversible = true;
+    if (request.lastIrreversible !== undefined)
+        payload.lastIrreversible = request.lastIrreversible;
     return payload;
 }
 /**
@@ -35684,6 +35641,8 @@ function isValidPayload(p) {
     if (p.rollbackOf !== undefined && !isId(p.rollbackOf))
         return false;
     if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood))
+        return false;
+    if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible))
         return false;
     if (p.nonce !== undefined && typeof p.nonce !== 'string')
         return false;
@@ -35718,6 +35677,49 @@ function isId(value) {
 
 ;// CONCATENATED MODULE: ./src/core/ledger/records.ts
 
+
+
+const STATES = ['queued', 'pending', 'in_progress', 'success', 'failure', 'error', 'inactive'];
+/** A list of deployments as GitHub answered `endpoint`, checked item by item. */
+function checkDeployments(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployments');
+    for (const item of data)
+        checkDeployment(item, endpoint);
+    return data;
+}
+/** One deployment as GitHub answered `endpoint`: an object with the fields the ledger reads. */
+function checkDeployment(data, endpoint) {
+    const item = data;
+    const fine = isRecord(item) &&
+        records_isId(item.id) &&
+        ['sha', 'ref', 'task', 'environment', 'created_at'].every((field) => typeof item[field] === 'string') &&
+        (item.creator === null || item.creator === undefined || isRecord(item.creator));
+    if (!fine)
+        throw malformed(endpoint, data, 'a deployment with a numeric id and sha, ref, task, environment and created_at strings');
+    return item;
+}
+/** A list of deployment statuses as GitHub answered `endpoint`, checked item by item. */
+function checkStatuses(data, endpoint) {
+    if (!Array.isArray(data))
+        throw malformed(endpoint, data, 'a JSON array of deployment statuses');
+    for (const item of data) {
+        if (!(isRecord(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
+            throw malformed(endpoint, item, `deployment statuses with a numeric id, a created_at string and a state among ${STATES.join(', ')}`);
+        }
+    }
+    return data;
+}
+function malformed(endpoint, got, expected) {
+    return new errors/* SlipwayError */.GQ(`GitHub answered ${endpoint} with something else than expected: got ${(0,quote/* quote */.h)(got, 120)}, expected ${expected}. Nothing was read from it. ` +
+        'Check that GITHUB_API_URL (or --api-url) points at GitHub or GitHub Enterprise Server and not at a proxy page, then run again.');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function records_isId(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
 /** The ledger's view of a raw deployment with its latest status (payload null when foreign). */
 function toLedgerDeployment(raw, latest) {
     return {
@@ -35771,27 +35773,35 @@ class ForeignNotice {
     }
 }
 const READ_PERMISSION = 'deployments: read';
+/** How messages name an endpoint of the repository's deployments API. */
+function history_endpoint(context, path) {
+    return `GET /repos/${context.owner}/${context.repo}/deployments${path}`;
+}
 /** The newest page of an environment's deployments (up to 100). */
 async function firstPage(context, environment) {
     try {
         const response = await context.client.rest.repos.listDeployments({ owner: context.owner, repo: context.repo, environment, per_page: PAGE_SIZE });
-        return response.data;
+        return checkDeployments(response.data, history_endpoint(context, `?environment=${environment}`));
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
     }
 }
-/** Every page of an environment's deployments after the ones already read, newest first. */
-async function* pagesOf(context, environment) {
+/** The pages of an environment's deployments, newest first: every page, or the first `limit`. */
+async function* pagesOf(context, environment, limit = Infinity) {
     const pages = context.client.paginate.iterator(context.client.rest.repos.listDeployments, {
         owner: context.owner,
         repo: context.repo,
         environment,
         per_page: PAGE_SIZE,
     });
+    let read = 0;
     try {
-        for await (const page of pages)
-            yield page.data;
+        for await (const page of pages) {
+            yield checkDeployments(page.data, history_endpoint(context, `?environment=${environment}`));
+            if (++read >= limit)
+                return;
+        }
     }
     catch (error) {
         throw explainRequestError(error, `Listing the deployments of ${environment}`, READ_PERMISSION);
@@ -35801,7 +35811,7 @@ async function* pagesOf(context, environment) {
 async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
     try {
         const response = await context.client.rest.repos.listDeploymentStatuses({ owner: context.owner, repo: context.repo, deployment_id: deploymentId, per_page: count });
-        return response.data;
+        return checkStatuses(response.data, history_endpoint(context, `/${deploymentId}/statuses`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -35813,7 +35823,7 @@ async function statusesOf(context, deploymentId, count = PAGE_SIZE) {
 async function rawDeployment(context, deploymentId) {
     try {
         const response = await context.client.rest.repos.getDeployment({ owner: context.owner, repo: context.repo, deployment_id: deploymentId });
-        return response.data;
+        return checkDeployment(response.data, history_endpoint(context, `/${deploymentId}`));
     }
     catch (error) {
         if (statusOf(error) === 404 && !/not accessible/i.test(String(error.message)))
@@ -35827,7 +35837,7 @@ async function rawDeployment(context, deploymentId) {
  * first one created before it.
  */
 async function* historyOf(context, environment, options = {}) {
-    for await (const page of pagesOf(context, environment)) {
+    for await (const page of pagesOf(context, environment, options.pages)) {
         for (const raw of page) {
             if (options.since && new Date(raw.created_at) < options.since)
                 return;
@@ -35913,6 +35923,17 @@ async function lineageHead(context, page, rollbackOf) {
             return newest.raw.id;
     }
     return newest.payload.previousGood;
+}
+/**
+ * The `lastIrreversible` pointer of a deployment about to be created, from the environment's
+ * first page: the newest Slipway deployment when it is irreversible, else its own pointer.
+ * null = no irreversible deployment before; undefined = not knowable from this page.
+ */
+function lastIrreversibleOf(context, page) {
+    const newest = newestSlipway(context, page);
+    if (!newest)
+        return page.length < PAGE_SIZE ? null : undefined;
+    return newest.payload.irreversible ? newest.raw.id : newest.payload.lastIrreversible;
 }
 /** The last good deployment of an environment, by the lineage (constant cost) or else a scan. */
 async function lastGoodDeployment(context, page, environment) {
@@ -36009,14 +36030,15 @@ class GitHubLedger {
      */
     async createDeployment(request) {
         // A caller that knows the lineage already (a rollback) saves the environment's first page.
-        let previousGood = request.previousGood;
+        let { previousGood, lastIrreversible } = request;
         if (previousGood === undefined) {
             const page = await firstPage(this.context, request.environment);
             this.warnAboutJobDeployment(page, request);
             previousGood = await lineageHead(this.context, page, request.rollbackOf);
+            lastIrreversible = lastIrreversibleOf(this.context, page);
         }
         const nonce = (0,external_node_crypto_.randomUUID)();
-        const payload = buildPayload(request, this.options.source, previousGood, nonce);
+        const payload = buildPayload({ ...request, lastIrreversible }, this.options.source, previousGood, nonce);
         const params = {
             owner: this.options.owner,
             repo: this.options.repo,
@@ -36040,7 +36062,7 @@ class GitHubLedger {
                 if (response.status === 202) {
                     throw new errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
-                return toLedgerDeployment(response.data, null);
+                return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
             }
             catch (error) {
                 if (error instanceof errors/* SlipwayError */.GQ)
@@ -36156,6 +36178,31 @@ class GitHubLedger {
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
 ;// CONCATENATED MODULE: ./src/core/ledger/index.ts
 // The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
 
@@ -36163,6 +36210,57 @@ class GitHubLedger {
 
 
 
+
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/actions/common/context.ts
+
+
+/** Reads GITHUB_* variables (and the event file) into a RunContext. */
+function readRunContext(env = process.env, readEvent = readEventFile) {
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const [owner, repo] = repository.split('/');
+    if (!owner || !repo)
+        throw new errors/* InputError */.dz('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
+    const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = Number(env.GITHUB_RUN_ID ?? 0);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    let pullRequest;
+    let pullRequestHeadSha;
+    if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
+        try {
+            const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH));
+            pullRequest = event.pull_request?.number;
+            pullRequestHeadSha = event.pull_request?.head?.sha;
+        }
+        catch {
+            // No readable event: the run is treated as a push.
+        }
+    }
+    return {
+        owner,
+        repo,
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        serverUrl,
+        eventName,
+        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+        pullRequest,
+        pullRequestHeadSha,
+        job: env.GITHUB_JOB ?? '',
+        source: {
+            sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
+            ref: env.GITHUB_REF ?? '',
+            runId,
+            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
+            actor: env.GITHUB_ACTOR ?? '',
+            workflow: env.GITHUB_WORKFLOW ?? '',
+        },
+    };
+}
+function readEventFile(path) {
+    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+}
 
 ;// CONCATENATED MODULE: ./src/actions/common/ledger.ts
 
@@ -36218,11 +36316,239 @@ const State = {
     OpenDeploymentId: 'open-deployment-id',
 };
 /** What `state:` accepts: `start` plus every status GitHub accepts but `pending`. */
-const STATES = ['start', 'queued', 'in_progress', 'success', 'failure', 'error', 'inactive'];
+const constants_STATES = ['start', 'queued', 'in_progress', 'success', 'failure', 'error', 'inactive'];
 /** The deployment tasks Slipway creates. */
 const TASKS = ['deploy', 'deploy:promote', 'deploy:rollback'];
 
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
+
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class errors_ValueError extends errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function errors_parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof errors_ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/weight.ts
+
+const EXPECTED = 'a whole number from 0 to 100';
+/**
+ * A share of requests sent to the canary, in percent: a weight (a `setWeight` step, canary-step's
+ * `weight`) or a mirrored share (a `mirror` step, `mirror-percent`). A whole number from 0 to 100,
+ * written `25`, `'25'` or `25%`. Whole, because that is what every router takes: HAProxy's
+ * `set weight`, the integer weights of Gateway API, Istio, SMI and ingress-nginx, the nginx split
+ * written as whole percents, and Gateway API's RequestMirror `percent`.
+ */
+function parseWeight(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    if (!Number.isFinite(number))
+        throw new ValueError(value, EXPECTED, 'write the percent of traffic as a number, e.g. 25');
+    if (!Number.isInteger(number)) {
+        throw new ValueError(value, EXPECTED, `routers take whole percents: use ${Math.floor(number)} or ${Math.ceil(number)}`);
+    }
+    if (number < 0 || number > 100)
+        throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/percentage.ts
+
+/**
+ * A percentage of the metrics format and the judge (`allowedIncrease`, `criticalIncrease`,
+ * `negligibleErrorRate`…): a number ≥ 0, fractions allowed, written `10%`, `'10%'` or `10`. A
+ * change may exceed 100% (`allowedIncrease: 200%`), so there is no upper bound unless `below`.
+ */
+function parsePercentage(value, bounds = {}) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%?\s*$/.test(value) ? parseFloat(value) : NaN;
+    const expected = `a percentage${bounds.positive ? ' above 0' : ' ≥ 0'}${bounds.below === undefined ? '' : ` and below ${bounds.below}%`} such as 10%`;
+    if (!Number.isFinite(number) || number < 0)
+        throw new ValueError(value, expected, "write a number with or without '%', e.g. 10% or 0.5");
+    if (bounds.positive && number === 0)
+        throw new ValueError(value, expected, 'no change at all can never be shown: allow some, e.g. 10%');
+    if (bounds.below !== undefined && number >= bounds.below)
+        throw new ValueError(value, expected);
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/alpha.ts
+
+/** The false-alarm rate when none is given. */
+const DEFAULT_ALPHA = 0.01;
+/**
+ * The false-alarm rate of each test (`alpha`): a number above 0 and below 0.5, written `0.01` or
+ * `'0.01'`. Below 0.5 because the continuous test's Hodges-Lehmann interval has confidence
+ * 1 − 2α: at 0.5 it shrinks to a point, and a test that calls every other good canary bad gates
+ * nothing.
+ */
+function parseAlpha(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    if (!(number > 0 && number < 0.5)) {
+        throw new ValueError(value, 'a false-alarm rate above 0 and below 0.5', 'use e.g. 0.01 for a 1% false-alarm rate (the default), 0.05 for 5%');
+    }
+    return number;
+}
+
+;// CONCATENATED MODULE: ./src/core/values/duration.ts
+
+/**
+ * The longest a job runs: GitHub-hosted runners stop a job after 6 hours of execution
+ * (https://docs.github.com/en/actions/reference/actions-limits, "Job execution time"), and
+ * `jobs.<job_id>.timeout-minutes` defaults to 360 minutes on every runner
+ * (https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idtimeout-minutes).
+ * A wait longer than that would be cut short by the runner mid-rollout, so it is refused before
+ * anything starts.
+ */
+const duration_JOB_TIME_LIMIT_SECONDS = (/* unused pure expression or super */ null && (6 * 3600));
+const GRAMMAR = 'a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)';
+const PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/**
+ * Seconds in a duration. One grammar everywhere (plans, action inputs): whole seconds as a number
+ * (`90`) or as text, bare (`'90'`) or with units h, m and s in that order, each at most once
+ * (`90s`, `2m`, `1h`, `1m30s`, `1h30m`). Fractions, other units and spaces inside are refused.
+ */
+function duration_parseDuration(value, bounds) {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+        const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+    }
+    const min = bounds.min ?? 0;
+    if (seconds < min)
+        throw new ValueError(value, `a duration of at least ${duration_formatDuration(min)}`);
+    if (bounds.max !== undefined && seconds > bounds.max)
+        throw new ValueError(value, `a duration of at most ${duration_formatDuration(bounds.max)}`, bounds.overMax);
+    return seconds;
+}
+/**
+ * A timed pause (`pause: {duration: …}`): at most a job's 6 hours. A longer wait belongs between
+ * two runs, where an open-ended pause puts it.
+ */
+function parsePauseDuration(value) {
+    return duration_parseDuration(value, {
+        max: duration_JOB_TIME_LIMIT_SECONDS,
+        overMax: 'a GitHub-hosted job runs at most 6 hours (jobs.<id>.timeout-minutes, 360 minutes); use an open-ended `pause: {}` and resume with a later run',
+    });
+}
+/** `1h30m`, `2m`, `45s`, `0s`: whole seconds in the grammar parseDuration reads. */
+function duration_formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const text = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+    return text === '' ? '0s' : text;
+}
+function durationSeconds(value) {
+    if (typeof value === 'number')
+        return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    if (typeof value !== 'string')
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text);
+    const match = PATTERN.exec(text);
+    if (!match || text === '')
+        return undefined;
+    const [, h, m, s] = match;
+    return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/core/values/analysis.ts
+
+
+/**
+ * Points Prometheus answers per series in one range query: it refuses a query_range whose
+ * (end − start) / step exceeds 11,000 ("exceeded maximum resolution of 11,000 points per
+ * timeseries"). The analysis window and the baseline history are each one such query, so each
+ * holds at most this many intervals.
+ */
+const PROMETHEUS_MAX_POINTS = 11_000;
+/** An analysis runs inside one job, which GitHub-hosted runners stop after 6 hours. */
+const IN_ONE_JOB = 'an analysis runs inside one job, which a GitHub-hosted runner stops after 6 hours; a longer watch is several analyses, with an open-ended `pause: {}` between runs';
+/** The longest an analysis looks (`duration`): from 1 s to a job's 6 hours. */
+function parseAnalysisDuration(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** The time between looks (`interval`), also the step of the range queries: from 1 s to 6 hours. */
+function parseAnalysisInterval(value) {
+    return parseDuration(value, { min: 1, max: JOB_TIME_LIMIT_SECONDS, overMax: IN_ONE_JOB });
+}
+/** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
+function parseAnalysisHistory(value) {
+    return parseDuration(value, {});
+}
+/**
+ * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
+ * from 0 (never stops) to the most intervals an analysis can have, written `4` or `'4'`.
+ */
+function parseConsecutiveErrorLimit(value) {
+    const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(number) || number < 0 || number > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(value, `a whole number of intervals from 0 to ${PROMETHEUS_MAX_POINTS.toLocaleString('en')}`, 'the default is 4; 0 never stops');
+    }
+    return number;
+}
+/**
+ * Checks the settings of one analysis against each other, so an analysis that starts can run to
+ * its end: the interval fits in the duration (else it never looks), and the window and the history
+ * each fit in one Prometheus range query. A ValueError's `field` names the setting to change.
+ */
+function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds }) {
+    const interval = formatDuration(intervalSeconds);
+    if (intervalSeconds > durationSeconds) {
+        throw new ValueError(interval, `at most the duration (${formatDuration(durationSeconds)})`, 'shorten the interval or lengthen the duration: an analysis looks at the metrics once an interval', 'interval');
+    }
+    const points = `Prometheus answers at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} points per query`;
+    if (durationSeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(interval, `at least ${formatDuration(Math.ceil(durationSeconds / PROMETHEUS_MAX_POINTS))} for a ${formatDuration(durationSeconds)} analysis`, `${points}: lengthen the interval or shorten the duration`, 'interval');
+    }
+    if (historySeconds / intervalSeconds > PROMETHEUS_MAX_POINTS) {
+        throw new ValueError(formatDuration(historySeconds), `at most ${PROMETHEUS_MAX_POINTS.toLocaleString('en')} intervals (${formatDuration(PROMETHEUS_MAX_POINTS * intervalSeconds)} at ${interval})`, `${points}: shorten the history or lengthen the interval`, 'history');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/index.ts
+/**
+ * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
+ * routers and the analysis: a value one of them accepts, every other accepts too.
+ */
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
+
 
 
 
@@ -36274,6 +36600,10 @@ function integerInput(name, range, fallback) {
         throw new errors/* InputError */.dz(name, value, `a whole number from ${range.min} to ${range.max}`);
     }
     return Number(value);
+}
+function parsedInput(name, parse, fallback) {
+    const value = optionalString(name) ?? fallback;
+    return value === undefined ? undefined : parseInput(name, value, parse);
 }
 /** An http(s) URL; undefined when empty. */
 function urlInput(name) {
@@ -36344,7 +36674,7 @@ function getInputs(context) {
     const token = secretInput(Inputs.Token);
     if (!token)
         throw new errors/* InputError */.dz(Inputs.Token, undefined, 'a GitHub token', 'leave `token:` out to use `github.token`, and give the job `permissions: deployments: write`');
-    const state = choiceInput(Inputs.State, STATES, 'start');
+    const state = choiceInput(Inputs.State, constants_STATES, 'start');
     const environment = optionalString(Inputs.Environment);
     const deploymentId = integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER });
     if (state === 'start') {
@@ -36424,8 +36754,8 @@ var output = __nccwpck_require__(1288);
 
 
 
+
 /** States a job may not leave a deployment in: the post step closes them. */
-const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
 /**
  * The main step: `start` creates the deployment and sets it in_progress; any other state adds
  * that status to `deployment-id`. Every input is validated before the first request.
@@ -36459,7 +36789,7 @@ async function main(makeLedger = ledgerFromInputs) {
         const deploymentId = inputs.deploymentId ?? 0;
         const statusId = await ledger.setStatus(deploymentId, { state: inputs.state, description: inputs.description, environmentUrl: inputs.environmentUrl, autoInactive: inputs.autoInactive });
         // Left queued or in progress by this step: the post step closes it if nothing else does.
-        if (OPEN_STATES.has(inputs.state))
+        if (isOpen(inputs.state))
             core/* saveState */.LZ(State.OpenDeploymentId, String(deploymentId));
         (0,output/* setOutput */.uH)(Outputs.PreviousDeploymentId, '');
         recorded = { kind: 'updated', deploymentId, statusId, state: inputs.state, ...shown(inputs), ref: undefined };
@@ -36487,7 +36817,7 @@ async function post(makeLedger = ledgerFromInputs) {
         return;
     }
     const latest = deployment.latestStatus?.state;
-    if (latest !== undefined && !OPEN_STATES.has(latest)) {
+    if (!isOpen(latest)) {
         (0,output/* info */.pq)(`Deployment ${deploymentId} ended ${latest}; nothing to close.`);
         return;
     }
