@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { serverAvailable } from '../../src/testbed/binaries.js';
 import { freePort } from '../../src/testbed/ports.js';
 import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../support/analysis-bed.js';
-import { buildBundle, runActionStep } from '../support/action-runner.js';
+import { buildBundle, runActionStep, type ActionRunOptions } from '../support/action-runner.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
 
 // The bundled analyze action, run as the runner runs it, against the real Prometheus scraping
@@ -48,7 +48,7 @@ describeIf('the analyze action', () => {
   const deployment = () =>
     sim.seedDeployments(1, { environment: 'production', sha: 'a'.repeat(40), states: ['in_progress'], payload: { schema: 'slipway/v1', source: { sha: 'a'.repeat(40), ref: 'refs/heads/main', runId: 1, runAttempt: 1, actor: 'octocat', workflow: 'deploy' } } })[0];
 
-  const step = (inputs: Record<string, string>, extra: { timeoutMs?: number; state?: Record<string, string> } = {}) =>
+  const step = (inputs: Record<string, string>, extra: Pick<ActionRunOptions, 'killAfter' | 'state'> = {}) =>
     runActionStep(bundle, {
       ...extra,
       inputs: {
@@ -99,7 +99,7 @@ describeIf('the analyze action', () => {
   test('a job cancelled during the analysis: the post step marks the deployment error, never leaving it in progress', async () => {
     const id = deployment();
     // The runner kills the main step mid-analysis (as a cancelled job does), then runs the post step.
-    const killed = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { timeoutMs: 8000 });
+    const killed = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { killAfter: { text: '::group::Analysis', delayMs: 2000 } });
     expect(killed.state['analysing-deployment']).toBe(String(id));
     expect(latestStatus(id)).toMatchObject({ state: 'in_progress', description: expect.stringMatching(/^analysis running/) });
     const post = await step({ 'canary-selector': 'version="v2"', 'deployment-id': String(id), duration: '10m' }, { state: killed.state });
@@ -124,7 +124,7 @@ describeIf('the analyze action', () => {
     [{ 'canary-selector': 'version="v3"', metrics: '- {name: m, kind: rate}' }, 'Input \'metrics\': metrics[0] "m": field errors: expected a PromQL query template'],
     [{ 'canary-selector': 'version="v3"', 'on-no-data': 'pass' }, "Input 'on-no-data' has the value \"pass\": expected one of inconclusive, fail"],
     [{ 'canary-selector': 'version="v3"', 'consecutive-error-limit': '-1' }, "Input 'consecutive-error-limit' has the value \"-1\": expected a whole number of intervals from 0 to 11,000"],
-    [{ 'canary-selector': 'version="v3"', history: '-5m' }, "Input 'history' has the value \"-5m\": expected a duration of at least 1 s such as 30m or 1h, or 0. Fix: write e.g. history: 30m, or history: 0 to turn it off"],
+    [{ 'canary-selector': 'version="v3"', history: '-5m' }, "Input 'history' has the value \"-5m\": expected a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds). Fix: write e.g. history: 30m, or history: 0 to read none"],
   ])('bad input %j fails before anything is written', async (inputs, message) => {
     const id = deployment();
     sim.resetCounts();

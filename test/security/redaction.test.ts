@@ -151,8 +151,9 @@ describe('what leaves for GitHub', () => {
       });
       expect(result.exitCode).toBe(1);
       const statuses = JSON.stringify([...sim.state.deployments.get(deploymentId)!.statuses]);
-      expect(statuses).toContain('"state":"failure"');
-      expect(statuses).toContain('failed (exit 3) for set-weight 25%');
+      // The abort fails too (every change fails), so the stop is an error naming where traffic is.
+      expect(statuses).toContain('"state":"error"');
+      expect(statuses).toContain('traffic NOT moved back, last seen at canary 0%: The traffic command failed (exit 3) for set-weight 25%');
       // The child never had them …
       for (const file of readdirSync(dir).filter((f) => f.startsWith('env-'))) {
         const env = readFileSync(join(dir, file), 'utf8');

@@ -44,6 +44,11 @@ export interface ActionRunOptions {
   cwd?: string;
   /** Milliseconds before the step is killed (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Kills the step (SIGKILL, as a cancelled job's runner does) `delayMs` after its log first shows
+   * `text`: a point in the run, not a time that a loaded machine would move.
+   */
+  killAfter?: { text: string; delayMs: number };
 }
 
 /** Runs one step (main, or post when `state` is given) of a bundled action as a child process. */
@@ -65,11 +70,16 @@ export async function runActionStep(bundle: string, options: ActionRunOptions = 
   const child = spawn(process.execPath, [bundle], { cwd: options.cwd ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  let killer: NodeJS.Timeout | undefined;
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (options.killAfter && !killer && stdout.includes(options.killAfter.text)) killer = setTimeout(() => child.kill('SIGKILL'), options.killAfter.delayMs);
+  });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   clearTimeout(timer);
+  clearTimeout(killer);
   return {
     exitCode,
     stdout,

@@ -48,18 +48,19 @@ export async function abortAndRecord(router: TrafficRouter, record: AbortRecord,
     outcome.routerError = error;
     logger.error(`Could not send traffic back to stable (${router.type}): ${errorMessage(error)}`);
   } finally {
-    outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+    outcome.recorded = await recordAbort(record, outcome, logger);
   }
   return outcome;
 }
 
-async function recordAbort(record: AbortRecord, outcome: AbortOutcome, routerType: string, logger: Logger): Promise<DeploymentState | undefined> {
+async function recordAbort(record: AbortRecord, outcome: AbortOutcome, logger: Logger): Promise<DeploymentState | undefined> {
   const { ledger, deploymentId } = record;
   if (!ledger || deploymentId === undefined) return undefined;
   try {
     const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
     const state = outcome.trafficBack ? record.state : 'error';
-    const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+    // The router's own error is logged; the status keeps to where traffic is (140 characters).
+    const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
     const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
     if (record.onlyIfOpen) {
       if (!(await closeIfOpen(ledger, deploymentId, status)).closed) return undefined;

@@ -77,7 +77,8 @@ export class CommandRouter implements TrafficRouter {
     };
     const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
     if (result.code !== 0) {
-      throw new SlipwayError(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
+      // The outcome leads: a deployment status quoting this is cut at 140 characters.
+      throw new SlipwayError(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`:\n${tail(result.stderr + result.stdout)}`);
     }
     return parseWeight(result.stdout);
   }

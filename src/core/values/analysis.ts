@@ -24,7 +24,7 @@ export function parseAnalysisInterval(value: unknown): number {
 
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 export function parseAnalysisHistory(value: unknown): number {
-  return parseDuration(value, {});
+  return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface DurationBounds {
   max?: number;
   /** The fix when the value is above `max`; default: none beyond the bound. */
   overMax?: string;
+  /** The fix when the value is not a duration at all; default: none beyond the grammar. */
+  notDuration?: string;
 }
 
 const GRAMMAR = 'a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)';
@@ -32,7 +34,7 @@ export function parseDuration(value: unknown, bounds: DurationBounds): number {
   const seconds = durationSeconds(value);
   if (seconds === undefined) {
     const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-    throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+    throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
   }
   const min = bounds.min ?? 0;
   if (seconds < min) throw new ValueError(value, `a duration of at least ${formatDuration(min)}`);

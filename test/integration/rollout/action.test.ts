@@ -143,7 +143,7 @@ describeIf('the rollout action', () => {
     new HistoryBuilder(bed.sim, environment).add(1, { digest: artifact(1).digest });
     const { result, report } = await bed.underLoad(200, async (load) => {
       // The runner kills the main step while it waits in the pause (as a cancelled job does).
-      const main = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - pause: {duration: 5m}\n  - setWeight: 60\n'), env: runEnv(), timeoutMs: 8000 });
+      const main = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - pause: {duration: 5m}\n  - setWeight: 60\n'), env: runEnv(), killAfter: { text: 'Step 2/3: pause', delayMs: 3500 } });
       const during = (await bed.router().describe()).canaryWeight;
       const killedAt = load.now();
       const post = await runActionStep(bundle, { inputs: inputs(environment, '  - setWeight: 30\n  - pause: {duration: 5m}\n  - setWeight: 60\n'), env: runEnv(), state: main.state });

@@ -42,7 +42,7 @@ describe('the command provider', () => {
   test('a non-zero exit is an error quoting the command and its output', async () => {
     process.env.FAIL_AT = '50';
     try {
-      await expect(router().setCanaryWeight(50)).rejects.toThrow(`The traffic command \`${script}\` failed (exit 3) for set-weight 50%:\nload balancer said no`);
+      await expect(router().setCanaryWeight(50)).rejects.toThrow(`The traffic command failed (exit 3) for set-weight 50%: \`${script}\`:\nload balancer said no`);
     } finally {
       delete process.env.FAIL_AT;
     }
