@@ -29,18 +29,20 @@ let environments = 0;
 const STEPS = '  - setWeight: 20\n  - setWeight: 50\n  - setWeight: 80\n';
 
 /** A ledger over `baseUrl` (the simulator or the front), with test-speed back-offs. */
-function ledger(baseUrl: string, logger = new RecordingLogger()): GitHubLedger {
+function ledger(baseUrl: string, logger = new RecordingLogger(), runId = 88): GitHubLedger {
   const client = createGitHubClient({ baseUrl, token: bed.sim.token, logger, retryBaseMs: 5, writeSpacingMs: 0 });
   return new GitHubLedger({
     client,
     owner: bed.sim.owner,
     repo: bed.sim.repo,
-    source: { sha: SHA, ref: 'refs/heads/main', runId: 88, runAttempt: 1, actor: 'octocat', workflow: 'deploy' },
-    runUrl: `https://github.com/${bed.sim.owner}/${bed.sim.repo}/actions/runs/88`,
+    source: { sha: SHA, ref: 'refs/heads/main', runId, runAttempt: 1, actor: 'octocat', workflow: 'deploy' },
+    runUrl: runUrlOf(runId),
     logger,
     retryBaseMs: 5,
   });
 }
+
+const runUrlOf = (runId: number) => `https://github.com/${bed.sim.owner}/${bed.sim.repo}/actions/runs/${runId}`;
 
 function environmentWithV1(): { environment: string; v1: number } {
   const environment = `github-fault-${++environments}`;
@@ -59,7 +61,7 @@ async function rollout(environment: string, options: { baseUrl?: string; afterFi
       },
     });
   const logger = new RecordingLogger();
-  return runRollout({ plan: loadPlan(text, 'plan.yml'), planDigest: planDigest(text), environment, artifact: artifact(2), ref: SHA }, { ledger: ledger(options.baseUrl ?? bed.sim.url, logger), router, logger });
+  return runRollout({ plan: loadPlan(text, 'plan.yml'), planDigest: planDigest(text), environment, artifact: artifact(2), ref: SHA }, { ledger: ledger(options.baseUrl ?? bed.sim.url, logger), router, logger, runUrl: runUrlOf(88), runId: 88 });
 }
 
 /** The deployments of an environment in the simulator, oldest first, with their states. */
@@ -211,6 +213,48 @@ describeIf('fault injection: GitHub', () => {
     const deployment = rolloutDeployment(environment);
     expect(deployment.id).toBe(outcome.deploymentId);
     expect(deployment.latest).toMatchObject({ state: 'success' });
+    expect(await canaryShare()).toBe(100);
+  });
+
+  test('racing rollouts: two runs that both find the environment free each create a deployment; the younger marks its own "not started" and moves no traffic, the elder promotes', async () => {
+    const { environment } = environmentWithV1();
+    // Both runs read the environment before either creates: each waits at the create for the other.
+    let arrived = 0;
+    let release!: () => void;
+    const bothChecked = new Promise<void>((resolve) => (release = resolve));
+    const run = (runId: number) => {
+      const logger = new RecordingLogger();
+      const racer = ledger(bed.sim.url, logger, runId);
+      const create = racer.createDeployment.bind(racer);
+      racer.createDeployment = async (request) => {
+        if (++arrived === 2) release();
+        await bothChecked;
+        return create(request);
+      };
+      const router = spyRouter(bed.router());
+      const text = `strategy: canary\nrouter: ${bed.routerYaml}\nsteps:\n${STEPS}`;
+      const outcome = runRollout(
+        { plan: loadPlan(text, 'plan.yml'), planDigest: planDigest(text), environment, artifact: artifact(runId === 101 ? 2 : 3), ref: SHA },
+        { ledger: racer, router, logger, runUrl: runUrlOf(runId), runId },
+      );
+      return { outcome, router };
+    };
+    const first = run(101);
+    const second = run(102);
+    const settled = await Promise.allSettled([first.outcome, second.outcome]);
+
+    const created = deploymentsOf(environment).slice(1);
+    expect(created).toHaveLength(2);
+    const [elder, younger] = created;
+    const elderRun = bed.sim.state.deployments.get(elder.id)!.payload as { source: { runId: number } };
+    const [winner, loser] = elderRun.source.runId === 101 ? [0, 1] : [1, 0];
+    expect(settled[winner]).toMatchObject({ status: 'fulfilled', value: { result: 'promoted', deploymentId: elder.id } });
+    expect(settled[loser]).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(new RegExp(`^Another rollout started in ${environment} at the same time: deployment #${elder.id} .*concurrency:`)) }) });
+    expect(younger.latest).toMatchObject({ state: 'error', description: `not started: deployment #${elder.id} was started at the same time by another run` });
+    expect(younger.states).toEqual(['error']);
+    expect(elder.latest).toMatchObject({ state: 'success' });
+    // The younger never touched the router; the elder's artifact takes all traffic (measured).
+    expect([first, second][loser].router.calls.filter((c) => c.op !== 'describe')).toEqual([]);
     expect(await canaryShare()).toBe(100);
   });
 

@@ -7,6 +7,8 @@ import { VirtualClock } from '../../src/core/analysis/clock.js';
 import { loadPlan, PlanError } from '../../src/core/plan/index.js';
 import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
 import { RouterDouble } from '../unit/core/plan/doubles.js';
+import { createRouter } from '../../src/core/traffic/index.js';
+import type { TrafficRouter } from '../../src/core/traffic/types.js';
 
 // Plan values (issue 13.1): a plan that passes validation never fails later for a value it
 // accepted. Each plan below used to pass validation and fail once its deployment existed (a
@@ -30,7 +32,7 @@ let dir: string;
 let count = 0;
 
 /** Runs the root rollout action in this process against the simulator, with a router double; the error it fails with, if any. */
-async function runAction(planText: string, environment: string, router: RouterDouble): Promise<Error | undefined> {
+async function runAction(planText: string, environment: string, router: TrafficRouter): Promise<Error | undefined> {
   const files = { GITHUB_OUTPUT: join(dir, `output-${count}`), GITHUB_STATE: join(dir, `state-${count}`), GITHUB_STEP_SUMMARY: join(dir, `summary-${count}`) };
   for (const file of Object.values(files)) writeFileSync(file, '');
   Object.assign(process.env, files, {
@@ -109,5 +111,18 @@ describe('values a plan accepts are values every later stage accepts', () => {
     expect(error).toBeUndefined();
     expect(deploymentsOf(environment)).toHaveLength(1);
     expect(router.calls).toEqual(expect.arrayContaining(['setCanaryWeight 12', 'setCanaryWeight 100', 'promote']));
+  });
+
+  test('header route the router cannot express: HAProxy routes on the header its ACL reads (x-canary), the plan on x-user: refused before any request, naming the plan line', async () => {
+    const environment = `production-${++count}`;
+    sim.resetCounts();
+    // A real HAProxy router; its socket is never reached.
+    const router = createRouter('haproxy', { socket: join(dir, 'no-such.sock'), backend: 'app', stable: 'v1', canary: 'v2', routeAcl: '/etc/haproxy/canary.acl' });
+    const error = await runAction(plan('steps:\n  - setWeight: 10\n  - setHeaderRoute: {name: x-user, value: beta}\n  - setWeight: 100\n'), environment, router);
+    expect(error?.message).toBe(
+      "The plan does not fit the haproxy router; nothing was changed.\nplan line 5: steps[1].setHeaderRoute: The HAProxy route ACL matches the header 'x-canary', not header 'x-user'. Fix: route on 'x-canary', or set router.routeHeader to the header your haproxy.cfg ACL reads.",
+    );
+    expect(sim.requests()).toBe(0);
+    expect(deploymentsOf(environment)).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ describeIf('fault injection: routers', () => {
       const { error, states, latest } = await rollout(router, { provider: 'nginx', ...settings });
       expect(error?.message).toContain('nginx rejected the new routing');
       expect(states).not.toContain('success');
-      expect(latest).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 2\/3; traffic NOT moved back .*20%/) });
+      expect(latest).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 2\/3; traffic NOT moved back, last seen at canary 20%/) });
       expect(Math.abs((await canaryShare(nginx.url)) - 20)).toBeLessThanOrEqual(3);
     });
 
@@ -153,7 +153,7 @@ describeIf('fault injection: routers', () => {
       const { error, states, latest } = await rollout(router, { provider: 'gateway-api', ...settings() });
       expect(error?.message).toContain('kubectl apply of httproutes.gateway.networking.k8s.io/shop failed');
       expect(states).not.toContain('success');
-      expect(latest).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 2\/3; traffic NOT moved back .*20%/) });
+      expect(latest).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 2\/3; traffic NOT moved back, last seen at canary 20%/) });
       delete process.env.FAKE_KUBECTL_FAIL;
       expect((await gateway().describe()).canaryWeight).toBe(20);
     });

@@ -56,6 +56,7 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
       clock: collaborators.clock,
       logger: actionsLogger,
       runUrl: context.runUrl,
+      runId: context.source.runId,
       onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
       onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
     },

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource, Sample } from '../metrics/types.js';
+import { checkAnalysisTiming } from '../values/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
 
@@ -125,6 +126,9 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
   const judgeFn = options.judge ?? judge;
   checkAnalysis(options);
+  // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
+  const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
+  checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
   const start = clock.now();
   const samples = new Map<string, MetricSamples>(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
   const errors = new Map<string, string>();
@@ -181,7 +185,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
    */
   async function readBaselineHistory(): Promise<Map<string, RateCounts>> {
     const history = new Map<string, RateCounts>();
-    const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+    const intervals = Math.floor(historySeconds / intervalSeconds);
     if (!(intervals > 0)) return history;
     const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
     const grid = intervalGrid(from, intervalSeconds, intervals);

@@ -8,7 +8,8 @@ import type { TrafficRouter } from '../traffic/types.js';
 import { parseStepPosition, promotingDescription, stepDescription, stepLabel } from './describe.js';
 import type { FailurePolicy, RolloutPlan } from './plan.js';
 import { systemClock, type Clock } from '../analysis/clock.js';
-import { applyTrafficStep, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, type AnalysisRunner, type SmokeChecker } from './steps.js';
+import { HEARTBEAT_MS, refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
+import { applyTrafficStep, checkPlanFitsRouter, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, type AnalysisRunner, type SmokeChecker } from './steps.js';
 
 /** How a rollout ended. */
 export type RolloutResult = 'promoted' | 'rolled-back' | 'paused';
@@ -68,6 +69,8 @@ export interface RolloutDeps {
   onDeployment?: (deploymentId: number) => void;
   /** This run's page, as the ledger writes it in each status's `log_url`: tells this run's own deployment from another run's. */
   runUrl?: string;
+  /** This run's id, as the ledger writes it in each payload: tells this run's deployment before it has a status. */
+  runId?: number;
   /** Most time between two statuses of a live rollout (default 5 minutes; tests shrink it). */
   heartbeatMs?: number;
 }
@@ -82,12 +85,6 @@ export interface RolloutOutcome extends RolloutProgress {
 }
 
 type StepEnd = { stop: false } | { stop: true; policy: FailurePolicy; reason: string };
-
-/**
- * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
- * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
- */
-export const HEARTBEAT_MS = 5 * 60_000;
 
 /** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
 const FINAL_STATUS_ATTEMPTS = 3;
@@ -119,6 +116,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     return { ...progress, result, deploymentId, reason, ...extra };
   };
 
+  checkPlanFitsRouter(plan.steps, deps.router);
   const start = await startOrResume(request, deps, logger);
   if ('promoted' in start) {
     progress.steps.forEach((s) => (s.state = 'done'));
@@ -312,7 +310,7 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
   const latest = await newest(ledger, environment);
   const state = latest?.latestStatus?.state;
   const open = isOpen(state);
-  if (latest && open) refuseWhileAnotherRunDrives(latest, request, deps);
+  if (latest && open) refuseWhileAnotherRunDrives(environment, latest, deps);
   // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
   let previousGood: number | null | undefined;
   if (latest && latest.payload?.artifact?.digest === artifact.digest) {
@@ -351,29 +349,8 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
     description: `${plan.strategy} rollout of ${artifact.ref}`,
   });
   logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
+  await stepBackIfRaced(ledger, environment, deployment, deps);
   return { deployment, startIndex: 0 };
-}
-
-/**
- * Two runs driving one environment would fight over its router. An open deployment whose last
- * status is a fresh heartbeat (not a deliberate pause) belongs to a live run: unless that run is
- * this one (a resumed step of the same run), this rollout refuses, naming it. A deployment whose
- * heartbeat is older than three heartbeats was left by a lost runner, and is superseded.
- */
-function refuseWhileAnotherRunDrives(latest: LedgerDeployment, request: RolloutRequest, deps: RolloutDeps): void {
-  const status = latest.latestStatus;
-  if (!status || !latest.payload) return;
-  const position = parseStepPosition(status.description);
-  if (position?.paused) return;
-  const ageMs = (deps.clock ?? systemClock).now().getTime() - Date.parse(status.createdAt);
-  const staleAfterMs = 3 * (deps.heartbeatMs ?? HEARTBEAT_MS);
-  const ours = deps.runUrl !== undefined && status.logUrl === deps.runUrl;
-  if (ours || !(ageMs < staleAfterMs)) return;
-  const run = status.logUrl || `the run that wrote it (${latest.payload.source?.workflow ?? 'unknown workflow'})`;
-  throw new SlipwayError(
-    `Another rollout is live in ${request.environment}: deployment #${latest.id} of ${latest.payload.artifact?.ref ?? latest.sha} was last heard from ${Math.max(0, Math.round(ageMs / 1000))} s ago ("${status.description}"), driven by ${run}. ` +
-      `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${request.environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs / 60_000)} minutes.`,
-  );
 }
 
 /**

@@ -7,6 +7,7 @@ export * from './plan.js';
 export * from './parse.js';
 export * from './validate.js';
 export * from './engine.js';
+export { HEARTBEAT_MS } from './liveness.js';
 export * from './describe.js';
 export * from './steps.js';
 export * from './analysis-runner.js';

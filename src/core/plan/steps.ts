@@ -1,4 +1,5 @@
-import { SlipwayError } from '../errors.js';
+import { errorMessage, SlipwayError } from '../errors.js';
+import { routesAfter } from '../traffic/spec-router.js';
 import type { JudgeReport } from '../judge/types.js';
 import type { HeaderRoute, TrafficRouter, TrafficState } from '../traffic/types.js';
 import type { AnalysisStep, PlanAnalysis, PlanStep, SmokeCheckStep } from './plan.js';
@@ -59,14 +60,42 @@ export async function applyTrafficStep(router: TrafficRouter, step: PlanStep): P
       return router.setCanaryWeight(100);
     case 'setHeaderRoute':
     case 'preview':
-      if (!router.setHeaderRoute) throw new SlipwayError(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
+      if (!router.setHeaderRoute) throw new SlipwayError(cannotRoute(router, step.kind));
       return router.setHeaderRoute(step.route);
     case 'mirror':
-      if (!router.setMirror) throw new SlipwayError(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
+      if (!router.setMirror) throw new SlipwayError(cannotMirror(router));
       return router.setMirror(step.percent);
     default:
       return undefined;
   }
+}
+
+const cannotRoute = (router: TrafficRouter, kind: string) => `The ${router.type} router cannot route by header, so the plan's \`${kind}\` step cannot run; remove it or use a provider with header routes.`;
+const cannotMirror = (router: TrafficRouter) => `The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`;
+
+/**
+ * Checks, before anything is written, that the router can take every traffic step of the plan: a
+ * route or mirror step needs the capability, and each set of header routes the steps put in force
+ * must be one the provider can express (HAProxy's one ACL header, nginx's header names, one route
+ * per ingress-nginx canary…). A plan that would fail at step 4 for its router fails now instead.
+ */
+export function checkPlanFitsRouter(steps: PlanStep[], router: TrafficRouter): void {
+  const problems: string[] = [];
+  let routes: HeaderRoute[] = [];
+  steps.forEach((step, index) => {
+    const where = `plan${step.line === undefined ? '' : ` line ${step.line}`}: steps[${index}].${step.kind}`;
+    if (step.kind === 'setHeaderRoute' || step.kind === 'preview') {
+      if (!router.setHeaderRoute) return void problems.push(`${where}: ${cannotRoute(router, step.kind)}`);
+      routes = routesAfter(routes, step.route);
+      try {
+        router.checkHeaderRoutes?.(routes);
+      } catch (error) {
+        problems.push(`${where}: ${errorMessage(error)}`);
+      }
+    }
+    if (step.kind === 'mirror' && !router.setMirror) problems.push(`${where}: ${cannotMirror(router)}`);
+  });
+  if (problems.length > 0) throw new SlipwayError(`The plan does not fit the ${router.type} router; nothing was changed.\n${problems.join('\n')}`);
 }
 
 /** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */

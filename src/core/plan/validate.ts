@@ -6,6 +6,8 @@ import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
 import {
   checkAnalysisTiming,
+  formatDuration,
+  JOB_TIME_LIMIT_SECONDS,
   parseAlpha,
   parseAnalysisDuration,
   parseAnalysisHistory,
@@ -80,6 +82,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
       checkStepFits(step, strategy, analysis, ['steps', index], report, timingKnown);
     });
     if (steps.filter((s) => s.kind === 'switch').length > 1) report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
+    checkJobLength(steps, report);
   }
   if (problems.length > 0) throw new PlanError(source, problems);
   return { strategy: strategy!, router: router!, analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive! };
@@ -239,6 +242,31 @@ function headerRouteOf(value: unknown, path: NodePath, report: Report): HeaderRo
     return undefined;
   }
   return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind as 'header' | 'cookie' } : {}) };
+}
+
+/**
+ * The timed steps one job runs — every pause and analysis between two open-ended pauses — must end
+ * within a job's 6 hours, or the runner stops the job mid-rollout. An analysis counts for its whole
+ * duration: it may run that long.
+ */
+function checkJobLength(steps: PlanStep[], report: Report): void {
+  let first = 0;
+  let seconds = 0;
+  steps.forEach((step, index) => {
+    if (step.kind === 'pause' && step.durationSeconds === undefined) {
+      first = index + 1;
+      seconds = 0;
+      return;
+    }
+    const before = seconds;
+    if (step.kind === 'pause' || step.kind === 'analysis') seconds += step.durationSeconds!;
+    if (before <= JOB_TIME_LIMIT_SECONDS && seconds > JOB_TIME_LIMIT_SECONDS) {
+      report(
+        ['steps', index, step.kind],
+        `steps[${first}] to steps[${index}] wait ${formatDuration(seconds)} in one job, longer than the 6h a GitHub-hosted job runs (jobs.<id>.timeout-minutes, 360 minutes). Fix: put an open-ended \`pause: {}\` before this step; a later run of the rollout resumes there`,
+      );
+    }
+  });
 }
 
 /** Checks a step against the strategy and, when its timing is known, an analysis step against the plan's `analysis:`. */

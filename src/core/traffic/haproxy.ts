@@ -91,6 +91,10 @@ export class HaproxyRouter extends SpecRouter {
     }
   }
 
+  protected render(spec: RouteSpec): string[] {
+    return this.routeCommands(spec);
+  }
+
   protected detail(): Record<string, unknown> {
     const { socket, backend, stable, canary } = this.settings;
     return { socket, backend, stableServer: stable, canaryServer: canary };

@@ -147,11 +147,15 @@ export class NginxRouter extends SpecRouter {
     return existsSync(file) ? parseNginxInclude(readFileSync(file, 'utf8'), file, this.settings) : STABLE_ONLY;
   }
 
+  protected render(spec: RouteSpec): string {
+    return renderNginxInclude(this.settings, spec);
+  }
+
   protected async write(next: RouteSpec): Promise<void> {
     const { file } = this.settings;
     const previous = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     const restore = () => (previous === undefined ? rmSync(file, { force: true }) : replaceFile(file, previous));
-    replaceFile(file, renderNginxInclude(this.settings, next));
+    replaceFile(file, this.render(next));
     const test = await runCommand(this.settings.test);
     if (test.code !== 0) {
       restore();

@@ -27,12 +27,13 @@ export interface Capabilities {
 export abstract class SpecRouter implements TrafficRouter {
   abstract readonly type: string;
   setHeaderRoute?: (route: HeaderRoute | null) => Promise<TrafficState>;
+  checkHeaderRoutes?: (routes: HeaderRoute[]) => void;
   setMirror?: (percent: number) => Promise<TrafficState>;
 
   constructor(capabilities: Capabilities) {
     if (capabilities.headerRoutes) {
-      this.setHeaderRoute = (route) =>
-        this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
+      this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: routesAfter(spec.headerRoutes, route) }));
+      this.checkHeaderRoutes = (routes) => void this.render({ ...STABLE_ONLY, headerRoutes: routes });
     }
     if (capabilities.mirror) {
       this.setMirror = async (percent) => {
@@ -44,6 +45,8 @@ export abstract class SpecRouter implements TrafficRouter {
 
   /** The spec currently in force. */
   protected abstract read(): Promise<RouteSpec>;
+  /** What `write` would send for `spec`, without sending it: throws what the provider cannot express. */
+  protected abstract render(spec: RouteSpec): unknown;
   /** Applies `next`; on failure leaves `previous` in force and throws. */
   protected abstract write(next: RouteSpec, previous: RouteSpec): Promise<void>;
   /** Provider detail for the state (servers, files, resources). */
@@ -85,6 +88,11 @@ export abstract class SpecRouter implements TrafficRouter {
       detail: this.detail(),
     };
   }
+}
+
+/** The routes in force after `route` is set (replacing one on the same header or cookie) or, with null, all are cleared. */
+export function routesAfter(routes: HeaderRoute[], route: HeaderRoute | null): HeaderRoute[] {
+  return route ? [...routes.filter((r) => !sameRoute(r, route)), route] : [];
 }
 
 function sameRoute(a: HeaderRoute, b: HeaderRoute): boolean {

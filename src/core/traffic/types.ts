@@ -43,6 +43,8 @@ export interface TrafficRouter {
   abort(): Promise<TrafficState>;
   /** Optional: add (or with null, clear) a header/cookie route to the canary. */
   setHeaderRoute?(route: HeaderRoute | null): Promise<TrafficState>;
+  /** With setHeaderRoute: throws what the router would refuse these routes in force at once with, touching nothing (a plan is checked before it starts). */
+  checkHeaderRoutes?(routes: HeaderRoute[]): void;
   /** Optional: mirror `percent` of requests to the canary, responses discarded (0 turns it off). */
   setMirror?(percent: number): Promise<TrafficState>;
 }

@@ -69,8 +69,12 @@ export class KubectlRouter extends SpecRouter {
     return this.kind.parse(JSON.parse(result.stdout) as Record<string, unknown>);
   }
 
+  protected render(spec: RouteSpec): Record<string, unknown> {
+    return this.kind.render(spec);
+  }
+
   protected async write(next: RouteSpec): Promise<void> {
-    const manifest = this.kind.render(next);
+    const manifest = this.render(next);
     const result = await this.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], JSON.stringify(manifest));
     if (result.code !== 0) {
       const { kind, name } = this.kind.resource;

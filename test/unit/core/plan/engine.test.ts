@@ -251,7 +251,7 @@ describe('rollout engine: failure paths converge', () => {
     await expect(runRollout({ plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' }, { ledger, router, analysis: verdicts('pass', 'pass') })).rejects.toThrow('setCanaryWeight 50 failed');
     expect(ledger.deployments.at(-1)!.latestStatus).toMatchObject({
       state: 'error',
-      description: expect.stringMatching(/^stopped at step 3\/4; traffic NOT moved back \(double failed\), last seen at canary 10%/),
+      description: expect.stringMatching(/^stopped at step 3\/4; traffic NOT moved back, last seen at canary 10%: router double: setCanaryWeight 50 failed/),
     });
   });
 

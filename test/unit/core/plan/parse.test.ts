@@ -123,6 +123,16 @@ onFailure: retry
     );
   });
 
+  test('the timed steps between two open-ended pauses fit in one 6 h job; an open-ended pause splits them across runs', () => {
+    const plan = (steps: string) => `router: {provider: haproxy}\nsteps:\n${steps}`;
+    expect(problemsOf(plan('  - setWeight: 10\n  - pause: {duration: 4h}\n  - setWeight: 50\n  - pause: {duration: 2h30m}\n  - setWeight: 100\n'))).toBe(
+      'plan.yml line 6: steps[3].pause: steps[0] to steps[3] wait 6h30m in one job, longer than the 6h a GitHub-hosted job runs (jobs.<id>.timeout-minutes, 360 minutes). Fix: put an open-ended `pause: {}` before this step; a later run of the rollout resumes there',
+    );
+    // Exactly 6 h fits; the same waits with an open-ended pause between them are two jobs.
+    expect(loadPlan(plan('  - pause: {duration: 4h}\n  - pause: {duration: 2h}\n  - setWeight: 100\n'), 'plan.yml').steps).toHaveLength(3);
+    expect(loadPlan(plan('  - pause: {duration: 4h}\n  - pause: {}\n  - pause: {duration: 2h30m}\n  - setWeight: 100\n'), 'plan.yml').steps).toHaveLength(4);
+  });
+
   test('unknown top-level fields are typos, not silently ignored', () => {
     expect(problemsOf('router: {provider: haproxy}\nstep:\n  - setWeight: 5\n')).toContain('plan.yml line 2: step: unknown field');
   });

@@ -18,6 +18,9 @@ class MemoryRouter extends SpecRouter {
   protected async write(next: RouteSpec) {
     this.spec = next;
   }
+  protected render(spec: RouteSpec) {
+    return spec;
+  }
   protected detail() {
     return {};
   }
