@@ -1,12 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/actions/rollout/main.js';
-import { VirtualClock } from '../../src/core/analysis/clock.js';
 import { loadPlan, PlanError } from '../../src/core/plan/index.js';
 import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
 import { RouterDouble } from '../unit/core/plan/doubles.js';
+import { clearStepEnvironment, runRolloutMain } from './helpers/rollout-action.js';
 import { createRouter } from '../../src/core/traffic/index.js';
 import type { TrafficRouter } from '../../src/core/traffic/types.js';
 
@@ -17,7 +16,6 @@ import type { TrafficRouter } from '../../src/core/traffic/types.js';
 // validation, naming the plan line, before any request to GitHub or the router: through the root
 // rollout action, and through loadPlan, the entry of runRollout.
 
-const ARTIFACT = `app@sha256:${'2'.repeat(64)}`;
 const ANALYSIS = `analysis:
   prometheus: http://127.0.0.1:9
   canarySelector: 'version="v2"'
@@ -31,25 +29,9 @@ let sim: GitHubSimulator;
 let dir: string;
 let count = 0;
 
-/** Runs the root rollout action in this process against the simulator, with a router double; the error it fails with, if any. */
+/** Runs the root rollout action in this process against the simulator with `router`; the error it fails with, if any. */
 async function runAction(planText: string, environment: string, router: TrafficRouter): Promise<Error | undefined> {
-  const files = { GITHUB_OUTPUT: join(dir, `output-${count}`), GITHUB_STATE: join(dir, `state-${count}`), GITHUB_STEP_SUMMARY: join(dir, `summary-${count}`) };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  Object.assign(process.env, files, {
-    GITHUB_REPOSITORY: `${sim.owner}/${sim.repo}`,
-    GITHUB_API_URL: sim.url,
-    GITHUB_SHA: 'c'.repeat(40),
-    GITHUB_RUN_ID: '900',
-    GITHUB_REF: 'refs/heads/main',
-    INPUT_PLAN: planText,
-    INPUT_ENVIRONMENT: environment,
-    'INPUT_IMAGE-REF': ARTIFACT,
-    INPUT_TOKEN: sim.token,
-  });
-  return main({ makeRouter: () => router, clock: new VirtualClock() }).then(
-    () => undefined,
-    (error: unknown) => error as Error,
-  );
+  return (await runRolloutMain(sim, dir, planText, environment, { makeRouter: () => router })).error;
 }
 
 const deploymentsOf = (environment: string) => [...sim.state.deployments.values()].filter((d) => d.environment === environment);
@@ -62,9 +44,7 @@ afterAll(async () => {
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-afterEach(() => {
-  for (const name of Object.keys(process.env)) if (name.startsWith('INPUT_') || name.startsWith('GITHUB_')) delete process.env[name];
-});
+afterEach(clearStepEnvironment);
 
 describe('values a plan accepts are values every later stage accepts', () => {
   test.each([

@@ -34,4 +34,6 @@ export const State = {
   DeploymentId: 'deployment-id',
   /** Set once the run ended with a result (promoted, rolled-back, paused): the post step leaves traffic alone. */
   Finished: 'finished',
+  /** Set once all traffic is on the new version: from then on the post step never moves it back. */
+  Promoted: 'promoted',
 } as const;

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/analysis/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import { createGitHubClient } from '../../core/ledger/client.js';
 import type { Ledger } from '../../core/ledger/types.js';
+import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import type { MetricSource } from '../../core/metrics/types.js';
@@ -58,6 +59,7 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
       runUrl: context.runUrl,
       runId: context.source.runId,
       onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
+      onPromoted: () => core.saveState(State.Promoted, 'true'),
       onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
     },
   );
@@ -74,15 +76,29 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
  * The post step: when the job ended before the rollout had a result (cancelled, or a failure the
  * engine could not catch), traffic goes back to the stable version and the deployment, if still
  * open, is marked `error`. A finished rollout — promoted, rolled back or paused — is left as it is.
+ * A job that stopped after the promotion (GitHub refused the final status) keeps its traffic on the
+ * new version; the post step only tries once more to record the success.
  */
 export async function post(collaborators: RolloutCollaborators = {}): Promise<void> {
   const deploymentId = Number(core.getState(State.DeploymentId));
   if (!deploymentId || core.getState(State.Finished) === 'true') return;
   const context = readRunContext();
   const inputs = getInputs(context);
-  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
-  const deployment = await ledger.getDeployment(deploymentId);
+  if (core.getState(State.Promoted) === 'true') {
+    const closed = await closeIfOpen(ledger, deploymentId, { state: 'success', description: `promoted · ${inputs.plan.strategy} · recorded by the post step`, environmentUrl: inputs.environmentUrl }).catch((error: unknown) => {
+      warning(`All traffic is on ${inputs.artifact.ref}, and it stays there; recording success on deployment #${deploymentId} failed again (${errorMessage(error)}). Run the rollout again once GitHub accepts writes.`);
+      return undefined;
+    });
+    if (closed?.closed) info(`All traffic was already on ${inputs.artifact.ref}; deployment #${deploymentId} is now recorded success.`);
+    return;
+  }
+  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
+  // Traffic goes back whatever GitHub answers: a failed read only loses the last step's name.
+  const deployment = await ledger.getDeployment(deploymentId).catch((error: unknown) => {
+    warning(`Could not read deployment #${deploymentId} (${errorMessage(error)}); sending traffic back to stable all the same.`);
+    return null;
+  });
   const aborted = await abortAndRecord(
     router,
     { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: parseStepPosition(deployment?.latestStatus?.description ?? '')?.canaryWeight, onlyIfOpen: true },

@@ -67,6 +67,8 @@ export interface RolloutDeps {
   onProgress?: (progress: RolloutProgress) => void | Promise<void>;
   /** Called once the deployment exists, before any traffic moves (the action saves it for its post step). */
   onDeployment?: (deploymentId: number) => void;
+  /** Called once all traffic is on the new version, before the final status: a stop after it must never move traffic back. */
+  onPromoted?: () => void;
   /** This run's page, as the ledger writes it in each status's `log_url`: tells this run's own deployment from another run's. */
   runUrl?: string;
   /** This run's id, as the ledger writes it in each payload: tells this run's deployment before it has a status. */
@@ -196,6 +198,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
 
       await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
       await deps.router.promote();
+      deps.onPromoted?.();
     } catch (error) {
       await stopOnError(index, error);
       throw error;

@@ -8,6 +8,8 @@ export interface FaultSpec {
   method?: string;
   /** Route template to match, optionally with the method: 'POST /repos/{owner}/{repo}/deployments'. Any when omitted. */
   route?: string;
+  /** Only requests whose JSON body has these top-level values (e.g. `{state: 'success'}`: the final status write). */
+  body?: Record<string, unknown>;
   /** How many matching requests fail (default 1). */
   times?: number;
   /** status: answer with `status`; drop: destroy the socket; latency: wait `ms`, then answer normally. */
@@ -36,16 +38,29 @@ export class FaultQueue {
     this.pending.push({ ...fault, left: fault.times ?? 1 });
   }
 
+  clear(): void {
+    this.pending.splice(0);
+  }
+
   /** Takes (and uses up once) the first fault matching this request. */
-  take(method: string, template: string): FaultSpec | undefined {
+  take(method: string, template: string, rawBody: string): FaultSpec | undefined {
     const index = this.pending.findIndex((f) => {
       const key = parseRouteKey(f.route, f.method);
-      return (!key.method || key.method === method) && (!key.template || key.template === template);
+      return (!key.method || key.method === method) && (!key.template || key.template === template) && (!f.body || bodyHas(rawBody, f.body));
     });
     if (index < 0) return undefined;
     const fault = this.pending[index];
     if (--fault.left <= 0) this.pending.splice(index, 1);
     return fault;
+  }
+}
+
+function bodyHas(raw: string, wanted: Record<string, unknown>): boolean {
+  try {
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    return Object.entries(wanted).every(([name, value]) => body?.[name] === value);
+  } catch {
+    return false;
   }
 }
 

@@ -79,6 +79,8 @@ export interface GitHubSimulator {
   /** Forgets the request log (and counts). */
   resetCounts(): void;
   injectFault(fault: FaultSpec): void;
+  /** Drops the faults not yet used up (GitHub is healthy again). */
+  clearFaults(): void;
   /** Token permissions (deployments, issues, pull_requests, statuses, checks, administration); omitted scopes keep their value (all start at 'write'). */
   setPermissions(p: Permissions): void;
   /** Creates or updates an environment with protection rules. */
@@ -154,6 +156,7 @@ export async function startGitHubSimulator(options: SimulatorOptions = {}): Prom
     },
     resetCounts: () => void handler.requestLog.splice(0),
     injectFault: (fault) => handler.injectFault(fault),
+    clearFaults: () => handler.faults.clear(),
     corruptResponses: (route, mutate, times) => handler.addCorruption(route, mutate, times),
     setPermissions: (p) => void Object.assign(state.permissions, p),
     setEnvironment(name, protection = {}) {

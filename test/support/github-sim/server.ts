@@ -78,7 +78,7 @@ export class SimHandler {
       repoPath: path.replace(/^\/repos\/[^/]+\/[^/]+/, ''),
     };
 
-    const fault = this.faults.take(method, template);
+    const fault = this.faults.take(method, template, Buffer.concat(chunks).toString('utf8'));
     if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 0));
     const failing = fault && fault.kind !== 'latency' ? fault : undefined;
     if (failing && !failing.afterApply) return this.fail(failing, entry, req, res);
