@@ -61,10 +61,11 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
 }
 
 /**
- * The post step: a deployment this job left queued or in progress is closed, so none dangles.
- * GitHub gives a post step no job conclusion, so the rule is: `failure` when the deployment was
+ * The post step, for a job that failed or was cancelled (action.yml's post-if): a deployment this
+ * job left queued or in progress is closed, so none dangles — `failure` when the deployment was
  * started (the job ended before a step recorded the outcome), `error` when it never got a status
- * (Slipway itself failed between creating and starting it).
+ * (Slipway itself failed between creating and starting it). A job that succeeded keeps it open
+ * for the later jobs of the rollout.
  */
 export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
   const deploymentId = Number(core.getState(State.OpenDeploymentId));
