@@ -324,6 +324,19 @@ describe('rollout engine: two runs in one environment', () => {
     expect(outcome).toMatchObject({ result: 'promoted', deploymentId: own.id });
   });
 
+  test('a deployment another run created moments ago, still without a status, is live; the run that created it (a re-run attempt) resumes it', async () => {
+    const { ledger, router } = setup();
+    const fresh = ledger.seed(ENV, { digest: digest(2), payload: { source: { sha: 'abc', ref: 'refs/heads/main', runId: 41, runAttempt: 1, actor: 'dev', workflow: 'deploy' } } });
+    ledger.deployments.find((d) => d.id === fresh.id)!.createdAt = new Date(Date.now() - 5_000).toISOString();
+    const request = { plan: loadPlan(FOUR_STEPS), environment: ENV, artifact: artifact(2), ref: 'abc' };
+    await expect(runRollout(request, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock, runId: 42 })).rejects.toThrow(
+      new RegExp(`^Another rollout is live in production: deployment #${fresh.id} .* last heard from 5 s ago \\(just created\\), driven by the run that wrote it \\(deploy, run 41\\)`),
+    );
+    expect(router.calls).toEqual([]);
+    const outcome = await runRollout(request, { ledger, router, analysis: verdicts('pass', 'pass'), clock: realClock, runId: 41 });
+    expect(outcome).toMatchObject({ result: 'promoted', deploymentId: fresh.id });
+  });
+
   test('a live rollout writes a heartbeat while a long step runs, and none after its final status', async () => {
     const { ledger, router } = setup();
     let release!: () => void;
