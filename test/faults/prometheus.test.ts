@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { RecordingLogger } from '../../src/core/log.js';
 import { PrometheusSource } from '../../src/core/metrics/prometheus.js';
 import type { MetricSource } from '../../src/core/metrics/types.js';
 import { loadPlan, loopAnalysisRunner, planDigest, runRollout, type RolloutOutcome } from '../../src/core/plan/index.js';
 import { serverAvailable } from '../../src/testbed/binaries.js';
 import { startPrometheus, type RunningPrometheus } from '../../src/testbed/prometheus.js';
-import { expectNoContractViolations } from '../support/github-sim/index.js';
 import { HistoryBuilder } from '../support/ledger-history.js';
-import { artifact, ERROR_RATE_METRIC, SHA, startRolloutBed, type RolloutBed } from '../integration/rollout/environment.js';
+import { artifact, ERROR_RATE_METRIC, SHA, useRolloutBed, type RolloutBed } from '../integration/rollout/environment.js';
 import { measure } from '../integration/traffic/stack.js';
 import { startStandInPrometheus, type StandInPrometheus } from './helpers/stand-in-prometheus.js';
 
@@ -91,15 +90,8 @@ function stoppingAfterFirstInterval(prometheus: RunningPrometheus): MetricSource
 }
 
 describeIf('fault injection: Prometheus', () => {
-  beforeAll(async () => {
-    bed = await startRolloutBed({ prometheus: false });
-  }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
-  });
-  afterEach(async () => {
-    expectNoContractViolations(bed.sim);
-    await bed.router().abort();
+  useRolloutBed({ prometheus: false }, (started) => {
+    bed = started;
   });
 
   /** A real Prometheus scraping both versions, with the canary's series already there. */

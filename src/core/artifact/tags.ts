@@ -86,24 +86,19 @@ interface Moved {
 
 async function claimVersionTags(target: RepositoryHandle, tags: string[], image: TagTarget, input: string): Promise<void> {
   const written: string[] = [];
-  const timing = { slowestMs: 0 };
-  for (const tag of tags) {
-    try {
-      const started = Date.now();
-      const current = await currentDigest(target, tag);
-      if (current === image.digest) continue;
+  const slowestMs = await writeUnlessNamed(target, tags, image, {
+    beforeWrite: (tag, current) => {
       if (current !== null) throw lostRace(target, tag, image.digest, current, input);
-      await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-      written.push(tag);
-      timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-    } catch (error) {
-      if (error instanceof TagConflictError) throw error;
+    },
+    afterWrite: (tag) => void written.push(tag),
+    failure: (tag, error) => {
+      if (error instanceof TagConflictError) return error;
       const kept = written.length > 0 ? ` The version tags written before it name this build and stay (a re-run skips them): ${written.join(', ')}.` : '';
-      throw new SlipwayError(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
-    }
-  }
+      return new SlipwayError(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
+    },
+  });
   if (written.length === 0) return;
-  await settle(timing.slowestMs);
+  await settle(slowestMs);
   for (const tag of written) {
     const now = await readBack(target, tag, 'No pointer tag was moved.');
     if (now !== image.digest) throw lostRace(target, tag, image.digest, now, input);
@@ -112,23 +107,16 @@ async function claimVersionTags(target: RepositoryHandle, tags: string[], image:
 
 async function movePointerTags(target: RepositoryHandle, tags: string[], image: TagTarget): Promise<void> {
   const moved: Moved[] = [];
-  const timing = { slowestMs: 0 };
-  for (const tag of tags) {
-    try {
-      const started = Date.now();
-      const previous = await currentDigest(target, tag);
-      if (previous === image.digest) continue;
-      // Listed before the write: a write whose answer was lost may still have landed.
-      moved.push({ tag, previous });
-      await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-      timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-    } catch (error) {
+  const slowestMs = await writeUnlessNamed(target, tags, image, {
+    // Listed before the write: a write whose answer was lost may still have landed.
+    beforeWrite: (tag, previous) => void moved.push({ tag, previous }),
+    failure: async (tag, error) => {
       const restored = await putBack(target, moved, image);
-      throw new SlipwayError(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
-    }
-  }
+      return new SlipwayError(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
+    },
+  });
   if (moved.length === 0) return;
-  await settle(timing.slowestMs);
+  await settle(slowestMs);
   for (const { tag } of moved) {
     const now = await readBack(target, tag, `The pointer tags this run moved were left as they are: ${moved.map((m) => m.tag).join(', ')}.`);
     if (now === image.digest) continue;
@@ -138,6 +126,38 @@ async function movePointerTags(target: RepositoryHandle, tags: string[], image: 
         'Fix: serialise the runs that move these tags with `concurrency:` in the workflow, then re-run this one if its image should be the one they name.',
     );
   }
+}
+
+/** What a caller of writeUnlessNamed does around each write. */
+interface WriteSteps {
+  /** Just before the write, with the digest the tag names then (null: none); may refuse by throwing. */
+  beforeWrite(tag: string, current: string | null): void;
+  /** Once the registry accepted the write. */
+  afterWrite?(tag: string): void;
+  /** The error to throw for what failed while checking or writing `tag`; the tags after it are not tried. */
+  failure(tag: string, error: unknown): Error | Promise<Error>;
+}
+
+/**
+ * Points each tag that does not name this build yet at it, in order, checking the tag again just
+ * before its write. Returns the slowest check-to-write seen, in ms, for settle().
+ */
+async function writeUnlessNamed(target: RepositoryHandle, tags: string[], image: TagTarget, steps: WriteSteps): Promise<number> {
+  let slowestMs = 0;
+  for (const tag of tags) {
+    try {
+      const started = Date.now();
+      const current = await currentDigest(target, tag);
+      if (current === image.digest) continue;
+      steps.beforeWrite(tag, current);
+      await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+      steps.afterWrite?.(tag);
+      slowestMs = Math.max(slowestMs, Date.now() - started);
+    } catch (error) {
+      throw await steps.failure(tag, error);
+    }
+  }
+  return slowestMs;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { listen, readBody } from './http-server.js';
 
 // A pass-through in front of the GitHub simulator for the answers its fault kinds do not give:
 // a revoked token (401 Bad credentials on every request) and a validation refusal (422), in
@@ -65,27 +65,14 @@ export async function startGitHubFront(target: string): Promise<GitHubFront> {
       }
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { url, close } = await listen(server);
   const front: GitHubFront = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     log,
     override: (o) => void overrides.push({ ...o, left: o.times ?? Infinity }),
     revoke: () => void overrides.unshift({ match: () => true, status: 401, body: BAD_CREDENTIALS, left: Infinity }),
     clear: () => void (overrides = []),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
   return front;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

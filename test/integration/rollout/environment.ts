@@ -1,6 +1,8 @@
 // The real servers the rollout and rollback integration tests share: two versions of the test-bed
 // app behind HAProxy (blue = stable v1, green = canary v2), Prometheus scraping both every second,
-// and the GitHub simulator; plus a ledger and a rollout helper over them.
+// and the GitHub simulator; plus a ledger and a rollout helper over them, and the hooks of the tests
+// that share them.
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
 import type { ArtifactInfo } from '../../../src/core/ledger/types.js';
 import { RecordingLogger } from '../../../src/core/log.js';
@@ -9,7 +11,7 @@ import { startApp, type RunningApp } from '../../../src/testbed/app.js';
 import { startHaproxy, type RunningHaproxy } from '../../../src/testbed/haproxy.js';
 import { startLoad, type LoadReport } from '../../../src/testbed/load.js';
 import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
 
 export const SHA = 'c'.repeat(40);
 
@@ -88,4 +90,25 @@ export async function startRolloutBed(options: { prometheus: boolean }): Promise
       await sim.close();
     },
   };
+}
+
+/**
+ * Registers the hooks of a describe block whose tests share one bed: it starts before them
+ * (`started` gets it, for the file's helpers), stops after them, and after each test the
+ * simulator's contract checks must hold and the split is aborted, so the next test starts with all
+ * traffic on stable.
+ */
+export function useRolloutBed(options: { prometheus: boolean }, started: (bed: RolloutBed) => void | Promise<void>): void {
+  let bed: RolloutBed;
+  beforeAll(async () => {
+    bed = await startRolloutBed(options);
+    await started(bed);
+  }, 60_000);
+  afterAll(async () => {
+    await bed?.stop();
+  });
+  afterEach(async () => {
+    expectNoContractViolations(bed.sim);
+    await bed.router().abort();
+  });
 }

@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { RecordingLogger } from '../../../src/core/log.js';
 import { loadPlan, loopAnalysisRunner, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { shareBetween } from '../../../src/testbed/load.js';
-import { expectNoContractViolations } from '../../support/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
-import { artifact, ERROR_RATE_METRIC, SHA, startRolloutBed, type RolloutBed } from './environment.js';
+import { artifact, ERROR_RATE_METRIC, SHA, useRolloutBed, type RolloutBed } from './environment.js';
 
 // Real plans end to end: HAProxy moves the traffic, Prometheus scrapes both versions every second,
 // the judge decides, and the GitHub simulator is the ledger. Each test uses its own environment.
@@ -50,18 +49,13 @@ function environmentWithV1(): { environment: string; v1: number } {
 }
 
 describeIf('rollout plans against HAProxy, Prometheus and the GitHub simulator', () => {
-  beforeAll(async () => {
-    bed = await startRolloutBed({ prometheus: true });
+  useRolloutBed({ prometheus: true }, async (started) => {
+    bed = started;
     // One direct request makes the canary's series exist before it takes traffic.
     await (await fetch(bed.green.url)).arrayBuffer();
     await bed.underLoad(100, async () => bed.prometheus!.waitForSeries('http_requests_total{version="v2"}'));
-  }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
   });
-  afterEach(async () => {
-    expectNoContractViolations(bed.sim);
-    await bed.router().abort();
+  afterEach(() => {
     bed.green.configure({ errorRate: 0.02 });
   });
 
