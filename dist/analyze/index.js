@@ -58070,7 +58070,7 @@ function parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new errors_ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new errors_ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -58134,7 +58134,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
@@ -58684,6 +58684,7 @@ function usableRateInterval(canary, baseline, i) {
 
 
 
+
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
@@ -58729,6 +58730,9 @@ async function runAnalysis(options) {
     const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
     const judgeFn = options.judge ?? judge;
     checkAnalysis(options);
+    // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
+    const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
+    checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
     const start = clock.now();
     const samples = new Map(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
     const errors = new Map();
@@ -58784,7 +58788,7 @@ async function runAnalysis(options) {
      */
     async function readBaselineHistory() {
         const history = new Map();
-        const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+        const intervals = Math.floor(historySeconds / intervalSeconds);
         if (!(intervals > 0))
             return history;
         const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);

@@ -40616,7 +40616,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 39638:
+/***/ 38791:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -51170,7 +51170,7 @@ function parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -51234,7 +51234,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
@@ -51770,6 +51770,7 @@ function usableRateInterval(canary, baseline, i) {
 
 
 
+
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
@@ -51815,6 +51816,9 @@ async function runAnalysis(options) {
     const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
     const judgeFn = options.judge ?? judge;
     checkAnalysis(options);
+    // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
+    const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
+    checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
     const start = clock.now();
     const samples = new Map(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
     const errors = new Map();
@@ -51870,7 +51874,7 @@ async function runAnalysis(options) {
      */
     async function readBaselineHistory() {
         const history = new Map();
-        const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+        const intervals = Math.floor(historySeconds / intervalSeconds);
         if (!(intervals > 0))
             return history;
         const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
@@ -52160,6 +52164,7 @@ function validatePlan(document, source, overrides = {}) {
         });
         if (steps.filter((s) => s.kind === 'switch').length > 1)
             report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
+        checkJobLength(steps, report);
     }
     if (problems.length > 0)
         throw new PlanError(source, problems);
@@ -52330,6 +52335,28 @@ function headerRouteOf(value, path, report) {
         return undefined;
     }
     return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind } : {}) };
+}
+/**
+ * The timed steps one job runs — every pause and analysis between two open-ended pauses — must end
+ * within a job's 6 hours, or the runner stops the job mid-rollout. An analysis counts for its whole
+ * duration: it may run that long.
+ */
+function checkJobLength(steps, report) {
+    let first = 0;
+    let seconds = 0;
+    steps.forEach((step, index) => {
+        if (step.kind === 'pause' && step.durationSeconds === undefined) {
+            first = index + 1;
+            seconds = 0;
+            return;
+        }
+        const before = seconds;
+        if (step.kind === 'pause' || step.kind === 'analysis')
+            seconds += step.durationSeconds;
+        if (before <= JOB_TIME_LIMIT_SECONDS && seconds > JOB_TIME_LIMIT_SECONDS) {
+            report(['steps', index, step.kind], `steps[${first}] to steps[${index}] wait ${formatDuration(seconds)} in one job, longer than the 6h a GitHub-hosted job runs (jobs.<id>.timeout-minutes, 360 minutes). Fix: put an open-ended \`pause: {}\` before this step; a later run of the rollout resumes there`);
+        }
+    });
 }
 /** Checks a step against the strategy and, when its timing is known, an analysis step against the plan's `analysis:`. */
 function checkStepFits(step, strategy, analysis, path, report, timingKnown) {
@@ -53477,18 +53504,19 @@ async function abortAndRecord(router, record, logger = log_silentLogger) {
         logger.error(`Could not send traffic back to stable (${router.type}): ${(0,core_errors/* errorMessage */.gJ)(error)}`);
     }
     finally {
-        outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+        outcome.recorded = await recordAbort(record, outcome, logger);
     }
     return outcome;
 }
-async function recordAbort(record, outcome, routerType, logger) {
+async function recordAbort(record, outcome, logger) {
     const { ledger, deploymentId } = record;
     if (!ledger || deploymentId === undefined)
         return undefined;
     try {
         const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
         const state = outcome.trafficBack ? record.state : 'error';
-        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+        // The router's own error is logged; the status keeps to where traffic is (140 characters).
+        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
         const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
         if (record.onlyIfOpen) {
             if (!(await closeIfOpen(ledger, deploymentId, status)).closed)
@@ -53569,441 +53597,77 @@ function describe_formatDuration(seconds) {
     return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
 }
 
-;// CONCATENATED MODULE: ./src/core/plan/steps.ts
-
-/** GETs the step's URL; ok when the status is the expected one within the timeout. */
-const httpSmokeCheck = async (step) => {
-    try {
-        const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
-        await response.arrayBuffer();
-        const ok = response.status === step.expectStatus;
-        return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
-    }
-    catch (error) {
-        return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-};
-/** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
-function expectedTrafficBefore(steps, index) {
-    const expected = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
-    for (const step of steps.slice(0, index)) {
-        if (step.kind === 'setWeight')
-            expected.canaryWeight = step.weight;
-        if (step.kind === 'switch')
-            expected.canaryWeight = 100;
-        if (step.kind === 'setHeaderRoute' || step.kind === 'preview')
-            expected.headerRoute = step.route;
-        if (step.kind === 'mirror')
-            expected.mirrorPercent = step.percent;
-    }
-    return expected;
-}
-/** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
-async function applyTrafficStep(router, step) {
-    switch (step.kind) {
-        case 'setWeight':
-            return router.setCanaryWeight(step.weight);
-        case 'switch':
-            return router.setCanaryWeight(100);
-        case 'setHeaderRoute':
-        case 'preview':
-            if (!router.setHeaderRoute)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
-            return router.setHeaderRoute(step.route);
-        case 'mirror':
-            if (!router.setMirror)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
-            return router.setMirror(step.percent);
-        default:
-            return undefined;
-    }
-}
-/** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
-async function convergeTraffic(router, expected) {
-    let state = await router.describe();
-    if (!state.reachable)
-        throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot be reached, so the rollout did not start or resume; nothing was changed.`);
-    const changed = [];
-    if (state.canaryWeight !== expected.canaryWeight) {
-        changed.push(`canary weight ${state.canaryWeight}% → ${expected.canaryWeight}%`);
-        state = await router.setCanaryWeight(expected.canaryWeight);
-    }
-    const route = expected.headerRoute;
-    const hasRoute = route ? state.headerRoutes.some((r) => r.name === route.name && r.value === route.value) : state.headerRoutes.length === 0;
-    if (!hasRoute && router.setHeaderRoute) {
-        changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
-        state = await router.setHeaderRoute(route);
-    }
-    if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
-        changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
-        state = await router.setMirror(expected.mirrorPercent);
-    }
-    return { state, changed };
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/engine.ts
+;// CONCATENATED MODULE: ./src/core/plan/liveness.ts
 
 
 
 
-
-
-
+// Two runs driving one environment would fight over its router: which rollout is live, and what a
+// second one does about it (docs/reliability.md, "Two rollouts in one environment").
 /**
  * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
  * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
  */
 const HEARTBEAT_MS = 5 * 60_000;
-/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
-const FINAL_STATUS_ATTEMPTS = 3;
-/** First pause between them; the second is twice as long. */
-const FINAL_STATUS_RETRY_MS = 5_000;
 /**
- * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
- * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
- * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
- * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
- * router brought back to where that step left it, and a promoted artifact is left as it is.
+ * Whether an open deployment belongs to a run that is live and is not this one: its last status (or,
+ * with none yet, its creation) is younger than three heartbeats, and is not a deliberate pause.
  */
-async function runRollout(request, deps) {
-    const { plan, environment, artifact } = request;
-    const logger = deps.logger ?? log_silentLogger;
-    const progress = {
-        environment,
-        imageRef: artifact.ref,
-        strategy: plan.strategy,
-        steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
-        reports: [],
-    };
-    const publish = async () => deps.onProgress?.(progress);
-    const finish = async (result, deploymentId, reason, extra = {}) => {
-        Object.assign(progress, { result, reason });
-        await publish();
-        logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
-        return { ...progress, result, deploymentId, reason, ...extra };
-    };
-    const start = await startOrResume(request, deps, logger);
-    if ('promoted' in start) {
-        progress.steps.forEach((s) => (s.state = 'done'));
-        return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
-    }
-    const deployment = start.deployment;
-    progress.deploymentId = deployment.id;
-    deps.onDeployment?.(deployment.id);
-    progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
-    // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
-    // is written again, so another run can tell this one alive from one whose runner was lost.
-    const heartbeat = startHeartbeat(deps, deployment.id, logger);
-    const status = (index, weight, note) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
-    const { startIndex } = start;
-    let index = startIndex;
-    let weight;
-    try {
-        return await drive();
-    }
-    finally {
-        await heartbeat.stop();
-    }
-    /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
-    async function drive() {
-        try {
-            // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
-            if (startIndex < plan.steps.length) {
-                const expected = expectedTrafficBefore(plan.steps, startIndex);
-                const converged = await convergeTraffic(deps.router, expected);
-                if (converged.changed.length > 0)
-                    logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
-                weight = converged.state.canaryWeight;
-            }
-            for (; index < plan.steps.length; index++) {
-                const step = plan.steps[index];
-                const record = progress.steps[index];
-                record.state = 'running';
-                logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
-                let end = { stop: false };
-                if (step.kind === 'pause' && step.durationSeconds === undefined) {
-                    await status(index, weight, 'paused until the next run');
-                    record.state = 'paused';
-                    return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
-                }
-                else if (step.kind === 'pause') {
-                    await status(index, weight, record.label);
-                    await publish();
-                    await (deps.clock ?? systemClock).sleep(step.durationSeconds * 1000);
-                }
-                else if (step.kind === 'analysis') {
-                    if (!deps.analysis || !plan.analysis)
-                        throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-                    await status(index, weight, `${record.label} running`);
-                    await publish();
-                    const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
-                    progress.reports.push({ stepIndex: index, report });
-                    Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
-                    const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
-                    if (report.verdict === 'fail')
-                        end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
-                    else if (report.verdict === 'inconclusive')
-                        end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-                    else
-                        await status(index, weight, summary);
-                }
-                else if (step.kind === 'smokeCheck') {
-                    const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
-                    record.note = check.detail;
-                    if (!check.ok)
-                        end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-                    else
-                        await status(index, weight, `smoke check passed`);
-                }
-                else {
-                    const state = await applyTrafficStep(deps.router, step);
-                    weight = state?.canaryWeight ?? weight;
-                    await status(index, weight, record.label);
-                }
-                record.canaryWeight = weight;
-                if (end.stop) {
-                    return await stopAt(index, weight, end.policy, end.reason);
-                }
-                record.state = 'done';
-                await publish();
-            }
-            await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
-            await deps.router.promote();
-        }
-        catch (error) {
-            await stopOnError(index, error);
-            throw error;
-        }
-        // All traffic is on the new version now: a ledger failure from here on never moves it back.
-        await recordPromoted();
-        return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
-        /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
-        async function recordPromoted() {
-            await heartbeat.stop();
-            const clock = deps.clock ?? systemClock;
-            const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
-            for (let attempt = 1;; attempt++) {
-                try {
-                    await deps.ledger.setStatus(deployment.id, success);
-                    return;
-                }
-                catch (error) {
-                    if (attempt >= FINAL_STATUS_ATTEMPTS) {
-                        throw new core_errors/* SlipwayError */.GQ(`${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${(0,core_errors/* errorMessage */.gJ)(error)}). ` +
-                            'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
-                    }
-                    logger.warning(`Recording success on deployment #${deployment.id} failed (${(0,core_errors/* errorMessage */.gJ)(error)}); trying again.`);
-                    await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
-                }
-            }
-        }
-    }
-    async function stopAt(at, weight, policy, reason) {
-        const record = progress.steps[at];
-        if (policy === 'pause') {
-            record.state = 'paused';
-            await status(at, weight, `paused: ${reason}`);
-            return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
-        }
-        record.state = 'failed';
-        await heartbeat.stop();
-        let decision;
-        try {
-            decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
-        }
-        catch (refused) {
-            if (!(refused instanceof RollbackRefusedError))
-                throw refused;
-            record.state = 'paused';
-            await status(at, weight, `paused: cannot roll back automatically`);
-            return finish('paused', deployment.id, `${reason}; ${refused.message}`);
-        }
-        if ('already' in decision)
-            throw new Error('unreachable: a rollout always names its bad deployment');
-        const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
-        return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
-    }
-    async function stopOnError(at, error) {
-        const position = Math.min(at + 1, plan.steps.length);
-        logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
-        await heartbeat.stop();
-        const aborted = await abortAndRecord(deps.router, { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: (0,core_errors/* errorMessage */.gJ)(error), lastSeenWeight: weight }, logger);
-        if (aborted.trafficBack)
-            logger.info('Traffic is back on the stable version.');
-    }
+function liveElsewhere(deployment, identity) {
+    if (!deployment.payload)
+        return undefined;
+    const status = deployment.latestStatus;
+    if (status && (!isOpen(status.state) || parseStepPosition(status.description)?.paused))
+        return undefined;
+    if (isOurs(deployment, identity))
+        return undefined;
+    const ageMs = (identity.clock ?? systemClock).now().getTime() - Date.parse(status?.createdAt ?? deployment.createdAt);
+    if (!(ageMs < staleAfterMs(identity)))
+        return undefined;
+    const run = status?.logUrl || `the run that wrote it (${deployment.payload.source?.workflow ?? 'unknown workflow'}, run ${deployment.payload.source?.runId ?? '?'})`;
+    return { ageMs, run, said: status ? `"${status.description}"` : 'just created' };
 }
-function startHeartbeat(deps, deploymentId, logger) {
-    const every = deps.heartbeatMs ?? HEARTBEAT_MS;
-    let last;
-    let lastAt = Date.now();
-    let stopped = false;
-    // One write at a time, in order: a heartbeat can never land after the status that ends the run.
-    let queue = Promise.resolve();
-    const write = (request) => {
-        const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
-        queue = written.catch(() => undefined);
-        return written;
-    };
-    const timer = setInterval(() => {
-        if (stopped || !last || Date.now() - lastAt < every)
-            return;
-        lastAt = Date.now();
-        write(last).catch((error) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${(0,core_errors/* errorMessage */.gJ)(error)}`));
-    }, Math.min(every, 60_000));
-    timer.unref?.();
-    return {
-        async status(request) {
-            last = request;
-            lastAt = Date.now();
-            await write(request);
-        },
-        async stop() {
-            stopped = true;
-            clearInterval(timer);
-            await queue;
-        },
-    };
+/** Written by this run (a re-run attempt resuming it): its statuses carry our page, its payload our run id. */
+function isOurs(deployment, identity) {
+    const status = deployment.latestStatus;
+    if (status)
+        return identity.runUrl !== undefined && status.logUrl === identity.runUrl;
+    return identity.runId !== undefined && deployment.payload?.source?.runId === identity.runId;
 }
-/** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
-async function startOrResume(request, deps, logger) {
-    const { plan, environment, artifact } = request;
-    const { ledger } = deps;
-    const latest = await newest(ledger, environment);
-    const state = latest?.latestStatus?.state;
-    const open = isOpen(state);
-    if (latest && open)
-        refuseWhileAnotherRunDrives(latest, request, deps);
-    // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
-    let previousGood;
-    if (latest && latest.payload?.artifact?.digest === artifact.digest) {
-        if (state === 'success' && ranAPlan(latest))
-            return { promoted: latest };
-        if (state === 'success') {
-            // promote-artifact (state: success) or record-deployment said this artifact runs here, but no
-            // plan moved traffic to it: run the plan now. Rolling back must not "restore" this same artifact,
-            // so the new deployment replaces what that one replaced.
-            logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
-            previousGood = latest.payload.previousGood ?? null;
-        }
-        else if (open) {
-            const position = parseStepPosition(latest.latestStatus?.description ?? '');
-            const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
-            if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
-                const recorded = position.step - 1;
-                const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
-                logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
-                return { deployment: latest, startIndex };
-            }
-            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
-            return { deployment: latest, startIndex: 0 };
-        }
-    }
-    else if (latest && open && latest.payload) {
-        logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
-        await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
-    }
-    const deployment = await ledger.createDeployment({
-        environment,
-        ref: request.ref,
-        task: 'deploy',
-        artifact,
-        strategy: plan.strategy,
-        planDigest: request.planDigest,
-        irreversible: request.irreversible,
-        previousGood,
-        description: `${plan.strategy} rollout of ${artifact.ref}`,
-    });
-    logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
-    return { deployment, startIndex: 0 };
+function staleAfterMs(identity) {
+    return 3 * (identity.heartbeatMs ?? HEARTBEAT_MS);
+}
+function anotherRunError(environment, deployment, live, identity, lead) {
+    return new core_errors/* SlipwayError */.GQ(`${lead}: deployment #${deployment.id} of ${deployment.payload?.artifact?.ref ?? deployment.sha} was last heard from ${Math.max(0, Math.round(live.ageMs / 1000))} s ago (${live.said}), driven by ${live.run}. ` +
+        `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs(identity) / 60_000)} minutes.`);
+}
+/** Refuses, before anything is written, while the environment's newest deployment is driven by another live run. */
+function refuseWhileAnotherRunDrives(environment, latest, identity) {
+    const live = liveElsewhere(latest, identity);
+    if (live)
+        throw anotherRunError(environment, latest, live, identity, `Another rollout is live in ${environment}`);
 }
 /**
- * Two runs driving one environment would fight over its router. An open deployment whose last
- * status is a fresh heartbeat (not a deliberate pause) belongs to a live run: unless that run is
- * this one (a resumed step of the same run), this rollout refuses, naming it. A deployment whose
- * heartbeat is older than three heartbeats was left by a lost runner, and is superseded.
+ * Two runs that looked at the environment at the same moment both saw it free and both created a
+ * deployment. Only the elder goes on: the run whose deployment has, just below it, one that another
+ * live run created marks its own `error` ("not started") and refuses — before any traffic moves.
+ * Costs two requests (the first page, without statuses, and one status).
  */
-function refuseWhileAnotherRunDrives(latest, request, deps) {
-    const status = latest.latestStatus;
-    if (!status || !latest.payload)
+async function stepBackIfRaced(ledger, environment, ours, identity) {
+    let elder;
+    for await (const deployment of ledger.history(environment, { statuses: false, pages: 1 })) {
+        if (deployment.id < ours.id) {
+            elder = deployment;
+            break;
+        }
+    }
+    if (!elder)
         return;
-    const position = parseStepPosition(status.description);
-    if (position?.paused)
+    const live = liveElsewhere({ ...elder, latestStatus: await ledger.latestStatus(elder.id) }, identity);
+    if (!live)
         return;
-    const ageMs = (deps.clock ?? systemClock).now().getTime() - Date.parse(status.createdAt);
-    const staleAfterMs = 3 * (deps.heartbeatMs ?? HEARTBEAT_MS);
-    const ours = deps.runUrl !== undefined && status.logUrl === deps.runUrl;
-    if (ours || !(ageMs < staleAfterMs))
-        return;
-    const run = status.logUrl || `the run that wrote it (${latest.payload.source?.workflow ?? 'unknown workflow'})`;
-    throw new core_errors/* SlipwayError */.GQ(`Another rollout is live in ${request.environment}: deployment #${latest.id} of ${latest.payload.artifact?.ref ?? latest.sha} was last heard from ${Math.max(0, Math.round(ageMs / 1000))} s ago ("${status.description}"), driven by ${run}. ` +
-        `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${request.environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs / 60_000)} minutes.`);
-}
-/**
- * Whether traffic was moved to a deployment's artifact: a rollout ran its plan, or a rollback sent
- * traffic back to it — not only recorded by promote-artifact or record-deployment.
- */
-function ranAPlan(deployment) {
-    return deployment.task === 'deploy:rollback' || (deployment.task === 'deploy' && deployment.payload?.strategy !== undefined);
-}
-/** The newest Slipway deployment in the environment (the first history item: one page read). */
-async function newest(ledger, environment) {
-    for await (const deployment of ledger.history(environment))
-        return deployment;
-    return null;
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/analysis-runner.ts
-
-
-
-/**
- * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
- * alpha, onNoData, consecutive error limit and baseline history against `source`. `onResult` sees
- * each full result (series for charts).
- */
-function loopAnalysisRunner(options) {
-    return {
-        async run(request) {
-            const { analysis, step } = request;
-            const result = await runAnalysis({
-                source: options.source,
-                metrics: analysis.metrics,
-                canary: analysis.canary,
-                baseline: analysis.baseline,
-                durationSeconds: step.durationSeconds,
-                intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
-                consecutiveErrorLimit: analysis.consecutiveErrorLimit,
-                historySeconds: analysis.historySeconds,
-                historySelector: analysis.historySelector,
-                config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
-                judge: judge,
-                clock: options.clock,
-                logger: options.logger ?? log_silentLogger,
-            });
-            options.onResult?.(request, result);
-            return result.report;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/plan/index.ts
-
-
-
-
-
-
-
-
-
-
-/** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
-function loadPlan(text, source = 'plan', overrides = {}) {
-    return validatePlan(parseLocatedYaml(text, source), source, overrides);
-}
-/** `sha256:<hex>` of the plan text, recorded in the deployment so a resumed run can tell the plan changed. */
-function planDigest(text) {
-    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex')}`;
+    await ledger.setStatus(ours.id, { state: 'error', description: `not started: deployment #${elder.id} was started at the same time by another run` });
+    throw anotherRunError(environment, elder, live, identity, `Another rollout started in ${environment} at the same time`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
@@ -54181,6 +53845,527 @@ function checkWeight(percent, input = 'weight') {
     return parseInput(input, percent, parseWeight);
 }
 
+;// CONCATENATED MODULE: ./src/core/traffic/spec-router.ts
+
+/** The spec with everything on stable. */
+const STABLE_ONLY = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
+/**
+ * A router built from two provider operations, `read` (the spec in force) and `write` (apply a
+ * new spec, leaving the old one in place when it fails). Every operation reads first and writes
+ * only what differs, so repeating a call converges without touching the proxy again.
+ */
+class SpecRouter {
+    setHeaderRoute;
+    checkHeaderRoutes;
+    setMirror;
+    constructor(capabilities) {
+        if (capabilities.headerRoutes) {
+            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: routesAfter(spec.headerRoutes, route) }));
+            this.checkHeaderRoutes = (routes) => void this.render({ ...STABLE_ONLY, headerRoutes: routes });
+        }
+        if (capabilities.mirror) {
+            this.setMirror = async (percent) => {
+                checkWeight(percent, 'mirror-percent');
+                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+            };
+        }
+    }
+    async describe() {
+        return this.state(await this.read());
+    }
+    async setCanaryWeight(percent) {
+        checkWeight(percent);
+        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+    }
+    promote() {
+        return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
+    }
+    abort() {
+        return this.update(() => STABLE_ONLY);
+    }
+    async update(change) {
+        const previous = await this.read();
+        const { drift, ...current } = previous;
+        const next = change(current);
+        if (drift || !sameSpec(current, next))
+            await this.write(next, previous);
+        return this.state(next);
+    }
+    state(spec) {
+        return {
+            provider: this.type,
+            canaryWeight: spec.canaryWeight,
+            stableWeight: 100 - spec.canaryWeight,
+            headerRoutes: spec.headerRoutes,
+            mirrorPercent: spec.mirrorPercent,
+            reachable: true,
+            detail: this.detail(),
+        };
+    }
+}
+/** The routes in force after `route` is set (replacing one on the same header or cookie) or, with null, all are cleared. */
+function routesAfter(routes, route) {
+    return route ? [...routes.filter((r) => !sameRoute(r, route)), route] : [];
+}
+function sameRoute(a, b) {
+    return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
+}
+/** Whether two specs route the same way. */
+function sameSpec(a, b) {
+    return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+}
+function normalise(spec) {
+    const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
+    routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
+    return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/steps.ts
+
+
+/** GETs the step's URL; ok when the status is the expected one within the timeout. */
+const httpSmokeCheck = async (step) => {
+    try {
+        const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
+        await response.arrayBuffer();
+        const ok = response.status === step.expectStatus;
+        return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
+    }
+    catch (error) {
+        return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+};
+/** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
+function expectedTrafficBefore(steps, index) {
+    const expected = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
+    for (const step of steps.slice(0, index)) {
+        if (step.kind === 'setWeight')
+            expected.canaryWeight = step.weight;
+        if (step.kind === 'switch')
+            expected.canaryWeight = 100;
+        if (step.kind === 'setHeaderRoute' || step.kind === 'preview')
+            expected.headerRoute = step.route;
+        if (step.kind === 'mirror')
+            expected.mirrorPercent = step.percent;
+    }
+    return expected;
+}
+/** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
+async function applyTrafficStep(router, step) {
+    switch (step.kind) {
+        case 'setWeight':
+            return router.setCanaryWeight(step.weight);
+        case 'switch':
+            return router.setCanaryWeight(100);
+        case 'setHeaderRoute':
+        case 'preview':
+            if (!router.setHeaderRoute)
+                throw new core_errors/* SlipwayError */.GQ(cannotRoute(router, step.kind));
+            return router.setHeaderRoute(step.route);
+        case 'mirror':
+            if (!router.setMirror)
+                throw new core_errors/* SlipwayError */.GQ(cannotMirror(router));
+            return router.setMirror(step.percent);
+        default:
+            return undefined;
+    }
+}
+const cannotRoute = (router, kind) => `The ${router.type} router cannot route by header, so the plan's \`${kind}\` step cannot run; remove it or use a provider with header routes.`;
+const cannotMirror = (router) => `The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`;
+/**
+ * Checks, before anything is written, that the router can take every traffic step of the plan: a
+ * route or mirror step needs the capability, and each set of header routes the steps put in force
+ * must be one the provider can express (HAProxy's one ACL header, nginx's header names, one route
+ * per ingress-nginx canary…). A plan that would fail at step 4 for its router fails now instead.
+ */
+function checkPlanFitsRouter(steps, router) {
+    const problems = [];
+    let routes = [];
+    steps.forEach((step, index) => {
+        const where = `plan${step.line === undefined ? '' : ` line ${step.line}`}: steps[${index}].${step.kind}`;
+        if (step.kind === 'setHeaderRoute' || step.kind === 'preview') {
+            if (!router.setHeaderRoute)
+                return void problems.push(`${where}: ${cannotRoute(router, step.kind)}`);
+            routes = routesAfter(routes, step.route);
+            try {
+                router.checkHeaderRoutes?.(routes);
+            }
+            catch (error) {
+                problems.push(`${where}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+        if (step.kind === 'mirror' && !router.setMirror)
+            problems.push(`${where}: ${cannotMirror(router)}`);
+    });
+    if (problems.length > 0)
+        throw new core_errors/* SlipwayError */.GQ(`The plan does not fit the ${router.type} router; nothing was changed.\n${problems.join('\n')}`);
+}
+/** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
+async function convergeTraffic(router, expected) {
+    let state = await router.describe();
+    if (!state.reachable)
+        throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot be reached, so the rollout did not start or resume; nothing was changed.`);
+    const changed = [];
+    if (state.canaryWeight !== expected.canaryWeight) {
+        changed.push(`canary weight ${state.canaryWeight}% → ${expected.canaryWeight}%`);
+        state = await router.setCanaryWeight(expected.canaryWeight);
+    }
+    const route = expected.headerRoute;
+    const hasRoute = route ? state.headerRoutes.some((r) => r.name === route.name && r.value === route.value) : state.headerRoutes.length === 0;
+    if (!hasRoute && router.setHeaderRoute) {
+        changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
+        state = await router.setHeaderRoute(route);
+    }
+    if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
+        changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
+        state = await router.setMirror(expected.mirrorPercent);
+    }
+    return { state, changed };
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/engine.ts
+
+
+
+
+
+
+
+
+/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
+const FINAL_STATUS_ATTEMPTS = 3;
+/** First pause between them; the second is twice as long. */
+const FINAL_STATUS_RETRY_MS = 5_000;
+/**
+ * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
+ * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
+ * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
+ * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
+ * router brought back to where that step left it, and a promoted artifact is left as it is.
+ */
+async function runRollout(request, deps) {
+    const { plan, environment, artifact } = request;
+    const logger = deps.logger ?? log_silentLogger;
+    const progress = {
+        environment,
+        imageRef: artifact.ref,
+        strategy: plan.strategy,
+        steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
+        reports: [],
+    };
+    const publish = async () => deps.onProgress?.(progress);
+    const finish = async (result, deploymentId, reason, extra = {}) => {
+        Object.assign(progress, { result, reason });
+        await publish();
+        logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
+        return { ...progress, result, deploymentId, reason, ...extra };
+    };
+    checkPlanFitsRouter(plan.steps, deps.router);
+    const start = await startOrResume(request, deps, logger);
+    if ('promoted' in start) {
+        progress.steps.forEach((s) => (s.state = 'done'));
+        return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
+    }
+    const deployment = start.deployment;
+    progress.deploymentId = deployment.id;
+    deps.onDeployment?.(deployment.id);
+    progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
+    // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
+    // is written again, so another run can tell this one alive from one whose runner was lost.
+    const heartbeat = startHeartbeat(deps, deployment.id, logger);
+    const status = (index, weight, note) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
+    const { startIndex } = start;
+    let index = startIndex;
+    let weight;
+    try {
+        return await drive();
+    }
+    finally {
+        await heartbeat.stop();
+    }
+    /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
+    async function drive() {
+        try {
+            // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
+            if (startIndex < plan.steps.length) {
+                const expected = expectedTrafficBefore(plan.steps, startIndex);
+                const converged = await convergeTraffic(deps.router, expected);
+                if (converged.changed.length > 0)
+                    logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
+                weight = converged.state.canaryWeight;
+            }
+            for (; index < plan.steps.length; index++) {
+                const step = plan.steps[index];
+                const record = progress.steps[index];
+                record.state = 'running';
+                logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
+                let end = { stop: false };
+                if (step.kind === 'pause' && step.durationSeconds === undefined) {
+                    await status(index, weight, 'paused until the next run');
+                    record.state = 'paused';
+                    return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
+                }
+                else if (step.kind === 'pause') {
+                    await status(index, weight, record.label);
+                    await publish();
+                    await (deps.clock ?? systemClock).sleep(step.durationSeconds * 1000);
+                }
+                else if (step.kind === 'analysis') {
+                    if (!deps.analysis || !plan.analysis)
+                        throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
+                    await status(index, weight, `${record.label} running`);
+                    await publish();
+                    const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
+                    progress.reports.push({ stepIndex: index, report });
+                    Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
+                    const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
+                    if (report.verdict === 'fail')
+                        end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
+                    else if (report.verdict === 'inconclusive')
+                        end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
+                    else
+                        await status(index, weight, summary);
+                }
+                else if (step.kind === 'smokeCheck') {
+                    const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
+                    record.note = check.detail;
+                    if (!check.ok)
+                        end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
+                    else
+                        await status(index, weight, `smoke check passed`);
+                }
+                else {
+                    const state = await applyTrafficStep(deps.router, step);
+                    weight = state?.canaryWeight ?? weight;
+                    await status(index, weight, record.label);
+                }
+                record.canaryWeight = weight;
+                if (end.stop) {
+                    return await stopAt(index, weight, end.policy, end.reason);
+                }
+                record.state = 'done';
+                await publish();
+            }
+            await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
+            await deps.router.promote();
+            deps.onPromoted?.();
+        }
+        catch (error) {
+            await stopOnError(index, error);
+            throw error;
+        }
+        // All traffic is on the new version now: a ledger failure from here on never moves it back.
+        await recordPromoted();
+        return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
+        /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
+        async function recordPromoted() {
+            await heartbeat.stop();
+            const clock = deps.clock ?? systemClock;
+            const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await deps.ledger.setStatus(deployment.id, success);
+                    return;
+                }
+                catch (error) {
+                    if (attempt >= FINAL_STATUS_ATTEMPTS) {
+                        throw new core_errors/* SlipwayError */.GQ(`${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${(0,core_errors/* errorMessage */.gJ)(error)}). ` +
+                            'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
+                    }
+                    logger.warning(`Recording success on deployment #${deployment.id} failed (${(0,core_errors/* errorMessage */.gJ)(error)}); trying again.`);
+                    await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+                }
+            }
+        }
+    }
+    async function stopAt(at, weight, policy, reason) {
+        const record = progress.steps[at];
+        if (policy === 'pause') {
+            record.state = 'paused';
+            await status(at, weight, `paused: ${reason}`);
+            return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
+        }
+        record.state = 'failed';
+        await heartbeat.stop();
+        let decision;
+        try {
+            decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
+        }
+        catch (refused) {
+            if (!(refused instanceof RollbackRefusedError))
+                throw refused;
+            record.state = 'paused';
+            await status(at, weight, `paused: cannot roll back automatically`);
+            return finish('paused', deployment.id, `${reason}; ${refused.message}`);
+        }
+        if ('already' in decision)
+            throw new Error('unreachable: a rollout always names its bad deployment');
+        const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
+        return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+    }
+    async function stopOnError(at, error) {
+        const position = Math.min(at + 1, plan.steps.length);
+        logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        await heartbeat.stop();
+        const aborted = await abortAndRecord(deps.router, { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: (0,core_errors/* errorMessage */.gJ)(error), lastSeenWeight: weight }, logger);
+        if (aborted.trafficBack)
+            logger.info('Traffic is back on the stable version.');
+    }
+}
+function startHeartbeat(deps, deploymentId, logger) {
+    const every = deps.heartbeatMs ?? HEARTBEAT_MS;
+    let last;
+    let lastAt = Date.now();
+    let stopped = false;
+    // One write at a time, in order: a heartbeat can never land after the status that ends the run.
+    let queue = Promise.resolve();
+    const write = (request) => {
+        const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
+        queue = written.catch(() => undefined);
+        return written;
+    };
+    const timer = setInterval(() => {
+        if (stopped || !last || Date.now() - lastAt < every)
+            return;
+        lastAt = Date.now();
+        write(last).catch((error) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${(0,core_errors/* errorMessage */.gJ)(error)}`));
+    }, Math.min(every, 60_000));
+    timer.unref?.();
+    return {
+        async status(request) {
+            last = request;
+            lastAt = Date.now();
+            await write(request);
+        },
+        async stop() {
+            stopped = true;
+            clearInterval(timer);
+            await queue;
+        },
+    };
+}
+/** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
+async function startOrResume(request, deps, logger) {
+    const { plan, environment, artifact } = request;
+    const { ledger } = deps;
+    const latest = await newest(ledger, environment);
+    const state = latest?.latestStatus?.state;
+    const open = isOpen(state);
+    if (latest && open)
+        refuseWhileAnotherRunDrives(environment, latest, deps);
+    // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
+    let previousGood;
+    if (latest && latest.payload?.artifact?.digest === artifact.digest) {
+        if (state === 'success' && ranAPlan(latest))
+            return { promoted: latest };
+        if (state === 'success') {
+            // promote-artifact (state: success) or record-deployment said this artifact runs here, but no
+            // plan moved traffic to it: run the plan now. Rolling back must not "restore" this same artifact,
+            // so the new deployment replaces what that one replaced.
+            logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
+            previousGood = latest.payload.previousGood ?? null;
+        }
+        else if (open) {
+            const position = parseStepPosition(latest.latestStatus?.description ?? '');
+            const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
+            if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
+                const recorded = position.step - 1;
+                const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
+                logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
+                return { deployment: latest, startIndex };
+            }
+            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
+            return { deployment: latest, startIndex: 0 };
+        }
+    }
+    else if (latest && open && latest.payload) {
+        logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
+        await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
+    }
+    const deployment = await ledger.createDeployment({
+        environment,
+        ref: request.ref,
+        task: 'deploy',
+        artifact,
+        strategy: plan.strategy,
+        planDigest: request.planDigest,
+        irreversible: request.irreversible,
+        previousGood,
+        description: `${plan.strategy} rollout of ${artifact.ref}`,
+    });
+    logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
+    await stepBackIfRaced(ledger, environment, deployment, deps);
+    return { deployment, startIndex: 0 };
+}
+/**
+ * Whether traffic was moved to a deployment's artifact: a rollout ran its plan, or a rollback sent
+ * traffic back to it — not only recorded by promote-artifact or record-deployment.
+ */
+function ranAPlan(deployment) {
+    return deployment.task === 'deploy:rollback' || (deployment.task === 'deploy' && deployment.payload?.strategy !== undefined);
+}
+/** The newest Slipway deployment in the environment (the first history item: one page read). */
+async function newest(ledger, environment) {
+    for await (const deployment of ledger.history(environment))
+        return deployment;
+    return null;
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/analysis-runner.ts
+
+
+
+/**
+ * The plan's analysis steps over the analysis loop: the plan's metrics, selectors, interval,
+ * alpha, onNoData, consecutive error limit and baseline history against `source`. `onResult` sees
+ * each full result (series for charts).
+ */
+function loopAnalysisRunner(options) {
+    return {
+        async run(request) {
+            const { analysis, step } = request;
+            const result = await runAnalysis({
+                source: options.source,
+                metrics: analysis.metrics,
+                canary: analysis.canary,
+                baseline: analysis.baseline,
+                durationSeconds: step.durationSeconds,
+                intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+                consecutiveErrorLimit: analysis.consecutiveErrorLimit,
+                historySeconds: analysis.historySeconds,
+                historySelector: analysis.historySelector,
+                config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
+                judge: judge,
+                clock: options.clock,
+                logger: options.logger ?? log_silentLogger,
+            });
+            options.onResult?.(request, result);
+            return result.report;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/index.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
+function loadPlan(text, source = 'plan', overrides = {}) {
+    return validatePlan(parseLocatedYaml(text, source), source, overrides);
+}
+/** `sha256:<hex>` of the plan text, recorded in the deployment so a resumed run can tell the plan changed. */
+function planDigest(text) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(text).digest('hex')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/traffic/command.ts
 
 
@@ -54238,7 +54423,8 @@ class CommandRouter {
         };
         const result = await exec_runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
-            throw new core_errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
+            // The outcome leads: a deployment status quoting this is cut at 140 characters.
+            throw new core_errors/* SlipwayError */.GQ(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`:\n${exec_tail(result.stderr + result.stdout)}`);
         }
         return command_parseWeight(result.stdout);
     }
@@ -54265,75 +54451,6 @@ function command_parseWeight(stdout) {
 
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/core/traffic/spec-router.ts
-
-/** The spec with everything on stable. */
-const STABLE_ONLY = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
-/**
- * A router built from two provider operations, `read` (the spec in force) and `write` (apply a
- * new spec, leaving the old one in place when it fails). Every operation reads first and writes
- * only what differs, so repeating a call converges without touching the proxy again.
- */
-class SpecRouter {
-    setHeaderRoute;
-    setMirror;
-    constructor(capabilities) {
-        if (capabilities.headerRoutes) {
-            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
-        }
-        if (capabilities.mirror) {
-            this.setMirror = async (percent) => {
-                checkWeight(percent, 'mirror-percent');
-                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
-            };
-        }
-    }
-    async describe() {
-        return this.state(await this.read());
-    }
-    async setCanaryWeight(percent) {
-        checkWeight(percent);
-        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
-    }
-    promote() {
-        return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
-    }
-    abort() {
-        return this.update(() => STABLE_ONLY);
-    }
-    async update(change) {
-        const previous = await this.read();
-        const { drift, ...current } = previous;
-        const next = change(current);
-        if (drift || !sameSpec(current, next))
-            await this.write(next, previous);
-        return this.state(next);
-    }
-    state(spec) {
-        return {
-            provider: this.type,
-            canaryWeight: spec.canaryWeight,
-            stableWeight: 100 - spec.canaryWeight,
-            headerRoutes: spec.headerRoutes,
-            mirrorPercent: spec.mirrorPercent,
-            reachable: true,
-            detail: this.detail(),
-        };
-    }
-}
-function sameRoute(a, b) {
-    return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
-}
-/** Whether two specs route the same way. */
-function sameSpec(a, b) {
-    return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
-}
-function normalise(spec) {
-    const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
-    routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
-    return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
-}
-
 ;// CONCATENATED MODULE: ./src/core/traffic/haproxy.ts
 
 
@@ -54402,6 +54519,9 @@ class HaproxyRouter extends SpecRouter {
             await this.command([...this.weightCommands(previous.canaryWeight, next.canaryWeight), ...(routesChanged ? this.routeCommands(previous) : [])].join('; ')).catch(() => '');
             throw new core_errors/* SlipwayError */.GQ(`HAProxy refused the change (${commands.join('; ')}): ${problem}. Traffic was left as it was.`);
         }
+    }
+    render(spec) {
+        return this.routeCommands(spec);
     }
     detail() {
         const { socket, backend, stable, canary } = this.settings;
@@ -54535,8 +54655,11 @@ class KubectlRouter extends SpecRouter {
         }
         return this.kind.parse(JSON.parse(result.stdout));
     }
+    render(spec) {
+        return this.kind.render(spec);
+    }
     async write(next) {
-        const manifest = this.kind.render(next);
+        const manifest = this.render(next);
         const result = await this.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], JSON.stringify(manifest));
         if (result.code !== 0) {
             const { kind, name } = this.kind.resource;
@@ -55009,11 +55132,14 @@ class NginxRouter extends SpecRouter {
         const { file } = this.settings;
         return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseNginxInclude((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), file, this.settings) : STABLE_ONLY;
     }
+    render(spec) {
+        return renderNginxInclude(this.settings, spec);
+    }
     async write(next) {
         const { file } = this.settings;
         const previous = (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
         const restore = () => (previous === undefined ? (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }) : replaceFile(file, previous));
-        replaceFile(file, renderNginxInclude(this.settings, next));
+        replaceFile(file, this.render(next));
         const test = await exec_runCommand(this.settings.test);
         if (test.code !== 0) {
             restore();
@@ -56805,11 +56931,14 @@ class FaultQueue {
     add(fault) {
         this.pending.push({ ...fault, left: fault.times ?? 1 });
     }
+    clear() {
+        this.pending.splice(0);
+    }
     /** Takes (and uses up once) the first fault matching this request. */
-    take(method, template) {
+    take(method, template, rawBody) {
         const index = this.pending.findIndex((f) => {
             const key = parseRouteKey(f.route, f.method);
-            return (!key.method || key.method === method) && (!key.template || key.template === template);
+            return (!key.method || key.method === method) && (!key.template || key.template === template) && (!f.body || bodyHas(rawBody, f.body));
         });
         if (index < 0)
             return undefined;
@@ -56817,6 +56946,15 @@ class FaultQueue {
         if (--fault.left <= 0)
             this.pending.splice(index, 1);
         return fault;
+    }
+}
+function bodyHas(raw, wanted) {
+    try {
+        const body = JSON.parse(raw);
+        return Object.entries(wanted).every(([name, value]) => body?.[name] === value);
+    }
+    catch {
+        return false;
     }
 }
 const secondaryLimitMessage = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.';
@@ -57900,7 +58038,7 @@ class SimHandler {
             method, template, params: matched?.params ?? {}, query: url.searchParams, body: undefined, state, site, actor: actionsBot,
             repoPath: path.replace(/^\/repos\/[^/]+\/[^/]+/, ''),
         };
-        const fault = this.faults.take(method, template);
+        const fault = this.faults.take(method, template, Buffer.concat(chunks).toString('utf8'));
         if (fault?.kind === 'latency')
             await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 0));
         const failing = fault && fault.kind !== 'latency' ? fault : undefined;
@@ -58048,6 +58186,7 @@ async function startGitHubSimulator(options = {}) {
         },
         resetCounts: () => void handler.requestLog.splice(0),
         injectFault: (fault) => handler.injectFault(fault),
+        clearFaults: () => handler.faults.clear(),
         corruptResponses: (route, mutate, times) => handler.addCorruption(route, mutate, times),
         setPermissions: (p) => void Object.assign(state.permissions, p),
         setEnvironment(name, protection = {}) {
@@ -58771,29 +58910,22 @@ function failureText(error) {
 }
 async function claimVersionTags(target, tags, image, input) {
     const written = [];
-    const timing = { slowestMs: 0 };
-    for (const tag of tags) {
-        try {
-            const started = Date.now();
-            const current = await currentDigest(target, tag);
-            if (current === image.digest)
-                continue;
+    const slowestMs = await writeUnlessNamed(target, tags, image, {
+        beforeWrite: (tag, current) => {
             if (current !== null)
                 throw lostRace(target, tag, image.digest, current, input);
-            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-            written.push(tag);
-            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-        }
-        catch (error) {
+        },
+        afterWrite: (tag) => void written.push(tag),
+        failure: (tag, error) => {
             if (error instanceof TagConflictError)
-                throw error;
+                return error;
             const kept = written.length > 0 ? ` The version tags written before it name this build and stay (a re-run skips them): ${written.join(', ')}.` : '';
-            throw new core_errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
-        }
-    }
+            return new core_errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
+        },
+    });
     if (written.length === 0)
         return;
-    await settle(timing.slowestMs);
+    await settle(slowestMs);
     for (const tag of written) {
         const now = await readBack(target, tag, 'No pointer tag was moved.');
         if (now !== image.digest)
@@ -58802,26 +58934,17 @@ async function claimVersionTags(target, tags, image, input) {
 }
 async function movePointerTags(target, tags, image) {
     const moved = [];
-    const timing = { slowestMs: 0 };
-    for (const tag of tags) {
-        try {
-            const started = Date.now();
-            const previous = await currentDigest(target, tag);
-            if (previous === image.digest)
-                continue;
-            // Listed before the write: a write whose answer was lost may still have landed.
-            moved.push({ tag, previous });
-            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-        }
-        catch (error) {
+    const slowestMs = await writeUnlessNamed(target, tags, image, {
+        // Listed before the write: a write whose answer was lost may still have landed.
+        beforeWrite: (tag, previous) => void moved.push({ tag, previous }),
+        failure: async (tag, error) => {
             const restored = await putBack(target, moved, image);
-            throw new core_errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
-        }
-    }
+            return new core_errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
+        },
+    });
     if (moved.length === 0)
         return;
-    await settle(timing.slowestMs);
+    await settle(slowestMs);
     for (const { tag } of moved) {
         const now = await readBack(target, tag, `The pointer tags this run moved were left as they are: ${moved.map((m) => m.tag).join(', ')}.`);
         if (now === image.digest)
@@ -58830,6 +58953,29 @@ async function movePointerTags(target, tags, image) {
         throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${now ?? 'nothing'}, not ${image.digest}: another run moved it at the same time and won. ${restored} ` +
             'Fix: serialise the runs that move these tags with `concurrency:` in the workflow, then re-run this one if its image should be the one they name.');
     }
+}
+/**
+ * Points each tag that does not name this build yet at it, in order, checking the tag again just
+ * before its write. Returns the slowest check-to-write seen, in ms, for settle().
+ */
+async function writeUnlessNamed(target, tags, image, steps) {
+    let slowestMs = 0;
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const current = await currentDigest(target, tag);
+            if (current === image.digest)
+                continue;
+            steps.beforeWrite(tag, current);
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            steps.afterWrite?.(tag);
+            slowestMs = Math.max(slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            throw await steps.failure(tag, error);
+        }
+    }
+    return slowestMs;
 }
 /**
  * Puts the moved tags back where they were, where they still name this run's digest (a tag a
@@ -59879,7 +60025,7 @@ const commands = [judgeCommand, demoCommand, historyCommand, doraCommand, packCo
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39638);
+/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38791);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12957);
 /* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(21457);
 

@@ -30768,29 +30768,22 @@ function failureText(error) {
 }
 async function claimVersionTags(target, tags, image, input) {
     const written = [];
-    const timing = { slowestMs: 0 };
-    for (const tag of tags) {
-        try {
-            const started = Date.now();
-            const current = await currentDigest(target, tag);
-            if (current === image.digest)
-                continue;
+    const slowestMs = await writeUnlessNamed(target, tags, image, {
+        beforeWrite: (tag, current) => {
             if (current !== null)
                 throw lostRace(target, tag, image.digest, current, input);
-            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-            written.push(tag);
-            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-        }
-        catch (error) {
+        },
+        afterWrite: (tag) => void written.push(tag),
+        failure: (tag, error) => {
             if (error instanceof TagConflictError)
-                throw error;
+                return error;
             const kept = written.length > 0 ? ` The version tags written before it name this build and stay (a re-run skips them): ${written.join(', ')}.` : '';
-            throw new errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
-        }
-    }
+            return new errors/* SlipwayError */.GQ(`Writing tag '${tag}' of ${nameOf(target)} failed: ${failureText(error)}.${kept} No pointer tag was moved. Fix: re-run once the registry answers.`);
+        },
+    });
     if (written.length === 0)
         return;
-    await settle(timing.slowestMs);
+    await settle(slowestMs);
     for (const tag of written) {
         const now = await readBack(target, tag, 'No pointer tag was moved.');
         if (now !== image.digest)
@@ -30799,26 +30792,17 @@ async function claimVersionTags(target, tags, image, input) {
 }
 async function movePointerTags(target, tags, image) {
     const moved = [];
-    const timing = { slowestMs: 0 };
-    for (const tag of tags) {
-        try {
-            const started = Date.now();
-            const previous = await currentDigest(target, tag);
-            if (previous === image.digest)
-                continue;
-            // Listed before the write: a write whose answer was lost may still have landed.
-            moved.push({ tag, previous });
-            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
-            timing.slowestMs = Math.max(timing.slowestMs, Date.now() - started);
-        }
-        catch (error) {
+    const slowestMs = await writeUnlessNamed(target, tags, image, {
+        // Listed before the write: a write whose answer was lost may still have landed.
+        beforeWrite: (tag, previous) => void moved.push({ tag, previous }),
+        failure: async (tag, error) => {
             const restored = await putBack(target, moved, image);
-            throw new errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
-        }
-    }
+            return new errors/* SlipwayError */.GQ(`Moving tag '${tag}' of ${nameOf(target)} to ${image.digest} failed: ${failureText(error)}. ${restored} Fix: re-run once the registry answers.`);
+        },
+    });
     if (moved.length === 0)
         return;
-    await settle(timing.slowestMs);
+    await settle(slowestMs);
     for (const { tag } of moved) {
         const now = await readBack(target, tag, `The pointer tags this run moved were left as they are: ${moved.map((m) => m.tag).join(', ')}.`);
         if (now === image.digest)
@@ -30827,6 +30811,29 @@ async function movePointerTags(target, tags, image) {
         throw new TagConflictError(`Tag '${tag}' of ${nameOf(target)} names ${now ?? 'nothing'}, not ${image.digest}: another run moved it at the same time and won. ${restored} ` +
             'Fix: serialise the runs that move these tags with `concurrency:` in the workflow, then re-run this one if its image should be the one they name.');
     }
+}
+/**
+ * Points each tag that does not name this build yet at it, in order, checking the tag again just
+ * before its write. Returns the slowest check-to-write seen, in ms, for settle().
+ */
+async function writeUnlessNamed(target, tags, image, steps) {
+    let slowestMs = 0;
+    for (const tag of tags) {
+        try {
+            const started = Date.now();
+            const current = await currentDigest(target, tag);
+            if (current === image.digest)
+                continue;
+            steps.beforeWrite(tag, current);
+            await target.client.manifests.put(target.repository, tag, image.manifest, image.mediaType);
+            steps.afterWrite?.(tag);
+            slowestMs = Math.max(slowestMs, Date.now() - started);
+        }
+        catch (error) {
+            throw await steps.failure(tag, error);
+        }
+    }
+    return slowestMs;
 }
 /**
  * Puts the moved tags back where they were, where they still name this run's digest (a tag a
@@ -37465,7 +37472,7 @@ function duration_parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -37529,7 +37536,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number

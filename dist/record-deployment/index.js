@@ -36439,7 +36439,7 @@ function duration_parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -36503,7 +36503,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
@@ -36800,10 +36800,11 @@ async function main(makeLedger = ledgerFromInputs) {
     await (0,output/* writeSummary */.Sy)(renderSummary(recorded, context));
 }
 /**
- * The post step: a deployment this job left queued or in progress is closed, so none dangles.
- * GitHub gives a post step no job conclusion, so the rule is: `failure` when the deployment was
+ * The post step, for a job that failed or was cancelled (action.yml's post-if): a deployment this
+ * job left queued or in progress is closed, so none dangles — `failure` when the deployment was
  * started (the job ended before a step recorded the outcome), `error` when it never got a status
- * (Slipway itself failed between creating and starting it).
+ * (Slipway itself failed between creating and starting it). A job that succeeded keeps it open
+ * for the later jobs of the rollout.
  */
 async function post(makeLedger = ledgerFromInputs) {
     const deploymentId = Number(core/* getState */.Gu(State.OpenDeploymentId));

@@ -31255,18 +31255,19 @@ async function abortAndRecord(router, record, logger = silentLogger) {
         logger.error(`Could not send traffic back to stable (${router.type}): ${errorMessage(error)}`);
     }
     finally {
-        outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+        outcome.recorded = await recordAbort(record, outcome, logger);
     }
     return outcome;
 }
-async function recordAbort(record, outcome, routerType, logger) {
+async function recordAbort(record, outcome, logger) {
     const { ledger, deploymentId } = record;
     if (!ledger || deploymentId === undefined)
         return undefined;
     try {
         const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
         const state = outcome.trafficBack ? record.state : 'error';
-        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+        // The router's own error is logged; the status keeps to where traffic is (140 characters).
+        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
         const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
         if (record.onlyIfOpen) {
             if (!(await closeIfOpen(ledger, deploymentId, status)).closed)
@@ -31411,7 +31412,7 @@ function duration_parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -31475,7 +31476,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
@@ -31751,7 +31752,8 @@ class CommandRouter {
         };
         const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
-            throw new errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${tail(result.stderr + result.stdout)}`);
+            // The outcome leads: a deployment status quoting this is cut at 140 characters.
+            throw new errors/* SlipwayError */.GQ(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`:\n${tail(result.stderr + result.stdout)}`);
         }
         return command_parseWeight(result.stdout);
     }
@@ -31789,10 +31791,12 @@ const STABLE_ONLY = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
  */
 class SpecRouter {
     setHeaderRoute;
+    checkHeaderRoutes;
     setMirror;
     constructor(capabilities) {
         if (capabilities.headerRoutes) {
-            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
+            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: routesAfter(spec.headerRoutes, route) }));
+            this.checkHeaderRoutes = (routes) => void this.render({ ...STABLE_ONLY, headerRoutes: routes });
         }
         if (capabilities.mirror) {
             this.setMirror = async (percent) => {
@@ -31833,6 +31837,10 @@ class SpecRouter {
             detail: this.detail(),
         };
     }
+}
+/** The routes in force after `route` is set (replacing one on the same header or cookie) or, with null, all are cleared. */
+function routesAfter(routes, route) {
+    return route ? [...routes.filter((r) => !sameRoute(r, route)), route] : [];
 }
 function sameRoute(a, b) {
     return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
@@ -31915,6 +31923,9 @@ class HaproxyRouter extends SpecRouter {
             await this.command([...this.weightCommands(previous.canaryWeight, next.canaryWeight), ...(routesChanged ? this.routeCommands(previous) : [])].join('; ')).catch(() => '');
             throw new errors/* SlipwayError */.GQ(`HAProxy refused the change (${commands.join('; ')}): ${problem}. Traffic was left as it was.`);
         }
+    }
+    render(spec) {
+        return this.routeCommands(spec);
     }
     detail() {
         const { socket, backend, stable, canary } = this.settings;
@@ -32048,8 +32059,11 @@ class KubectlRouter extends SpecRouter {
         }
         return this.kind.parse(JSON.parse(result.stdout));
     }
+    render(spec) {
+        return this.kind.render(spec);
+    }
     async write(next) {
-        const manifest = this.kind.render(next);
+        const manifest = this.render(next);
         const result = await this.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], JSON.stringify(manifest));
         if (result.code !== 0) {
             const { kind, name } = this.kind.resource;
@@ -32522,11 +32536,14 @@ class NginxRouter extends SpecRouter {
         const { file } = this.settings;
         return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseNginxInclude((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), file, this.settings) : STABLE_ONLY;
     }
+    render(spec) {
+        return renderNginxInclude(this.settings, spec);
+    }
     async write(next) {
         const { file } = this.settings;
         const previous = (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
         const restore = () => (previous === undefined ? (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }) : replaceFile(file, previous));
-        replaceFile(file, renderNginxInclude(this.settings, next));
+        replaceFile(file, this.render(next));
         const test = await runCommand(this.settings.test);
         if (test.code !== 0) {
             restore();

@@ -57239,7 +57239,7 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9144);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4853);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -57249,7 +57249,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9144:
+/***/ 4853:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62606,6 +62606,31 @@ function acceptedPermissions(header) {
     return entries.length === 1 ? entries[0] : `{${entries.join(', ')}}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
 ;// CONCATENATED MODULE: ./src/core/rollback/target.ts
 
 
@@ -63766,31 +63791,6 @@ function shellCommandRunner(options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/core/ledger/open.ts
-/**
- * The statuses of a deployment still in flight. A deployment with no status at all counts as open
- * too: it was created and never started (docs/ledger.md, "The post step").
- */
-const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
-/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
-function isOpen(state) {
-    return state === undefined || state === null || OPEN_STATES.has(state);
-}
-/**
- * Writes `status` on a deployment only while it is still open — the post step's rule: close what
- * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
- */
-async function closeIfOpen(ledger, deploymentId, status) {
-    const deployment = await ledger.getDeployment(deploymentId);
-    if (!deployment)
-        return { closed: false, found: 'gone' };
-    const latest = deployment.latestStatus?.state;
-    if (!isOpen(latest))
-        return { closed: false, found: latest };
-    await ledger.setStatus(deploymentId, status);
-    return { closed: true, found: latest ?? 'no status' };
-}
-
 ;// CONCATENATED MODULE: ./src/core/rollback/abort.ts
 
 
@@ -63813,18 +63813,19 @@ async function abortAndRecord(router, record, logger = silentLogger) {
         logger.error(`Could not send traffic back to stable (${router.type}): ${(0,core_errors/* errorMessage */.gJ)(error)}`);
     }
     finally {
-        outcome.recorded = await recordAbort(record, outcome, router.type, logger);
+        outcome.recorded = await recordAbort(record, outcome, logger);
     }
     return outcome;
 }
-async function recordAbort(record, outcome, routerType, logger) {
+async function recordAbort(record, outcome, logger) {
     const { ledger, deploymentId } = record;
     if (!ledger || deploymentId === undefined)
         return undefined;
     try {
         const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
         const state = outcome.trafficBack ? record.state : 'error';
-        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back (${routerType} failed), last seen at ${lastSeen}`;
+        // The router's own error is logged; the status keeps to where traffic is (140 characters).
+        const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
         const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
         if (record.onlyIfOpen) {
             if (!(await closeIfOpen(ledger, deploymentId, status)).closed)
@@ -68149,7 +68150,7 @@ function parseDuration(value, bounds) {
     const seconds = durationSeconds(value);
     if (seconds === undefined) {
         const fractional = typeof value === 'number' ? Number.isFinite(value) && !Number.isInteger(value) : typeof value === 'string' && /\d\.\d/.test(value);
-        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : undefined);
+        throw new ValueError(value, GRAMMAR, fractional ? 'durations are whole seconds: round to the second, e.g. 1m30s' : bounds.notDuration);
     }
     const min = bounds.min ?? 0;
     if (seconds < min)
@@ -68213,7 +68214,7 @@ function parseAnalysisInterval(value) {
 }
 /** How far back the baseline's error counts are read (`history`): any duration; 0 reads none. */
 function parseAnalysisHistory(value) {
-    return parseDuration(value, {});
+    return parseDuration(value, { notDuration: 'write e.g. history: 30m, or history: 0 to read none' });
 }
 /**
  * Failed intervals in a row after which an analysis stops (`consecutiveErrorLimit`): a whole number
@@ -68749,6 +68750,7 @@ function usableRateInterval(canary, baseline, i) {
 
 
 
+
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
@@ -68794,6 +68796,9 @@ async function runAnalysis(options) {
     const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
     const judgeFn = options.judge ?? judge;
     checkAnalysis(options);
+    // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
+    const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
+    checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
     const start = clock.now();
     const samples = new Map(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
     const errors = new Map();
@@ -68849,7 +68854,7 @@ async function runAnalysis(options) {
      */
     async function readBaselineHistory() {
         const history = new Map();
-        const intervals = Math.floor((options.historySeconds ?? DEFAULT_HISTORY_SECONDS) / intervalSeconds);
+        const intervals = Math.floor(historySeconds / intervalSeconds);
         if (!(intervals > 0))
             return history;
         const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
@@ -69139,6 +69144,7 @@ function validatePlan(document, source, overrides = {}) {
         });
         if (steps.filter((s) => s.kind === 'switch').length > 1)
             report(['steps'], 'a blue-green plan switches once; remove the extra `switch` steps');
+        checkJobLength(steps, report);
     }
     if (problems.length > 0)
         throw new PlanError(source, problems);
@@ -69310,6 +69316,28 @@ function headerRouteOf(value, path, report) {
     }
     return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind } : {}) };
 }
+/**
+ * The timed steps one job runs — every pause and analysis between two open-ended pauses — must end
+ * within a job's 6 hours, or the runner stops the job mid-rollout. An analysis counts for its whole
+ * duration: it may run that long.
+ */
+function checkJobLength(steps, report) {
+    let first = 0;
+    let seconds = 0;
+    steps.forEach((step, index) => {
+        if (step.kind === 'pause' && step.durationSeconds === undefined) {
+            first = index + 1;
+            seconds = 0;
+            return;
+        }
+        const before = seconds;
+        if (step.kind === 'pause' || step.kind === 'analysis')
+            seconds += step.durationSeconds;
+        if (before <= JOB_TIME_LIMIT_SECONDS && seconds > JOB_TIME_LIMIT_SECONDS) {
+            report(['steps', index, step.kind], `steps[${first}] to steps[${index}] wait ${formatDuration(seconds)} in one job, longer than the 6h a GitHub-hosted job runs (jobs.<id>.timeout-minutes, 360 minutes). Fix: put an open-ended \`pause: {}\` before this step; a later run of the rollout resumes there`);
+        }
+    });
+}
 /** Checks a step against the strategy and, when its timing is known, an analysis step against the plan's `analysis:`. */
 function checkStepFits(step, strategy, analysis, path, report, timingKnown) {
     const at = [...path, step.kind];
@@ -69417,7 +69445,331 @@ function describe_formatDuration(seconds) {
     return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
 }
 
+;// CONCATENATED MODULE: ./src/core/plan/liveness.ts
+
+
+
+
+// Two runs driving one environment would fight over its router: which rollout is live, and what a
+// second one does about it (docs/reliability.md, "Two rollouts in one environment").
+/**
+ * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
+ * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
+ */
+const HEARTBEAT_MS = 5 * 60_000;
+/**
+ * Whether an open deployment belongs to a run that is live and is not this one: its last status (or,
+ * with none yet, its creation) is younger than three heartbeats, and is not a deliberate pause.
+ */
+function liveElsewhere(deployment, identity) {
+    if (!deployment.payload)
+        return undefined;
+    const status = deployment.latestStatus;
+    if (status && (!isOpen(status.state) || parseStepPosition(status.description)?.paused))
+        return undefined;
+    if (isOurs(deployment, identity))
+        return undefined;
+    const ageMs = (identity.clock ?? systemClock).now().getTime() - Date.parse(status?.createdAt ?? deployment.createdAt);
+    if (!(ageMs < staleAfterMs(identity)))
+        return undefined;
+    const run = status?.logUrl || `the run that wrote it (${deployment.payload.source?.workflow ?? 'unknown workflow'}, run ${deployment.payload.source?.runId ?? '?'})`;
+    return { ageMs, run, said: status ? `"${status.description}"` : 'just created' };
+}
+/** Written by this run (a re-run attempt resuming it): its statuses carry our page, its payload our run id. */
+function isOurs(deployment, identity) {
+    const status = deployment.latestStatus;
+    if (status)
+        return identity.runUrl !== undefined && status.logUrl === identity.runUrl;
+    return identity.runId !== undefined && deployment.payload?.source?.runId === identity.runId;
+}
+function staleAfterMs(identity) {
+    return 3 * (identity.heartbeatMs ?? HEARTBEAT_MS);
+}
+function anotherRunError(environment, deployment, live, identity, lead) {
+    return new core_errors/* SlipwayError */.GQ(`${lead}: deployment #${deployment.id} of ${deployment.payload?.artifact?.ref ?? deployment.sha} was last heard from ${Math.max(0, Math.round(live.ageMs / 1000))} s ago (${live.said}), driven by ${live.run}. ` +
+        `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs(identity) / 60_000)} minutes.`);
+}
+/** Refuses, before anything is written, while the environment's newest deployment is driven by another live run. */
+function refuseWhileAnotherRunDrives(environment, latest, identity) {
+    const live = liveElsewhere(latest, identity);
+    if (live)
+        throw anotherRunError(environment, latest, live, identity, `Another rollout is live in ${environment}`);
+}
+/**
+ * Two runs that looked at the environment at the same moment both saw it free and both created a
+ * deployment. Only the elder goes on: the run whose deployment has, just below it, one that another
+ * live run created marks its own `error` ("not started") and refuses — before any traffic moves.
+ * Costs two requests (the first page, without statuses, and one status).
+ */
+async function stepBackIfRaced(ledger, environment, ours, identity) {
+    let elder;
+    for await (const deployment of ledger.history(environment, { statuses: false, pages: 1 })) {
+        if (deployment.id < ours.id) {
+            elder = deployment;
+            break;
+        }
+    }
+    if (!elder)
+        return;
+    const live = liveElsewhere({ ...elder, latestStatus: await ledger.latestStatus(elder.id) }, identity);
+    if (!live)
+        return;
+    await ledger.setStatus(ours.id, { state: 'error', description: `not started: deployment #${elder.id} was started at the same time by another run` });
+    throw anotherRunError(environment, elder, live, identity, `Another rollout started in ${environment} at the same time`);
+}
+
+;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
+
+
+
+// HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
+// '_', '.' and ':'.
+const HAPROXY_NAME = {
+    pattern: /^[A-Za-z0-9_.:-]+$/,
+    expected: "a HAProxy name: letters, digits, '-', '_', '.' and ':' (as in haproxy.cfg)",
+    example: 'app',
+};
+// The runtime API names an ACL or map by `#<id>` (from `show acl`) or by the file it was loaded
+// from. The path characters are a conservative set: the runtime API splits words at spaces,
+// commands at ';', and reads '\' as an escape and a trailing '<<' as the start of a payload.
+const HAPROXY_PATTERN_REFERENCE = {
+    pattern: /^(#\d+|[A-Za-z0-9/._+@:,-]+)$/,
+    expected: "the file your haproxy.cfg ACL loads with -f (letters, digits and / . _ - + @ : , only) or #<id> from `show acl`",
+    example: '/etc/haproxy/canary-routes.acl',
+};
+// Kubernetes "Object Names and IDs": most kinds (HTTPRoute, VirtualService, TrafficSplit, Ingress,
+// Gateway, IngressClass) take a DNS-1123 subdomain, namespaces a DNS-1123 label, Services a
+// DNS-1035 label (a leading letter).
+const KUBERNETES_NAME = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    maxLength: 253,
+    expected: "a Kubernetes object name (DNS-1123 subdomain): at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    example: 'shop',
+};
+const KUBERNETES_NAMESPACE = {
+    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes namespace (DNS-1123 label): at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    example: 'production',
+};
+const KUBERNETES_SERVICE_NAME = {
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    maxLength: 63,
+    expected: "a Kubernetes Service name (DNS-1035 label): at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
+    example: 'shop-canary',
+};
+// Kubeconfig context names are free text (`arn:aws:eks:…`, `gke_project_zone_cluster`); kubectl
+// gets them as one argument, so only a leading '-' (a flag) and control characters are refused.
+const KUBECONFIG_CONTEXT = {
+    pattern: /^[^-\p{Cc}][^\p{Cc}]*$/u,
+    expected: "a kubeconfig context name: not starting with '-' (kubectl would read a flag) and without control characters",
+    example: 'production',
+};
+// The generated names are `<name>_stable` (an upstream) and `$<name>_upstream` (a variable);
+// nginx variable names are letters, digits and '_'.
+const NGINX_NAME = {
+    pattern: /^[a-z][a-z0-9_]*$/,
+    expected: "lower-case letters, digits and '_', starting with a letter (it prefixes the generated nginx upstream and variable names)",
+    example: 'slipway',
+};
+/**
+ * Reads a provider's `router` settings (parsed YAML) field by field. Every error names the field
+ * as `router.<field>`, the value, what was expected and the fix, before anything is changed.
+ */
+class SettingsReader {
+    provider;
+    settings;
+    constructor(provider, settings) {
+        this.provider = provider;
+        this.settings = settings;
+    }
+    /** A non-empty string field; required unless `fallback` is given. */
+    string(field, fallback) {
+        const value = this.settings[field];
+        if (value === undefined || value === null || value === '') {
+            if (fallback !== undefined)
+                return fallback;
+            throw this.error(field, value, 'a non-empty string', `add \`${field}:\` to the ${this.provider} router settings`);
+        }
+        if (typeof value !== 'string' && typeof value !== 'number')
+            throw this.error(field, value, 'a string');
+        return String(value);
+    }
+    /** An optional string field. */
+    optionalString(field) {
+        return this.optional(field, (f) => this.string(f));
+    }
+    /** `read(field)` when the field is given, undefined when it is absent. */
+    optional(field, read) {
+        return this.settings[field] === undefined || this.settings[field] === null ? undefined : read(field);
+    }
+    /** A HAProxy backend or server name (HAProxy's identifier rule), sent on the runtime API. */
+    haproxyName(field) {
+        return this.matching(field, HAPROXY_NAME);
+    }
+    /** A HAProxy ACL or map reference (`#<id>` or the file loaded with -f), sent on the runtime API. */
+    haproxyPatternReference(field) {
+        return this.matching(field, HAPROXY_PATTERN_REFERENCE);
+    }
+    /** A Kubernetes object name (DNS-1123 subdomain): HTTPRoute, VirtualService, TrafficSplit, Ingress, Gateway, IngressClass. */
+    kubernetesName(field) {
+        return this.matching(field, KUBERNETES_NAME);
+    }
+    /** A Kubernetes namespace (DNS-1123 label). */
+    kubernetesNamespace(field, fallback) {
+        return this.matching(field, KUBERNETES_NAMESPACE, fallback);
+    }
+    /** A Kubernetes Service name (DNS-1035 label). */
+    kubernetesServiceName(field) {
+        return this.matching(field, KUBERNETES_SERVICE_NAME);
+    }
+    /** A kubeconfig context, passed to kubectl as the value of --context. */
+    kubeconfigContext(field) {
+        return this.matching(field, KUBECONFIG_CONTEXT);
+    }
+    /** The prefix of generated nginx upstream and variable names. */
+    nginxName(field, fallback) {
+        return this.matching(field, NGINX_NAME, fallback);
+    }
+    /** A command line: a string split on spaces, or a list of strings; undefined when absent. */
+    command(field) {
+        const value = this.settings[field];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'string' && value.trim() !== '')
+            return value.trim().split(/\s+/);
+        if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
+            return value;
+        throw this.error(field, value, 'a command (a string, or a list of strings)');
+    }
+    /** A `host:port` address. */
+    address(field) {
+        const value = this.string(field);
+        if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(value) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(value)) {
+            throw this.error(field, value, 'a `host:port` address', `e.g. \`${field}: 127.0.0.1:8080\``);
+        }
+        return value;
+    }
+    /** A whole number in [min, max]; `fallback` when absent. */
+    integer(field, range, fallback) {
+        const value = this.settings[field];
+        if (value === undefined || value === null)
+            return fallback;
+        const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < range.min || n > range.max) {
+            throw this.error(field, value, `a whole number from ${range.min} to ${range.max}`);
+        }
+        return n;
+    }
+    /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
+    envNames(field = 'env') {
+        return (0,core_process/* parseEnvNames */.xE)(`router.${field}`, this.settings[field]);
+    }
+    /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */
+    rejectUnknown(known) {
+        for (const field of Object.keys(this.settings)) {
+            if (!known.includes(field)) {
+                throw this.error(field, this.settings[field], `one of the ${this.provider} settings: ${known.join(', ')}`, 'remove or rename the field');
+            }
+        }
+    }
+    /** A string field that matches `grammar`; required unless `fallback` is given. */
+    matching(field, grammar, fallback) {
+        const value = this.string(field, fallback);
+        if (!grammar.pattern.test(value) || value.length > (grammar.maxLength ?? Infinity)) {
+            throw this.error(field, value, grammar.expected, `e.g. \`${field}: ${grammar.example}\``);
+        }
+        return value;
+    }
+    error(field, value, expected, fix) {
+        return new core_errors/* InputError */.dz(`router.${field}`, value, expected, fix);
+    }
+}
+/**
+ * Throws an InputError naming `input` unless `percent` is a weight (values/weight.ts: a whole
+ * number from 0 to 100), checked before any change is made.
+ */
+function checkWeight(percent, input = 'weight') {
+    return errors_parseInput(input, percent, parseWeight);
+}
+
+;// CONCATENATED MODULE: ./src/core/traffic/spec-router.ts
+
+/** The spec with everything on stable. */
+const STABLE_ONLY = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
+/**
+ * A router built from two provider operations, `read` (the spec in force) and `write` (apply a
+ * new spec, leaving the old one in place when it fails). Every operation reads first and writes
+ * only what differs, so repeating a call converges without touching the proxy again.
+ */
+class SpecRouter {
+    setHeaderRoute;
+    checkHeaderRoutes;
+    setMirror;
+    constructor(capabilities) {
+        if (capabilities.headerRoutes) {
+            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: routesAfter(spec.headerRoutes, route) }));
+            this.checkHeaderRoutes = (routes) => void this.render({ ...STABLE_ONLY, headerRoutes: routes });
+        }
+        if (capabilities.mirror) {
+            this.setMirror = async (percent) => {
+                checkWeight(percent, 'mirror-percent');
+                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+            };
+        }
+    }
+    async describe() {
+        return this.state(await this.read());
+    }
+    async setCanaryWeight(percent) {
+        checkWeight(percent);
+        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+    }
+    promote() {
+        return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
+    }
+    abort() {
+        return this.update(() => STABLE_ONLY);
+    }
+    async update(change) {
+        const previous = await this.read();
+        const { drift, ...current } = previous;
+        const next = change(current);
+        if (drift || !sameSpec(current, next))
+            await this.write(next, previous);
+        return this.state(next);
+    }
+    state(spec) {
+        return {
+            provider: this.type,
+            canaryWeight: spec.canaryWeight,
+            stableWeight: 100 - spec.canaryWeight,
+            headerRoutes: spec.headerRoutes,
+            mirrorPercent: spec.mirrorPercent,
+            reachable: true,
+            detail: this.detail(),
+        };
+    }
+}
+/** The routes in force after `route` is set (replacing one on the same header or cookie) or, with null, all are cleared. */
+function routesAfter(routes, route) {
+    return route ? [...routes.filter((r) => !sameRoute(r, route)), route] : [];
+}
+function sameRoute(a, b) {
+    return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
+}
+/** Whether two specs route the same way. */
+function sameSpec(a, b) {
+    return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+}
+function normalise(spec) {
+    const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
+    routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
+    return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/steps.ts
+
 
 /** GETs the step's URL; ok when the status is the expected one within the timeout. */
 const httpSmokeCheck = async (step) => {
@@ -69456,15 +69808,45 @@ async function applyTrafficStep(router, step) {
         case 'setHeaderRoute':
         case 'preview':
             if (!router.setHeaderRoute)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot route by header, so the plan's \`${step.kind}\` step cannot run; remove it or use a provider with header routes.`);
+                throw new core_errors/* SlipwayError */.GQ(cannotRoute(router, step.kind));
             return router.setHeaderRoute(step.route);
         case 'mirror':
             if (!router.setMirror)
-                throw new core_errors/* SlipwayError */.GQ(`The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`);
+                throw new core_errors/* SlipwayError */.GQ(cannotMirror(router));
             return router.setMirror(step.percent);
         default:
             return undefined;
     }
+}
+const cannotRoute = (router, kind) => `The ${router.type} router cannot route by header, so the plan's \`${kind}\` step cannot run; remove it or use a provider with header routes.`;
+const cannotMirror = (router) => `The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`;
+/**
+ * Checks, before anything is written, that the router can take every traffic step of the plan: a
+ * route or mirror step needs the capability, and each set of header routes the steps put in force
+ * must be one the provider can express (HAProxy's one ACL header, nginx's header names, one route
+ * per ingress-nginx canary…). A plan that would fail at step 4 for its router fails now instead.
+ */
+function checkPlanFitsRouter(steps, router) {
+    const problems = [];
+    let routes = [];
+    steps.forEach((step, index) => {
+        const where = `plan${step.line === undefined ? '' : ` line ${step.line}`}: steps[${index}].${step.kind}`;
+        if (step.kind === 'setHeaderRoute' || step.kind === 'preview') {
+            if (!router.setHeaderRoute)
+                return void problems.push(`${where}: ${cannotRoute(router, step.kind)}`);
+            routes = routesAfter(routes, step.route);
+            try {
+                router.checkHeaderRoutes?.(routes);
+            }
+            catch (error) {
+                problems.push(`${where}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+            }
+        }
+        if (step.kind === 'mirror' && !router.setMirror)
+            problems.push(`${where}: ${cannotMirror(router)}`);
+    });
+    if (problems.length > 0)
+        throw new core_errors/* SlipwayError */.GQ(`The plan does not fit the ${router.type} router; nothing was changed.\n${problems.join('\n')}`);
 }
 /** Brings the router to `expected` (a resumed or restarted run), changing only what differs. */
 async function convergeTraffic(router, expected) {
@@ -69497,11 +69879,7 @@ async function convergeTraffic(router, expected) {
 
 
 
-/**
- * Most time between two statuses of a live rollout: the heartbeat another run checks. A rollout
- * silent for three heartbeats (15 minutes) is taken for dead — its runner lost — and superseded.
- */
-const HEARTBEAT_MS = 5 * 60_000;
+
 /** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
 const FINAL_STATUS_ATTEMPTS = 3;
 /** First pause between them; the second is twice as long. */
@@ -69530,6 +69908,7 @@ async function runRollout(request, deps) {
         logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
         return { ...progress, result, deploymentId, reason, ...extra };
     };
+    checkPlanFitsRouter(plan.steps, deps.router);
     const start = await startOrResume(request, deps, logger);
     if ('promoted' in start) {
         progress.steps.forEach((s) => (s.state = 'done'));
@@ -69617,6 +69996,7 @@ async function runRollout(request, deps) {
             }
             await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
             await deps.router.promote();
+            deps.onPromoted?.();
         }
         catch (error) {
             await stopOnError(index, error);
@@ -69720,7 +70100,7 @@ async function startOrResume(request, deps, logger) {
     const state = latest?.latestStatus?.state;
     const open = isOpen(state);
     if (latest && open)
-        refuseWhileAnotherRunDrives(latest, request, deps);
+        refuseWhileAnotherRunDrives(environment, latest, deps);
     // The deployment this one replaces as "last good", when the ledger's own lineage would name the wrong one.
     let previousGood;
     if (latest && latest.payload?.artifact?.digest === artifact.digest) {
@@ -69762,29 +70142,8 @@ async function startOrResume(request, deps, logger) {
         description: `${plan.strategy} rollout of ${artifact.ref}`,
     });
     logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
+    await stepBackIfRaced(ledger, environment, deployment, deps);
     return { deployment, startIndex: 0 };
-}
-/**
- * Two runs driving one environment would fight over its router. An open deployment whose last
- * status is a fresh heartbeat (not a deliberate pause) belongs to a live run: unless that run is
- * this one (a resumed step of the same run), this rollout refuses, naming it. A deployment whose
- * heartbeat is older than three heartbeats was left by a lost runner, and is superseded.
- */
-function refuseWhileAnotherRunDrives(latest, request, deps) {
-    const status = latest.latestStatus;
-    if (!status || !latest.payload)
-        return;
-    const position = parseStepPosition(status.description);
-    if (position?.paused)
-        return;
-    const ageMs = (deps.clock ?? systemClock).now().getTime() - Date.parse(status.createdAt);
-    const staleAfterMs = 3 * (deps.heartbeatMs ?? HEARTBEAT_MS);
-    const ours = deps.runUrl !== undefined && status.logUrl === deps.runUrl;
-    if (ours || !(ageMs < staleAfterMs))
-        return;
-    const run = status.logUrl || `the run that wrote it (${latest.payload.source?.workflow ?? 'unknown workflow'})`;
-    throw new core_errors/* SlipwayError */.GQ(`Another rollout is live in ${request.environment}: deployment #${latest.id} of ${latest.payload.artifact?.ref ?? latest.sha} was last heard from ${Math.max(0, Math.round(ageMs / 1000))} s ago ("${status.description}"), driven by ${run}. ` +
-        `Two rollouts would fight over the router, so this one changed nothing. Fix: serialise the rollouts of an environment with \`concurrency: {group: deploy-${request.environment}, cancel-in-progress: false}\` on the job, or wait for that run; a rollout whose runner was lost is superseded once it has been silent for ${Math.round(staleAfterMs / 60_000)} minutes.`);
 }
 /**
  * Whether traffic was moved to a deployment's artifact: a rollout ran its plan, or a rollback sent
@@ -69835,6 +70194,7 @@ function loopAnalysisRunner(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan/index.ts
+
 
 
 
@@ -70051,181 +70411,6 @@ function githubIssueComments(client, owner, repo) {
 
 
 
-;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
-
-
-
-// HAProxy's configuration manual: proxy, server and ACL names are made of letters, digits, '-',
-// '_', '.' and ':'.
-const HAPROXY_NAME = {
-    pattern: /^[A-Za-z0-9_.:-]+$/,
-    expected: "a HAProxy name: letters, digits, '-', '_', '.' and ':' (as in haproxy.cfg)",
-    example: 'app',
-};
-// The runtime API names an ACL or map by `#<id>` (from `show acl`) or by the file it was loaded
-// from. The path characters are a conservative set: the runtime API splits words at spaces,
-// commands at ';', and reads '\' as an escape and a trailing '<<' as the start of a payload.
-const HAPROXY_PATTERN_REFERENCE = {
-    pattern: /^(#\d+|[A-Za-z0-9/._+@:,-]+)$/,
-    expected: "the file your haproxy.cfg ACL loads with -f (letters, digits and / . _ - + @ : , only) or #<id> from `show acl`",
-    example: '/etc/haproxy/canary-routes.acl',
-};
-// Kubernetes "Object Names and IDs": most kinds (HTTPRoute, VirtualService, TrafficSplit, Ingress,
-// Gateway, IngressClass) take a DNS-1123 subdomain, namespaces a DNS-1123 label, Services a
-// DNS-1035 label (a leading letter).
-const KUBERNETES_NAME = {
-    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    maxLength: 253,
-    expected: "a Kubernetes object name (DNS-1123 subdomain): at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
-    example: 'shop',
-};
-const KUBERNETES_NAMESPACE = {
-    pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-    maxLength: 63,
-    expected: "a Kubernetes namespace (DNS-1123 label): at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
-    example: 'production',
-};
-const KUBERNETES_SERVICE_NAME = {
-    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
-    maxLength: 63,
-    expected: "a Kubernetes Service name (DNS-1035 label): at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit",
-    example: 'shop-canary',
-};
-// Kubeconfig context names are free text (`arn:aws:eks:…`, `gke_project_zone_cluster`); kubectl
-// gets them as one argument, so only a leading '-' (a flag) and control characters are refused.
-const KUBECONFIG_CONTEXT = {
-    pattern: /^[^-\p{Cc}][^\p{Cc}]*$/u,
-    expected: "a kubeconfig context name: not starting with '-' (kubectl would read a flag) and without control characters",
-    example: 'production',
-};
-// The generated names are `<name>_stable` (an upstream) and `$<name>_upstream` (a variable);
-// nginx variable names are letters, digits and '_'.
-const NGINX_NAME = {
-    pattern: /^[a-z][a-z0-9_]*$/,
-    expected: "lower-case letters, digits and '_', starting with a letter (it prefixes the generated nginx upstream and variable names)",
-    example: 'slipway',
-};
-/**
- * Reads a provider's `router` settings (parsed YAML) field by field. Every error names the field
- * as `router.<field>`, the value, what was expected and the fix, before anything is changed.
- */
-class SettingsReader {
-    provider;
-    settings;
-    constructor(provider, settings) {
-        this.provider = provider;
-        this.settings = settings;
-    }
-    /** A non-empty string field; required unless `fallback` is given. */
-    string(field, fallback) {
-        const value = this.settings[field];
-        if (value === undefined || value === null || value === '') {
-            if (fallback !== undefined)
-                return fallback;
-            throw this.error(field, value, 'a non-empty string', `add \`${field}:\` to the ${this.provider} router settings`);
-        }
-        if (typeof value !== 'string' && typeof value !== 'number')
-            throw this.error(field, value, 'a string');
-        return String(value);
-    }
-    /** An optional string field. */
-    optionalString(field) {
-        return this.optional(field, (f) => this.string(f));
-    }
-    /** `read(field)` when the field is given, undefined when it is absent. */
-    optional(field, read) {
-        return this.settings[field] === undefined || this.settings[field] === null ? undefined : read(field);
-    }
-    /** A HAProxy backend or server name (HAProxy's identifier rule), sent on the runtime API. */
-    haproxyName(field) {
-        return this.matching(field, HAPROXY_NAME);
-    }
-    /** A HAProxy ACL or map reference (`#<id>` or the file loaded with -f), sent on the runtime API. */
-    haproxyPatternReference(field) {
-        return this.matching(field, HAPROXY_PATTERN_REFERENCE);
-    }
-    /** A Kubernetes object name (DNS-1123 subdomain): HTTPRoute, VirtualService, TrafficSplit, Ingress, Gateway, IngressClass. */
-    kubernetesName(field) {
-        return this.matching(field, KUBERNETES_NAME);
-    }
-    /** A Kubernetes namespace (DNS-1123 label). */
-    kubernetesNamespace(field, fallback) {
-        return this.matching(field, KUBERNETES_NAMESPACE, fallback);
-    }
-    /** A Kubernetes Service name (DNS-1035 label). */
-    kubernetesServiceName(field) {
-        return this.matching(field, KUBERNETES_SERVICE_NAME);
-    }
-    /** A kubeconfig context, passed to kubectl as the value of --context. */
-    kubeconfigContext(field) {
-        return this.matching(field, KUBECONFIG_CONTEXT);
-    }
-    /** The prefix of generated nginx upstream and variable names. */
-    nginxName(field, fallback) {
-        return this.matching(field, NGINX_NAME, fallback);
-    }
-    /** A command line: a string split on spaces, or a list of strings; undefined when absent. */
-    command(field) {
-        const value = this.settings[field];
-        if (value === undefined || value === null)
-            return undefined;
-        if (typeof value === 'string' && value.trim() !== '')
-            return value.trim().split(/\s+/);
-        if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
-            return value;
-        throw this.error(field, value, 'a command (a string, or a list of strings)');
-    }
-    /** A `host:port` address. */
-    address(field) {
-        const value = this.string(field);
-        if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(value) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(value)) {
-            throw this.error(field, value, 'a `host:port` address', `e.g. \`${field}: 127.0.0.1:8080\``);
-        }
-        return value;
-    }
-    /** A whole number in [min, max]; `fallback` when absent. */
-    integer(field, range, fallback) {
-        const value = this.settings[field];
-        if (value === undefined || value === null)
-            return fallback;
-        const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < range.min || n > range.max) {
-            throw this.error(field, value, `a whole number from ${range.min} to ${range.max}`);
-        }
-        return n;
-    }
-    /** The `env:` list: names of runner variables the provider's commands get besides the allow-list (docs/security.md). */
-    envNames(field = 'env') {
-        return (0,core_process/* parseEnvNames */.xE)(`router.${field}`, this.settings[field]);
-    }
-    /** Rejects fields the provider does not know (a typo would otherwise be silently ignored). */
-    rejectUnknown(known) {
-        for (const field of Object.keys(this.settings)) {
-            if (!known.includes(field)) {
-                throw this.error(field, this.settings[field], `one of the ${this.provider} settings: ${known.join(', ')}`, 'remove or rename the field');
-            }
-        }
-    }
-    /** A string field that matches `grammar`; required unless `fallback` is given. */
-    matching(field, grammar, fallback) {
-        const value = this.string(field, fallback);
-        if (!grammar.pattern.test(value) || value.length > (grammar.maxLength ?? Infinity)) {
-            throw this.error(field, value, grammar.expected, `e.g. \`${field}: ${grammar.example}\``);
-        }
-        return value;
-    }
-    error(field, value, expected, fix) {
-        return new core_errors/* InputError */.dz(`router.${field}`, value, expected, fix);
-    }
-}
-/**
- * Throws an InputError naming `input` unless `percent` is a weight (values/weight.ts: a whole
- * number from 0 to 100), checked before any change is made.
- */
-function checkWeight(percent, input = 'weight') {
-    return errors_parseInput(input, percent, parseWeight);
-}
-
 ;// CONCATENATED MODULE: ./src/core/traffic/command.ts
 
 
@@ -70283,7 +70468,8 @@ class CommandRouter {
         };
         const result = await exec_runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
         if (result.code !== 0) {
-            throw new core_errors/* SlipwayError */.GQ(`The traffic command \`${this.settings.run.join(' ')}\` failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}:\n${exec_tail(result.stderr + result.stdout)}`);
+            // The outcome leads: a deployment status quoting this is cut at 140 characters.
+            throw new core_errors/* SlipwayError */.GQ(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`:\n${exec_tail(result.stderr + result.stdout)}`);
         }
         return command_parseWeight(result.stdout);
     }
@@ -70310,75 +70496,6 @@ function command_parseWeight(stdout) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/core/traffic/spec-router.ts
-
-/** The spec with everything on stable. */
-const STABLE_ONLY = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
-/**
- * A router built from two provider operations, `read` (the spec in force) and `write` (apply a
- * new spec, leaving the old one in place when it fails). Every operation reads first and writes
- * only what differs, so repeating a call converges without touching the proxy again.
- */
-class SpecRouter {
-    setHeaderRoute;
-    setMirror;
-    constructor(capabilities) {
-        if (capabilities.headerRoutes) {
-            this.setHeaderRoute = (route) => this.update((spec) => ({ ...spec, headerRoutes: route ? [...spec.headerRoutes.filter((r) => !sameRoute(r, route)), route] : [] }));
-        }
-        if (capabilities.mirror) {
-            this.setMirror = async (percent) => {
-                checkWeight(percent, 'mirror-percent');
-                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
-            };
-        }
-    }
-    async describe() {
-        return this.state(await this.read());
-    }
-    async setCanaryWeight(percent) {
-        checkWeight(percent);
-        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
-    }
-    promote() {
-        return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
-    }
-    abort() {
-        return this.update(() => STABLE_ONLY);
-    }
-    async update(change) {
-        const previous = await this.read();
-        const { drift, ...current } = previous;
-        const next = change(current);
-        if (drift || !sameSpec(current, next))
-            await this.write(next, previous);
-        return this.state(next);
-    }
-    state(spec) {
-        return {
-            provider: this.type,
-            canaryWeight: spec.canaryWeight,
-            stableWeight: 100 - spec.canaryWeight,
-            headerRoutes: spec.headerRoutes,
-            mirrorPercent: spec.mirrorPercent,
-            reachable: true,
-            detail: this.detail(),
-        };
-    }
-}
-function sameRoute(a, b) {
-    return a.name.toLowerCase() === b.name.toLowerCase() && (a.kind ?? 'header') === (b.kind ?? 'header');
-}
-/** Whether two specs route the same way. */
-function sameSpec(a, b) {
-    return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
-}
-function normalise(spec) {
-    const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
-    routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
-    return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
-}
-
 ;// CONCATENATED MODULE: ./src/core/traffic/haproxy.ts
 
 
@@ -70447,6 +70564,9 @@ class HaproxyRouter extends SpecRouter {
             await this.command([...this.weightCommands(previous.canaryWeight, next.canaryWeight), ...(routesChanged ? this.routeCommands(previous) : [])].join('; ')).catch(() => '');
             throw new core_errors/* SlipwayError */.GQ(`HAProxy refused the change (${commands.join('; ')}): ${problem}. Traffic was left as it was.`);
         }
+    }
+    render(spec) {
+        return this.routeCommands(spec);
     }
     detail() {
         const { socket, backend, stable, canary } = this.settings;
@@ -70580,8 +70700,11 @@ class KubectlRouter extends SpecRouter {
         }
         return this.kind.parse(JSON.parse(result.stdout));
     }
+    render(spec) {
+        return this.kind.render(spec);
+    }
     async write(next) {
-        const manifest = this.kind.render(next);
+        const manifest = this.render(next);
         const result = await this.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], JSON.stringify(manifest));
         if (result.code !== 0) {
             const { kind, name } = this.kind.resource;
@@ -71054,11 +71177,14 @@ class NginxRouter extends SpecRouter {
         const { file } = this.settings;
         return (0,external_node_fs_namespaceObject.existsSync)(file) ? parseNginxInclude((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), file, this.settings) : STABLE_ONLY;
     }
+    render(spec) {
+        return renderNginxInclude(this.settings, spec);
+    }
     async write(next) {
         const { file } = this.settings;
         const previous = (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') : undefined;
         const restore = () => (previous === undefined ? (0,external_node_fs_namespaceObject.rmSync)(file, { force: true }) : replaceFile(file, previous));
-        replaceFile(file, renderNginxInclude(this.settings, next));
+        replaceFile(file, this.render(next));
         const test = await exec_runCommand(this.settings.test);
         if (test.code !== 0) {
             restore();
@@ -71857,6 +71983,8 @@ const State = {
     DeploymentId: 'deployment-id',
     /** Set once the run ended with a result (promoted, rolled-back, paused): the post step leaves traffic alone. */
     Finished: 'finished',
+    /** Set once all traffic is on the new version: from then on the post step never moves it back. */
+    Promoted: 'promoted',
 };
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -72066,6 +72194,7 @@ var output = __nccwpck_require__(1288);
 
 
 
+
 /**
  * The root action: runs the plan end to end (or resumes it) and reports the result, the deployment
  * and the artifact. The deployment id is saved as soon as it exists, and `finished` once the run
@@ -72092,7 +72221,9 @@ async function main(collaborators = {}) {
         clock: collaborators.clock,
         logger: run/* actionsLogger */.M,
         runUrl: context.runUrl,
+        runId: context.source.runId,
         onDeployment: (id) => core/* saveState */.LZ(State.DeploymentId, String(id)),
+        onPromoted: () => core/* saveState */.LZ(State.Promoted, 'true'),
         onProgress: sticky && ((progress) => publish(sticky, progress, context, inputs.environmentUrl)),
     });
     core/* saveState */.LZ(State.Finished, 'true');
@@ -72107,6 +72238,8 @@ async function main(collaborators = {}) {
  * The post step: when the job ended before the rollout had a result (cancelled, or a failure the
  * engine could not catch), traffic goes back to the stable version and the deployment, if still
  * open, is marked `error`. A finished rollout — promoted, rolled back or paused — is left as it is.
+ * A job that stopped after the promotion (GitHub refused the final status) keeps its traffic on the
+ * new version; the post step only tries once more to record the success.
  */
 async function post(collaborators = {}) {
     const deploymentId = Number(core/* getState */.Gu(State.DeploymentId));
@@ -72114,9 +72247,22 @@ async function post(collaborators = {}) {
         return;
     const context = readRunContext();
     const inputs = getInputs(context);
-    const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
     const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, run/* actionsLogger */.M);
-    const deployment = await ledger.getDeployment(deploymentId);
+    if (core/* getState */.Gu(State.Promoted) === 'true') {
+        const closed = await closeIfOpen(ledger, deploymentId, { state: 'success', description: `promoted · ${inputs.plan.strategy} · recorded by the post step`, environmentUrl: inputs.environmentUrl }).catch((error) => {
+            (0,output/* warning */.$e)(`All traffic is on ${inputs.artifact.ref}, and it stays there; recording success on deployment #${deploymentId} failed again (${(0,core_errors/* errorMessage */.gJ)(error)}). Run the rollout again once GitHub accepts writes.`);
+            return undefined;
+        });
+        if (closed?.closed)
+            (0,output/* info */.pq)(`All traffic was already on ${inputs.artifact.ref}; deployment #${deploymentId} is now recorded success.`);
+        return;
+    }
+    const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
+    // Traffic goes back whatever GitHub answers: a failed read only loses the last step's name.
+    const deployment = await ledger.getDeployment(deploymentId).catch((error) => {
+        (0,output/* warning */.$e)(`Could not read deployment #${deploymentId} (${(0,core_errors/* errorMessage */.gJ)(error)}); sending traffic back to stable all the same.`);
+        return null;
+    });
     const aborted = await abortAndRecord(router, { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: parseStepPosition(deployment?.latestStatus?.description ?? '')?.canaryWeight, onlyIfOpen: true }, run/* actionsLogger */.M);
     if (aborted.routerError)
         throw aborted.routerError;
