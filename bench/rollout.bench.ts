@@ -22,7 +22,7 @@ function ledgerOf(sim: GitHubSimulator): GitHubLedger {
 
 function verdicts(...answers: Verdict[]): AnalysisRunner {
   let asked = 0;
-  const report = (verdict: Verdict): JudgeReport => ({ verdict, score: verdict === 'pass' ? 100 : 0, reasons: [`fixed ${verdict}`], metrics: [], config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' } });
+  const report = (verdict: Verdict): JudgeReport => ({ verdict, score: verdict === 'pass' ? 100 : 0, reasons: [`fixed ${verdict}`], metrics: [], config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive', onUndecided: 'pass' } });
   return { run: async () => report(answers[asked++] ?? 'pass') };
 }
 

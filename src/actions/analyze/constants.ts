@@ -10,6 +10,7 @@ export const Inputs = {
   HistorySelector: 'history-selector',
   Alpha: 'alpha',
   OnNoData: 'on-no-data',
+  OnUndecided: 'on-undecided',
   FailOn: 'fail-on',
   ConsecutiveErrorLimit: 'consecutive-error-limit',
   DeploymentId: 'deployment-id',

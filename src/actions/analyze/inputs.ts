@@ -31,6 +31,7 @@ export interface AnalyzeInputs {
   historySelector?: LabelMatcher[];
   alpha: number;
   onNoData: JudgeConfig['onNoData'];
+  onUndecided: JudgeConfig['onUndecided'];
   failOn: 'fail' | 'inconclusive' | 'never';
   consecutiveErrorLimit: number;
   deploymentId?: number;
@@ -61,6 +62,7 @@ export function getInputs(): AnalyzeInputs {
     historySelector: optionalSelector(Inputs.HistorySelector),
     alpha: parsedInput(Inputs.Alpha, parseAlpha, DEFAULT_ALPHA),
     onNoData: choiceInput(Inputs.OnNoData, ['inconclusive', 'fail'], 'inconclusive'),
+    onUndecided: choiceInput(Inputs.OnUndecided, ['pass', 'inconclusive'], 'pass'),
     failOn: choiceInput(Inputs.FailOn, ['fail', 'inconclusive', 'never'], 'fail'),
     consecutiveErrorLimit: parsedInput(Inputs.ConsecutiveErrorLimit, parseConsecutiveErrorLimit, DEFAULT_CONSECUTIVE_ERROR_LIMIT),
     deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),

@@ -30,7 +30,7 @@ export interface AnalyzeCollaborators {
  */
 export async function main(collaborators: AnalyzeCollaborators = {}): Promise<void> {
   const inputs = getInputs();
-  const config = { alpha: inputs.alpha, onNoData: inputs.onNoData };
+  const config = { alpha: inputs.alpha, onNoData: inputs.onNoData, onUndecided: inputs.onUndecided };
   checkAnalysis({ metrics: inputs.metrics, config });
   const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
   const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger));
@@ -119,7 +119,7 @@ export async function post(collaborators: AnalyzeCollaborators = {}): Promise<vo
 /** Writes the JSON report to the runner's temp dir; NaN (missing) values become null. */
 function writeReport(result: AnalysisResult, inputs: AnalyzeInputs): string {
   const path = join(process.env.RUNNER_TEMP ?? tmpdir(), `slipway-analysis-${Date.now()}.json`);
-  const document = { ...result, settings: { durationSeconds: inputs.durationSeconds, intervalSeconds: inputs.intervalSeconds, historySeconds: inputs.historySeconds, alpha: inputs.alpha, onNoData: inputs.onNoData, failOn: inputs.failOn } };
+  const document = { ...result, settings: { durationSeconds: inputs.durationSeconds, intervalSeconds: inputs.intervalSeconds, historySeconds: inputs.historySeconds, alpha: inputs.alpha, onNoData: inputs.onNoData, onUndecided: inputs.onUndecided, failOn: inputs.failOn } };
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
   return path;
 }

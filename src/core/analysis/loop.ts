@@ -153,6 +153,8 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     const input: JudgeInput = {
       config: options.config,
       metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
+      // Only the planned end judges an undecided metric by what it could have caught.
+      complete: interval === plannedIntervals,
     };
     const judged = judgeFn(input);
     const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;

@@ -105,9 +105,9 @@ export function metricInput(definition: MetricDefinition, series: MetricSeries):
       const { canary, baseline } = series.counts!;
       const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
       const pick = (c: RateCounts): RateCounts => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
-      const { allowedRatio, negligibleRate } = definition;
+      const { allowedRatio, negligibleRate, detect } = definition;
       const history = series.history && { baselineHistory: { errors: series.history.errors.map(orMissing), requests: series.history.requests.map(orMissing) } };
-      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...history };
+      return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...(detect === undefined ? {} : { detect }), ...history };
     }
     case 'continuous': {
       const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;

@@ -1,9 +1,17 @@
+import { DEFAULT_DETECT_RATIO } from '../values/ratio.js';
 import { binomialUpperBound } from './binomial-bound.js';
+import { detectableRatio, DETECTION_POWER, exposureNeeded, exposureOf } from './detectable.js';
 import { hodgesLehmann } from './hodges-lehmann.js';
 import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
 import { sequentialRateTest } from './sequential-rate.js';
 import { checkThreshold } from './threshold.js';
-import type { ContinuousMetricInput, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
+import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
+
+/** What classifying a metric needs beyond the metric: the config's tests, and whether the data is the whole analysis. */
+export interface ClassifyOptions extends Pick<JudgeConfig, 'alpha' | 'onUndecided'> {
+  /** The data covers the whole planned analysis: an undecided rate metric is judged by what it could have caught. */
+  complete: boolean;
+}
 
 /** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
 export const metricDefaults = { allowedPercent: 10, allowedRatio: 1.2, negligibleRate: 0.001, minSamples: 3, failureLimit: 0 };
@@ -13,13 +21,14 @@ const maxMissingShare = 0.5;
 
 const fmt = (n: number) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
 
-/** Judges one validated metric at false-alarm rate alpha and gives its class and the figures behind it. */
-export function classifyMetric(metric: MetricInput, alpha: number): MetricResult {
+/** Judges one validated metric and gives its class and the figures behind it. */
+export function classifyMetric(metric: MetricInput, options: ClassifyOptions): MetricResult {
+  const { alpha } = options;
   const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1, ...(metric.muted ? { muted: true as const } : {}) };
   if (metric.error !== undefined) return { ...base, class: 'error', reason: `the metric source failed: ${metric.error}` };
   switch (metric.kind) {
     case 'rate':
-      return { ...base, ...classifyRate(metric, alpha) };
+      return { ...base, ...classifyRate(metric, options) };
     case 'continuous':
       return { ...base, ...classifyContinuous(metric, alpha) };
     case 'threshold':
@@ -29,9 +38,12 @@ export function classifyMetric(metric: MetricInput, alpha: number): MetricResult
 
 type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight' | 'muted'>;
 
-function classifyRate(metric: RateMetricInput, alpha: number): Classified {
+function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete }: ClassifyOptions): Classified {
   const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
   const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
+  const exposure = exposureOf(metric.canary, metric.baseline, r.overdispersion);
+  const detectable = detectableRatio(exposure, alpha, metric.direction);
+  const detect = metric.detect ?? DEFAULT_DETECT_RATIO;
   const sequential = {
     pValue: r.pValue,
     decision: r.decision,
@@ -42,9 +54,11 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
     historyIntervals: r.historyIntervals,
     missingIntervals: r.missingIntervals,
     totals: r.totals,
+    detectableRatio: Number.isFinite(detectable) ? detectable : null,
   };
   const ratioText = `error-rate ratio ${fmt(r.ratio.estimate)} (confidence sequence ${fmt(r.ratio.lower)}–${fmt(r.ratio.upper)})`;
-  const result = (cls: MetricClass, reason: string): Classified => ({ class: cls, reason, sequential });
+  const outcome = (found: 'worse' | 'not-worse' | 'nothing-found' | 'undecided') => ({ ...sequential, outcome: found });
+  const result = (cls: MetricClass, reason: string, found: Parameters<typeof outcome>[0] = r.decision === 'continue' ? 'undecided' : r.decision): Classified => ({ class: cls, reason, sequential: outcome(found) });
   if (r.decision === 'worse') {
     const cls = metric.direction === 'decrease' || (metric.direction === 'either' && r.ratio.estimate < 1) ? 'low' : 'high';
     const history = r.historyIntervals > 0 ? `; the wobble between scrapes measured on ${r.historyIntervals} intervals of the baseline's history` : '';
@@ -69,12 +83,29 @@ function classifyRate(metric: RateMetricInput, alpha: number): Classified {
       `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`,
     );
   }
+  // Undecided at the end of a complete analysis: nothing was found. That passes when the data
+  // could have found the regression the user cares about — an absence of evidence with the power
+  // to be evidence of absence — and stays nodata when it could not, saying what it would take.
+  const power = `${Math.round(DETECTION_POWER * 100)}% probability`;
+  if (complete && onUndecided === 'pass' && detectable <= detect) {
+    return result(
+      'pass',
+      `nothing found: undecided after all ${intervals} intervals, and this data would have caught a ${fmt(detect)}× regression with ${power} (it could detect ${fmt(detectable)}×); ${ratioText}`,
+      'nothing-found',
+    );
+  }
   // Named when it is large: it is why the evidence grows slowly however many errors there are.
   const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
+  const reach = detectable <= detect ? '' : `; this data could catch only a ${Number.isFinite(detectable) ? `${fmt(detectable)}×` : 'larger'} regression, not ${fmt(detect)}×${needed(exposureNeeded(exposure, alpha, metric.direction, detect))}`;
   return result(
     'nodata',
-    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}`,
+    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}${reach}`,
   );
+}
+
+/** What it takes to detect the ratio asked for, in the analysis's own terms. */
+function needed(times: number): string {
+  return Number.isFinite(times) ? `: that takes about ${fmt(Math.ceil(times * 10) / 10)}× the canary traffic (a longer analysis or a higher weight)` : '';
 }
 
 function classifyContinuous(metric: ContinuousMetricInput, alpha: number): Classified {

@@ -8,7 +8,8 @@ export { mannWhitneyU } from './mann-whitney.js';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodges-lehmann.js';
 export { SequentialRateTest, sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate.js';
 export { checkThreshold, type ThresholdCheck } from './threshold.js';
-export { classifyMetric, metricDefaults } from './classify.js';
+export { classifyMetric, metricDefaults, type ClassifyOptions } from './classify.js';
+export { detectableRatio, exposureNeeded, exposureOf, DETECTION_POWER, type Exposure } from './detectable.js';
 export { scoreMetrics } from './score.js';
 export { validateJudgeInput, defaultJudgeConfig } from './validate.js';
 
@@ -18,7 +19,7 @@ export { validateJudgeInput, defaultJudgeConfig } from './validate.js';
  * synchronous: the same data always gives the same report.
  */
 export function judge(input: JudgeInput): JudgeReport {
-  const { config, metrics } = validateJudgeInput(input);
-  const results = metrics.map((m) => classifyMetric(m, config.alpha));
+  const { config, metrics, complete } = validateJudgeInput(input);
+  const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete }));
   return { ...scoreMetrics(results, config), metrics: results, config };
 }

@@ -53,7 +53,7 @@ const { exp, log, min: minOf } = Math;
 
 const GRID_STEP = 0.04;
 const GRID_LIMIT = Math.log(64);
-const PRIOR_SD = 1;
+export const PRIOR_SD = 1;
 const grid = Array.from({ length: 2 * Math.round(GRID_LIMIT / GRID_STEP) + 1 }, (_, i) => (i - Math.round(GRID_LIMIT / GRID_STEP)) * GRID_STEP);
 const expm1Grid = grid.map((s) => Math.expm1(s));
 const zeroIndex = (grid.length - 1) / 2;

@@ -48,6 +48,12 @@ export interface RateMetricInput extends MetricBase {
    */
   negligibleRate?: number;
   /**
+   * The regression the analysis should be able to catch (default 2 = twice the baseline's error
+   * rate): at the end of a complete analysis, an undecided metric passes when its data would have
+   * called this ratio worse with 95% probability (config.onUndecided).
+   */
+  detect?: number;
+  /**
    * The baseline's counts per interval over a stretch before the canary started, at the analysis's
    * step (oldest first; null/NaN = missing). Optional.
    */
@@ -89,11 +95,22 @@ export interface JudgeConfig {
   thresholds: { pass: number; marginal: number };
   /** What missing data makes of the verdict: never a pass. Default 'inconclusive'. */
   onNoData: 'fail' | 'inconclusive';
+  /**
+   * A rate metric still undecided when a complete analysis ends: `pass` when its data could have
+   * caught the metric's `detect` ratio (nothing was found where something would have been), else
+   * nodata; `inconclusive` keeps it nodata whatever the data could show. Default 'pass'.
+   */
+  onUndecided: 'pass' | 'inconclusive';
 }
 
 export interface JudgeInput {
   config?: Partial<JudgeConfig>;
   metrics: MetricInput[];
+  /**
+   * The data covers the whole planned analysis (default true: a one-shot judgement of finished
+   * data). The analysis loop says false before its last interval: an undecided metric may still decide.
+   */
+  complete?: boolean;
 }
 
 export interface MannWhitneyResult {
@@ -133,6 +150,14 @@ export interface MetricResult {
     historyIntervals?: number;
     /** Sums over the used intervals. */
     totals?: { canaryErrors: number; canaryRequests: number; baselineErrors: number; baselineRequests: number };
+    /**
+     * Which of the test's outcomes: `worse`, `not-worse` (shown within the allowed ratio), or, at
+     * the end of a complete analysis, `nothing-found` (undecided, and the data could have caught the
+     * `detect` ratio) or `undecided` (it could not, or the analysis goes on).
+     */
+    outcome?: 'worse' | 'not-worse' | 'nothing-found' | 'undecided';
+    /** The smallest ratio this data would have called worse with 95% probability; null without errors to go by. */
+    detectableRatio?: number | null;
   };
   /** Continuous metrics. */
   mannWhitney?: MannWhitneyResult;

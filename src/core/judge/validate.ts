@@ -1,9 +1,9 @@
 import { InputError } from '../errors.js';
-import { DEFAULT_ALPHA, parseAlpha, parseInput, parsePercentage } from '../values/index.js';
+import { DEFAULT_ALPHA, parseAlpha, parseDetectRatio, parseInput, parsePercentage } from '../values/index.js';
 import type { Direction, JudgeConfig, MetricInput } from './types.js';
 
 /** The defaults of JudgeConfig: α 0.01, pass ≥ 95, marginal ≥ 75, missing data → inconclusive. */
-export const defaultJudgeConfig: JudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
+export const defaultJudgeConfig: JudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive', onUndecided: 'pass' };
 
 const directions: Direction[] = ['increase', 'decrease', 'either'];
 const kinds: MetricInput['kind'][] = ['rate', 'continuous', 'threshold'];
@@ -16,7 +16,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * and JSON `null`s (missing values) turned into NaN. Throws an InputError naming the metric and
  * the field for anything malformed, before anything is judged.
  */
-export function validateJudgeInput(input: unknown): { config: JudgeConfig; metrics: MetricInput[] } {
+export function validateJudgeInput(input: unknown): { config: JudgeConfig; metrics: MetricInput[]; complete: boolean } {
   if (!isObject(input)) throw new InputError('judge input', input, 'an object {"config": {…}, "metrics": […]}');
   const config = validateConfig(input.config);
   if (!Array.isArray(input.metrics) || input.metrics.length === 0) {
@@ -32,7 +32,9 @@ export function validateJudgeInput(input: unknown): { config: JudgeConfig; metri
   if (metrics.every((m) => m.muted)) {
     throw new InputError('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
   }
-  return { config, metrics };
+  const complete = input.complete ?? true;
+  if (typeof complete !== 'boolean') throw new InputError('complete', complete, 'true or false (whether the data covers the whole planned analysis)');
+  return { config, metrics, complete };
 }
 
 function validateConfig(raw: unknown): JudgeConfig {
@@ -53,7 +55,11 @@ function validateConfig(raw: unknown): JudgeConfig {
   if (onNoData !== 'fail' && onNoData !== 'inconclusive') {
     throw new InputError('config.onNoData', onNoData, "'fail' or 'inconclusive' (missing data is never a pass)");
   }
-  return { alpha, thresholds: { pass: pass as number, marginal: marginal as number }, onNoData };
+  const onUndecided = raw.onUndecided ?? defaultJudgeConfig.onUndecided;
+  if (onUndecided !== 'pass' && onUndecided !== 'inconclusive') {
+    throw new InputError('config.onUndecided', onUndecided, "'pass' (when the data could have caught the metric's detect ratio) or 'inconclusive'");
+  }
+  return { alpha, thresholds: { pass: pass as number, marginal: marginal as number }, onNoData, onUndecided };
 }
 
 function validateMetric(raw: unknown, index: number): MetricInput {
@@ -77,13 +83,14 @@ function validateMetric(raw: unknown, index: number): MetricInput {
   if (raw.kind === 'rate') {
     optional(raw, 'allowedRatio', where, (v) => typeof v === 'number' && v > 1 && Number.isFinite(v), 'a ratio above 1, e.g. 1.2 for +20%');
     optional(raw, 'negligibleRate', where, (v) => typeof v === 'number' && v >= 0 && v < 1, 'a fraction from 0 to 1, e.g. 0.001 for 0.1%');
+    const detect = raw.detect === undefined ? {} : { detect: parseInput(where('detect'), raw.detect, parseDetectRatio) };
     const canary = counts(raw.canary, where('canary'));
     const baseline = counts(raw.baseline, where('baseline'));
     if (baseline.errors.length !== canary.errors.length) {
       throw new InputError(where('baseline.errors'), `${baseline.errors.length} intervals`, `as many intervals as canary (${canary.errors.length})`, 'align both arms on the same scrape intervals (use null for a missing one)');
     }
     const history = raw.baselineHistory === undefined ? {} : { baselineHistory: counts(raw.baselineHistory, where('baselineHistory')) };
-    return { ...base, canary, baseline, ...history } as unknown as MetricInput;
+    return { ...base, ...detect, canary, baseline, ...history } as unknown as MetricInput;
   }
   if (raw.kind === 'continuous') {
     const percentages: Json = {};

@@ -2,7 +2,7 @@ import { SlipwayError } from '../errors.js';
 import type { Direction } from '../judge/types.js';
 import { checkTemplate } from './template.js';
 import { quote } from '../secrets/quote.js';
-import { parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
+import { parseDetectRatio, parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
 import { loadYaml } from '../yaml.js';
 
 // The metric definitions of an analysis, shared by the `analyze` action's `metrics` input and a
@@ -33,6 +33,8 @@ export interface RateMetricDefinition extends MetricDefinitionBase {
   allowedRatio?: number;
   /** From `negligibleErrorRate` (percent): an error rate too small to matter (default the judge's, 0.1%). */
   negligibleRate?: number;
+  /** From `detect` (`2x`): the regression an undecided analysis must have been able to catch to pass (default 2). */
+  detect?: number;
 }
 
 /** One value per interval for each side (latency, CPU): Mann-Whitney and Hodges-Lehmann. */
@@ -62,7 +64,7 @@ export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition
 
 const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
 const FIELDS: Record<MetricDefinition['kind'], string[]> = {
-  rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
+  rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate', 'detect'],
   continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
   threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
 };
@@ -129,6 +131,7 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
         requests: field.query('requests'),
         allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
         negligibleRate: negligible === undefined ? undefined : negligible / 100,
+        detect: field.parsed('detect', parseDetectRatio),
       });
     }
     case 'continuous':
@@ -197,10 +200,15 @@ class FieldReader {
 
   /** A percentage (values/percentage.ts): `10%`, `'10%'` or `10`. */
   percent(name: string, bounds: PercentageBounds = {}): number | undefined {
+    return this.parsed(name, (value) => parsePercentage(value, bounds));
+  }
+
+  /** A value read by its concept's parser (src/core/values), its ValueError told as this field's. */
+  parsed<T>(name: string, parse: (value: unknown) => T): T | undefined {
     const value = this.item[name];
     if (value === undefined) return undefined;
     try {
-      return parsePercentage(value, bounds);
+      return parse(value);
     } catch (error) {
       if (error instanceof ValueError) this.fail(name, error.expected, error.fix);
       throw error;

@@ -24,7 +24,7 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
         consecutiveErrorLimit: analysis.consecutiveErrorLimit,
         historySeconds: analysis.historySeconds,
         historySelector: analysis.historySelector,
-        config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
+        config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}), ...(analysis.onUndecided ? { onUndecided: analysis.onUndecided } : {}) },
         judge,
         clock: options.clock,
         logger: options.logger ?? silentLogger,

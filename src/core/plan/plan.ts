@@ -80,6 +80,8 @@ export interface PlanAnalysis {
   alpha?: number;
   /** What missing data makes of the verdict. Default 'inconclusive'. */
   onNoData?: 'fail' | 'inconclusive';
+  /** A rate metric undecided at the end: passes when the data could have caught its `detect` ratio, or stays inconclusive. Default 'pass'. */
+  onUndecided?: 'pass' | 'inconclusive';
   /** Failed intervals in a row after which an analysis stops without data. Default 4; 0 never stops. */
   consecutiveErrorLimit?: number;
   /** Seconds of the baseline's error counts read before each analysis (`history`). Default 1800; 0 reads none. */

@@ -24,7 +24,7 @@ import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } fro
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
 const DEFAULT_INTERVAL_SECONDS = 60;
@@ -131,6 +131,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
   const intervalSeconds = optional('interval', parseAnalysisInterval);
   const alpha = optional('alpha', parseAlpha);
   const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'] as const, [...path, 'onNoData'], report);
+  const onUndecided = value.onUndecided === undefined ? undefined : oneOf(value.onUndecided, ['pass', 'inconclusive'] as const, [...path, 'onUndecided'], report);
   const errorLimit = optional('consecutiveErrorLimit', parseConsecutiveErrorLimit);
   const historySeconds = optional('history', parseAnalysisHistory);
   let metrics: MetricDefinition[] = [];
@@ -166,6 +167,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
     intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
     alpha,
     onNoData,
+    ...(onUndecided === undefined ? {} : { onUndecided }),
     ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
     ...(historySeconds === undefined ? {} : { historySeconds }),
     ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),

@@ -38,8 +38,8 @@ export function analysisMarkdown(summary: AnalysisSummary, title = 'Canary analy
   }
   parts.push(metricTable(report.metrics), '');
   if (report.reasons.length > 0) parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
-  const { alpha, thresholds, onNoData } = report.config;
-  parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData}`, '');
+  const { alpha, thresholds, onNoData, onUndecided } = report.config;
+  parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData} · undecided at the end: ${onUndecided === 'inconclusive' ? 'inconclusive' : "pass when the data could have caught the metric's detect ratio"}`, '');
   for (const series of summary.series ?? []) {
     const chart = metricChart(series);
     if (chart) parts.push(`<details><summary>${series.name} over time</summary>`, '', chart, '', '</details>', '');
@@ -60,9 +60,10 @@ function classLabel(m: MetricResult): string {
 
 function detail(m: MetricResult): string {
   if (m.sequential) {
-    const { ratio, pValue, decision, decidedAtInterval } = m.sequential;
+    const { ratio, pValue, decision, decidedAtInterval, outcome, detectableRatio } = m.sequential;
     const decided = decidedAtInterval === null ? '' : ` at interval ${decidedAtInterval}`;
-    return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${decision}${decided}`;
+    const could = detectableRatio === undefined ? '' : `, could detect ${detectableRatio === null ? 'nothing (no errors)' : `${num(detectableRatio)}×`}`;
+    return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${outcome ?? decision}${decided}${could}`;
   }
   if (m.hodgesLehmann || m.mannWhitney) {
     const hl = m.hodgesLehmann ? `shift ${num(m.hodgesLehmann.estimate)} [${num(m.hodgesLehmann.lower)}, ${num(m.hodgesLehmann.upper)}]` : '';

@@ -8,3 +8,4 @@ export * from './percentage.js';
 export * from './alpha.js';
 export * from './duration.js';
 export * from './analysis.js';
+export * from './ratio.js';

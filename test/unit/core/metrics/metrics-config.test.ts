@@ -73,7 +73,7 @@ describe('metric definitions', () => {
     ['- {kind: rate}', "input 'metrics': metrics[0]: field name: expected a name"],
     ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, continuous or threshold, got "ratio".'],
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
-    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, muted, errors, requests, allowedIncrease, negligibleErrorRate.'],
+    ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, muted, errors, requests, allowedIncrease, negligibleErrorRate, detect.'],
     ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage ≥ 0 such as 10%, got "ten".'],
     ['- {name: m, kind: rate, errors: x, requests: y, allowedIncrease: 0%}', 'metrics[0] "m": field allowedIncrease: expected a percentage above 0 such as 10%, got "0%".'],
     ['- {name: m, kind: continuous, query: x, direction: up}', 'metrics[0] "m": field direction: expected one of increase, decrease, either, got "up".'],

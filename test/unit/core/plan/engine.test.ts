@@ -24,7 +24,7 @@ steps:
 `;
 
 function judgeReport(verdict: Verdict): JudgeReport {
-  return { verdict, score: verdict === 'pass' ? 100 : 0, reasons: [`the canary ${verdict === 'fail' ? 'errs 5× more' : 'looks fine'}`], metrics: [], config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' } };
+  return { verdict, score: verdict === 'pass' ? 100 : 0, reasons: [`the canary ${verdict === 'fail' ? 'errs 5× more' : 'looks fine'}`], metrics: [], config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive', onUndecided: 'pass' } };
 }
 
 /** An analysis runner double that answers the given verdicts in turn. */

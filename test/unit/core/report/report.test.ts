@@ -27,7 +27,7 @@ const report: JudgeReport = {
   score: 0,
   reasons: ["critical metric 'error-rate' is high"],
   metrics: [rateResult, latencyResult],
-  config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' },
+  config: { alpha: 0.01, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive', onUndecided: 'pass' },
 };
 const series: MetricSeries = {
   name: 'error-rate',
@@ -53,6 +53,12 @@ describe('analysis markdown', () => {
     const slo: MetricResult = { name: 'cpu', kind: 'threshold', class: 'high', critical: false, weight: 1, reason: 'over', threshold: { failures: 2, missing: 1, measurements: 9 } };
     expect(analysisMarkdown({ report: { ...report, metrics: [slo] } })).toContain('| cpu | threshold | ❌ high | no | 2 outside, 1 missing of 9 | over |');
     expect(text).toContain('α = 0.01 · cut-offs pass ≥ 95, marginal ≥ 75 · missing data: inconclusive');
+    expect(text).toContain("undecided at the end: pass when the data could have caught the metric's detect ratio");
+    // Which of the test's outcomes, and what the data could have caught.
+    const nothingFound: MetricResult = { ...rateResult, class: 'pass', reason: 'nothing found', sequential: { ...rateResult.sequential!, decision: 'continue', decidedAtInterval: null, outcome: 'nothing-found', detectableRatio: 1.634 } };
+    expect(analysisMarkdown({ report: { ...report, metrics: [nothingFound] } })).toContain('| error-rate | rate | ✅ pass | yes | ratio 5.12 [2.01, 11.7], p 0.0042, nothing-found, could detect 1.63× | nothing found |');
+    const silent: MetricResult = { ...nothingFound, class: 'nodata', sequential: { ...nothingFound.sequential!, outcome: 'undecided', detectableRatio: null } };
+    expect(analysisMarkdown({ report: { ...report, metrics: [silent] } })).toContain('p 0.0042, undecided, could detect nothing (no errors) |');
     expect(text).toContain("- critical metric 'error-rate' is high");
     expect(text).toContain('```mermaid\nxychart-beta');
   });

@@ -1,0 +1,86 @@
+import { PRIOR_SD } from './sequential-rate.js';
+import type { Direction, RateCounts } from './types.js';
+
+// What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
+// smallest canary/baseline error-rate ratio the sequential rate test would have called `worse`
+// with probability POWER, given the requests each arm had per interval and the error rate.
+//
+// In the log-ratio s = log r, conditional on an interval's n errors the canary's count is
+// Binomial(n, θ(s)), whose score at s = 0 has variance n·ρ(1 − ρ), ρ the canary's request share.
+// With n ≈ p·(c + b) errors at error rate p, the information of the whole analysis is
+//   I = p · Σᵢ cᵢbᵢ / (cᵢ + bᵢ),
+// divided by the overdispersion the test discounts each scrape by. Near the null the log
+// likelihood ratio is sS − Is²/2 with score S ~ N(I·s_true, I), and the test's mixture over a
+// normal prior N(0, τ²) (half of it for a one-sided test) is then in closed form:
+//   log M ≈ log 2 − ½ log(1 + Iτ²) + τ²S² / (2(1 + Iτ²))   (one-sided; no log 2 two-sided),
+// so the test rejects, M ≥ 1/α, once S ≥ S*. It does so with probability POWER when
+// I·s − z·√I ≥ S*, z the POWER quantile of the normal: the detectable log-ratio is (S* + z√I)/I.
+// This is the power at the end of the data; the test may also stop on the way, so the true power
+// is a little higher. The information is taken at the null, where a worse canary has fewer
+// errors than it would: the figure errs on the safe side. The bench checks it against the test.
+
+/** The probability of catching a regression that "can be detected". */
+export const DETECTION_POWER = 0.95;
+/** The standard normal quantile of DETECTION_POWER. */
+const Z_POWER = 1.6448536269514722;
+
+/** What the data of one rate metric could show. */
+export interface Exposure {
+  /** p · Σ cᵢbᵢ/(cᵢ + bᵢ) over the intervals with requests in both arms, before the overdispersion. */
+  information: number;
+  /** How many times more the canary's share of errors varies than binomial (≥ 1). */
+  overdispersion: number;
+}
+
+/** The exposure of aligned per-interval counts: the pooled error rate times Σ cᵢbᵢ/(cᵢ + bᵢ). */
+export function exposureOf(canary: RateCounts, baseline: RateCounts, overdispersion = 1): Exposure {
+  let harmonic = 0;
+  let errors = 0;
+  let requests = 0;
+  for (let i = 0; i < canary.requests.length; i++) {
+    const [c, b, x, y] = [canary.requests[i], baseline.requests[i], canary.errors[i], baseline.errors[i]];
+    if (!(c > 0 && b > 0 && x >= 0 && y >= 0)) continue;
+    harmonic += (c * b) / (c + b);
+    errors += x + y;
+    requests += c + b;
+  }
+  return { information: requests > 0 ? (errors / requests) * harmonic : 0, overdispersion: Math.max(1, overdispersion) };
+}
+
+/**
+ * The smallest ratio (≥ 1; for `decrease`, the factor of the fall) the test at `alpha` would call
+ * worse with probability DETECTION_POWER on data of this exposure; Infinity without information.
+ */
+export function detectableRatio(exposure: Exposure, alpha: number, direction: Direction): number {
+  const information = exposure.information / exposure.overdispersion;
+  if (!(information > 0)) return Infinity;
+  return Math.exp(detectableLogRatio(information, alpha, direction));
+}
+
+/**
+ * How many times the exposure (canary requests at the same traffic split, or the same analysis run
+ * longer) it takes to detect `ratio`; 1 or less when the exposure already does.
+ */
+export function exposureNeeded(exposure: Exposure, alpha: number, direction: Direction, ratio: number): number {
+  const information = exposure.information / exposure.overdispersion;
+  if (!(information > 0)) return Infinity;
+  const target = Math.log(ratio);
+  if (detectableLogRatio(information, alpha, direction) <= target) return 1;
+  // The detectable log-ratio falls as the information grows: bisect on a log scale.
+  let [low, high] = [1, 2];
+  while (detectableLogRatio(information * high, alpha, direction) > target) [low, high] = [high, high * 2];
+  for (let i = 0; i < 40; i++) {
+    const mid = Math.sqrt(low * high);
+    if (detectableLogRatio(information * mid, alpha, direction) > target) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+function detectableLogRatio(information: number, alpha: number, direction: Direction): number {
+  const spread = 1 + information * PRIOR_SD * PRIOR_SD;
+  const oneSided = direction !== 'either';
+  const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
+  const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (PRIOR_SD * PRIOR_SD)));
+  return (threshold + Z_POWER * Math.sqrt(information)) / information;
+}
