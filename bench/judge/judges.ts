@@ -1,10 +1,10 @@
-import { SequentialRateTest, hodgesLehmann } from '../../src/core/judge/index.js';
+import { classifyMetric, SequentialRateTest, hodgesLehmann } from '../../src/core/judge/index.js';
 import type { Stream } from './streams.js';
 
-/** When a judge would have acted on a stream: roll back, promote early, or neither by the horizon. */
+/** When a judge would have acted on a stream: roll back, promote (early, or at the horizon), or neither. */
 export interface JudgeOutcome {
   action: 'rollback' | 'promote' | 'none';
-  /** 0-based interval after which it acted (null for none). */
+  /** 0-based interval after which it acted (null for none, and for a promotion at the horizon). */
   atInterval: number | null;
 }
 
@@ -17,21 +17,25 @@ export interface BenchJudge {
 const none: JudgeOutcome = { action: 'none', atInterval: null };
 
 /**
- * Slipway's sequential test, asked after every scrape; acts on its first decision. With `history`
- * it reads the primary's half hour before the canary, as `analyze` does by default; without, it
- * is what a service with no history (or `history: 0`) gets.
+ * Slipway's sequential test, asked after every scrape; acts on its first decision. Undecided at the
+ * horizon, the judge's end-of-analysis rule decides (onUndecided: pass, detect 2×): a promotion
+ * when the data could have caught a 2× regression. With `history` it reads the primary's half hour
+ * before the canary, as `analyze` does by default; without, it is what a service with no history
+ * (or `history: 0`) gets.
  */
 export function slipwayJudge(history: boolean, alpha = 0.01, allowedRatio = 1.2): BenchJudge {
   return {
     name: history ? 'slipway' : 'slipway, no history',
     run(stream) {
-      const test = new SequentialRateTest({ alpha, allowedRatio, direction: 'increase', ...(history ? { baselineHistory: stream.history } : {}) });
+      const baselineHistory = history ? { baselineHistory: stream.history } : {};
+      const test = new SequentialRateTest({ alpha, allowedRatio, direction: 'increase', ...baselineHistory });
       for (let i = 0; i < stream.canary.errors.length; i++) {
         test.push(stream.canary.errors[i], stream.canary.requests[i], stream.baseline.errors[i], stream.baseline.requests[i]);
         const { decision } = test.result();
         if (decision !== 'continue') return { action: decision === 'worse' ? 'rollback' : 'promote', atInterval: i };
       }
-      return none;
+      const metric = { name: 'errors', kind: 'rate' as const, direction: 'increase' as const, allowedRatio, canary: stream.canary, baseline: stream.baseline, ...baselineHistory };
+      return classifyMetric(metric, { alpha, onUndecided: 'pass', complete: true }).class === 'pass' ? { action: 'promote', atInterval: null } : none;
     },
   };
 }

@@ -4,6 +4,7 @@ import { doraCommand } from './dora.js';
 import { historyCommand } from './history.js';
 import { judgeCommand } from './judge.js';
 import { packCommand } from './pack.js';
+import { planCommand } from './plan.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [judgeCommand, demoCommand, historyCommand, doraCommand, packCommand];
+export const commands: CliCommand[] = [judgeCommand, planCommand, demoCommand, historyCommand, doraCommand, packCommand];

@@ -11,6 +11,7 @@ export { HEARTBEAT_MS } from './liveness.js';
 export * from './describe.js';
 export * from './steps.js';
 export * from './analysis-runner.js';
+export * from './forecast.js';
 
 /** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
 export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}): RolloutPlan {

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateStream } from '../../../bench/judge/streams.js';
+import { commands } from '../../../src/cli/commands/index.js';
+import { runCli } from '../../../src/cli/main.js';
+import { judge } from '../../../src/core/judge/index.js';
+import { forecastAnalyses, loadPlan } from '../../../src/core/plan/index.js';
+
+// `slipway plan check`: a plan's validation and, given the service's traffic, what each analysis
+// step can detect — said before a rollout that could never promote a healthy canary starts.
+
+const PLAN = `strategy: canary
+router: {provider: haproxy, socket: /run/haproxy/admin.sock, backend: app, stable: v1, canary: v2}
+analysis:
+  prometheus: http://127.0.0.1:9090
+  canarySelector: 'version="v2"'
+  baselineSelector: 'version="v1"'
+  metrics:
+    - {name: error-rate, kind: rate, errors: 'sum(e{{{selector}}})', requests: 'sum(r{{{selector}}})'}
+    - {name: checkout-errors, kind: rate, errors: 'sum(c{{{selector}}})', requests: 'sum(r{{{selector}}})', detect: 1.5x}
+steps:
+  - setWeight: 5
+  - analysis: {duration: 60m}
+  - setWeight: 50
+  - analysis: {duration: 10m}
+`;
+
+let dir: string;
+let planFile: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slipway-plan-check-'));
+  planFile = join(dir, 'plan.yml');
+  writeFileSync(planFile, PLAN);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function slipway(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env: {} });
+  return { exitCode, stdout, stderr };
+}
+
+describe('slipway plan check', () => {
+  test('at 100 req/s and 1% errors: a table per analysis and metric, and a warning with the fix where detect is out of reach', async () => {
+    const { exitCode, stdout, stderr } = await slipway('plan', 'check', '--plan', planFile, '--rps', '100', '--error-rate', '1%');
+    expect(stderr).toBe('');
+    expect(stdout).toContain('The plan is valid: canary, 4 steps, router haproxy.');
+    expect(stdout).toContain('| 2 | analysis 1h | 5% | error-rate | 1.49× | 2× ✅ |');
+    expect(stdout).toContain('| 2 | analysis 1h | 5% | checkout-errors | 1.49× | 1.5× ✅ |');
+    // Ten minutes at half the traffic see about as much as an hour at 5%: enough for 2×, just short of 1.5×.
+    expect(stdout).toContain('| 4 | analysis 10m | 50% | error-rate | 1.53× | 2× ✅ |');
+    expect(stdout).toContain('| 4 | analysis 10m | 50% | checkout-errors | 1.53× | 1.5× ⚠️ |');
+    expect(stdout).toContain(
+      "⚠️ step 4 (line 14), analysis 10m at canary 50%: with 100 req/s at 1% errors, metric 'checkout-errors' can catch only a 1.53× regression, not its detect 1.5×; catching 1.5× takes about 1.2× the canary traffic (a longer analysis). An undecided analysis then ends inconclusive, not promoted.",
+    );
+    expect(exitCode).toBe(1);
+  });
+
+  test('at 5 req/s the one-hour analysis at 5% cannot catch 2×: exit 1, naming the step, what it can catch and how much more traffic it takes', async () => {
+    const { exitCode, stdout } = await slipway('plan', 'check', '--plan', planFile, '--rps', '5', '--error-rate', '1%');
+    expect(exitCode).toBe(1);
+    expect(stdout).toMatch(
+      /⚠️ step 2 \(line 12\), analysis 1h at canary 5%: with 5 req\/s at 1% errors, metric 'error-rate' can catch only a \d+(\.\d+)?× regression, not its detect 2×; catching 2× takes about \d+(\.\d)?× the canary traffic \(a longer analysis or a higher weight\)\. An undecided analysis then ends inconclusive, not promoted\./,
+    );
+  });
+
+  test('without the traffic it validates only; bad usage and an invalid plan exit 2 naming the problem', async () => {
+    expect(await slipway('plan', 'check', '--plan', planFile)).toMatchObject({ exitCode: 0, stdout: 'The plan is valid: canary, 4 steps, router haproxy.\n' });
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(bad, PLAN.replace('setWeight: 50', 'setWeight: 12.5'));
+    const invalid = await slipway('plan', 'check', '--plan', bad, '--rps', '100', '--error-rate', '1%');
+    expect(invalid.exitCode).toBe(2);
+    expect(invalid.stderr).toContain(`${bad} line 13: steps[2].setWeight: 12.5 is not a whole number from 0 to 100`);
+    expect((await slipway('plan', 'check', '--plan', planFile, '--rps', '100')).stderr).toContain('--rps and --error-rate go together');
+    expect((await slipway('plan', 'check', '--plan', planFile, '--rps', '100', '--error-rate', '0%')).exitCode).toBe(2);
+    expect((await slipway('plan', 'lint')).stderr).toContain("expected 'check', got 'lint'");
+  });
+
+  test('the forecast agrees with what the judge states at the end of the same analysis on traffic like it', () => {
+    // The bench's streams: 100 req/s, a 5% canary against the primary, 1% errors, one-minute scrapes, 60 minutes.
+    const [first] = forecastAnalyses(loadPlan(PLAN, 'plan.yml'), { requestsPerSecond: 100, errorRate: 0.01 });
+    const stated = [1, 2, 3, 4, 5].map((seed) => {
+      const { canary, baseline } = generateStream({ totalRps: 100, comparison: 'primary', ratio: 1, scrapeSeconds: 60 }, seed);
+      return judge({ metrics: [{ name: 'error-rate', kind: 'rate', direction: 'increase', canary, baseline }] }).metrics[0].sequential!.detectableRatio!;
+    });
+    for (const ratio of stated) expect(Math.abs(Math.log(ratio / first.metrics[0].detectable))).toBeLessThan(Math.log(1.15));
+  });
+});
