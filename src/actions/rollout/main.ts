@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Clock } from '../../core/analysis/clock.js';
+import { systemClock, type Clock } from '../../core/analysis/clock.js';
 import { errorMessage } from '../../core/errors.js';
 import { createGitHubClient } from '../../core/ledger/client.js';
 import type { Ledger } from '../../core/ledger/types.js';
@@ -7,7 +7,7 @@ import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import type { MetricSource } from '../../core/metrics/types.js';
-import { loopAnalysisRunner, parseStepPosition, runRollout, type RolloutProgress } from '../../core/plan/index.js';
+import { forecastFromSource, loopAnalysisRunner, parseStepPosition, runRollout, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment, type IssueCommentsPort } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
@@ -46,7 +46,15 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
   // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
   // not as missing data (and a paused rollout) after the first canary step.
-  if (source && plan.steps.some((step) => step.kind === 'analysis')) await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+  if (source && plan.steps.some((step) => step.kind === 'analysis')) {
+    await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+    // Said before any traffic moves: an analysis that cannot catch a regression cannot promote a healthy canary either.
+    await group('Forecast: what each analysis can detect', async () => {
+      const forecast = await forecastFromSource(plan, source, (collaborators.clock ?? systemClock).now());
+      forecast.lines.forEach((line) => info(line));
+      forecast.warnings.forEach((line) => warning(line));
+    });
+  }
 
   const outcome = await runRollout(
     { plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl, irreversible: inputs.irreversible },

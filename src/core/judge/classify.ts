@@ -96,7 +96,7 @@ function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete }:
   }
   // Named when it is large: it is why the evidence grows slowly however many errors there are.
   const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
-  const reach = detectable <= detect ? '' : `; this data could catch only a ${Number.isFinite(detectable) ? `${fmt(detectable)}×` : 'larger'} regression, not ${fmt(detect)}×${needed(exposureNeeded(exposure, alpha, metric.direction, detect))}`;
+  const reach = detectable <= detect ? '' : `; this data could catch ${Number.isFinite(detectable) ? `only a ${fmt(detectable)}×` : 'no'} regression${Number.isFinite(detectable) ? '' : ' up to 64×'}, not ${fmt(detect)}×${needed(exposureNeeded(exposure, alpha, metric.direction, detect))}`;
   return result(
     'nodata',
     `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}${reach}`,

@@ -1,4 +1,4 @@
-import { PRIOR_SD } from './sequential-rate.js';
+import { GRID_LIMIT, PRIOR_SD } from './sequential-rate.js';
 import type { Direction, RateCounts } from './types.js';
 
 // What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
@@ -49,12 +49,14 @@ export function exposureOf(canary: RateCounts, baseline: RateCounts, overdispers
 
 /**
  * The smallest ratio (≥ 1; for `decrease`, the factor of the fall) the test at `alpha` would call
- * worse with probability DETECTION_POWER on data of this exposure; Infinity without information.
+ * worse with probability DETECTION_POWER on data of this exposure; Infinity without information,
+ * and beyond the largest ratio the test weighs (64), where the approximation means nothing.
  */
 export function detectableRatio(exposure: Exposure, alpha: number, direction: Direction): number {
   const information = exposure.information / exposure.overdispersion;
   if (!(information > 0)) return Infinity;
-  return Math.exp(detectableLogRatio(information, alpha, direction));
+  const logRatio = detectableLogRatio(information, alpha, direction);
+  return logRatio <= GRID_LIMIT ? Math.exp(logRatio) : Infinity;
 }
 
 /**

@@ -52,7 +52,8 @@ export interface SequentialRateResult {
 const { exp, log, min: minOf } = Math;
 
 const GRID_STEP = 0.04;
-const GRID_LIMIT = Math.log(64);
+/** The largest ratio the test weighs: log 64. */
+export const GRID_LIMIT = Math.log(64);
 export const PRIOR_SD = 1;
 const grid = Array.from({ length: 2 * Math.round(GRID_LIMIT / GRID_STEP) + 1 }, (_, i) => (i - Math.round(GRID_LIMIT / GRID_STEP)) * GRID_STEP);
 const expm1Grid = grid.map((s) => Math.expm1(s));

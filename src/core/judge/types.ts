@@ -156,7 +156,7 @@ export interface MetricResult {
      * `detect` ratio) or `undecided` (it could not, or the analysis goes on).
      */
     outcome?: 'worse' | 'not-worse' | 'nothing-found' | 'undecided';
-    /** The smallest ratio this data would have called worse with 95% probability; null without errors to go by. */
+    /** The smallest ratio this data would have called worse with 95% probability; null when it could catch none up to 64× (no errors to go by, say). */
     detectableRatio?: number | null;
   };
   /** Continuous metrics. */

@@ -1,4 +1,8 @@
+import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
+import { measureTraffic } from '../analysis/traffic.js';
+import { errorMessage } from '../errors.js';
 import { detectableRatio, exposureNeeded } from '../judge/detectable.js';
+import type { MetricSource } from '../metrics/types.js';
 import type { RateMetricDefinition } from '../metrics/metrics-config.js';
 import { DEFAULT_ALPHA, DEFAULT_DETECT_RATIO } from '../values/index.js';
 import { stepLabel } from './describe.js';
@@ -82,13 +86,53 @@ export function forecastWarnings(forecasts: AnalysisForecast[], traffic: Service
       .filter((m) => m.detectable > m.detect)
       .map((m) => {
         const where = `step ${forecast.step}${forecast.line === undefined ? '' : ` (line ${forecast.line})`}, ${forecast.label} at canary ${forecast.canaryWeight}%`;
-        const can = Number.isFinite(m.detectable) ? `only a ${formatNumber(m.detectable)}× regression` : 'no regression at all (no canary traffic or no errors)';
+        const can = Number.isFinite(m.detectable) ? `only a ${formatNumber(m.detectable)}× regression` : 'no regression up to 64× (too few canary requests or errors)';
         // Past half the traffic a higher weight leaves the baseline less, and shows no more.
         const how = forecast.canaryWeight < 50 ? 'a longer analysis or a higher weight' : 'a longer analysis';
         const more = Number.isFinite(m.trafficNeeded) ? `; catching ${formatNumber(m.detect)}× takes about ${formatNumber(Math.ceil(m.trafficNeeded * 10) / 10)}× the canary traffic (${how})` : '';
         return `${where}: with ${service}, metric '${m.metric}' can catch ${can}, not its detect ${formatNumber(m.detect)}×${more}. An undecided analysis then ends inconclusive, not promoted.`;
       }),
   );
+}
+
+/** What the forecast against measured traffic says: a line per analysis and metric, the warnings among them. */
+export interface SourceForecast {
+  lines: string[];
+  warnings: string[];
+}
+
+/**
+ * The forecast of a plan against the traffic each counted rate metric measured on the stable
+ * version over the history window (an hour when history is off), before any traffic moves: four
+ * instant queries per metric. A metric whose traffic cannot be measured gets a line saying so.
+ */
+export async function forecastFromSource(plan: RolloutPlan, source: MetricSource, now: Date): Promise<SourceForecast> {
+  const analysis = plan.analysis;
+  const result: SourceForecast = { lines: [], warnings: [] };
+  if (!analysis) return result;
+  const windowSeconds = analysis.historySeconds === 0 ? 3600 : (analysis.historySeconds ?? DEFAULT_HISTORY_SECONDS);
+  const window = { selector: analysis.historySelector ?? analysis.baseline, canary: analysis.canary, baseline: analysis.baseline, intervalSeconds: analysis.intervalSeconds, windowSeconds, now };
+  for (const metric of analysis.metrics.filter((m): m is RateMetricDefinition => m.kind === 'rate' && !m.muted)) {
+    let traffic: ServiceTraffic | undefined;
+    try {
+      traffic = await measureTraffic(source, metric, window);
+    } catch (error) {
+      result.lines.push(`metric '${metric.name}': no forecast, its traffic could not be read (${errorMessage(error)})`);
+      continue;
+    }
+    if (!traffic) {
+      result.lines.push(`metric '${metric.name}': no forecast, its counters did not grow over the last ${windowSeconds} s`);
+      continue;
+    }
+    const forecasts = forecastAnalyses({ ...plan, analysis: { ...analysis, metrics: [metric] } }, traffic);
+    for (const forecast of forecasts) {
+      const [m] = forecast.metrics;
+      const can = Number.isFinite(m.detectable) ? `${formatNumber(m.detectable)}×` : 'nothing';
+      result.lines.push(`step ${forecast.step}, ${forecast.label} at canary ${forecast.canaryWeight}%: metric '${m.metric}' can catch ${can} (detect ${formatNumber(m.detect)}×) with ${formatNumber(traffic.requestsPerSecond)} req/s at ${formatNumber(traffic.errorRate * 100)}% errors`);
+    }
+    result.warnings.push(...forecastWarnings(forecasts, traffic));
+  }
+  return result;
 }
 
 function formatNumber(value: number): string {

@@ -62,7 +62,7 @@ function detail(m: MetricResult): string {
   if (m.sequential) {
     const { ratio, pValue, decision, decidedAtInterval, outcome, detectableRatio } = m.sequential;
     const decided = decidedAtInterval === null ? '' : ` at interval ${decidedAtInterval}`;
-    const could = detectableRatio === undefined ? '' : `, could detect ${detectableRatio === null ? 'nothing (no errors)' : `${num(detectableRatio)}×`}`;
+    const could = detectableRatio === undefined ? '' : `, could detect ${detectableRatio === null ? 'nothing up to 64×' : `${num(detectableRatio)}×`}`;
     return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${outcome ?? decision}${decided}${could}`;
   }
   if (m.hodgesLehmann || m.mannWhitney) {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { VirtualClock } from '../../../src/core/analysis/clock.js';
 import { runAnalysis } from '../../../src/core/analysis/loop.js';
-import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
+import { measureTraffic } from '../../../src/core/analysis/traffic.js';
+import { forecastFromSource, loadPlan } from '../../../src/core/plan/index.js';
+import { parseMetricsYaml, type RateMetricDefinition } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { parseSelector, renderTemplate } from '../../../src/core/metrics/template.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
@@ -127,5 +129,45 @@ describeIf('canary analysis against the real Prometheus', () => {
     expect(() => parseSelector('version="v2"} or vector(1) or up{job="', 'canary-selector')).toThrow(
       /^Input 'canary-selector' has the value .*at character 13: unexpected "}"/,
     );
+  });
+
+  test('before a rollout: the stable version’s traffic read from its counters, and what each analysis of the plan can detect with it', async () => {
+    const now = new Date();
+    const windowSeconds = Math.min(20, Math.floor((now.getTime() - scrapedSince) / 1000));
+    const selector = parseSelector('version="equal-v1"', 'baseline-selector');
+    const [rate] = METRICS.filter((m) => m.kind === 'rate');
+    const traffic = await measureTraffic(source, rate as RateMetricDefinition, { selector, canary: selector, baseline: selector, intervalSeconds: 1, windowSeconds, now });
+    // The load generator sends 100 req/s to the version, 10% of them answered 5xx.
+    expect(traffic!.requestsPerSecond).toBeGreaterThan(60);
+    expect(traffic!.requestsPerSecond).toBeLessThan(140);
+    expect(traffic!.errorRate).toBeGreaterThan(0.06);
+    expect(traffic!.errorRate).toBeLessThan(0.14);
+
+    const plan = loadPlan(
+      `router: {provider: double}
+analysis:
+  prometheus: ${bed.prometheus.url}
+  interval: 1s
+  history: ${windowSeconds}s
+  canarySelector: 'version="equal-v2"'
+  baselineSelector: 'version="equal-v1"'
+  metrics:
+    - name: error-rate
+      kind: rate
+      ${ERROR_RATE_QUERIES.replace('\n  ', '\n      ')}
+steps:
+  - setWeight: 20
+  - analysis: {duration: 2m}
+  - setWeight: 1
+  - analysis: {duration: 2s}
+`,
+      'plan.yml',
+    );
+    const forecast = await forecastFromSource(plan, source, new Date());
+    expect(forecast.lines).toHaveLength(2);
+    expect(forecast.lines[0]).toMatch(/^step 2, analysis 2m at canary 20%: metric 'error-rate' can catch 1\.\d+× \(detect 2×\) with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors$/);
+    // Two seconds at 1% see a handful of canary requests: far from 2×.
+    expect(forecast.warnings).toHaveLength(1);
+    expect(forecast.warnings[0]).toMatch(/^step 4 \(line 17\), analysis 2s at canary 1%: with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors, metric 'error-rate' can catch no regression up to 64× \(too few canary requests or errors\), not its detect 2×; catching 2× takes about \d+× the canary traffic/);
   });
 });

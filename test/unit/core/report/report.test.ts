@@ -58,7 +58,7 @@ describe('analysis markdown', () => {
     const nothingFound: MetricResult = { ...rateResult, class: 'pass', reason: 'nothing found', sequential: { ...rateResult.sequential!, decision: 'continue', decidedAtInterval: null, outcome: 'nothing-found', detectableRatio: 1.634 } };
     expect(analysisMarkdown({ report: { ...report, metrics: [nothingFound] } })).toContain('| error-rate | rate | ✅ pass | yes | ratio 5.12 [2.01, 11.7], p 0.0042, nothing-found, could detect 1.63× | nothing found |');
     const silent: MetricResult = { ...nothingFound, class: 'nodata', sequential: { ...nothingFound.sequential!, outcome: 'undecided', detectableRatio: null } };
-    expect(analysisMarkdown({ report: { ...report, metrics: [silent] } })).toContain('p 0.0042, undecided, could detect nothing (no errors) |');
+    expect(analysisMarkdown({ report: { ...report, metrics: [silent] } })).toContain('p 0.0042, undecided, could detect nothing up to 64× |');
     expect(text).toContain("- critical metric 'error-rate' is high");
     expect(text).toContain('```mermaid\nxychart-beta');
   });

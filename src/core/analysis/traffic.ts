@@ -1,0 +1,37 @@
+import type { RateMetricDefinition } from '../metrics/metrics-config.js';
+import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
+import type { MetricSource } from '../metrics/types.js';
+
+/** What the stable version served lately, per one rate metric's counters. */
+export interface MeasuredTraffic {
+  requestsPerSecond: number;
+  /** Errors per request, a fraction. */
+  errorRate: number;
+}
+
+/** Where and how long to look: the stable version's matchers (all traffic before the canary), and the window. */
+export interface TrafficWindow {
+  selector: LabelMatcher[];
+  canary: LabelMatcher[];
+  baseline: LabelMatcher[];
+  intervalSeconds: number;
+  windowSeconds: number;
+  now: Date;
+}
+
+/**
+ * The service's recent traffic from a rate metric's two cumulative counters: how much each grew
+ * over the window (two instant queries each, at its start and its end). Undefined when a counter
+ * is missing, reset or did not move: the forecast then says nothing rather than something wrong.
+ */
+export async function measureTraffic(source: MetricSource, metric: RateMetricDefinition, window: TrafficWindow): Promise<MeasuredTraffic | undefined> {
+  const from = new Date(window.now.getTime() - window.windowSeconds * 1000);
+  const growth = async (field: 'errors' | 'requests') => {
+    const query = renderTemplate(metric[field], window, `metric "${metric.name}" field ${field}`);
+    const [before, after] = await Promise.all([source.queryInstant(query, from), source.queryInstant(query, window.now)]);
+    return after - before;
+  };
+  const [errors, requests] = await Promise.all([growth('errors'), growth('requests')]);
+  if (!(requests > 0 && errors >= 0 && errors <= requests)) return undefined;
+  return { requestsPerSecond: requests / window.windowSeconds, errorRate: errors / requests };
+}
