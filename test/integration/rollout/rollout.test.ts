@@ -1,10 +1,15 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../../src/core/analysis/clock.js';
 import { RecordingLogger } from '../../../src/core/log.js';
 import { loadPlan, loopAnalysisRunner, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { serverAvailable } from '../../../src/testbed/binaries.js';
 import { shareBetween } from '../../../src/testbed/load.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
+import { clearStepEnvironment, runRolloutMain } from '../../faults/helpers/rollout-action.js';
 import { artifact, ERROR_RATE_METRIC, SHA, useRolloutBed, type RolloutBed } from './environment.js';
 
 // Real plans end to end: HAProxy moves the traffic, Prometheus scrapes both versions every second,
@@ -57,6 +62,36 @@ describeIf('rollout plans against HAProxy, Prometheus and the GitHub simulator',
   });
   afterEach(() => {
     bed.green.configure({ errorRate: 0.02 });
+  });
+
+  test('the rollout action says before any traffic moves what each analysis can detect with the traffic v1 served, and warns where 2× is out of reach', async () => {
+    const { environment } = environmentWithV1();
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-forecast-'));
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      const plan = fourStepPlan().replace('interval: 1s', 'interval: 1s\n  history: 10s').replace('analysis: {duration: 40s}', 'analysis: {duration: 2s}');
+      await bed.underLoad(100, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10_000));
+        return runRolloutMain(bed.sim, dir, plan.replace(/\n  - setWeight: 50[\s\S]*$/, '\n  - pause: {}\n'), environment, { makeRouter: () => bed.router(), ledger: bed.ledger(), clock: systemClock });
+      });
+    } finally {
+      write.mockRestore();
+      clearStepEnvironment();
+      rmSync(dir, { recursive: true, force: true });
+      await bed.router().abort();
+    }
+    const log = printed.join('');
+    const forecast = log.slice(log.indexOf('::group::Forecast: what each analysis can detect'), log.indexOf('::endgroup::', log.indexOf('::group::Forecast')));
+    // Two seconds at 20% of 100 req/s with 2% errors see under one canary error.
+    expect(forecast).toMatch(/step 2, analysis 2s at canary 20%: metric 'error-rate' can catch nothing \(detect 2×\) with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors/);
+    // (A workflow command escapes % as %25.)
+    expect(forecast).toMatch(/::warning::step 2 \(line 18\), analysis 2s at canary 20%25: .*metric 'error-rate' can catch no regression up to 64× \(too few canary requests or errors\), not its detect 2×/);
+    // Said before the first step moved traffic.
+    expect(log.indexOf('::group::Forecast')).toBeLessThan(log.indexOf('Step 1/3'));
   });
 
   test('a good canary goes 20% → 50% → 100% and is promoted, within 25 GitHub requests', async () => {
