@@ -76,7 +76,7 @@ describeIf('rollout plans against HAProxy, Prometheus and the GitHub simulator',
       const plan = fourStepPlan().replace('interval: 1s', 'interval: 1s\n  history: 10s').replace('analysis: {duration: 40s}', 'analysis: {duration: 2s}');
       await bed.underLoad(100, async () => {
         await new Promise((resolve) => setTimeout(resolve, 10_000));
-        return runRolloutMain(bed.sim, dir, plan.replace(/\n  - setWeight: 50[\s\S]*$/, '\n  - pause: {}\n'), environment, { makeRouter: () => bed.router(), ledger: bed.ledger(), clock: systemClock });
+        return runRolloutMain(bed.sim, dir, plan.replace(/\n {2}- setWeight: 50[\s\S]*$/, '\n  - pause: {}\n'), environment, { makeRouter: () => bed.router(), ledger: bed.ledger(), clock: systemClock });
       });
     } finally {
       write.mockRestore();
