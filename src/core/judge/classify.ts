@@ -1,6 +1,6 @@
 import { DEFAULT_DETECT_RATIO } from '../values/ratio.js';
 import { binomialUpperBound } from './binomial-bound.js';
-import { detectableRatio, DETECTION_POWER, exposureNeeded, exposureOf } from './detectable.js';
+import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, median } from './detectable.js';
 import { hodgesLehmann } from './hodges-lehmann.js';
 import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
 import { sequentialRateTest } from './sequential-rate.js';
@@ -126,12 +126,13 @@ function classifyContinuous(metric: ContinuousMetricInput, alpha: number): Class
   const reference = Math.abs(median(baseline));
   const percent = (d: number) => (reference === 0 ? (d === 0 ? 0 : Math.sign(d) * Infinity) : (100 * d) / reference);
   const relativeShift = { estimate: percent(hl.estimate), lower: percent(hl.lower), upper: percent(hl.upper) };
-  const figures = { mannWhitney, hodgesLehmann: hl, relativeShift };
+  const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;
+  const allowedDown = metric.allowedDecrease ?? metricDefaults.allowedPercent;
+  const detectable = detectableShift(canary.length, baseline, alpha, metric.direction, metric.direction === 'decrease' ? allowedDown : allowedUp);
+  const figures = { mannWhitney, hodgesLehmann: hl, relativeShift, detectableShift: detectable };
   const shift = `shift ${fmt(hl.estimate)} (${fmt(relativeShift.estimate)}% of the baseline median, ${Math.round(hl.confidence * 100)}% interval ${fmt(relativeShift.lower)}% to ${fmt(relativeShift.upper)}%)`;
   const up = metric.direction !== 'decrease' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pGreater'] < alpha && hl.estimate > 0;
   const down = metric.direction !== 'increase' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pLess'] < alpha && hl.estimate < 0;
-  const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;
-  const allowedDown = metric.allowedDecrease ?? metricDefaults.allowedPercent;
   if (up && relativeShift.estimate > allowedUp) {
     const criticalExceeded = metric.criticalIncrease !== undefined && relativeShift.estimate > metric.criticalIncrease;
     return { class: 'high', reason: `canary higher: ${shift} beyond the allowed +${allowedUp}%${criticalExceeded ? ` and the critical +${metric.criticalIncrease}%` : ''} (Mann-Whitney p = ${fmt(mannWhitney.pGreater)})`, ...figures, criticalExceeded };
@@ -156,10 +157,4 @@ function classifyThreshold(metric: ThresholdMetricInput): Classified {
     return { class: 'nodata', reason: `${check.missing} of ${check.measurements} measurements missing`, threshold };
   }
   return { class: 'pass', reason: `${check.measurements - check.missing - failures} of ${check.measurements} measurements within ${bounds}`, threshold };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -1,3 +1,4 @@
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { GRID_LIMIT, PRIOR_SD } from './sequential-rate.js';
 import type { Direction, RateCounts } from './types.js';
 
@@ -22,7 +23,7 @@ import type { Direction, RateCounts } from './types.js';
 /** The probability of catching a regression that "can be detected". */
 export const DETECTION_POWER = 0.95;
 /** The standard normal quantile of DETECTION_POWER. */
-const Z_POWER = 1.6448536269514722;
+const Z_POWER = normalQuantile(DETECTION_POWER, 0, 1);
 
 /** What the data of one rate metric could show. */
 export interface Exposure {
@@ -85,4 +86,31 @@ function detectableLogRatio(information: number, alpha: number, direction: Direc
   const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
   const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (PRIOR_SD * PRIOR_SD)));
   return (threshold + Z_POWER * Math.sqrt(information)) / information;
+}
+
+/**
+ * The smallest change of a continuous metric (latency, CPU), in percent of the baseline's median,
+ * that the judge would flag with probability DETECTION_POWER with these sample sizes: the shift
+ * must be significant in Mann-Whitney at `alpha` (one-sided; α/2 each side for `either`) and its
+ * Hodges-Lehmann estimate beyond `allowedPercent`. For data near normal both tests behave like a
+ * t-test on 3/π of the values (Mann-Whitney's efficiency), so the shift's standard error is
+ * σ·√(π/3)·√(1/n + 1/m), σ the baseline's spread (1.4826 × its median absolute deviation, robust
+ * to the outliers latency has). Null when the baseline has no spread or no median to measure by.
+ */
+export function detectableShift(canaryCount: number, baseline: readonly number[], alpha: number, direction: Direction, allowedPercent: number): number | null {
+  const centre = median(baseline);
+  const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
+  if (!(spread > 0 && centre !== 0 && canaryCount > 0)) return null;
+  const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
+  const zAlpha = normalQuantile(1 - (direction === 'either' ? alpha / 2 : alpha), 0, 1);
+  // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
+  const zEach = normalQuantile(1 - (1 - DETECTION_POWER) / 2, 0, 1);
+  return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
+}
+
+/** The median of the values. */
+export function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -164,6 +164,11 @@ export interface MetricResult {
   hodgesLehmann?: { estimate: number; lower: number; upper: number; confidence: number };
   /** Continuous metrics: the Hodges-Lehmann shift as percent of the baseline's median. */
   relativeShift?: { estimate: number; lower: number; upper: number };
+  /**
+   * Continuous metrics: the smallest change (percent of the baseline's median, in the bad direction)
+   * these sample sizes would have flagged with 95% probability; null when the baseline has no spread.
+   */
+  detectableShift?: number | null;
   /** Continuous metrics: the change went past criticalIncrease/criticalDecrease (fails the analysis). */
   criticalExceeded?: boolean;
   /** Threshold metrics: measurements out of [min, max], missing ones, and all of them. */

@@ -68,7 +68,8 @@ function detail(m: MetricResult): string {
   if (m.hodgesLehmann || m.mannWhitney) {
     const hl = m.hodgesLehmann ? `shift ${num(m.hodgesLehmann.estimate)} [${num(m.hodgesLehmann.lower)}, ${num(m.hodgesLehmann.upper)}]` : '';
     const mw = m.mannWhitney ? `U ${num(m.mannWhitney.u)}, p ${num(m.mannWhitney.pTwoSided)}` : '';
-    return [hl, mw].filter(Boolean).join(', ');
+    const could = typeof m.detectableShift === 'number' ? `could detect ${num(m.detectableShift)}%` : '';
+    return [hl, mw, could].filter(Boolean).join(', ');
   }
   if (m.threshold) return `${m.threshold.failures} outside, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
   return '';

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import { Random } from '../../../../bench/judge/random.js';
 import { generateStream, type StreamScenario } from '../../../../bench/judge/streams.js';
-import { detectableRatio, exposureNeeded, exposureOf } from '../../../../src/core/judge/detectable.js';
+import { classifyMetric } from '../../../../src/core/judge/classify.js';
+import { detectableRatio, detectableShift, exposureNeeded, exposureOf } from '../../../../src/core/judge/detectable.js';
 import { judge } from '../../../../src/core/judge/index.js';
 import { sequentialRateTest } from '../../../../src/core/judge/sequential-rate.js';
 
@@ -49,6 +51,34 @@ describe('what an analysis can detect', () => {
     const scaled = { ...exposure, information: exposure.information * times };
     expect(detectableRatio(scaled, 0.01, 'increase')).toBeCloseTo(1.5, 2);
     expect(exposureNeeded(exposure, 0.01, 'increase', detectableRatio(exposure, 0.01, 'increase') * 1.01)).toBe(1);
+  });
+});
+
+describe('what a latency analysis can detect', () => {
+  // Per-interval latencies: 100 ms ± 10 ms in both arms, n values per arm, the canary shifted.
+  const sample = (random: Random, n: number, shiftPercent: number) => Array.from({ length: n }, () => 100 * (1 + shiftPercent / 100) + 10 * random.normal());
+  const flagged = (n: number, shiftPercent: number, replicates = 200) => {
+    const random = new Random(11);
+    let high = 0;
+    for (let r = 0; r < replicates; r++) {
+      const metric = { name: 'latency', kind: 'continuous' as const, direction: 'increase' as const, canary: sample(random, n, shiftPercent), baseline: sample(random, n, 0) };
+      if (classifyMetric(metric, { alpha: 0.01, onUndecided: 'pass', complete: true }).class === 'high') high++;
+    }
+    return high / replicates;
+  };
+
+  test.each([20, 30, 60])('with %i values per arm the stated shift is flagged at least 95% of the time, and half of it clearly less', (n) => {
+    const shift = detectableShift(n, sample(new Random(3), n, 0), 0.01, 'increase', 10)!;
+    expect(shift).toBeGreaterThan(10);
+    expect(flagged(n, shift)).toBeGreaterThanOrEqual(0.93);
+    expect(flagged(n, shift / 2)).toBeLessThan(0.9);
+  });
+
+  test('the report carries it, beside the measured shift; a baseline without spread cannot say', () => {
+    const random = new Random(5);
+    const result = classifyMetric({ name: 'latency', kind: 'continuous', direction: 'increase', canary: sample(random, 30, 0), baseline: sample(random, 30, 0) }, { alpha: 0.01, onUndecided: 'pass', complete: true });
+    expect(result.detectableShift).toBeGreaterThan(10);
+    expect(detectableShift(30, Array.from({ length: 30 }, () => 100), 0.01, 'increase', 10)).toBeNull();
   });
 });
 
