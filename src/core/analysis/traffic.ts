@@ -1,4 +1,4 @@
-import type { RateMetricDefinition } from '../metrics/metrics-config.js';
+import type { ContinuousMetricDefinition, RateMetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource } from '../metrics/types.js';
 
@@ -34,4 +34,11 @@ export async function measureTraffic(source: MetricSource, metric: RateMetricDef
   const [errors, requests] = await Promise.all([growth('errors'), growth('requests')]);
   if (!(requests > 0 && errors >= 0 && errors <= requests)) return undefined;
   return { requestsPerSecond: requests / window.windowSeconds, errorRate: errors / requests };
+}
+
+/** A continuous metric's values on the stable version over the window, one per interval (missing ones left out). */
+export async function readStableValues(source: MetricSource, metric: ContinuousMetricDefinition, window: TrafficWindow): Promise<number[]> {
+  const query = renderTemplate(metric.query, window, `metric "${metric.name}" field query`);
+  const samples = await source.queryRange(query, { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds });
+  return samples.map((s) => s.value).filter((v) => Number.isFinite(v));
 }

@@ -1,12 +1,13 @@
 import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
-import { measureTraffic } from '../analysis/traffic.js';
+import { measureTraffic, readStableValues } from '../analysis/traffic.js';
 import { errorMessage } from '../errors.js';
-import { detectableRatio, exposureNeeded } from '../judge/detectable.js';
+import { metricDefaults } from '../judge/classify.js';
+import { detectableRatio, detectableShift, exposureNeeded } from '../judge/detectable.js';
 import type { MetricSource } from '../metrics/types.js';
-import type { RateMetricDefinition } from '../metrics/metrics-config.js';
+import type { ContinuousMetricDefinition, RateMetricDefinition } from '../metrics/metrics-config.js';
 import { DEFAULT_ALPHA, DEFAULT_DETECT_RATIO } from '../values/index.js';
 import { stepLabel } from './describe.js';
-import type { RolloutPlan } from './plan.js';
+import type { PlanAnalysis, RolloutPlan } from './plan.js';
 import { expectedTrafficBefore } from './steps.js';
 
 // What each analysis of a plan will be able to detect, said before the rollout starts
@@ -132,7 +133,31 @@ export async function forecastFromSource(plan: RolloutPlan, source: MetricSource
     }
     result.warnings.push(...forecastWarnings(forecasts, traffic));
   }
+  for (const metric of analysis.metrics.filter((m): m is ContinuousMetricDefinition => m.kind === 'continuous' && !m.muted)) {
+    result.lines.push(...(await forecastShift(plan, analysis, metric, source, window)));
+  }
   return result;
+}
+
+/** A continuous metric's detectable shift per analysis step, from the spread of the stable version's recent values. */
+async function forecastShift(plan: RolloutPlan, analysis: PlanAnalysis, metric: ContinuousMetricDefinition, source: MetricSource, window: Parameters<typeof readStableValues>[2]): Promise<string[]> {
+  let values: number[];
+  try {
+    values = await readStableValues(source, metric, window);
+  } catch (error) {
+    return [`metric '${metric.name}': no forecast, its values could not be read (${errorMessage(error)})`];
+  }
+  if (values.length < 3) return [`metric '${metric.name}': no forecast, fewer than 3 values over the last ${window.windowSeconds} s`];
+  const alpha = analysis.alpha ?? DEFAULT_ALPHA;
+  const falls = metric.direction === 'decrease';
+  const allowed = (falls ? metric.allowedDecrease : metric.allowedIncrease) ?? metricDefaults.allowedPercent;
+  return plan.steps.flatMap((step, index) => {
+    if (step.kind !== 'analysis') return [];
+    const intervals = Math.max(1, Math.floor(step.durationSeconds / (step.intervalSeconds ?? analysis.intervalSeconds)));
+    const shift = detectableShift(intervals, values, alpha, metric.direction, allowed);
+    const can = shift === null ? 'no shift (the stable version’s values do not vary)' : `a ${formatNumber(shift)}% ${falls ? 'fall' : 'rise'}`;
+    return [`step ${index + 1}, ${stepLabel(step)} at canary ${expectedTrafficBefore(plan.steps, index).canaryWeight}%: metric '${metric.name}' can catch ${can} (allowed ${formatNumber(allowed)}%) with ${intervals} values per arm`];
+  });
 }
 
 function formatNumber(value: number): string {

@@ -155,6 +155,9 @@ analysis:
     - name: error-rate
       kind: rate
       ${ERROR_RATE_QUERIES.replace('\n  ', '\n      ')}
+    - name: latency
+      kind: continuous
+      query: 'sum(rate(http_request_duration_seconds_sum{{{selector}}}[3s])) / sum(rate(http_request_duration_seconds_count{{{selector}}}[3s]))'
 steps:
   - setWeight: 20
   - analysis: {duration: 2m}
@@ -164,10 +167,15 @@ steps:
       'plan.yml',
     );
     const forecast = await forecastFromSource(plan, source, new Date());
-    expect(forecast.lines).toHaveLength(2);
+    expect(forecast.lines).toHaveLength(4);
+    // Latency: the spread of v1's recent values against 120 and 2 values per arm.
+    expect(forecast.lines[2]).toMatch(/^step 2, analysis 2m at canary 20%: metric 'latency' can catch a \d+(\.\d+)?% rise \(allowed 10%\) with 120 values per arm$/);
+    expect(forecast.lines[3]).toMatch(/^step 4, analysis 2s at canary 1%: metric 'latency' can catch a \d+(\.\d+)?% rise \(allowed 10%\) with 2 values per arm$/);
+    const shift = (line: string) => Number(/catch a ([\d.]+)%/.exec(line)![1]);
+    expect(shift(forecast.lines[3])).toBeGreaterThan(shift(forecast.lines[2]));
     expect(forecast.lines[0]).toMatch(/^step 2, analysis 2m at canary 20%: metric 'error-rate' can catch 1\.\d+× \(detect 2×\) with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors$/);
     // Two seconds at 1% see a handful of canary requests: far from 2×.
     expect(forecast.warnings).toHaveLength(1);
-    expect(forecast.warnings[0]).toMatch(/^step 4 \(line 17\), analysis 2s at canary 1%: with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors, metric 'error-rate' can catch no regression up to 64× \(too few canary requests or errors\), not its detect 2×; catching 2× takes about \d+× the canary traffic/);
+    expect(forecast.warnings[0]).toMatch(/^step 4 \(line 20\), analysis 2s at canary 1%: with \d+(\.\d+)? req\/s at \d+(\.\d+)?% errors, metric 'error-rate' can catch no regression up to 64× \(too few canary requests or errors\), not its detect 2×; catching 2× takes about \d+× the canary traffic/);
   });
 });
