@@ -56,8 +56,8 @@ export class CommandRouter implements TrafficRouter {
   }
 
   async setCanaryWeight(percent: number): Promise<TrafficState> {
-    checkWeight(percent);
-    return this.state((await this.run('set-weight', percent)) ?? percent);
+    const weight = checkWeight(percent);
+    return this.state((await this.run('set-weight', weight)) ?? weight);
   }
 
   async promote(): Promise<TrafficState> {

@@ -37,8 +37,8 @@ export abstract class SpecRouter implements TrafficRouter {
     }
     if (capabilities.mirror) {
       this.setMirror = async (percent) => {
-        checkWeight(percent, 'mirror-percent');
-        return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+        const mirrorPercent = checkWeight(percent, 'mirror-percent');
+        return this.update((spec) => ({ ...spec, mirrorPercent }));
       };
     }
   }
@@ -57,8 +57,8 @@ export abstract class SpecRouter implements TrafficRouter {
   }
 
   async setCanaryWeight(percent: number): Promise<TrafficState> {
-    checkWeight(percent);
-    return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+    const canaryWeight = checkWeight(percent);
+    return this.update((spec) => ({ ...spec, canaryWeight }));
   }
 
   promote(): Promise<TrafficState> {

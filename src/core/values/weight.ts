@@ -16,5 +16,6 @@ export function parseWeight(value: unknown): number {
     throw new ValueError(value, EXPECTED, `routers take whole percents: use ${Math.floor(number)} or ${Math.ceil(number)}`);
   }
   if (number < 0 || number > 100) throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
-  return number;
+  // -0 is 0: no router should be told "-0".
+  return number === 0 ? 0 : number;
 }
