@@ -65816,7 +65816,7 @@ module.exports = function (uniq) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2019);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)() });
@@ -65826,7 +65826,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2019:
+/***/ 3024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72848,7 +72848,7 @@ function attestProvenance(options) {
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(2876);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(8262);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
@@ -74531,7 +74531,8 @@ function parseWeight(value) {
     }
     if (number < 0 || number > 100)
         throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
-    return number;
+    // -0 is 0: no router should be told "-0".
+    return number === 0 ? 0 : number;
 }
 
 ;// CONCATENATED MODULE: ./src/core/values/percentage.ts
@@ -74689,11 +74690,29 @@ function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds 
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/values/ratio.ts
+
+/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
+const DEFAULT_DETECT_RATIO = 2;
+/**
+ * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
+ * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
+ */
+function parseDetectRatio(value) {
+    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 1 && number <= 64)) {
+        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
+    }
+    return number;
+}
+
 ;// CONCATENATED MODULE: ./src/core/values/index.ts
 /**
  * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
  * routers and the analysis: a value one of them accepts, every other accepts too.
  */
+
 
 
 
@@ -75792,7 +75811,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
+/***/ 8262:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -82539,7 +82558,7 @@ const lru_cache_1 = __nccwpck_require__(5574);
 const node_path_1 = __nccwpck_require__(6760);
 const node_url_1 = __nccwpck_require__(3136);
 const fs_1 = __nccwpck_require__(9896);
-const actualFS = __importStar(__nccwpck_require__(3024));
+const actualFS = __importStar(__nccwpck_require__(8262));
 const realpathSync = fs_1.realpathSync.native;
 // TODO: test perf of fs/promises realpath vs realpathCB,
 // since the promises one uses realpath.native

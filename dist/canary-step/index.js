@@ -29905,7 +29905,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3470);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1284);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .iW)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .bE)() });
@@ -29915,7 +29915,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3470:
+/***/ 1284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31245,7 +31245,8 @@ function parseWeight(value) {
     }
     if (number < 0 || number > 100)
         throw new errors_ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
-    return number;
+    // -0 is 0: no router should be told "-0".
+    return number === 0 ? 0 : number;
 }
 
 ;// CONCATENATED MODULE: ./src/core/values/percentage.ts
@@ -31403,11 +31404,29 @@ function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds 
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/values/ratio.ts
+
+/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
+const DEFAULT_DETECT_RATIO = 2;
+/**
+ * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
+ * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
+ */
+function parseDetectRatio(value) {
+    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 1 && number <= 64)) {
+        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
+    }
+    return number;
+}
+
 ;// CONCATENATED MODULE: ./src/core/values/index.ts
 /**
  * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
  * routers and the analysis: a value one of them accepts, every other accepts too.
  */
+
 
 
 
@@ -37764,8 +37783,8 @@ class CommandRouter {
         return weight === undefined ? { ...this.state(0), reachable: false, detail: { ...this.detail(), note: 'the command printed no weight for describe' } } : this.state(weight);
     }
     async setCanaryWeight(percent) {
-        settings_checkWeight(percent);
-        return this.state((await this.run('set-weight', percent)) ?? percent);
+        const weight = settings_checkWeight(percent);
+        return this.state((await this.run('set-weight', weight)) ?? weight);
     }
     async promote() {
         return this.state((await this.run('promote', 100)) ?? 100);
@@ -37830,8 +37849,8 @@ class SpecRouter {
         }
         if (capabilities.mirror) {
             this.setMirror = async (percent) => {
-                settings_checkWeight(percent, 'mirror-percent');
-                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+                const mirrorPercent = settings_checkWeight(percent, 'mirror-percent');
+                return this.update((spec) => ({ ...spec, mirrorPercent }));
             };
         }
     }
@@ -37839,8 +37858,8 @@ class SpecRouter {
         return this.state(await this.read());
     }
     async setCanaryWeight(percent) {
-        settings_checkWeight(percent);
-        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+        const canaryWeight = settings_checkWeight(percent);
+        return this.update((spec) => ({ ...spec, canaryWeight }));
     }
     promote() {
         return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));

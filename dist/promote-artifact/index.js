@@ -30104,7 +30104,7 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5618);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6061);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -30114,7 +30114,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5618:
+/***/ 6061:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37410,7 +37410,8 @@ function parseWeight(value) {
     }
     if (number < 0 || number > 100)
         throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
-    return number;
+    // -0 is 0: no router should be told "-0".
+    return number === 0 ? 0 : number;
 }
 
 ;// CONCATENATED MODULE: ./src/core/values/percentage.ts
@@ -37568,11 +37569,29 @@ function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds 
     }
 }
 
+;// CONCATENATED MODULE: ./src/core/values/ratio.ts
+
+/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
+const DEFAULT_DETECT_RATIO = 2;
+/**
+ * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
+ * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
+ */
+function parseDetectRatio(value) {
+    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 1 && number <= 64)) {
+        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
+    }
+    return number;
+}
+
 ;// CONCATENATED MODULE: ./src/core/values/index.ts
 /**
  * One parser per value concept (docs/values.md), used alike by plans, action inputs, the judge, the
  * routers and the analysis: a value one of them accepts, every other accepts too.
  */
+
 
 
 

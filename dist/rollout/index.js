@@ -7904,6 +7904,662 @@ module.exports = evalpoly;
 
 /***/ }),
 
+/***/ 3034:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+/**
+* Evaluate the inverse error function.
+*
+* @module @stdlib/math-base-special-erfinv
+*
+* @example
+* var erfinv = require( '@stdlib/math-base-special-erfinv' );
+*
+* var y = erfinv( 0.5 );
+* // returns ~0.4769
+*
+* y = erfinv( 0.8 );
+* // returns ~0.9062
+*
+* y = erfinv( 0.0 );
+* // returns 0.0
+*
+* y = erfinv( -0.0 );
+* // returns -0.0
+*
+* y = erfinv( -1.0 );
+* // returns -Infinity
+*
+* y = erfinv( 1.0 );
+* // returns Infinity
+*
+* y = erfinv( NaN );
+* // returns NaN
+*/
+
+// MODULES //
+
+var main = __nccwpck_require__( 8349 );
+
+
+// EXPORTS //
+
+module.exports = main;
+
+
+/***/ }),
+
+/***/ 8349:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The original C++ code and copyright notice are from the [Boost library]{@link http://www.boost.org/doc/libs/1_48_0/boost/math/special_functions/detail/erf_inv.hpp}. This implementation follows the original, but has been modified for JavaScript.
+*
+* ```text
+* (C) Copyright John Maddock 2006.
+*
+* Use, modification and distribution are subject to the
+* Boost Software License, Version 1.0. (See accompanying file
+* LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+* ```
+*/
+
+
+
+// MODULES //
+
+var isnan = __nccwpck_require__( 6523 );
+var sqrt = __nccwpck_require__( 5478 );
+var ln = __nccwpck_require__( 1550 );
+var PINF = __nccwpck_require__( 469 );
+var NINF = __nccwpck_require__( 1475 );
+var rationalFcnR1 = __nccwpck_require__( 8944 );
+var rationalFcnR2 = __nccwpck_require__( 8776 );
+var rationalFcnR3 = __nccwpck_require__( 1964 );
+var rationalFcnR4 = __nccwpck_require__( 4932 );
+var rationalFcnR5 = __nccwpck_require__( 1376 );
+
+
+// VARIABLES //
+
+var Y1 = 8.91314744949340820313e-2;
+var Y2 = 2.249481201171875;
+var Y3 = 8.07220458984375e-1;
+var Y4 = 9.3995571136474609375e-1;
+var Y5 = 9.8362827301025390625e-1;
+
+
+// MAIN //
+
+/**
+* Evaluates the inverse error function.
+*
+* ## Method
+*
+* 1.  For \\(|x| \leq 0.5\\), we evaluate the inverse error function using the rational approximation
+*
+*     ```tex
+*     \operatorname{erf^{-1}}(x) = x(x+10)(\mathrm{Y} + \operatorname{R}(x))
+*     ```
+*
+*     where \\(Y\\) is a constant and \\(\operatorname{R}(x)\\) is optimized for a low absolute error compared to \\(|Y|\\).
+*
+*     <!-- <note> -->
+*
+*     Max error \\(2.001849\mbox{e-}18\\). Maximum deviation found (error term at infinite precision) \\(8.030\mbox{e-}21\\).
+*
+*     <!-- </note> -->
+*
+* 2.  For \\(0.5 > 1-|x| \geq 0\\), we evaluate the inverse error function using the rational approximation
+*
+*     ```tex
+*     \operatorname{erf^{-1}} = \frac{\sqrt{-2 \cdot \ln(1-x)}}{\mathrm{Y} + \operatorname{R}(1-x)}
+*     ```
+*
+*     where \\(Y\\) is a constant, and \\(\operatorname{R}(q)\\) is optimized for a low absolute error compared to \\(Y\\).
+*
+*     <!-- <note> -->
+*
+*     Max error \\(7.403372\mbox{e-}17\\). Maximum deviation found (error term at infinite precision) \\(4.811\mbox{e-}20\\).
+*
+*     <!-- </note> -->
+*
+* 3.  For \\(1-|x| < 0.25\\), we have a series of rational approximations all of the general form
+*
+*     ```tex
+*     p = \sqrt{-\ln(1-x)}
+*     ```
+*
+*     Accordingly, the result is given by
+*
+*     ```tex
+*     \operatorname{erf^{-1}}(x) = p(\mathrm{Y} + \operatorname{R}(p-B))
+*     ```
+*
+*     where \\(Y\\) is a constant, \\(B\\) is the lowest value of \\(p\\) for which the approximation is valid, and \\(\operatorname{R}(x-B)\\) is optimized for a low absolute error compared to \\(Y\\).
+*
+*     <!-- <note> -->
+*
+*     Almost all code will only go through the first or maybe second approximation.  After that we are dealing with very small input values.
+*
+*     -   If \\(p < 3\\), max error \\(1.089051\mbox{e-}20\\).
+*     -   If \\(p < 6\\), max error \\(8.389174\mbox{e-}21\\).
+*     -   If \\(p < 18\\), max error \\(1.481312\mbox{e-}19\\).
+*     -   If \\(p < 44\\), max error \\(5.697761\mbox{e-}20\\).
+*     -   If \\(p \geq 44\\), max error \\(1.279746\mbox{e-}20\\).
+*
+*     <!-- </note> -->
+*
+*     <!-- <note> -->
+*
+*     The Boost library can accommodate \\(80\\) and \\(128\\) bit long doubles. JavaScript only supports a \\(64\\) bit double (IEEE 754). Accordingly, the smallest \\(p\\) (in JavaScript at the time of this writing) is \\(\sqrt{-\ln(\sim5\mbox{e-}324)} = 27.284429111150214\\).
+*
+*     <!-- </note> -->
+*
+* @param {number} x - input value
+* @returns {number} function value
+*
+* @example
+* var y = erfinv( 0.5 );
+* // returns ~0.4769
+*
+* @example
+* var y = erfinv( 0.8 );
+* // returns ~0.9062
+*
+* @example
+* var y = erfinv( 0.0 );
+* // returns 0.0
+*
+* @example
+* var y = erfinv( -0.0 );
+* // returns -0.0
+*
+* @example
+* var y = erfinv( -1.0 );
+* // returns -Infinity
+*
+* @example
+* var y = erfinv( 1.0 );
+* // returns Infinity
+*
+* @example
+* var y = erfinv( NaN );
+* // returns NaN
+*/
+function erfinv( x ) {
+	var sign;
+	var ax;
+	var qs;
+	var q;
+	var g;
+	var r;
+
+	// Special case: NaN
+	if ( isnan( x ) ) {
+		return NaN;
+	}
+	// Special case: 1
+	if ( x === 1.0 ) {
+		return PINF;
+	}
+	// Special case: -1
+	if ( x === -1.0 ) {
+		return NINF;
+	}
+	// Special case: +-0
+	if ( x === 0.0 ) {
+		return x;
+	}
+	// Special case: |x| > 1 (range error)
+	if ( x > 1.0 || x < -1.0 ) {
+		return NaN;
+	}
+	// Argument reduction (reduce to interval [0,1]). If `x` is negative, we can safely negate the value, taking advantage of the error function being an odd function; i.e., `erf(-x) = -erf(x)`.
+	if ( x < 0.0 ) {
+		sign = -1.0;
+		ax = -x;
+	} else {
+		sign = 1.0;
+		ax = x;
+	}
+	q = 1.0 - ax;
+
+	// |x| <= 0.5
+	if ( ax <= 0.5 ) {
+		g = ax * ( ax + 10.0 );
+		r = rationalFcnR1( ax );
+		return sign * ( (g*Y1) + (g*r) );
+	}
+	// 1-|x| >= 0.25
+	if ( q >= 0.25 ) {
+		g = sqrt( -2.0 * ln(q) );
+		q -= 0.25;
+		r = rationalFcnR2( q );
+		return sign * ( g / (Y2+r) );
+	}
+	q = sqrt( -ln( q ) );
+
+	// q < 3
+	if ( q < 3.0 ) {
+		qs = q - 1.125;
+		r = rationalFcnR3( qs );
+		return sign * ( (Y3*q) + (r*q) );
+	}
+	// q < 6
+	if ( q < 6.0 ) {
+		qs = q - 3.0;
+		r = rationalFcnR4( qs );
+		return sign * ( (Y4*q) + (r*q) );
+	}
+	// q < 18
+	qs = q - 6.0;
+	r = rationalFcnR5( qs );
+	return sign * ( (Y5*q) + (r*q) );
+}
+
+
+// EXPORTS //
+
+module.exports = erfinv;
+
+
+/***/ }),
+
+/***/ 8944:
+/***/ ((module) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+/* This is a generated file. Do not edit directly. */
+
+
+// MAIN //
+
+/**
+* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+*
+* ## Notes
+*
+* -   Coefficients should be sorted in ascending degree.
+* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+*
+* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+*
+* @private
+* @param {number} x - value at which to evaluate the rational function
+* @returns {number} evaluated rational function
+*/
+function evalrational( x ) {
+	var ax;
+	var s1;
+	var s2;
+	if ( x === 0.0 ) {
+		return -0.0005087819496582806;
+	}
+	if ( x < 0.0 ) {
+		ax = -x;
+	} else {
+		ax = x;
+	}
+	if ( ax <= 1.0 ) {
+		s1 = -0.0005087819496582806 + (x * (-0.008368748197417368 + (x * (0.03348066254097446 + (x * (-0.012692614766297404 + (x * (-0.03656379714117627 + (x * (0.02198786811111689 + (x * (0.008226878746769157 + (x * (-0.005387729650712429 + (x * (0.0 + (x * 0.0))))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.0 + (x * (-0.9700050433032906 + (x * (-1.5657455823417585 + (x * (1.5622155839842302 + (x * (0.662328840472003 + (x * (-0.7122890234154284 + (x * (-0.05273963823400997 + (x * (0.07952836873415717 + (x * (-0.0023339375937419 + (x * 0.0008862163904564247))))))))))))))))); // eslint-disable-line max-len
+	} else {
+		x = 1.0 / x;
+		s1 = 0.0 + (x * (0.0 + (x * (-0.005387729650712429 + (x * (0.008226878746769157 + (x * (0.02198786811111689 + (x * (-0.03656379714117627 + (x * (-0.012692614766297404 + (x * (0.03348066254097446 + (x * (-0.008368748197417368 + (x * -0.0005087819496582806))))))))))))))))); // eslint-disable-line max-len
+		s2 = 0.0008862163904564247 + (x * (-0.0023339375937419 + (x * (0.07952836873415717 + (x * (-0.05273963823400997 + (x * (-0.7122890234154284 + (x * (0.662328840472003 + (x * (1.5622155839842302 + (x * (-1.5657455823417585 + (x * (-0.9700050433032906 + (x * 1.0))))))))))))))))); // eslint-disable-line max-len
+	}
+	return s1 / s2;
+}
+
+
+// EXPORTS //
+
+module.exports = evalrational;
+
+
+/***/ }),
+
+/***/ 8776:
+/***/ ((module) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+/* This is a generated file. Do not edit directly. */
+
+
+// MAIN //
+
+/**
+* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+*
+* ## Notes
+*
+* -   Coefficients should be sorted in ascending degree.
+* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+*
+* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+*
+* @private
+* @param {number} x - value at which to evaluate the rational function
+* @returns {number} evaluated rational function
+*/
+function evalrational( x ) {
+	var ax;
+	var s1;
+	var s2;
+	if ( x === 0.0 ) {
+		return -0.20243350835593876;
+	}
+	if ( x < 0.0 ) {
+		ax = -x;
+	} else {
+		ax = x;
+	}
+	if ( ax <= 1.0 ) {
+		s1 = -0.20243350835593876 + (x * (0.10526468069939171 + (x * (8.3705032834312 + (x * (17.644729840837403 + (x * (-18.851064805871424 + (x * (-44.6382324441787 + (x * (17.445385985570866 + (x * (21.12946554483405 + (x * -3.6719225470772936))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.0 + (x * (6.242641248542475 + (x * (3.971343795334387 + (x * (-28.66081804998 + (x * (-20.14326346804852 + (x * (48.560921310873994 + (x * (10.826866735546016 + (x * (-22.643693341313973 + (x * 1.7211476576120028))))))))))))))); // eslint-disable-line max-len
+	} else {
+		x = 1.0 / x;
+		s1 = -3.6719225470772936 + (x * (21.12946554483405 + (x * (17.445385985570866 + (x * (-44.6382324441787 + (x * (-18.851064805871424 + (x * (17.644729840837403 + (x * (8.3705032834312 + (x * (0.10526468069939171 + (x * -0.20243350835593876))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.7211476576120028 + (x * (-22.643693341313973 + (x * (10.826866735546016 + (x * (48.560921310873994 + (x * (-20.14326346804852 + (x * (-28.66081804998 + (x * (3.971343795334387 + (x * (6.242641248542475 + (x * 1.0))))))))))))))); // eslint-disable-line max-len
+	}
+	return s1 / s2;
+}
+
+
+// EXPORTS //
+
+module.exports = evalrational;
+
+
+/***/ }),
+
+/***/ 1964:
+/***/ ((module) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+/* This is a generated file. Do not edit directly. */
+
+
+// MAIN //
+
+/**
+* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+*
+* ## Notes
+*
+* -   Coefficients should be sorted in ascending degree.
+* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+*
+* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+*
+* @private
+* @param {number} x - value at which to evaluate the rational function
+* @returns {number} evaluated rational function
+*/
+function evalrational( x ) {
+	var ax;
+	var s1;
+	var s2;
+	if ( x === 0.0 ) {
+		return -0.1311027816799519;
+	}
+	if ( x < 0.0 ) {
+		ax = -x;
+	} else {
+		ax = x;
+	}
+	if ( ax <= 1.0 ) {
+		s1 = -0.1311027816799519 + (x * (-0.16379404719331705 + (x * (0.11703015634199525 + (x * (0.38707973897260434 + (x * (0.3377855389120359 + (x * (0.14286953440815717 + (x * (0.029015791000532906 + (x * (0.0021455899538880526 + (x * (-6.794655751811263e-7 + (x * (2.8522533178221704e-8 + (x * -6.81149956853777e-10))))))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.0 + (x * (3.4662540724256723 + (x * (5.381683457070069 + (x * (4.778465929458438 + (x * (2.5930192162362027 + (x * (0.848854343457902 + (x * (0.15226433829533179 + (x * (0.011059242293464892 + (x * (0.0 + (x * (0.0 + (x * 0.0))))))))))))))))))); // eslint-disable-line max-len
+	} else {
+		x = 1.0 / x;
+		s1 = -6.81149956853777e-10 + (x * (2.8522533178221704e-8 + (x * (-6.794655751811263e-7 + (x * (0.0021455899538880526 + (x * (0.029015791000532906 + (x * (0.14286953440815717 + (x * (0.3377855389120359 + (x * (0.38707973897260434 + (x * (0.11703015634199525 + (x * (-0.16379404719331705 + (x * -0.1311027816799519))))))))))))))))))); // eslint-disable-line max-len
+		s2 = 0.0 + (x * (0.0 + (x * (0.0 + (x * (0.011059242293464892 + (x * (0.15226433829533179 + (x * (0.848854343457902 + (x * (2.5930192162362027 + (x * (4.778465929458438 + (x * (5.381683457070069 + (x * (3.4662540724256723 + (x * 1.0))))))))))))))))))); // eslint-disable-line max-len
+	}
+	return s1 / s2;
+}
+
+
+// EXPORTS //
+
+module.exports = evalrational;
+
+
+/***/ }),
+
+/***/ 4932:
+/***/ ((module) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+/* This is a generated file. Do not edit directly. */
+
+
+// MAIN //
+
+/**
+* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+*
+* ## Notes
+*
+* -   Coefficients should be sorted in ascending degree.
+* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+*
+* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+*
+* @private
+* @param {number} x - value at which to evaluate the rational function
+* @returns {number} evaluated rational function
+*/
+function evalrational( x ) {
+	var ax;
+	var s1;
+	var s2;
+	if ( x === 0.0 ) {
+		return -0.0350353787183178;
+	}
+	if ( x < 0.0 ) {
+		ax = -x;
+	} else {
+		ax = x;
+	}
+	if ( ax <= 1.0 ) {
+		s1 = -0.0350353787183178 + (x * (-0.0022242652921344794 + (x * (0.018557330651423107 + (x * (0.009508047013259196 + (x * (0.0018712349281955923 + (x * (0.00015754461742496055 + (x * (0.00000460469890584318 + (x * (-2.304047769118826e-10 + (x * 2.6633922742578204e-12))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.0 + (x * (1.3653349817554064 + (x * (0.7620591645536234 + (x * (0.22009110576413124 + (x * (0.03415891436709477 + (x * (0.00263861676657016 + (x * (0.00007646752923027944 + (x * (0.0 + (x * 0.0))))))))))))))); // eslint-disable-line max-len
+	} else {
+		x = 1.0 / x;
+		s1 = 2.6633922742578204e-12 + (x * (-2.304047769118826e-10 + (x * (0.00000460469890584318 + (x * (0.00015754461742496055 + (x * (0.0018712349281955923 + (x * (0.009508047013259196 + (x * (0.018557330651423107 + (x * (-0.0022242652921344794 + (x * -0.0350353787183178))))))))))))))); // eslint-disable-line max-len
+		s2 = 0.0 + (x * (0.0 + (x * (0.00007646752923027944 + (x * (0.00263861676657016 + (x * (0.03415891436709477 + (x * (0.22009110576413124 + (x * (0.7620591645536234 + (x * (1.3653349817554064 + (x * 1.0))))))))))))))); // eslint-disable-line max-len
+	}
+	return s1 / s2;
+}
+
+
+// EXPORTS //
+
+module.exports = evalrational;
+
+
+/***/ }),
+
+/***/ 1376:
+/***/ ((module) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+/* This is a generated file. Do not edit directly. */
+
+
+// MAIN //
+
+/**
+* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+*
+* ## Notes
+*
+* -   Coefficients should be sorted in ascending degree.
+* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+*
+* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+*
+* @private
+* @param {number} x - value at which to evaluate the rational function
+* @returns {number} evaluated rational function
+*/
+function evalrational( x ) {
+	var ax;
+	var s1;
+	var s2;
+	if ( x === 0.0 ) {
+		return -0.016743100507663373;
+	}
+	if ( x < 0.0 ) {
+		ax = -x;
+	} else {
+		ax = x;
+	}
+	if ( ax <= 1.0 ) {
+		s1 = -0.016743100507663373 + (x * (-0.0011295143874558028 + (x * (0.001056288621524929 + (x * (0.00020938631748758808 + (x * (0.000014962478375834237 + (x * (4.4969678992770644e-7 + (x * (4.625961635228786e-9 + (x * (-2.811287356288318e-14 + (x * 9.905570997331033e-17))))))))))))))); // eslint-disable-line max-len
+		s2 = 1.0 + (x * (0.5914293448864175 + (x * (0.1381518657490833 + (x * (0.016074608709367652 + (x * (0.0009640118070051656 + (x * (0.000027533547476472603 + (x * (2.82243172016108e-7 + (x * (0.0 + (x * 0.0))))))))))))))); // eslint-disable-line max-len
+	} else {
+		x = 1.0 / x;
+		s1 = 9.905570997331033e-17 + (x * (-2.811287356288318e-14 + (x * (4.625961635228786e-9 + (x * (4.4969678992770644e-7 + (x * (0.000014962478375834237 + (x * (0.00020938631748758808 + (x * (0.001056288621524929 + (x * (-0.0011295143874558028 + (x * -0.016743100507663373))))))))))))))); // eslint-disable-line max-len
+		s2 = 0.0 + (x * (0.0 + (x * (2.82243172016108e-7 + (x * (0.000027533547476472603 + (x * (0.0009640118070051656 + (x * (0.016074608709367652 + (x * (0.1381518657490833 + (x * (0.5914293448864175 + (x * 1.0))))))))))))))); // eslint-disable-line max-len
+	}
+	return s1 / s2;
+}
+
+
+// EXPORTS //
+
+module.exports = evalrational;
+
+
+/***/ }),
+
 /***/ 6567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -24850,6 +25506,226 @@ module.exports = cdf;
 
 /***/ }),
 
+/***/ 2895:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+// MODULES //
+
+var constantFunction = __nccwpck_require__( 3084 );
+var isnan = __nccwpck_require__( 6523 );
+
+
+// MAIN //
+
+/**
+* Returns a function for evaluating the quantile function of a degenerate distribution centered at a provided mean value.
+*
+* @param {number} mu - value at which to center the distribution
+* @returns {Function} function to evaluate the quantile function
+*
+* @example
+* var quantile = factory( 5.0 );
+*
+* var y = quantile( 0.3 );
+* // returns 5.0
+*
+* y = quantile( 0.1 );
+* // returns 5.0
+*
+* y = quantile( 1.1 );
+* // returns NaN
+*/
+function factory( mu ) {
+	if ( isnan( mu ) ) {
+		return constantFunction( NaN );
+	}
+	return quantile;
+
+	/**
+	* Evaluates the quantile function of a degenerate distribution.
+	*
+	* @private
+	* @param {Probability} p - input value
+	* @returns {number} evaluated quantile function
+	*
+	* @example
+	* var y = quantile( 0.5 );
+	* // returns <number>
+	*/
+	function quantile( p ) {
+		if ( isnan( p ) || p < 0.0 || p > 1.0 ) {
+			return NaN;
+		}
+		return mu;
+	}
+}
+
+
+// EXPORTS //
+
+module.exports = factory;
+
+
+/***/ }),
+
+/***/ 3925:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+/**
+* Degenerate distribution quantile function.
+*
+* @module @stdlib/stats-base-dists-degenerate-quantile
+*
+* @example
+* var quantile = require( '@stdlib/stats-base-dists-degenerate-quantile' );
+*
+* var y = quantile( 0.5, 2.0 );
+* // returns 2.0
+*
+* @example
+* var factory = require( '@stdlib/stats-base-dists-degenerate-quantile' ).factory;
+*
+* var quantile = factory( 10.0 );
+*
+* var y = quantile( 0.5 );
+* // returns 10.0
+*/
+
+// MODULES //
+
+var setReadOnly = __nccwpck_require__( 4568 );
+var main = __nccwpck_require__( 3844 );
+var factory = __nccwpck_require__( 2895 );
+
+
+// MAIN //
+
+setReadOnly( main, 'factory', factory );
+
+
+// EXPORTS //
+
+module.exports = main;
+
+
+/***/ }),
+
+/***/ 3844:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+// MODULES //
+
+var isnan = __nccwpck_require__( 6523 );
+
+
+// MAIN //
+
+/**
+* Evaluates the quantile function for a degenerate distribution centered at `mu`.
+*
+* @param {Probability} p - input value
+* @param {number} mu - constant value of the distribution
+* @returns {number} evaluated quantile function
+*
+* @example
+* var y = quantile( 0.5, 2.0 );
+* // returns 2.0
+*
+* @example
+* var y = quantile( 0.9, 4.0 );
+* // returns 4.0
+*
+* @example
+* var y = quantile( 1.1, 0.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( -0.2, 0.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( NaN, 0.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( 0.0, NaN );
+* // returns NaN
+*/
+function quantile( p, mu ) {
+	if ( isnan( p ) || p < 0.0 || p > 1.0 ) {
+		return NaN;
+	}
+	return mu;
+}
+
+
+// EXPORTS //
+
+module.exports = quantile;
+
+
+/***/ }),
+
 /***/ 1250:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -25093,6 +25969,256 @@ function cdf( x, mu, sigma ) {
 // EXPORTS //
 
 module.exports = cdf;
+
+
+/***/ }),
+
+/***/ 9354:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+// MODULES //
+
+var constantFunction = __nccwpck_require__( 3084 );
+var degenerate = (__nccwpck_require__(3925).factory);
+var erfinv = __nccwpck_require__( 3034 );
+var isnan = __nccwpck_require__( 6523 );
+var sqrt = __nccwpck_require__( 5478 );
+
+
+// MAIN //
+
+/**
+* Returns a function for evaluating the quantile function of a normal distribution.
+*
+* @param {number} mu - mean
+* @param {NonNegativeNumber} sigma - standard deviation
+* @returns {Function} quantile function
+*
+* @example
+* var quantile = factory( 10.0, 2.0 );
+* var y = quantile( 0.5 );
+* // returns 10.0
+*
+* y = quantile( 0.8 );
+* // returns ~11.683
+*/
+function factory( mu, sigma ) {
+	var A;
+	var B;
+	if ( isnan( mu ) || isnan( sigma ) || sigma < 0.0 ) {
+		return constantFunction( NaN );
+	}
+	if ( sigma === 0.0 ) {
+		degenerate( mu );
+	}
+	A = mu;
+	B = sigma * sqrt( 2.0 );
+	return quantile;
+
+	/**
+	* Evaluates the quantile function for a normal distribution.
+	*
+	* @private
+	* @param {Probability} p - input value
+	* @returns {number} evaluated quantile function
+	*
+	* @example
+	* var y = quantile( 0.3 );
+	* // returns <number>
+	*/
+	function quantile( p ) {
+		if ( isnan( p ) || p < 0.0 || p > 1.0 ) {
+			return NaN;
+		}
+		return A + ( B * erfinv( (2.0*p) - 1.0 ) );
+	}
+}
+
+
+// EXPORTS //
+
+module.exports = factory;
+
+
+/***/ }),
+
+/***/ 6060:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+/**
+* Normal distribution quantile function.
+*
+* @module @stdlib/stats-base-dists-normal-quantile
+*
+* @example
+* var quantile = require( '@stdlib/stats-base-dists-normal-quantile' );
+*
+* var y = quantile( 0.8, 0.0, 1.0 );
+* // returns ~0.842
+*
+* var myQuantile = quantile.factory( 10.0, 2.0 );
+* y = myQuantile( 0.5 );
+* // returns 10.0
+*/
+
+// MODULES //
+
+var setReadOnly = __nccwpck_require__( 4568 );
+var main = __nccwpck_require__( 9977 );
+var factory = __nccwpck_require__( 9354 );
+
+
+// MAIN //
+
+setReadOnly( main, 'factory', factory );
+
+
+// EXPORTS //
+
+module.exports = main;
+
+
+/***/ }),
+
+/***/ 9977:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+
+
+// MODULES //
+
+var erfinv = __nccwpck_require__( 3034 );
+var isnan = __nccwpck_require__( 6523 );
+var sqrt = __nccwpck_require__( 5478 );
+
+
+// MAIN //
+
+/**
+* Evaluates the quantile function for a normal distribution with mean `mu` and standard deviation `sigma` at a probability `p`.
+*
+* @param {Probability} p - input value
+* @param {number} mu - mean
+* @param {NonNegativeNumber} sigma - standard deviation
+* @returns {number} evaluated quantile function
+*
+* @example
+* var y = quantile( 0.8, 0.0, 1.0 );
+* // returns ~0.842
+*
+* @example
+* var y = quantile( 0.5, 4.0, 2.0 );
+* // returns 4.0
+*
+* @example
+* var y = quantile( 1.1, 0.0, 1.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( -0.2, 0.0, 1.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( NaN, 0.0, 1.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( 0.0, NaN, 1.0 );
+* // returns NaN
+*
+* @example
+* var y = quantile( 0.0, 0.0, NaN );
+* // returns NaN
+*
+* @example
+* // Negative standard deviation:
+* var y = quantile( 0.5, 0.0, -1.0 );
+* // returns NaN
+*/
+function quantile( p, mu, sigma ) {
+	var A;
+	var B;
+
+	if (
+		isnan( mu ) ||
+		isnan( sigma ) ||
+		isnan( p ) ||
+		sigma < 0.0 ||
+		p < 0.0 ||
+		p > 1.0
+	) {
+		return NaN;
+	}
+	if ( sigma === 0.0 ) {
+		return mu;
+	}
+	A = mu;
+	B = sigma * sqrt( 2.0 );
+	return A + (B * erfinv( (2.0*p) - 1.0 ));
+}
+
+
+// EXPORTS //
+
+module.exports = quantile;
 
 
 /***/ }),
@@ -57239,7 +58365,7 @@ async function runAction(steps) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9040);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4853);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3740);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -57249,7 +58375,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4853:
+/***/ 3740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57261,6 +58387,38 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
+/**
+ * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
+ * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
+ * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
+const systemClock = {
+    now: () => new Date(),
+    async sleep(ms) {
+        const deadline = Date.now() + ms;
+        for (let left = ms; left > 0; left = deadline - Date.now()) {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
+        }
+    },
+};
+/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
+class VirtualClock {
+    time;
+    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
+    constructor(start = new Date('2026-01-01T00:00:00Z')) {
+        this.time = start.getTime();
+    }
+    now() {
+        return new Date(this.time);
+    }
+    async sleep(ms) {
+        this.time += Math.max(0, ms);
+    }
+}
+
 // EXTERNAL MODULE: ./src/core/errors.ts
 var core_errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
@@ -67243,6 +68401,61 @@ function parseLocatedYaml(text, source) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
+
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class ValueError extends core_errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new core_errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function errors_parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/ratio.ts
+
+/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
+const DEFAULT_DETECT_RATIO = 2;
+/**
+ * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
+ * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
+ */
+function parseDetectRatio(value) {
+    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 1 && number <= 64)) {
+        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
+    }
+    return number;
+}
+
 // EXTERNAL MODULE: ./node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var lib = __nccwpck_require__(9986);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
@@ -67272,205 +68485,9 @@ function binomialUpperBound(errors, trials, alpha) {
     return high;
 }
 
-// EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
-var stats_base_dists_normal_cdf_lib = __nccwpck_require__(2484);
-var stats_base_dists_normal_cdf_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_cdf_lib);
-;// CONCATENATED MODULE: ./src/core/judge/ranks.ts
-/** Average ranks (1-based, ties share the mean of their positions) and the sizes of the tie groups. */
-function averageRanks(values) {
-    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-    const ranks = new Float64Array(values.length);
-    const tieSizes = [];
-    for (let start = 0; start < order.length;) {
-        let end = start + 1;
-        while (end < order.length && values[order[end]] === values[order[start]])
-            end++;
-        const rank = (start + 1 + end) / 2; // mean of positions start+1 … end
-        for (let i = start; i < end; i++)
-            ranks[order[i]] = rank;
-        if (end - start > 1)
-            tieSizes.push(end - start);
-        start = end;
-    }
-    return { ranks, tieSizes };
-}
-/** The numbers sorted ascending, as a new array (the inputs stay untouched). */
-function sortedCopy(values) {
-    return Float64Array.from(values).sort();
-}
-
-;// CONCATENATED MODULE: ./src/core/judge/mann-whitney.ts
-
-
-/**
- * Mann-Whitney U of x against y, the same numbers as
- * `scipy.stats.mannwhitneyu(x, y, method='auto', use_continuity=True)` for the three alternatives:
- * U is x's (R₁ − n₁(n₁+1)/2); exact null distribution when min(n₁, n₂) ≤ 8 and there are no ties,
- * otherwise the normal approximation with tie-corrected variance and continuity correction.
- * Both samples must be non-empty arrays of finite numbers (the caller validates).
- */
-function mannWhitneyU(x, y) {
-    const n1 = x.length;
-    const n2 = y.length;
-    const { ranks, tieSizes } = averageRanks([...x, ...y]);
-    let rankSum = 0;
-    for (let i = 0; i < n1; i++)
-        rankSum += ranks[i];
-    const u1 = rankSum - (n1 * (n1 + 1)) / 2;
-    const u2 = n1 * n2 - u1;
-    const { method, sf } = nullDistribution(n1, n2, tieSizes);
-    // scipy uses the survival function of U1 for 'greater', of U2 for 'less' (symmetry) and twice
-    // the one of max(U1, U2) for two-sided, clipped to 1.
-    return {
-        u: u1,
-        pGreater: Math.min(1, sf(u1)),
-        pLess: Math.min(1, sf(u2)),
-        pTwoSided: Math.min(1, 2 * sf(Math.max(u1, u2))),
-        method,
-    };
-}
-/**
- * The null distribution of U for samples of sizes n1 and n2 with the given tie groups, as
- * scipy's method='auto' picks it: `sf(u)` = P(U ≥ u).
- */
-function nullDistribution(n1, n2, tieSizes) {
-    return Math.min(n1, n2) <= 8 && tieSizes.length === 0
-        ? { method: 'exact', sf: exactSurvival(n1, n2) }
-        : { method: 'asymptotic', sf: asymptoticSurvival(n1, n2, tieSizes) };
-}
-/** P(U ≥ u) under the normal approximation (tie-corrected variance, continuity correction). */
-function asymptoticSurvival(n1, n2, tieSizes) {
-    const n = n1 + n2;
-    const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
-    const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
-    // All values tied: sigma is 0 and z is ±∞ (scipy gives p = 1 there as well).
-    return (u) => stats_base_dists_normal_cdf_lib_default()(-(u - (n1 * n2) / 2 - 0.5) / sigma, 0, 1);
-}
-/** P(U ≥ u) under the exact null distribution of U for samples of sizes n1 and n2 without ties. */
-function exactSurvival(n1, n2) {
-    const counts = uCounts(Math.min(n1, n2), Math.max(n1, n2));
-    const total = counts.reduce((a, b) => a + b, 0);
-    const max = n1 * n2;
-    return (u) => {
-        const k = Math.round(u);
-        // The distribution is symmetric (count(k) = count(max − k)): sum the shorter, smaller tail so
-        // small p-values keep their relative precision.
-        if (k > max / 2) {
-            let tail = 0;
-            for (let j = 0; j <= max - k; j++)
-                tail += counts[j];
-            return tail / total;
-        }
-        let below = 0;
-        for (let j = 0; j < k; j++)
-            below += counts[j];
-        return 1 - below / total;
-    };
-}
-/**
- * How many of the C(m+n, m) orderings give U = k, for k = 0 … m·n: the coefficients of the
- * Gaussian binomial [m+n choose m]_q = Π_{i=1..m} (1 − q^{n+i}) / (1 − q^i), built one factor at
- * a time (each partial product is again a Gaussian binomial, so all coefficients stay positive).
- */
-function uCounts(m, n) {
-    const c = new Float64Array(m * n + m + 1); // room for the transient degree (i−1)·n + n + i
-    c[0] = 1;
-    for (let i = 1; i <= m; i++) {
-        for (let k = (i - 1) * n + n + i; k >= n + i; k--)
-            c[k] -= c[k - n - i];
-        for (let k = i; k <= i * n; k++)
-            c[k] += c[k - i];
-        c.fill(0, i * n + 1); // the division is exact: what lies beyond degree i·n is rounding residue
-    }
-    return c.subarray(0, m * n + 1);
-}
-
-;// CONCATENATED MODULE: ./src/core/judge/hodges-lehmann.ts
-
-
-/**
- * Hodges-Lehmann estimate of the shift x − y (the median of the n1·n2 Walsh/pairwise differences)
- * and the interval [D_(c), D_(N+1−c)] whose coverage comes from the null distribution of
- * Mann-Whitney U (exact or normal, as `mannWhitneyU` picks): c is the largest order with
- * P(U ≤ c−1) ≤ (1 − confidence)/2. The differences are never materialised: order statistics are
- * selected by bisection with O(n1 + n2) counting passes, so 10,000 × 10,000 values stay cheap.
- * Default confidence 0.98 (Kayenta's). Both samples must be non-empty and finite.
- */
-function hodgesLehmann(x, y, confidence = 0.98) {
-    const xs = sortedCopy(x);
-    const ys = sortedCopy(y);
-    const total = xs.length * ys.length;
-    const { sf } = nullDistribution(xs.length, ys.length, averageRanks([...x, ...y]).tieSizes);
-    // P(U ≤ c−1) = P(U ≥ N−c+1) by symmetry; find the largest c with that ≤ (1−confidence)/2.
-    const lowerTail = (c) => sf(total - c + 1);
-    let low = 0;
-    let high = Math.floor((total + 1) / 2);
-    while (low < high) {
-        const mid = Math.ceil((low + high) / 2);
-        if (lowerTail(mid) <= (1 - confidence) / 2)
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    // Too few values for the confidence asked: report the widest interval and what it achieves.
-    const order = Math.max(low, 1);
-    const achieved = low >= 1 ? confidence : 1 - 2 * lowerTail(1);
-    const estimate = total % 2 === 1
-        ? kthDifference(xs, ys, (total + 1) / 2)
-        : (kthDifference(xs, ys, total / 2) + kthDifference(xs, ys, total / 2 + 1)) / 2;
-    return {
-        estimate,
-        lower: kthDifference(xs, ys, order),
-        upper: kthDifference(xs, ys, total + 1 - order),
-        confidence: achieved,
-    };
-}
-/** The k-th smallest (1-based) of the differences xs_i − ys_j, for ascending xs and ys. */
-function kthDifference(xs, ys, k) {
-    let lo = xs[0] - ys[ys.length - 1];
-    if (countAtMost(xs, ys, lo) >= k)
-        return lo;
-    let hi = xs[xs.length - 1] - ys[0];
-    // Invariant: count(lo) < k ≤ count(hi). Stop as soon as the smallest difference above lo is
-    // the k-th; bisection guarantees that happens (at worst when lo and hi are adjacent doubles).
-    for (;;) {
-        const next = smallestAbove(xs, ys, lo);
-        if (countAtMost(xs, ys, next) >= k)
-            return next;
-        lo = next;
-        const mid = lo + (hi - lo) / 2;
-        if (mid > lo && mid < hi) {
-            if (countAtMost(xs, ys, mid) >= k)
-                hi = mid;
-            else
-                lo = mid;
-        }
-    }
-}
-/** #{(i, j): xs_i − ys_j ≤ d}, one pass (the differences fall as j rises). */
-function countAtMost(xs, ys, d) {
-    let count = 0;
-    let j = ys.length; // ys[j…] are the y with xs_i − y ≤ d; j only moves down as xs_i rises
-    for (let i = xs.length - 1; i >= 0; i--) {
-        while (j > 0 && xs[i] - ys[j - 1] <= d)
-            j--;
-        count += ys.length - j;
-    }
-    return count;
-}
-/** The smallest difference xs_i − ys_j strictly above d (+∞ when there is none). */
-function smallestAbove(xs, ys, d) {
-    let best = Infinity;
-    let j = -1; // ys[…j] are the y with xs_i − y > d; j only moves up as xs_i rises
-    for (let i = 0; i < xs.length; i++) {
-        while (j + 1 < ys.length && xs[i] - ys[j + 1] > d)
-            j++;
-        if (j >= 0 && xs[i] - ys[j] < best)
-            best = xs[i] - ys[j];
-    }
-    return best;
-}
-
+// EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+var stats_base_dists_normal_quantile_lib = __nccwpck_require__(6060);
+var stats_base_dists_normal_quantile_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_quantile_lib);
 ;// CONCATENATED MODULE: ./src/core/judge/sequential-rate.ts
 // The mixture over the log-ratio s = log r is a discretised normal prior N(0, PRIOR_SD²) on a grid
 // of step GRID_STEP over [−GRID_LIMIT, GRID_LIMIT] (ratios 1/64 … 64). The one-sided test uses the
@@ -67483,6 +68500,7 @@ function smallestAbove(xs, ys, d) {
 // such as Jest's.
 const { exp, log, min: minOf } = Math;
 const GRID_STEP = 0.04;
+/** The largest ratio the test weighs: log 64. */
 const GRID_LIMIT = Math.log(64);
 const PRIOR_SD = 1;
 const grid = Array.from({ length: 2 * Math.round(GRID_LIMIT / GRID_STEP) + 1 }, (_, i) => (i - Math.round(GRID_LIMIT / GRID_STEP)) * GRID_STEP);
@@ -67833,6 +68851,314 @@ function sequentialRateTest(canary, baseline, options = {}) {
     return test.result();
 }
 
+;// CONCATENATED MODULE: ./src/core/judge/detectable.ts
+
+
+// What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
+// smallest canary/baseline error-rate ratio the sequential rate test would have called `worse`
+// with probability POWER, given the requests each arm had per interval and the error rate.
+//
+// In the log-ratio s = log r, conditional on an interval's n errors the canary's count is
+// Binomial(n, θ(s)), whose score at s = 0 has variance n·ρ(1 − ρ), ρ the canary's request share.
+// With n ≈ p·(c + b) errors at error rate p, the information of the whole analysis is
+//   I = p · Σᵢ cᵢbᵢ / (cᵢ + bᵢ),
+// divided by the overdispersion the test discounts each scrape by. Near the null the log
+// likelihood ratio is sS − Is²/2 with score S ~ N(I·s_true, I), and the test's mixture over a
+// normal prior N(0, τ²) (half of it for a one-sided test) is then in closed form:
+//   log M ≈ log 2 − ½ log(1 + Iτ²) + τ²S² / (2(1 + Iτ²))   (one-sided; no log 2 two-sided),
+// so the test rejects, M ≥ 1/α, once S ≥ S*. It does so with probability POWER when
+// I·s − z·√I ≥ S*, z the POWER quantile of the normal: the detectable log-ratio is (S* + z√I)/I.
+// This is the power at the end of the data; the test may also stop on the way, so the true power
+// is a little higher. The information is taken at the null, where a worse canary has fewer
+// errors than it would: the figure errs on the safe side. The bench checks it against the test.
+/** The probability of catching a regression that "can be detected". */
+const DETECTION_POWER = 0.95;
+/** The standard normal quantile of DETECTION_POWER. */
+const Z_POWER = stats_base_dists_normal_quantile_lib_default()(DETECTION_POWER, 0, 1);
+/** The exposure of aligned per-interval counts: the pooled error rate times Σ cᵢbᵢ/(cᵢ + bᵢ). */
+function exposureOf(canary, baseline, overdispersion = 1) {
+    let harmonic = 0;
+    let errors = 0;
+    let requests = 0;
+    for (let i = 0; i < canary.requests.length; i++) {
+        const [c, b, x, y] = [canary.requests[i], baseline.requests[i], canary.errors[i], baseline.errors[i]];
+        if (!(c > 0 && b > 0 && x >= 0 && y >= 0))
+            continue;
+        harmonic += (c * b) / (c + b);
+        errors += x + y;
+        requests += c + b;
+    }
+    return { information: requests > 0 ? (errors / requests) * harmonic : 0, overdispersion: Math.max(1, overdispersion) };
+}
+/**
+ * The smallest ratio (≥ 1; for `decrease`, the factor of the fall) the test at `alpha` would call
+ * worse with probability DETECTION_POWER on data of this exposure; Infinity without information,
+ * and beyond the largest ratio the test weighs (64), where the approximation means nothing.
+ */
+function detectableRatio(exposure, alpha, direction) {
+    const information = exposure.information / exposure.overdispersion;
+    if (!(information > 0))
+        return Infinity;
+    const logRatio = detectableLogRatio(information, alpha, direction);
+    return logRatio <= GRID_LIMIT ? Math.exp(logRatio) : Infinity;
+}
+/**
+ * How many times the exposure (canary requests at the same traffic split, or the same analysis run
+ * longer) it takes to detect `ratio`; 1 or less when the exposure already does.
+ */
+function exposureNeeded(exposure, alpha, direction, ratio) {
+    const information = exposure.information / exposure.overdispersion;
+    if (!(information > 0))
+        return Infinity;
+    const target = Math.log(ratio);
+    if (detectableLogRatio(information, alpha, direction) <= target)
+        return 1;
+    // The detectable log-ratio falls as the information grows: bisect on a log scale.
+    let [low, high] = [1, 2];
+    while (detectableLogRatio(information * high, alpha, direction) > target)
+        [low, high] = [high, high * 2];
+    for (let i = 0; i < 40; i++) {
+        const mid = Math.sqrt(low * high);
+        if (detectableLogRatio(information * mid, alpha, direction) > target)
+            low = mid;
+        else
+            high = mid;
+    }
+    return high;
+}
+function detectableLogRatio(information, alpha, direction) {
+    const spread = 1 + information * PRIOR_SD * PRIOR_SD;
+    const oneSided = direction !== 'either';
+    const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
+    const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (PRIOR_SD * PRIOR_SD)));
+    return (threshold + Z_POWER * Math.sqrt(information)) / information;
+}
+/**
+ * The smallest change of a continuous metric (latency, CPU), in percent of the baseline's median,
+ * that the judge would flag with probability DETECTION_POWER with these sample sizes: the shift
+ * must be significant in Mann-Whitney at `alpha` (one-sided; α/2 each side for `either`) and its
+ * Hodges-Lehmann estimate beyond `allowedPercent`. For data near normal both tests behave like a
+ * t-test on 3/π of the values (Mann-Whitney's efficiency), so the shift's standard error is
+ * σ·√(π/3)·√(1/n + 1/m), σ the baseline's spread (1.4826 × its median absolute deviation, robust
+ * to the outliers latency has). Null when the baseline has no spread or no median to measure by.
+ */
+function detectableShift(canaryCount, baseline, alpha, direction, allowedPercent) {
+    const centre = median(baseline);
+    const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
+    if (!(spread > 0 && centre !== 0 && canaryCount > 0))
+        return null;
+    const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
+    const zAlpha = stats_base_dists_normal_quantile_lib_default()(1 - (direction === 'either' ? alpha / 2 : alpha), 0, 1);
+    // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
+    const zEach = stats_base_dists_normal_quantile_lib_default()(1 - (1 - DETECTION_POWER) / 2, 0, 1);
+    return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
+}
+/** The median of the values. */
+function median(values) {
+    const sorted = Float64Array.from(values).sort();
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
+var stats_base_dists_normal_cdf_lib = __nccwpck_require__(2484);
+var stats_base_dists_normal_cdf_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_cdf_lib);
+;// CONCATENATED MODULE: ./src/core/judge/ranks.ts
+/** Average ranks (1-based, ties share the mean of their positions) and the sizes of the tie groups. */
+function averageRanks(values) {
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+    const ranks = new Float64Array(values.length);
+    const tieSizes = [];
+    for (let start = 0; start < order.length;) {
+        let end = start + 1;
+        while (end < order.length && values[order[end]] === values[order[start]])
+            end++;
+        const rank = (start + 1 + end) / 2; // mean of positions start+1 … end
+        for (let i = start; i < end; i++)
+            ranks[order[i]] = rank;
+        if (end - start > 1)
+            tieSizes.push(end - start);
+        start = end;
+    }
+    return { ranks, tieSizes };
+}
+/** The numbers sorted ascending, as a new array (the inputs stay untouched). */
+function sortedCopy(values) {
+    return Float64Array.from(values).sort();
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/mann-whitney.ts
+
+
+/**
+ * Mann-Whitney U of x against y, the same numbers as
+ * `scipy.stats.mannwhitneyu(x, y, method='auto', use_continuity=True)` for the three alternatives:
+ * U is x's (R₁ − n₁(n₁+1)/2); exact null distribution when min(n₁, n₂) ≤ 8 and there are no ties,
+ * otherwise the normal approximation with tie-corrected variance and continuity correction.
+ * Both samples must be non-empty arrays of finite numbers (the caller validates).
+ */
+function mannWhitneyU(x, y) {
+    const n1 = x.length;
+    const n2 = y.length;
+    const { ranks, tieSizes } = averageRanks([...x, ...y]);
+    let rankSum = 0;
+    for (let i = 0; i < n1; i++)
+        rankSum += ranks[i];
+    const u1 = rankSum - (n1 * (n1 + 1)) / 2;
+    const u2 = n1 * n2 - u1;
+    const { method, sf } = nullDistribution(n1, n2, tieSizes);
+    // scipy uses the survival function of U1 for 'greater', of U2 for 'less' (symmetry) and twice
+    // the one of max(U1, U2) for two-sided, clipped to 1.
+    return {
+        u: u1,
+        pGreater: Math.min(1, sf(u1)),
+        pLess: Math.min(1, sf(u2)),
+        pTwoSided: Math.min(1, 2 * sf(Math.max(u1, u2))),
+        method,
+    };
+}
+/**
+ * The null distribution of U for samples of sizes n1 and n2 with the given tie groups, as
+ * scipy's method='auto' picks it: `sf(u)` = P(U ≥ u).
+ */
+function nullDistribution(n1, n2, tieSizes) {
+    return Math.min(n1, n2) <= 8 && tieSizes.length === 0
+        ? { method: 'exact', sf: exactSurvival(n1, n2) }
+        : { method: 'asymptotic', sf: asymptoticSurvival(n1, n2, tieSizes) };
+}
+/** P(U ≥ u) under the normal approximation (tie-corrected variance, continuity correction). */
+function asymptoticSurvival(n1, n2, tieSizes) {
+    const n = n1 + n2;
+    const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
+    const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+    // All values tied: sigma is 0 and z is ±∞ (scipy gives p = 1 there as well).
+    return (u) => stats_base_dists_normal_cdf_lib_default()(-(u - (n1 * n2) / 2 - 0.5) / sigma, 0, 1);
+}
+/** P(U ≥ u) under the exact null distribution of U for samples of sizes n1 and n2 without ties. */
+function exactSurvival(n1, n2) {
+    const counts = uCounts(Math.min(n1, n2), Math.max(n1, n2));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const max = n1 * n2;
+    return (u) => {
+        const k = Math.round(u);
+        // The distribution is symmetric (count(k) = count(max − k)): sum the shorter, smaller tail so
+        // small p-values keep their relative precision.
+        if (k > max / 2) {
+            let tail = 0;
+            for (let j = 0; j <= max - k; j++)
+                tail += counts[j];
+            return tail / total;
+        }
+        let below = 0;
+        for (let j = 0; j < k; j++)
+            below += counts[j];
+        return 1 - below / total;
+    };
+}
+/**
+ * How many of the C(m+n, m) orderings give U = k, for k = 0 … m·n: the coefficients of the
+ * Gaussian binomial [m+n choose m]_q = Π_{i=1..m} (1 − q^{n+i}) / (1 − q^i), built one factor at
+ * a time (each partial product is again a Gaussian binomial, so all coefficients stay positive).
+ */
+function uCounts(m, n) {
+    const c = new Float64Array(m * n + m + 1); // room for the transient degree (i−1)·n + n + i
+    c[0] = 1;
+    for (let i = 1; i <= m; i++) {
+        for (let k = (i - 1) * n + n + i; k >= n + i; k--)
+            c[k] -= c[k - n - i];
+        for (let k = i; k <= i * n; k++)
+            c[k] += c[k - i];
+        c.fill(0, i * n + 1); // the division is exact: what lies beyond degree i·n is rounding residue
+    }
+    return c.subarray(0, m * n + 1);
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/hodges-lehmann.ts
+
+
+/**
+ * Hodges-Lehmann estimate of the shift x − y (the median of the n1·n2 Walsh/pairwise differences)
+ * and the interval [D_(c), D_(N+1−c)] whose coverage comes from the null distribution of
+ * Mann-Whitney U (exact or normal, as `mannWhitneyU` picks): c is the largest order with
+ * P(U ≤ c−1) ≤ (1 − confidence)/2. The differences are never materialised: order statistics are
+ * selected by bisection with O(n1 + n2) counting passes, so 10,000 × 10,000 values stay cheap.
+ * Default confidence 0.98 (Kayenta's). Both samples must be non-empty and finite.
+ */
+function hodgesLehmann(x, y, confidence = 0.98) {
+    const xs = sortedCopy(x);
+    const ys = sortedCopy(y);
+    const total = xs.length * ys.length;
+    const { sf } = nullDistribution(xs.length, ys.length, averageRanks([...x, ...y]).tieSizes);
+    // P(U ≤ c−1) = P(U ≥ N−c+1) by symmetry; find the largest c with that ≤ (1−confidence)/2.
+    const lowerTail = (c) => sf(total - c + 1);
+    let low = 0;
+    let high = Math.floor((total + 1) / 2);
+    while (low < high) {
+        const mid = Math.ceil((low + high) / 2);
+        if (lowerTail(mid) <= (1 - confidence) / 2)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    // Too few values for the confidence asked: report the widest interval and what it achieves.
+    const order = Math.max(low, 1);
+    const achieved = low >= 1 ? confidence : 1 - 2 * lowerTail(1);
+    const estimate = total % 2 === 1
+        ? kthDifference(xs, ys, (total + 1) / 2)
+        : (kthDifference(xs, ys, total / 2) + kthDifference(xs, ys, total / 2 + 1)) / 2;
+    return {
+        estimate,
+        lower: kthDifference(xs, ys, order),
+        upper: kthDifference(xs, ys, total + 1 - order),
+        confidence: achieved,
+    };
+}
+/** The k-th smallest (1-based) of the differences xs_i − ys_j, for ascending xs and ys. */
+function kthDifference(xs, ys, k) {
+    let lo = xs[0] - ys[ys.length - 1];
+    if (countAtMost(xs, ys, lo) >= k)
+        return lo;
+    let hi = xs[xs.length - 1] - ys[0];
+    // Invariant: count(lo) < k ≤ count(hi). Stop as soon as the smallest difference above lo is
+    // the k-th; bisection guarantees that happens (at worst when lo and hi are adjacent doubles).
+    for (;;) {
+        const next = smallestAbove(xs, ys, lo);
+        if (countAtMost(xs, ys, next) >= k)
+            return next;
+        lo = next;
+        const mid = lo + (hi - lo) / 2;
+        if (mid > lo && mid < hi) {
+            if (countAtMost(xs, ys, mid) >= k)
+                hi = mid;
+            else
+                lo = mid;
+        }
+    }
+}
+/** #{(i, j): xs_i − ys_j ≤ d}, one pass (the differences fall as j rises). */
+function countAtMost(xs, ys, d) {
+    let count = 0;
+    let j = ys.length; // ys[j…] are the y with xs_i − y ≤ d; j only moves down as xs_i rises
+    for (let i = xs.length - 1; i >= 0; i--) {
+        while (j > 0 && xs[i] - ys[j - 1] <= d)
+            j--;
+        count += ys.length - j;
+    }
+    return count;
+}
+/** The smallest difference xs_i − ys_j strictly above d (+∞ when there is none). */
+function smallestAbove(xs, ys, d) {
+    let best = Infinity;
+    let j = -1; // ys[…j] are the y with xs_i − y > d; j only moves up as xs_i rises
+    for (let i = 0; i < xs.length; i++) {
+        while (j + 1 < ys.length && xs[i] - ys[j + 1] > d)
+            j++;
+        if (j >= 0 && xs[i] - ys[j] < best)
+            best = xs[i] - ys[j];
+    }
+    return best;
+}
+
 ;// CONCATENATED MODULE: ./src/core/judge/threshold.ts
 /** Counts the measurements outside [min, max] (either bound optional) and the missing ones. */
 function checkThreshold(values, min, max) {
@@ -67856,28 +69182,34 @@ function checkThreshold(values, min, max) {
 
 
 
+
+
 /** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
 const metricDefaults = { allowedPercent: 10, allowedRatio: 1.2, negligibleRate: 0.001, minSamples: 3, failureLimit: 0 };
 /** More than this share of missing intervals makes an undecided-or-passing rate metric nodata. */
 const maxMissingShare = 0.5;
 const fmt = (n) => (Number.isFinite(n) ? Number(n.toPrecision(3)).toString() : String(n));
-/** Judges one validated metric at false-alarm rate alpha and gives its class and the figures behind it. */
-function classifyMetric(metric, alpha) {
+/** Judges one validated metric and gives its class and the figures behind it. */
+function classifyMetric(metric, options) {
+    const { alpha } = options;
     const base = { name: metric.name, kind: metric.kind, critical: metric.critical ?? false, weight: metric.weight ?? 1, ...(metric.muted ? { muted: true } : {}) };
     if (metric.error !== undefined)
         return { ...base, class: 'error', reason: `the metric source failed: ${metric.error}` };
     switch (metric.kind) {
         case 'rate':
-            return { ...base, ...classifyRate(metric, alpha) };
+            return { ...base, ...classifyRate(metric, options) };
         case 'continuous':
             return { ...base, ...classifyContinuous(metric, alpha) };
         case 'threshold':
             return { ...base, ...classifyThreshold(metric) };
     }
 }
-function classifyRate(metric, alpha) {
+function classifyRate(metric, { alpha, onUndecided, complete }) {
     const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
     const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
+    const exposure = exposureOf(metric.canary, metric.baseline, r.overdispersion);
+    const detectable = detectableRatio(exposure, alpha, metric.direction);
+    const detect = metric.detect ?? DEFAULT_DETECT_RATIO;
     const sequential = {
         pValue: r.pValue,
         decision: r.decision,
@@ -67888,9 +69220,11 @@ function classifyRate(metric, alpha) {
         historyIntervals: r.historyIntervals,
         missingIntervals: r.missingIntervals,
         totals: r.totals,
+        detectableRatio: Number.isFinite(detectable) ? detectable : null,
     };
     const ratioText = `error-rate ratio ${fmt(r.ratio.estimate)} (confidence sequence ${fmt(r.ratio.lower)}–${fmt(r.ratio.upper)})`;
-    const result = (cls, reason) => ({ class: cls, reason, sequential });
+    const outcome = (found) => ({ ...sequential, outcome: found });
+    const result = (cls, reason, found = r.decision === 'continue' ? 'undecided' : r.decision) => ({ class: cls, reason, sequential: outcome(found) });
     if (r.decision === 'worse') {
         const cls = metric.direction === 'decrease' || (metric.direction === 'either' && r.ratio.estimate < 1) ? 'low' : 'high';
         const history = r.historyIntervals > 0 ? `; the wobble between scrapes measured on ${r.historyIntervals} intervals of the baseline's history` : '';
@@ -67913,9 +69247,21 @@ function classifyRate(metric, alpha) {
     if (metric.direction === 'increase' && canaryBound <= negligibleRate) {
         return result('pass', `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`);
     }
+    // Undecided at the end of a complete analysis: nothing was found. That passes when the data
+    // could have found the regression the user cares about — an absence of evidence with the power
+    // to be evidence of absence — and stays nodata when it could not, saying what it would take.
+    const power = `${Math.round(DETECTION_POWER * 100)}% probability`;
+    if (complete && onUndecided === 'pass' && detectable <= detect) {
+        return result('pass', `nothing found: undecided after all ${intervals} intervals, and this data would have caught a ${fmt(detect)}× regression with ${power} (it could detect ${fmt(detectable)}×); ${ratioText}`, 'nothing-found');
+    }
     // Named when it is large: it is why the evidence grows slowly however many errors there are.
     const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
-    return result('nodata', `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}`);
+    const reach = detectable <= detect ? '' : `; this data could catch ${Number.isFinite(detectable) ? `only a ${fmt(detectable)}×` : 'no'} regression${Number.isFinite(detectable) ? '' : ' up to 64×'}, not ${fmt(detect)}×${needed(exposureNeeded(exposure, alpha, metric.direction, detect))}`;
+    return result('nodata', `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}${reach}`);
+}
+/** What it takes to detect the ratio asked for, in the analysis's own terms. */
+function needed(times) {
+    return Number.isFinite(times) ? `: that takes about ${fmt(Math.ceil(times * 10) / 10)}× the canary traffic (a longer analysis or a higher weight)` : '';
 }
 function classifyContinuous(metric, alpha) {
     const canary = metric.canary.filter((v) => !Number.isNaN(v));
@@ -67935,12 +69281,13 @@ function classifyContinuous(metric, alpha) {
     const reference = Math.abs(median(baseline));
     const percent = (d) => (reference === 0 ? (d === 0 ? 0 : Math.sign(d) * Infinity) : (100 * d) / reference);
     const relativeShift = { estimate: percent(hl.estimate), lower: percent(hl.lower), upper: percent(hl.upper) };
-    const figures = { mannWhitney, hodgesLehmann: hl, relativeShift };
+    const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;
+    const allowedDown = metric.allowedDecrease ?? metricDefaults.allowedPercent;
+    const detectable = detectableShift(canary.length, baseline, alpha, metric.direction, metric.direction === 'decrease' ? allowedDown : allowedUp);
+    const figures = { mannWhitney, hodgesLehmann: hl, relativeShift, detectableShift: detectable };
     const shift = `shift ${fmt(hl.estimate)} (${fmt(relativeShift.estimate)}% of the baseline median, ${Math.round(hl.confidence * 100)}% interval ${fmt(relativeShift.lower)}% to ${fmt(relativeShift.upper)}%)`;
     const up = metric.direction !== 'decrease' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pGreater'] < alpha && hl.estimate > 0;
     const down = metric.direction !== 'increase' && mannWhitney[metric.direction === 'either' ? 'pTwoSided' : 'pLess'] < alpha && hl.estimate < 0;
-    const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;
-    const allowedDown = metric.allowedDecrease ?? metricDefaults.allowedPercent;
     if (up && relativeShift.estimate > allowedUp) {
         const criticalExceeded = metric.criticalIncrease !== undefined && relativeShift.estimate > metric.criticalIncrease;
         return { class: 'high', reason: `canary higher: ${shift} beyond the allowed +${allowedUp}%${criticalExceeded ? ` and the critical +${metric.criticalIncrease}%` : ''} (Mann-Whitney p = ${fmt(mannWhitney.pGreater)})`, ...figures, criticalExceeded };
@@ -67964,11 +69311,6 @@ function classifyThreshold(metric) {
         return { class: 'nodata', reason: `${check.missing} of ${check.measurements} measurements missing`, threshold };
     }
     return { class: 'pass', reason: `${check.measurements - check.missing - failures} of ${check.measurements} measurements within ${bounds}`, threshold };
-}
-function median(values) {
-    const sorted = Float64Array.from(values).sort();
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 ;// CONCATENATED MODULE: ./src/core/judge/score.ts
@@ -68031,44 +69373,6 @@ function round(n) {
     return Math.round(n * 100) / 100;
 }
 
-;// CONCATENATED MODULE: ./src/core/values/errors.ts
-
-
-/**
- * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
- * this folder. It carries what was expected and the fix; each caller turns it into its own form:
- * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
- * metric field error. `field` names the part of a compound setting at fault (an analysis's
- * `interval` against its `duration`), when the check spans several.
- */
-class ValueError extends core_errors/* SlipwayError */.GQ {
-    value;
-    expected;
-    fix;
-    field;
-    name = 'ValueError';
-    constructor(value, expected, fix, field) {
-        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
-        this.value = value;
-        this.expected = expected;
-        this.fix = fix;
-        this.field = field;
-    }
-    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
-    forInput(input) {
-        return new core_errors/* InputError */.dz(input, this.value, this.expected, this.fix);
-    }
-}
-/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
-function errors_parseInput(input, value, parse) {
-    try {
-        return parse(value);
-    }
-    catch (error) {
-        throw error instanceof ValueError ? error.forInput(input) : error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/values/weight.ts
 
 const EXPECTED = 'a whole number from 0 to 100';
@@ -68088,7 +69392,8 @@ function parseWeight(value) {
     }
     if (number < 0 || number > 100)
         throw new ValueError(value, EXPECTED, '0 sends the canary nothing and 100 sends it everything');
-    return number;
+    // -0 is 0: no router should be told "-0".
+    return number === 0 ? 0 : number;
 }
 
 ;// CONCATENATED MODULE: ./src/core/values/percentage.ts
@@ -68258,11 +69563,12 @@ function checkAnalysisTiming({ durationSeconds, intervalSeconds, historySeconds 
 
 
 
+
 ;// CONCATENATED MODULE: ./src/core/judge/validate.ts
 
 
 /** The defaults of JudgeConfig: α 0.01, pass ≥ 95, marginal ≥ 75, missing data → inconclusive. */
-const defaultJudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive' };
+const defaultJudgeConfig = { alpha: DEFAULT_ALPHA, thresholds: { pass: 95, marginal: 75 }, onNoData: 'inconclusive', onUndecided: 'pass' };
 const directions = ['increase', 'decrease', 'either'];
 const kinds = ['rate', 'continuous', 'threshold'];
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68289,7 +69595,10 @@ function validateJudgeInput(input) {
     if (metrics.every((m) => m.muted)) {
         throw new core_errors/* InputError */.dz('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
     }
-    return { config, metrics };
+    const complete = input.complete ?? true;
+    if (typeof complete !== 'boolean')
+        throw new core_errors/* InputError */.dz('complete', complete, 'true or false (whether the data covers the whole planned analysis)');
+    return { config, metrics, complete };
 }
 function validateConfig(raw) {
     if (raw === undefined)
@@ -68313,7 +69622,11 @@ function validateConfig(raw) {
     if (onNoData !== 'fail' && onNoData !== 'inconclusive') {
         throw new core_errors/* InputError */.dz('config.onNoData', onNoData, "'fail' or 'inconclusive' (missing data is never a pass)");
     }
-    return { alpha, thresholds: { pass: pass, marginal: marginal }, onNoData };
+    const onUndecided = raw.onUndecided ?? defaultJudgeConfig.onUndecided;
+    if (onUndecided !== 'pass' && onUndecided !== 'inconclusive') {
+        throw new core_errors/* InputError */.dz('config.onUndecided', onUndecided, "'pass' (when the data could have caught the metric's detect ratio) or 'inconclusive'");
+    }
+    return { alpha, thresholds: { pass: pass, marginal: marginal }, onNoData, onUndecided };
 }
 function validateMetric(raw, index) {
     if (!isObject(raw))
@@ -68339,13 +69652,14 @@ function validateMetric(raw, index) {
     if (raw.kind === 'rate') {
         optional(raw, 'allowedRatio', where, (v) => typeof v === 'number' && v > 1 && Number.isFinite(v), 'a ratio above 1, e.g. 1.2 for +20%');
         optional(raw, 'negligibleRate', where, (v) => typeof v === 'number' && v >= 0 && v < 1, 'a fraction from 0 to 1, e.g. 0.001 for 0.1%');
+        const detect = raw.detect === undefined ? {} : { detect: errors_parseInput(where('detect'), raw.detect, parseDetectRatio) };
         const canary = counts(raw.canary, where('canary'));
         const baseline = counts(raw.baseline, where('baseline'));
         if (baseline.errors.length !== canary.errors.length) {
             throw new core_errors/* InputError */.dz(where('baseline.errors'), `${baseline.errors.length} intervals`, `as many intervals as canary (${canary.errors.length})`, 'align both arms on the same scrape intervals (use null for a missing one)');
         }
         const history = raw.baselineHistory === undefined ? {} : { baselineHistory: counts(raw.baselineHistory, where('baselineHistory')) };
-        return { ...base, canary, baseline, ...history };
+        return { ...base, ...detect, canary, baseline, ...history };
     }
     if (raw.kind === 'continuous') {
         const percentages = {};
@@ -68409,14 +69723,15 @@ function counts(raw, where) {
 
 
 
+
 /**
  * Judges canary against baseline: validates the input (throwing an InputError that names the
  * metric and the field), classifies every metric and scores them into a verdict. Pure and
  * synchronous: the same data always gives the same report.
  */
 function judge(input) {
-    const { config, metrics } = validateJudgeInput(input);
-    const results = metrics.map((m) => classifyMetric(m, config.alpha));
+    const { config, metrics, complete } = validateJudgeInput(input);
+    const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete }));
     return { ...scoreMetrics(results, config), metrics: results, config };
 }
 
@@ -68603,38 +69918,6 @@ function checkRegex(value, fail) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
-/**
- * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
- * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
- * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
-const systemClock = {
-    now: () => new Date(),
-    async sleep(ms) {
-        const deadline = Date.now() + ms;
-        for (let left = ms; left > 0; left = deadline - Date.now()) {
-            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
-        }
-    },
-};
-/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
-class VirtualClock {
-    time;
-    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
-    constructor(start = new Date('2026-01-01T00:00:00Z')) {
-        this.time = start.getTime();
-    }
-    now() {
-        return new Date(this.time);
-    }
-    async sleep(ms) {
-        this.time += Math.max(0, ms);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/analysis/series.ts
 /** The grid of an analysis of `intervals` intervals from `start`, unix seconds. */
 function intervalGrid(start, intervalSeconds, intervals) {
@@ -68705,9 +69988,9 @@ function metricInput(definition, series) {
             const { canary, baseline } = series.counts;
             const keep = series.times.map((_, i) => usableRateInterval(canary, baseline, i));
             const pick = (c) => ({ errors: c.errors.map((v, i) => (keep[i] ? v : missing)), requests: c.requests.map((v, i) => (keep[i] ? v : missing)) });
-            const { allowedRatio, negligibleRate } = definition;
+            const { allowedRatio, negligibleRate, detect } = definition;
             const history = series.history && { baselineHistory: { errors: series.history.errors.map(orMissing), requests: series.history.requests.map(orMissing) } };
-            return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...history };
+            return { ...base, kind: 'rate', canary: pick(canary), baseline: pick(baseline), ...(allowedRatio === undefined ? {} : { allowedRatio }), ...(negligibleRate === undefined ? {} : { negligibleRate }), ...(detect === undefined ? {} : { detect }), ...history };
         }
         case 'continuous': {
             const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
@@ -68822,6 +70105,8 @@ async function runAnalysis(options) {
         const input = {
             config: options.config,
             metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)) : metricInput(m, series[i]))),
+            // Only the planned end judges an undecided metric by what it could have caught.
+            complete: interval === plannedIntervals,
         };
         const judged = judgeFn(input);
         const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;
@@ -68931,7 +70216,7 @@ function isFinal(report, metrics) {
 
 const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
 const FIELDS = {
-    rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate'],
+    rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate', 'detect'],
     continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
     threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
 };
@@ -69000,6 +70285,7 @@ function metrics_config_validateMetric(item, at) {
                 requests: field.query('requests'),
                 allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
                 negligibleRate: negligible === undefined ? undefined : negligible / 100,
+                detect: field.parsed('detect', parseDetectRatio),
             });
         }
         case 'continuous':
@@ -69070,11 +70356,15 @@ class FieldReader {
     }
     /** A percentage (values/percentage.ts): `10%`, `'10%'` or `10`. */
     percent(name, bounds = {}) {
+        return this.parsed(name, (value) => parsePercentage(value, bounds));
+    }
+    /** A value read by its concept's parser (src/core/values), its ValueError told as this field's. */
+    parsed(name, parse) {
         const value = this.item[name];
         if (value === undefined)
             return undefined;
         try {
-            return parsePercentage(value, bounds);
+            return parse(value);
         }
         catch (error) {
             if (error instanceof ValueError)
@@ -69101,7 +70391,7 @@ function metrics_config_dropUndefined(value) {
 const STRATEGIES = ['canary', 'blue-green'];
 const POLICIES = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
 const DEFAULT_INTERVAL_SECONDS = 60;
@@ -69195,6 +70485,7 @@ function analysisOf(value, report) {
     const intervalSeconds = optional('interval', parseAnalysisInterval);
     const alpha = optional('alpha', parseAlpha);
     const onNoData = value.onNoData === undefined ? undefined : oneOf(value.onNoData, ['fail', 'inconclusive'], [...path, 'onNoData'], report);
+    const onUndecided = value.onUndecided === undefined ? undefined : oneOf(value.onUndecided, ['pass', 'inconclusive'], [...path, 'onUndecided'], report);
     const errorLimit = optional('consecutiveErrorLimit', parseConsecutiveErrorLimit);
     const historySeconds = optional('history', parseAnalysisHistory);
     let metrics = [];
@@ -69232,6 +70523,7 @@ function analysisOf(value, report) {
         intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
         alpha,
         onNoData,
+        ...(onUndecided === undefined ? {} : { onUndecided }),
         ...(errorLimit === undefined ? {} : { consecutiveErrorLimit: errorLimit }),
         ...(historySeconds === undefined ? {} : { historySeconds }),
         ...(value.historySelector === undefined ? {} : { historySelector: selector('historySelector') }),
@@ -69713,8 +71005,8 @@ class SpecRouter {
         }
         if (capabilities.mirror) {
             this.setMirror = async (percent) => {
-                checkWeight(percent, 'mirror-percent');
-                return this.update((spec) => ({ ...spec, mirrorPercent: percent }));
+                const mirrorPercent = checkWeight(percent, 'mirror-percent');
+                return this.update((spec) => ({ ...spec, mirrorPercent }));
             };
         }
     }
@@ -69722,8 +71014,8 @@ class SpecRouter {
         return this.state(await this.read());
     }
     async setCanaryWeight(percent) {
-        checkWeight(percent);
-        return this.update((spec) => ({ ...spec, canaryWeight: percent }));
+        const canaryWeight = checkWeight(percent);
+        return this.update((spec) => ({ ...spec, canaryWeight }));
     }
     promote() {
         return this.update(() => ({ ...STABLE_ONLY, canaryWeight: 100 }));
@@ -70182,7 +71474,7 @@ function loopAnalysisRunner(options) {
                 consecutiveErrorLimit: analysis.consecutiveErrorLimit,
                 historySeconds: analysis.historySeconds,
                 historySelector: analysis.historySelector,
-                config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}) },
+                config: { ...(analysis.alpha === undefined ? {} : { alpha: analysis.alpha }), ...(analysis.onNoData ? { onNoData: analysis.onNoData } : {}), ...(analysis.onUndecided ? { onUndecided: analysis.onUndecided } : {}) },
                 judge: judge,
                 clock: options.clock,
                 logger: options.logger ?? silentLogger,
@@ -70193,7 +71485,159 @@ function loopAnalysisRunner(options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/analysis/traffic.ts
+
+/**
+ * The service's recent traffic from a rate metric's two cumulative counters: how much each grew
+ * over the window (two instant queries each, at its start and its end). Undefined when a counter
+ * is missing, reset or did not move: the forecast then says nothing rather than something wrong.
+ */
+async function measureTraffic(source, metric, window) {
+    const from = new Date(window.now.getTime() - window.windowSeconds * 1000);
+    const growth = async (field) => {
+        const query = renderTemplate(metric[field], window, `metric "${metric.name}" field ${field}`);
+        const [before, after] = await Promise.all([source.queryInstant(query, from), source.queryInstant(query, window.now)]);
+        return after - before;
+    };
+    const [errors, requests] = await Promise.all([growth('errors'), growth('requests')]);
+    if (!(requests > 0 && errors >= 0 && errors <= requests))
+        return undefined;
+    return { requestsPerSecond: requests / window.windowSeconds, errorRate: errors / requests };
+}
+/** A continuous metric's values on the stable version over the window, one per interval (missing ones left out). */
+async function readStableValues(source, metric, window) {
+    const query = renderTemplate(metric.query, window, `metric "${metric.name}" field query`);
+    const samples = await source.queryRange(query, { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds });
+    return samples.map((s) => s.value).filter((v) => Number.isFinite(v));
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/forecast.ts
+
+
+
+
+
+
+
+
+/** Forecasts every analysis step's detectable ratio for each counted rate metric of the plan. */
+function forecastAnalyses(plan, traffic) {
+    const analysis = plan.analysis;
+    if (!analysis)
+        return [];
+    const alpha = analysis.alpha ?? DEFAULT_ALPHA;
+    const rateMetrics = analysis.metrics.filter((m) => m.kind === 'rate' && !m.muted);
+    const forecasts = [];
+    plan.steps.forEach((step, index) => {
+        if (step.kind !== 'analysis')
+            return;
+        const intervalSeconds = step.intervalSeconds ?? analysis.intervalSeconds;
+        const intervals = Math.max(1, Math.floor(step.durationSeconds / intervalSeconds));
+        const canaryWeight = expectedTrafficBefore(plan.steps, index).canaryWeight;
+        const perInterval = traffic.requestsPerSecond * intervalSeconds;
+        const [canary, primary] = [(perInterval * canaryWeight) / 100, (perInterval * (100 - canaryWeight)) / 100];
+        // I = p · Σ cᵢbᵢ/(cᵢ + bᵢ) (judge/detectable.ts), the same every interval here.
+        const information = canary > 0 && primary > 0 ? traffic.errorRate * intervals * ((canary * primary) / (canary + primary)) : 0;
+        const exposure = { information, overdispersion: 1 };
+        forecasts.push({
+            step: index + 1,
+            line: step.line,
+            label: stepLabel(step),
+            canaryWeight,
+            metrics: rateMetrics.map((metric) => {
+                const detect = metric.detect ?? DEFAULT_DETECT_RATIO;
+                return {
+                    metric: metric.name,
+                    detect,
+                    detectable: detectableRatio(exposure, alpha, metric.direction),
+                    trafficNeeded: exposureNeeded(exposure, alpha, metric.direction, detect),
+                };
+            }),
+        });
+    });
+    return forecasts;
+}
+/** The sentences a forecast deserves: one per metric of a step that cannot catch its `detect` ratio. */
+function forecastWarnings(forecasts, traffic) {
+    const service = `${formatNumber(traffic.requestsPerSecond)} req/s at ${formatNumber(traffic.errorRate * 100)}% errors`;
+    return forecasts.flatMap((forecast) => forecast.metrics
+        .filter((m) => m.detectable > m.detect)
+        .map((m) => {
+        const where = `step ${forecast.step}${forecast.line === undefined ? '' : ` (line ${forecast.line})`}, ${forecast.label} at canary ${forecast.canaryWeight}%`;
+        const can = Number.isFinite(m.detectable) ? `only a ${formatNumber(m.detectable)}× regression` : 'no regression up to 64× (too few canary requests or errors)';
+        // Past half the traffic a higher weight leaves the baseline less, and shows no more.
+        const how = forecast.canaryWeight < 50 ? 'a longer analysis or a higher weight' : 'a longer analysis';
+        const more = Number.isFinite(m.trafficNeeded) ? `; catching ${formatNumber(m.detect)}× takes about ${formatNumber(Math.ceil(m.trafficNeeded * 10) / 10)}× the canary traffic (${how})` : '';
+        return `${where}: with ${service}, metric '${m.metric}' can catch ${can}, not its detect ${formatNumber(m.detect)}×${more}. An undecided analysis then ends inconclusive, not promoted.`;
+    }));
+}
+/**
+ * The forecast of a plan against the traffic each counted rate metric measured on the stable
+ * version over the history window (an hour when history is off), before any traffic moves: four
+ * instant queries per metric. A metric whose traffic cannot be measured gets a line saying so.
+ */
+async function forecastFromSource(plan, source, now) {
+    const analysis = plan.analysis;
+    const result = { lines: [], warnings: [] };
+    if (!analysis)
+        return result;
+    const windowSeconds = analysis.historySeconds === 0 ? 3600 : (analysis.historySeconds ?? DEFAULT_HISTORY_SECONDS);
+    const window = { selector: analysis.historySelector ?? analysis.baseline, canary: analysis.canary, baseline: analysis.baseline, intervalSeconds: analysis.intervalSeconds, windowSeconds, now };
+    for (const metric of analysis.metrics.filter((m) => m.kind === 'rate' && !m.muted)) {
+        let traffic;
+        try {
+            traffic = await measureTraffic(source, metric, window);
+        }
+        catch (error) {
+            result.lines.push(`metric '${metric.name}': no forecast, its traffic could not be read (${(0,core_errors/* errorMessage */.gJ)(error)})`);
+            continue;
+        }
+        if (!traffic) {
+            result.lines.push(`metric '${metric.name}': no forecast, its counters did not grow over the last ${windowSeconds} s`);
+            continue;
+        }
+        const forecasts = forecastAnalyses({ ...plan, analysis: { ...analysis, metrics: [metric] } }, traffic);
+        for (const forecast of forecasts) {
+            const [m] = forecast.metrics;
+            const can = Number.isFinite(m.detectable) ? `${formatNumber(m.detectable)}×` : 'nothing';
+            result.lines.push(`step ${forecast.step}, ${forecast.label} at canary ${forecast.canaryWeight}%: metric '${m.metric}' can catch ${can} (detect ${formatNumber(m.detect)}×) with ${formatNumber(traffic.requestsPerSecond)} req/s at ${formatNumber(traffic.errorRate * 100)}% errors`);
+        }
+        result.warnings.push(...forecastWarnings(forecasts, traffic));
+    }
+    for (const metric of analysis.metrics.filter((m) => m.kind === 'continuous' && !m.muted)) {
+        result.lines.push(...(await forecastShift(plan, analysis, metric, source, window)));
+    }
+    return result;
+}
+/** A continuous metric's detectable shift per analysis step, from the spread of the stable version's recent values. */
+async function forecastShift(plan, analysis, metric, source, window) {
+    let values;
+    try {
+        values = await readStableValues(source, metric, window);
+    }
+    catch (error) {
+        return [`metric '${metric.name}': no forecast, its values could not be read (${(0,core_errors/* errorMessage */.gJ)(error)})`];
+    }
+    if (values.length < 3)
+        return [`metric '${metric.name}': no forecast, fewer than 3 values over the last ${window.windowSeconds} s`];
+    const alpha = analysis.alpha ?? DEFAULT_ALPHA;
+    const falls = metric.direction === 'decrease';
+    const allowed = (falls ? metric.allowedDecrease : metric.allowedIncrease) ?? metricDefaults.allowedPercent;
+    return plan.steps.flatMap((step, index) => {
+        if (step.kind !== 'analysis')
+            return [];
+        const intervals = Math.max(1, Math.floor(step.durationSeconds / (step.intervalSeconds ?? analysis.intervalSeconds)));
+        const shift = detectableShift(intervals, values, alpha, metric.direction, allowed);
+        const can = shift === null ? 'no shift (the stable version’s values do not vary)' : `a ${formatNumber(shift)}% ${falls ? 'fall' : 'rise'}`;
+        return [`step ${index + 1}, ${stepLabel(step)} at canary ${expectedTrafficBefore(plan.steps, index).canaryWeight}%: metric '${metric.name}' can catch ${can} (allowed ${formatNumber(allowed)}%) with ${intervals} values per arm`];
+    });
+}
+function formatNumber(value) {
+    return String(Number(value.toPrecision(3)));
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/index.ts
+
 
 
 
@@ -70270,8 +71714,8 @@ function analysisMarkdown(summary, title = 'Canary analysis') {
     parts.push(metricTable(report.metrics), '');
     if (report.reasons.length > 0)
         parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
-    const { alpha, thresholds, onNoData } = report.config;
-    parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData}`, '');
+    const { alpha, thresholds, onNoData, onUndecided } = report.config;
+    parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData} · undecided at the end: ${onUndecided === 'inconclusive' ? 'inconclusive' : "pass when the data could have caught the metric's detect ratio"}`, '');
     for (const series of summary.series ?? []) {
         const chart = metricChart(series);
         if (chart)
@@ -70290,14 +71734,16 @@ function classLabel(m) {
 }
 function detail(m) {
     if (m.sequential) {
-        const { ratio, pValue, decision, decidedAtInterval } = m.sequential;
+        const { ratio, pValue, decision, decidedAtInterval, outcome, detectableRatio } = m.sequential;
         const decided = decidedAtInterval === null ? '' : ` at interval ${decidedAtInterval}`;
-        return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${decision}${decided}`;
+        const could = detectableRatio === undefined ? '' : `, could detect ${detectableRatio === null ? 'nothing up to 64×' : `${num(detectableRatio)}×`}`;
+        return `ratio ${num(ratio.estimate)} [${num(ratio.lower)}, ${num(ratio.upper)}], p ${num(pValue)}, ${outcome ?? decision}${decided}${could}`;
     }
     if (m.hodgesLehmann || m.mannWhitney) {
         const hl = m.hodgesLehmann ? `shift ${num(m.hodgesLehmann.estimate)} [${num(m.hodgesLehmann.lower)}, ${num(m.hodgesLehmann.upper)}]` : '';
         const mw = m.mannWhitney ? `U ${num(m.mannWhitney.u)}, p ${num(m.mannWhitney.pTwoSided)}` : '';
-        return [hl, mw].filter(Boolean).join(', ');
+        const could = typeof m.detectableShift === 'number' ? `could detect ${num(m.detectableShift)}%` : '';
+        return [hl, mw, could].filter(Boolean).join(', ');
     }
     if (m.threshold)
         return `${m.threshold.failures} outside, ${m.threshold.missing} missing of ${m.threshold.measurements}`;
@@ -70450,8 +71896,8 @@ class CommandRouter {
         return weight === undefined ? { ...this.state(0), reachable: false, detail: { ...this.detail(), note: 'the command printed no weight for describe' } } : this.state(weight);
     }
     async setCanaryWeight(percent) {
-        checkWeight(percent);
-        return this.state((await this.run('set-weight', percent)) ?? percent);
+        const weight = checkWeight(percent);
+        return this.state((await this.run('set-weight', weight)) ?? weight);
     }
     async promote() {
         return this.state((await this.run('promote', 100)) ?? 100);
@@ -72195,6 +73641,7 @@ var output = __nccwpck_require__(1288);
 
 
 
+
 /**
  * The root action: runs the plan end to end (or resumes it) and reports the result, the deployment
  * and the artifact. The deployment id is saved as soon as it exists, and `finished` once the run
@@ -72212,8 +73659,15 @@ async function main(collaborators = {}) {
     const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
     // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
     // not as missing data (and a paused rollout) after the first canary step.
-    if (source && plan.steps.some((step) => step.kind === 'analysis'))
+    if (source && plan.steps.some((step) => step.kind === 'analysis')) {
         await (0,output/* group */.Os)('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+        // Said before any traffic moves: an analysis that cannot catch a regression cannot promote a healthy canary either.
+        await (0,output/* group */.Os)('Forecast: what each analysis can detect', async () => {
+            const forecast = await forecastFromSource(plan, source, (collaborators.clock ?? systemClock).now());
+            forecast.lines.forEach((line) => (0,output/* info */.pq)(line));
+            forecast.warnings.forEach((line) => (0,output/* warning */.$e)(line));
+        });
+    }
     const outcome = await runRollout({ plan, planDigest: inputs.planDigest, environment: inputs.environment, artifact: inputs.artifact, ref: inputs.ref, environmentUrl: inputs.environmentUrl, irreversible: inputs.irreversible }, {
         ledger,
         router,
