@@ -133,6 +133,12 @@ onFailure: retry
     expect(loadPlan(plan('  - pause: {duration: 4h}\n  - pause: {}\n  - pause: {duration: 2h30m}\n  - setWeight: 100\n'), 'plan.yml').steps).toHaveLength(4);
   });
 
+  test('onUndecided is pass or inconclusive; anything else is refused at its line', () => {
+    expect(loadPlan(GOOD.replace('interval: 10s', 'interval: 10s\n  onUndecided: inconclusive'), 'plan.yml').analysis?.onUndecided).toBe('inconclusive');
+    expect(loadPlan(GOOD, 'plan.yml').analysis?.onUndecided).toBeUndefined();
+    expect(problemsOf(GOOD.replace('interval: 10s', 'interval: 10s\n  onUndecided: maybe'))).toBe('plan.yml line 6: analysis.onUndecided: maybe is not one of pass, inconclusive');
+  });
+
   test('unknown top-level fields are typos, not silently ignored', () => {
     expect(problemsOf('router: {provider: haproxy}\nstep:\n  - setWeight: 5\n')).toContain('plan.yml line 2: step: unknown field');
   });
