@@ -104,8 +104,8 @@ export interface SourceForecast {
 
 /**
  * The forecast of a plan against the traffic each counted rate metric measured on the stable
- * version over the history window (an hour when history is off), before any traffic moves: four
- * instant queries per metric. A metric whose traffic cannot be measured gets a line saying so.
+ * version over the history window (an hour when history is off), before any traffic moves: two
+ * range queries per metric. A metric whose traffic cannot be measured gets a line saying so.
  */
 export async function forecastFromSource(plan: RolloutPlan, source: MetricSource, now: Date): Promise<SourceForecast> {
   const analysis = plan.analysis;
