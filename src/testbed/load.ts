@@ -57,6 +57,8 @@ export interface LoadReport {
 export interface LoadRun {
   /** Milliseconds since the run started (to mark step boundaries on the timeline). */
   now(): number;
+  /** Requests sent at or after `fromMs` and answered by a version so far (what shareBetween counts). */
+  answeredSince(fromMs: number): number;
   /** Resolves when the bounds are reached (or stop() is called) and every request has ended. */
   done: Promise<LoadReport>;
   /** Stops sending and resolves once in-flight requests have ended. */
@@ -144,6 +146,7 @@ export function startLoad(options: LoadOptions): LoadRun {
   });
   return {
     now,
+    answeredSince: (fromMs) => samples.filter((s) => s.version !== undefined && (s.sentAt ?? s.at) >= fromMs).length,
     done,
     stop: () => {
       halt();

@@ -17,7 +17,9 @@ interface Step {
 }
 
 const RATE = 400;
-const HOLD_MS = 5400;
+/** Requests each step holds for: a count, not a time, so a loaded machine only makes the steps longer. */
+const HOLD_REQUESTS = 2100;
+const MAX_HOLD_MS = 60_000;
 
 /**
  * The acceptance run of issue 4 against one proxy, under a steady 400 req/s stream: a rollout
@@ -29,14 +31,18 @@ export async function runAcceptanceScenario(stack: TrafficStack): Promise<{ step
   const second = stack.router({ stable: 'green', canary: 'blue' });
   const load = startLoad({ url: stack.url, rate: RATE });
   const steps: Step[] = [];
-  const hold = () => new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+  const hold = async (fromMs: number) => {
+    const until = Date.now() + MAX_HOLD_MS;
+    while (load.answeredSince(fromMs) < HOLD_REQUESTS && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
   const step = async (label: string, canaryVersion: string, change: () => Promise<TrafficState>, target: number) => {
     const before = load.now();
     if (steps.length > 0) steps[steps.length - 1].to = before;
     const state = await change();
     expect(state.canaryWeight).toBe(target);
-    steps.push({ label, target, canaryVersion, from: load.now(), to: Infinity });
-    await hold();
+    const from = load.now();
+    steps.push({ label, target, canaryVersion, from, to: Infinity });
+    await hold(from);
   };
   try {
     for (const weight of [0, 5, 25, 50]) await step(`rollout ${weight}%`, 'v2', () => first.setCanaryWeight(weight), weight);
