@@ -71489,20 +71489,22 @@ function loopAnalysisRunner(options) {
 
 /**
  * The service's recent traffic from a rate metric's two cumulative counters: how much each grew
- * over the window (two instant queries each, at its start and its end). Undefined when a counter
+ * between its first and last sample in the window (one range query each), over the time between
+ * them — a counter younger than the window counts from its first sample. Undefined when a counter
  * is missing, reset or did not move: the forecast then says nothing rather than something wrong.
  */
 async function measureTraffic(source, metric, window) {
-    const from = new Date(window.now.getTime() - window.windowSeconds * 1000);
+    const range = { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds };
     const growth = async (field) => {
         const query = renderTemplate(metric[field], window, `metric "${metric.name}" field ${field}`);
-        const [before, after] = await Promise.all([source.queryInstant(query, from), source.queryInstant(query, window.now)]);
-        return after - before;
+        const samples = (await source.queryRange(query, range)).filter((s) => Number.isFinite(s.value));
+        const [first, last] = [samples[0], samples.at(-1)];
+        return first && last && last.time > first.time ? { by: last.value - first.value, seconds: last.time - first.time } : undefined;
     };
     const [errors, requests] = await Promise.all([growth('errors'), growth('requests')]);
-    if (!(requests > 0 && errors >= 0 && errors <= requests))
+    if (!errors || !requests || !(requests.by > 0 && errors.by >= 0 && errors.by <= requests.by))
         return undefined;
-    return { requestsPerSecond: requests / window.windowSeconds, errorRate: errors / requests };
+    return { requestsPerSecond: requests.by / requests.seconds, errorRate: errors.by / requests.by };
 }
 /** A continuous metric's values on the stable version over the window, one per interval (missing ones left out). */
 async function readStableValues(source, metric, window) {
@@ -71573,8 +71575,8 @@ function forecastWarnings(forecasts, traffic) {
 }
 /**
  * The forecast of a plan against the traffic each counted rate metric measured on the stable
- * version over the history window (an hour when history is off), before any traffic moves: four
- * instant queries per metric. A metric whose traffic cannot be measured gets a line saying so.
+ * version over the history window (an hour when history is off), before any traffic moves: two
+ * range queries per metric. A metric whose traffic cannot be measured gets a line saying so.
  */
 async function forecastFromSource(plan, source, now) {
     const analysis = plan.analysis;
