@@ -3,18 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commands } from '../../../src/cli/commands/index.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runSlipway } from '../../support/cli.js';
 import type { JudgeReport } from '../../../src/core/judge/index.js';
 
 const example = (name: string) => fileURLToPath(new URL(`../../../examples/judge/${name}`, import.meta.url));
 
-async function slipway(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env: {} });
-  return { exitCode, stdout, stderr };
-}
+const slipway = (...argv: string[]) => runSlipway(argv);
 
 describe('slipway judge', () => {
   test.each([

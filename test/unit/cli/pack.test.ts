@@ -2,16 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commands } from '../../../src/cli/commands/index.js';
-import { runCli } from '../../../src/cli/main.js';
 import { writeTree } from '../../integration/artifact/fixtures.js';
+import { runSlipway } from '../../support/cli.js';
 
-async function slipway(env: NodeJS.ProcessEnv, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env });
-  return { exitCode, stdout, stderr };
-}
+const slipway = (env: NodeJS.ProcessEnv, ...argv: string[]) => runSlipway(argv, env);
 
 describe('slipway pack', () => {
   let root: string;

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateStream } from '../../../bench/judge/streams.js';
-import { commands } from '../../../src/cli/commands/index.js';
-import { runCli } from '../../../src/cli/main.js';
+import { runSlipway } from '../../support/cli.js';
 import { judge } from '../../../src/core/judge/index.js';
 import { forecastAnalyses, loadPlan } from '../../../src/core/plan/index.js';
 
@@ -36,12 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function slipway(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const exitCode = await runCli(argv, commands, { out: (t) => (stdout += t), err: (t) => (stderr += t), env: {} });
-  return { exitCode, stdout, stderr };
-}
+const slipway = (...argv: string[]) => runSlipway(argv);
 
 describe('slipway plan check', () => {
   test('at 100 req/s and 1% errors: a table per analysis and metric, and a warning with the fix where detect is out of reach', async () => {
