@@ -75,6 +75,16 @@ describe('analysis loop', () => {
     expect(result.stoppedEarly).toBe(true);
   });
 
+  test('an undecided equal canary is judged by what its data could catch only at the planned end: nodata before, nothing-found at the last interval', async () => {
+    const progress: AnalysisProgress[] = [];
+    // 200 requests an interval each at 2%: undecided all along, yet able to catch 2× by the end.
+    const result = await analysis(new FileSource({ document: rateSeries(0.02, 0.02, 180, 200) }), RATE, { onProgress: (p) => void progress.push(p) });
+    expect(result).toMatchObject({ intervals: 180, stoppedEarly: false });
+    expect(progress.slice(0, -1).every((p) => p.report.metrics[0].class === 'nodata')).toBe(true);
+    expect(result.report.metrics[0]).toMatchObject({ class: 'pass', sequential: { decision: 'continue', outcome: 'nothing-found' } });
+    expect(result.report.verdict).toBe('pass');
+  });
+
   test('reports every interval to the progress callback, and the series it judged', async () => {
     const progress: AnalysisProgress[] = [];
     const result = await analysis(new FileSource({ document: rateSeries(0.05, 0.01) }), RATE, { onProgress: (p) => void progress.push(p) });
