@@ -12,8 +12,10 @@ import { expectedTrafficBefore } from './steps.js';
 
 // What each analysis of a plan will be able to detect, said before the rollout starts
 // (docs/judge.md, "What an analysis can detect"): the same information as the judge reports at
-// the end, from the planned duration and canary weight and the service's traffic. The canary is
-// compared with the rest of the traffic (the primary), both at the service's error rate.
+// the end, from the planned duration and canary weight and the service's traffic, all at the
+// service's error rate. The canary is compared with the rest of the traffic (the primary) — or,
+// when the plan reads its history from elsewhere (`historySelector`: a dedicated baseline beside
+// the primary), with a baseline as large as the canary.
 
 /** The service's traffic the forecast assumes: what the primary served lately. */
 export interface ServiceTraffic {
@@ -56,9 +58,10 @@ export function forecastAnalyses(plan: RolloutPlan, traffic: ServiceTraffic): An
     const intervals = Math.max(1, Math.floor(step.durationSeconds / intervalSeconds));
     const canaryWeight = expectedTrafficBefore(plan.steps, index).canaryWeight;
     const perInterval = traffic.requestsPerSecond * intervalSeconds;
-    const [canary, primary] = [(perInterval * canaryWeight) / 100, (perInterval * (100 - canaryWeight)) / 100];
+    const canary = (perInterval * canaryWeight) / 100;
+    const baseline = analysis.historySelector ? canary : (perInterval * (100 - canaryWeight)) / 100;
     // I = p · Σ cᵢbᵢ/(cᵢ + bᵢ) (judge/detectable.ts), the same every interval here.
-    const information = canary > 0 && primary > 0 ? traffic.errorRate * intervals * ((canary * primary) / (canary + primary)) : 0;
+    const information = canary > 0 && baseline > 0 ? traffic.errorRate * intervals * ((canary * baseline) / (canary + baseline)) : 0;
     const exposure = { information, overdispersion: 1 };
     forecasts.push({
       step: index + 1,

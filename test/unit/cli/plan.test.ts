@@ -73,6 +73,15 @@ describe('slipway plan check', () => {
     expect((await slipway('plan', 'lint')).stderr).toContain("expected 'check', got 'lint'");
   });
 
+  test('against a dedicated baseline (the plan reads its history from the primary) the canary is compared with a baseline its size: less to go by', () => {
+    const traffic = { requestsPerSecond: 100, errorRate: 0.01 };
+    const [primary] = forecastAnalyses(loadPlan(PLAN, 'plan.yml'), traffic);
+    const [dedicated] = forecastAnalyses(loadPlan(PLAN.replace("baselineSelector: 'version=\"v1\"'", "baselineSelector: 'version=\"v1\", track=\"baseline\"'\n  historySelector: 'version=\"v1\", track=\"primary\"'"), 'plan.yml'), traffic);
+    // c·b/(c+b): 5%·95%/100% of the traffic against 5%·5%/10%, about half the information.
+    expect(dedicated.metrics[0].detectable).toBeGreaterThan(primary.metrics[0].detectable);
+    expect(dedicated.metrics[0].trafficNeeded).toBeGreaterThanOrEqual(1);
+  });
+
   test('the forecast agrees with what the judge states at the end of the same analysis on traffic like it', () => {
     // The bench's streams: 100 req/s, a 5% canary against the primary, 1% errors, one-minute scrapes, 60 minutes.
     const [first] = forecastAnalyses(loadPlan(PLAN, 'plan.yml'), { requestsPerSecond: 100, errorRate: 0.01 });
