@@ -55689,9 +55689,10 @@ function forecastAnalyses(plan, traffic) {
         const intervals = Math.max(1, Math.floor(step.durationSeconds / intervalSeconds));
         const canaryWeight = steps_expectedTrafficBefore(plan.steps, index).canaryWeight;
         const perInterval = traffic.requestsPerSecond * intervalSeconds;
-        const [canary, primary] = [(perInterval * canaryWeight) / 100, (perInterval * (100 - canaryWeight)) / 100];
+        const canary = (perInterval * canaryWeight) / 100;
+        const baseline = analysis.historySelector ? canary : (perInterval * (100 - canaryWeight)) / 100;
         // I = p · Σ cᵢbᵢ/(cᵢ + bᵢ) (judge/detectable.ts), the same every interval here.
-        const information = canary > 0 && primary > 0 ? traffic.errorRate * intervals * ((canary * primary) / (canary + primary)) : 0;
+        const information = canary > 0 && baseline > 0 ? traffic.errorRate * intervals * ((canary * baseline) / (canary + baseline)) : 0;
         const exposure = { information, overdispersion: 1 };
         forecasts.push({
             step: index + 1,
