@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { checkAnalysis, runAnalysis, type AnalysisOptions, type AnalysisResult } from '../../core/analysis/loop.js';
+import { checkAnalysis, plannedIntervalsOf, runAnalysis, type AnalysisOptions, type AnalysisResult } from '../../core/analysis/loop.js';
 import type { Clock } from '../../core/analysis/clock.js';
 import { errorMessage, SlipwayError } from '../../core/errors.js';
 import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
@@ -44,7 +44,7 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
     }
   });
 
-  const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
+  const plannedIntervals = plannedIntervalsOf(inputs.durationSeconds, inputs.intervalSeconds);
   if (ledger) {
     await ledger.setStatus(inputs.deploymentId!, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
     core.saveState(State.AnalysingDeployment, String(inputs.deploymentId));

@@ -118,12 +118,17 @@ function queriesOf(metric: MetricDefinition): Record<string, string> {
   return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
 }
 
+/** How many times an analysis of `durationSeconds` looks, once an interval (at least once). */
+export function plannedIntervalsOf(durationSeconds: number, intervalSeconds: number): number {
+  return Math.max(1, Math.floor(durationSeconds / intervalSeconds));
+}
+
 /** Runs one analysis to its verdict. */
 export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisResult> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const { intervalSeconds } = options;
-  const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
+  const plannedIntervals = plannedIntervalsOf(options.durationSeconds, intervalSeconds);
   const judgeFn = options.judge ?? judge;
   checkAnalysis(options);
   // Every front end checked this at its edge; the core refuses a window it could not finish all the same.

@@ -1,4 +1,4 @@
-import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
+import { DEFAULT_HISTORY_SECONDS, plannedIntervalsOf } from '../analysis/loop.js';
 import { measureTraffic, readStableValues } from '../analysis/traffic.js';
 import { errorMessage } from '../errors.js';
 import { metricDefaults } from '../judge/classify.js';
@@ -55,7 +55,7 @@ export function forecastAnalyses(plan: RolloutPlan, traffic: ServiceTraffic): An
   plan.steps.forEach((step, index) => {
     if (step.kind !== 'analysis') return;
     const intervalSeconds = step.intervalSeconds ?? analysis.intervalSeconds;
-    const intervals = Math.max(1, Math.floor(step.durationSeconds / intervalSeconds));
+    const intervals = plannedIntervalsOf(step.durationSeconds, intervalSeconds);
     const canaryWeight = expectedTrafficBefore(plan.steps, index).canaryWeight;
     const perInterval = traffic.requestsPerSecond * intervalSeconds;
     const canary = (perInterval * canaryWeight) / 100;
@@ -156,7 +156,7 @@ async function forecastShift(plan: RolloutPlan, analysis: PlanAnalysis, metric: 
   const allowed = (falls ? metric.allowedDecrease : metric.allowedIncrease) ?? metricDefaults.allowedPercent;
   return plan.steps.flatMap((step, index) => {
     if (step.kind !== 'analysis') return [];
-    const intervals = Math.max(1, Math.floor(step.durationSeconds / (step.intervalSeconds ?? analysis.intervalSeconds)));
+    const intervals = plannedIntervalsOf(step.durationSeconds, step.intervalSeconds ?? analysis.intervalSeconds);
     const shift = detectableShift(intervals, values, alpha, metric.direction, allowed);
     const can = shift === null ? 'no shift (the stable version’s values do not vary)' : `a ${formatNumber(shift)}% ${falls ? 'fall' : 'rise'}`;
     return [`step ${index + 1}, ${stepLabel(step)} at canary ${expectedTrafficBefore(plan.steps, index).canaryWeight}%: metric '${metric.name}' can catch ${can} (allowed ${formatNumber(allowed)}%) with ${intervals} values per arm`];
