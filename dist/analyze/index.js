@@ -60005,12 +60005,16 @@ const DEFAULT_HISTORY_SECONDS = 1800;
 function queriesOf(metric) {
     return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
 }
+/** How many times an analysis of `durationSeconds` looks, once an interval (at least once). */
+function plannedIntervalsOf(durationSeconds, intervalSeconds) {
+    return Math.max(1, Math.floor(durationSeconds / intervalSeconds));
+}
 /** Runs one analysis to its verdict. */
 async function runAnalysis(options) {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const { intervalSeconds } = options;
-    const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
+    const plannedIntervals = plannedIntervalsOf(options.durationSeconds, intervalSeconds);
     const judgeFn = options.judge ?? judge;
     checkAnalysis(options);
     // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
@@ -70121,7 +70125,7 @@ async function main(collaborators = {}) {
             throw new core_errors/* SlipwayError */.GQ(`Input 'deployment-id' has the value ${inputs.deploymentId}: no such deployment in this repository. Fix: pass the id output of record-deployment or canary-step.`);
         }
     });
-    const plannedIntervals = Math.max(1, Math.floor(inputs.durationSeconds / inputs.intervalSeconds));
+    const plannedIntervals = plannedIntervalsOf(inputs.durationSeconds, inputs.intervalSeconds);
     if (ledger) {
         await ledger.setStatus(inputs.deploymentId, { state: 'in_progress', description: `analysis running · up to ${plannedIntervals} intervals of ${inputs.intervalSeconds} s` });
         core/* saveState */.LZ(State.AnalysingDeployment, String(inputs.deploymentId));

@@ -70071,12 +70071,16 @@ const DEFAULT_HISTORY_SECONDS = 1800;
 function queriesOf(metric) {
     return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
 }
+/** How many times an analysis of `durationSeconds` looks, once an interval (at least once). */
+function plannedIntervalsOf(durationSeconds, intervalSeconds) {
+    return Math.max(1, Math.floor(durationSeconds / intervalSeconds));
+}
 /** Runs one analysis to its verdict. */
 async function runAnalysis(options) {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const { intervalSeconds } = options;
-    const plannedIntervals = Math.max(1, Math.floor(options.durationSeconds / intervalSeconds));
+    const plannedIntervals = plannedIntervalsOf(options.durationSeconds, intervalSeconds);
     const judgeFn = options.judge ?? judge;
     checkAnalysis(options);
     // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
@@ -71534,7 +71538,7 @@ function forecastAnalyses(plan, traffic) {
         if (step.kind !== 'analysis')
             return;
         const intervalSeconds = step.intervalSeconds ?? analysis.intervalSeconds;
-        const intervals = Math.max(1, Math.floor(step.durationSeconds / intervalSeconds));
+        const intervals = plannedIntervalsOf(step.durationSeconds, intervalSeconds);
         const canaryWeight = expectedTrafficBefore(plan.steps, index).canaryWeight;
         const perInterval = traffic.requestsPerSecond * intervalSeconds;
         const canary = (perInterval * canaryWeight) / 100;
@@ -71629,7 +71633,7 @@ async function forecastShift(plan, analysis, metric, source, window) {
     return plan.steps.flatMap((step, index) => {
         if (step.kind !== 'analysis')
             return [];
-        const intervals = Math.max(1, Math.floor(step.durationSeconds / (step.intervalSeconds ?? analysis.intervalSeconds)));
+        const intervals = plannedIntervalsOf(step.durationSeconds, step.intervalSeconds ?? analysis.intervalSeconds);
         const shift = detectableShift(intervals, values, alpha, metric.direction, allowed);
         const can = shift === null ? 'no shift (the stable version’s values do not vary)' : `a ${formatNumber(shift)}% ${falls ? 'fall' : 'rise'}`;
         return [`step ${index + 1}, ${stepLabel(step)} at canary ${expectedTrafficBefore(plan.steps, index).canaryWeight}%: metric '${metric.name}' can catch ${can} (allowed ${formatNumber(allowed)}%) with ${intervals} values per arm`];
