@@ -9,7 +9,7 @@ import { parseMetricsYaml } from '../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../src/core/metrics/prometheus.js';
 import { parseSelector } from '../src/core/metrics/template.js';
 import type { MetricSource, QueryWindow } from '../src/core/metrics/types.js';
-import { findBinary } from '../src/testbed/binaries.js';
+import { findBinary } from '../testkit/bed/binaries.js';
 import { ERROR_RATE_QUERIES, startAnalysisBed } from '../test/support/analysis-bed.js';
 import { printTable } from './table.js';
 

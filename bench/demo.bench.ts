@@ -1,9 +1,9 @@
 // The demo's bad-canary-to-rollback time: a whole `slipway demo` run (real registry, Prometheus at
 // a 1 s scrape interval, HAProxy, the GitHub simulator, 200 requests/s), timed from v3's first
 // answered request to traffic back on v2. Target ≤ 30 s.
-import { localHost } from '../src/cli/demo/prerequisites.js';
-import { ROLLBACK_TARGET_SECONDS } from '../src/cli/demo/printout.js';
-import { runDemo } from '../src/cli/demo/run.js';
+import { localHost } from '../demo/prerequisites.js';
+import { ROLLBACK_TARGET_SECONDS } from '../demo/printout.js';
+import { runDemo } from '../demo/run.js';
 import { printTable } from './table.js';
 
 /** Demo runs measured (each takes about a minute). */

@@ -3,8 +3,8 @@
 import { performance } from 'node:perf_hooks';
 import { GitHubLedger, createGitHubClient } from '../src/core/ledger/index.js';
 import type { SourceInfo } from '../src/core/ledger/index.js';
-import { startGitHubSimulator } from '../test/support/github-sim/index.js';
-import type { GitHubSimulator } from '../test/support/github-sim/index.js';
+import { startGitHubSimulator } from '../testkit/github-sim/index.js';
+import type { GitHubSimulator } from '../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../test/support/ledger-history.js';
 import { printTable } from './table.js';
 

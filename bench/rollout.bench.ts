@@ -6,9 +6,9 @@ import { createGitHubClient, GitHubLedger } from '../src/core/ledger/index.js';
 import { loadPlan, runRollout, type AnalysisRunner } from '../src/core/plan/index.js';
 import { decideRollback, executeRollback } from '../src/core/rollback/index.js';
 import { HaproxyRouter, haproxySettings } from '../src/core/traffic/haproxy.js';
-import { startApp } from '../src/testbed/app.js';
-import { startHaproxy } from '../src/testbed/haproxy.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../test/support/github-sim/index.js';
+import { startApp } from '../testkit/bed/app.js';
+import { startHaproxy } from '../testkit/bed/haproxy.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../test/support/ledger-history.js';
 import { printTable } from './table.js';
 

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouter } from '../src/core/traffic/registry.js';
 import type { TrafficRouter } from '../src/core/traffic/types.js';
-import { startApp } from '../src/testbed/app.js';
-import { findBinary } from '../src/testbed/binaries.js';
-import { startHaproxy } from '../src/testbed/haproxy.js';
-import { startLoad } from '../src/testbed/load.js';
-import { startNginx } from '../src/testbed/nginx.js';
+import { startApp } from '../testkit/bed/app.js';
+import { findBinary } from '../testkit/bed/binaries.js';
+import { startHaproxy } from '../testkit/bed/haproxy.js';
+import { startLoad } from '../testkit/bed/load.js';
+import { startNginx } from '../testkit/bed/nginx.js';
 import { printTable } from './table.js';
 
 const CHANGES = 100;

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverAvailable } from '../../src/testbed/binaries.js';
-import { freePort } from '../../src/testbed/ports.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
+import { freePort } from '../../testkit/bed/ports.js';
 import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../support/analysis-bed.js';
 import { buildBundle, runActionStep, type ActionRunOptions } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 
 // The bundled analyze action, run as the runner runs it, against the real Prometheus scraping
 // real app versions under load, writing its verdict into a deployment on the GitHub simulator.

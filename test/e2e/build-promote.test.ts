@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/core/artifact/client.js';
-import { serverAvailable } from '../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../src/testbed/registry.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../testkit/bed/registry.js';
 import { writeTree } from '../integration/artifact/fixtures.js';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 
 // The artifact half of a pipeline, as a workflow runs it: build-immutable-image (package builder)
 // → record-deployment to staging (start, success) → promote-artifact to production. Three bundles,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, runActionStep, type ActionRunOptions } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { measure, startStack, type TrafficStack } from '../integration/traffic/stack.js';
 
 /** What the canary-step end-to-end tests share: a router in front of v1 (blue) and v2 (green), the simulator, the bundle. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { serverAvailable } from '../../src/testbed/binaries.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
 import { useCanaryStepBed } from './canary-step-bed.js';
 
 // The bundled canary-step action driving a real nginx (test, graceful reload): blue-green with a

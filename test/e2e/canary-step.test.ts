@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { serverAvailable } from '../../src/testbed/binaries.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
 import { measure } from '../integration/traffic/stack.js';
 import { useCanaryStepBed } from './canary-step-bed.js';
 

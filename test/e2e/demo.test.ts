@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { serverAvailable } from '../../src/testbed/binaries.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
 
 // `npm run demo`, exactly as the README gives it: the whole pipeline once, on the real registry,
 // Prometheus and HAProxy.

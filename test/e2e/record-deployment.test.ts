@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
 import type { ActionRunOptions } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator } from '../support/github-sim/index.js';
-import type { GitHubSimulator } from '../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator } from '../../testkit/github-sim/index.js';
+import type { GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../support/ledger-history.js';
 
 // The bundled record-deployment action, run as the runner runs it (INPUT_*, GITHUB_* variables,

@@ -5,8 +5,8 @@ import { createGitHubClient, GitHubLedger } from '../../src/core/ledger/index.js
 import { RecordingLogger } from '../../src/core/log.js';
 import { loadPlan, planDigest, runRollout, type RolloutOutcome } from '../../src/core/plan/index.js';
 import type { TrafficRouter } from '../../src/core/traffic/types.js';
-import { serverAvailable } from '../../src/testbed/binaries.js';
-import { expectNoContractViolations } from '../support/github-sim/index.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
+import { expectNoContractViolations } from '../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../support/ledger-history.js';
 import { artifact, SHA, startRolloutBed, type RolloutBed } from '../integration/rollout/environment.js';
 import { measure } from '../integration/traffic/stack.js';

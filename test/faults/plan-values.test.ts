@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlan, PlanError } from '../../src/core/plan/index.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { RouterDouble } from '../unit/core/plan/doubles.js';
 import { clearStepEnvironment, runRolloutMain } from './helpers/rollout-action.js';
 import { createRouter } from '../../src/core/traffic/index.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitHubClient, GitHubLedger } from '../../src/core/ledger/index.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../support/ledger-history.js';
 import { RouterDouble } from '../unit/core/plan/doubles.js';
 import { clearStepEnvironment, runRolloutMain, runRolloutPost } from './helpers/rollout-action.js';

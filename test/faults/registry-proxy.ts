@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { freePort } from '../../src/testbed/ports.js';
+import { freePort } from '../../testkit/bed/ports.js';
 
 // A faulty proxy in front of a real registry, for the fault scenarios and the retry tests. Each
 // request is shown to `decide`, which lets it through (undefined), answers it with an error

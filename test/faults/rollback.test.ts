@@ -4,9 +4,9 @@ import { createGitHubClient, GitHubLedger, PAYLOAD_SCHEMA, type DeploymentPayloa
 import { RecordingLogger } from '../../src/core/log.js';
 import { decideRollback, executeRollback, parseRollbackTo, RollbackRefusedError, type RollbackDecision } from '../../src/core/rollback/index.js';
 import type { TrafficRouter, TrafficState } from '../../src/core/traffic/types.js';
-import { serverAvailable } from '../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../src/testbed/registry.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../testkit/bed/registry.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../support/ledger-history.js';
 import { pushSeededImage } from '../integration/artifact/fixtures.js';
 

@@ -7,7 +7,7 @@ import { createGitHubClient, cutDescription } from '../../src/core/ledger/index.
 import { PrometheusSource } from '../../src/core/metrics/prometheus.js';
 import { quote, redact, registerSecret, SecretRegistry, splitUrlCredentials } from '../../src/core/secrets/index.js';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 import { startHttpEcho } from './http-echo.js';
 
 // Issue 12, point 1: one redaction boundary. Everything that leaves for GitHub passes one scrubber

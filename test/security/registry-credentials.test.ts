@@ -11,12 +11,12 @@ import { basicAuthorization, fetchToken, type Credentials } from '../../src/core
 import { RegistryClient } from '../../src/core/artifact/client.js';
 import { unexpected } from '../../src/core/artifact/http.js';
 import { SlipwayError } from '../../src/core/errors.js';
-import { requireBinary, serverAvailable } from '../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../src/testbed/registry.js';
-import { startTokenServer, type TokenServer } from '../../src/testbed/token-server.js';
+import { requireBinary, serverAvailable } from '../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../testkit/bed/registry.js';
+import { startTokenServer, type TokenServer } from '../../testkit/bed/token-server.js';
 import { pushSeededImage } from '../integration/artifact/fixtures.js';
 import { buildBundle, runActionStep } from '../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../testkit/github-sim/index.js';
 
 // Registry credentials go only where they belong (docs/credentials.md). Each test here fails when
 // its protection is removed: the source registry's credentials never reach another registry

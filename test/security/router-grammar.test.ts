@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { main as rolloutMain } from '../../src/actions/rollout/main.js';
 import { nginxSettings, renderNginxInclude } from '../../src/core/traffic/nginx.js';
 import { createRouter } from '../../src/core/traffic/registry.js';
-import { serverAvailable } from '../../src/testbed/binaries.js';
-import { startHaproxy, type RunningHaproxy } from '../../src/testbed/haproxy.js';
+import { serverAvailable } from '../../testkit/bed/binaries.js';
+import { startHaproxy, type RunningHaproxy } from '../../testkit/bed/haproxy.js';
 import { LedgerDouble } from '../unit/core/plan/doubles.js';
 
 // Issue 12 point 5: every router setting that reaches a command line, a protocol or a generated

@@ -1,6 +1,6 @@
-import { startApp, type AppOptions, type RunningApp } from '../../src/testbed/app.js';
-import { startLoad, type LoadRun } from '../../src/testbed/load.js';
-import { startPrometheus, type RunningPrometheus } from '../../src/testbed/prometheus.js';
+import { startApp, type AppOptions, type RunningApp } from '../../testkit/bed/app.js';
+import { startLoad, type LoadRun } from '../../testkit/bed/load.js';
+import { startPrometheus, type RunningPrometheus } from '../../testkit/bed/prometheus.js';
 
 // The bed of the analysis tests: app versions under steady load, scraped every second by a real
 // Prometheus, ready once every version has a series.

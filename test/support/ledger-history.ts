@@ -1,6 +1,6 @@
 import { PAYLOAD_SCHEMA, succeededAndStood } from '../../src/core/ledger/index.js';
 import type { DeploymentPayload, DeploymentState } from '../../src/core/ledger/index.js';
-import type { GitHubSimulator } from './github-sim/index.js';
+import type { GitHubSimulator } from '../../testkit/github-sim/index.js';
 
 // Builds deployment histories in the GitHub simulator fast (no HTTP), with slipway/v1 payloads
 // whose `previousGood` lineage is what Slipway itself would have written: for the ledger's

@@ -1,5 +1,4 @@
 import type { CliCommand } from '../command.js';
-import { demoCommand } from './demo.js';
 import { doraCommand } from './dora.js';
 import { historyCommand } from './history.js';
 import { judgeCommand } from './judge.js';
@@ -7,4 +6,4 @@ import { packCommand } from './pack.js';
 import { planCommand } from './plan.js';
 
 /** Every `slipway` sub-command. Add a command by adding its module to this list. */
-export const commands: CliCommand[] = [judgeCommand, planCommand, demoCommand, historyCommand, doraCommand, packCommand];
+export const commands: CliCommand[] = [judgeCommand, planCommand, historyCommand, doraCommand, packCommand];

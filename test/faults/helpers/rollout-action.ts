@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { main, post, type RolloutCollaborators } from '../../../src/actions/rollout/main.js';
 import { VirtualClock } from '../../../src/core/analysis/clock.js';
 import { parseCommandFile } from '../../support/action-runner.js';
-import type { GitHubSimulator } from '../../support/github-sim/index.js';
+import type { GitHubSimulator } from '../../../testkit/github-sim/index.js';
 
 // The root rollout action run in this process, as the runner runs it (INPUT_*, GITHUB_* and the
 // command files), against the GitHub simulator: the main step, then its post step with the state

@@ -6,7 +6,7 @@ import { forecastFromSource, loadPlan } from '../../../src/core/plan/index.js';
 import { parseMetricsYaml, type RateMetricDefinition } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { parseSelector, renderTemplate } from '../../../src/core/metrics/template.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../../support/analysis-bed.js';
 
 // The real thing: the Debian Prometheus scrapes pairs of real app versions every second while a

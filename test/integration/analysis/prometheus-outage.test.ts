@@ -3,7 +3,7 @@ import { runAnalysis } from '../../../src/core/analysis/loop.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { PrometheusSource } from '../../../src/core/metrics/prometheus.js';
 import { parseSelector } from '../../../src/core/metrics/template.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { ERROR_RATE_QUERIES, startAnalysisBed, type AnalysisBed } from '../../support/analysis-bed.js';
 
 // Prometheus stops in the middle of an analysis of two equal versions: whatever the data said

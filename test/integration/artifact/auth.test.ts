@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { RegistryAuthError } from '../../../src/core/artifact/auth.js';
 import { RecordingLogger } from '../../../src/core/log.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
-import { startTokenServer, type TokenServer } from '../../../src/testbed/token-server.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
+import { startTokenServer, type TokenServer } from '../../../testkit/bed/token-server.js';
 import { pushSeededImage, seededBytes, seededDigest } from './fixtures.js';
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;

@@ -7,8 +7,8 @@ import { buildPackage, type PackageBuild } from '../../../src/core/artifact/buil
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { rfc3339, sourceLabels } from '../../../src/core/artifact/image.js';
 import { TagConflictError } from '../../../src/core/artifact/tags.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
 import { pushSeededImage, writeTree } from './fixtures.js';
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;

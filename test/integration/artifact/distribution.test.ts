@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { MediaTypes, sha256Digest } from '../../../src/core/artifact/manifests.js';
 import { copyImage, emptyStats } from '../../../src/core/artifact/push.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
 import { pushSeededImage, seededBytes, seededDigest } from './fixtures.js';
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { pushSeededImage } from './fixtures.js';
 
 // The bundled promote-artifact action against the GitHub simulator (the ledger) and the real

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
 import { promote, type PromoteRequest } from '../../../src/core/artifact/promote.js';
 import { InputError } from '../../../src/core/errors.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
-import { startTokenServer, type TokenServer } from '../../../src/testbed/token-server.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
+import { startTokenServer, type TokenServer } from '../../../testkit/bed/token-server.js';
 import { pushSeededImage } from './fixtures.js';
 import { MemoryLedger } from './memory-ledger.js';
 

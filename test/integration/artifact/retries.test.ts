@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { RegistryClient } from '../../../src/core/artifact/client.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
 import { startRegistryProxy, type ProxyFault, type RegistryProxy } from '../../faults/registry-proxy.js';
 import { pushSeededImage } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { buildRelease, readRelease } from '../../../src/cli/demo/releases.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { startRegistry, type RegistryServer } from '../../../src/testbed/registry.js';
+import { buildRelease, readRelease } from '../../../demo/releases.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { startRegistry, type RegistryServer } from '../../../testkit/bed/registry.js';
 
 const describeIf = serverAvailable('docker-registry') ? describe : describe.skip;
 

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { GitHubLedger, createGitHubClient } from '../../../src/core/ledger/index.js';
 import type { SourceInfo } from '../../../src/core/ledger/index.js';
 import { RecordingLogger } from '../../../src/core/log.js';
-import { expectNoContractViolations, startGitHubSimulator } from '../../support/github-sim/index.js';
-import type { GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator } from '../../../testkit/github-sim/index.js';
+import type { GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
 
 // The ledger against the GitHub simulator: what it writes, what it reads back, what each

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PAYLOAD_SCHEMA } from '../../../src/core/ledger/index.js';
 import { decideRollback, executeRollback, parseRollbackTo, RollbackRefusedError, type RollbackDecision } from '../../../src/core/rollback/index.js';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { shareBetween } from '../../../src/testbed/load.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { shareBetween } from '../../../testkit/bed/load.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
-import { expectNoContractViolations } from '../../support/github-sim/index.js';
+import { expectNoContractViolations } from '../../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
 import { artifact, SHA, startRolloutBed, type RolloutBed } from '../rollout/environment.js';
 

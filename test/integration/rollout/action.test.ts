@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { shareBetween } from '../../../src/testbed/load.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { shareBetween } from '../../../testkit/bed/load.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
-import { expectNoContractViolations } from '../../support/github-sim/index.js';
+import { expectNoContractViolations } from '../../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
 import { artifact, SHA, startRolloutBed, type RolloutBed } from './environment.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { commands } from '../../../src/cli/commands/index.js';
 import { runCli } from '../../../src/cli/main.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
 import { artifact } from './environment.js';
 

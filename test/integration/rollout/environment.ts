@@ -7,11 +7,11 @@ import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index
 import type { ArtifactInfo } from '../../../src/core/ledger/types.js';
 import { RecordingLogger } from '../../../src/core/log.js';
 import { HaproxyRouter, haproxySettings } from '../../../src/core/traffic/haproxy.js';
-import { startApp, type RunningApp } from '../../../src/testbed/app.js';
-import { startHaproxy, type RunningHaproxy } from '../../../src/testbed/haproxy.js';
-import { startLoad, type LoadReport } from '../../../src/testbed/load.js';
-import { startPrometheus, type RunningPrometheus } from '../../../src/testbed/prometheus.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { startApp, type RunningApp } from '../../../testkit/bed/app.js';
+import { startHaproxy, type RunningHaproxy } from '../../../testkit/bed/haproxy.js';
+import { startLoad, type LoadReport } from '../../../testkit/bed/load.js';
+import { startPrometheus, type RunningPrometheus } from '../../../testkit/bed/prometheus.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 
 export const SHA = 'c'.repeat(40);
 

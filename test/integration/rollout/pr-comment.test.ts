@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createGitHubClient } from '../../../src/core/ledger/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../../src/core/pr-comment/index.js';
 import type { RolloutProgress } from '../../../src/core/plan/index.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 
 // The sticky pull-request comment over the issue-comments API of the GitHub simulator.
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
 import { measure, startStack, type TrafficStack } from './stack.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { mirrorToCanary, routeHeaderToCanary } from '../../../src/core/traffic/strategies.js';
 import { measure, startStack, type TrafficStack } from './stack.js';
 

@@ -1,7 +1,7 @@
-import { startApp, type RunningApp } from '../../../src/testbed/app.js';
-import { startHaproxy } from '../../../src/testbed/haproxy.js';
-import { startLoad, type LoadReport } from '../../../src/testbed/load.js';
-import { startNginx } from '../../../src/testbed/nginx.js';
+import { startApp, type RunningApp } from '../../../testkit/bed/app.js';
+import { startHaproxy } from '../../../testkit/bed/haproxy.js';
+import { startLoad, type LoadReport } from '../../../testkit/bed/load.js';
+import { startNginx } from '../../../testkit/bed/nginx.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
 import type { TrafficRouter } from '../../../src/core/traffic/types.js';
 

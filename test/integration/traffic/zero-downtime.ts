@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { serverAvailable } from '../../../src/testbed/binaries.js';
-import { shareBetween, startLoad } from '../../../src/testbed/load.js';
+import { serverAvailable } from '../../../testkit/bed/binaries.js';
+import { shareBetween, startLoad } from '../../../testkit/bed/load.js';
 import type { TrafficState } from '../../../src/core/traffic/types.js';
 import { blueGreenSwitch, blueGreenSwitchBack, httpSmokeCheck } from '../../../src/core/traffic/strategies.js';
 import { startStack, type TrafficStack } from './stack.js';

@@ -1,5 +1,5 @@
 import { Octokit } from '@octokit/rest';
-import type { GitHubSimulator } from '../../support/github-sim/index.js';
+import type { GitHubSimulator } from '../../../testkit/github-sim/index.js';
 
 // Two ways to talk to the simulator in its tests: Octokit (what Slipway uses), and raw fetch
 // to see status codes, headers and bodies exactly as sent.

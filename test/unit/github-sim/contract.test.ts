@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { toJsonSchema, validateRequest, validateResponse } from '../../support/github-sim/contract.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { toJsonSchema, validateRequest, validateResponse } from '../../../testkit/github-sim/contract.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { call, octokitFor, repoOf } from './client.js';
 
 let sim: GitHubSimulator;

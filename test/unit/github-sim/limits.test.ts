@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { SECONDARY_LIMITS, SecondaryLimiter } from '../../support/github-sim/limits.js';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { SECONDARY_LIMITS, SecondaryLimiter } from '../../../testkit/github-sim/limits.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { call, sha } from './client.js';
 
 describe('secondary limits (pure)', () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../support/github-sim/index.js';
+import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { call, octokitFor, repoOf } from './client.js';
 
 let sim: GitHubSimulator;

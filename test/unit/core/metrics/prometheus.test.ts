@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parseHeaderLines, PrometheusSource } from '../../../../src/core/metrics/prometheus.js';
-import { freePort } from '../../../../src/testbed/ports.js';
+import { freePort } from '../../../../testkit/bed/ports.js';
 
 // A scripted HTTP server for the failure modes a real Prometheus does not produce on demand (5xx
 // bursts, slow answers, auth); the normal answers are tested against the real Prometheus in

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ensurePrerequisites, type PrerequisiteHost } from '../../../../src/cli/demo/prerequisites.js';
+import { ensurePrerequisites, type PrerequisiteHost } from '../../../demo/prerequisites.js';
 
 // A machine on which `installed` binaries exist; apt-get "installs" what it is asked for.
 function machine(installed: string[], isRoot: boolean, aptExit = 0) {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { buildPackage, RegistryClient, rfc3339, sourceLabels, type RepositoryHandle } from '../../core/artifact/index.js';
-import { SlipwayError } from '../../core/errors.js';
-import type { ArtifactInfo } from '../../core/ledger/types.js';
+import { buildPackage, RegistryClient, rfc3339, sourceLabels, type RepositoryHandle } from '../src/core/artifact/index.js';
+import { SlipwayError } from '../src/core/errors.js';
+import type { ArtifactInfo } from '../src/core/ledger/types.js';
 import type { ReleaseConfig } from './environment.js';
 
 // A release of the demo app is a directory holding its release config, packed by Slipway's own

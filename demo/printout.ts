@@ -1,4 +1,4 @@
-import { computeDora, doraTable, historyTable } from '../../core/dora/index.js';
+import { computeDora, doraTable, historyTable } from '../src/core/dora/index.js';
 import { DEMO_ENVIRONMENT, type DemoResult } from './run.js';
 
 // The demo's closing report: what the ledger recorded, the delivery figures, and the verdict.

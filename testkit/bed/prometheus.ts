@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PrometheusSource } from '../core/metrics/prometheus.js';
+import { PrometheusSource } from '../../src/core/metrics/prometheus.js';
 import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { serverDir, startServerProcess } from './process.js';

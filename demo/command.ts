@@ -1,7 +1,7 @@
-import { parseFlags, type CliCommand } from '../command.js';
-import { renderDemoReport } from '../demo/printout.js';
-import { localHost } from '../demo/prerequisites.js';
-import { runDemo } from '../demo/run.js';
+import { parseFlags, type CliCommand } from '../src/cli/command.js';
+import { renderDemoReport } from './printout.js';
+import { localHost } from './prerequisites.js';
+import { runDemo } from './run.js';
 
 /** `slipway demo`: the whole pipeline on this machine, from build to automatic rollback. */
 export const demoCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { SlipwayError } from '../../core/errors.js';
-import { debianPackage, findBinary, installCommand } from '../../testbed/binaries.js';
+import { SlipwayError } from '../src/core/errors.js';
+import { debianPackage, findBinary, installCommand } from '../testkit/bed/binaries.js';
 
 /** The servers the demo starts on this machine (each from its Debian package). */
 export const DEMO_SERVERS = ['docker-registry', 'prometheus', 'haproxy'] as const;

@@ -17,7 +17,7 @@ interface OperationSpec {
   externalDocs?: { url?: string };
 }
 
-const contractPath = new URL('../../../contracts/github-rest-subset.json', import.meta.url);
+const contractPath = new URL('../../contracts/github-rest-subset.json', import.meta.url);
 let paths: Record<string, Record<string, OperationSpec>> | undefined;
 
 function operation(method: string, template: string): OperationSpec | undefined {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderNginxInclude } from '../core/traffic/nginx.js';
+import { renderNginxInclude } from '../../src/core/traffic/nginx.js';
 import { requireBinary } from './binaries.js';
 import { freePort } from './ports.js';
 import { serverDir, startServerProcess } from './process.js';

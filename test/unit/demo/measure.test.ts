@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { binomialUpperBound, checkCanaryShare, servedSeconds, summarizeTraffic } from '../../../../src/cli/demo/measure.js';
-import type { LoadSample } from '../../../../src/testbed/load.js';
+import { binomialUpperBound, checkCanaryShare, servedSeconds, summarizeTraffic } from '../../../demo/measure.js';
+import type { LoadSample } from '../../../testkit/bed/load.js';
 
 const ok = (at: number, version: string): LoadSample => ({ at, ms: 1, version, status: 200 });
 const appError = (at: number, version: string): LoadSample => ({ at, ms: 1, version, status: 500, error: 'HTTP 500' });

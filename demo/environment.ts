@@ -1,9 +1,9 @@
-import { startApp, type RunningApp } from '../../testbed/app.js';
-import { startHaproxy, type RunningHaproxy } from '../../testbed/haproxy.js';
-import { freePort } from '../../testbed/ports.js';
-import { startPrometheus, type RunningPrometheus } from '../../testbed/prometheus.js';
-import { startRegistry, type RegistryServer } from '../../testbed/registry.js';
-import { startGitHubSimulator, type GitHubSimulator } from '../../../test/support/github-sim/index.js';
+import { startApp, type RunningApp } from '../testkit/bed/app.js';
+import { startHaproxy, type RunningHaproxy } from '../testkit/bed/haproxy.js';
+import { freePort } from '../testkit/bed/ports.js';
+import { startPrometheus, type RunningPrometheus } from '../testkit/bed/prometheus.js';
+import { startRegistry, type RegistryServer } from '../testkit/bed/registry.js';
+import { startGitHubSimulator, type GitHubSimulator } from '../testkit/github-sim/index.js';
 
 /** The two HAProxy servers of backend `app`: one serves the stable version, the other the new one. */
 export type Slot = 'blue' | 'green';

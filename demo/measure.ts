@@ -1,5 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
-import type { LoadSample } from '../../testbed/load.js';
+import type { LoadSample } from '../testkit/bed/load.js';
 
 // What the demo measures from the load generator's timeline, and the rule behind "no request
 // failed outside the canary's share" (docs/demo.md):

@@ -1,0 +1,47 @@
+import { describe, expect, test } from '@jest/globals';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+
+// What users install is dist/ and the runtime dependencies: the test kit (testkit/: the GitHub
+// simulator and the test bed) and the demo must stay out of both (docs/architecture.md).
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? files(path) : [path];
+  });
+}
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+
+/** The packages a source file imports at run time (bare specifiers, reduced to the package name; `import type` is erased). */
+function importedPackages(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^'.][^']*)'|import\(\s*'([^'.][^']*)'\s*\)/g)].map((m) => m[1] ?? m[2]);
+  return specifiers
+    .filter((s) => !s.startsWith('node:') && !builtinModules.includes(s))
+    .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]));
+}
+
+describe('the shipped product', () => {
+  test('runtime dependencies are exactly the packages the actions and the CLI import', () => {
+    const imported = new Set(files('src').filter((p) => p.endsWith('.ts')).flatMap(importedPackages));
+    expect([...imported].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
+    expect(Object.keys(pkg.dependencies).filter((name) => !imported.has(name)).sort()).toEqual([]);
+  });
+
+  test('dist/ carries neither the GitHub simulator nor its OpenAPI description', () => {
+    const bundles = files('dist');
+    const large = bundles.filter((p) => p.endsWith('.json') && statSync(p).size > 100_000);
+    expect(large).toEqual([]);
+    const withSimulator = bundles.filter((p) => p.endsWith('.js') && /startGitHubSimulator|github-rest-subset/.test(readFileSync(p, 'utf8')));
+    expect(withSimulator).toEqual([]);
+  });
+
+  test('the CLI has no demo command and never installs packages', () => {
+    const cli = readFileSync(join('dist', 'cli', 'index.js'), 'utf8');
+    expect(cli).not.toMatch(/apt-get/);
+    expect(cli).not.toMatch(/slipway demo/);
+  });
+});
