@@ -3,11 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { checkAnalysis, plannedIntervalsOf, runAnalysis, type AnalysisOptions, type AnalysisResult } from '../../core/analysis/loop.js';
-import type { Clock } from '../../core/analysis/clock.js';
 import { errorMessage, SlipwayError } from '../../core/errors.js';
 import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
-import type { MetricSource } from '../../core/metrics/types.js';
 import { analysisMarkdown, statusDescription } from '../../core/report/index.js';
 import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
@@ -16,24 +14,17 @@ import { Outputs, State } from './constants.js';
 import { getInputs, type AnalyzeInputs } from './inputs.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
-/** What tests and the demo may hand in instead of the real ones. */
-export interface AnalyzeCollaborators {
-  source?: MetricSource;
-  ledger?: Ledger;
-  clock?: Clock;
-}
-
 /**
  * The analyze step: checks the inputs, Prometheus and the deployment before anything is written,
  * runs the analysis, then writes the JSON report, the outputs, the job summary and the deployment
  * status, and fails the step per `fail-on`.
  */
-export async function main(collaborators: AnalyzeCollaborators = {}): Promise<void> {
+export async function main(): Promise<void> {
   const inputs = getInputs();
   const config = { alpha: inputs.alpha, onNoData: inputs.onNoData, onUndecided: inputs.onUndecided };
   checkAnalysis({ metrics: inputs.metrics, config });
-  const source = collaborators.source ?? new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
-  const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger));
+  const source = new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
+  const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
 
   await group('Preflight', async () => {
     // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
@@ -62,7 +53,6 @@ export async function main(collaborators: AnalyzeCollaborators = {}): Promise<vo
       historySeconds: inputs.historySeconds,
       historySelector: inputs.historySelector,
       config,
-      clock: collaborators.clock,
       logger: actionsLogger,
     }),
   );
@@ -107,11 +97,11 @@ async function analyseOrRecordError(ledger: Ledger | undefined, deploymentId: nu
  * The post step, for a job that failed or was cancelled: a deployment this step marked "analysis
  * running" and nothing closed since is marked `error`, so no deployment stays in_progress.
  */
-export async function post(collaborators: AnalyzeCollaborators = {}): Promise<void> {
+export async function post(): Promise<void> {
   const deploymentId = Number(core.getState(State.AnalysingDeployment));
   if (!deploymentId) return;
   const inputs = getInputs();
-  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
+  const ledger = ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
   const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: 'the job ended during the analysis (failed or cancelled); no verdict' });
   info(closed.closed ? `Deployment #${deploymentId} was still in progress when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }

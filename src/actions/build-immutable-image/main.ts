@@ -1,4 +1,3 @@
-import { attestProvenance } from '@actions/attest';
 import * as exec from '@actions/exec';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,40 +15,38 @@ import { actionsLogger } from '../common/run.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
 
-/** What the action needs from outside; tests hand in their own. */
-export interface BuildDependencies {
-  runner: CommandRunner;
-  /** Attests the build provenance of `name@digest`; returns the attestation id. */
-  attest(subject: { name: string; digest: string }, token: string): Promise<string | undefined>;
-}
-
 /** What docker and buildx read from the runner besides the allow-list: where the daemon, builder and login are. */
 const DOCKER_ENV = ['DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'BUILDX_BUILDER', 'BUILDX_CONFIG'];
 
-/** The real collaborators: @actions/exec (with an allow-listed environment, docs/security.md) and @actions/attest. */
-export const defaultDependencies: BuildDependencies = {
-  runner: {
-    async run(command, args, options = {}) {
-      const env = childEnvironment({ pass: DOCKER_ENV, set: options.env });
-      const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env, input: options.input, ignoreReturnCode: true });
-      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-    },
-  },
-  async attest(subject, token) {
-    const attestation = await attestProvenance({ subjects: [{ name: subject.name, digest: { sha256: subject.digest.replace(/^sha256:/, '') } }], token });
-    return attestation.attestationID;
+/** git, docker and buildx through @actions/exec, with an allow-listed environment (docs/security.md). */
+const runner: CommandRunner = {
+  async run(command, args, options = {}) {
+    const env = childEnvironment({ pass: DOCKER_ENV, set: options.env });
+    const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env, input: options.input, ignoreReturnCode: true });
+    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
   },
 };
 
+/**
+ * Attests the build provenance of `name@digest`; returns the attestation id. @actions/attest
+ * (sigstore and its own GitHub client) is loaded here only: every build without `attest` starts
+ * without it (docs/architecture.md, "Fast start").
+ */
+async function attest(subject: { name: string; digest: string }, token: string): Promise<string | undefined> {
+  const { attestProvenance } = await import('@actions/attest');
+  const attestation = await attestProvenance({ subjects: [{ name: subject.name, digest: { sha256: subject.digest.replace(/^sha256:/, '') } }], token });
+  return attestation.attestationID;
+}
+
 /** Builds the image with the chosen builder, pushes it by digest, tags it, and attests it on request. */
-export async function main(deps: BuildDependencies = defaultDependencies): Promise<void> {
+export async function main(): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs(context);
   // Checked before building: an attestation that cannot be made must not leave a pushed image behind.
   if (inputs.attest) assertAttestationPossible(inputs.githubToken);
   const client = registryClientFor(inputs.image.registry, inputs.credentials, { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }, actionsLogger);
   const target = { client, repository: inputs.image.repository };
-  const epoch = await commitTime(deps.runner, inputs.path ?? inputs.context);
+  const epoch = await commitTime(runner, inputs.path ?? inputs.context);
   const created = rfc3339(epoch);
   const labels = sourceLabels({ revision: context.source.sha, url: `${context.serverUrl}/${context.owner}/${context.repo}`, created });
   const workDir = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'slipway-build-'));
@@ -69,7 +66,7 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
     } else {
       result = await group(`docker buildx build ${inputs.context}`, () =>
         buildDocker({
-          runner: deps.runner,
+          runner,
           target,
           context: inputs.context,
           dockerfile: inputs.dockerfile,
@@ -95,7 +92,7 @@ export async function main(deps: BuildDependencies = defaultDependencies): Promi
   let attestation: string | undefined;
   if (inputs.attest) {
     try {
-      attestation = await deps.attest({ name: formatReference(inputs.image), digest: result.digest }, inputs.githubToken!);
+      attestation = await attest({ name: formatReference(inputs.image), digest: result.digest }, inputs.githubToken!);
     } catch (error) {
       throw new SlipwayError(`Attesting ${imageRef} failed: ${errorMessage(error)}. Fix: give the job \`permissions: id-token: write\` and \`attestations: write\`.`);
     }

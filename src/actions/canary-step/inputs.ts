@@ -27,7 +27,7 @@ export interface CanaryStepInputs {
 }
 
 /** Reads and validates every input, and makes the router, before anything is changed. */
-export function getInputs(makeRouter: typeof createRouter = createRouter): { inputs: CanaryStepInputs; router: TrafficRouter } {
+export function getInputs(): { inputs: CanaryStepInputs; router: TrafficRouter } {
   const settings = routerSettingsInput(Inputs.Router, inlineOrFileInput(Inputs.Router));
   if (!settings) throw new InputError(Inputs.Router, undefined, 'the YAML settings of the traffic provider', 'e.g. `router: {socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}` (see docs/traffic.md)');
   const action = choiceInput(Inputs.Action, ACTIONS, 'set-weight');
@@ -49,7 +49,7 @@ export function getInputs(makeRouter: typeof createRouter = createRouter): { inp
   if (inputs.deploymentId !== undefined && !inputs.token) {
     throw new InputError(Inputs.Token, undefined, 'a GitHub token to record the step on the deployment', 'leave `token:` out to use `github.token`, and give the job `permissions: deployments: write`');
   }
-  const router = makeRouter(inputs.provider, settings);
+  const router = createRouter(inputs.provider, settings);
   // Capabilities are checked here, so a step never moves the weight and then fails on a route.
   if (inputs.headerRoute && !router.setHeaderRoute) throw new InputError(Inputs.HeaderRoute, optionalString(Inputs.HeaderRoute), `no header route: the ${router.type} router has none`, 'use haproxy (with routeAcl), nginx, gateway-api, istio or ingress-nginx');
   if (inputs.mirrorPercent !== undefined && !router.setMirror) {

@@ -1,24 +1,15 @@
 import { errorMessage, InputError } from '../../core/errors.js';
-import type { Ledger } from '../../core/ledger/types.js';
-import type { Logger } from '../../core/log.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
-import { createRouter } from '../../core/traffic/registry.js';
-import { blueGreenSwitch, blueGreenSwitchBack, httpSmokeCheck, mirrorToCanary, routeHeaderToCanary } from '../../core/traffic/strategies.js';
+import { httpSmokeCheck } from '../../core/plan/smoke-check.js';
+import { blueGreenSwitch, blueGreenSwitchBack, mirrorToCanary, routeHeaderToCanary } from '../../core/traffic/strategies.js';
 import type { TrafficRouter, TrafficState } from '../../core/traffic/types.js';
 import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
-import { actionsLogger } from '../common/run.js';
+import { actionsLogger as logger } from '../common/run.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs, type CanaryStepInputs } from './inputs.js';
 import { readJobNote, readMoved, routerKey, saveMoved, settled, writeJobNote } from './state.js';
 import { setOutput, writeSummary } from '../common/output.js';
-
-/** What tests may hand in instead of the real collaborators. */
-export interface CanaryStepCollaborators {
-  ledger?: Ledger;
-  makeRouter?: typeof createRouter;
-  logger?: Logger;
-}
 
 /**
  * One traffic step: set-weight (with an optional header route and mirror share), promote, abort,
@@ -27,10 +18,9 @@ export interface CanaryStepCollaborators {
  * fails and abort-on-failure is on, traffic goes back to stable and the deployment is marked
  * failure.
  */
-export async function main(collaborators: CanaryStepCollaborators = {}): Promise<void> {
-  const logger = collaborators.logger ?? actionsLogger;
-  const { inputs, router } = getInputs(collaborators.makeRouter);
-  const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger));
+export async function main(): Promise<void> {
+  const { inputs, router } = getInputs();
+  const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
   // Check the deployment exists (and the token may read it) before traffic moves.
   if (ledger && inputs.deploymentId !== undefined && !(await ledger.getDeployment(inputs.deploymentId))) {
     throw new InputError(Inputs.DeploymentId, String(inputs.deploymentId), 'the id of a deployment of this repository', 'pass the `deployment-id` output of record-deployment (state: start)');
@@ -74,11 +64,10 @@ export async function main(collaborators: CanaryStepCollaborators = {}): Promise
  * rollout is left alone, and so is a successful job that stops mid-rollout on purpose (the next
  * job continues it): the runner does not run this step then.
  */
-export async function post(collaborators: CanaryStepCollaborators = {}): Promise<void> {
-  const logger = collaborators.logger ?? actionsLogger;
+export async function post(): Promise<void> {
   const { moved, weight } = readMoved();
   if (!moved) return;
-  const { inputs, router } = getInputs(collaborators.makeRouter);
+  const { inputs, router } = getInputs();
   if (!inputs.abortOnFailure) {
     logger.info(`The job did not finish, but abort-on-failure is off: traffic stays at canary ${weight}%.`);
     return;
@@ -90,7 +79,7 @@ export async function post(collaborators: CanaryStepCollaborators = {}): Promise
     return;
   }
   const lastSeenWeight = note?.weight ?? weight;
-  const ledger = inputs.deploymentId === undefined ? undefined : (collaborators.ledger ?? ledgerFromInputs(inputs.token ?? '', readRunContext(), logger));
+  const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
   const aborted = await abortAndRecord(
     router,
     { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `job failed or was cancelled at canary ${lastSeenWeight}%`, lastSeenWeight },
@@ -111,9 +100,11 @@ async function apply(router: TrafficRouter, inputs: CanaryStepInputs): Promise<T
       return router.promote();
     case 'abort':
       return router.abort();
-    case 'switch':
-      state = await blueGreenSwitch(router, inputs.smokeUrl ? httpSmokeCheck(inputs.smokeUrl) : undefined);
+    case 'switch': {
+      const { smokeUrl } = inputs;
+      state = await blueGreenSwitch(router, smokeUrl ? () => httpSmokeCheck({ url: smokeUrl }) : undefined);
       break;
+    }
     case 'switch-back':
       state = await blueGreenSwitchBack(router);
       break;

@@ -3,20 +3,12 @@ import type { Ledger } from '../../core/ledger/index.js';
 import type { Logger } from '../../core/log.js';
 import type { RunContext } from './context.js';
 
-/** Timing knobs for tests against the simulator; production leaves them at GitHub's pace. */
-export interface LedgerTiming {
-  /** Unit of every back-off (default 1000 ms). */
-  retryBaseMs?: number;
-  /** Minimum gap between writes (default 1000 ms). */
-  writeSpacingMs?: number;
-}
-
 /**
  * The one way an action builds its ledger: the `token` input against the run's API URL
  * (GITHUB_API_URL, so GitHub Enterprise Server works), writing as this run.
  */
-export function ledgerFromInputs(token: string, context: RunContext, logger: Logger, timing: LedgerTiming = {}): Ledger {
-  const client = createGitHubClient({ baseUrl: context.apiUrl, token, logger, ...timing });
+export function ledgerFromInputs(token: string, context: RunContext, logger: Logger): Ledger {
+  const client = createGitHubClient({ baseUrl: context.apiUrl, token, logger });
   return new GitHubLedger({
     client,
     owner: context.owner,
@@ -24,6 +16,5 @@ export function ledgerFromInputs(token: string, context: RunContext, logger: Log
     source: context.source,
     runUrl: context.runUrl,
     logger,
-    retryBaseMs: timing.retryBaseMs,
   });
 }

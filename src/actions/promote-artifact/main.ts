@@ -1,9 +1,8 @@
 import * as core from '@actions/core';
 import type { RegistryClient } from '../../core/artifact/client.js';
 import { promote } from '../../core/artifact/promote.js';
-import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
-import type { Logger } from '../../core/log.js';
-import { readRunContext, type RunContext } from '../common/context.js';
+import { closeIfOpen } from '../../core/ledger/index.js';
+import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { registryClientFor } from '../common/registry.js';
 import { actionsLogger } from '../common/run.js';
@@ -11,17 +10,14 @@ import { Outputs, State } from './constants.js';
 import { getInputs, sourceRegistryAccess, targetRegistryAccess } from './inputs.js';
 import { group, info, setOutput, writeSummary } from '../common/output.js';
 
-/** How the action gets its ledger (tests hand in their own). */
-export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
-
 /**
  * Promotes the image the source environment ran successfully: checks, copies (mounts within a
  * registry), moves the pointer tags and records a `deploy:promote` deployment.
  */
-export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+export async function main(): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs();
-  const ledger = makeLedger(inputs.token, context, actionsLogger);
+  const ledger = ledgerFromInputs(inputs.token, context, actionsLogger);
   const clients = new Map<string, RegistryClient>();
   const clientFor = (registry: string, role: 'source' | 'target', sourceRegistry: string) => {
     const key = `${role} ${registry} from ${sourceRegistry}`;
@@ -64,11 +60,11 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
  * still open (no status yet while its tags moved, or `queued` for a canary that never came) is
  * marked `error`, so none is left in flight.
  */
-export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+export async function post(): Promise<void> {
   const deploymentId = Number(core.getState(State.DeploymentId));
   if (!deploymentId) return;
   const inputs = getInputs();
-  const ledger = makeLedger(inputs.token, readRunContext(), actionsLogger);
+  const ledger = ledgerFromInputs(inputs.token, readRunContext(), actionsLogger);
   const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: `the job ended (failed or cancelled) before the promotion to ${inputs.toEnvironment} was finished` });
   info(closed.closed ? `Deployment #${deploymentId} was still open when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }

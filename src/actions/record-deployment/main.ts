@@ -1,8 +1,6 @@
 import * as core from '@actions/core';
-import { isOpen, type Ledger } from '../../core/ledger/index.js';
-import type { Logger } from '../../core/log.js';
+import { isOpen } from '../../core/ledger/index.js';
 import { readRunContext } from '../common/context.js';
-import type { RunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
 import { Outputs, State } from './constants.js';
@@ -11,19 +9,14 @@ import { renderSummary } from './summary.js';
 import type { RecordedDeployment } from './summary.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
-/** How the action gets its ledger (tests hand in their own). */
-export type LedgerFactory = (token: string, context: RunContext, logger: Logger) => Ledger;
-
-/** States a job may not leave a deployment in: the post step closes them. */
-
 /**
  * The main step: `start` creates the deployment and sets it in_progress; any other state adds
  * that status to `deployment-id`. Every input is validated before the first request.
  */
-export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+export async function main(): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs(context);
-  const ledger = makeLedger(inputs.token, context, actionsLogger);
+  const ledger = ledgerFromInputs(inputs.token, context, actionsLogger);
   let recorded: RecordedDeployment;
   if (inputs.state === 'start') {
     const deployment = await group(`Creating a deployment of ${inputs.ref} in ${inputs.environment}`, () =>
@@ -67,11 +60,11 @@ export async function main(makeLedger: LedgerFactory = ledgerFromInputs): Promis
  * (Slipway itself failed between creating and starting it). A job that succeeded keeps it open
  * for the later jobs of the rollout.
  */
-export async function post(makeLedger: LedgerFactory = ledgerFromInputs): Promise<void> {
+export async function post(): Promise<void> {
   const deploymentId = Number(core.getState(State.OpenDeploymentId));
   if (!deploymentId) return;
   const context = readRunContext();
-  const ledger = makeLedger(getInputs(context).token, context, actionsLogger);
+  const ledger = ledgerFromInputs(getInputs(context).token, context, actionsLogger);
   const deployment = await ledger.getDeployment(deploymentId);
   if (!deployment) {
     warning(`Deployment ${deploymentId} no longer exists; nothing to close.`);

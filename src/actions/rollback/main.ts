@@ -1,7 +1,5 @@
-import type { Ledger } from '../../core/ledger/types.js';
-import { decideRollback, executeRollback, shellCommandRunner, type CommandRunner } from '../../core/rollback/index.js';
+import { decideRollback, executeRollback, shellCommandRunner } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
-import type { TrafficRouter } from '../../core/traffic/types.js';
 import { readRunContext } from '../common/context.js';
 import { checkCredentialInputs } from '../common/registry.js';
 import { ledgerFromInputs } from '../common/ledger.js';
@@ -10,24 +8,17 @@ import { Inputs, Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
 import { group, info, setOutput, writeSummary } from '../common/output.js';
 
-/** What tests and the demo may hand in instead of the real collaborators. */
-export interface RollbackCollaborators {
-  ledger?: Ledger;
-  makeRouter?: (provider: string | undefined, settings: Record<string, unknown>) => TrafficRouter;
-  commandRunner?: CommandRunner;
-}
-
 /**
  * The rollback step: reads the ledger to decide what to restore (refusing with the reason when it
  * cannot), then sends traffic back and/or runs the deploy command, then records it: the bad
  * deployment marked failure, a deploy:rollback of the good version ending success.
  */
-export async function main(collaborators: RollbackCollaborators = {}): Promise<void> {
+export async function main(): Promise<void> {
   const inputs = getInputs();
   const context = readRunContext();
   // Made (and its settings checked) before the ledger is read: bad settings change nothing.
-  const router = inputs.router && (collaborators.makeRouter ?? createRouter)(inputs.router.provider, inputs.router.settings);
-  const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
+  const router = inputs.router && createRouter(inputs.router.provider, inputs.router.settings);
+  const ledger = ledgerFromInputs(inputs.token, context, actionsLogger);
 
   const decision = await group(`Finding the version to restore in ${inputs.environment}`, () =>
     decideRollback(ledger, inputs.environment, inputs.to, { force: inputs.force, logger: actionsLogger }),
@@ -50,7 +41,7 @@ export async function main(collaborators: RollbackCollaborators = {}): Promise<v
       {
         router,
         deployCommand: inputs.deployCommand,
-        commandRunner: collaborators.commandRunner ?? shellCommandRunner({ passEnv: inputs.deployEnv }),
+        commandRunner: shellCommandRunner({ passEnv: inputs.deployEnv }),
         registry: { credentials: inputs.registryCredentials, credentialsHint: checkCredentialInputs({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }) },
       },
       actionsLogger,

@@ -6,9 +6,8 @@ import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
-import type { MetricSource } from '../../core/metrics/types.js';
 import { forecastFromSource, loopAnalysisRunner, parseStepPosition, runRollout, type RolloutProgress } from '../../core/plan/index.js';
-import { githubIssueComments, renderRolloutComment, StickyComment, type IssueCommentsPort } from '../../core/pr-comment/index.js';
+import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
 import { createRouter } from '../../core/traffic/registry.js';
@@ -20,13 +19,15 @@ import { Outputs, State } from './constants.js';
 import { getInputs } from './inputs.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
-/** What tests and the demo may hand in instead of the real collaborators. */
+/**
+ * What the fault and integration tests hand in when they run the action in their own process
+ * (test/faults/helpers/rollout-action.ts): a router double, a ledger paced for the simulator, a
+ * clock. The bundle passes none.
+ */
 export interface RolloutCollaborators {
   ledger?: Ledger;
   makeRouter?: (provider: string | undefined, settings: Record<string, unknown>) => TrafficRouter;
-  source?: MetricSource;
   clock?: Clock;
-  comments?: IssueCommentsPort;
 }
 
 /**
@@ -40,10 +41,10 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
   const { plan } = inputs;
   const router = (collaborators.makeRouter ?? createRouter)(plan.router.provider, plan.router.settings);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
-  const source = collaborators.source ?? (plan.analysis ? new PrometheusSource({ url: plan.analysis.prometheus, headers: inputs.prometheusHeaders }) : undefined);
+  const source = plan.analysis ? new PrometheusSource({ url: plan.analysis.prometheus, headers: inputs.prometheusHeaders }) : undefined;
   const results: AnalysisResult[] = [];
   const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
-  const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token, collaborators.comments);
+  const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token);
   // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
   // not as missing data (and a paused rollout) after the first canary step.
   if (source && plan.steps.some((step) => step.kind === 'analysis')) {
@@ -116,13 +117,13 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
   info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${aborted.canaryWeight}%).`);
 }
 
-function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string, port?: IssueCommentsPort): StickyComment | undefined {
+function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string): StickyComment | undefined {
   if (!enabled) return undefined;
   if (!context.pullRequest) {
     info('pr-comment is on, but this run is not for a pull request; no comment is written.');
     return undefined;
   }
-  const comments = port ?? githubIssueComments(createGitHubClient({ baseUrl: context.apiUrl, token, logger: actionsLogger }), context.owner, context.repo);
+  const comments = githubIssueComments(createGitHubClient({ baseUrl: context.apiUrl, token, logger: actionsLogger }), context.owner, context.repo);
   return new StickyComment(comments, context.pullRequest, environment);
 }
 
