@@ -1,20 +1,12 @@
 /**
- * Metric sources (ARCHITECTURE.md "Analysis"): where the judge's numbers come from. One file per
- * provider (`prometheus`, `file`), made by the registry from the provider name and its settings.
+ * Metric sources (docs/analysis.md, "Metric sources"): where the judge's numbers come from. One
+ * file per provider (`prometheus`, and `file` for saved series), each implementing MetricSource.
  */
 
 /** One sample of a series: seconds since the epoch and a value (NaN kept as NaN). */
 export interface Sample {
   time: number;
   value: number;
-}
-
-/** Who a query is about: the selectors substituted (escaped) into the metric's templates. */
-export interface QueryTargets {
-  /** Label matchers of the canary, e.g. `version="v2"` (the value is escaped before use). */
-  canary: string;
-  /** Label matchers of the baseline. */
-  baseline: string;
 }
 
 /** A time window and step for range queries. */

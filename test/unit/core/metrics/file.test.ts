@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSource } from '../../../../src/core/metrics/file.js';
-import { createMetricSource } from '../../../../src/core/metrics/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slipway-file-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,10 +32,10 @@ describe('file metric source', () => {
     expect(await source.queryInstant('up{version="v2"}', new Date(5_000))).toBeNaN();
   });
 
-  test('reads a JSON file through the registry', async () => {
+  test('reads the series from a JSON file named by `path`', async () => {
     const path = join(dir, 'series.json');
     writeFileSync(path, JSON.stringify(document));
-    const source = createMetricSource('file', { path });
+    const source = new FileSource({ path });
     expect(source.type).toBe('file');
     expect(await source.queryInstant('up{version="v2"}', new Date(10_000))).toBe(2);
   });
@@ -52,11 +51,5 @@ describe('file metric source', () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, '{');
     expect(() => new FileSource({ path })).toThrow(`metrics file ${path}: cannot read it as JSON`);
-  });
-});
-
-describe('metric source registry', () => {
-  test('rejects an unknown provider listing the supported ones', () => {
-    expect(() => createMetricSource('datadog' as 'file', {})).toThrow('Unknown metric source "datadog": supported are prometheus, file.');
   });
 });
