@@ -115,7 +115,7 @@ async function apply(router: TrafficRouter, inputs: CanaryStepInputs): Promise<T
 }
 
 /** The deployment status description of a step (≤ 140 characters). */
-export function describeStep(inputs: CanaryStepInputs, previous: TrafficState, state: TrafficState): string {
+function describeStep(inputs: CanaryStepInputs, previous: TrafficState, state: TrafficState): string {
   const extras = [
     ...state.headerRoutes.map((r) => `${r.kind === 'cookie' ? 'cookie ' : ''}${r.name}: ${r.value} → canary`),
     ...(state.mirrorPercent > 0 ? [`mirroring ${state.mirrorPercent}%`] : []),
