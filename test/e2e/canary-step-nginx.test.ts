@@ -28,7 +28,7 @@ describeIf('canary-step with nginx', () => {
     expect(Math.abs((await share()) - 25)).toBeLessThanOrEqual(1.5);
     const failed = await step({ action: 'switch', 'smoke-url': 'http://127.0.0.1:1/healthz' });
     expect(failed.exitCode).toBe(1);
-    expect(failed.stdout).toContain('::error::Smoke check of http://127.0.0.1:1/healthz failed (fetch failed); traffic was not switched.');
+    expect(failed.stdout).toContain('::error::Smoke check failed: GET http://127.0.0.1:1/healthz failed: fetch failed (bad port); traffic was not switched.');
     expect(await share()).toBe(0);
     expect(latestStatus()).toMatchObject({ state: 'failure', description: expect.stringContaining('canary step failed at 25%; traffic back on stable: Smoke check') });
   });

@@ -6,7 +6,7 @@ import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
-import { forecastFromSource, loopAnalysisRunner, parseStepPosition, runRollout, type RolloutProgress } from '../../core/plan/index.js';
+import { forecastFromSource, loopAnalysisRunner, recordedCanaryWeight, runRollout, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
@@ -110,7 +110,7 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
   });
   const aborted = await abortAndRecord(
     router,
-    { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: parseStepPosition(deployment?.latestStatus?.description ?? '')?.canaryWeight, onlyIfOpen: true },
+    { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: recordedCanaryWeight(deployment?.latestStatus?.description ?? ''), onlyIfOpen: true },
     actionsLogger,
   );
   if (aborted.routerError) throw aborted.routerError;

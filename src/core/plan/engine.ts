@@ -1,43 +1,19 @@
-import { errorMessage, SlipwayError } from '../errors.js';
-import type { JudgeReport, Verdict } from '../judge/types.js';
+import { errorMessage } from '../errors.js';
 import { isOpen } from '../ledger/open.js';
-import type { ArtifactInfo, Ledger, LedgerDeployment, StatusRequest } from '../ledger/types.js';
+import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import { abortAndRecord, decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
 import type { TrafficRouter } from '../traffic/types.js';
-import { parseStepPosition, promotingDescription, stepDescription, stepLabel } from './describe.js';
 import type { FailurePolicy, RolloutPlan } from './plan.js';
 import { systemClock, type Clock } from '../analysis/clock.js';
-import { HEARTBEAT_MS, refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
-import { applyTrafficStep, checkPlanFitsRouter, convergeTraffic, expectedTrafficBefore, httpSmokeCheck, type AnalysisRunner, type SmokeChecker } from './steps.js';
+import { refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
+import { RolloutRecorder, type RolloutOutcome, type RolloutProgress } from './recorder.js';
+import { parseResumePoint } from './resume-point.js';
+import { httpSmokeCheck } from './smoke-check.js';
+import { runStep } from './step-handlers.js';
+import { checkPlanFitsRouter, convergeTraffic, expectedTrafficBefore, type AnalysisRunner, type SmokeChecker } from './steps.js';
 
-/** How a rollout ended. */
-export type RolloutResult = 'promoted' | 'rolled-back' | 'paused';
-
-/** One step as the progress table shows it. */
-export interface StepRecord {
-  index: number;
-  label: string;
-  state: 'pending' | 'running' | 'done' | 'failed' | 'paused';
-  /** The canary's share once the step ran. */
-  canaryWeight?: number;
-  verdict?: Verdict;
-  score?: number;
-  note?: string;
-}
-
-/** Where a rollout stands; handed to `onProgress` after every change (the PR comment renders it). */
-export interface RolloutProgress {
-  environment: string;
-  imageRef: string;
-  strategy: RolloutPlan['strategy'];
-  deploymentId?: number;
-  steps: StepRecord[];
-  result?: RolloutResult;
-  reason?: string;
-  /** Every analysis report, in step order. */
-  reports: { stepIndex: number; report: JudgeReport }[];
-}
+export type { RolloutOutcome, RolloutProgress, RolloutResult, StepRecord } from './recorder.js';
 
 /** What the rollout should ship, and where. */
 export interface RolloutRequest {
@@ -77,126 +53,63 @@ export interface RolloutDeps {
   heartbeatMs?: number;
 }
 
-/** The end of a run: the result, the deployment, and the progress it made. */
-export interface RolloutOutcome extends RolloutProgress {
-  result: RolloutResult;
-  deploymentId: number;
-  reason: string;
-  /** The `deploy:rollback` deployment recorded when the rollout rolled back. */
-  rollbackDeploymentId?: number;
-}
-
-type StepEnd = { stop: false } | { stop: true; policy: FailurePolicy; reason: string };
-
-/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
-const FINAL_STATUS_ATTEMPTS = 3;
-/** First pause between them; the second is twice as long. */
-const FINAL_STATUS_RETRY_MS = 5_000;
-
 /**
  * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
  * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
  * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
  * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
  * router brought back to where that step left it, and a promoted artifact is left as it is.
+ * Each step is run by the handler of its kind (step-handlers.ts); everything the run writes goes
+ * through one RolloutRecorder (recorder.ts).
  */
 export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Promise<RolloutOutcome> {
   const { plan, environment, artifact } = request;
+  const total = plan.steps.length;
   const logger = deps.logger ?? silentLogger;
-  const progress: RolloutProgress = {
-    environment,
-    imageRef: artifact.ref,
-    strategy: plan.strategy,
-    steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
-    reports: [],
-  };
-  const publish = async () => deps.onProgress?.(progress);
-  const finish = async (result: RolloutResult, deploymentId: number, reason: string, extra: Partial<RolloutOutcome> = {}): Promise<RolloutOutcome> => {
-    Object.assign(progress, { result, reason });
-    await publish();
-    logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
-    return { ...progress, result, deploymentId, reason, ...extra };
-  };
+  const clock = deps.clock ?? systemClock;
+  const recorder = new RolloutRecorder({ plan, environment, imageRef: artifact.ref, environmentUrl: request.environmentUrl, ledger: deps.ledger, logger, clock, heartbeatMs: deps.heartbeatMs, onProgress: deps.onProgress });
 
   checkPlanFitsRouter(plan.steps, deps.router);
   const start = await startOrResume(request, deps, logger);
   if ('promoted' in start) {
-    progress.steps.forEach((s) => (s.state = 'done'));
-    return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
+    recorder.allStepsDone();
+    return recorder.finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
   }
-  const deployment = start.deployment;
-  progress.deploymentId = deployment.id;
+  const { deployment, startIndex } = start;
   deps.onDeployment?.(deployment.id);
-  progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
-
-  // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
-  // is written again, so another run can tell this one alive from one whose runner was lost.
-  const heartbeat = startHeartbeat(deps, deployment.id, logger);
-  const status = (index: number, weight: number, note: string) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
-  const { startIndex } = start;
+  recorder.open(deployment.id, startIndex);
   let index = startIndex;
-  let weight: number | undefined;
   try {
     return await drive();
   } finally {
-    await heartbeat.stop();
+    await recorder.stopHeartbeat();
   }
 
   /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
   async function drive(): Promise<RolloutOutcome> {
     try {
       // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
-      if (startIndex < plan.steps.length) {
-        const expected = expectedTrafficBefore(plan.steps, startIndex);
-        const converged = await convergeTraffic(deps.router, expected);
+      if (startIndex < total) {
+        const converged = await convergeTraffic(deps.router, expectedTrafficBefore(plan.steps, startIndex));
         if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
-        weight = converged.state.canaryWeight;
+        recorder.trafficAt(converged.state.canaryWeight);
       }
 
-      for (; index < plan.steps.length; index++) {
+      for (; index < total; index++) {
         const step = plan.steps[index];
-        const record = progress.steps[index];
-        record.state = 'running';
-        logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
-        let end: StepEnd = { stop: false };
-        if (step.kind === 'pause' && step.durationSeconds === undefined) {
-          await status(index, weight!, 'paused until the next run');
-          record.state = 'paused';
-          return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
-        } else if (step.kind === 'pause') {
-          await status(index, weight!, record.label);
-          await publish();
-          await (deps.clock ?? systemClock).sleep(step.durationSeconds! * 1000);
-        } else if (step.kind === 'analysis') {
-          if (!deps.analysis || !plan.analysis) throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-          await status(index, weight!, `${record.label} running`);
-          await publish();
-          const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
-          progress.reports.push({ stepIndex: index, report });
-          Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
-          const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
-          if (report.verdict === 'fail') end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
-          else if (report.verdict === 'inconclusive') end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-          else await status(index, weight!, summary);
-        } else if (step.kind === 'smokeCheck') {
-          const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
-          record.note = check.detail;
-          if (!check.ok) end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-          else await status(index, weight!, `smoke check passed`);
-        } else {
-          const state = await applyTrafficStep(deps.router, step);
-          weight = state?.canaryWeight ?? weight!;
-          await status(index, weight, record.label);
+        const label = recorder.startStep(index);
+        logger.info(`Step ${index + 1}/${total}: ${label}`);
+        const outcome = await runStep(step, { plan, index, label, recorder, router: deps.router, analysis: deps.analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
+        if (outcome.next === 'pause') {
+          await recorder.pause();
+          return recorder.finish('paused', deployment.id, outcome.reason);
         }
-        record.canaryWeight = weight;
-        if (end.stop) {
-          return await stopAt(index, weight!, end.policy, end.reason);
-        }
-        record.state = 'done';
-        await publish();
+        recorder.stepRan();
+        if (outcome.next === 'stop') return await stopAt(index, outcome.policy, outcome.reason);
+        await recorder.stepDone();
       }
 
-      await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
+      await recorder.promoting();
       await deps.router.promote();
       deps.onPromoted?.();
     } catch (error) {
@@ -204,106 +117,43 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       throw error;
     }
     // All traffic is on the new version now: a ledger failure from here on never moves it back.
-    await recordPromoted();
-    return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
-
-    /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
-    async function recordPromoted(): Promise<void> {
-      await heartbeat.stop();
-      const clock = deps.clock ?? systemClock;
-      const success = { state: 'success' as const, description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await deps.ledger.setStatus(deployment.id, success);
-          return;
-        } catch (error) {
-          if (attempt >= FINAL_STATUS_ATTEMPTS) {
-            throw new SlipwayError(
-              `${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${errorMessage(error)}). ` +
-                'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.',
-            );
-          }
-          logger.warning(`Recording success on deployment #${deployment.id} failed (${errorMessage(error)}); trying again.`);
-          await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
-        }
-      }
-    }
+    await recorder.promoted();
+    return recorder.finish('promoted', deployment.id, `all ${total} steps passed`);
   }
 
-  async function stopAt(at: number, weight: number, policy: FailurePolicy, reason: string): Promise<RolloutOutcome> {
-    const record = progress.steps[at];
+  /** A step failed under `policy`: pause there for a later run, or roll back (pausing when a rollback is refused). */
+  async function stopAt(at: number, policy: FailurePolicy, reason: string): Promise<RolloutOutcome> {
     if (policy === 'pause') {
-      record.state = 'paused';
-      await status(at, weight, `paused: ${reason}`);
-      return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
+      await recorder.pause(reason);
+      return recorder.finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${total} (a later run repeats this step)`);
     }
-    record.state = 'failed';
-    await heartbeat.stop();
+    recorder.stepFailed();
+    await recorder.stopHeartbeat();
     let decision;
     try {
       decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
     } catch (refused) {
       if (!(refused instanceof RollbackRefusedError)) throw refused;
-      record.state = 'paused';
-      await status(at, weight, `paused: cannot roll back automatically`);
-      return finish('paused', deployment.id, `${reason}; ${refused.message}`);
+      await recorder.pause('cannot roll back automatically');
+      return recorder.finish('paused', deployment.id, `${reason}; ${refused.message}`);
     }
     if ('already' in decision) throw new Error('unreachable: a rollout always names its bad deployment');
     const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
-    return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+    return recorder.finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
   }
 
+  /** An error stopped the run: traffic back on stable, and the deployment says where it stopped and why. */
   async function stopOnError(at: number, error: unknown): Promise<void> {
-    const position = Math.min(at + 1, plan.steps.length);
-    logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${errorMessage(error)}`);
-    await heartbeat.stop();
+    const position = Math.min(at + 1, total);
+    logger.error(`The rollout stopped at step ${position}/${total}: ${errorMessage(error)}`);
+    await recorder.stopHeartbeat();
     const aborted = await abortAndRecord(
       deps.router,
-      { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: errorMessage(error), lastSeenWeight: weight },
+      { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${total}`, detail: errorMessage(error), lastSeenWeight: recorder.canaryWeight },
       logger,
     );
     if (aborted.trafficBack) logger.info('Traffic is back on the stable version.');
   }
-}
-
-/** The status writer of a live rollout: every write is a heartbeat, and a quiet stretch re-writes the last one. */
-interface Heartbeat {
-  /** Writes an in_progress status (queued behind any heartbeat in flight). */
-  status(request: StatusRequest): Promise<void>;
-  /** No heartbeat after this; resolves once the one in flight, if any, has landed (before a final status). */
-  stop(): Promise<void>;
-}
-
-function startHeartbeat(deps: RolloutDeps, deploymentId: number, logger: Logger): Heartbeat {
-  const every = deps.heartbeatMs ?? HEARTBEAT_MS;
-  let last: StatusRequest | undefined;
-  let lastAt = Date.now();
-  let stopped = false;
-  // One write at a time, in order: a heartbeat can never land after the status that ends the run.
-  let queue: Promise<unknown> = Promise.resolve();
-  const write = (request: StatusRequest) => {
-    const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
-    queue = written.catch(() => undefined);
-    return written;
-  };
-  const timer = setInterval(() => {
-    if (stopped || !last || Date.now() - lastAt < every) return;
-    lastAt = Date.now();
-    write(last).catch((error: unknown) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${errorMessage(error)}`));
-  }, Math.min(every, 60_000));
-  timer.unref?.();
-  return {
-    async status(request) {
-      last = request;
-      lastAt = Date.now();
-      await write(request);
-    },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await queue;
-    },
-  };
 }
 
 /** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
@@ -325,15 +175,16 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
       logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
       previousGood = latest.payload.previousGood ?? null;
     } else if (open) {
-      const position = parseStepPosition(latest.latestStatus?.description ?? '');
+      const point = parseResumePoint(latest.latestStatus?.description ?? '');
       const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
-      if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
-        const recorded = position.step - 1;
+      if (point && samePlan && point.total === plan.steps.length) {
+        // A recorded step runs again, unless it was a pause: that one has been waited out.
+        const recorded = point.phase === 'promoting' ? plan.steps.length : point.step - 1;
         const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
         logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
         return { deployment: latest, startIndex };
       }
-      logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
+      logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${point ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
       return { deployment: latest, startIndex: 0 };
     }
   } else if (latest && open && latest.payload) {

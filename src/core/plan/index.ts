@@ -9,7 +9,9 @@ export * from './validate.js';
 export * from './engine.js';
 export { HEARTBEAT_MS } from './liveness.js';
 export * from './describe.js';
+export * from './resume-point.js';
 export * from './steps.js';
+export * from './smoke-check.js';
 export * from './analysis-runner.js';
 export * from './forecast.js';
 

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../analysis/clock.js';
 import { SlipwayError } from '../errors.js';
 import { isOpen } from '../ledger/open.js';
 import type { Ledger, LedgerDeployment } from '../ledger/types.js';
-import { parseStepPosition } from './describe.js';
+import { parseResumePoint } from './resume-point.js';
 
 // Two runs driving one environment would fight over its router: which rollout is live, and what a
 // second one does about it (docs/reliability.md, "Two rollouts in one environment").
@@ -37,12 +37,18 @@ interface LiveRun {
 function liveElsewhere(deployment: LedgerDeployment, identity: RunIdentity): LiveRun | undefined {
   if (!deployment.payload) return undefined;
   const status = deployment.latestStatus;
-  if (status && (!isOpen(status.state) || parseStepPosition(status.description)?.paused)) return undefined;
+  if (status && (!isOpen(status.state) || isPaused(status.description))) return undefined;
   if (isOurs(deployment, identity)) return undefined;
   const ageMs = (identity.clock ?? systemClock).now().getTime() - Date.parse(status?.createdAt ?? deployment.createdAt);
   if (!(ageMs < staleAfterMs(identity))) return undefined;
   const run = status?.logUrl || `the run that wrote it (${deployment.payload.source?.workflow ?? 'unknown workflow'}, run ${deployment.payload.source?.runId ?? '?'})`;
   return { ageMs, run, said: status ? `"${status.description}"` : 'just created' };
+}
+
+/** A rollout stopped on purpose (an open-ended pause, a policy of pause) waits for a later run: nobody drives it. */
+function isPaused(description: string): boolean {
+  const point = parseResumePoint(description);
+  return point?.phase === 'step' && point.paused;
 }
 
 /** Written by this run (a re-run attempt resuming it): its statuses carry our page, its payload our run id. */

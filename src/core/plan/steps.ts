@@ -3,6 +3,7 @@ import { routesAfter } from '../traffic/spec-router.js';
 import type { JudgeReport } from '../judge/types.js';
 import type { HeaderRoute, TrafficRouter, TrafficState } from '../traffic/types.js';
 import type { AnalysisStep, PlanAnalysis, PlanStep, SmokeCheckStep } from './plan.js';
+import type { SmokeCheckResult } from './smoke-check.js';
 
 /** What an analysis step asks of the analysis loop. */
 export interface AnalysisRequest {
@@ -17,20 +18,8 @@ export interface AnalysisRunner {
   run(request: AnalysisRequest): Promise<JudgeReport>;
 }
 
-/** The port that performs a smoke check; the default is an HTTP GET (httpSmokeCheck). */
-export type SmokeChecker = (step: SmokeCheckStep) => Promise<{ ok: boolean; detail: string }>;
-
-/** GETs the step's URL; ok when the status is the expected one within the timeout. */
-export const httpSmokeCheck: SmokeChecker = async (step) => {
-  try {
-    const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
-    await response.arrayBuffer();
-    const ok = response.status === step.expectStatus;
-    return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
-  } catch (error) {
-    return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-};
+/** The port that performs a smoke check; the default is an HTTP GET (httpSmokeCheck, smoke-check.ts). */
+export type SmokeChecker = (step: SmokeCheckStep) => Promise<SmokeCheckResult>;
 
 /** Where traffic should stand once the steps before `index` ran: what a resumed run converges to. */
 export interface ExpectedTraffic {
@@ -51,8 +40,11 @@ export function expectedTrafficBefore(steps: PlanStep[], index: number): Expecte
   return expected;
 }
 
+/** The steps that move traffic through the router. */
+export type TrafficStep = Extract<PlanStep, { kind: 'setWeight' | 'switch' | 'setHeaderRoute' | 'preview' | 'mirror' }>;
+
 /** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
-export async function applyTrafficStep(router: TrafficRouter, step: PlanStep): Promise<TrafficState | undefined> {
+export async function applyTrafficStep(router: TrafficRouter, step: TrafficStep): Promise<TrafficState> {
   switch (step.kind) {
     case 'setWeight':
       return router.setCanaryWeight(step.weight);
@@ -65,8 +57,6 @@ export async function applyTrafficStep(router: TrafficRouter, step: PlanStep): P
     case 'mirror':
       if (!router.setMirror) throw new SlipwayError(cannotMirror(router));
       return router.setMirror(step.percent);
-    default:
-      return undefined;
   }
 }
 

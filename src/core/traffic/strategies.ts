@@ -1,51 +1,19 @@
 import { SlipwayError } from '../errors.js';
-import { silentLogger, type Logger } from '../log.js';
 import { checkWeight } from './settings.js';
 import type { HeaderRoute, TrafficRouter, TrafficState } from './types.js';
 
-// The strategies on top of a TrafficRouter (ARCHITECTURE.md "Traffic"): canary steps, blue-green,
-// header-routed testing and dark launches. Each is a few router calls in a deliberate order.
-
-/** Options of runCanarySteps. */
-export interface CanaryStepOptions {
-  /** Called after each weight is in force (analysis, pause); throwing fails the rollout. */
-  afterStep?: (weight: number, state: TrafficState) => Promise<void>;
-  /** Put everything back on stable when a step fails (default true). */
-  abortOnFailure?: boolean;
-  logger?: Logger;
-}
+// The strategies on top of a TrafficRouter (ARCHITECTURE.md "Traffic") that canary-step runs one
+// at a time: blue-green, header-routed testing and dark launches (a plan's canary steps are run by
+// the rollout engine, src/core/plan/engine.ts). Each is a few router calls in a deliberate order.
 
 /**
- * Canary: moves the weights one step at a time (e.g. 5, 25, 50, 100), then promotes. When a step
- * or its check fails, traffic goes back to stable (unless abortOnFailure is false) and the error
- * is rethrown. Every weight is checked before the first change.
+ * Blue-green switch: the new version (the router's canary) must pass `smokeCheck` first (e.g.
+ * httpSmokeCheck, src/core/plan/smoke-check.ts), then takes 100% in one change; a failed check
+ * is an error and nothing moves. The old version keeps running, so switchBack is immediate.
  */
-export async function runCanarySteps(router: TrafficRouter, weights: number[], options: CanaryStepOptions = {}): Promise<TrafficState> {
-  const logger = options.logger ?? silentLogger;
-  weights.forEach((w, i) => checkWeight(w, `steps[${i}].setWeight`));
-  try {
-    let state = await router.describe();
-    for (const weight of weights) {
-      state = await router.setCanaryWeight(weight);
-      logger.info(`canary ${weight}%`);
-      await options.afterStep?.(weight, state);
-    }
-    return await router.promote();
-  } catch (error) {
-    if (options.abortOnFailure ?? true) {
-      logger.warning(`rollout failed, sending all traffic back to stable: ${error instanceof Error ? error.message : String(error)}`);
-      await router.abort();
-    }
-    throw error;
-  }
-}
-
-/**
- * Blue-green switch: the new version (the router's canary) must pass `smokeCheck` first, then
- * takes 100% in one change. The old version keeps running, so switchBack is immediate.
- */
-export async function blueGreenSwitch(router: TrafficRouter, smokeCheck?: () => Promise<void>): Promise<TrafficState> {
-  if (smokeCheck) await smokeCheck();
+export async function blueGreenSwitch(router: TrafficRouter, smokeCheck?: () => Promise<{ ok: boolean; detail: string }>): Promise<TrafficState> {
+  const check = await smokeCheck?.();
+  if (check && !check.ok) throw new SlipwayError(`Smoke check failed: ${check.detail}; traffic was not switched.`);
   return router.setCanaryWeight(100);
 }
 
@@ -68,19 +36,6 @@ export async function mirrorToCanary(router: TrafficRouter, percent: number): Pr
     throw unsupported(router, 'mirroring (dark launch)', ['nginx', 'gateway-api', 'istio'], why);
   }
   return router.setMirror(percent);
-}
-
-/** A smoke check: GET `url` must answer 2xx within `timeoutMs` (default 10 s). */
-export function httpSmokeCheck(url: string, timeoutMs = 10_000): () => Promise<void> {
-  return async () => {
-    let status: number;
-    try {
-      status = (await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })).status;
-    } catch (error) {
-      throw new SlipwayError(`Smoke check of ${url} failed (${error instanceof Error ? error.message : String(error)}); traffic was not switched.`);
-    }
-    if (status < 200 || status > 299) throw new SlipwayError(`Smoke check of ${url} answered HTTP ${status}; traffic was not switched.`);
-  };
 }
 
 function unsupported(router: TrafficRouter, capability: string, providers: string[], why?: string): SlipwayError {

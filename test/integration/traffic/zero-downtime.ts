@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { shareBetween, startLoad } from '../../../testkit/bed/load.js';
 import type { TrafficState } from '../../../src/core/traffic/types.js';
-import { blueGreenSwitch, blueGreenSwitchBack, httpSmokeCheck } from '../../../src/core/traffic/strategies.js';
+import { httpSmokeCheck } from '../../../src/core/plan/smoke-check.js';
+import { blueGreenSwitch, blueGreenSwitchBack } from '../../../src/core/traffic/strategies.js';
 import { startStack, type TrafficStack } from './stack.js';
 
 /** One measured step of the scenario. */
@@ -51,7 +52,7 @@ export async function runAcceptanceScenario(stack: TrafficStack): Promise<{ step
     await stack.redeploy('blue', 'v3');
     for (const weight of [5, 25]) await step(`second rollout ${weight}%`, 'v3', () => second.setCanaryWeight(weight), weight);
     await step('aborted at 25%', 'v3', () => second.abort(), 0);
-    await step('blue-green switch', 'v3', () => blueGreenSwitch(second, httpSmokeCheck(stack.apps.blue.url)), 100);
+    await step('blue-green switch', 'v3', () => blueGreenSwitch(second, () => httpSmokeCheck({ url: stack.apps.blue.url })), 100);
     await step('switch back', 'v3', () => blueGreenSwitchBack(second), 0);
   } finally {
     steps[steps.length - 1].to = load.now();

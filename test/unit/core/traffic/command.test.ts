@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseWeight } from '../../../../src/core/traffic/command.js';
 import { createRouter } from '../../../../src/core/traffic/registry.js';
-import { runCanarySteps } from '../../../../src/core/traffic/strategies.js';
+import { loadPlan, runRollout } from '../../../../src/core/plan/index.js';
+import { LedgerDouble } from '../plan/doubles.js';
 
 // A real executable stands in for the user's script: it keeps the weight in a file and logs
 // the environment it was given.
@@ -48,24 +49,27 @@ describe('the command provider', () => {
     }
   });
 
-  test('canary steps that fail midway abort back to stable and rethrow', async () => {
-    const seen: number[] = [];
-    await expect(
-      runCanarySteps(router(), [5, 25, 50], {
-        afterStep: async (weight) => {
-          seen.push(weight);
-          if (weight === 25) throw new Error('analysis failed');
-        },
-      }),
-    ).rejects.toThrow('analysis failed');
-    expect(seen).toEqual([5, 25]);
+  test('a rollout whose command fails midway sends traffic back to stable and rethrows', async () => {
+    const ledger = new LedgerDouble();
+    const plan = loadPlan('router: {provider: command}\nsteps:\n  - setWeight: 5\n  - setWeight: 25\n  - setWeight: 50\n');
+    const digest = `sha256:${'2'.repeat(64)}`;
+    const before = log().length;
+    process.env.FAIL_AT = '50';
+    try {
+      await expect(runRollout({ plan, environment: 'production', artifact: { ref: `registry.test/app@${digest}`, digest }, ref: 'abc' }, { ledger, router: router() })).rejects.toThrow(
+        'The traffic command failed (exit 3) for set-weight 50%',
+      );
+    } finally {
+      delete process.env.FAIL_AT;
+    }
     expect((await router().describe()).canaryWeight).toBe(0);
-    expect(log().slice(-2)).toEqual(['abort 0 v1 v2', 'describe  v1 v2']);
+    expect(log().slice(before)).toEqual(['describe  v1 v2', 'set-weight 5 v1 v2', 'set-weight 25 v1 v2', 'set-weight 50 v1 v2', 'abort 0 v1 v2', 'describe  v1 v2']);
+    expect(ledger.deployments.at(-1)!.latestStatus).toMatchObject({ state: 'error', description: expect.stringMatching(/^stopped at step 3\/3; traffic back on stable: The traffic command failed/) });
   });
 
-  test('canary steps check every weight before the first change', async () => {
+  test('a weight out of range is refused before the command runs', async () => {
     const before = log().length;
-    await expect(runCanarySteps(router(), [5, 150])).rejects.toThrow("Input 'steps[1].setWeight' has the value 150");
+    await expect(router().setCanaryWeight(150)).rejects.toThrow("Input 'weight' has the value 150");
     expect(log()).toHaveLength(before);
   });
 
