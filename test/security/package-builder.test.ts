@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readRunContext } from '../../src/actions/common/context.js';
+import type { RunContext } from '../../src/actions/common/context.js';
 import { getInputs } from '../../src/actions/build-immutable-image/inputs.js';
 import { buildDocker, buildPackage, type CommandRunner } from '../../src/core/artifact/build.js';
 import { RegistryClient } from '../../src/core/artifact/client.js';
@@ -224,7 +224,10 @@ describe('the package builder packs only what it should', () => {
 describe('build-immutable-image refuses paths that escape, naming the input, the value and the fix', () => {
   let workspace: string;
   let elsewhere: string;
-  const context = readRunContext({ GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'c0ffee'.repeat(6) + 'c0ff' });
+  const context: RunContext = {
+    owner: 'acme', repo: 'shop', apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', eventName: 'push', runUrl: 'https://github.com/acme/shop/actions/runs/1', job: 'build',
+    source: { sha: 'c0ffee'.repeat(6) + 'c0ff', ref: 'refs/heads/main', runId: 1, runAttempt: 1, actor: 'octocat', workflow: 'build' },
+  };
   const saved = process.env.GITHUB_WORKSPACE;
   beforeAll(() => {
     workspace = mkdtempSync(join(tmpdir(), 'slipway-workspace-'));

@@ -219,7 +219,7 @@ describe('plans: router settings go through the same readers, before any deploym
     const ledger = new LedgerDouble();
     Object.assign(process.env, {
       GITHUB_REPOSITORY: 'octo/shop',
-      GITHUB_SHA: 'c'.repeat(40),
+      INPUT_REF: 'c'.repeat(40),
       INPUT_PLAN: `router: {provider: haproxy, socket: ${join(dir, 'admin.sock')}, backend: 'app; ${MOVE_BLUE}', stable: blue, canary: green}\nsteps:\n  - setWeight: 50\n`,
       INPUT_ENVIRONMENT: 'production',
       'INPUT_IMAGE-REF': `app@sha256:${'1'.repeat(64)}`,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { context as github } from '@actions/github';
 import { InputError } from '../../core/errors.js';
 import type { SourceInfo } from '../../core/ledger/types.js';
 
@@ -20,46 +20,50 @@ export interface RunContext {
   source: SourceInfo;
 }
 
-/** Reads GITHUB_* variables (and the event file) into a RunContext. */
-export function readRunContext(env: NodeJS.ProcessEnv = process.env, readEvent: (path: string) => string = readEventFile): RunContext {
-  const repository = env.GITHUB_REPOSITORY ?? '';
-  const [owner, repo] = repository.split('/');
-  if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
-  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const runId = Number(env.GITHUB_RUN_ID ?? 0);
-  const eventName = env.GITHUB_EVENT_NAME ?? '';
-  let pullRequest: number | undefined;
-  let pullRequestHeadSha: string | undefined;
-  if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
-    try {
-      const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH)) as { pull_request?: { number?: number; head?: { sha?: string } } };
-      pullRequest = event.pull_request?.number;
-      pullRequestHeadSha = event.pull_request?.head?.sha;
-    } catch {
-      // No readable event: the run is treated as a push.
-    }
-  }
+/**
+ * The run as @actions/github's `context` read it when the bundle started (GITHUB_* variables and
+ * the event payload), with what an action needs on top: the run's URL, and on pull_request
+ * events the PR's number and head sha. Numbers the runner left unset are 0 (run id) and 1
+ * (attempt), never NaN.
+ */
+export function readRunContext(): RunContext {
+  const { owner, repo } = repository();
+  const runId = wholeNumber(github.runId, 0);
+  const pullRequest = github.eventName?.startsWith('pull_request') ? (github.payload.pull_request as { number?: number; head?: { sha?: string } } | undefined) : undefined;
   return {
     owner,
     repo,
-    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    serverUrl,
-    eventName,
-    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-    pullRequest,
-    pullRequestHeadSha,
-    job: env.GITHUB_JOB ?? '',
+    apiUrl: github.apiUrl,
+    serverUrl: github.serverUrl,
+    eventName: github.eventName ?? '',
+    runUrl: `${github.serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+    pullRequest: pullRequest?.number,
+    pullRequestHeadSha: pullRequest?.head?.sha,
+    job: github.job ?? '',
     source: {
-      sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
-      ref: env.GITHUB_REF ?? '',
+      sha: pullRequest?.head?.sha ?? github.sha ?? '',
+      ref: github.ref ?? '',
       runId,
-      runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
-      actor: env.GITHUB_ACTOR ?? '',
-      workflow: env.GITHUB_WORKFLOW ?? '',
+      runAttempt: wholeNumber(github.runAttempt, 1),
+      actor: github.actor ?? '',
+      workflow: github.workflow ?? '',
     },
   };
 }
 
-function readEventFile(path: string): string {
-  return readFileSync(path, 'utf8');
+/** GITHUB_REPOSITORY (or the payload's repository), as an InputError that says how to fix it when absent. */
+function repository(): { owner: string; repo: string } {
+  const fix = () => new InputError('GITHUB_REPOSITORY', process.env.GITHUB_REPOSITORY, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
+  let found: { owner?: string; repo?: string };
+  try {
+    found = github.repo;
+  } catch {
+    throw fix();
+  }
+  if (!found.owner || !found.repo) throw fix();
+  return { owner: found.owner, repo: found.repo };
+}
+
+function wholeNumber(value: number, fallback: number): number {
+  return Number.isFinite(value) ? value : fallback;
 }

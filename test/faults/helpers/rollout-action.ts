@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { context } from '@actions/github';
 import { main, post, type RolloutCollaborators } from '../../../src/actions/rollout/main.js';
 import { VirtualClock } from '../../../src/core/analysis/clock.js';
 import { parseCommandFile } from '../../support/action-runner.js';
@@ -36,6 +37,9 @@ function stepEnvironment(sim: GitHubSimulator, dir: string, planText: string, en
     INPUT_TOKEN: sim.token,
     ...Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])),
   });
+  // The runner starts every step as a new process, where @actions/github reads the run from this
+  // environment as it loads; in this one process the run is read again for each step.
+  Object.assign(context, Reflect.construct(context.constructor, []));
   return files.GITHUB_STATE;
 }
 
