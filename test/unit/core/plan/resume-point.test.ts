@@ -18,6 +18,8 @@ const note = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.array(fc.constantFrom(' · ', 'step 3/6', '25%', 'paused', 'paused: ', 'canary ', '\u0301', '\u200d', '👩‍👩‍👧', 'é', '…', '\n', 'x'), { maxLength: 60 }).map((parts) => parts.join('')),
+  // One grapheme longer than the room left: the space before it joins it, and the cut drops both.
+  fc.tuple(fc.constantFrom('\u0301', '\u200d', '\u{1F3FB}'), fc.integer({ min: 100, max: 200 }), fc.string({ maxLength: 20 })).map(([mark, count, rest]) => mark.repeat(count) + rest),
 );
 
 const written = (at: ResumePoint, text: string) => cutDescription(formatResumePoint(at, text));
@@ -44,6 +46,12 @@ describe('the resume point', () => {
     expect(parseResumePoint('canary 10% · step 2/4 · paused: analysis inconclusive (score 0): the canary looks fine')).toEqual(at(2, 4, 10, true));
     expect(parseResumePoint('new version 0% · step 2/3 · smoke check passed')).toEqual(at(2, 3, 0, false, 'blue-green'));
     expect(parseResumePoint('promoting · 4/4 steps passed')).toEqual({ phase: 'promoting', total: 4 });
+  });
+
+  test('a cut that takes the space after the last separator with the note still reads back', () => {
+    const at: ResumePoint = { phase: 'step', strategy: 'canary', step: 3, total: 6, canaryWeight: 25, paused: false };
+    expect(written(at, '\u0301'.repeat(150))).toBe('canary 25% · step 3/6 ·…');
+    expect(parseResumePoint('canary 25% · step 3/6 ·…')).toEqual(at);
   });
 
   test('a running step whose note starts with "paused" is not taken for a pause', () => {
