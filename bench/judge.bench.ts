@@ -1,6 +1,6 @@
-// The judge benchmark of JUDGE.md: Slipway's sequential test against Kayenta-, Argo- and
-// Flagger-style judges on the same seeded canary/baseline streams, the oracle-SPRT floor, and the
-// judge's compute time. `npm run bench -- judge`.
+// The judge benchmark of docs/judge.md ("What the benchmark shows"): Slipway's sequential test
+// against Kayenta-, Argo- and Flagger-style judges on the same seeded canary/baseline streams, the
+// oracle-SPRT floor, and the judge's compute time. `npm run bench -- judge`.
 import { classifyMetric, judge, type MetricInput } from '../src/core/judge/index.js';
 import { benchJudges, oracleJudge, type BenchJudge, type JudgeOutcome } from './judge/judges.js';
 import { Random } from './judge/random.js';

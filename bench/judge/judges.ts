@@ -40,7 +40,7 @@ export function slipwayJudge(history: boolean, alpha = 0.01, allowedRatio = 1.2)
   };
 }
 
-/** The oracle SPRT of JUDGE.md's floor: knows the true ratio, rolls back at LR ≥ 1/α (a lower bound, not a judge one can run). */
+/** The oracle SPRT of the benchmark's floor (docs/judge.md): knows the true ratio, rolls back at LR ≥ 1/α (a lower bound, not a judge one can run). */
 export function oracleJudge(trueRatio: number, alpha = 0.01): BenchJudge {
   return {
     name: 'oracle SPRT',
@@ -117,7 +117,7 @@ export function thresholdJudge(name: string, max: number, rollbackAtFailures: nu
   };
 }
 
-/** The four judges of JUDGE.md's comparison (α = 1%, Argo ≤ 2% failureLimit 3, Flagger max 2% threshold 5). */
+/** The four judges of the comparison in docs/judge.md (α = 1%, Argo ≤ 2% failureLimit 3, Flagger max 2% threshold 5). */
 export function benchJudges(): BenchJudge[] {
   return [slipwayJudge(true), slipwayJudge(false), kayentaJudge(10), thresholdJudge('argo (≤2%, limit 3)', 0.02, 4), thresholdJudge('flagger (≤2%, 5 checks)', 0.02, 5)];
 }

@@ -2,7 +2,7 @@ import type { StreamScenario } from './streams.js';
 
 type Variant = Omit<StreamScenario, 'totalRps' | 'comparison'>;
 
-/** The null scenarios of JUDGE.md: nothing is wrong with the canary, so any rollback is a false alarm. */
+/** The null scenarios of the judge benchmark (docs/judge.md): nothing is wrong with the canary, so any rollback is a false alarm. */
 export const nullScenarios: { name: string; variant: Variant }[] = [
   { name: 'null: i.i.d. traffic, 30 s scrapes', variant: { ratio: 1, scrapeSeconds: 30 } },
   { name: 'null: i.i.d. traffic, 10 s scrapes', variant: { ratio: 1, scrapeSeconds: 10 } },

@@ -1,7 +1,7 @@
 import type { RateCounts } from '../../src/core/judge/index.js';
 import { Random } from './random.js';
 
-/** One seeded canary/baseline scenario of JUDGE.md's benchmark. */
+/** One seeded canary/baseline scenario of the judge benchmark (docs/judge.md). */
 export interface StreamScenario {
   /** Requests per second over the whole service. */
   totalRps: number;
@@ -37,7 +37,7 @@ export interface Stream {
   history: RateCounts;
 }
 
-/** Canary share of all requests, and the baseline error rate, as JUDGE.md fixes them. */
+/** Canary share of all requests, and the baseline error rate, as docs/judge.md fixes them. */
 export const canaryShare = 0.05;
 export const baselineErrorRate = 0.01;
 /** Minutes of primary-only history before the canary starts (analyze's default `history: 30m`). */

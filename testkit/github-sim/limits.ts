@@ -1,4 +1,4 @@
-// GitHub's secondary rate limits (GITHUB.md "Tokens and limits"), opt-in: at most 100 requests
+// GitHub's secondary rate limits (docs/ledger.md, "Retries and idempotency"), opt-in: at most 100 requests
 // in flight, and at most 80 content-creating requests a minute and 500 an hour. Past them GitHub
 // answers 403 "You have exceeded a secondary rate limit" with retry-after.
 

@@ -5,7 +5,7 @@ import { registerSecret, splitUrlCredentials } from '../../core/secrets/index.js
 import { parseInput } from '../../core/values/index.js';
 
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
-// they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
+// they are called only from an action's getInputs(), never deeper (docs/architecture.md, "Layers").
 
 /** A trimmed input, or undefined when empty. */
 export function optionalString(name: string): string | undefined {

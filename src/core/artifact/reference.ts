@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 
 // Image names and references (distribution/reference grammar, simplified to what OCI registries
 // accept): `registry/repository[:tag][@sha256:<64 hex>]`. The only reference that moves between
-// stages is the one pinned by digest (ARCHITECTURE.md "Artifacts").
+// stages is the one pinned by digest (docs/artifacts.md).
 
 /** A repository in a registry, e.g. {registry: 'ghcr.io', repository: 'acme/shop'}. */
 export interface ImageName {

@@ -1,4 +1,4 @@
-// The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
+// The ledger: GitHub Deployments as Slipway's audit trail (docs/ledger.md).
 export * from './types.js';
 export { createGitHubClient, explainRequestError } from './client.js';
 export type { ClientOptions, GitHubClient } from './client.js';

@@ -1,6 +1,6 @@
 /**
  * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
- * See ARCHITECTURE.md "The ledger". Every other part of Slipway talks to GitHub through these.
+ * See docs/ledger.md, "What is recorded". Every other part of Slipway talks to GitHub through these.
  */
 
 /** Version tag of the payload Slipway writes; deployments without it are foreign and skipped. */

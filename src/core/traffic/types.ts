@@ -1,5 +1,5 @@
 /**
- * The traffic layer's vocabulary (ARCHITECTURE.md "Traffic"). One TrafficRouter per provider,
+ * The traffic layer's vocabulary (docs/traffic.md). One TrafficRouter per provider,
  * each in its own file, made by the registry from the provider name and its settings.
  */
 
