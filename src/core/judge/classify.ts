@@ -3,7 +3,7 @@ import { binomialUpperBound } from './binomial-bound.js';
 import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, median } from './detectable.js';
 import { hodgesLehmann } from './hodges-lehmann.js';
 import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
-import { sequentialRateTest } from './sequential-rate.js';
+import { sequentialRateTest } from './sequential-rate/index.js';
 import { checkThreshold } from './threshold.js';
 import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
 

@@ -1,6 +1,8 @@
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { GRID_LIMIT, PRIOR_SD } from './sequential-rate.js';
+import { SEQUENTIAL_RATE_TUNING } from './sequential-rate/index.js';
 import type { Direction, RateCounts } from './types.js';
+
+const { gridLimit, priorSd } = SEQUENTIAL_RATE_TUNING;
 
 // What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
 // smallest canary/baseline error-rate ratio the sequential rate test would have called `worse`
@@ -57,7 +59,7 @@ export function detectableRatio(exposure: Exposure, alpha: number, direction: Di
   const information = exposure.information / exposure.overdispersion;
   if (!(information > 0)) return Infinity;
   const logRatio = detectableLogRatio(information, alpha, direction);
-  return logRatio <= GRID_LIMIT ? Math.exp(logRatio) : Infinity;
+  return logRatio <= gridLimit ? Math.exp(logRatio) : Infinity;
 }
 
 /**
@@ -81,10 +83,10 @@ export function exposureNeeded(exposure: Exposure, alpha: number, direction: Dir
 }
 
 function detectableLogRatio(information: number, alpha: number, direction: Direction): number {
-  const spread = 1 + information * PRIOR_SD * PRIOR_SD;
+  const spread = 1 + information * priorSd * priorSd;
   const oneSided = direction !== 'either';
   const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
-  const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (PRIOR_SD * PRIOR_SD)));
+  const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (priorSd * priorSd)));
   return (threshold + Z_POWER * Math.sqrt(information)) / information;
 }
 

@@ -6,7 +6,7 @@ import { validateJudgeInput } from './validate.js';
 export type * from './types.js';
 export { mannWhitneyU } from './mann-whitney.js';
 export { hodgesLehmann, type HodgesLehmannResult } from './hodges-lehmann.js';
-export { SequentialRateTest, sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate.js';
+export { SequentialRateTest, sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
 export { checkThreshold, type ThresholdCheck } from './threshold.js';
 export { classifyMetric, metricDefaults, type ClassifyOptions } from './classify.js';
 export { detectableRatio, exposureNeeded, exposureOf, DETECTION_POWER, type Exposure } from './detectable.js';

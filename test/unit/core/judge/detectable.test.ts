@@ -4,7 +4,7 @@ import { generateStream, type StreamScenario } from '../../../../bench/judge/str
 import { classifyMetric } from '../../../../src/core/judge/classify.js';
 import { detectableRatio, detectableShift, exposureNeeded, exposureOf } from '../../../../src/core/judge/detectable.js';
 import { judge } from '../../../../src/core/judge/index.js';
-import { sequentialRateTest } from '../../../../src/core/judge/sequential-rate.js';
+import { sequentialRateTest } from '../../../../src/core/judge/sequential-rate/index.js';
 
 // "This data would have caught a D× regression with 95% probability" is a claim about the
 // sequential test: checked here against the test itself on generated streams (1% errors, a 5%

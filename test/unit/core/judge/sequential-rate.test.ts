@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { generateStream, type StreamScenario } from '../../../../bench/judge/streams.js';
-import { SequentialRateTest, sequentialRateTest } from '../../../../src/core/judge/sequential-rate.js';
+import { SequentialRateTest, sequentialRateTest } from '../../../../src/core/judge/sequential-rate/index.js';
 import type { Direction } from '../../../../src/core/judge/types.js';
 
 const interval = fc.record({

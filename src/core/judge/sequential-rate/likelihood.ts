@@ -1,0 +1,188 @@
+import { expm1Grid, grid, gridSize, zeroIndex } from './grid.js';
+import { shadowDispersions } from './look-back.js';
+
+// The likelihood (docs/judge.md, "The sequential rate test"): conditional on an interval's errors
+// n = x + y, the canary's x is Binomial(n, θ) with θ = ρr/(ρr + 1 − ρ), ρ the interval's observed
+// canary share of requests and r the error-rate ratio, so the likelihood ratio against r = 1 is
+// r^x / (1 + ρ(r − 1))^n. The grid keeps, at every grid ratio, the sums over intervals the test
+// reads: the estimate's log-likelihood, the test's guarded one, the look-back shadows, and the
+// Pearson χ² the dispersion is estimated from.
+//
+// Only the grid points near the top of a sum matter to what the test reads from it (its maximum,
+// its mixtures, the confidence set); the others are so far below that their terms vanish. So only
+// a window of points is brought up to date at each interval, and a point that enters the window
+// again is caught up from the stored intervals, adding the same terms in the same order: the sums
+// are exactly those of adding every interval at every point. Each sum is concave in the
+// log-ratio on either side of ratio 1 (a sum of concave terms, capped by constants), so its two
+// outermost points in the window bound every point beyond: the window grows while that bound comes
+// within reach of what is read, and shrinks back when it falls well below.
+
+// Module bindings for what the hot loops use: global lookups (Math) are slow inside vm contexts
+// such as Jest's.
+const { log, min: minOf, max: maxOf } = Math;
+
+/** What one interval with errors adds: its counts, and the discounts and caps it was given before it was seen. */
+export interface IntervalTerms {
+  canaryErrors: number;
+  errors: number;
+  /** The canary's share of the interval's requests. */
+  share: number;
+  /** The estimate's discount (the same at every ratio). */
+  temper: number;
+  /** The test's discounts above and below ratio 1 (tempering.ts). */
+  up: number;
+  down: number;
+  /** The caps above and below ratio 1 (evidence-guard.ts; Infinity: lifted). */
+  capUp: number;
+  capDown: number;
+  /** Each look-back shadow's discounts above and below ratio 1. */
+  shadowUp: Float64Array;
+  shadowDown: Float64Array;
+}
+
+const SHADOWS = shadowDispersions.length;
+// The stored intervals, one row each: counts, share, discounts, caps, then the shadows' discounts.
+const [CANARY_ERRORS, ERRORS, SHARE, TEMPER, UP, DOWN, CAP_UP, CAP_DOWN, SHADOW_UP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const SHADOW_DOWN = SHADOW_UP + SHADOWS;
+const ROW = SHADOW_DOWN + SHADOWS;
+
+/**
+ * How far below what is read a point must be shown to lie to stay out of the window, in log
+ * units. Terms e^−45 times the largest of a mixture, even the whole grid's together, cannot change
+ * its sum in double precision.
+ */
+const NEGLIGIBLE = 45;
+/** How much further below a point must lie to leave the window, so that points do not flicker in and out. */
+const HYSTERESIS = 10;
+
+const logWeights = new Map<Float64Array, { logs: Float64Array; largest: number }>();
+/** The logs of a mixture's weights (−∞ where 0) and the largest. */
+function logWeightsOf(weights: Float64Array): { logs: Float64Array; largest: number } {
+  let known = logWeights.get(weights);
+  if (!known) {
+    const logs = weights.map((w) => Math.log(w));
+    known = { logs, largest: Math.max(...logs) };
+    logWeights.set(weights, known);
+  }
+  return known;
+}
+
+/**
+ * A sum on the grid and what is read from it: its top and, with `weights`, its mixture; with
+ * `atMost`, also every point above that value (the confidence set's cut).
+ */
+export interface Reading {
+  values: Float64Array;
+  weights?: Float64Array;
+  atMost?: number;
+}
+
+/** The per-ratio sums of the sequential rate test. */
+export class LikelihoodGrid {
+  /** log Π LR_i^λ_i, λ the estimate's discount: the estimate's and the confidence sequence's. */
+  readonly estimate = new Float64Array(gridSize);
+  /** The test's: each term discounted per side and capped by the evidence guard. */
+  readonly guarded = new Float64Array(gridSize);
+  /** The look-back shadows: the guarded sum at each fixed dispersion. */
+  readonly shadows = shadowDispersions.map(() => new Float64Array(gridSize));
+  /** Pearson χ² of the canary's error shares at every grid ratio, for the dispersion estimate. */
+  readonly pearson = new Float64Array(gridSize);
+  /** The window: every point from `from` to `to` is up to date. It always holds ratio 1 and a point on either side. */
+  from = 0;
+  to = gridSize - 1;
+  private rows = new Float64Array(64 * ROW);
+  private count = 0;
+  /** Intervals added at each point so far. */
+  private readonly added = new Int32Array(gridSize);
+
+  /** Adds one interval with errors at every point of the window. */
+  add(terms: IntervalTerms): void {
+    if ((this.count + 1) * ROW > this.rows.length) {
+      const grown = new Float64Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const row = this.count * ROW;
+    const r = this.rows;
+    r[row + CANARY_ERRORS] = terms.canaryErrors;
+    r[row + ERRORS] = terms.errors;
+    r[row + SHARE] = terms.share;
+    r[row + TEMPER] = terms.temper;
+    r[row + UP] = terms.up;
+    r[row + DOWN] = terms.down;
+    r[row + CAP_UP] = terms.capUp;
+    r[row + CAP_DOWN] = terms.capDown;
+    r.set(terms.shadowUp, row + SHADOW_UP);
+    r.set(terms.shadowDown, row + SHADOW_DOWN);
+    this.count++;
+    for (let k = this.from; k <= this.to; k++) this.catchUp(k);
+  }
+
+  /** Grows the window until every point that may reach what the reading reads is in it. */
+  cover(reading: Reading): void {
+    const { values } = reading;
+    let floor = this.floorOf(reading);
+    for (;;) {
+      if (this.to < gridSize - 1 && this.boundAbove(values, this.to) >= floor) this.catchUp(++this.to);
+      else if (this.from > 0 && this.boundBelow(values, this.from) >= floor) this.catchUp(--this.from);
+      else return;
+      floor = this.floorOf(reading);
+    }
+  }
+
+  /** Shrinks the window while every point it lets go stays well below what each reading reads. */
+  shrink(readings: readonly Reading[]): void {
+    const floors = readings.map((r) => this.floorOf(r) - HYSTERESIS);
+    while (this.to > zeroIndex + 1 && readings.every((r, i) => this.boundAbove(r.values, this.to - 1) < floors[i])) this.to--;
+    while (this.from < zeroIndex - 1 && readings.every((r, i) => this.boundBelow(r.values, this.from + 1) < floors[i])) this.from++;
+  }
+
+  /** The least value of a reading's sum that matters: within `NEGLIGIBLE` of its top and, with weights, of its mixture's largest term. */
+  floorOf({ values, weights, atMost = Infinity }: Reading): number {
+    let top = -Infinity;
+    for (let k = this.from; k <= this.to; k++) top = maxOf(top, values[k]);
+    if (!weights) return minOf(top - NEGLIGIBLE, atMost);
+    const { logs, largest } = logWeightsOf(weights);
+    let largestTerm = -Infinity;
+    for (let k = this.from; k <= this.to; k++) largestTerm = maxOf(largestTerm, values[k] + logs[k]);
+    return minOf(minOf(top, largestTerm - largest) - NEGLIGIBLE, atMost);
+  }
+
+  /** The most any point above `edge` may hold, from the concavity of the sum above ratio 1. */
+  private boundAbove(values: Float64Array, edge: number): number {
+    const slope = values[edge] - values[edge - 1];
+    return values[edge] + (slope > 0 ? slope * (gridSize - 1 - edge) : slope);
+  }
+
+  /** The most any point below `edge` may hold, from the concavity of the sum below ratio 1. */
+  private boundBelow(values: Float64Array, edge: number): number {
+    const slope = values[edge] - values[edge + 1];
+    return values[edge] + (slope > 0 ? slope * edge : slope);
+  }
+
+  /** Adds the intervals point k has not had yet, in order. */
+  private catchUp(k: number): void {
+    const r = this.rows;
+    const s = grid[k];
+    const e = expm1Grid[k];
+    const ratio = 1 + e;
+    const up = s > 0;
+    for (let i = this.added[k]; i < this.count; i++) {
+      const row = i * ROW;
+      const canaryErrors = r[row + CANARY_ERRORS];
+      const errors = r[row + ERRORS];
+      const share = r[row + SHARE];
+      const denominator = 1 + share * e;
+      const logRatio = canaryErrors * s - errors * log(denominator);
+      this.estimate[k] += r[row + TEMPER] * logRatio;
+      const cap = r[row + (up ? CAP_UP : CAP_DOWN)];
+      this.guarded[k] += minOf(r[row + (up ? UP : DOWN)] * logRatio, cap);
+      const shadowSide = row + (up ? SHADOW_UP : SHADOW_DOWN);
+      for (let j = 0; j < SHADOWS; j++) this.shadows[j][k] += minOf(r[shadowSide + j] * logRatio, cap);
+      const theta = (share * ratio) / denominator; // thetaAt(share, k)
+      const expected = errors * theta;
+      this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
+    }
+    this.added[k] = this.count;
+  }
+}
