@@ -74,8 +74,7 @@ const FINAL_STATUS_RETRY_MS = 5_000;
 export class RolloutRecorder {
   /** The table handed to `onProgress`: one object, updated in place, for the whole run. */
   readonly progress: RolloutProgress;
-  /** The canary's share where the run stands: what each status names, and what an abort last saw. */
-  canaryWeight: number | undefined;
+  private weight: number | undefined;
   private index = 0;
   private deploymentId?: number;
   private heartbeat?: Heartbeat;
@@ -108,9 +107,14 @@ export class RolloutRecorder {
     this.heartbeat = startHeartbeat(this.options, deploymentId);
   }
 
+  /** The canary's share where the run stands: what each status names, and what an abort last saw (undefined before the router was read). */
+  get canaryWeight(): number | undefined {
+    return this.weight;
+  }
+
   /** The router now sends `canaryWeight` percent to the new version. */
   trafficAt(canaryWeight: number): void {
-    this.canaryWeight = canaryWeight;
+    this.weight = canaryWeight;
   }
 
   /** Step `index` begins: it reads running, and the statuses from now on name it. Returns its label. */
@@ -212,8 +216,8 @@ export class RolloutRecorder {
   }
 
   private stepPoint() {
-    if (this.canaryWeight === undefined) throw new Error('unreachable: a step runs only once traffic was read');
-    return { phase: 'step' as const, strategy: this.options.plan.strategy, step: this.index + 1, total: this.options.plan.steps.length, canaryWeight: this.canaryWeight };
+    if (this.weight === undefined) throw new Error('unreachable: a step runs only once traffic was read');
+    return { phase: 'step' as const, strategy: this.options.plan.strategy, step: this.index + 1, total: this.options.plan.steps.length, canaryWeight: this.weight };
   }
 
   private async writeInProgress(description: string): Promise<void> {
