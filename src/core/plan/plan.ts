@@ -1,5 +1,5 @@
 /**
- * The rollout plan (ARCHITECTURE.md "Plans"; the format is documented in docs/rollout.md): what
+ * The rollout plan (docs/architecture.md; the format is documented in docs/rollout.md): what
  * the root `rollout` action runs, parsed from YAML by parse.ts and checked by validate.ts.
  */
 import type { MetricDefinition } from '../metrics/metrics-config.js';

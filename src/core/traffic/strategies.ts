@@ -2,7 +2,7 @@ import { SlipwayError } from '../errors.js';
 import { checkWeight } from './settings.js';
 import type { HeaderRoute, TrafficRouter, TrafficState } from './types.js';
 
-// The strategies on top of a TrafficRouter (ARCHITECTURE.md "Traffic") that canary-step runs one
+// The strategies on top of a TrafficRouter (docs/traffic.md) that canary-step runs one
 // at a time: blue-green, header-routed testing and dark launches (a plan's canary steps are run by
 // the rollout engine, src/core/plan/engine.ts). Each is a few router calls in a deliberate order.
 
