@@ -8,8 +8,8 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
-// connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
-// limits" asks, and errors that say which `permissions:` a workflow is missing.
+// connections) and throttling (primary and secondary rate limits), as docs/ledger.md "Retries and
+// idempotency" describes, and errors that say which `permissions:` a workflow is missing.
 
 const SlipwayOctokit = Octokit.plugin(retry, throttling);
 
@@ -121,7 +121,7 @@ export function isTransient(error: unknown): boolean {
 /**
  * The error to show for a failed request. A refusal for lack of permission (403, or the 404
  * GitHub gives an integration that may not see a resource) names the `permissions:` entry the
- * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
+ * workflow needs — the commonest complaint of every deployment action (docs/ledger.md "Troubleshooting").
  */
 export function explainRequestError(error: unknown, what: string, permission: string): Error {
   // Slipway's own errors (an answer of the wrong shape) already say what happened.

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { GitHubLedger, createGitHubClient } from '../../../src/core/ledger/index.js';
 
-// The ledger against real GitHub, to check the simulator's assumptions (GITHUB.md's "unverified"
-// points). Runs only with SLIPWAY_GITHUB_TOKEN (deployments: write, contents: read) and
+// The ledger against real GitHub, to check the simulator's assumptions (docs/ledger.md "Testing against real GitHub":
+// the points only real GitHub can confirm). Runs only with SLIPWAY_GITHUB_TOKEN (deployments: write, contents: read) and
 // SLIPWAY_GITHUB_REPO (owner/repo); it makes one transient deployment and deletes it again.
 
 const token = process.env.SLIPWAY_GITHUB_TOKEN;

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { createRouter, TRAFFIC_PROVIDERS } from '../../../../src/core/traffic/registry.js';
 
 describe('the traffic registry', () => {
-  test('knows every provider of ARCHITECTURE.md', () => {
+  test('knows every provider docs/traffic.md documents', () => {
     expect(TRAFFIC_PROVIDERS).toEqual(['haproxy', 'nginx', 'gateway-api', 'istio', 'smi', 'ingress-nginx', 'command']);
   });
 
