@@ -1,5 +1,5 @@
 import { errorMessage, SlipwayError } from '../errors.js';
-import { judge } from '../judge/index.js';
+import { incrementalJudge, judge } from '../judge/index.js';
 import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
@@ -12,6 +12,9 @@ import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInpu
 // The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
+// The default judge keeps each rate metric's sequential test between intervals and feeds it only
+// the new one (incrementalJudge), so an interval costs the same at the end of a long analysis as at
+// the start; its reports are those of judging the whole window afresh.
 // A metric whose latest query failed is handed to the judge without data and with the error (class
 // `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
 // outage heal once the source answers again.
@@ -79,7 +82,7 @@ export interface AnalysisOptions {
    * version, has.
    */
   historySelector?: LabelMatcher[];
-  /** The judge: pure, data in, verdict out. Default: Slipway's judge. */
+  /** The judge: data in, verdict out, as judge() decides it. Default: Slipway's judge, resuming each rate metric's test (incrementalJudge). */
   judge?: (input: JudgeInput) => JudgeReport;
   /** Default: the wall clock. */
   clock?: Clock;
@@ -129,7 +132,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const logger = options.logger ?? silentLogger;
   const { intervalSeconds } = options;
   const plannedIntervals = plannedIntervalsOf(options.durationSeconds, intervalSeconds);
-  const judgeFn = options.judge ?? judge;
+  const judgeFn = options.judge ?? incrementalJudge();
   checkAnalysis(options);
   // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
   const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;

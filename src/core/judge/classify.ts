@@ -3,7 +3,7 @@ import { binomialUpperBound } from './binomial-bound.js';
 import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, median } from './detectable.js';
 import { hodgesLehmann } from './hodges-lehmann.js';
 import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
-import { sequentialRateTest } from './sequential-rate/index.js';
+import { sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
 import { checkThreshold } from './threshold.js';
 import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
 
@@ -11,6 +11,11 @@ import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, Metr
 export interface ClassifyOptions extends Pick<JudgeConfig, 'alpha' | 'onUndecided'> {
   /** The data covers the whole planned analysis: an undecided rate metric is judged by what it could have caught. */
   complete: boolean;
+  /**
+   * Runs a rate metric's sequential test over its counts. Default: from the first interval
+   * (sequentialRateTest); an incremental judge hands in one that resumes the metric's test.
+   */
+  rateTest?: (metric: RateMetricInput, options: SequentialRateOptions) => SequentialRateResult;
 }
 
 /** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
@@ -38,9 +43,10 @@ export function classifyMetric(metric: MetricInput, options: ClassifyOptions): M
 
 type Classified = Omit<MetricResult, 'name' | 'kind' | 'critical' | 'weight' | 'muted'>;
 
-function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete }: ClassifyOptions): Classified {
+function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete, rateTest }: ClassifyOptions): Classified {
   const allowedRatio = metric.allowedRatio ?? metricDefaults.allowedRatio;
-  const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
+  const testOptions = { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory };
+  const r = rateTest ? rateTest(metric, testOptions) : sequentialRateTest(metric.canary, metric.baseline, testOptions);
   const exposure = exposureOf(metric.canary, metric.baseline, r.overdispersion);
   const detectable = detectableRatio(exposure, alpha, metric.direction);
   const detect = metric.detect ?? DEFAULT_DETECT_RATIO;

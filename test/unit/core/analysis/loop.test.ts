@@ -274,4 +274,53 @@ describe('analysis loop', () => {
       expect(rateInputs()[0]).not.toHaveProperty('baselineHistory');
     });
   });
+
+  describe('judges each interval as judge() judges the whole window', () => {
+    /** Every interval's report of an analysis with the default judge and with judge() afresh each interval. */
+    async function bothWays(makeSource: () => MetricSource, metrics: MetricDefinition[]) {
+      const reports = async (extra: Partial<Parameters<typeof runAnalysis>[0]>) => {
+        const seen: AnalysisProgress['report'][] = [];
+        await analysis(makeSource(), metrics, { ...extra, onProgress: (p) => void seen.push(p.report) });
+        return seen;
+      };
+      return { resumed: await reports({}), afresh: await reports({ judge }) };
+    }
+    const saved = (canaryRate: number, baselineRate: number) => {
+      const { series } = rateSeries(canaryRate, baselineRate, 180, 400);
+      const rng = new Random(3);
+      for (const [version, shift] of [['v2', 0.001], ['v1', 0]] as const) series[`latency{version="${version}"}`] = counter(() => 0, 180).map(([t], i) => [t, i === 0 ? NaN : 0.1 + shift + rng.next() * 0.01]);
+      return series;
+    };
+
+    test.each([
+      ['a 5× canary', 0.05, 0.01],
+      ['an equal canary, with a latency metric', 0.02, 0.02],
+      ['a 1.5× canary', 0.03, 0.02],
+    ])('%s: the same report after every interval', async (_, canaryRate, baselineRate) => {
+      const { resumed, afresh } = await bothWays(() => new FileSource({ document: { series: saved(canaryRate, baselineRate) } }), [...RATE, ...LATENCY]);
+      expect(resumed.length).toBeGreaterThan(1);
+      expect(resumed).toEqual(afresh);
+    });
+
+    test('an interval revised after it was judged, and a source that fails for a while: still the same reports', async () => {
+      const makeSource = (): MetricSource => {
+        const series = saved(0.03, 0.02);
+        const revised = new FileSource({ document: { series: { ...series, 'sum(errors{version="v2"})': series['sum(errors{version="v2"})'].map(([t, v], i) => [t, i >= 5 ? v + 3 : v] as [number, number]) } } });
+        const original = new FileSource({ document: { series } });
+        let calls = 0;
+        return {
+          type: 'revising',
+          queryRange: (query, window) => {
+            calls++;
+            if (calls > 14 && calls <= 22) return Promise.reject(new Error('down'));
+            return (calls > 30 ? revised : original).queryRange(query, window);
+          },
+          queryInstant: () => Promise.reject(new Error('unused')),
+        };
+      };
+      const { resumed, afresh } = await bothWays(makeSource, RATE);
+      expect(resumed.some((r) => r.metrics[0].class === 'error')).toBe(true);
+      expect(resumed).toEqual(afresh);
+    });
+  });
 });

@@ -1,0 +1,56 @@
+import { SequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
+import type { JudgeInput, JudgeReport, RateCounts, RateMetricInput } from './types.js';
+import { judgeWith } from './judge.js';
+
+/** A rate metric's test as far as it has been fed, and what it was fed. */
+interface RunningTest {
+  options: SequentialRateOptions;
+  test: SequentialRateTest;
+  /** The counts pushed so far: canary errors and requests, baseline errors and requests. */
+  pushed: [number[], number[], number[], number[]];
+}
+
+/**
+ * A judge for an analysis that asks again after every interval (the analysis loop): it keeps each
+ * rate metric's sequential test between calls and, when the metric's counts are the previous
+ * call's with intervals added (same settings, same history), feeds the test only the new ones.
+ * Anything else — a revised interval, another setting — starts the metric's test again. Its
+ * reports are judge()'s: the test's state after a prefix does not depend on how it was fed.
+ */
+export function incrementalJudge(): (input: JudgeInput) => JudgeReport {
+  const running = new Map<string, RunningTest>();
+  const rateTest = (metric: RateMetricInput, options: SequentialRateOptions): SequentialRateResult => {
+    const counts = [metric.canary.errors, metric.canary.requests, metric.baseline.errors, metric.baseline.requests];
+    let run = running.get(metric.name);
+    if (!run || !sameOptions(run.options, options) || !counts.every((values, i) => extendsPrefix(values, run!.pushed[i]))) {
+      run = { options, test: new SequentialRateTest(options), pushed: [[], [], [], []] };
+      running.set(metric.name, run);
+    }
+    const [canaryErrors, canaryRequests, baselineErrors, baselineRequests] = counts;
+    for (let i = run.pushed[0].length; i < canaryRequests.length; i++) {
+      run.test.push(canaryErrors[i], canaryRequests[i], baselineErrors[i], baselineRequests[i]);
+      counts.forEach((values, side) => run!.pushed[side].push(values[i]));
+    }
+    return run.test.result();
+  };
+  return (input) => judgeWith(input, rateTest);
+}
+
+/** The same value, a missing one (NaN) equal to a missing one. */
+const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+
+/** Whether `values` starts with every one of `prefix`. */
+function extendsPrefix(values: readonly number[], prefix: readonly number[]): boolean {
+  if (values.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (!same(values[i], prefix[i])) return false;
+  return true;
+}
+
+function sameCounts(a: RateCounts | undefined, b: RateCounts | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.errors.length === b.errors.length && extendsPrefix(a.errors, b.errors) && a.requests.length === b.requests.length && extendsPrefix(a.requests, b.requests);
+}
+
+function sameOptions(a: SequentialRateOptions, b: SequentialRateOptions): boolean {
+  return a.alpha === b.alpha && a.direction === b.direction && a.allowedRatio === b.allowedRatio && sameCounts(a.baselineHistory, b.baselineHistory);
+}
