@@ -1,7 +1,14 @@
-// The analysis loop: (1) its compute cost over saved data — the loop reads the whole window and
-// re-judges every interval, so the cost grows with the square of the intervals; (2) on the real
-// test bed, how long a 5x-error canary takes to be caught and what Prometheus costs per interval.
+// The analysis loop: (1) its compute cost over saved data — the loop reads the whole window every
+// interval, and the judge resumes each rate metric's test, so an interval should cost about the
+// same however long the analysis; (2) `slipway judge` over a large saved file; (3) on the real test
+// bed, how long a 5x-error canary takes to be caught and what Prometheus costs per interval.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Random } from './judge/random.js';
+import { commands } from '../src/cli/commands/index.js';
+import { runCli } from '../src/cli/main.js';
+import type { MetricInput } from '../src/core/judge/index.js';
 import { VirtualClock } from '../src/core/analysis/clock.js';
 import { runAnalysis } from '../src/core/analysis/loop.js';
 import { FileSource } from '../src/core/metrics/file.js';
@@ -17,8 +24,8 @@ const START = new Date('2026-01-01T00:00:00Z');
 const canary = parseSelector('version="v2"', 'canary');
 const baseline = parseSelector('version="v1"', 'baseline');
 
-/** Saved series for `rates` rate and `continuous` continuous metrics of two equal versions. */
-function savedData(rates: number, continuous: number, intervals: number, step: number) {
+/** Saved series for `rates` rate, `continuous` continuous and `thresholds` threshold metrics of two equal versions. */
+function savedData(rates: number, continuous: number, intervals: number, step: number, thresholds = 0) {
   const rng = new Random(7);
   const random = () => rng.next();
   const series: Record<string, [number, number][]> = {};
@@ -31,25 +38,56 @@ function savedData(rates: number, continuous: number, intervals: number, step: n
       const binomial = () => Array.from({ length: 1000 }, random).filter((u) => u < 0.01).length;
       series[`sum(err_${m}{version="${version}"})`] = Array.from({ length: intervals + 1 }, (_, i) => [t(i), i === 0 ? 0 : (errors += binomial())]);
     }
-    for (let m = 0; m < continuous; m++) series[`lat_${m}{version="${version}"}`] = Array.from({ length: intervals + 1 }, (_, i) => [t(i), 0.1 + random() * 0.01]);
+    for (let m = 0; m < Math.max(continuous, thresholds); m++) series[`lat_${m}{version="${version}"}`] = Array.from({ length: intervals + 1 }, (_, i) => [t(i), 0.1 + random() * 0.01]);
   }
   const yaml = [
     ...Array.from({ length: rates }, (_, m) => `- {name: rate-${m}, kind: rate, errors: 'sum(err_${m}{{{selector}}})', requests: 'sum(req_${m}{{{selector}}})'}`),
     ...Array.from({ length: continuous }, (_, m) => `- {name: lat-${m}, kind: continuous, query: 'lat_${m}{{{selector}}}'}`),
+    ...Array.from({ length: thresholds }, (_, m) => `- {name: slo-${m}, kind: threshold, query: 'lat_${m}{{{selector}}}', thresholds: {max: 1}}`),
   ].join('\n');
   return { source: new FileSource({ document: { series } }), metrics: parseMetricsYaml(yaml, 'bench') };
 }
 
-async function computeCost(): Promise<void> {
+export async function computeCost(): Promise<void> {
   const rows: (string | number)[][] = [];
-  for (const [rates, continuous, intervals] of [[1, 1, 60], [5, 5, 60], [5, 5, 360], [25, 25, 120]] as const) {
-    const { source, metrics } = savedData(rates, continuous, intervals, 10);
+  // A threshold metric holds the analysis open to its planned end (the rate tests alone would pass
+  // it early). The continuous metrics' tests read the whole window each interval (Mann-Whitney,
+  // Hodges-Lehmann), so their rows stop at 360.
+  for (const [rates, continuous, thresholds, intervals] of [[9, 0, 1, 60], [9, 0, 1, 360], [9, 0, 1, 3600], [5, 5, 0, 60], [5, 5, 0, 360]] as const) {
+    const { source, metrics } = savedData(rates, continuous, intervals, 10, thresholds);
     const started = performance.now();
-    const result = await runAnalysis({ source, metrics, canary, baseline, durationSeconds: intervals * 10, intervalSeconds: 10, clock: new VirtualClock(START) });
+    const result = await runAnalysis({ source, metrics, canary, baseline, durationSeconds: intervals * 10, intervalSeconds: 10, clock: new VirtualClock(START), historySeconds: 0 });
     const ms = performance.now() - started;
-    rows.push([`${rates} rate + ${continuous} continuous`, intervals, result.intervals, result.report.verdict, ms, ms / result.intervals]);
+    rows.push([`${rates} rate, ${continuous} continuous, ${thresholds} threshold`, intervals, result.intervals, result.report.verdict, ms, ms / result.intervals]);
   }
   printTable('Analysis loop over saved data (equal versions, judged after every interval)', ['metrics', 'planned intervals', 'intervals run', 'verdict', 'total ms', 'ms per interval'], rows);
+}
+
+/** `slipway judge` (in this process, as the CLI runs it) over a file of 50 rate metrics × 10,000 intervals: reading, judging, printing. */
+export async function judgeCommandTime(): Promise<void> {
+  const random = new Random(99);
+  const points = 10_000;
+  const series = (n: number, p: number) => {
+    const requests = Array.from({ length: points }, () => random.poisson(n));
+    return { requests, errors: requests.map((q) => random.binomial(q, p)) };
+  };
+  const metrics: MetricInput[] = Array.from({ length: 50 }, (_, i) => ({ name: `rate-${i}`, kind: 'rate', direction: 'increase', canary: series(50, 0.01), baseline: series(950, 0.01) }));
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
+  try {
+    const file = join(dir, 'input.json');
+    writeFileSync(file, JSON.stringify({ metrics }));
+    const rows: (string | number)[][] = [];
+    for (let run = 1; run <= 3; run++) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const exitCode = await runCli(['judge', '--input', file], commands, { out: () => {}, err: () => {}, env: {} });
+      const used = process.cpuUsage(cpu);
+      rows.push([run, performance.now() - started, (used.user + used.system) / 1000, exitCode]);
+    }
+    printTable('slipway judge --input <50 rate metrics × 10,000 intervals> (equal versions)', ['run', 'wall ms', 'CPU ms', 'exit code'], rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function realBed(): Promise<void> {
@@ -93,5 +131,6 @@ async function realBed(): Promise<void> {
 
 export default async function analysisBench(): Promise<void> {
   await computeCost();
+  await judgeCommandTime();
   await realBed();
 }
