@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -234,6 +235,23 @@ suite('the SSH transport against a real sshd', () => {
       for (const line of keyLines(wrong)) expect(redact(`key: ${line}`)).toBe('key: ***');
     } finally {
       await other.close();
+    }
+  });
+
+  test('a key protected by a passphrase is refused naming ssh-private-key before any connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-remote-passphrase-'));
+    try {
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'a passphrase', '-C', '', '-f', join(dir, 'key')]);
+      const other = openSshTransport(options({ privateKey: readFileSync(join(dir, 'key'), 'utf8') }));
+      try {
+        const error = await sshErrorOf(other.check());
+        expect(error.setting).toBe('ssh-private-key');
+        expect(error.message).toMatch(/^ssh cannot use ssh-private-key \(ssh-keygen: .*passphrase.*\)\. Fix: .*without a passphrase/);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
