@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SlipwayError } from '../errors.js';
-import { isConnectionError, sleep, unexpected, UnexpectedResponseError, type RegistryHttp } from './http.js';
+import { withRetry } from '../retry.js';
+import { isConnectionError, TokenRefreshedError, unexpected, UnexpectedResponseError, type RegistryHttp } from './http.js';
 
 // Blobs (layers and configs) over the distribution API: HEAD to check, POST+PUT (monolithic) or
 // POST+PATCH…+PUT (chunked) to upload, POST ?mount=&from= to mount across repositories, GET to
@@ -54,24 +55,24 @@ export class Blobs {
    * completed unseen. The registry verifies the digest on the final PUT.
    */
   async upload(repository: string, digest: string, size: number, source: BlobSource, location?: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const sourceFailure: { error?: unknown } = {};
-      const watchedSource: BlobSource = () => watched(source, sourceFailure);
-      try {
-        const start = location ?? (await this.startUpload(repository));
-        location = undefined;
-        if (size <= this.chunkSize) await this.putMonolithic(repository, start, digest, size, watchedSource);
-        else await this.putChunked(repository, start, digest, size, watchedSource);
-        return;
-      } catch (error) {
-        // Bytes that failed their digest check (a source registry serving the wrong bytes) are
-        // refused at once, with that check's message: reading them again would not change them.
-        if (sourceFailure.error instanceof SlipwayError) throw sourceFailure.error;
-        if (attempt >= this.http.maxAttempts || !isRestartable(error)) throw error;
-        await sleep(this.http.retryDelay(attempt));
-        if (await this.existsAfterFailure(repository, digest)) return;
-      }
-    }
+    await withRetry(
+      async (attempt) => {
+        if (attempt > 1 && (await this.existsAfterFailure(repository, digest))) return;
+        const sourceFailure: { error?: unknown } = {};
+        const watchedSource: BlobSource = () => watched(source, sourceFailure);
+        try {
+          const start = location ?? (await this.startUpload(repository));
+          location = undefined;
+          if (size <= this.chunkSize) await this.putMonolithic(repository, start, digest, size, watchedSource);
+          else await this.putChunked(repository, start, digest, size, watchedSource);
+        } catch (error) {
+          // Bytes that failed their digest check (a source registry serving the wrong bytes) are
+          // refused at once, with that check's message: reading them again would not change them.
+          throw sourceFailure.error instanceof SlipwayError ? sourceFailure.error : error;
+        }
+      },
+      { policy: this.http.retryPolicy, clock: this.http.clock, classify: (error) => (isRestartable(error) ? {} : undefined) },
+    );
   }
 
   /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
@@ -198,10 +199,11 @@ function withDigest(location: string, digest: string): string {
 
 /** Failures after which a new upload session can succeed. */
 function isRestartable(error: unknown): boolean {
-  if (isConnectionError(error)) return true;
+  // A token that expired mid-upload (a fresh one is cached now) needs the whole body sent again.
+  if (isConnectionError(error) || error instanceof TokenRefreshedError) return true;
   // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
   // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
   // cannot help.
   if (!(error instanceof UnexpectedResponseError)) return false;
-  return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
+  return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID'].includes(c));
 }

@@ -2,11 +2,13 @@ import { SlipwayError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { fetchToken, basicAuthorization, parseChallenge, repositoryScope, RegistryAuthError, type BearerToken, type Challenge, type Credentials } from './auth.js';
 import { registryBaseUrl } from './reference.js';
+import type { Clock } from '../analysis/clock.js';
+import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, transientNetworkCode, withRetry, type RetryPolicy } from '../retry.js';
 
 // The HTTP layer of the distribution client: one registry, its auth state (scheme learnt from the
-// first 401, bearer tokens cached per scope) and retries. Requests whose body can be sent again
-// (none, or a buffer) are retried on 5xx, 429 and dropped connections; streamed bodies are not,
-// their callers restart the whole upload (blobs.ts).
+// first 401, bearer tokens cached per scope) and retries (src/core/retry.ts). Requests whose body
+// can be sent again (none, or a buffer) are retried on 5xx, 429 and dropped connections; streamed
+// bodies are not, their callers restart the whole upload (blobs.ts).
 
 /** What to tell the user to fix on a 401 or a 403; the action fills in its input names. */
 export interface AuthHints {
@@ -25,8 +27,10 @@ export interface RegistryHttpOptions {
   logger?: Logger;
   /** Attempts for a replayable request (default 6: waits of 0.25, 0.5, 1, 2, 4 s between them). */
   attempts?: number;
-  /** First wait between attempts in ms (default 250, doubling). */
+  /** First wait between attempts in ms (default 250, doubling, at most 8 s; a `Retry-After` up to a minute is obeyed). */
   retryDelayMs?: number;
+  /** What the waits between attempts sleep on (default: the wall clock). */
+  clock?: Pick<Clock, 'sleep'>;
   hints?: Partial<AuthHints>;
   /** Base URL override (default: http for loopback, https otherwise). */
   baseUrl?: string;
@@ -56,8 +60,9 @@ export class RegistryHttp {
   readonly baseUrl: string;
   private readonly credentials?: Credentials;
   private readonly logger: Logger;
-  private readonly attempts: number;
-  private readonly retryDelayMs: number;
+  /** The patience of a replayable request, and of a restarted upload (blobs.ts). */
+  readonly retryPolicy: RetryPolicy;
+  readonly clock?: Pick<Clock, 'sleep'>;
   private readonly hints: AuthHints;
   private challenge?: Challenge;
   private readonly tokens = new Map<string, BearerToken>();
@@ -67,8 +72,9 @@ export class RegistryHttp {
     this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
     this.credentials = options.credentials;
     this.logger = options.logger ?? silentLogger;
-    this.attempts = options.attempts ?? 6;
-    this.retryDelayMs = options.retryDelayMs ?? 250;
+    // A registry that says when to come back (429/503 Retry-After) is obeyed, up to a minute.
+    this.retryPolicy = { attempts: options.attempts ?? 6, firstDelayMs: options.retryDelayMs ?? 250, multiplier: 2, maxDelayMs: 8000, retryAfterLimitMs: 60_000 };
+    this.clock = options.clock;
     this.hints = { ...DEFAULT_HINTS, ...options.hints };
   }
 
@@ -79,33 +85,19 @@ export class RegistryHttp {
 
   /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
   async send(request: RegistryRequest): Promise<Response> {
-    const replayable = !(typeof request.body === 'function');
-    for (let attempt = 1; ; attempt++) {
-      let wait = this.retryDelay(attempt);
-      try {
-        const response = await this.authenticated(request);
-        if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429)) return response;
-        await response.body?.cancel();
-        // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
-        const retryAfter = Number(response.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
-        this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
-      } catch (error) {
-        if (!replayable || attempt >= this.attempts || !isConnectionError(error)) throw error;
-        this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
-      }
-      await sleep(wait);
-    }
-  }
-
-  /** The wait before attempt `attempt + 1`, in ms. */
-  retryDelay(attempt: number): number {
-    return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
-  }
-
-  /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
-  get maxAttempts(): number {
-    return this.attempts;
+    // A streamed body is sent once: its caller restarts the whole upload instead (blobs.ts).
+    const policy = typeof request.body === 'function' ? { ...this.retryPolicy, attempts: 1 } : this.retryPolicy;
+    return withRetry(() => this.authenticated(request), {
+      policy,
+      clock: this.clock,
+      classify: (error) => (isConnectionError(error) ? {} : undefined),
+      retryResult: (response) => (isRetryableStatus(response.status) ? { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) } : undefined),
+      onRetry: async ({ error, result, attempt, attempts, delayMs }) => {
+        await result?.body?.cancel();
+        const what = result ? String(result.status) : connectionErrorText(error);
+        this.logger.debug(`${request.method} ${this.describe(request)}: ${what}, retrying in ${delayMs} ms (attempt ${attempt + 1}/${attempts})`);
+      },
+    });
   }
 
   private async authenticated(request: RegistryRequest): Promise<Response> {
@@ -135,7 +127,7 @@ export class RegistryHttp {
       if (typeof request.body === 'function') {
         // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
         // in hand, the caller restarts the whole upload rather than resend a slice.
-        throw new UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+        throw new TokenRefreshedError(`${request.method} ${this.describe(request)} needed a fresh token.`);
       }
       response = await this.once(request, authorization);
       if (response.status === 401) {
@@ -242,16 +234,22 @@ export class UnexpectedResponseError extends SlipwayError {
   }
 }
 
-/** Whether an error is a dropped or refused connection (worth retrying). */
+/**
+ * A streamed request met an expired token: a fresh one is now cached, and the caller restarts with
+ * the whole body (a streamed body cannot be sent again from where it stood).
+ */
+export class TokenRefreshedError extends SlipwayError {
+  override readonly name = 'TokenRefreshedError';
+}
+
+/** Whether an error is a dropped, refused or timed-out connection (worth retrying): see TRANSIENT_NETWORK_CODES. */
 export function isConnectionError(error: unknown): boolean {
-  // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
-  if (typeof error !== 'object' || error === null || error instanceof SlipwayError) return false;
-  return (error as { name?: string }).name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+  return !(error instanceof SlipwayError) && isTransientNetworkError(error);
 }
 
 function connectionErrorText(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+  return [errorText(error), transientNetworkCode(error), cause?.message].filter(Boolean).join(': ');
 }
 
 function errorText(error: unknown): string {

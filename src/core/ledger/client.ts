@@ -3,6 +3,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
 import { SlipwayError, errorMessage } from '../errors.js';
+import type { RetryPolicy } from '../retry.js';
 import { registerSecret, secrets } from '../secrets/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -24,7 +25,7 @@ export interface ClientOptions {
   /** Default `slipway`. */
   userAgent?: string;
   logger?: Logger;
-  /** Retries per request after the first attempt (default 3). */
+  /** Retries per request after the first attempt (default 3: githubRetryPolicy). */
   retries?: number;
   /** The unit of every back-off and of `retry-after` seconds (default 1000 ms; tests shrink it). */
   retryBaseMs?: number;
@@ -58,16 +59,35 @@ export function createGitHubClient(options: ClientOptions): GitHubClient {
   return client;
 }
 
+/** Attempts at one GitHub request, the first included. */
+const GITHUB_ATTEMPTS = 4;
+
+/**
+ * The patience of a GitHub request: 4 attempts, waits of 1, 2 and 4 units (`retryBaseMs`, default
+ * 1 s), and a `retry-after` from GitHub obeyed up to 120 units — `retry-after` seconds count in the
+ * same unit, so tests that shrink it shrink GitHub's waits too. Octokit's requests and the
+ * deployment create (github-ledger.ts) both take their numbers from here.
+ */
+export function githubRetryPolicy(retryBaseMs = 1000, attempts = GITHUB_ATTEMPTS): RetryPolicy {
+  return { attempts, firstDelayMs: retryBaseMs, multiplier: 2, maxDelayMs: 8 * retryBaseMs, retryAfterLimitMs: 120 * retryBaseMs };
+}
+
 function newClient(options: ClientOptions): GitHubClient {
   const logger = options.logger ?? silentLogger;
-  const retries = options.retries ?? 3;
-  const baseMs = options.retryBaseMs ?? 1000;
+  const policy = githubRetryPolicy(options.retryBaseMs, options.retries === undefined ? undefined : options.retries + 1);
+  const retries = policy.attempts - 1;
+  const baseMs = policy.firstDelayMs;
   return new SlipwayOctokit({
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     userAgent: options.userAgent ?? 'slipway',
     request: { fetch: fetchWithRetryAfter },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => logger.debug(m), error: (m: string) => logger.debug(m) },
+    // Octokit's own retry plugin stays (rather than src/core/retry.ts) because it works hand in
+    // hand with the throttling plugin inside Octokit's request pipeline: a rate-limited request is
+    // the throttler's to wait out, every other failure the retrier's, and both count the retries of
+    // one request. It takes the attempts and the unit from githubRetryPolicy; its waits between
+    // attempts grow as (n + 1)² units, a schedule the plugin fixes.
     retry: { retries, retryAfterBaseValue: baseMs },
     throttle: {
       retryAfterBaseValue: baseMs,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SlipwayError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { explainRequestError, isTransient, statusOf } from './client.js';
+import { withRetry } from '../retry.js';
+import { explainRequestError, githubRetryPolicy, isTransient, statusOf } from './client.js';
 import type { GitHubClient } from './client.js';
 import { ForeignNotice, firstPage, historyOf, rawDeployment, statusesOf } from './history.js';
 import type { ReadContext } from './history.js';
@@ -23,9 +23,9 @@ export interface GitHubLedgerOptions {
   /** The run's page: the default `log_url` of every status, and how GitHub's own job deployment is recognised. */
   runUrl: string;
   logger?: Logger;
-  /** Attempts at creating one deployment (default 4). */
+  /** Attempts at creating one deployment (default 4: githubRetryPolicy). */
   createAttempts?: number;
-  /** Unit of the back-off between create attempts (default 1000 ms). */
+  /** Unit of the back-off between create attempts and of `retry-after` seconds (default 1000 ms: githubRetryPolicy). */
   retryBaseMs?: number;
 }
 
@@ -76,25 +76,34 @@ export class GitHubLedger implements Ledger {
       ...(request.productionEnvironment === undefined ? {} : { production_environment: request.productionEnvironment }),
     };
     const what = `Creating a deployment of ${request.ref} in ${request.environment}`;
-    const attempts = this.options.createAttempts ?? 4;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // No automatic retries here: a blind retry of an applied POST makes a second deployment.
-        const response = await this.options.client.rest.repos.createDeployment({ ...params, request: { retries: 0 } });
-        if ((response.status as number) === 202) {
-          throw new SlipwayError(
-            `GitHub merged the default branch instead of creating a deployment (202: ${(response.data as { message?: string }).message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`,
-          );
-        }
-        return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
-      } catch (error) {
-        if (error instanceof SlipwayError) throw error;
-        if (!isTransient(error) || attempt >= attempts) throw this.explainCreateError(error, what);
-        this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
-        await sleep(this.retryDelayMs(error, attempt));
-        const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
-        if (applied) return toLedgerDeployment(applied, null);
-      }
+    const policy = githubRetryPolicy(this.options.retryBaseMs, this.options.createAttempts);
+    try {
+      return await withRetry(
+        async (attempt) => {
+          if (attempt > 1) {
+            const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
+            if (applied) return toLedgerDeployment(applied, null);
+          }
+          // No automatic retries here: a blind retry of an applied POST makes a second deployment.
+          const response = await this.options.client.rest.repos.createDeployment({ ...params, request: { retries: 0 } });
+          if ((response.status as number) === 202) {
+            throw new SlipwayError(
+              `GitHub merged the default branch instead of creating a deployment (202: ${(response.data as { message?: string }).message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`,
+            );
+          }
+          return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
+        },
+        {
+          policy,
+          classify: (error) => (!(error instanceof SlipwayError) && isTransient(error) ? { retryAfterMs: retryAfterOf(error, policy.firstDelayMs) } : undefined),
+          onRetry: ({ error, attempt, attempts }) => {
+            this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
+          },
+        },
+      );
+    } catch (error) {
+      if (error instanceof SlipwayError) throw error;
+      throw this.explainCreateError(error, what);
     }
   }
 
@@ -197,11 +206,10 @@ export class GitHubLedger implements Ledger {
     }
     return explainRequestError(error, what, WRITE_PERMISSION);
   }
+}
 
-  /** `retry-after` when GitHub sent one, else a quadratic back-off. */
-  private retryDelayMs(error: unknown, attempt: number): number {
-    const base = this.options.retryBaseMs ?? 1000;
-    const retryAfter = Number((error as { response?: { headers?: Record<string, string> } }).response?.headers?.['retry-after']);
-    return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * base : attempt * attempt * base;
-  }
+/** GitHub's `retry-after` seconds, counted in `unitMs` (the retry unit tests shrink); undefined when absent. */
+function retryAfterOf(error: unknown, unitMs: number): number | undefined {
+  const retryAfter = Number((error as { response?: { headers?: Record<string, string> } }).response?.headers?.['retry-after']);
+  return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * unitMs : undefined;
 }

@@ -1,4 +1,6 @@
+import type { Clock } from '../analysis/clock.js';
 import { SlipwayError } from '../errors.js';
+import { isRetryableStatus, isTransientNetworkError, withRetry } from '../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
 import { quote } from '../secrets/quote.js';
 import type { MetricSource, QueryWindow, Sample } from './types.js';
@@ -24,8 +26,10 @@ export interface PrometheusOptions {
   timeoutMs?: number;
   /** Further attempts after a 5xx, a timeout or a connection error. Default 3. */
   retries?: number;
-  /** First back-off, doubled per attempt. Default 500 ms. */
+  /** First back-off, doubled per attempt (at most 30 s). Default 500 ms. */
   retryDelayMs?: number;
+  /** What the back-offs sleep on (default: the wall clock). */
+  clock?: Pick<Clock, 'sleep'>;
 }
 
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
@@ -104,17 +108,11 @@ export class PrometheusSource implements MetricSource {
   }
 
   private async request(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
-    const retries = this.options.retries ?? 3;
-    let delay = this.options.retryDelayMs ?? 500;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.attempt(endpoint, query, params);
-      } catch (error) {
-        if (!(error instanceof PrometheusError) || !error.retryable || attempt >= retries) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay *= 2;
-      }
-    }
+    return withRetry(() => this.attempt(endpoint, query, params), {
+      policy: { attempts: (this.options.retries ?? 3) + 1, firstDelayMs: this.options.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000 },
+      classify: (error) => (error instanceof PrometheusError && error.retryable ? {} : undefined),
+      clock: this.options.clock,
+    });
   }
 
   private async attempt(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
@@ -132,8 +130,10 @@ export class PrometheusSource implements MetricSource {
         redirect: 'manual',
       });
     } catch (error) {
-      const cause = (error as { name?: string }).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-      throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, true);
+      const timedOut = (error as { name?: string }).name === 'TimeoutError';
+      const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
+      // Retried: no answer in time, or a connection refused, dropped or timed out; not an invalid URL.
+      throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, timedOut || isTransientNetworkError(error));
     }
     if (response.status >= 300 && response.status < 400) {
       const location = redact(response.headers.get('location') ?? 'nowhere');
@@ -153,7 +153,7 @@ export class PrometheusSource implements MetricSource {
       // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
       // Redacted before it is cut: half a secret would no longer match.
       const detail = answer.error ? `${answer.errorType ?? 'error'}: ${redact(answer.error).slice(0, 300)}` : redact(text).slice(0, 120) || response.statusText;
-      throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, response.status >= 500 || response.status === 429, response.status);
+      throw new PrometheusError(`Prometheus ${endpoint} failed (HTTP ${response.status}) for query ${query}: ${detail}`, isRetryableStatus(response.status), response.status);
     }
     const problem = shapeProblem(answer.data);
     if (problem) throw this.malformed(endpoint, query, problem, '{status: "success", data: {resultType, result}} with [<unix time>, "<value>"] samples');
