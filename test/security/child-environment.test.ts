@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouter } from '../../src/core/traffic/registry.js';
 import { commandSettings, CommandRouter } from '../../src/core/traffic/command.js';
-import { runCommand } from '../../src/core/traffic/exec.js';
-import { childEnvironment, parseEnvNames } from '../../src/core/process/index.js';
+import { childEnvironment, parseEnvNames, runCommand } from '../../src/core/process/index.js';
 import { shellCommandRunner } from '../../src/core/rollback/index.js';
 import { redact } from '../../src/core/secrets/index.js';
 

@@ -1,4 +1,3 @@
-import * as exec from '@actions/exec';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { rfc3339, sourceLabels } from '../../core/artifact/image.js';
 import type { PushResult } from '../../core/artifact/push.js';
 import { formatReference } from '../../core/artifact/reference.js';
 import { InputError, SlipwayError, errorMessage } from '../../core/errors.js';
-import { childEnvironment } from '../../core/process/index.js';
+import { runCommand } from '../../core/process/index.js';
 import { readRunContext } from '../common/context.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 import { registryClientFor } from '../common/registry.js';
@@ -18,12 +17,16 @@ import { getInputs } from './inputs.js';
 /** What docker and buildx read from the runner besides the allow-list: where the daemon, builder and login are. */
 const DOCKER_ENV = ['DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'BUILDX_BUILDER', 'BUILDX_CONFIG'];
 
-/** git, docker and buildx through @actions/exec, with an allow-listed environment (docs/security.md). */
+/**
+ * git, docker and buildx through the one command runner, with an allow-listed environment
+ * (docs/security.md). Their output is shown line by line as it comes (a build's progress), through
+ * the redacting log; a build has no time limit of its own, the job's timeout bounds it.
+ */
 const runner: CommandRunner = {
   async run(command, args, options = {}) {
-    const env = childEnvironment({ pass: DOCKER_ENV, set: options.env });
-    const result = await exec.getExecOutput(command, args, { cwd: options.cwd, env, input: options.input, ignoreReturnCode: true });
-    return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    info(`[command]${command} ${args.join(' ')}`);
+    const result = await runCommand([command, ...args], { env: options.env, passEnv: DOCKER_ENV, cwd: options.cwd, input: options.input, timeoutMs: Infinity, onLine: (line) => info(line) });
+    return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
   },
 };
 

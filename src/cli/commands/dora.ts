@@ -2,7 +2,7 @@ import { commitShas, computeDora, doraTable, parseSince } from '../../core/dora/
 import { InputError } from '../../core/errors.js';
 import type { GitHubClient } from '../../core/ledger/index.js';
 import type { LedgerDeployment } from '../../core/ledger/types.js';
-import { runCommand } from '../../core/traffic/exec.js';
+import { runCommand } from '../../core/process/index.js';
 import { parseFlags, type CliCommand } from '../command.js';
 import { environmentFlag, GITHUB_FLAGS, GITHUB_USAGE, readLedger } from './github-access.js';
 

@@ -15,9 +15,9 @@ import { planTags, writeTags } from './tags.js';
 
 // The two builders of build-immutable-image. `package` packs a directory deterministically and
 // pushes it over the distribution API (daemonless); `docker` drives `docker buildx` through a
-// CommandRunner port (the action hands in @actions/exec) and then tags by digest.
+// CommandRunner port (the action hands in runCommand, src/core/process/run.ts) and then tags by digest.
 
-/** Runs an external command; the action's adapter uses @actions/exec. */
+/** Runs an external command; the action's adapter uses runCommand (src/core/process/run.ts). */
 export interface CommandRunner {
   /** Runs `command`; `input` goes to its stdin (how secrets are passed: never as arguments). */
   run(command: string, args: string[], options?: { env?: Record<string, string>; cwd?: string; input?: Buffer }): Promise<{ exitCode: number; stdout: string; stderr: string }>;

@@ -1,1 +1,2 @@
 export { childEnvironment, isSecretName, parseEnvNames, registerEnvironmentSecrets, type ChildEnvironmentOptions } from './environment.js';
+export { runCommand, tail, type CommandResult, type RunOptions } from './run.js';

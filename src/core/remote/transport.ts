@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SlipwayError } from '../errors.js';
 import { redact } from '../secrets/index.js';
-import { runCommand, tail, type CommandResult } from '../traffic/exec.js';
+import { runCommand, tail, type CommandResult } from '../process/index.js';
 import { writeCredentialFiles, type CredentialFiles, type SshCredentials } from './credentials.js';
 import { SSH_PRIVATE_KEY_INPUT, SshError, sshFailure, sshWords } from './errors.js';
 import { startForward, type ForwardedSocket } from './forward.js';

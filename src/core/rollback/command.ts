@@ -1,4 +1,4 @@
-import { runCommand, tail } from '../traffic/exec.js';
+import { runCommand, tail } from '../process/index.js';
 
 /** What a finished deploy command left: its exit code and the end of its output. */
 export interface CommandResult {

@@ -1,5 +1,5 @@
 import { SlipwayError } from '../errors.js';
-import { runCommand, tail } from './exec.js';
+import { runCommand, tail } from '../process/index.js';
 import { checkWeight, SettingsReader } from './settings.js';
 import type { TrafficRouter, TrafficState } from './types.js';
 

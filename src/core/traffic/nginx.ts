@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { SlipwayError } from '../errors.js';
-import { runCommand, tail } from './exec.js';
+import { runCommand, tail } from '../process/index.js';
 import { acceptingWorkers, masterPid, pidFileOf, waitForNewWorkers } from './nginx-workers.js';
 import { SettingsReader } from './settings.js';
 import { SpecRouter, STABLE_ONLY, type RouteSpec } from './spec-router.js';

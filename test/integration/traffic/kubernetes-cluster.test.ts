@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { runCommand } from '../../../src/core/traffic/exec.js';
+import { runCommand } from '../../../src/core/process/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
 
 // Against a real cluster, only when KUBECONFIG is set (no cluster runs on the CI machines). The

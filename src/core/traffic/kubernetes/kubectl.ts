@@ -1,5 +1,5 @@
 import { SlipwayError } from '../../errors.js';
-import { runCommand, tail } from '../exec.js';
+import { runCommand, tail } from '../../process/index.js';
 import type { SettingsReader } from '../settings.js';
 import { SpecRouter, STABLE_ONLY, type Capabilities, type RouteSpec } from '../spec-router.js';
 

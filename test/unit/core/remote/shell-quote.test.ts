@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from '../../../../testkit/bed/binaries.js';
 import { quoteForShell, remoteCommandLine } from '../../../../src/core/remote/index.js';
-import { runCommand } from '../../../../src/core/traffic/exec.js';
+import { runCommand } from '../../../../src/core/process/index.js';
 
 // ssh hands the remote login shell one command line; these tests hand the same line to the local
 // POSIX shells and check every argument comes back as it went in.
