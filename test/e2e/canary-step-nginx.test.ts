@@ -30,7 +30,7 @@ describeIf('canary-step with nginx', () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toContain('::error::Smoke check failed: GET http://127.0.0.1:1/healthz failed: fetch failed (bad port); traffic was not switched.');
     expect(await share()).toBe(0);
-    expect(latestStatus()).toMatchObject({ state: 'failure', description: expect.stringContaining('canary step failed at 25%; traffic back on stable: Smoke check') });
+    expect(latestStatus()).toMatchObject({ state: 'error', description: expect.stringContaining('canary step failed at 25%; traffic back on stable: Smoke check') });
   });
 
   test('with abort-on-failure false a failed step leaves traffic where it was', async () => {

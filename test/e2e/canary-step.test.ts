@@ -32,7 +32,7 @@ describeIf('canary-step with HAProxy', () => {
     expect(Math.abs((await share()) - 25)).toBeLessThanOrEqual(1.5);
   });
 
-  test('the post step after a failed job at 25% brings the canary back to 0% and marks the deployment failure', async () => {
+  test('the post step after a failed job at 25% brings the canary back to 0% and marks the deployment error', async () => {
     const moved = await step({ weight: '25', 'deployment-id': String(bed.deploymentId) });
     expect(moved.exitCode).toBe(0);
     expect(Math.abs((await share()) - 25)).toBeLessThanOrEqual(1.5);
@@ -41,7 +41,7 @@ describeIf('canary-step with HAProxy', () => {
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain('The job failed or was cancelled with the canary at 25%: traffic is back on stable (haproxy: canary 0%).');
     expect(await share()).toBe(0);
-    expect(latestStatus()).toMatchObject({ state: 'failure', description: 'job failed or was cancelled at canary 25%; traffic back on stable' });
+    expect(latestStatus()).toMatchObject({ state: 'error', description: 'job failed or was cancelled at canary 25%; traffic back on stable' });
   });
 
   test('when several steps moved traffic, the first post step reverts and the others leave it', async () => {

@@ -35,7 +35,7 @@ export async function main(): Promise<void> {
       logger.warning(`The step failed; abort-on-failure sends all traffic back to stable: ${errorMessage(error)}`);
       const aborted = await abortAndRecord(
         router,
-        { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `canary step failed at ${previous.canaryWeight}%`, detail: errorMessage(error), lastSeenWeight: previous.canaryWeight },
+        { ledger, deploymentId: inputs.deploymentId, reason: `canary step failed at ${previous.canaryWeight}%`, detail: errorMessage(error), lastSeenWeight: previous.canaryWeight },
         logger,
       );
       if (aborted.trafficBack) writeJobNote(key, { action: 'abort', weight: 0 });
@@ -60,7 +60,7 @@ export async function main(): Promise<void> {
  * The post step. The runner starts it only when the job failed or was cancelled (`post-if:
  * failure() || cancelled()`: status functions in post-if see the job's status). If this step had
  * moved traffic to the canary and no later step of the job promoted, aborted or switched back,
- * traffic goes back to stable and the deployment is marked failure. A job that finished its
+ * traffic goes back to stable and the deployment is marked error. A job that finished its
  * rollout is left alone, and so is a successful job that stops mid-rollout on purpose (the next
  * job continues it): the runner does not run this step then.
  */
@@ -82,7 +82,7 @@ export async function post(): Promise<void> {
   const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
   const aborted = await abortAndRecord(
     router,
-    { ledger, deploymentId: inputs.deploymentId, state: 'failure', reason: `job failed or was cancelled at canary ${lastSeenWeight}%`, lastSeenWeight },
+    { ledger, deploymentId: inputs.deploymentId, reason: `job failed or was cancelled at canary ${lastSeenWeight}%`, lastSeenWeight },
     logger,
   );
   if (aborted.routerError) throw aborted.routerError;

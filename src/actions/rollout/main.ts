@@ -110,7 +110,7 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
   });
   const aborted = await abortAndRecord(
     router,
-    { ledger, deploymentId, state: 'error', reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: recordedCanaryWeight(deployment?.latestStatus?.description ?? ''), onlyIfOpen: true },
+    { ledger, deploymentId, reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: recordedCanaryWeight(deployment?.latestStatus?.description ?? ''), onlyIfOpen: true },
     actionsLogger,
   );
   if (aborted.routerError) throw aborted.routerError;

@@ -149,7 +149,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     await recorder.stopHeartbeat();
     const aborted = await abortAndRecord(
       deps.router,
-      { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${total}`, detail: errorMessage(error), lastSeenWeight: recorder.canaryWeight },
+      { ledger: deps.ledger, deploymentId: deployment.id, reason: `stopped at step ${position}/${total}`, detail: errorMessage(error), lastSeenWeight: recorder.canaryWeight },
       logger,
     );
     if (aborted.trafficBack) logger.info('Traffic is back on the stable version.');

@@ -16,12 +16,13 @@ export interface AbortOutcome {
   routerError?: unknown;
 }
 
+/** The one status an abort records (see abortAndRecord). */
+const ABORTED_STATE: DeploymentState = 'error';
+
 /** What to record once traffic has been sent back. */
 export interface AbortRecord {
   ledger?: Ledger;
   deploymentId?: number;
-  /** The status when traffic is back on stable (`failure` for a stopped rollout, `error` for one stopped by an error). */
-  state: 'failure' | 'error';
   /** Why the rollout stops, short, e.g. "job failed or was cancelled at canary 25%". */
   reason: string;
   /** The error behind it, after the traffic outcome (a status description is cut at 140 characters). */
@@ -35,9 +36,13 @@ export interface AbortRecord {
 /**
  * Sends all traffic back to stable, then records the truth on the deployment. The ledger never
  * depends on the router: the status is written in a `finally`, also when the router cannot be
- * reached — then as `error`, saying where traffic was last seen — and a ledger failure is logged,
- * never thrown over the router's outcome. The router's error, if any, is returned for the caller
- * to rethrow (docs/reliability.md).
+ * reached — saying where traffic was last seen — and a ledger failure is logged, never thrown
+ * over the router's outcome. The router's error, if any, is returned for the caller to rethrow.
+ *
+ * The status is always `error`, whether traffic went back or not: an abort is a stop by something
+ * other than the judgment — a failed step, a failed or cancelled job, an error. `failure` is kept
+ * for a rollout the judgment rolled back (executeRollback), so that a deployment's state says
+ * whether its version was found bad (docs/reliability.md, "What a failed or cancelled job leaves").
  */
 export async function abortAndRecord(router: TrafficRouter, record: AbortRecord, logger: Logger = silentLogger): Promise<AbortOutcome> {
   const outcome: AbortOutcome = { trafficBack: false, canaryWeight: record.lastSeenWeight };
@@ -58,7 +63,7 @@ async function recordAbort(record: AbortRecord, outcome: AbortOutcome, logger: L
   if (!ledger || deploymentId === undefined) return undefined;
   try {
     const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
-    const state = outcome.trafficBack ? record.state : 'error';
+    const state = ABORTED_STATE;
     // The router's own error is logged; the status keeps to where traffic is (140 characters).
     const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
     const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
