@@ -1,3 +1,4 @@
+import { isTerminal, wentLive } from '../ledger/open.js';
 import type { LedgerDeployment } from '../ledger/types.js';
 
 // The four DORA keys computed from the ledger of one environment. The definitions (also in
@@ -35,9 +36,6 @@ export interface DoraReport {
   timeToRestore: DurationSummary;
 }
 
-const FINISHED = new Set(['success', 'inactive', 'failure', 'error']);
-const LIVE = new Set(['success', 'inactive']);
-
 /** Computes the report from the environment's deployments (any order) and known commit times. */
 export function computeDora(
   deployments: LedgerDeployment[],
@@ -48,9 +46,9 @@ export function computeDora(
   const rollbacks = new Map<number, LedgerDeployment>();
   for (const d of deployments) if (d.task === 'deploy:rollback' && typeof d.payload?.rollbackOf === 'number') rollbacks.set(d.payload.rollbackOf, d);
 
-  const changes = deployments.filter((d) => d.payload && d.task !== 'deploy:rollback' && inWindow(d.createdAt) && FINISHED.has(d.latestStatus?.state ?? ''));
-  const failed = changes.filter((d) => rollbacks.has(d.id) || !LIVE.has(d.latestStatus!.state));
-  const deployed = changes.filter((d) => LIVE.has(d.latestStatus!.state) || rollbacks.has(d.id));
+  const changes = deployments.filter((d) => d.payload && d.task !== 'deploy:rollback' && inWindow(d.createdAt) && isTerminal(d.latestStatus?.state));
+  const failed = changes.filter((d) => rollbacks.has(d.id) || !wentLive(d.latestStatus!.state));
+  const deployed = changes.filter((d) => wentLive(d.latestStatus!.state) || rollbacks.has(d.id));
 
   const leadTimes: number[] = [];
   let missingCommitTimes = 0;
@@ -66,7 +64,7 @@ export function computeDora(
 
   const restoreTimes = failed.map((d) => {
     const rollback = rollbacks.get(d.id);
-    const restoredAt = rollback?.latestStatus?.state === 'success' ? rollback.latestStatus.createdAt : !LIVE.has(d.latestStatus!.state) ? d.latestStatus!.createdAt : undefined;
+    const restoredAt = rollback?.latestStatus?.state === 'success' ? rollback.latestStatus.createdAt : !wentLive(d.latestStatus!.state) ? d.latestStatus!.createdAt : undefined;
     return restoredAt === undefined ? undefined : Math.max(0, (Date.parse(restoredAt) - Date.parse(d.createdAt)) / 1000);
   });
 

@@ -6,4 +6,4 @@ export { GitHubLedger } from './github-ledger.js';
 export type { GitHubLedgerOptions } from './github-ledger.js';
 export { MAX_DESCRIPTION, artifactFromRef, buildPayload, cutDescription, parsePayload } from './payload.js';
 export { succeededAndStood } from './last-good.js';
-export { OPEN_STATES, closeIfOpen, isOpen } from './open.js';
+export { LIVE_STATES, OPEN_STATES, TERMINAL_STATES, closeIfOpen, isOpen, isTerminal, wentLive } from './open.js';

@@ -6,9 +6,28 @@ import type { DeploymentState, Ledger, StatusRequest } from './types.js';
  */
 export const OPEN_STATES: ReadonlySet<DeploymentState> = new Set<DeploymentState>(['queued', 'pending', 'in_progress']);
 
+/** The statuses that end a deployment: every state that is not open. */
+export const TERMINAL_STATES: ReadonlySet<DeploymentState> = new Set<DeploymentState>(['success', 'failure', 'error', 'inactive']);
+
+/**
+ * The statuses of a version that went live: `success`, and `inactive` — what GitHub makes of a
+ * success that a newer success superseded.
+ */
+export const LIVE_STATES: ReadonlySet<DeploymentState> = new Set<DeploymentState>(['success', 'inactive']);
+
 /** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
 export function isOpen(state: DeploymentState | undefined | null): boolean {
   return state === undefined || state === null || OPEN_STATES.has(state);
+}
+
+/** Whether a deployment whose latest status is `state` has ended (one with no status has not). */
+export function isTerminal(state: DeploymentState | undefined | null): boolean {
+  return state !== undefined && state !== null && TERMINAL_STATES.has(state);
+}
+
+/** Whether a deployment whose latest status is `state` went live (success, or inactive since). */
+export function wentLive(state: DeploymentState | undefined | null): boolean {
+  return state !== undefined && state !== null && LIVE_STATES.has(state);
 }
 
 /**

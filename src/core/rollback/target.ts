@@ -1,4 +1,5 @@
 import { InputError, SlipwayError } from '../errors.js';
+import { wentLive } from '../ledger/open.js';
 import type { Ledger, LedgerDeployment } from '../ledger/types.js';
 import { silentLogger, type Logger } from '../log.js';
 
@@ -40,9 +41,8 @@ export function parseRollbackTo(value: string | undefined, input = 'to'): Rollba
 
 /** A deployment Slipway made that shipped an artifact and succeeded without being rolled back since. */
 export function isGood(deployment: LedgerDeployment): boolean {
-  const state = deployment.latestStatus?.state;
   // `inactive` is what GitHub makes of a success that a newer success superseded: still good.
-  return Boolean(deployment.payload?.artifact) && (state === 'success' || state === 'inactive');
+  return Boolean(deployment.payload?.artifact) && wentLive(deployment.latestStatus?.state);
 }
 
 /**
