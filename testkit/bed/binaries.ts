@@ -25,6 +25,9 @@ const PACKAGE_OF: Record<string, string> = {
   nginx: 'nginx-light',
   'docker-registry': 'docker-registry',
   skopeo: 'skopeo',
+  sshd: 'openssh-server',
+  ssh: 'openssh-client',
+  'ssh-keygen': 'openssh-client',
 };
 
 /** The absolute path of an executable the test bed needs; throws with the install command when it is missing. */

@@ -9,7 +9,7 @@ import { checkAnalysisTiming } from '../values/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
 
-// The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
+// The analysis loop (docs/analysis.md "The analysis loop"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
 // The default judge keeps each rate metric's sequential test between intervals and feeds it only

@@ -1,5 +1,5 @@
 /**
- * The judge's input and output (JUDGE.md). The CLI's `--input` file has exactly the JudgeInput
+ * The judge's input and output (docs/judge.md "Input format" and "Output format"). The CLI's `--input` file has exactly the JudgeInput
  * shape, and `--format json` prints a JudgeReport.
  */
 
