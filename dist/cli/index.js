@@ -873,7 +873,7 @@ module.exports = hasFloat64ArraySupport;
 
 // MODULES //
 
-var isFloat64Array = __nccwpck_require__( 5672 );
+var isFloat64Array = __nccwpck_require__( 910 );
 var GlobalFloat64Array = __nccwpck_require__( 5265 );
 
 
@@ -1816,7 +1816,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 5672:
+/***/ 910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -3048,7 +3048,7 @@ module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
 
 /***/ }),
 
-/***/ 7841:
+/***/ 222:
 /***/ ((module) => {
 
 /**
@@ -5589,7 +5589,7 @@ module.exports = abs;
 
 // MODULES //
 
-var main = __nccwpck_require__( 222 );
+var main = __nccwpck_require__( 7841 );
 
 
 // EXPORTS //
@@ -5599,7 +5599,7 @@ module.exports = main;
 
 /***/ }),
 
-/***/ 222:
+/***/ 7841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6644,7 +6644,7 @@ module.exports = ceil;
 
 /***/ }),
 
-/***/ 910:
+/***/ 5672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /**
@@ -6899,7 +6899,7 @@ var kernelCos = __nccwpck_require__( 1567 );
 var kernelSin = __nccwpck_require__( 186 );
 var rempio2 = __nccwpck_require__( 3982 );
 var ABS_MASK = __nccwpck_require__( 3935 );
-var EXPONENT_MASK = __nccwpck_require__( 7841 );
+var EXPONENT_MASK = __nccwpck_require__( 222 );
 
 
 // VARIABLES //
@@ -17391,7 +17391,7 @@ var MAX_SUBNORMAL_EXPONENT = __nccwpck_require__( 2656 );
 var MIN_SUBNORMAL_EXPONENT = __nccwpck_require__( 4862 );
 var isnan = __nccwpck_require__( 6523 );
 var isInfinite = __nccwpck_require__( 7234 );
-var copysign = __nccwpck_require__( 910 );
+var copysign = __nccwpck_require__( 5672 );
 var normalize = (__nccwpck_require__(9335).assign);
 var floatExp = __nccwpck_require__( 6075 );
 var toWords = __nccwpck_require__( 7949 );
@@ -20176,7 +20176,7 @@ module.exports = pow2;
 // MODULES //
 
 var isOdd = __nccwpck_require__( 7687 );
-var copysign = __nccwpck_require__( 910 );
+var copysign = __nccwpck_require__( 5672 );
 var NINF = __nccwpck_require__( 1475 );
 var PINF = __nccwpck_require__( 469 );
 
@@ -21179,7 +21179,7 @@ module.exports = kernelRempio2;
 // MODULES //
 
 var ABS_MASK = __nccwpck_require__( 3935 );
-var EXPONENT_MASK = __nccwpck_require__( 7841 );
+var EXPONENT_MASK = __nccwpck_require__( 222 );
 var SIGNIFICAND_MASK = __nccwpck_require__( 8910 );
 var getHighWord = __nccwpck_require__( 2882 );
 var getLowWord = __nccwpck_require__( 1662 );
@@ -21787,7 +21787,7 @@ module.exports = main;
 // MODULES //
 
 var HIGH_WORD_ABS_MASK = __nccwpck_require__( 3935 );
-var HIGH_WORD_EXPONENT_MASK = __nccwpck_require__( 7841 );
+var HIGH_WORD_EXPONENT_MASK = __nccwpck_require__( 222 );
 var getHighWord = __nccwpck_require__( 2882 );
 var kernelCos = __nccwpck_require__( 1567 );
 var kernelSin = __nccwpck_require__( 186 );
@@ -21972,7 +21972,7 @@ var isInfinite = __nccwpck_require__( 7234 );
 var cos = __nccwpck_require__( 9191 );
 var sin = __nccwpck_require__( 1794 );
 var abs = __nccwpck_require__( 6260 );
-var copysign = __nccwpck_require__( 910 );
+var copysign = __nccwpck_require__( 5672 );
 var PI = __nccwpck_require__( 9701 );
 
 
@@ -23521,7 +23521,7 @@ module.exports = main;
 // MODULES //
 
 var getHighWord = __nccwpck_require__( 2882 );
-var EXP_MASK = __nccwpck_require__( 7841 );
+var EXP_MASK = __nccwpck_require__( 222 );
 var BIAS = __nccwpck_require__( 1877 );
 
 
@@ -31527,7 +31527,7 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 8463:
+/***/ 4935:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31536,9 +31536,48 @@ __nccwpck_require__.d(__webpack_exports__, {
   P: () => (/* binding */ commands)
 });
 
+;// CONCATENATED MODULE: ./src/core/ledger/open.ts
+/**
+ * The statuses of a deployment still in flight. A deployment with no status at all counts as open
+ * too: it was created and never started (docs/ledger.md, "The post step").
+ */
+const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** The statuses that end a deployment: every state that is not open. */
+const TERMINAL_STATES = new Set(['success', 'failure', 'error', 'inactive']);
+/**
+ * The statuses of a version that went live: `success`, and `inactive` — what GitHub makes of a
+ * success that a newer success superseded.
+ */
+const LIVE_STATES = new Set(['success', 'inactive']);
+/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
+function open_isOpen(state) {
+    return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/** Whether a deployment whose latest status is `state` has ended (one with no status has not). */
+function isTerminal(state) {
+    return state !== undefined && state !== null && TERMINAL_STATES.has(state);
+}
+/** Whether a deployment whose latest status is `state` went live (success, or inactive since). */
+function open_wentLive(state) {
+    return state !== undefined && state !== null && LIVE_STATES.has(state);
+}
+/**
+ * Writes `status` on a deployment only while it is still open — the post step's rule: close what
+ * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
+ */
+async function open_closeIfOpen(ledger, deploymentId, status) {
+    const deployment = await ledger.getDeployment(deploymentId);
+    if (!deployment)
+        return { closed: false, found: 'gone' };
+    const latest = deployment.latestStatus?.state;
+    if (!open_isOpen(latest))
+        return { closed: false, found: latest };
+    await ledger.setStatus(deploymentId, status);
+    return { closed: true, found: latest ?? 'no status' };
+}
+
 ;// CONCATENATED MODULE: ./src/core/dora/metrics.ts
-const FINISHED = new Set(['success', 'inactive', 'failure', 'error']);
-const LIVE = new Set(['success', 'inactive']);
+
 /** Computes the report from the environment's deployments (any order) and known commit times. */
 function computeDora(deployments, window, commitTimes = new Map()) {
     const inWindow = (iso) => Date.parse(iso) >= window.since.getTime() && Date.parse(iso) <= window.until.getTime();
@@ -31546,9 +31585,9 @@ function computeDora(deployments, window, commitTimes = new Map()) {
     for (const d of deployments)
         if (d.task === 'deploy:rollback' && typeof d.payload?.rollbackOf === 'number')
             rollbacks.set(d.payload.rollbackOf, d);
-    const changes = deployments.filter((d) => d.payload && d.task !== 'deploy:rollback' && inWindow(d.createdAt) && FINISHED.has(d.latestStatus?.state ?? ''));
-    const failed = changes.filter((d) => rollbacks.has(d.id) || !LIVE.has(d.latestStatus.state));
-    const deployed = changes.filter((d) => LIVE.has(d.latestStatus.state) || rollbacks.has(d.id));
+    const changes = deployments.filter((d) => d.payload && d.task !== 'deploy:rollback' && inWindow(d.createdAt) && isTerminal(d.latestStatus?.state));
+    const failed = changes.filter((d) => rollbacks.has(d.id) || !open_wentLive(d.latestStatus.state));
+    const deployed = changes.filter((d) => open_wentLive(d.latestStatus.state) || rollbacks.has(d.id));
     const leadTimes = [];
     let missingCommitTimes = 0;
     for (const d of deployed) {
@@ -31562,7 +31601,7 @@ function computeDora(deployments, window, commitTimes = new Map()) {
     }
     const restoreTimes = failed.map((d) => {
         const rollback = rollbacks.get(d.id);
-        const restoredAt = rollback?.latestStatus?.state === 'success' ? rollback.latestStatus.createdAt : !LIVE.has(d.latestStatus.state) ? d.latestStatus.createdAt : undefined;
+        const restoredAt = rollback?.latestStatus?.state === 'success' ? rollback.latestStatus.createdAt : !open_wentLive(d.latestStatus.state) ? d.latestStatus.createdAt : undefined;
         return restoredAt === undefined ? undefined : Math.max(0, (Date.parse(restoredAt) - Date.parse(d.createdAt)) / 1000);
     });
     const days = Math.max((window.until.getTime() - window.since.getTime()) / 86_400_000, 1 / 24);
@@ -31673,50 +31712,8 @@ function alignedTable(header, rows) {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var core_errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: ./src/core/process/index.ts + 1 modules
-var core_process = __nccwpck_require__(1457);
-;// CONCATENATED MODULE: ./src/core/traffic/exec.ts
-
-
-/**
- * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
- * allow-listed environment: never the runner's whole one (docs/security.md). Never throws: the
- * caller turns a failure into its own message.
- */
-function exec_runCommand(argv, options = {}) {
-    return new Promise((resolve) => {
-        const env = (0,core_process/* childEnvironment */.Qc)({ pass: options.passEnv, set: options.env });
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        // Decoded as a stream, so a character split across two chunks stays whole.
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-        const timer = setTimeout(() => {
-            stderr += `\n(killed after ${options.timeoutMs ?? 30_000} ms)`;
-            child.kill('SIGKILL');
-        }, options.timeoutMs ?? 30_000);
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            resolve({ code: -1, stdout, stderr: stderr + error.message });
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ code: code ?? -1, stdout, stderr });
-        });
-        child.stdin.on('error', () => {
-            // The command exited without reading its input; its exit code tells the story.
-        });
-        child.stdin.end(options.input ?? '');
-    });
-}
-/** The last lines of a command's error output, for error messages. */
-function exec_tail(text, lines = 5) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
-
+// EXTERNAL MODULE: ./src/core/process/index.ts + 4 modules
+var core_process = __nccwpck_require__(9806);
 ;// CONCATENATED MODULE: ./src/cli/command.ts
 /** Parses `--name value` / `--name=value` / `--flag` arguments; unknown names are an error. */
 function parseFlags(args, known) {
@@ -36978,8 +36975,8 @@ class RecordingLogger {
 
 
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
-// connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
-// limits" asks, and errors that say which `permissions:` a workflow is missing.
+// connections) and throttling (primary and secondary rate limits), as docs/ledger.md "Retries and
+// idempotency" describes, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
 /** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
 const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
@@ -36999,16 +36996,33 @@ function createGitHubClient(options) {
     });
     return client;
 }
+/** Attempts at one GitHub request, the first included. */
+const GITHUB_ATTEMPTS = 4;
+/**
+ * The patience of a GitHub request: 4 attempts, waits of 1, 2 and 4 units (`retryBaseMs`, default
+ * 1 s), and a `retry-after` from GitHub obeyed up to 120 units — `retry-after` seconds count in the
+ * same unit, so tests that shrink it shrink GitHub's waits too. Octokit's requests and the
+ * deployment create (github-ledger.ts) both take their numbers from here.
+ */
+function githubRetryPolicy(retryBaseMs = 1000, attempts = GITHUB_ATTEMPTS) {
+    return { attempts, firstDelayMs: retryBaseMs, multiplier: 2, maxDelayMs: 8 * retryBaseMs, retryAfterLimitMs: 120 * retryBaseMs };
+}
 function newClient(options) {
     const logger = options.logger ?? log_silentLogger;
-    const retries = options.retries ?? 3;
-    const baseMs = options.retryBaseMs ?? 1000;
+    const policy = githubRetryPolicy(options.retryBaseMs, options.retries === undefined ? undefined : options.retries + 1);
+    const retries = policy.attempts - 1;
+    const baseMs = policy.firstDelayMs;
     return new SlipwayOctokit({
         auth: options.token,
         baseUrl: options.baseUrl.replace(/\/+$/, ''),
         userAgent: options.userAgent ?? 'slipway',
         request: { fetch: fetchWithRetryAfter },
         log: { debug: () => { }, info: () => { }, warn: (m) => logger.debug(m), error: (m) => logger.debug(m) },
+        // Octokit's own retry plugin stays (rather than src/core/retry.ts) because it works hand in
+        // hand with the throttling plugin inside Octokit's request pipeline: a rate-limited request is
+        // the throttler's to wait out, every other failure the retrier's, and both count the retries of
+        // one request. It takes the attempts and the unit from githubRetryPolicy; its waits between
+        // attempts grow as (n + 1)² units, a schedule the plugin fixes.
         retry: { retries, retryAfterBaseValue: baseMs },
         throttle: {
             retryAfterBaseValue: baseMs,
@@ -37059,7 +37073,7 @@ function isTransient(error) {
 /**
  * The error to show for a failed request. A refusal for lack of permission (403, or the 404
  * GitHub gives an integration that may not see a resource) names the `permissions:` entry the
- * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
+ * workflow needs — the commonest complaint of every deployment action (docs/ledger.md "Troubleshooting").
  */
 function explainRequestError(error, what, permission) {
     // Slipway's own errors (an answer of the wrong shape) already say what happened.
@@ -37087,8 +37101,126 @@ function acceptedPermissions(header) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
+/**
+ * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
+ * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
+ * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
+const clock_systemClock = {
+    now: () => new Date(),
+    async sleep(ms) {
+        const deadline = Date.now() + ms;
+        for (let left = ms; left > 0; left = deadline - Date.now()) {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
+        }
+    },
+};
+/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
+class VirtualClock {
+    time;
+    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
+    constructor(start = new Date('2026-01-01T00:00:00Z')) {
+        this.time = start.getTime();
+    }
+    now() {
+        return new Date(this.time);
+    }
+    async sleep(ms) {
+        this.time += Math.max(0, ms);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+/**
+ * Runs `operation` (given the attempt number, 1 first) until it succeeds, fails in a way `classify`
+ * does not call retryable, or the policy's attempts run out; then the last error is thrown (or the
+ * last result returned) unchanged, so messages say what the server last answered.
+ */
+async function retry_withRetry(operation, options) {
+    const { policy } = options;
+    const clock = options.clock ?? clock_systemClock;
+    for (let attempt = 1;; attempt++) {
+        const last = attempt >= policy.attempts;
+        let verdict;
+        let failure;
+        try {
+            const result = await operation(attempt);
+            verdict = last ? undefined : options.retryResult?.(result);
+            if (!verdict)
+                return result;
+            failure = { result };
+        }
+        catch (error) {
+            verdict = last ? undefined : options.classify(error);
+            if (!verdict)
+                throw error;
+            failure = { error };
+        }
+        const delayMs = retryDelayMs(policy, attempt, verdict.retryAfterMs);
+        await options.onRetry?.({ ...failure, attempt, attempts: policy.attempts, delayMs });
+        await clock.sleep(delayMs);
+    }
+}
+/**
+ * The wait after failed attempt `attempt` (1 for the first): `firstDelayMs × multiplier^(attempt−1)`,
+ * at most `maxDelayMs`; a server's `Retry-After`, when the policy honours it, lengthens the wait
+ * (never shortens it) up to `retryAfterLimitMs`.
+ */
+function retryDelayMs(policy, attempt, retryAfterMs) {
+    const computed = Math.min(policy.firstDelayMs * policy.multiplier ** (attempt - 1), policy.maxDelayMs);
+    if (policy.retryAfterLimitMs === undefined || retryAfterMs === undefined || !(retryAfterMs > 0))
+        return computed;
+    return Math.max(computed, Math.min(retryAfterMs, policy.retryAfterLimitMs));
+}
+/**
+ * Codes of a connection that was refused, dropped or timed out, or of a name that did not resolve:
+ * another attempt may get through (a restarting server, a busy proxy, a resolver that failed for a
+ * moment — a runner's resolver answers ENOTFOUND for those too). Node's own (`ECONNRESET` …) and
+ * undici's (fetch: `UND_ERR_SOCKET` for "other side closed" …). An error without one of these
+ * codes — an invalid URL, a refused port, a body that failed — is not retried.
+ */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'ENOTFOUND',
+    'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+/**
+ * The transient network code of a failure (one of TRANSIENT_NETWORK_CODES): its own `code`, or that of its cause (fetch throws "fetch failed"
+ * with the socket's error as its cause), or of the first of an AggregateError's errors (a host
+ * with several addresses). Duck-typed: fetch's errors may come from another realm (a VM context)
+ * where instanceof fails.
+ */
+function retry_transientNetworkCode(error) {
+    for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+        const { code, cause, errors } = current;
+        if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code))
+            return code;
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    return undefined;
+}
+/** Whether a failure is a dropped, refused or timed-out connection (a code in TRANSIENT_NETWORK_CODES). */
+function retry_isTransientNetworkError(error) {
+    return retry_transientNetworkCode(error) !== undefined;
+}
+/** Whether an HTTP status says "try again": a server error (5xx) or too many requests (429). */
+function retry_isRetryableStatus(status) {
+    return status >= 500 || status === 429;
+}
+/** A `Retry-After` header in ms: delay-seconds, or an HTTP date; undefined when absent or unreadable. */
+function retry_parseRetryAfter(header, now = Date.now()) {
+    if (header === null || header === undefined || header.trim() === '')
+        return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds))
+        return seconds > 0 ? seconds * 1000 : undefined;
+    const at = Date.parse(header);
+    return Number.isFinite(at) && at > now ? at - now : undefined;
+}
+
 // EXTERNAL MODULE: ./src/core/secrets/quote.ts
 var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/artifact/reference.ts
@@ -37178,7 +37310,7 @@ function splitName(input, value, name, expected) {
 ;// CONCATENATED MODULE: ./src/core/ledger/types.ts
 /**
  * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
- * See ARCHITECTURE.md "The ledger". Every other part of Slipway talks to GitHub through these.
+ * See docs/ledger.md, "What is recorded". Every other part of Slipway talks to GitHub through these.
  */
 /** Version tag of the payload Slipway writes; deployments without it are foreign and skipped. */
 const PAYLOAD_SCHEMA = 'slipway/v1';
@@ -37668,27 +37800,32 @@ class GitHubLedger {
             ...(request.productionEnvironment === undefined ? {} : { production_environment: request.productionEnvironment }),
         };
         const what = `Creating a deployment of ${request.ref} in ${request.environment}`;
-        const attempts = this.options.createAttempts ?? 4;
-        for (let attempt = 1;; attempt++) {
-            try {
+        const policy = githubRetryPolicy(this.options.retryBaseMs, this.options.createAttempts);
+        try {
+            return await retry_withRetry(async (attempt) => {
+                if (attempt > 1) {
+                    const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
+                    if (applied)
+                        return toLedgerDeployment(applied, null);
+                }
                 // No automatic retries here: a blind retry of an applied POST makes a second deployment.
                 const response = await this.options.client.rest.repos.createDeployment({ ...params, request: { retries: 0 } });
                 if (response.status === 202) {
                     throw new core_errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
                 return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
-            }
-            catch (error) {
-                if (error instanceof core_errors/* SlipwayError */.GQ)
-                    throw error;
-                if (!isTransient(error) || attempt >= attempts)
-                    throw this.explainCreateError(error, what);
-                this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
-                await (0,promises_namespaceObject.setTimeout)(this.retryDelayMs(error, attempt));
-                const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
-                if (applied)
-                    return toLedgerDeployment(applied, null);
-            }
+            }, {
+                policy,
+                classify: (error) => (!(error instanceof core_errors/* SlipwayError */.GQ) && isTransient(error) ? { retryAfterMs: retryAfterOf(error, policy.firstDelayMs) } : undefined),
+                onRetry: ({ error, attempt, attempts }) => {
+                    this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
+                },
+            });
+        }
+        catch (error) {
+            if (error instanceof core_errors/* SlipwayError */.GQ)
+                throw error;
+            throw this.explainCreateError(error, what);
         }
     }
     /** Adds a status (description cut to 140 characters, `log_url` defaulting to the run URL). */
@@ -37784,41 +37921,15 @@ class GitHubLedger {
         }
         return explainRequestError(error, what, WRITE_PERMISSION);
     }
-    /** `retry-after` when GitHub sent one, else a quadratic back-off. */
-    retryDelayMs(error, attempt) {
-        const base = this.options.retryBaseMs ?? 1000;
-        const retryAfter = Number(error.response?.headers?.['retry-after']);
-        return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * base : attempt * attempt * base;
-    }
 }
-
-;// CONCATENATED MODULE: ./src/core/ledger/open.ts
-/**
- * The statuses of a deployment still in flight. A deployment with no status at all counts as open
- * too: it was created and never started (docs/ledger.md, "The post step").
- */
-const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
-/** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
-function open_isOpen(state) {
-    return state === undefined || state === null || OPEN_STATES.has(state);
-}
-/**
- * Writes `status` on a deployment only while it is still open — the post step's rule: close what
- * a job left in flight, never overwrite an outcome someone recorded. Returns what it found.
- */
-async function open_closeIfOpen(ledger, deploymentId, status) {
-    const deployment = await ledger.getDeployment(deploymentId);
-    if (!deployment)
-        return { closed: false, found: 'gone' };
-    const latest = deployment.latestStatus?.state;
-    if (!open_isOpen(latest))
-        return { closed: false, found: latest };
-    await ledger.setStatus(deploymentId, status);
-    return { closed: true, found: latest ?? 'no status' };
+/** GitHub's `retry-after` seconds, counted in `unitMs` (the retry unit tests shrink); undefined when absent. */
+function retryAfterOf(error, unitMs) {
+    const retryAfter = Number(error.response?.headers?.['retry-after']);
+    return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * unitMs : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/ledger/index.ts
-// The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
+// The ledger: GitHub Deployments as Slipway's audit trail (docs/ledger.md).
 
 
 
@@ -37900,7 +38011,7 @@ ${GITHUB_USAGE}
 async function lookUpCommitTimes(shas, client, owner, repo) {
     const times = new Map();
     for (const sha of shas) {
-        const local = await exec_runCommand(['git', 'show', '-s', '--format=%cI', sha], { timeoutMs: 5000 });
+        const local = await (0,core_process/* runCommand */.d1)(['git', 'show', '-s', '--format=%cI', sha], { timeoutMs: 5000 });
         const text = local.code === 0 ? local.stdout.trim() : '';
         if (text) {
             times.set(sha, new Date(text));
@@ -37953,568 +38064,9 @@ ${GITHUB_USAGE}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/core/values/errors.ts
-
-
-/**
- * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
- * this folder. It carries what was expected and the fix; each caller turns it into its own form:
- * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
- * metric field error. `field` names the part of a compound setting at fault (an analysis's
- * `interval` against its `duration`), when the check spans several.
- */
-class ValueError extends core_errors/* SlipwayError */.GQ {
-    value;
-    expected;
-    fix;
-    field;
-    name = 'ValueError';
-    constructor(value, expected, fix, field) {
-        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
-        this.value = value;
-        this.expected = expected;
-        this.fix = fix;
-        this.field = field;
-    }
-    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
-    forInput(input) {
-        return new core_errors/* InputError */.dz(input, this.value, this.expected, this.fix);
-    }
-}
-/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
-function errors_parseInput(input, value, parse) {
-    try {
-        return parse(value);
-    }
-    catch (error) {
-        throw error instanceof ValueError ? error.forInput(input) : error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/values/ratio.ts
-
-/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
-const DEFAULT_DETECT_RATIO = 2;
-/**
- * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
- * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
- */
-function parseDetectRatio(value) {
-    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
-    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!(number > 1 && number <= 64)) {
-        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
-    }
-    return number;
-}
-
-// EXTERNAL MODULE: ./node_modules/@stdlib/math-base-special-betainc/lib/index.js
-var lib = __nccwpck_require__(9986);
-var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/core/judge/binomial-bound.ts
-
-/**
- * The exact (Clopper-Pearson) upper confidence bound of a binomial rate: the largest rate p under
- * which seeing at most `errors` in `trials` still has probability ≥ alpha. With no errors it is
- * 1 − alpha^(1/trials) (about ln(1/alpha)/trials). 1 when there were no trials.
- */
-function binomialUpperBound(errors, trials, alpha) {
-    if (trials <= 0)
-        return 1;
-    if (errors >= trials)
-        return 1;
-    // P(X ≤ errors | p) = I_{1−p}(trials − errors, errors + 1) falls as p grows: bisect on p.
-    const atMost = (p) => lib_default()(1 - p, trials - errors, errors + 1);
-    let low = errors / trials;
-    let high = 1;
-    for (let i = 0; i < 100 && high - low > 1e-12 * Math.max(high, 1e-12); i++) {
-        const mid = (low + high) / 2;
-        if (atMost(mid) >= alpha)
-            low = mid;
-        else
-            high = mid;
-    }
-    return high;
-}
-
-// EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
-var stats_base_dists_normal_quantile_lib = __nccwpck_require__(6060);
-var stats_base_dists_normal_quantile_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_quantile_lib);
-;// CONCATENATED MODULE: ./src/core/judge/sequential-rate.ts
-// The mixture over the log-ratio s = log r is a discretised normal prior N(0, PRIOR_SD²) on a grid
-// of step GRID_STEP over [−GRID_LIMIT, GRID_LIMIT] (ratios 1/64 … 64). The one-sided test uses the
-// same prior restricted to s > 0 (a half-normal), the two-sided one and the confidence sequence the
-// whole of it. The weights sum to 1, so the mixture is a test martingale whatever the grid: the
-// prior only trades power between small and large ratios. A scale of 1 puts the prior's bulk on
-// ratios 1.3–5, where canary regressions worth a rollback live; the bench found scales 0.6–1.5
-// within about 10% of each other in median detection (docs/judge.md).
-// Module bindings for what the hot loops use: global lookups (Math) are slow inside vm contexts
-// such as Jest's.
-const { exp, log, min: minOf } = Math;
-const GRID_STEP = 0.04;
-/** The largest ratio the test weighs: log 64. */
-const GRID_LIMIT = Math.log(64);
-const PRIOR_SD = 1;
-const grid = Array.from({ length: 2 * Math.round(GRID_LIMIT / GRID_STEP) + 1 }, (_, i) => (i - Math.round(GRID_LIMIT / GRID_STEP)) * GRID_STEP);
-const expm1Grid = grid.map((s) => Math.expm1(s));
-const zeroIndex = (grid.length - 1) / 2;
-// Overdispersion (docs/judge.md): when the arms' error rates wander independently between scrapes,
-// the canary's share of an interval's errors varies more than Binomial(n, θ): its variance grows by
-// φ = 1 + ψv, v = nθ(1 − θ) the binomial variance. Each interval's log-likelihood ratio is tempered
-// by λ = 1/(1 + ψ̂v̂), ψ̂ estimated from the earlier intervals. v̂ is predicted from the interval's
-// requests and the error rate so far, not from the interval's own errors: with independent wobble
-// the total is correlated with the canary's share (a quiet primary means fewer errors and a larger
-// canary share), so weighting by it would tilt every interval towards "worse". The first interval
-// with errors has no rate to go by; it is not tempered, and its own total only picks its cap. λ ≤ 1
-// is fixed before the interval is seen and E[LR^λ] ≤ E[LR]^λ = 1 (Jensen), so the confidence
-// sequence, which compares ratios with each other, stays valid under the binomial null whatever ψ̂ is.
-// The test itself discounts further where independent wobble does its harm: in an arm that is loud
-// for itself. Shared bursts multiply both arms' errors, and with them the wobble's effect on the
-// canary's share, without showing in the requests. So the ratios above 1 take λ↑ = 1/(1 + ψ̂v̂·ℓ_c),
-// ℓ_c the canary's errors against its own rate so far, and the ratios below 1 λ↓ with the baseline's
-// ℓ_b. Given the interval's total n, LR(r > 1) rises with the canary's x while λ↑ falls, so
-// LR^λ↑(x) ≤ LR^λ↑(x*) where LR(x*) = 1, a fixed power (mirrored for r < 1, where y = n − x): the
-// test is still a supermartingale under the binomial null. Shared bursts with 20% independent
-// wobble at 1000 req/s gave 9% false alarms with one tempering for all, and give about 6% now.
-// Evidence guard: before ψ̂ rests on anything, a single wild scrape would look decisive. Each
-// interval's contribution to the test is capped at SINGLE_SCRAPE·log(1/α), so no single scrape can
-// roll back, and the first interval with errors, if it carries many (v̂ ≥ FIRST_SCRAPE_VARIANCE), at
-// FIRST_SCRAPE·log(1/α). min(LR^λ, c) ≤ LR^λ, so the cap keeps the test valid; it costs one scrape
-// at most when a regression is gross. The confidence sequence is not capped.
-const SINGLE_SCRAPE = 0.9;
-const FIRST_SCRAPE = 0.55;
-const FIRST_SCRAPE_VARIANCE = 4;
-// Look-back check: tempering by the estimate at the time cannot look back, so under strong wobble
-// the first intervals, counted before ψ̂ had anything to go by, would weigh on the test for ever.
-// Shadow tests therefore temper every interval from the first at fixed dispersions, and "worse"
-// also needs the shadow at the dispersion the data show by now, the largest of
-// LOOK_BACK_DISPERSIONS not above LOOK_BACK_MARGIN·ψ̂ (ψ̂ is shrunk towards 0 on purpose; this
-// check should rather err towards more dispersion). Each shadow is a supermartingale under the
-// binomial null like the test, and min(M, M_ψ) ≤ M, so the check can only withhold a rollback:
-// whatever it picks, the test stays valid. It took ±100% independent wobble at 1000 req/s from
-// 12% to under 4% false alarms, and 50% wobble from about 7% to 5%, for about one error more in
-// detection at high traffic (docs/judge.md).
-const LOOK_BACK_DISPERSIONS = [0.1, 0.3, 1, 3];
-const LOOK_BACK_MARGIN = 4;
-// History: the guard above stands in for a dispersion nobody has measured yet. The baseline's
-// intervals before the canary started measure it: consecutive intervals, paired, are two "arms"
-// of the same version, and the first's share of a pair's errors against its share of the requests
-// varies beyond the binomial by ψ_h = c₁² + c₂², where c is the wobble of the error rate from one
-// scrape to the next — the same ψ the test's canary/baseline shares show when both versions wobble
-// alike (c_canary² + c_baseline²). Slow changes (a diurnal swing) cancel within a pair. With at
-// least HISTORY_PAIRS pairs carrying errors, ψ̂ never drops below ψ_h, the rate so far starts
-// from the history's, so the first scrape is tempered like any other, and the guard is lifted for
-// a scrape whose own ratio is gross (GROSS_LOG_RATIO: 3× or more, or a third or less): one scrape
-// may roll back a gross regression. Moderate scrapes keep the guard, because the history cannot
-// vouch for a wobble of the canary's own (a new version that wobbles where the old one did not):
-// such a canary shows 2× in a scrape now and then, 3× rarely. A larger ψ̂ only tempers more and
-// any cap keeps the test below LR^λ, so it stays valid under the binomial null whatever the
-// history holds.
-const HISTORY_PAIRS = 10;
-const HISTORY_BLOCK = 5;
-const GROSS_LOG_RATIO = Math.log(3);
-/** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
-function weights(keep) {
-    const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * PRIOR_SD * PRIOR_SD)) : 0));
-    const total = raw.reduce((a, b) => a + b, 0);
-    return Float64Array.from(raw, (w) => w / total);
-}
-const twoSidedWeights = weights(() => true);
-const testWeights = {
-    increase: weights((s) => s > 0),
-    decrease: weights((s) => s < 0),
-    either: weights((s) => s !== 0),
-};
-/** θ = ρr/(ρr + 1 − ρ): the canary's expected share of an interval's errors at grid ratio k. */
-function thetaAt(share, k) {
-    return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
-}
-/** log Σ_k w_k exp(ℓ_k): a mixture of likelihood ratios, scaled by the largest for precision. */
-function logMixture(logLikelihood, weights) {
-    const top = logLikelihood[argMax(logLikelihood)];
-    let sum = 0;
-    for (let k = 0; k < grid.length; k++)
-        sum += weights[k] * exp(logLikelihood[k] - top);
-    return top + log(sum);
-}
-/** What the baseline's history says: its dispersion ψ_h and its errors and requests; undefined when too short to say. */
-function sequential_rate_historyOf(history) {
-    const squares = [];
-    const variances = [];
-    let errors = 0;
-    let requests = 0;
-    for (let i = 0; i + 1 < history.errors.length; i += 2) {
-        const [e1, r1, e2, r2] = [history.errors[i], history.requests[i], history.errors[i + 1], history.requests[i + 1]];
-        if (![e1, r1, e2, r2].every(Number.isFinite) || r1 <= 0 || r2 <= 0)
-            continue;
-        errors += e1 + e2;
-        requests += r1 + r2;
-        const n = e1 + e2;
-        if (n === 0)
-            continue;
-        const theta = r1 / (r1 + r2);
-        squares.push((e1 - n * theta) ** 2 / (n * theta * (1 - theta)));
-        variances.push(n * theta * (1 - theta));
-    }
-    const pairs = squares.length;
-    if (pairs < HISTORY_PAIRS)
-        return undefined;
-    return { dispersion: blockedDispersion(squares, variances), errors, requests, intervals: 2 * pairs };
-}
-/**
- * ψ_h as the median over blocks of HISTORY_BLOCK consecutive pairs of each block's moment estimate
- * (E[Σz²] = pairs + ψΣv, exact for any count, as the test's own estimate; only the excess beyond
- * one standard deviation counts, as there). The median, so that the edges of a burst or a traffic
- * spike — a few pairs whose scrapes differ for a reason both versions share — do not pass for
- * wobble; a mean per block, so that pairs with one or two errors still say what they can.
- */
-function blockedDispersion(squares, variances) {
-    const estimates = [];
-    for (let from = 0; from + HISTORY_BLOCK <= squares.length; from += HISTORY_BLOCK) {
-        let pearson = 0;
-        let variance = 0;
-        for (let i = from; i < from + HISTORY_BLOCK; i++) {
-            pearson += squares[i];
-            variance += variances[i];
-        }
-        estimates.push(Math.max(0, pearson - HISTORY_BLOCK - Math.sqrt(2 * HISTORY_BLOCK)) / variance);
-    }
-    estimates.sort((a, b) => a - b);
-    const middle = estimates.length / 2;
-    return Number.isInteger(middle) ? (estimates[middle - 1] + estimates[middle]) / 2 : estimates[Math.floor(middle)];
-}
-/** Index of the largest value; ties (all-equal at the start) keep the middle, ratio 1. */
-function argMax(values) {
-    let best = zeroIndex;
-    for (let k = 0; k < values.length; k++)
-        if (values[k] > values[best] + 1e-12)
-            best = k;
-    return best;
-}
-/**
- * The sequential, anytime-valid test of the canary's error rate against the baseline's
- * (JUDGE.md §1). Fed one scrape interval at a time (`push`), it can be asked after every interval
- * (`result`) without inflating false alarms.
- *
- * Conditional on the interval's errors n = x + y, the canary's x is Binomial(n, θ) with
- * θ = ρr/(ρr + 1 − ρ), ρ the interval's observed canary share of requests and r the error-rate
- * ratio, so the likelihood ratio against r = 1 is r^x / (1 + ρ(r − 1))^n. Its product over
- * intervals, mixed over r, is a test martingale M_t under r = 1 (and a supermartingale under r < 1,
- * or when errors are hypergeometric rather than Poisson); by Ville's inequality it reaches 1/α
- * with probability at most α. Using the observed ρ of each interval means a drifting traffic split
- * is not mistaken for a regression.
- */
-class SequentialRateTest {
-    alpha;
-    direction;
-    allowedRatio;
-    /** log Π LR_i(r_k) for every grid ratio r_k. */
-    logLikelihood = new Float64Array(grid.length);
-    interval = 0;
-    minPValue = 1;
-    decision = 'continue';
-    decidedAt = null;
-    usedIntervals = 0;
-    /** The same, each interval's term capped by the evidence guard: what the test's mixture uses. */
-    guardedLogLikelihood = new Float64Array(grid.length);
-    /** The look-back shadows: the guarded log-likelihood tempered at each fixed LOOK_BACK_DISPERSIONS. */
-    lookBack = LOOK_BACK_DISPERSIONS.map(() => new Float64Array(grid.length));
-    /** Pearson χ² of the canary's error shares at every grid ratio, for the dispersion estimate. */
-    pearson = new Float64Array(grid.length);
-    /** Σ nθ(1 − θ) at the MLE over the intervals with errors: the binomial variance the Pearson χ² is measured against. */
-    binomialVariance = 0;
-    errorIntervals = 0;
-    /** Errors and requests of both arms so far, for the error rate that predicts an interval's errors. */
-    seen = { errors: 0, requests: 0 };
-    /** Grid index of the conditional MLE (ties keep the ratio closest to 1). */
-    best = zeroIndex;
-    /** Running intersection of the confidence sequence (as valid as each of its members). */
-    bounds = { lower: Math.exp(grid[0]), upper: Math.exp(grid[grid.length - 1]) };
-    totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
-    /** The baseline history's dispersion and error rate, when it was long enough to measure them. */
-    history;
-    constructor(options = {}) {
-        this.alpha = options.alpha ?? 0.01;
-        this.direction = options.direction ?? 'increase';
-        this.allowedRatio = options.allowedRatio ?? 1.2;
-        const history = options.baselineHistory && sequential_rate_historyOf(options.baselineHistory);
-        if (history) {
-            this.history = { dispersion: history.dispersion, rate: history.errors / history.requests, intervals: history.intervals };
-            this.seen.errors = history.errors;
-            this.seen.requests = history.requests;
-        }
-    }
-    /** Adds one scrape interval; missing values (NaN) or zero requests in an arm add nothing. */
-    push(canaryErrors, canaryRequests, baselineErrors, baselineRequests) {
-        this.interval++;
-        const counts = [canaryErrors, canaryRequests, baselineErrors, baselineRequests];
-        if (counts.some((c) => !Number.isFinite(c)) || canaryRequests <= 0 || baselineRequests <= 0)
-            return;
-        this.usedIntervals++;
-        // How loud each arm is in this interval against its own error rate so far (1 = as usual),
-        // taken before the totals count this interval. One pseudo-error keeps small counts sane.
-        const canaryLoudness = (canaryErrors + 1) / (canaryRequests * this.rateSoFar(this.totals.canaryErrors, this.totals.canaryRequests) + 1);
-        const baselineLoudness = (baselineErrors + 1) / (baselineRequests * this.rateSoFar(this.totals.baselineErrors, this.totals.baselineRequests) + 1);
-        this.totals.canaryErrors += canaryErrors;
-        this.totals.canaryRequests += canaryRequests;
-        this.totals.baselineErrors += baselineErrors;
-        this.totals.baselineRequests += baselineRequests;
-        const errors = canaryErrors + baselineErrors;
-        const requests = canaryRequests + baselineRequests;
-        if (errors === 0) {
-            // The likelihood ratio of an interval without errors is 1: only the error rate so far changes.
-            this.seen.requests += requests;
-            return;
-        }
-        const share = canaryRequests / requests;
-        const atBest = thetaAt(share, this.best);
-        const predicted = this.seen.errors > 0 ? (requests * this.seen.errors) / this.seen.requests : errors;
-        const variance = predicted * atBest * (1 - atBest);
-        const dispersion = this.dispersion();
-        const temper = 1 / (1 + dispersion * variance);
-        // The test's sides: ratios above 1 are tempered by the canary's loudness, below 1 by the baseline's.
-        const sides = (psi) => ({ up: 1 / (1 + psi * variance * canaryLoudness), down: 1 / (1 + psi * variance * baselineLoudness) });
-        const running = sides(dispersion);
-        const shadows = LOOK_BACK_DISPERSIONS.map(sides);
-        const first = this.errorIntervals === 0 && variance >= FIRST_SCRAPE_VARIANCE;
-        const cap = (first ? FIRST_SCRAPE : SINGLE_SCRAPE) * -log(this.alpha);
-        // The canary's rate in this interval against the error rate so far, history included (steadier
-        // than the baseline's own count in one scrape): gross lifts the guard.
-        const observed = this.history ? log(canaryErrors / canaryRequests) - log(this.seen.errors / this.seen.requests) : 0;
-        const gross = { up: observed >= GROSS_LOG_RATIO, down: observed <= -GROSS_LOG_RATIO };
-        for (let k = 0; k < grid.length; k++) {
-            const denominator = 1 + share * expm1Grid[k];
-            const logRatio = canaryErrors * grid[k] - errors * log(denominator);
-            this.logLikelihood[k] += temper * logRatio;
-            const up = grid[k] > 0;
-            const capAt = (up ? gross.up : gross.down) ? Infinity : cap;
-            this.guardedLogLikelihood[k] += minOf((up ? running.up : running.down) * logRatio, capAt);
-            for (let j = 0; j < shadows.length; j++)
-                this.lookBack[j][k] += minOf((up ? shadows[j].up : shadows[j].down) * logRatio, capAt);
-            const theta = thetaAt(share, k);
-            const expected = errors * theta;
-            this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
-        }
-        this.binomialVariance += errors * atBest * (1 - atBest);
-        this.errorIntervals++;
-        this.seen.errors += errors;
-        this.seen.requests += requests;
-        this.best = argMax(this.logLikelihood);
-        this.narrow(logMixture(this.logLikelihood, twoSidedWeights));
-        this.decide(this.logTestMixture());
-    }
-    /** log M_t of the test: the running test's mixture, or the look-back shadow's if that is smaller. */
-    logTestMixture() {
-        const weights = testWeights[this.direction];
-        const running = logMixture(this.guardedLogLikelihood, weights);
-        const limit = LOOK_BACK_MARGIN * this.dispersion();
-        const shadow = LOOK_BACK_DISPERSIONS.findLastIndex((psi) => psi <= limit);
-        return shadow < 0 ? running : minOf(running, logMixture(this.lookBack[shadow], weights));
-    }
-    /**
-     * ψ̂, the excess variance per unit of binomial variance: a moment estimate from the Pearson χ²
-     * at the current MLE (E[X²] ≈ df + ψΣv, one degree of freedom went into the MLE). Only the
-     * excess beyond one standard deviation of χ²_df, √(2df), counts: X² exceeds df by chance half
-     * the time, and tempering on chance alone cost about 10% in detection at every traffic level
-     * (docs/judge.md). Shrunk by df/(df + 1) so that one or two intervals are not taken at face value.
-     */
-    dispersion() {
-        const floor = this.history?.dispersion ?? 0;
-        const df = this.errorIntervals - 1;
-        if (df <= 0)
-            return floor;
-        const perInterval = this.binomialVariance / this.errorIntervals;
-        const excess = Math.max(0, this.pearson[this.best] - df - Math.sqrt(2 * df));
-        return Math.max(floor, excess / (perInterval * (df + 1)));
-    }
-    /** An arm's error rate so far; before its first request, the history's (0 without one). */
-    rateSoFar(errors, requests) {
-        return requests > 0 ? errors / requests : (this.history?.rate ?? 0);
-    }
-    /** Intersects the running bounds with the current confidence set (kept apart if they no longer meet). */
-    narrow(logMixture) {
-        const current = this.confidenceSet(logMixture);
-        const lower = Math.max(this.bounds.lower, current.lower);
-        const upper = Math.min(this.bounds.upper, current.upper);
-        // Disjoint sets happen with probability ≤ α under the model; trust the newest one then.
-        this.bounds = lower <= upper ? { lower, upper } : current;
-    }
-    decide(logM) {
-        this.minPValue = minOf(this.minPValue, exp(-logM));
-        // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse". As
-        // no single scrape rolls back, none promotes: one quiet scrape of a canary whose error rate
-        // wanders would otherwise pass it before the dispersion can be measured.
-        if (this.decision === 'worse')
-            return;
-        if (this.minPValue <= this.alpha) {
-            this.decision = 'worse';
-            this.decidedAt = this.interval;
-        }
-        else if (this.decision === 'continue' && this.errorIntervals >= 2 && this.withinAllowed()) {
-            this.decision = 'not-worse';
-            this.decidedAt = this.interval;
-        }
-    }
-    /** True once the confidence sequence lies inside the allowed side(s) of the ratio. */
-    withinAllowed() {
-        const { lower, upper } = this.bounds;
-        const below = upper < this.allowedRatio;
-        const above = lower > 1 / this.allowedRatio;
-        return this.direction === 'increase' ? below : this.direction === 'decrease' ? above : below && above;
-    }
-    /**
-     * {r₀ : M_t(r₀) < 1/α}, where M_t(r₀) mixes the likelihood ratios against r₀ with the two-sided
-     * prior. The log-likelihood is concave in log r, so the set is an interval of grid points; its
-     * bounds are widened to the next grid point outwards, and the grid's ends (1/64, 64) mean
-     * unbounded.
-     */
-    confidenceSet(logMixture) {
-        const cut = logMixture + log(this.alpha);
-        let first = 0;
-        while (first < grid.length - 1 && this.logLikelihood[first] <= cut)
-            first++;
-        let last = grid.length - 1;
-        while (last > first && this.logLikelihood[last] <= cut)
-            last--;
-        return { lower: Math.exp(grid[Math.max(0, first - 1)]), upper: Math.exp(grid[Math.min(grid.length - 1, last + 1)]) };
-    }
-    /** Where the test stands after the intervals pushed so far. */
-    result() {
-        return {
-            pValue: this.minPValue,
-            decision: this.decision,
-            decidedAtInterval: this.decidedAt,
-            ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
-            overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
-            usedIntervals: this.usedIntervals,
-            historyIntervals: this.history?.intervals ?? 0,
-            missingIntervals: this.interval - this.usedIntervals,
-            totals: { ...this.totals },
-        };
-    }
-}
-/** Runs the sequential test over aligned per-interval counts (null or NaN = missing) and returns where it ends. */
-function sequentialRateTest(canary, baseline, options = {}) {
-    const test = new SequentialRateTest(options);
-    const value = (v) => (v === null ? NaN : v);
-    for (let i = 0; i < canary.requests.length; i++) {
-        test.push(value(canary.errors[i]), value(canary.requests[i]), value(baseline.errors[i]), value(baseline.requests[i]));
-    }
-    return test.result();
-}
-
-;// CONCATENATED MODULE: ./src/core/judge/detectable.ts
-
-
-// What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
-// smallest canary/baseline error-rate ratio the sequential rate test would have called `worse`
-// with probability POWER, given the requests each arm had per interval and the error rate.
-//
-// In the log-ratio s = log r, conditional on an interval's n errors the canary's count is
-// Binomial(n, θ(s)), whose score at s = 0 has variance n·ρ(1 − ρ), ρ the canary's request share.
-// With n ≈ p·(c + b) errors at error rate p, the information of the whole analysis is
-//   I = p · Σᵢ cᵢbᵢ / (cᵢ + bᵢ),
-// divided by the overdispersion the test discounts each scrape by. Near the null the log
-// likelihood ratio is sS − Is²/2 with score S ~ N(I·s_true, I), and the test's mixture over a
-// normal prior N(0, τ²) (half of it for a one-sided test) is then in closed form:
-//   log M ≈ log 2 − ½ log(1 + Iτ²) + τ²S² / (2(1 + Iτ²))   (one-sided; no log 2 two-sided),
-// so the test rejects, M ≥ 1/α, once S ≥ S*. It does so with probability POWER when
-// I·s − z·√I ≥ S*, z the POWER quantile of the normal: the detectable log-ratio is (S* + z√I)/I.
-// This is the power at the end of the data; the test may also stop on the way, so the true power
-// is a little higher. The information is taken at the null, where a worse canary has fewer
-// errors than it would: the figure errs on the safe side. The bench checks it against the test.
-/** The probability of catching a regression that "can be detected". */
-const DETECTION_POWER = 0.95;
-/** The standard normal quantile of DETECTION_POWER. */
-const Z_POWER = stats_base_dists_normal_quantile_lib_default()(DETECTION_POWER, 0, 1);
-/** The exposure of aligned per-interval counts: the pooled error rate times Σ cᵢbᵢ/(cᵢ + bᵢ). */
-function exposureOf(canary, baseline, overdispersion = 1) {
-    let harmonic = 0;
-    let errors = 0;
-    let requests = 0;
-    for (let i = 0; i < canary.requests.length; i++) {
-        const [c, b, x, y] = [canary.requests[i], baseline.requests[i], canary.errors[i], baseline.errors[i]];
-        if (!(c > 0 && b > 0 && x >= 0 && y >= 0))
-            continue;
-        harmonic += (c * b) / (c + b);
-        errors += x + y;
-        requests += c + b;
-    }
-    return { information: requests > 0 ? (errors / requests) * harmonic : 0, overdispersion: Math.max(1, overdispersion) };
-}
-/**
- * The smallest ratio (≥ 1; for `decrease`, the factor of the fall) the test at `alpha` would call
- * worse with probability DETECTION_POWER on data of this exposure; Infinity without information,
- * and beyond the largest ratio the test weighs (64), where the approximation means nothing.
- */
-function detectableRatio(exposure, alpha, direction) {
-    const information = exposure.information / exposure.overdispersion;
-    if (!(information > 0))
-        return Infinity;
-    const logRatio = detectableLogRatio(information, alpha, direction);
-    return logRatio <= GRID_LIMIT ? Math.exp(logRatio) : Infinity;
-}
-/**
- * How many times the exposure (canary requests at the same traffic split, or the same analysis run
- * longer) it takes to detect `ratio`; 1 or less when the exposure already does.
- */
-function exposureNeeded(exposure, alpha, direction, ratio) {
-    const information = exposure.information / exposure.overdispersion;
-    if (!(information > 0))
-        return Infinity;
-    const target = Math.log(ratio);
-    if (detectableLogRatio(information, alpha, direction) <= target)
-        return 1;
-    // The detectable log-ratio falls as the information grows: bisect on a log scale.
-    let [low, high] = [1, 2];
-    while (detectableLogRatio(information * high, alpha, direction) > target)
-        [low, high] = [high, high * 2];
-    for (let i = 0; i < 40; i++) {
-        const mid = Math.sqrt(low * high);
-        if (detectableLogRatio(information * mid, alpha, direction) > target)
-            low = mid;
-        else
-            high = mid;
-    }
-    return high;
-}
-function detectableLogRatio(information, alpha, direction) {
-    const spread = 1 + information * PRIOR_SD * PRIOR_SD;
-    const oneSided = direction !== 'either';
-    const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
-    const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (PRIOR_SD * PRIOR_SD)));
-    return (threshold + Z_POWER * Math.sqrt(information)) / information;
-}
-/**
- * The smallest change of a continuous metric (latency, CPU), in percent of the baseline's median,
- * that the judge would flag with probability DETECTION_POWER with these sample sizes: the shift
- * must be significant in Mann-Whitney at `alpha` (one-sided; α/2 each side for `either`) and its
- * Hodges-Lehmann estimate beyond `allowedPercent`. For data near normal both tests behave like a
- * t-test on 3/π of the values (Mann-Whitney's efficiency), so the shift's standard error is
- * σ·√(π/3)·√(1/n + 1/m), σ the baseline's spread (1.4826 × its median absolute deviation, robust
- * to the outliers latency has). Null when the baseline has no spread or no median to measure by.
- */
-function detectable_detectableShift(canaryCount, baseline, alpha, direction, allowedPercent) {
-    const centre = median(baseline);
-    const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
-    if (!(spread > 0 && centre !== 0 && canaryCount > 0))
-        return null;
-    const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
-    const zAlpha = stats_base_dists_normal_quantile_lib_default()(1 - (direction === 'either' ? alpha / 2 : alpha), 0, 1);
-    // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
-    const zEach = stats_base_dists_normal_quantile_lib_default()(1 - (1 - DETECTION_POWER) / 2, 0, 1);
-    return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
-}
-/** The median of the values. */
-function median(values) {
-    const sorted = Float64Array.from(values).sort();
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 // EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
-var stats_base_dists_normal_cdf_lib = __nccwpck_require__(2484);
-var stats_base_dists_normal_cdf_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_cdf_lib);
+var lib = __nccwpck_require__(2484);
+var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 ;// CONCATENATED MODULE: ./src/core/judge/ranks.ts
 /** Average ranks (1-based, ties share the mean of their positions) and the sizes of the tie groups. */
 function averageRanks(values) {
@@ -38584,7 +38136,7 @@ function asymptoticSurvival(n1, n2, tieSizes) {
     const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
     const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
     // All values tied: sigma is 0 and z is ±∞ (scipy gives p = 1 there as well).
-    return (u) => stats_base_dists_normal_cdf_lib_default()(-(u - (n1 * n2) / 2 - 0.5) / sigma, 0, 1);
+    return (u) => lib_default()(-(u - (n1 * n2) / 2 - 0.5) / sigma, 0, 1);
 }
 /** P(U ≥ u) under the exact null distribution of U for samples of sizes n1 and n2 without ties. */
 function exactSurvival(n1, n2) {
@@ -38711,6 +38263,874 @@ function smallestAbove(xs, ys, d) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/tuning.ts
+/**
+ * Every tuning constant of the sequential rate test, in one place. None of them can make the test
+ * invalid: each only trades power between kinds of canaries, or withholds a decision (docs/judge.md,
+ * "The sequential rate test", says why each holds and what the benchmark measured).
+ */
+const SEQUENTIAL_RATE_TUNING = {
+    /** Step of the grid of log-ratios s = log r the likelihood is kept on: fine enough that the estimate and the confidence bounds move by 4% at most. */
+    gridStep: 0.04,
+    /** The largest ratio the test weighs, as a log: log 64. Beyond it a regression is gross whatever its size. */
+    gridLimit: Math.log(64),
+    /**
+     * Scale of the normal prior N(0, σ²) on the log-ratio the mixture is taken over. 1 puts its bulk
+     * on ratios 1.3–5, where regressions worth a rollback live; the prior only trades power between
+     * small and large ratios, never validity.
+     */
+    priorSd: 1,
+    /**
+     * Evidence guard: no interval adds more than this times log(1/α) to the test, so no single scrape
+     * — one wild scrape before the dispersion could be measured — rolls back on its own.
+     */
+    singleScrapeCap: 0.9,
+    /** Evidence guard: the first interval with errors, when it carries many (see firstScrapeVariance), adds at most this times log(1/α). */
+    firstScrapeCap: 0.55,
+    /** Evidence guard: the binomial variance nθ(1 − θ) from which the first interval with errors counts as carrying many. */
+    firstScrapeVariance: 4,
+    /**
+     * Look-back check: the fixed dispersions ψ of the shadow tests that temper every interval from the
+     * first. Spaced by about 3×, so that the one picked is never far from the dispersion the data show.
+     */
+    lookBackDispersions: [0.1, 0.3, 1, 3],
+    /**
+     * Look-back check: "worse" also needs the shadow at the largest of lookBackDispersions not above
+     * this times ψ̂. ψ̂ is shrunk towards 0 on purpose, and the check should rather err towards more
+     * dispersion.
+     */
+    lookBackMargin: 4,
+    /** History: pairs of consecutive baseline intervals with errors needed before the history's dispersion counts. */
+    historyPairs: 10,
+    /**
+     * History: pairs per block of the blocked estimate. The median over blocks keeps the edges of a
+     * shared burst or a traffic spike from passing for wobble; the mean within a block keeps pairs
+     * with one or two errors meaningful.
+     */
+    historyBlock: 5,
+    /**
+     * History: a scrape whose own canary error rate is this many times the rate so far (or this many
+     * times below it) lifts the evidence guard, so that one scrape may roll back a gross regression.
+     * A canary that wobbles on its own, which the history cannot vouch for, shows 2× now and then
+     * and 3× rarely.
+     */
+    grossRatio: 3,
+    /** Errors added to both sides of an arm's loudness (its errors against its own rate so far), so that an arm's first errors are not taken as a burst. */
+    loudnessPseudoErrors: 1,
+    /** Intervals with errors "not-worse" needs: one quiet scrape of a canary whose error rate wanders would otherwise pass it. */
+    notWorseErrorIntervals: 2,
+};
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/grid.ts
+
+// The grid of log-ratios s = log r over which the test keeps its likelihood, and the prior weights
+// of its mixtures: a discretised normal N(0, σ²), restricted to s > 0 for the one-sided test
+// (a half-normal), the whole of it for the two-sided test and the confidence sequence. The
+// weights sum to 1, so a mixture of likelihood ratios is a test martingale whatever the grid.
+// Module bindings for what the hot loops use: global lookups (Math) are slow inside vm contexts
+// such as Jest's.
+const { exp, log } = Math;
+const { gridStep, gridLimit, priorSd } = SEQUENTIAL_RATE_TUNING;
+const halfWidth = Math.round(gridLimit / gridStep);
+/** The grid's log-ratios, from −gridLimit to gridLimit. */
+const grid = Array.from({ length: 2 * halfWidth + 1 }, (_, i) => (i - halfWidth) * gridStep);
+/** Number of grid points. */
+const gridSize = grid.length;
+/** e^s − 1 at every grid point. */
+const expm1Grid = grid.map((s) => Math.expm1(s));
+/** Index of s = 0, ratio 1. */
+const zeroIndex = halfWidth;
+/** Normalised prior weights over the grid points that `keep` accepts (0 elsewhere). */
+function weights(keep) {
+    const raw = grid.map((s) => (keep(s) ? Math.exp(-(s * s) / (2 * priorSd * priorSd)) : 0));
+    const total = raw.reduce((a, b) => a + b, 0);
+    return Float64Array.from(raw, (w) => w / total);
+}
+/** The two-sided prior: the confidence sequence's. */
+const twoSidedWeights = weights(() => true);
+/** The test's prior for each direction: the ratios that count as worse. */
+const testWeights = {
+    increase: weights((s) => s > 0),
+    decrease: weights((s) => s < 0),
+    either: weights((s) => s !== 0),
+};
+/** θ = ρr/(ρr + 1 − ρ): the canary's expected share of an interval's errors at grid ratio k, ρ its share of the requests. */
+function thetaAt(share, k) {
+    return (share * (1 + expm1Grid[k])) / (1 + share * expm1Grid[k]);
+}
+/**
+ * Index of the largest value among the grid points from `from` to `to`; ties (all equal at the
+ * start) keep ratio 1, so the scan starts there.
+ */
+function argMax(values, from = 0, to = gridSize - 1) {
+    let best = zeroIndex;
+    for (let k = from; k <= to; k++)
+        if (values[k] > values[best] + 1e-12)
+            best = k;
+    return best;
+}
+/**
+ * log Σ_k w_k exp(ℓ_k) over the grid points from `from` to `to`: a mixture of likelihood ratios,
+ * scaled by the largest for precision. The points left out must be so far below that their terms
+ * could not change the sum.
+ */
+function logMixture(logLikelihood, weights, from = 0, to = gridSize - 1) {
+    const top = logLikelihood[argMax(logLikelihood, from, to)];
+    let sum = 0;
+    for (let k = from; k <= to; k++)
+        if (weights[k] > 0)
+            sum += weights[k] * exp(logLikelihood[k] - top);
+    return top + log(sum);
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/confidence-sequence.ts
+
+/** The widest bounds: the grid's ends, 1/64 and 64, which mean unbounded. */
+const unboundedRatio = () => ({ lower: Math.exp(grid[0]), upper: Math.exp(grid[gridSize - 1]) });
+/**
+ * The current confidence set, given the log-likelihood on the grid and its two-sided mixture. The
+ * log-likelihood is concave in log r, so the set is an interval of grid points; its bounds are
+ * widened to the next grid point outwards. `from` and `to` bound the points to look at: the
+ * points outside must be at or below the cut.
+ */
+function confidenceSet(logLikelihood, logMixture, alpha, from = 0, to = gridSize - 1) {
+    const cut = logMixture + Math.log(alpha);
+    let first = from;
+    while (first < to && logLikelihood[first] <= cut)
+        first++;
+    let last = to;
+    while (last > first && logLikelihood[last] <= cut)
+        last--;
+    return { lower: Math.exp(grid[Math.max(0, first - 1)]), upper: Math.exp(grid[Math.min(gridSize - 1, last + 1)]) };
+}
+/** The running bounds intersected with the current set (the newest set alone if they no longer meet). */
+function narrowed(running, current) {
+    const lower = Math.max(running.lower, current.lower);
+    const upper = Math.min(running.upper, current.upper);
+    // Disjoint sets happen with probability ≤ α under the model; trust the newest one then.
+    return lower <= upper ? { lower, upper } : current;
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/dispersion.ts
+// The overdispersion estimate ψ̂ (docs/judge.md, "Overdispersion"): when the arms' error rates
+// wander independently between scrapes, the canary's share of an interval's errors varies more
+// than Binomial(n, θ): its variance grows by φ = 1 + ψv, v = nθ(1 − θ) the binomial variance.
+/**
+ * ψ̂, the excess variance per unit of binomial variance: a moment estimate from the Pearson χ² at
+ * the current estimate (E[X²] ≈ df + ψΣv, one degree of freedom went into the estimate). Only the
+ * excess beyond one standard deviation of χ²_df, √(2df), counts: X² exceeds df by chance half the
+ * time, and tempering on chance alone costs detection at every traffic level. Shrunk by
+ * df/(df + 1) so that one or two intervals are not taken at face value.
+ */
+function dispersionEstimate({ pearson, binomialVariance, errorIntervals, floor }) {
+    const df = errorIntervals - 1;
+    if (df <= 0)
+        return floor;
+    const perInterval = binomialVariance / errorIntervals;
+    const excess = Math.max(0, pearson - df - Math.sqrt(2 * df));
+    return Math.max(floor, excess / (perInterval * (df + 1)));
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/evidence-guard.ts
+
+// The evidence guard (docs/judge.md, "Evidence guard"): before ψ̂ rests on anything, a single wild
+// scrape would look decisive. Each interval's contribution to the test is capped at
+// singleScrapeCap·log(1/α), so no single scrape can roll back, and the first interval with errors,
+// if it carries many, at firstScrapeCap·log(1/α). min(LR^λ, c) ≤ LR^λ, so a cap keeps the test
+// valid; it costs one scrape at most when a regression is gross. With the baseline's history the
+// guard is lifted for a scrape whose own ratio is gross (grossRatio): the history has measured the
+// wobble the guard stands in for. The confidence sequence is never capped.
+const { singleScrapeCap, firstScrapeCap, firstScrapeVariance } = SEQUENTIAL_RATE_TUNING;
+const grossLogRatio = Math.log(SEQUENTIAL_RATE_TUNING.grossRatio);
+/** An interval's cap, `firstWithErrors` when no interval had errors before, `variance` its predicted binomial variance. */
+function intervalCap(alpha, firstWithErrors, variance) {
+    const first = firstWithErrors && variance >= firstScrapeVariance;
+    return (first ? firstScrapeCap : singleScrapeCap) * -Math.log(alpha);
+}
+/**
+ * Whether a scrape is gross above ratio 1 (`up`) or below: `observedLogRatio`, with history only,
+ * is the log of the canary's error rate in the scrape against the error rate so far (0 without
+ * history). A gross scrape is not capped on that side.
+ */
+function isGross(observedLogRatio, up) {
+    return up ? observedLogRatio >= grossLogRatio : observedLogRatio <= -grossLogRatio;
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/history.ts
+
+/** What the baseline's history says; undefined when it has fewer than historyPairs pairs with errors. */
+function baselineHistoryOf(history) {
+    const squares = [];
+    const variances = [];
+    let errors = 0;
+    let requests = 0;
+    for (let i = 0; i + 1 < history.errors.length; i += 2) {
+        const [e1, r1, e2, r2] = [history.errors[i], history.requests[i], history.errors[i + 1], history.requests[i + 1]];
+        if (![e1, r1, e2, r2].every(Number.isFinite) || r1 <= 0 || r2 <= 0)
+            continue;
+        errors += e1 + e2;
+        requests += r1 + r2;
+        const n = e1 + e2;
+        if (n === 0)
+            continue;
+        const theta = r1 / (r1 + r2);
+        squares.push((e1 - n * theta) ** 2 / (n * theta * (1 - theta)));
+        variances.push(n * theta * (1 - theta));
+    }
+    const pairs = squares.length;
+    if (pairs < SEQUENTIAL_RATE_TUNING.historyPairs)
+        return undefined;
+    return { dispersion: blockedDispersion(squares, variances), rate: errors / requests, intervals: 2 * pairs, errors, requests };
+}
+/**
+ * ψ_h as the median over blocks of historyBlock consecutive pairs of each block's moment estimate
+ * (E[Σz²] = pairs + ψΣv, exact for any count, as the test's own estimate; only the excess beyond
+ * one standard deviation counts, as there). The median, so that the edges of a burst or a traffic
+ * spike — a few pairs whose scrapes differ for a reason both versions share — do not pass for
+ * wobble; a mean per block, so that pairs with one or two errors still say what they can.
+ */
+function blockedDispersion(squares, variances) {
+    const block = SEQUENTIAL_RATE_TUNING.historyBlock;
+    const estimates = [];
+    for (let from = 0; from + block <= squares.length; from += block) {
+        let pearson = 0;
+        let variance = 0;
+        for (let i = from; i < from + block; i++) {
+            pearson += squares[i];
+            variance += variances[i];
+        }
+        estimates.push(Math.max(0, pearson - block - Math.sqrt(2 * block)) / variance);
+    }
+    estimates.sort((a, b) => a - b);
+    const middle = estimates.length / 2;
+    return Number.isInteger(middle) ? (estimates[middle - 1] + estimates[middle]) / 2 : estimates[Math.floor(middle)];
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/look-back.ts
+
+// The look-back check (docs/judge.md, "Look-back check"): tempering by the estimate at the time
+// cannot look back, so under strong wobble the first intervals, counted before ψ̂ had anything to
+// go by, would weigh on the test for ever. Shadow tests therefore temper every interval from the
+// first at fixed dispersions, and "worse" also needs the shadow at the dispersion the data show by
+// now. Each shadow is a supermartingale under the binomial null like the test, and
+// min(M, M_ψ) ≤ M, so the check can only withhold a rollback: whatever it picks, the test stays
+// valid.
+const { lookBackDispersions, lookBackMargin } = SEQUENTIAL_RATE_TUNING;
+/** The fixed dispersions of the shadows, in order. */
+const shadowDispersions = lookBackDispersions;
+/** Index of the shadow "worse" also needs at dispersion estimate ψ̂: the largest not above lookBackMargin·ψ̂; −1 for none. */
+function shadowFor(dispersion) {
+    const limit = lookBackMargin * dispersion;
+    return shadowDispersions.findLastIndex((psi) => psi <= limit);
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/likelihood.ts
+
+
+// The likelihood (docs/judge.md, "The sequential rate test"): conditional on an interval's errors
+// n = x + y, the canary's x is Binomial(n, θ) with θ = ρr/(ρr + 1 − ρ), ρ the interval's observed
+// canary share of requests and r the error-rate ratio, so the likelihood ratio against r = 1 is
+// r^x / (1 + ρ(r − 1))^n. The grid keeps, at every grid ratio, the sums over intervals the test
+// reads: the estimate's log-likelihood, the test's guarded one, the look-back shadows, and the
+// Pearson χ² the dispersion is estimated from.
+//
+// Only the grid points near the top of a sum matter to what the test reads from it (its maximum,
+// its mixtures, the confidence set); the others are so far below that their terms vanish. So only
+// a window of points is brought up to date at each interval, and a point that enters the window
+// again is caught up from the stored intervals, adding the same terms in the same order: the sums
+// are exactly those of adding every interval at every point. Each sum is concave in the
+// log-ratio on either side of ratio 1 (a sum of concave terms, capped by constants), so its two
+// outermost points in the window bound every point beyond: the window grows while that bound comes
+// within reach of what is read, and shrinks back when it falls well below.
+// Module bindings for what the hot loops use: global lookups (Math) are slow inside vm contexts
+// such as Jest's.
+const { log: likelihood_log, min: minOf, max: maxOf } = Math;
+const SHADOWS = shadowDispersions.length;
+// The stored intervals, one row each: counts, share, discounts, caps, then the shadows' discounts.
+const [CANARY_ERRORS, ERRORS, SHARE, TEMPER, UP, DOWN, CAP_UP, CAP_DOWN, SHADOW_UP] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const SHADOW_DOWN = SHADOW_UP + SHADOWS;
+const ROW = SHADOW_DOWN + SHADOWS;
+/**
+ * How far below what is read a point must be shown to lie to stay out of the window, in log
+ * units. Terms e^−45 times the largest of a mixture, even the whole grid's together, cannot change
+ * its sum in double precision.
+ */
+const NEGLIGIBLE = 45;
+/** How much further below a point must lie to leave the window, so that points do not flicker in and out. */
+const HYSTERESIS = 10;
+const logWeights = new Map();
+/** The logs of a mixture's weights (−∞ where 0) and the largest. */
+function logWeightsOf(weights) {
+    let known = logWeights.get(weights);
+    if (!known) {
+        const logs = weights.map((w) => Math.log(w));
+        known = { logs, largest: Math.max(...logs) };
+        logWeights.set(weights, known);
+    }
+    return known;
+}
+/** The per-ratio sums of the sequential rate test. */
+class LikelihoodGrid {
+    /** log Π LR_i^λ_i, λ the estimate's discount: the estimate's and the confidence sequence's. */
+    estimate = new Float64Array(gridSize);
+    /** The test's: each term discounted per side and capped by the evidence guard. */
+    guarded = new Float64Array(gridSize);
+    /** The look-back shadows: the guarded sum at each fixed dispersion. */
+    shadows = shadowDispersions.map(() => new Float64Array(gridSize));
+    /** Pearson χ² of the canary's error shares at every grid ratio, for the dispersion estimate. */
+    pearson = new Float64Array(gridSize);
+    /** The window: every point from `from` to `to` is up to date. It always holds ratio 1 and a point on either side. */
+    from = 0;
+    to = gridSize - 1;
+    rows = new Float64Array(64 * ROW);
+    count = 0;
+    /** Intervals added at each point so far. */
+    added = new Int32Array(gridSize);
+    /** Adds one interval with errors at every point of the window. */
+    add(terms) {
+        if ((this.count + 1) * ROW > this.rows.length) {
+            const grown = new Float64Array(this.rows.length * 2);
+            grown.set(this.rows);
+            this.rows = grown;
+        }
+        const row = this.count * ROW;
+        const r = this.rows;
+        r[row + CANARY_ERRORS] = terms.canaryErrors;
+        r[row + ERRORS] = terms.errors;
+        r[row + SHARE] = terms.share;
+        r[row + TEMPER] = terms.temper;
+        r[row + UP] = terms.up;
+        r[row + DOWN] = terms.down;
+        r[row + CAP_UP] = terms.capUp;
+        r[row + CAP_DOWN] = terms.capDown;
+        r.set(terms.shadowUp, row + SHADOW_UP);
+        r.set(terms.shadowDown, row + SHADOW_DOWN);
+        this.count++;
+        for (let k = this.from; k <= this.to; k++)
+            this.catchUp(k);
+    }
+    /** Grows the window until every point that may reach what the reading reads is in it. */
+    cover(reading) {
+        const { values } = reading;
+        let floor = this.floorOf(reading);
+        for (;;) {
+            if (this.to < gridSize - 1 && this.boundAbove(values, this.to) >= floor)
+                this.catchUp(++this.to);
+            else if (this.from > 0 && this.boundBelow(values, this.from) >= floor)
+                this.catchUp(--this.from);
+            else
+                return;
+            floor = this.floorOf(reading);
+        }
+    }
+    /** Shrinks the window while every point it lets go stays well below what each reading reads. */
+    shrink(readings) {
+        const floors = readings.map((r) => this.floorOf(r) - HYSTERESIS);
+        while (this.to > zeroIndex + 1 && readings.every((r, i) => this.boundAbove(r.values, this.to - 1) < floors[i]))
+            this.to--;
+        while (this.from < zeroIndex - 1 && readings.every((r, i) => this.boundBelow(r.values, this.from + 1) < floors[i]))
+            this.from++;
+    }
+    /** The least value of a reading's sum that matters: within `NEGLIGIBLE` of its top and, with weights, of its mixture's largest term. */
+    floorOf({ values, weights, atMost = Infinity }) {
+        let top = -Infinity;
+        for (let k = this.from; k <= this.to; k++)
+            top = maxOf(top, values[k]);
+        if (!weights)
+            return minOf(top - NEGLIGIBLE, atMost);
+        const { logs, largest } = logWeightsOf(weights);
+        let largestTerm = -Infinity;
+        for (let k = this.from; k <= this.to; k++)
+            largestTerm = maxOf(largestTerm, values[k] + logs[k]);
+        return minOf(minOf(top, largestTerm - largest) - NEGLIGIBLE, atMost);
+    }
+    /** The most any point above `edge` may hold, from the concavity of the sum above ratio 1. */
+    boundAbove(values, edge) {
+        const slope = values[edge] - values[edge - 1];
+        return values[edge] + (slope > 0 ? slope * (gridSize - 1 - edge) : slope);
+    }
+    /** The most any point below `edge` may hold, from the concavity of the sum below ratio 1. */
+    boundBelow(values, edge) {
+        const slope = values[edge] - values[edge + 1];
+        return values[edge] + (slope > 0 ? slope * edge : slope);
+    }
+    /** Adds the intervals point k has not had yet, in order. */
+    catchUp(k) {
+        const r = this.rows;
+        const s = grid[k];
+        const e = expm1Grid[k];
+        const ratio = 1 + e;
+        const up = s > 0;
+        for (let i = this.added[k]; i < this.count; i++) {
+            const row = i * ROW;
+            const canaryErrors = r[row + CANARY_ERRORS];
+            const errors = r[row + ERRORS];
+            const share = r[row + SHARE];
+            const denominator = 1 + share * e;
+            const logRatio = canaryErrors * s - errors * likelihood_log(denominator);
+            this.estimate[k] += r[row + TEMPER] * logRatio;
+            const cap = r[row + (up ? CAP_UP : CAP_DOWN)];
+            this.guarded[k] += minOf(r[row + (up ? UP : DOWN)] * logRatio, cap);
+            const shadowSide = row + (up ? SHADOW_UP : SHADOW_DOWN);
+            for (let j = 0; j < SHADOWS; j++)
+                this.shadows[j][k] += minOf(r[shadowSide + j] * logRatio, cap);
+            const theta = (share * ratio) / denominator; // thetaAt(share, k)
+            const expected = errors * theta;
+            this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
+        }
+        this.added[k] = this.count;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/tempering.ts
+
+// Tempering (docs/judge.md, "Overdispersion"): each interval's log-likelihood ratio is multiplied
+// by λ = 1/(1 + ψ̂v̂) ≤ 1, fixed before the interval is seen, so E[LR^λ] ≤ E[LR]^λ = 1 (Jensen)
+// and the confidence sequence stays valid under the binomial null whatever ψ̂ is.
+//
+// v̂ is predicted from the interval's requests and the error rate so far, never from the
+// interval's own errors: with independent wobble the total is correlated with the canary's share
+// (a quiet primary means fewer errors and a larger canary share), so weighting by it would tilt
+// every interval towards "worse". The first interval with errors has no rate to go by: it is not
+// tempered, and its own total only picks its cap (evidence-guard.ts).
+//
+// The test itself discounts further where independent wobble does its harm: in an arm that is
+// loud for itself. Shared bursts multiply both arms' errors, and with them the wobble's effect on
+// the canary's share, without showing in the requests. So the ratios above 1 take
+// λ↑ = 1/(1 + ψv̂·ℓ_c), ℓ_c the canary's errors against its own rate so far, and the ratios below 1
+// λ↓ with the baseline's ℓ_b. Given the interval's total, LR(r > 1) rises with the canary's x while
+// λ↑ falls, so LR^λ↑(x) ≤ LR^λ↑(x*) where LR(x*) = 1, a fixed power (mirrored for r < 1): the test
+// stays a supermartingale under the binomial null.
+const { loudnessPseudoErrors } = SEQUENTIAL_RATE_TUNING;
+/** How loud an arm is in an interval against its own error rate so far (1 = as usual). */
+function loudness(errors, requests, rateSoFar) {
+    return (errors + loudnessPseudoErrors) / (requests * rateSoFar + loudnessPseudoErrors);
+}
+/** v̂ = n̂θ(1 − θ): the interval's binomial variance, its errors n̂ predicted from its requests and the error rate so far (its own errors when there is none yet). */
+function predictedVariance(requests, errors, seen, theta) {
+    const predicted = seen.errors > 0 ? (requests * seen.errors) / seen.requests : errors;
+    return predicted * theta * (1 - theta);
+}
+/** λ = 1/(1 + ψv̂): the estimate's discount, the same at every ratio. */
+function temperOf(dispersion, variance) {
+    return 1 / (1 + dispersion * variance);
+}
+/** λ↑ or λ↓ at dispersion ψ: 1/(1 + ψv̂ℓ), ℓ the loudness of the canary (above ratio 1) or of the baseline (below). */
+function sideDiscount(dispersion, variance, armLoudness) {
+    return 1 / (1 + dispersion * variance * armLoudness);
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/test.ts
+
+
+
+
+
+
+
+
+
+const { exp: test_exp, log: test_log, min: test_minOf } = Math;
+/** Intervals with errors between two tries to shrink the likelihood's window (likelihood.ts). */
+const SHRINK_EVERY = 16;
+/**
+ * The sequential, anytime-valid test of the canary's error rate against the baseline's
+ * (docs/judge.md, "The sequential rate test"). Fed one scrape interval at a time (`push`), it can
+ * be asked after every interval (`result`) without inflating false alarms.
+ *
+ * The product over intervals of the likelihood ratios (likelihood.ts), mixed over the ratio with a
+ * prior (grid.ts), is a test martingale M_t under r = 1 (and a supermartingale under r < 1, or when
+ * errors are hypergeometric rather than Poisson); by Ville's inequality it reaches 1/α with
+ * probability at most α. Using the observed request share of each interval means a drifting
+ * traffic split is not mistaken for a regression. Each interval is tempered by the dispersion
+ * estimated so far (dispersion.ts, tempering.ts), capped by the evidence guard
+ * (evidence-guard.ts), and "worse" is checked against a shadow tempered from the first interval
+ * (look-back.ts); the baseline's history, when given, measures the dispersion from the start
+ * (history.ts).
+ */
+class test_SequentialRateTest {
+    alpha;
+    direction;
+    allowedRatio;
+    likelihood = new LikelihoodGrid();
+    interval = 0;
+    minPValue = 1;
+    decision = 'continue';
+    decidedAt = null;
+    usedIntervals = 0;
+    /** Σ nθ(1 − θ) at the estimate over the intervals with errors: the binomial variance the Pearson χ² is measured against. */
+    binomialVariance = 0;
+    errorIntervals = 0;
+    /** Errors and requests of both arms so far (the history's included), for the error rate that predicts an interval's errors. */
+    seen = { errors: 0, requests: 0 };
+    /** Grid index of the conditional MLE (ties keep the ratio closest to 1). */
+    best = zeroIndex;
+    /** Running intersection of the confidence sequence. */
+    bounds = unboundedRatio();
+    totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
+    /** The baseline history's dispersion and error rate, when it was long enough to measure them. */
+    history;
+    /** What the latest interval adds (one object, refilled). */
+    terms = { canaryErrors: 0, errors: 0, share: 0, temper: 1, up: 1, down: 1, capUp: 0, capDown: 0, shadowUp: new Float64Array(shadowDispersions.length), shadowDown: new Float64Array(shadowDispersions.length) };
+    /** What the test reads of the likelihood: the estimate's mixture and confidence set, the test's mixture and each shadow's. */
+    readings = (() => {
+        const weights = testWeights[this.direction];
+        return {
+            estimate: { values: this.likelihood.estimate, weights: twoSidedWeights },
+            cut: { values: this.likelihood.estimate, atMost: -Infinity },
+            guarded: { values: this.likelihood.guarded, weights },
+            shadows: this.likelihood.shadows.map((values) => ({ values, weights })),
+        };
+    })();
+    /** Intervals with errors since the window last shrank. */
+    sinceShrink = 0;
+    constructor(options = {}) {
+        this.alpha = options.alpha ?? 0.01;
+        this.direction = options.direction ?? 'increase';
+        this.allowedRatio = options.allowedRatio ?? 1.2;
+        this.history = options.baselineHistory && baselineHistoryOf(options.baselineHistory);
+        if (this.history) {
+            this.seen.errors = this.history.errors;
+            this.seen.requests = this.history.requests;
+        }
+    }
+    /** Adds one scrape interval; missing values (NaN) or zero requests in an arm add nothing. */
+    push(canaryErrors, canaryRequests, baselineErrors, baselineRequests) {
+        this.interval++;
+        if (!(Number.isFinite(canaryErrors) && Number.isFinite(canaryRequests) && Number.isFinite(baselineErrors) && Number.isFinite(baselineRequests)) || canaryRequests <= 0 || baselineRequests <= 0)
+            return;
+        this.usedIntervals++;
+        // Taken before the totals count this interval.
+        const canaryLoudness = loudness(canaryErrors, canaryRequests, this.rateSoFar(this.totals.canaryErrors, this.totals.canaryRequests));
+        const baselineLoudness = loudness(baselineErrors, baselineRequests, this.rateSoFar(this.totals.baselineErrors, this.totals.baselineRequests));
+        this.totals.canaryErrors += canaryErrors;
+        this.totals.canaryRequests += canaryRequests;
+        this.totals.baselineErrors += baselineErrors;
+        this.totals.baselineRequests += baselineRequests;
+        const errors = canaryErrors + baselineErrors;
+        const requests = canaryRequests + baselineRequests;
+        if (errors === 0) {
+            // The likelihood ratio of an interval without errors is 1: only the error rate so far changes.
+            this.seen.requests += requests;
+            return;
+        }
+        const share = canaryRequests / requests;
+        const atBest = thetaAt(share, this.best);
+        const variance = predictedVariance(requests, errors, this.seen, atBest);
+        const dispersion = this.dispersion();
+        // The canary's rate in this interval against the error rate so far, history included (steadier
+        // than the baseline's own count in one scrape): a gross one lifts the guard.
+        const observed = this.history ? test_log(canaryErrors / canaryRequests) - test_log(this.seen.errors / this.seen.requests) : 0;
+        const { terms } = this;
+        terms.canaryErrors = canaryErrors;
+        terms.errors = errors;
+        terms.share = share;
+        terms.temper = temperOf(dispersion, variance);
+        terms.up = sideDiscount(dispersion, variance, canaryLoudness);
+        terms.down = sideDiscount(dispersion, variance, baselineLoudness);
+        for (let j = 0; j < shadowDispersions.length; j++) {
+            terms.shadowUp[j] = sideDiscount(shadowDispersions[j], variance, canaryLoudness);
+            terms.shadowDown[j] = sideDiscount(shadowDispersions[j], variance, baselineLoudness);
+        }
+        const cap = intervalCap(this.alpha, this.errorIntervals === 0, variance);
+        terms.capUp = isGross(observed, true) ? Infinity : cap;
+        terms.capDown = isGross(observed, false) ? Infinity : cap;
+        this.likelihood.add(terms);
+        this.binomialVariance += errors * atBest * (1 - atBest);
+        this.errorIntervals++;
+        this.seen.errors += errors;
+        this.seen.requests += requests;
+        this.readEstimate();
+        this.decide(this.logTestMixture());
+        // The window only costs time when it is wider than it needs: shrinking now and then is enough.
+        if (++this.sinceShrink >= SHRINK_EVERY) {
+            this.sinceShrink = 0;
+            const { estimate, cut, guarded, shadows } = this.readings;
+            const shadow = shadowFor(this.dispersion());
+            this.likelihood.shrink(shadow < 0 ? [estimate, cut, guarded] : [estimate, cut, guarded, shadows[shadow]]);
+        }
+    }
+    /** Updates the estimate and the confidence sequence. */
+    readEstimate() {
+        const { likelihood, readings } = this;
+        likelihood.cover(readings.estimate);
+        const { from, to } = likelihood;
+        this.best = argMax(likelihood.estimate, from, to);
+        const mixture = logMixture(likelihood.estimate, twoSidedWeights, from, to);
+        readings.cut.atMost = mixture + test_log(this.alpha);
+        likelihood.cover(readings.cut);
+        this.bounds = narrowed(this.bounds, confidenceSet(likelihood.estimate, mixture, this.alpha, likelihood.from, likelihood.to));
+    }
+    /** log M_t of the test: the running test's mixture, or the look-back shadow's if that is smaller. */
+    logTestMixture() {
+        const { likelihood, readings } = this;
+        const weights = testWeights[this.direction];
+        const shadow = shadowFor(this.dispersion());
+        likelihood.cover(readings.guarded);
+        if (shadow >= 0)
+            likelihood.cover(readings.shadows[shadow]);
+        const { from, to } = likelihood;
+        const running = logMixture(likelihood.guarded, weights, from, to);
+        return shadow < 0 ? running : test_minOf(running, logMixture(likelihood.shadows[shadow], weights, from, to));
+    }
+    /** ψ̂ so far (dispersion.ts), never below the history's. */
+    dispersion() {
+        return dispersionEstimate({ pearson: this.likelihood.pearson[this.best], binomialVariance: this.binomialVariance, errorIntervals: this.errorIntervals, floor: this.history?.dispersion ?? 0 });
+    }
+    /** An arm's error rate so far; before its first request, the history's (0 without one). */
+    rateSoFar(errors, requests) {
+        return requests > 0 ? errors / requests : (this.history?.rate ?? 0);
+    }
+    decide(logM) {
+        this.minPValue = test_minOf(this.minPValue, test_exp(-logM));
+        // "worse" is absorbing (a valid rejection stays one); "not-worse" yields only to "worse". As
+        // no single scrape rolls back, none promotes: one quiet scrape of a canary whose error rate
+        // wanders would otherwise pass it before the dispersion can be measured.
+        if (this.decision === 'worse')
+            return;
+        if (this.minPValue <= this.alpha) {
+            this.decision = 'worse';
+            this.decidedAt = this.interval;
+        }
+        else if (this.decision === 'continue' && this.errorIntervals >= SEQUENTIAL_RATE_TUNING.notWorseErrorIntervals && this.withinAllowed()) {
+            this.decision = 'not-worse';
+            this.decidedAt = this.interval;
+        }
+    }
+    /** True once the confidence sequence lies inside the allowed side(s) of the ratio. */
+    withinAllowed() {
+        const { lower, upper } = this.bounds;
+        const below = upper < this.allowedRatio;
+        const above = lower > 1 / this.allowedRatio;
+        return this.direction === 'increase' ? below : this.direction === 'decrease' ? above : below && above;
+    }
+    /** Where the test stands after the intervals pushed so far. */
+    result() {
+        return {
+            pValue: this.minPValue,
+            decision: this.decision,
+            decidedAtInterval: this.decidedAt,
+            ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
+            overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
+            usedIntervals: this.usedIntervals,
+            historyIntervals: this.history?.intervals ?? 0,
+            missingIntervals: this.interval - this.usedIntervals,
+            totals: { ...this.totals },
+        };
+    }
+}
+/** Runs the sequential test over aligned per-interval counts (null or NaN = missing) and returns where it ends. */
+function sequentialRateTest(canary, baseline, options = {}) {
+    const test = new test_SequentialRateTest(options);
+    const value = (v) => (v === null ? NaN : v);
+    for (let i = 0; i < canary.requests.length; i++) {
+        test.push(value(canary.errors[i]), value(canary.requests[i]), value(baseline.errors[i]), value(baseline.requests[i]));
+    }
+    return test.result();
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/sequential-rate/index.ts
+// The sequential rate test, in its parts (docs/judge.md, "How the sequential rate test is built").
+
+
+
+;// CONCATENATED MODULE: ./src/core/values/errors.ts
+
+
+/**
+ * A value that does not fit its concept (a weight, a duration, alpha…), thrown by the parsers of
+ * this folder. It carries what was expected and the fix; each caller turns it into its own form:
+ * an InputError naming the action input or `router.<field>`, a plan problem at the plan's line, a
+ * metric field error. `field` names the part of a compound setting at fault (an analysis's
+ * `interval` against its `duration`), when the check spans several.
+ */
+class ValueError extends core_errors/* SlipwayError */.GQ {
+    value;
+    expected;
+    fix;
+    field;
+    name = 'ValueError';
+    constructor(value, expected, fix, field) {
+        super(`${field ? `${field} ` : ''}${(0,quote/* quote */.h)(value)} is not ${expected}.${fix ? ` Fix: ${fix}` : ''}`);
+        this.value = value;
+        this.expected = expected;
+        this.fix = fix;
+        this.field = field;
+    }
+    /** The same problem as an InputError naming `input` (an action input, `router.<field>`, a judge field). */
+    forInput(input) {
+        return new core_errors/* InputError */.dz(input, this.value, this.expected, this.fix);
+    }
+}
+/** `parse(value)`, with a ValueError turned into an InputError naming `input`. */
+function errors_parseInput(input, value, parse) {
+    try {
+        return parse(value);
+    }
+    catch (error) {
+        throw error instanceof ValueError ? error.forInput(input) : error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/values/ratio.ts
+
+/** The regression an analysis should be able to catch when none is named: twice the baseline's error rate. */
+const DEFAULT_DETECT_RATIO = 2;
+/**
+ * The error-rate regression an analysis should be able to catch (`detect`): a ratio above 1 and at
+ * most 64 (the largest the rate test weighs), written `2x`, `1.5x`, `2` or `'2'`.
+ */
+function parseDetectRatio(value) {
+    const text = typeof value === 'string' ? value.trim().replace(/[x×]$/i, '') : value;
+    const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!(number > 1 && number <= 64)) {
+        throw new ValueError(value, 'a ratio above 1 and at most 64, such as 2x', 'write e.g. detect: 2x to pass an undecided analysis only when it could have caught a doubled error rate');
+    }
+    return number;
+}
+
+// EXTERNAL MODULE: ./node_modules/@stdlib/math-base-special-betainc/lib/index.js
+var math_base_special_betainc_lib = __nccwpck_require__(9986);
+var math_base_special_betainc_lib_default = /*#__PURE__*/__nccwpck_require__.n(math_base_special_betainc_lib);
+;// CONCATENATED MODULE: ./src/core/judge/binomial-bound.ts
+
+/**
+ * The exact (Clopper-Pearson) upper confidence bound of a binomial rate: the largest rate p under
+ * which seeing at most `errors` in `trials` still has probability ≥ alpha. With no errors it is
+ * 1 − alpha^(1/trials) (about ln(1/alpha)/trials). 1 when there were no trials.
+ */
+function binomialUpperBound(errors, trials, alpha) {
+    if (trials <= 0)
+        return 1;
+    if (errors >= trials)
+        return 1;
+    // P(X ≤ errors | p) = I_{1−p}(trials − errors, errors + 1) falls as p grows: bisect on p.
+    const atMost = (p) => math_base_special_betainc_lib_default()(1 - p, trials - errors, errors + 1);
+    let low = errors / trials;
+    let high = 1;
+    for (let i = 0; i < 100 && high - low > 1e-12 * Math.max(high, 1e-12); i++) {
+        const mid = (low + high) / 2;
+        if (atMost(mid) >= alpha)
+            low = mid;
+        else
+            high = mid;
+    }
+    return high;
+}
+
+// EXTERNAL MODULE: ./node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
+var stats_base_dists_normal_quantile_lib = __nccwpck_require__(6060);
+var stats_base_dists_normal_quantile_lib_default = /*#__PURE__*/__nccwpck_require__.n(stats_base_dists_normal_quantile_lib);
+;// CONCATENATED MODULE: ./src/core/judge/detectable.ts
+
+
+const { gridLimit: detectable_gridLimit, priorSd: detectable_priorSd } = SEQUENTIAL_RATE_TUNING;
+// What an amount of data could have caught (docs/judge.md, "What an analysis can detect"): the
+// smallest canary/baseline error-rate ratio the sequential rate test would have called `worse`
+// with probability POWER, given the requests each arm had per interval and the error rate.
+//
+// In the log-ratio s = log r, conditional on an interval's n errors the canary's count is
+// Binomial(n, θ(s)), whose score at s = 0 has variance n·ρ(1 − ρ), ρ the canary's request share.
+// With n ≈ p·(c + b) errors at error rate p, the information of the whole analysis is
+//   I = p · Σᵢ cᵢbᵢ / (cᵢ + bᵢ),
+// divided by the overdispersion the test discounts each scrape by. Near the null the log
+// likelihood ratio is sS − Is²/2 with score S ~ N(I·s_true, I), and the test's mixture over a
+// normal prior N(0, τ²) (half of it for a one-sided test) is then in closed form:
+//   log M ≈ log 2 − ½ log(1 + Iτ²) + τ²S² / (2(1 + Iτ²))   (one-sided; no log 2 two-sided),
+// so the test rejects, M ≥ 1/α, once S ≥ S*. It does so with probability POWER when
+// I·s − z·√I ≥ S*, z the POWER quantile of the normal: the detectable log-ratio is (S* + z√I)/I.
+// This is the power at the end of the data; the test may also stop on the way, so the true power
+// is a little higher. The information is taken at the null, where a worse canary has fewer
+// errors than it would: the figure errs on the safe side. The bench checks it against the test.
+/** The probability of catching a regression that "can be detected". */
+const DETECTION_POWER = 0.95;
+/** The standard normal quantile of DETECTION_POWER. */
+const Z_POWER = stats_base_dists_normal_quantile_lib_default()(DETECTION_POWER, 0, 1);
+/** The exposure of aligned per-interval counts: the pooled error rate times Σ cᵢbᵢ/(cᵢ + bᵢ). */
+function exposureOf(canary, baseline, overdispersion = 1) {
+    let harmonic = 0;
+    let errors = 0;
+    let requests = 0;
+    for (let i = 0; i < canary.requests.length; i++) {
+        const [c, b, x, y] = [canary.requests[i], baseline.requests[i], canary.errors[i], baseline.errors[i]];
+        if (!(c > 0 && b > 0 && x >= 0 && y >= 0))
+            continue;
+        harmonic += (c * b) / (c + b);
+        errors += x + y;
+        requests += c + b;
+    }
+    return { information: requests > 0 ? (errors / requests) * harmonic : 0, overdispersion: Math.max(1, overdispersion) };
+}
+/**
+ * The smallest ratio (≥ 1; for `decrease`, the factor of the fall) the test at `alpha` would call
+ * worse with probability DETECTION_POWER on data of this exposure; Infinity without information,
+ * and beyond the largest ratio the test weighs (64), where the approximation means nothing.
+ */
+function detectableRatio(exposure, alpha, direction) {
+    const information = exposure.information / exposure.overdispersion;
+    if (!(information > 0))
+        return Infinity;
+    const logRatio = detectableLogRatio(information, alpha, direction);
+    return logRatio <= detectable_gridLimit ? Math.exp(logRatio) : Infinity;
+}
+/**
+ * How many times the exposure (canary requests at the same traffic split, or the same analysis run
+ * longer) it takes to detect `ratio`; 1 or less when the exposure already does.
+ */
+function exposureNeeded(exposure, alpha, direction, ratio) {
+    const information = exposure.information / exposure.overdispersion;
+    if (!(information > 0))
+        return Infinity;
+    const target = Math.log(ratio);
+    if (detectableLogRatio(information, alpha, direction) <= target)
+        return 1;
+    // The detectable log-ratio falls as the information grows: bisect on a log scale.
+    let [low, high] = [1, 2];
+    while (detectableLogRatio(information * high, alpha, direction) > target)
+        [low, high] = [high, high * 2];
+    for (let i = 0; i < 40; i++) {
+        const mid = Math.sqrt(low * high);
+        if (detectableLogRatio(information * mid, alpha, direction) > target)
+            low = mid;
+        else
+            high = mid;
+    }
+    return high;
+}
+function detectableLogRatio(information, alpha, direction) {
+    const spread = 1 + information * detectable_priorSd * detectable_priorSd;
+    const oneSided = direction !== 'either';
+    const needed = Math.log(1 / alpha) - (oneSided ? Math.LN2 : 0) + 0.5 * Math.log(spread);
+    const threshold = Math.sqrt(Math.max(0, (2 * spread * needed) / (detectable_priorSd * detectable_priorSd)));
+    return (threshold + Z_POWER * Math.sqrt(information)) / information;
+}
+/**
+ * The smallest change of a continuous metric (latency, CPU), in percent of the baseline's median,
+ * that the judge would flag with probability DETECTION_POWER with these sample sizes: the shift
+ * must be significant in Mann-Whitney at `alpha` (one-sided; α/2 each side for `either`) and its
+ * Hodges-Lehmann estimate beyond `allowedPercent`. For data near normal both tests behave like a
+ * t-test on 3/π of the values (Mann-Whitney's efficiency), so the shift's standard error is
+ * σ·√(π/3)·√(1/n + 1/m), σ the baseline's spread (1.4826 × its median absolute deviation, robust
+ * to the outliers latency has). Null when the baseline has no spread or no median to measure by.
+ */
+function detectable_detectableShift(canaryCount, baseline, alpha, direction, allowedPercent) {
+    const centre = median(baseline);
+    const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
+    if (!(spread > 0 && centre !== 0 && canaryCount > 0))
+        return null;
+    const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
+    const zAlpha = stats_base_dists_normal_quantile_lib_default()(1 - (direction === 'either' ? alpha / 2 : alpha), 0, 1);
+    // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
+    const zEach = stats_base_dists_normal_quantile_lib_default()(1 - (1 - DETECTION_POWER) / 2, 0, 1);
+    return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
+}
+/** The median of the values. */
+function median(values) {
+    const sorted = Float64Array.from(values).sort();
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 ;// CONCATENATED MODULE: ./src/core/judge/threshold.ts
 /** Counts the measurements outside [min, max] (either bound optional) and the missing ones. */
 function checkThreshold(values, min, max) {
@@ -38756,9 +39176,10 @@ function classifyMetric(metric, options) {
             return { ...base, ...classifyThreshold(metric) };
     }
 }
-function classifyRate(metric, { alpha, onUndecided, complete }) {
+function classifyRate(metric, { alpha, onUndecided, complete, rateTest }) {
     const allowedRatio = metric.allowedRatio ?? classify_metricDefaults.allowedRatio;
-    const r = sequentialRateTest(metric.canary, metric.baseline, { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory });
+    const testOptions = { alpha, direction: metric.direction, allowedRatio, baselineHistory: metric.baselineHistory };
+    const r = rateTest ? rateTest(metric, testOptions) : sequentialRateTest(metric.canary, metric.baseline, testOptions);
     const exposure = exposureOf(metric.canary, metric.baseline, r.overdispersion);
     const detectable = detectableRatio(exposure, alpha, metric.direction);
     const detect = metric.detect ?? DEFAULT_DETECT_RATIO;
@@ -38863,66 +39284,6 @@ function classifyThreshold(metric) {
         return { class: 'nodata', reason: `${check.missing} of ${check.measurements} measurements missing`, threshold };
     }
     return { class: 'pass', reason: `${check.measurements - check.missing - failures} of ${check.measurements} measurements within ${bounds}`, threshold };
-}
-
-;// CONCATENATED MODULE: ./src/core/judge/score.ts
-/**
- * The weighted score and the verdict over classified metrics (Kayenta's scoring, with Slipway's
- * rule that missing data is never a pass):
- * - score = 100 · Σ weight(pass) / Σ weight(all), so nodata and error metrics lower it;
- * - a critical metric that is high or low, or any metric past its critical change, fails the
- *   analysis with score 0;
- * - otherwise, if a metric is nodata or error, the verdict is config.onNoData — unless the metrics
- *   that do have data already score under the marginal cut-off, which fails;
- * - otherwise pass at ≥ thresholds.pass, inconclusive (marginal) at ≥ thresholds.marginal, else fail.
- * Muted metrics count nowhere.
- */
-function scoreMetrics(all, config) {
-    const metrics = all.filter((m) => !m.muted);
-    const verdict = countedVerdict(metrics, config);
-    // Muted metrics are shown, not counted: one that would have failed says so after the reasons.
-    const muted = all.filter((m) => m.muted && m.class !== 'pass').map((m) => `muted metric '${m.name}' is ${m.class} (not counted): ${m.reason}`);
-    return { ...verdict, reasons: [...verdict.reasons, ...muted] };
-}
-/** The score and verdict over the metrics that count (none muted). */
-function countedVerdict(metrics, config) {
-    const weightOf = (list) => list.reduce((sum, m) => sum + m.weight, 0);
-    const percent = (part, whole) => weightOf(whole) > 0 ? round((100 * weightOf(part)) / weightOf(whole)) : 0;
-    const passed = metrics.filter((m) => m.class === 'pass');
-    const withData = metrics.filter((m) => m.class !== 'nodata' && m.class !== 'error');
-    const missing = metrics.filter((m) => m.class === 'nodata' || m.class === 'error');
-    const score = percent(passed, metrics);
-    const failing = withData.filter((m) => m.class !== 'pass').map((m) => `metric '${m.name}' is ${m.class}: ${m.reason}`);
-    const critical = metrics.filter((m) => (m.critical && (m.class === 'high' || m.class === 'low')) || m.criticalExceeded);
-    if (critical.length > 0) {
-        return {
-            verdict: 'fail',
-            score: 0,
-            reasons: critical.map((m) => `${m.critical ? 'critical metric' : 'metric'} '${m.name}' is ${m.class}${m.criticalExceeded ? ' past its critical change' : ''}: ${m.reason}`),
-        };
-    }
-    const cutoffs = `pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal}`;
-    if (missing.length > 0) {
-        const dataScore = percent(passed, withData);
-        const missingReasons = missing.map((m) => `metric '${m.name}' is ${m.class}: ${m.reason}`);
-        if (withData.length > 0 && dataScore < config.thresholds.marginal) {
-            return { verdict: 'fail', score, reasons: [`the metrics with data score ${dataScore}, under the marginal cut-off ${config.thresholds.marginal}`, ...failing, ...missingReasons] };
-        }
-        return {
-            verdict: config.onNoData,
-            score,
-            reasons: [`${missing.length} metric${missing.length > 1 ? 's have' : ' has'} no usable data, which is never a pass (onNoData: ${config.onNoData})`, ...missingReasons, ...failing],
-        };
-    }
-    if (score >= config.thresholds.pass)
-        return { verdict: 'pass', score, reasons: [`score ${score} (${cutoffs}): every weighted metric is within its limits`, ...failing] };
-    if (score >= config.thresholds.marginal)
-        return { verdict: 'inconclusive', score, reasons: [`score ${score} is marginal (${cutoffs})`, ...failing] };
-    return { verdict: 'fail', score, reasons: [`score ${score} is under the marginal cut-off (${cutoffs})`, ...failing] };
-}
-/** Two decimals are plenty for a 0–100 score and keep reports stable. */
-function round(n) {
-    return Math.round(n * 100) / 100;
 }
 
 ;// CONCATENATED MODULE: ./src/core/values/weight.ts
@@ -39264,6 +39625,133 @@ function counts(raw, where) {
     return { errors, requests };
 }
 
+;// CONCATENATED MODULE: ./src/core/judge/score.ts
+/**
+ * The weighted score and the verdict over classified metrics (Kayenta's scoring, with Slipway's
+ * rule that missing data is never a pass):
+ * - score = 100 · Σ weight(pass) / Σ weight(all), so nodata and error metrics lower it;
+ * - a critical metric that is high or low, or any metric past its critical change, fails the
+ *   analysis with score 0;
+ * - otherwise, if a metric is nodata or error, the verdict is config.onNoData — unless the metrics
+ *   that do have data already score under the marginal cut-off, which fails;
+ * - otherwise pass at ≥ thresholds.pass, inconclusive (marginal) at ≥ thresholds.marginal, else fail.
+ * Muted metrics count nowhere.
+ */
+function scoreMetrics(all, config) {
+    const metrics = all.filter((m) => !m.muted);
+    const verdict = countedVerdict(metrics, config);
+    // Muted metrics are shown, not counted: one that would have failed says so after the reasons.
+    const muted = all.filter((m) => m.muted && m.class !== 'pass').map((m) => `muted metric '${m.name}' is ${m.class} (not counted): ${m.reason}`);
+    return { ...verdict, reasons: [...verdict.reasons, ...muted] };
+}
+/** The score and verdict over the metrics that count (none muted). */
+function countedVerdict(metrics, config) {
+    const weightOf = (list) => list.reduce((sum, m) => sum + m.weight, 0);
+    const percent = (part, whole) => weightOf(whole) > 0 ? round((100 * weightOf(part)) / weightOf(whole)) : 0;
+    const passed = metrics.filter((m) => m.class === 'pass');
+    const withData = metrics.filter((m) => m.class !== 'nodata' && m.class !== 'error');
+    const missing = metrics.filter((m) => m.class === 'nodata' || m.class === 'error');
+    const score = percent(passed, metrics);
+    const failing = withData.filter((m) => m.class !== 'pass').map((m) => `metric '${m.name}' is ${m.class}: ${m.reason}`);
+    const critical = metrics.filter((m) => (m.critical && (m.class === 'high' || m.class === 'low')) || m.criticalExceeded);
+    if (critical.length > 0) {
+        return {
+            verdict: 'fail',
+            score: 0,
+            reasons: critical.map((m) => `${m.critical ? 'critical metric' : 'metric'} '${m.name}' is ${m.class}${m.criticalExceeded ? ' past its critical change' : ''}: ${m.reason}`),
+        };
+    }
+    const cutoffs = `pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal}`;
+    if (missing.length > 0) {
+        const dataScore = percent(passed, withData);
+        const missingReasons = missing.map((m) => `metric '${m.name}' is ${m.class}: ${m.reason}`);
+        if (withData.length > 0 && dataScore < config.thresholds.marginal) {
+            return { verdict: 'fail', score, reasons: [`the metrics with data score ${dataScore}, under the marginal cut-off ${config.thresholds.marginal}`, ...failing, ...missingReasons] };
+        }
+        return {
+            verdict: config.onNoData,
+            score,
+            reasons: [`${missing.length} metric${missing.length > 1 ? 's have' : ' has'} no usable data, which is never a pass (onNoData: ${config.onNoData})`, ...missingReasons, ...failing],
+        };
+    }
+    if (score >= config.thresholds.pass)
+        return { verdict: 'pass', score, reasons: [`score ${score} (${cutoffs}): every weighted metric is within its limits`, ...failing] };
+    if (score >= config.thresholds.marginal)
+        return { verdict: 'inconclusive', score, reasons: [`score ${score} is marginal (${cutoffs})`, ...failing] };
+    return { verdict: 'fail', score, reasons: [`score ${score} is under the marginal cut-off (${cutoffs})`, ...failing] };
+}
+/** Two decimals are plenty for a 0–100 score and keep reports stable. */
+function round(n) {
+    return Math.round(n * 100) / 100;
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/judge.ts
+
+
+
+/**
+ * Judges canary against baseline: validates the input (throwing an InputError that names the
+ * metric and the field), classifies every metric and scores them into a verdict. Pure and
+ * synchronous: the same data always gives the same report.
+ */
+function judge_judge(input) {
+    return judge_judgeWith(input);
+}
+/** judge(), running the rate metrics' tests with `rateTest` (ClassifyOptions; default: from the first interval). */
+function judge_judgeWith(input, rateTest) {
+    const { config, metrics, complete } = validateJudgeInput(input);
+    const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete, rateTest }));
+    return { ...scoreMetrics(results, config), metrics: results, config };
+}
+
+;// CONCATENATED MODULE: ./src/core/judge/incremental.ts
+
+
+/**
+ * A judge for an analysis that asks again after every interval (the analysis loop): it keeps each
+ * rate metric's sequential test between calls and, when the metric's counts are the previous
+ * call's with intervals added (same settings, same history), feeds the test only the new ones.
+ * Anything else — a revised interval, another setting — starts the metric's test again. Its
+ * reports are judge()'s: the test's state after a prefix does not depend on how it was fed.
+ */
+function incremental_incrementalJudge() {
+    const running = new Map();
+    const rateTest = (metric, options) => {
+        const counts = [metric.canary.errors, metric.canary.requests, metric.baseline.errors, metric.baseline.requests];
+        let run = running.get(metric.name);
+        if (!run || !sameOptions(run.options, options) || !counts.every((values, i) => extendsPrefix(values, run.pushed[i]))) {
+            run = { options, test: new SequentialRateTest(options), pushed: [[], [], [], []] };
+            running.set(metric.name, run);
+        }
+        const [canaryErrors, canaryRequests, baselineErrors, baselineRequests] = counts;
+        for (let i = run.pushed[0].length; i < canaryRequests.length; i++) {
+            run.test.push(canaryErrors[i], canaryRequests[i], baselineErrors[i], baselineRequests[i]);
+            counts.forEach((values, side) => run.pushed[side].push(values[i]));
+        }
+        return run.test.result();
+    };
+    return (input) => judgeWith(input, rateTest);
+}
+/** The same value, a missing one (NaN) equal to a missing one. */
+const same = (a, b) => a === b || (a !== a && b !== b);
+/** Whether `values` starts with every one of `prefix`. */
+function extendsPrefix(values, prefix) {
+    if (values.length < prefix.length)
+        return false;
+    for (let i = 0; i < prefix.length; i++)
+        if (!same(values[i], prefix[i]))
+            return false;
+    return true;
+}
+function sameCounts(a, b) {
+    if (!a || !b)
+        return a === b;
+    return a.errors.length === b.errors.length && extendsPrefix(a.errors, b.errors) && a.requests.length === b.requests.length && extendsPrefix(a.requests, b.requests);
+}
+function sameOptions(a, b) {
+    return a.alpha === b.alpha && a.direction === b.direction && a.allowedRatio === b.allowedRatio && sameCounts(a.baselineHistory, b.baselineHistory);
+}
+
 ;// CONCATENATED MODULE: ./src/core/judge/index.ts
 
 
@@ -39275,17 +39763,6 @@ function counts(raw, where) {
 
 
 
-
-/**
- * Judges canary against baseline: validates the input (throwing an InputError that names the
- * metric and the field), classifies every metric and scores them into a verdict. Pure and
- * synchronous: the same data always gives the same report.
- */
-function judge_judge(input) {
-    const { config, metrics, complete } = validateJudgeInput(input);
-    const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete }));
-    return { ...scoreMetrics(results, config), metrics: results, config };
-}
 
 ;// CONCATENATED MODULE: ./src/core/report/mermaid.ts
 // Mermaid xychart of canary vs baseline over the analysis window, rendered by GitHub in job
@@ -39440,7 +39917,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:stream"
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -39618,13 +40095,13 @@ async function collectEntries(dir, prefix, rules) {
     for (let i = 1; i <= parts.length; i++)
         entries.push({ name: `${parts.slice(0, i).join('/')}/`, type: 'dir', mode: 0o755, size: 0 });
     const walk = async (absolute, relative) => {
-        for (const child of await (0,external_node_fs_promises_namespaceObject.readdir)(absolute)) {
+        for (const child of await (0,promises_namespaceObject.readdir)(absolute)) {
             if (child === GIT_DIR || (relative === '' && IGNORE_FILES.includes(child)))
                 continue;
             const childAbsolute = (0,external_node_path_namespaceObject.join)(absolute, child);
             const childRelative = relative === '' ? child : `${relative}/${child}`;
             const name = prefix === '' ? childRelative : `${prefix}/${childRelative}`;
-            const stat = await (0,external_node_fs_promises_namespaceObject.lstat)(childAbsolute);
+            const stat = await (0,promises_namespaceObject.lstat)(childAbsolute);
             // A trailing `/` lets directory-only patterns (`build/`) match, as in git.
             if (rules.ignores(stat.isDirectory() ? `${childRelative}/` : childRelative))
                 continue;
@@ -39637,7 +40114,7 @@ async function collectEntries(dir, prefix, rules) {
                 entries.push({ name, type: 'file', mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size, source: childAbsolute });
             }
             else if (stat.isSymbolicLink()) {
-                entries.push({ name, type: 'symlink', mode: 0o777, size: 0, source: childAbsolute, linkTarget: await (0,external_node_fs_promises_namespaceObject.readlink)(childAbsolute) });
+                entries.push({ name, type: 'symlink', mode: 0o777, size: 0, source: childAbsolute, linkTarget: await (0,promises_namespaceObject.readlink)(childAbsolute) });
             }
             else {
                 throw new core_errors/* SlipwayError */.GQ(`${childAbsolute} is neither a file, a directory nor a symbolic link; remove it from the directory to pack, or exclude it in .slipwayignore.`);
@@ -39665,7 +40142,7 @@ async function readIgnoreRules(dir) {
 }
 async function readIfPresent(path) {
     try {
-        return await (0,external_node_fs_promises_namespaceObject.readFile)(path, 'utf8');
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -43173,38 +43650,6 @@ function checkRegex(value, fail) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
-/**
- * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
- * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
- * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
-const clock_systemClock = {
-    now: () => new Date(),
-    async sleep(ms) {
-        const deadline = Date.now() + ms;
-        for (let left = ms; left > 0; left = deadline - Date.now()) {
-            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
-        }
-    },
-};
-/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
-class VirtualClock {
-    time;
-    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
-    constructor(start = new Date('2026-01-01T00:00:00Z')) {
-        this.time = start.getTime();
-    }
-    now() {
-        return new Date(this.time);
-    }
-    async sleep(ms) {
-        this.time += Math.max(0, ms);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/analysis/loop.ts
 
 
@@ -43213,9 +43658,12 @@ class VirtualClock {
 
 
 
-// The analysis loop (ARCHITECTURE.md "Analysis"): every interval, query the whole window so far for
+// The analysis loop (docs/analysis.md "The analysis loop"): every interval, query the whole window so far for
 // the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
 // more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
+// The default judge keeps each rate metric's sequential test between intervals and feeds it only
+// the new one (incrementalJudge), so an interval costs the same at the end of a long analysis as at
+// the start; its reports are those of judging the whole window afresh.
 // A metric whose latest query failed is handed to the judge without data and with the error (class
 // `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
 // outage heal once the source answers again.
@@ -43260,7 +43708,7 @@ async function loop_runAnalysis(options) {
     const logger = options.logger ?? silentLogger;
     const { intervalSeconds } = options;
     const plannedIntervals = loop_plannedIntervalsOf(options.durationSeconds, intervalSeconds);
-    const judgeFn = options.judge ?? judge;
+    const judgeFn = options.judge ?? incrementalJudge();
     checkAnalysis(options);
     // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
     const historySeconds = options.historySeconds ?? loop_DEFAULT_HISTORY_SECONDS;
@@ -43866,6 +44314,7 @@ function show(value) {
 ;// CONCATENATED MODULE: ./src/core/rollback/target.ts
 
 
+
 /** Rolling back is not possible or not allowed; the message says why and what to do. */
 class target_RollbackRefusedError extends (/* unused pure expression or super */ null && (SlipwayError)) {
     name = 'RollbackRefusedError';
@@ -43884,9 +44333,8 @@ function parseRollbackTo(value, input = 'to') {
 }
 /** A deployment Slipway made that shipped an artifact and succeeded without being rolled back since. */
 function isGood(deployment) {
-    const state = deployment.latestStatus?.state;
     // `inactive` is what GitHub makes of a success that a newer success superseded: still good.
-    return Boolean(deployment.payload?.artifact) && (state === 'success' || state === 'inactive');
+    return Boolean(deployment.payload?.artifact) && wentLive(deployment.latestStatus?.state);
 }
 /**
  * Decides what a rollback in `environment` does, reading the ledger only (nothing is changed).
@@ -44196,6 +44644,7 @@ class auth_RegistryAuthError extends core_errors/* SlipwayError */.GQ {
 
 
 
+
 const DEFAULT_HINTS = {
     credentials: 'give a username and password (or token) that the registry accepts',
     permission: 'grant the credentials access to the repository (for ghcr.io with GITHUB_TOKEN: `permissions: packages: write`)',
@@ -44206,8 +44655,9 @@ class http_RegistryHttp {
     baseUrl;
     credentials;
     logger;
-    attempts;
-    retryDelayMs;
+    /** The patience of a replayable request, and of a restarted upload (blobs.ts). */
+    retryPolicy;
+    clock;
     hints;
     challenge;
     tokens = new Map();
@@ -44216,8 +44666,9 @@ class http_RegistryHttp {
         this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
         this.credentials = options.credentials;
         this.logger = options.logger ?? silentLogger;
-        this.attempts = options.attempts ?? 6;
-        this.retryDelayMs = options.retryDelayMs ?? 250;
+        // A registry that says when to come back (429/503 Retry-After) is obeyed, up to a minute.
+        this.retryPolicy = { attempts: options.attempts ?? 6, firstDelayMs: options.retryDelayMs ?? 250, multiplier: 2, maxDelayMs: 8000, retryAfterLimitMs: 60_000 };
+        this.clock = options.clock;
         this.hints = { ...DEFAULT_HINTS, ...options.hints };
     }
     /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
@@ -44226,35 +44677,19 @@ class http_RegistryHttp {
     }
     /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
     async send(request) {
-        const replayable = !(typeof request.body === 'function');
-        for (let attempt = 1;; attempt++) {
-            let wait = this.retryDelay(attempt);
-            try {
-                const response = await this.authenticated(request);
-                if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429))
-                    return response;
-                await response.body?.cancel();
-                // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
-                const retryAfter = Number(response.headers.get('retry-after'));
-                if (Number.isFinite(retryAfter) && retryAfter > 0)
-                    wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            catch (error) {
-                if (!replayable || attempt >= this.attempts || !http_isConnectionError(error))
-                    throw error;
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            await http_sleep(wait);
-        }
-    }
-    /** The wait before attempt `attempt + 1`, in ms. */
-    retryDelay(attempt) {
-        return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
-    }
-    /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
-    get maxAttempts() {
-        return this.attempts;
+        // A streamed body is sent once: its caller restarts the whole upload instead (blobs.ts).
+        const policy = typeof request.body === 'function' ? { ...this.retryPolicy, attempts: 1 } : this.retryPolicy;
+        return withRetry(() => this.authenticated(request), {
+            policy,
+            clock: this.clock,
+            classify: (error) => (http_isConnectionError(error) ? {} : undefined),
+            retryResult: (response) => (isRetryableStatus(response.status) ? { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) } : undefined),
+            onRetry: async ({ error, result, attempt, attempts, delayMs }) => {
+                await result?.body?.cancel();
+                const what = result ? String(result.status) : connectionErrorText(error);
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${what}, retrying in ${delayMs} ms (attempt ${attempt + 1}/${attempts})`);
+            },
+        });
     }
     async authenticated(request) {
         const origin = new URL(this.url(request.repository, request.path)).origin;
@@ -44283,7 +44718,7 @@ class http_RegistryHttp {
             if (typeof request.body === 'function') {
                 // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
                 // in hand, the caller restarts the whole upload rather than resend a slice.
-                throw new http_UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+                throw new http_TokenRefreshedError(`${request.method} ${this.describe(request)} needed a fresh token.`);
             }
             response = await this.once(request, authorization);
             if (response.status === 401) {
@@ -44390,26 +44825,31 @@ class http_UnexpectedResponseError extends core_errors/* SlipwayError */.GQ {
         this.codes = codes;
     }
 }
-/** Whether an error is a dropped or refused connection (worth retrying). */
+/**
+ * A streamed request met an expired token: a fresh one is now cached, and the caller restarts with
+ * the whole body (a streamed body cannot be sent again from where it stood).
+ */
+class http_TokenRefreshedError extends (/* unused pure expression or super */ null && (SlipwayError)) {
+    name = 'TokenRefreshedError';
+}
+/** Whether an error is a dropped, refused or timed-out connection (worth retrying): see TRANSIENT_NETWORK_CODES. */
 function http_isConnectionError(error) {
-    // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
-    if (typeof error !== 'object' || error === null || error instanceof SlipwayError)
-        return false;
-    return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+    return !(error instanceof SlipwayError) && isTransientNetworkError(error);
 }
 function connectionErrorText(error) {
     const cause = error.cause;
-    return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+    return [errorText(error), transientNetworkCode(error), cause?.message].filter(Boolean).join(': ');
 }
 function errorText(error) {
     return String(error.message ?? error);
 }
 /** Waits `ms` milliseconds. */
-function http_sleep(ms) {
+function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/blobs.ts
+
 
 
 
@@ -44450,7 +44890,9 @@ class blobs_Blobs {
      * completed unseen. The registry verifies the digest on the final PUT.
      */
     async upload(repository, digest, size, source, location) {
-        for (let attempt = 1;; attempt++) {
+        await withRetry(async (attempt) => {
+            if (attempt > 1 && (await this.existsAfterFailure(repository, digest)))
+                return;
             const sourceFailure = {};
             const watchedSource = () => watched(source, sourceFailure);
             try {
@@ -44460,20 +44902,13 @@ class blobs_Blobs {
                     await this.putMonolithic(repository, start, digest, size, watchedSource);
                 else
                     await this.putChunked(repository, start, digest, size, watchedSource);
-                return;
             }
             catch (error) {
                 // Bytes that failed their digest check (a source registry serving the wrong bytes) are
                 // refused at once, with that check's message: reading them again would not change them.
-                if (sourceFailure.error instanceof SlipwayError)
-                    throw sourceFailure.error;
-                if (attempt >= this.http.maxAttempts || !isRestartable(error))
-                    throw error;
-                await sleep(this.http.retryDelay(attempt));
-                if (await this.existsAfterFailure(repository, digest))
-                    return;
+                throw sourceFailure.error instanceof SlipwayError ? sourceFailure.error : error;
             }
-        }
+        }, { policy: this.http.retryPolicy, clock: this.http.clock, classify: (error) => (isRestartable(error) ? {} : undefined) });
     }
     /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
     async *read(repository, digest, size) {
@@ -44599,14 +45034,15 @@ function withDigest(location, digest) {
 }
 /** Failures after which a new upload session can succeed. */
 function isRestartable(error) {
-    if (isConnectionError(error))
+    // A token that expired mid-upload (a fresh one is cached now) needs the whole body sent again.
+    if (isConnectionError(error) || error instanceof TokenRefreshedError)
         return true;
     // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
     // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
     // cannot help.
     if (!(error instanceof UnexpectedResponseError))
         return false;
-    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
+    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID'].includes(c));
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/manifests.ts
@@ -44897,12 +45333,18 @@ function shellCommandRunner(options = {}) {
 
 
 
+/** The one status an abort records (see abortAndRecord). */
+const ABORTED_STATE = 'error';
 /**
  * Sends all traffic back to stable, then records the truth on the deployment. The ledger never
  * depends on the router: the status is written in a `finally`, also when the router cannot be
- * reached — then as `error`, saying where traffic was last seen — and a ledger failure is logged,
- * never thrown over the router's outcome. The router's error, if any, is returned for the caller
- * to rethrow (docs/reliability.md).
+ * reached — saying where traffic was last seen — and a ledger failure is logged, never thrown
+ * over the router's outcome. The router's error, if any, is returned for the caller to rethrow.
+ *
+ * The status is always `error`, whether traffic went back or not: an abort is a stop by something
+ * other than the judgment — a failed step, a failed or cancelled job, an error. `failure` is kept
+ * for a rollout the judgment rolled back (executeRollback), so that a deployment's state says
+ * whether its version was found bad (docs/reliability.md, "What a failed or cancelled job leaves").
  */
 async function abort_abortAndRecord(router, record, logger = silentLogger) {
     const outcome = { trafficBack: false, canaryWeight: record.lastSeenWeight };
@@ -44925,7 +45367,7 @@ async function recordAbort(record, outcome, logger) {
         return undefined;
     try {
         const lastSeen = record.lastSeenWeight === undefined ? 'unknown' : `canary ${record.lastSeenWeight}%`;
-        const state = outcome.trafficBack ? record.state : 'error';
+        const state = ABORTED_STATE;
         // The router's own error is logged; the status keeps to where traffic is (140 characters).
         const traffic = outcome.trafficBack ? 'traffic back on stable' : `traffic NOT moved back, last seen at ${lastSeen}`;
         const status = { state, description: `${record.reason}; ${traffic}${record.detail ? `: ${record.detail}` : ''}` };
@@ -44971,7 +45413,7 @@ function liveElsewhere(deployment, identity) {
     if (!deployment.payload)
         return undefined;
     const status = deployment.latestStatus;
-    if (status && (!isOpen(status.state) || parseStepPosition(status.description)?.paused))
+    if (status && (!isOpen(status.state) || isPaused(status.description)))
         return undefined;
     if (isOurs(deployment, identity))
         return undefined;
@@ -44980,6 +45422,11 @@ function liveElsewhere(deployment, identity) {
         return undefined;
     const run = status?.logUrl || `the run that wrote it (${deployment.payload.source?.workflow ?? 'unknown workflow'}, run ${deployment.payload.source?.runId ?? '?'})`;
     return { ageMs, run, said: status ? `"${status.description}"` : 'just created' };
+}
+/** A rollout stopped on purpose (an open-ended pause, a policy of pause) waits for a later run: nobody drives it. */
+function isPaused(description) {
+    const point = parseResumePoint(description);
+    return point?.phase === 'step' && point.paused;
 }
 /** Written by this run (a re-run attempt resuming it): its statuses carry our page, its payload our run id. */
 function isOurs(deployment, identity) {
@@ -45022,6 +45469,191 @@ async function liveness_stepBackIfRaced(ledger, environment, ours, identity) {
         return;
     await ledger.setStatus(ours.id, { state: 'error', description: `not started: deployment #${elder.id} was started at the same time by another run` });
     throw anotherRunError(environment, elder, live, identity, `Another rollout started in ${environment} at the same time`);
+}
+
+;// CONCATENATED MODULE: ./src/core/plan/recorder.ts
+
+
+
+
+/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
+const FINAL_STATUS_ATTEMPTS = 3;
+/** First pause between them; the second is twice as long. */
+const FINAL_STATUS_RETRY_MS = 5_000;
+/** The deployment statuses, progress table and step records of one rollout run. */
+class recorder_RolloutRecorder {
+    options;
+    /** The table handed to `onProgress`: one object, updated in place, for the whole run. */
+    progress;
+    weight;
+    index = 0;
+    deploymentId;
+    heartbeat;
+    constructor(options) {
+        this.options = options;
+        const { plan } = options;
+        this.progress = {
+            environment: options.environment,
+            imageRef: options.imageRef,
+            strategy: plan.strategy,
+            steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
+            reports: [],
+        };
+    }
+    /** An earlier run already promoted the artifact: every step reads done. */
+    allStepsDone() {
+        this.progress.steps.forEach((record) => (record.state = 'done'));
+    }
+    /**
+     * The run drives `deploymentId` from step `startIndex` on: the steps before it read done, and
+     * from now on every status is a heartbeat, written again through a long pause or analysis so
+     * another run can tell this one alive from one whose runner was lost.
+     */
+    open(deploymentId, startIndex) {
+        this.deploymentId = deploymentId;
+        this.progress.deploymentId = deploymentId;
+        this.progress.steps.slice(0, startIndex).forEach((record) => (record.state = 'done'));
+        this.heartbeat = startHeartbeat(this.options, deploymentId);
+    }
+    /** The canary's share where the run stands: what each status names, and what an abort last saw (undefined before the router was read). */
+    get canaryWeight() {
+        return this.weight;
+    }
+    /** The router now sends `canaryWeight` percent to the new version. */
+    trafficAt(canaryWeight) {
+        this.weight = canaryWeight;
+    }
+    /** Step `index` begins: it reads running, and the statuses from now on name it. Returns its label. */
+    startStep(index) {
+        this.index = index;
+        this.step.state = 'running';
+        return this.step.label;
+    }
+    /** Writes where the run stands, at the current step: `canary 25% · step 3/6 · <note>`. */
+    async status(note) {
+        await this.writeInProgress(formatResumePoint({ ...this.stepPoint(), paused: false }, note));
+    }
+    /** Hands the progress table to `onProgress`. */
+    async publish() {
+        await this.options.onProgress?.(this.progress);
+    }
+    /** The current step's analysis ended with `report`: its verdict, score and first reason go in the table. */
+    analysed(report) {
+        this.progress.reports.push({ stepIndex: this.index, report });
+        Object.assign(this.step, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
+    }
+    /** A note on the current step in the table (what its smoke check saw). */
+    note(text) {
+        this.step.note = text;
+    }
+    /** The current step ran (whether it passed or not): the table shows the weight it left. */
+    stepRan() {
+        this.step.canaryWeight = this.canaryWeight;
+    }
+    /** The current step passed. */
+    async stepDone() {
+        this.step.state = 'done';
+        await this.publish();
+    }
+    /** The current step failed; what follows (a rollback) is the engine's. */
+    stepFailed() {
+        this.step.state = 'failed';
+    }
+    /**
+     * The run stops at the current step on purpose and waits for a later run: with a reason (a
+     * policy of pause) or without (an open-ended pause, "paused until the next run").
+     */
+    async pause(reason) {
+        this.step.state = 'paused';
+        await this.writeInProgress(formatResumePoint({ ...this.stepPoint(), paused: true }, reason));
+    }
+    /** Every step passed and the router is about to promote: a run that stops from here on promotes again. */
+    async promoting() {
+        await this.writeInProgress(formatResumePoint({ phase: 'promoting', total: this.options.plan.steps.length }));
+    }
+    /** No heartbeat after this; resolves once the one in flight, if any, has landed (before a final status). */
+    async stopHeartbeat() {
+        await this.heartbeat?.stop();
+    }
+    /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
+    async promoted() {
+        const { plan, ledger, clock, logger, imageRef } = this.options;
+        const deploymentId = this.opened();
+        await this.stopHeartbeat();
+        const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: this.options.environmentUrl };
+        for (let attempt = 1;; attempt++) {
+            try {
+                await ledger.setStatus(deploymentId, success);
+                return;
+            }
+            catch (error) {
+                if (attempt >= FINAL_STATUS_ATTEMPTS) {
+                    throw new SlipwayError(`${imageRef} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deploymentId} failed ${attempt} times (${errorMessage(error)}). ` +
+                        'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
+                }
+                logger.warning(`Recording success on deployment #${deploymentId} failed (${errorMessage(error)}); trying again.`);
+                await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
+            }
+        }
+    }
+    /** The run ends: the result goes in the table, which is published and logged, and becomes the outcome. */
+    async finish(result, deploymentId, reason, extra = {}) {
+        Object.assign(this.progress, { result, reason });
+        await this.publish();
+        this.options.logger.info(`Rollout of ${this.options.imageRef} to ${this.options.environment}: ${result} (${reason}).`);
+        return { ...this.progress, result, deploymentId, reason, ...extra };
+    }
+    get step() {
+        return this.progress.steps[this.index];
+    }
+    stepPoint() {
+        if (this.weight === undefined)
+            throw new Error('unreachable: a step runs only once traffic was read');
+        return { phase: 'step', strategy: this.options.plan.strategy, step: this.index + 1, total: this.options.plan.steps.length, canaryWeight: this.weight };
+    }
+    async writeInProgress(description) {
+        if (!this.heartbeat)
+            throw new Error('unreachable: a status is written only once the deployment exists');
+        await this.heartbeat.status({ state: 'in_progress', description, environmentUrl: this.options.environmentUrl });
+    }
+    opened() {
+        if (this.deploymentId === undefined)
+            throw new Error('unreachable: the deployment exists before it is promoted');
+        return this.deploymentId;
+    }
+}
+function startHeartbeat(options, deploymentId) {
+    const { ledger, logger } = options;
+    const every = options.heartbeatMs ?? HEARTBEAT_MS;
+    let last;
+    let lastAt = Date.now();
+    let stopped = false;
+    // One write at a time, in order: a heartbeat can never land after the status that ends the run.
+    let queue = Promise.resolve();
+    const write = (request) => {
+        const written = queue.then(() => ledger.setStatus(deploymentId, request));
+        queue = written.catch(() => undefined);
+        return written;
+    };
+    const timer = setInterval(() => {
+        if (stopped || !last || Date.now() - lastAt < every)
+            return;
+        lastAt = Date.now();
+        write(last).catch((error) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${errorMessage(error)}`));
+    }, Math.min(every, 60_000));
+    timer.unref?.();
+    return {
+        async status(request) {
+            last = request;
+            lastAt = Date.now();
+            await write(request);
+        },
+        async stop() {
+            stopped = true;
+            clearInterval(timer);
+            await queue;
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/traffic/settings.ts
@@ -45277,18 +45909,6 @@ function normalise(spec) {
 ;// CONCATENATED MODULE: ./src/core/plan/steps.ts
 
 
-/** GETs the step's URL; ok when the status is the expected one within the timeout. */
-const steps_httpSmokeCheck = async (step) => {
-    try {
-        const response = await fetch(step.url, { headers: step.headers, signal: AbortSignal.timeout(step.timeoutSeconds * 1000) });
-        await response.arrayBuffer();
-        const ok = response.status === step.expectStatus;
-        return { ok, detail: `GET ${step.url} answered ${response.status}${ok ? '' : `, expected ${step.expectStatus}`}` };
-    }
-    catch (error) {
-        return { ok: false, detail: `GET ${step.url} failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-};
 /** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
 function steps_expectedTrafficBefore(steps, index) {
     const expected = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
@@ -45305,7 +45925,7 @@ function steps_expectedTrafficBefore(steps, index) {
     return expected;
 }
 /** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
-async function steps_applyTrafficStep(router, step) {
+async function applyTrafficStep(router, step) {
     switch (step.kind) {
         case 'setWeight':
             return router.setCanaryWeight(step.weight);
@@ -45314,14 +45934,12 @@ async function steps_applyTrafficStep(router, step) {
         case 'setHeaderRoute':
         case 'preview':
             if (!router.setHeaderRoute)
-                throw new SlipwayError(cannotRoute(router, step.kind));
+                throw new core_errors/* SlipwayError */.GQ(cannotRoute(router, step.kind));
             return router.setHeaderRoute(step.route);
         case 'mirror':
             if (!router.setMirror)
-                throw new SlipwayError(cannotMirror(router));
+                throw new core_errors/* SlipwayError */.GQ(cannotMirror(router));
             return router.setMirror(step.percent);
-        default:
-            return undefined;
     }
 }
 const cannotRoute = (router, kind) => `The ${router.type} router cannot route by header, so the plan's \`${kind}\` step cannot run; remove it or use a provider with header routes.`;
@@ -45377,6 +45995,68 @@ async function steps_convergeTraffic(router, expected) {
     return { state, changed };
 }
 
+;// CONCATENATED MODULE: ./src/core/plan/step-handlers.ts
+
+const CONTINUE = { next: 'continue' };
+/** setWeight, switch, setHeaderRoute, preview and mirror: the router changes, then the status says so. */
+async function moveTraffic(step, { router, recorder, label }) {
+    const state = await applyTrafficStep(router, step);
+    recorder.trafficAt(state.canaryWeight);
+    await recorder.status(label);
+    return CONTINUE;
+}
+/** A timed pause waits on the clock; an open-ended one ends the run for a later one to go on. */
+async function pause(step, { plan, index, label, recorder, clock }) {
+    if (step.durationSeconds === undefined)
+        return { next: 'pause', reason: `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue` };
+    await recorder.status(label);
+    await recorder.publish();
+    await clock.sleep(step.durationSeconds * 1000);
+    return CONTINUE;
+}
+/** Judges the canary; a fail follows onFailure, an inconclusive verdict onInconclusive. */
+async function analyse(step, { plan, index, label, recorder, analysis }) {
+    if (!analysis || !plan.analysis)
+        throw new Error("an analysis step needs the plan's analysis block and an analysis runner");
+    await recorder.status(`${label} running`);
+    await recorder.publish();
+    const report = await analysis.run({ analysis: plan.analysis, step, stepIndex: index });
+    recorder.analysed(report);
+    const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
+    if (report.verdict === 'fail')
+        return { next: 'stop', policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
+    if (report.verdict === 'inconclusive')
+        return { next: 'stop', policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
+    await recorder.status(summary);
+    return CONTINUE;
+}
+/** One GET; a failure follows onFailure. */
+async function smokeCheck(step, { plan, recorder, smokeCheck: check }) {
+    const result = await check(step);
+    recorder.note(result.detail);
+    if (!result.ok)
+        return { next: 'stop', policy: plan.onFailure, reason: `smoke check failed: ${result.detail}` };
+    await recorder.status('smoke check passed');
+    return CONTINUE;
+}
+/** The handler of each step kind. */
+const stepHandlers = {
+    setWeight: moveTraffic,
+    switch: moveTraffic,
+    setHeaderRoute: moveTraffic,
+    preview: moveTraffic,
+    mirror: moveTraffic,
+    pause,
+    analysis: analyse,
+    smokeCheck,
+};
+/** Runs `step` through the handler of its kind. */
+function step_handlers_runStep(step, context) {
+    // TypeScript cannot tie `step.kind` to the handler it selects; StepHandlers above makes sure each kind's handler takes that kind.
+    const handler = stepHandlers[step.kind];
+    return handler(step, context);
+}
+
 ;// CONCATENATED MODULE: ./src/core/plan/engine.ts
 
 
@@ -45386,121 +46066,65 @@ async function steps_convergeTraffic(router, expected) {
 
 
 
-/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
-const FINAL_STATUS_ATTEMPTS = 3;
-/** First pause between them; the second is twice as long. */
-const FINAL_STATUS_RETRY_MS = 5_000;
+
+
+
 /**
  * Runs a plan end to end: creates (or resumes) the deployment, runs every step, records each as
  * the deployment's in_progress status ("canary 25% · step 3/6 · setWeight 25%"), and ends promoted,
  * rolled back (a failed analysis or smoke check under onFailure: rollback) or paused (an open-ended
  * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
  * router brought back to where that step left it, and a promoted artifact is left as it is.
+ * Each step is run by the handler of its kind (step-handlers.ts); everything the run writes goes
+ * through one RolloutRecorder (recorder.ts).
  */
 async function runRollout(request, deps) {
     const { plan, environment, artifact } = request;
+    const total = plan.steps.length;
     const logger = deps.logger ?? silentLogger;
-    const progress = {
-        environment,
-        imageRef: artifact.ref,
-        strategy: plan.strategy,
-        steps: plan.steps.map((step, index) => ({ index, label: stepLabel(step), state: 'pending' })),
-        reports: [],
-    };
-    const publish = async () => deps.onProgress?.(progress);
-    const finish = async (result, deploymentId, reason, extra = {}) => {
-        Object.assign(progress, { result, reason });
-        await publish();
-        logger.info(`Rollout of ${artifact.ref} to ${environment}: ${result} (${reason}).`);
-        return { ...progress, result, deploymentId, reason, ...extra };
-    };
+    const clock = deps.clock ?? systemClock;
+    const recorder = new RolloutRecorder({ plan, environment, imageRef: artifact.ref, environmentUrl: request.environmentUrl, ledger: deps.ledger, logger, clock, heartbeatMs: deps.heartbeatMs, onProgress: deps.onProgress });
     checkPlanFitsRouter(plan.steps, deps.router);
     const start = await startOrResume(request, deps, logger);
     if ('promoted' in start) {
-        progress.steps.forEach((s) => (s.state = 'done'));
-        return finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
+        recorder.allStepsDone();
+        return recorder.finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
     }
-    const deployment = start.deployment;
-    progress.deploymentId = deployment.id;
+    const { deployment, startIndex } = start;
     deps.onDeployment?.(deployment.id);
-    progress.steps.slice(0, start.startIndex).forEach((s) => (s.state = 'done'));
-    // Every status the run writes is a heartbeat; between them (a long pause or analysis) the last one
-    // is written again, so another run can tell this one alive from one whose runner was lost.
-    const heartbeat = startHeartbeat(deps, deployment.id, logger);
-    const status = (index, weight, note) => heartbeat.status({ state: 'in_progress', description: stepDescription(plan, index, weight, note), environmentUrl: request.environmentUrl });
-    const { startIndex } = start;
+    recorder.open(deployment.id, startIndex);
     let index = startIndex;
-    let weight;
     try {
         return await drive();
     }
     finally {
-        await heartbeat.stop();
+        await recorder.stopHeartbeat();
     }
     /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
     async function drive() {
         try {
             // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
-            if (startIndex < plan.steps.length) {
-                const expected = expectedTrafficBefore(plan.steps, startIndex);
-                const converged = await convergeTraffic(deps.router, expected);
+            if (startIndex < total) {
+                const converged = await convergeTraffic(deps.router, expectedTrafficBefore(plan.steps, startIndex));
                 if (converged.changed.length > 0)
                     logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
-                weight = converged.state.canaryWeight;
+                recorder.trafficAt(converged.state.canaryWeight);
             }
-            for (; index < plan.steps.length; index++) {
+            for (; index < total; index++) {
                 const step = plan.steps[index];
-                const record = progress.steps[index];
-                record.state = 'running';
-                logger.info(`Step ${index + 1}/${plan.steps.length}: ${record.label}`);
-                let end = { stop: false };
-                if (step.kind === 'pause' && step.durationSeconds === undefined) {
-                    await status(index, weight, 'paused until the next run');
-                    record.state = 'paused';
-                    return finish('paused', deployment.id, `open-ended pause at step ${index + 1}/${plan.steps.length}; run the rollout again to continue`);
+                const label = recorder.startStep(index);
+                logger.info(`Step ${index + 1}/${total}: ${label}`);
+                const outcome = await runStep(step, { plan, index, label, recorder, router: deps.router, analysis: deps.analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
+                if (outcome.next === 'pause') {
+                    await recorder.pause();
+                    return recorder.finish('paused', deployment.id, outcome.reason);
                 }
-                else if (step.kind === 'pause') {
-                    await status(index, weight, record.label);
-                    await publish();
-                    await (deps.clock ?? systemClock).sleep(step.durationSeconds * 1000);
-                }
-                else if (step.kind === 'analysis') {
-                    if (!deps.analysis || !plan.analysis)
-                        throw new Error('an analysis step needs the plan\'s analysis block and an analysis runner');
-                    await status(index, weight, `${record.label} running`);
-                    await publish();
-                    const report = await deps.analysis.run({ analysis: plan.analysis, step, stepIndex: index });
-                    progress.reports.push({ stepIndex: index, report });
-                    Object.assign(record, { verdict: report.verdict, score: report.score, note: report.reasons[0] });
-                    const summary = `analysis ${report.verdict} (score ${Math.round(report.score)})`;
-                    if (report.verdict === 'fail')
-                        end = { stop: true, policy: plan.onFailure, reason: `${summary}: ${report.reasons[0] ?? 'the canary is worse than the baseline'}` };
-                    else if (report.verdict === 'inconclusive')
-                        end = { stop: true, policy: plan.onInconclusive, reason: `${summary}: ${report.reasons[0] ?? 'not enough data'}` };
-                    else
-                        await status(index, weight, summary);
-                }
-                else if (step.kind === 'smokeCheck') {
-                    const check = await (deps.smokeCheck ?? httpSmokeCheck)(step);
-                    record.note = check.detail;
-                    if (!check.ok)
-                        end = { stop: true, policy: plan.onFailure, reason: `smoke check failed: ${check.detail}` };
-                    else
-                        await status(index, weight, `smoke check passed`);
-                }
-                else {
-                    const state = await applyTrafficStep(deps.router, step);
-                    weight = state?.canaryWeight ?? weight;
-                    await status(index, weight, record.label);
-                }
-                record.canaryWeight = weight;
-                if (end.stop) {
-                    return await stopAt(index, weight, end.policy, end.reason);
-                }
-                record.state = 'done';
-                await publish();
+                recorder.stepRan();
+                if (outcome.next === 'stop')
+                    return await stopAt(index, outcome.policy, outcome.reason);
+                await recorder.stepDone();
             }
-            await heartbeat.status({ state: 'in_progress', description: promotingDescription(plan), environmentUrl: request.environmentUrl });
+            await recorder.promoting();
             await deps.router.promote();
             deps.onPromoted?.();
         }
@@ -45509,38 +46133,17 @@ async function runRollout(request, deps) {
             throw error;
         }
         // All traffic is on the new version now: a ledger failure from here on never moves it back.
-        await recordPromoted();
-        return finish('promoted', deployment.id, `all ${plan.steps.length} steps passed`);
-        /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
-        async function recordPromoted() {
-            await heartbeat.stop();
-            const clock = deps.clock ?? systemClock;
-            const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: request.environmentUrl };
-            for (let attempt = 1;; attempt++) {
-                try {
-                    await deps.ledger.setStatus(deployment.id, success);
-                    return;
-                }
-                catch (error) {
-                    if (attempt >= FINAL_STATUS_ATTEMPTS) {
-                        throw new SlipwayError(`${artifact.ref} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deployment.id} failed ${attempt} times (${errorMessage(error)}). ` +
-                            'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
-                    }
-                    logger.warning(`Recording success on deployment #${deployment.id} failed (${errorMessage(error)}); trying again.`);
-                    await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
-                }
-            }
-        }
+        await recorder.promoted();
+        return recorder.finish('promoted', deployment.id, `all ${total} steps passed`);
     }
-    async function stopAt(at, weight, policy, reason) {
-        const record = progress.steps[at];
+    /** A step failed under `policy`: pause there for a later run, or roll back (pausing when a rollback is refused). */
+    async function stopAt(at, policy, reason) {
         if (policy === 'pause') {
-            record.state = 'paused';
-            await status(at, weight, `paused: ${reason}`);
-            return finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${plan.steps.length} (a later run repeats this step)`);
+            await recorder.pause(reason);
+            return recorder.finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${total} (a later run repeats this step)`);
         }
-        record.state = 'failed';
-        await heartbeat.stop();
+        recorder.stepFailed();
+        await recorder.stopHeartbeat();
         let decision;
         try {
             decision = await decideRollback(deps.ledger, environment, { kind: 'previous' }, { bad: deployment, allowNoTarget: true, logger });
@@ -45548,55 +46151,23 @@ async function runRollout(request, deps) {
         catch (refused) {
             if (!(refused instanceof RollbackRefusedError))
                 throw refused;
-            record.state = 'paused';
-            await status(at, weight, `paused: cannot roll back automatically`);
-            return finish('paused', deployment.id, `${reason}; ${refused.message}`);
+            await recorder.pause('cannot roll back automatically');
+            return recorder.finish('paused', deployment.id, `${reason}; ${refused.message}`);
         }
         if ('already' in decision)
             throw new Error('unreachable: a rollout always names its bad deployment');
         const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
-        return finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+        return recorder.finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
     }
+    /** An error stopped the run: traffic back on stable, and the deployment says where it stopped and why. */
     async function stopOnError(at, error) {
-        const position = Math.min(at + 1, plan.steps.length);
-        logger.error(`The rollout stopped at step ${position}/${plan.steps.length}: ${errorMessage(error)}`);
-        await heartbeat.stop();
-        const aborted = await abortAndRecord(deps.router, { ledger: deps.ledger, deploymentId: deployment.id, state: 'error', reason: `stopped at step ${position}/${plan.steps.length}`, detail: errorMessage(error), lastSeenWeight: weight }, logger);
+        const position = Math.min(at + 1, total);
+        logger.error(`The rollout stopped at step ${position}/${total}: ${errorMessage(error)}`);
+        await recorder.stopHeartbeat();
+        const aborted = await abortAndRecord(deps.router, { ledger: deps.ledger, deploymentId: deployment.id, reason: `stopped at step ${position}/${total}`, detail: errorMessage(error), lastSeenWeight: recorder.canaryWeight }, logger);
         if (aborted.trafficBack)
             logger.info('Traffic is back on the stable version.');
     }
-}
-function startHeartbeat(deps, deploymentId, logger) {
-    const every = deps.heartbeatMs ?? HEARTBEAT_MS;
-    let last;
-    let lastAt = Date.now();
-    let stopped = false;
-    // One write at a time, in order: a heartbeat can never land after the status that ends the run.
-    let queue = Promise.resolve();
-    const write = (request) => {
-        const written = queue.then(() => deps.ledger.setStatus(deploymentId, request));
-        queue = written.catch(() => undefined);
-        return written;
-    };
-    const timer = setInterval(() => {
-        if (stopped || !last || Date.now() - lastAt < every)
-            return;
-        lastAt = Date.now();
-        write(last).catch((error) => logger.warning(`Heartbeat on deployment #${deploymentId} failed: ${errorMessage(error)}`));
-    }, Math.min(every, 60_000));
-    timer.unref?.();
-    return {
-        async status(request) {
-            last = request;
-            lastAt = Date.now();
-            await write(request);
-        },
-        async stop() {
-            stopped = true;
-            clearInterval(timer);
-            await queue;
-        },
-    };
 }
 /** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
 async function startOrResume(request, deps, logger) {
@@ -45620,15 +46191,16 @@ async function startOrResume(request, deps, logger) {
             previousGood = latest.payload.previousGood ?? null;
         }
         else if (open) {
-            const position = parseStepPosition(latest.latestStatus?.description ?? '');
+            const point = parseResumePoint(latest.latestStatus?.description ?? '');
             const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
-            if (position && samePlan && position.total === plan.steps.length && position.step >= 1) {
-                const recorded = position.step - 1;
+            if (point && samePlan && point.total === plan.steps.length) {
+                // A recorded step runs again, unless it was a pause: that one has been waited out.
+                const recorded = point.phase === 'promoting' ? plan.steps.length : point.step - 1;
                 const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
                 logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
                 return { deployment: latest, startIndex };
             }
-            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${position ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
+            logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${point ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
             return { deployment: latest, startIndex: 0 };
         }
     }
@@ -45748,30 +46320,6 @@ function describe_stepLabel(step) {
         case 'switch':
             return 'switch';
     }
-}
-/**
- * The in_progress status description of a step: `canary 25% · step 3/6 · analysis 2m`. A later
- * run reads `step 3/6` back (parseStepPosition) to resume where this one stood.
- */
-function describe_stepDescription(plan, index, canaryWeight, note) {
-    const who = plan.strategy === 'canary' ? 'canary' : 'new version';
-    return `${who} ${canaryWeight}% · step ${index + 1}/${plan.steps.length} · ${note}`;
-}
-/**
- * The in_progress status description written before the router promotes: every step passed. A
- * later run reads it back as position `total + 1`, so it promotes (idempotently) and records
- * success without running a step again or moving traffic back.
- */
-function describe_promotingDescription(plan) {
-    return `promoting · ${plan.steps.length}/${plan.steps.length} steps passed`;
-}
-/** Reads back what stepDescription or promotingDescription wrote; undefined for any other text. */
-function describe_parseStepPosition(description) {
-    const promoting = /^promoting · (\d+)\/\1 steps passed$/.exec(description);
-    if (promoting)
-        return { step: Number(promoting[1]) + 1, total: Number(promoting[1]) };
-    const match = /^(?:canary|new version) (\d{1,3})% · step (\d+)\/(\d+) · (paused)?/.exec(description);
-    return match ? { step: Number(match[2]), total: Number(match[3]), canaryWeight: Number(match[1]), paused: match[4] !== undefined } : undefined;
 }
 /** `90s`, `2m`, `1h`, `1m30s`. */
 function describe_formatDuration(seconds) {
@@ -45923,6 +46471,8 @@ function formatNumber(value) {
 
 
 
+
+
 /** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
 function loadPlan(text, source = 'plan', overrides = {}) {
     return validatePlan(parseLocatedYaml(text, source), source, overrides);
@@ -46022,9 +46572,9 @@ const commands = [judgeCommand, planCommand, historyCommand, doraCommand, packCo
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8463);
+/* harmony import */ var _commands_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4935);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2957);
-/* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1457);
+/* harmony import */ var _core_process_index_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9806);
 
 
 
@@ -46122,17 +46672,17 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 1457:
+/***/ 9806:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Qc: () => (/* reexport */ childEnvironment),
-  QQ: () => (/* reexport */ registerEnvironmentSecrets)
+  QQ: () => (/* reexport */ registerEnvironmentSecrets),
+  d1: () => (/* reexport */ runCommand)
 });
 
-// UNUSED EXPORTS: isSecretName, parseEnvNames
+// UNUSED EXPORTS: childEnvironment, isSecretName, parseEnvNames, tail
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
@@ -46219,7 +46769,70 @@ function parseEnvNames(input, value) {
     return names;
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/core/process/run.ts
+
+
+
+/**
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Output is decoded as
+ * a stream, so a character split across two chunks stays whole. Never throws: the caller turns a
+ * failure into its own message.
+ */
+function runCommand(argv, options = {}) {
+    return new Promise((resolve) => {
+        const env = childEnvironment({ pass: options.passEnv, set: options.env });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const output = { stdout: '', stderr: '' };
+        for (const stream of ['stdout', 'stderr']) {
+            const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+            let partial = '';
+            const take = (text, last) => {
+                output[stream] += text;
+                if (!options.onLine)
+                    return;
+                const lines = (partial + text).split('\n');
+                partial = lines.pop();
+                if (last && partial !== '')
+                    lines.push(partial);
+                for (const line of lines)
+                    options.onLine(line.replace(/\r$/, ''), stream);
+            };
+            child[stream].on('data', (chunk) => take(decoder.write(chunk), false));
+            child[stream].on('end', () => take(decoder.end(), true));
+        }
+        const timeoutMs = options.timeoutMs ?? 30_000;
+        const timer = Number.isFinite(timeoutMs)
+            ? setTimeout(() => {
+                output.stderr += `\n(killed after ${timeoutMs} ms)`;
+                child.kill('SIGKILL');
+            }, timeoutMs)
+            : undefined;
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: -1, stdout: output.stdout, stderr: output.stderr + error.message });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, ...output });
+        });
+        child.stdin.on('error', () => {
+            // The command exited without reading its input; its exit code tells the story.
+        });
+        child.stdin.end(options.input ?? '');
+    });
+}
+/** The last lines of a command's error output, for error messages. */
+function tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/process/index.ts
+
 
 
 

@@ -1,6 +1,849 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 3251:
 /***/ (function(module) {
 
@@ -1534,7 +2377,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -1542,7 +2385,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -1554,10 +2396,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -1806,7 +2648,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -1814,7 +2656,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -1842,29 +2683,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -1918,11 +2759,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -1933,57 +2774,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -29913,7 +30754,7 @@ module.exports = {
 /* harmony export */   uH: () => (/* binding */ setOutput),
 /* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _core_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2111);
 
 
@@ -29958,7 +30799,7 @@ function group(name, task) {
 
 /***/ }),
 
-/***/ 3569:
+/***/ 1037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29968,8 +30809,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   C: () => (/* binding */ runAction)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/secrets/index.ts + 1 modules
@@ -30006,7 +30847,7 @@ function passedByDefault(name) {
     return name.startsWith('GITHUB_') || name.startsWith('RUNNER_');
 }
 /** The environment of a child process: the allow-list, then `pass`, then `set`. Never INPUT_* nor ACTIONS_*. */
-function childEnvironment(options = {}, from = process.env) {
+function environment_childEnvironment(options = {}, from = process.env) {
     const env = {};
     for (const [name, value] of Object.entries(from))
         if (value !== undefined && passedByDefault(name))
@@ -30055,7 +30896,70 @@ function parseEnvNames(input, value) {
     return names;
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/core/process/run.ts
+
+
+
+/**
+ * Runs `argv` without a shell (no quoting surprises), feeding `input` on stdin, with an
+ * allow-listed environment: never the runner's whole one (docs/security.md). Output is decoded as
+ * a stream, so a character split across two chunks stays whole. Never throws: the caller turns a
+ * failure into its own message.
+ */
+function runCommand(argv, options = {}) {
+    return new Promise((resolve) => {
+        const env = childEnvironment({ pass: options.passEnv, set: options.env });
+        const child = spawn(argv[0], argv.slice(1), { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const output = { stdout: '', stderr: '' };
+        for (const stream of ['stdout', 'stderr']) {
+            const decoder = new StringDecoder('utf8');
+            let partial = '';
+            const take = (text, last) => {
+                output[stream] += text;
+                if (!options.onLine)
+                    return;
+                const lines = (partial + text).split('\n');
+                partial = lines.pop();
+                if (last && partial !== '')
+                    lines.push(partial);
+                for (const line of lines)
+                    options.onLine(line.replace(/\r$/, ''), stream);
+            };
+            child[stream].on('data', (chunk) => take(decoder.write(chunk), false));
+            child[stream].on('end', () => take(decoder.end(), true));
+        }
+        const timeoutMs = options.timeoutMs ?? 30_000;
+        const timer = Number.isFinite(timeoutMs)
+            ? setTimeout(() => {
+                output.stderr += `\n(killed after ${timeoutMs} ms)`;
+                child.kill('SIGKILL');
+            }, timeoutMs)
+            : undefined;
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            resolve({ code: -1, stdout: output.stdout, stderr: output.stderr + error.message });
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            resolve({ code: code ?? -1, ...output });
+        });
+        child.stdin.on('error', () => {
+            // The command exited without reading its input; its exit code tells the story.
+        });
+        child.stdin.end(options.input ?? '');
+    });
+}
+/** The last lines of a command's error output, for error messages. */
+function tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/core/process/index.ts
+
 
 
 // EXTERNAL MODULE: ./src/actions/common/output.ts
@@ -30103,8 +31007,8 @@ async function runAction(steps) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3569);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6061);
+/* harmony import */ var _common_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1037);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4473);
 
 
 await (0,_common_run_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ main: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)(), post: () => (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .post */ .b)() });
@@ -30114,7 +31018,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6061:
+/***/ 4473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30124,8 +31028,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   b: () => (/* binding */ post)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __nccwpck_require__(6257);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -30339,7 +31243,128 @@ function splitName(input, value, name, expected) {
     return { registry, repository: parts.join('/') };
 }
 
+;// CONCATENATED MODULE: ./src/core/analysis/clock.ts
+/**
+ * The longest delay one timer takes: Node stores it as a signed 32-bit count of milliseconds, and a
+ * longer one (about 24.8 days and up) is set to 1 ms — it fires at once, with a
+ * TimeoutOverflowWarning (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The wall clock. Sleeps of any length: one timer at a time, each at most MAX_TIMER_MS, until the deadline. */
+const systemClock = {
+    now: () => new Date(),
+    async sleep(ms) {
+        const deadline = Date.now() + ms;
+        for (let left = ms; left > 0; left = deadline - Date.now()) {
+            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TIMER_MS)));
+        }
+    },
+};
+/** A clock whose sleep moves time forward at once: replays of saved data, and fast tests. */
+class VirtualClock {
+    time;
+    /** Starts at `start` (default 2026-01-01T00:00:00Z). */
+    constructor(start = new Date('2026-01-01T00:00:00Z')) {
+        this.time = start.getTime();
+    }
+    now() {
+        return new Date(this.time);
+    }
+    async sleep(ms) {
+        this.time += Math.max(0, ms);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+/**
+ * Runs `operation` (given the attempt number, 1 first) until it succeeds, fails in a way `classify`
+ * does not call retryable, or the policy's attempts run out; then the last error is thrown (or the
+ * last result returned) unchanged, so messages say what the server last answered.
+ */
+async function withRetry(operation, options) {
+    const { policy } = options;
+    const clock = options.clock ?? systemClock;
+    for (let attempt = 1;; attempt++) {
+        const last = attempt >= policy.attempts;
+        let verdict;
+        let failure;
+        try {
+            const result = await operation(attempt);
+            verdict = last ? undefined : options.retryResult?.(result);
+            if (!verdict)
+                return result;
+            failure = { result };
+        }
+        catch (error) {
+            verdict = last ? undefined : options.classify(error);
+            if (!verdict)
+                throw error;
+            failure = { error };
+        }
+        const delayMs = retryDelayMs(policy, attempt, verdict.retryAfterMs);
+        await options.onRetry?.({ ...failure, attempt, attempts: policy.attempts, delayMs });
+        await clock.sleep(delayMs);
+    }
+}
+/**
+ * The wait after failed attempt `attempt` (1 for the first): `firstDelayMs × multiplier^(attempt−1)`,
+ * at most `maxDelayMs`; a server's `Retry-After`, when the policy honours it, lengthens the wait
+ * (never shortens it) up to `retryAfterLimitMs`.
+ */
+function retryDelayMs(policy, attempt, retryAfterMs) {
+    const computed = Math.min(policy.firstDelayMs * policy.multiplier ** (attempt - 1), policy.maxDelayMs);
+    if (policy.retryAfterLimitMs === undefined || retryAfterMs === undefined || !(retryAfterMs > 0))
+        return computed;
+    return Math.max(computed, Math.min(retryAfterMs, policy.retryAfterLimitMs));
+}
+/**
+ * Codes of a connection that was refused, dropped or timed out, or of a name that did not resolve:
+ * another attempt may get through (a restarting server, a busy proxy, a resolver that failed for a
+ * moment — a runner's resolver answers ENOTFOUND for those too). Node's own (`ECONNRESET` …) and
+ * undici's (fetch: `UND_ERR_SOCKET` for "other side closed" …). An error without one of these
+ * codes — an invalid URL, a refused port, a body that failed — is not retried.
+ */
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'ENOTFOUND',
+    'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+/**
+ * The transient network code of a failure (one of TRANSIENT_NETWORK_CODES): its own `code`, or that of its cause (fetch throws "fetch failed"
+ * with the socket's error as its cause), or of the first of an AggregateError's errors (a host
+ * with several addresses). Duck-typed: fetch's errors may come from another realm (a VM context)
+ * where instanceof fails.
+ */
+function transientNetworkCode(error) {
+    for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+        const { code, cause, errors } = current;
+        if (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code))
+            return code;
+        current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+    }
+    return undefined;
+}
+/** Whether a failure is a dropped, refused or timed-out connection (a code in TRANSIENT_NETWORK_CODES). */
+function isTransientNetworkError(error) {
+    return transientNetworkCode(error) !== undefined;
+}
+/** Whether an HTTP status says "try again": a server error (5xx) or too many requests (429). */
+function isRetryableStatus(status) {
+    return status >= 500 || status === 429;
+}
+/** A `Retry-After` header in ms: delay-seconds, or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    if (header === null || header === undefined || header.trim() === '')
+        return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds))
+        return seconds > 0 ? seconds * 1000 : undefined;
+    const at = Date.parse(header);
+    return Number.isFinite(at) && at > now ? at - now : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/core/artifact/http.ts
+
 
 
 
@@ -30354,8 +31379,9 @@ class RegistryHttp {
     baseUrl;
     credentials;
     logger;
-    attempts;
-    retryDelayMs;
+    /** The patience of a replayable request, and of a restarted upload (blobs.ts). */
+    retryPolicy;
+    clock;
     hints;
     challenge;
     tokens = new Map();
@@ -30364,8 +31390,9 @@ class RegistryHttp {
         this.baseUrl = options.baseUrl ?? registryBaseUrl(options.registry);
         this.credentials = options.credentials;
         this.logger = options.logger ?? log_silentLogger;
-        this.attempts = options.attempts ?? 6;
-        this.retryDelayMs = options.retryDelayMs ?? 250;
+        // A registry that says when to come back (429/503 Retry-After) is obeyed, up to a minute.
+        this.retryPolicy = { attempts: options.attempts ?? 6, firstDelayMs: options.retryDelayMs ?? 250, multiplier: 2, maxDelayMs: 8000, retryAfterLimitMs: 60_000 };
+        this.clock = options.clock;
         this.hints = { ...DEFAULT_HINTS, ...options.hints };
     }
     /** The absolute URL of a path below `/v2/<repository>/` (or `url` itself when absolute). */
@@ -30374,35 +31401,19 @@ class RegistryHttp {
     }
     /** Sends a request, authenticating as challenged and retrying what can be retried. 401/403 throw. */
     async send(request) {
-        const replayable = !(typeof request.body === 'function');
-        for (let attempt = 1;; attempt++) {
-            let wait = this.retryDelay(attempt);
-            try {
-                const response = await this.authenticated(request);
-                if (!replayable || attempt >= this.attempts || !(response.status >= 500 || response.status === 429))
-                    return response;
-                await response.body?.cancel();
-                // A registry that says when to come back (429/503 Retry-After, in seconds) is obeyed, up to a minute.
-                const retryAfter = Number(response.headers.get('retry-after'));
-                if (Number.isFinite(retryAfter) && retryAfter > 0)
-                    wait = Math.max(wait, Math.min(retryAfter, 60) * 1000);
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${response.status}, retrying in ${wait} ms (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            catch (error) {
-                if (!replayable || attempt >= this.attempts || !isConnectionError(error))
-                    throw error;
-                this.logger.debug(`${request.method} ${this.describe(request)}: ${connectionErrorText(error)}, retrying (attempt ${attempt + 1}/${this.attempts})`);
-            }
-            await sleep(wait);
-        }
-    }
-    /** The wait before attempt `attempt + 1`, in ms. */
-    retryDelay(attempt) {
-        return Math.min(this.retryDelayMs * 2 ** (attempt - 1), 8000);
-    }
-    /** How many attempts a replayable request gets (callers restarting uploads use the same budget). */
-    get maxAttempts() {
-        return this.attempts;
+        // A streamed body is sent once: its caller restarts the whole upload instead (blobs.ts).
+        const policy = typeof request.body === 'function' ? { ...this.retryPolicy, attempts: 1 } : this.retryPolicy;
+        return withRetry(() => this.authenticated(request), {
+            policy,
+            clock: this.clock,
+            classify: (error) => (isConnectionError(error) ? {} : undefined),
+            retryResult: (response) => (isRetryableStatus(response.status) ? { retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) } : undefined),
+            onRetry: async ({ error, result, attempt, attempts, delayMs }) => {
+                await result?.body?.cancel();
+                const what = result ? String(result.status) : connectionErrorText(error);
+                this.logger.debug(`${request.method} ${this.describe(request)}: ${what}, retrying in ${delayMs} ms (attempt ${attempt + 1}/${attempts})`);
+            },
+        });
     }
     async authenticated(request) {
         const origin = new URL(this.url(request.repository, request.path)).origin;
@@ -30431,7 +31442,7 @@ class RegistryHttp {
             if (typeof request.body === 'function') {
                 // A streamed body may be partly spent (a token expired mid-upload): with the fresh token
                 // in hand, the caller restarts the whole upload rather than resend a slice.
-                throw new UnexpectedResponseError(401, ['TOKEN_REFRESHED'], `${request.method} ${this.describe(request)} needed a fresh token.`);
+                throw new TokenRefreshedError(`${request.method} ${this.describe(request)} needed a fresh token.`);
             }
             response = await this.once(request, authorization);
             if (response.status === 401) {
@@ -30538,16 +31549,20 @@ class UnexpectedResponseError extends errors/* SlipwayError */.GQ {
         this.codes = codes;
     }
 }
-/** Whether an error is a dropped or refused connection (worth retrying). */
+/**
+ * A streamed request met an expired token: a fresh one is now cached, and the caller restarts with
+ * the whole body (a streamed body cannot be sent again from where it stood).
+ */
+class TokenRefreshedError extends errors/* SlipwayError */.GQ {
+    name = 'TokenRefreshedError';
+}
+/** Whether an error is a dropped, refused or timed-out connection (worth retrying): see TRANSIENT_NETWORK_CODES. */
 function isConnectionError(error) {
-    // Duck-typed: fetch's errors may come from another realm (a VM context) where instanceof fails.
-    if (typeof error !== 'object' || error === null || error instanceof errors/* SlipwayError */.GQ)
-        return false;
-    return error.name === 'TypeError' || /ECONNRESET|ECONNREFUSED|EPIPE|socket|other side closed|terminated/i.test(connectionErrorText(error));
+    return !(error instanceof errors/* SlipwayError */.GQ) && isTransientNetworkError(error);
 }
 function connectionErrorText(error) {
     const cause = error.cause;
-    return [errorText(error), cause?.code, cause?.message].filter(Boolean).join(': ');
+    return [errorText(error), transientNetworkCode(error), cause?.message].filter(Boolean).join(': ');
 }
 function errorText(error) {
     return String(error.message ?? error);
@@ -36302,8 +37317,8 @@ var secrets = __nccwpck_require__(2111);
 
 
 // The one way Slipway talks to the GitHub REST API: Octokit with retries (5xx, dropped
-// connections) and throttling (primary and secondary rate limits), as GITHUB.md "Tokens and
-// limits" asks, and errors that say which `permissions:` a workflow is missing.
+// connections) and throttling (primary and secondary rate limits), as docs/ledger.md "Retries and
+// idempotency" describes, and errors that say which `permissions:` a workflow is missing.
 const SlipwayOctokit = dist_src_Octokit.plugin(retry, throttling);
 /** Request options Octokit itself reads; every other field is a parameter GitHub will store and show. */
 const REQUEST_FIELDS = new Set(['method', 'url', 'baseUrl', 'headers', 'mediaType', 'request']);
@@ -36323,16 +37338,33 @@ function createGitHubClient(options) {
     });
     return client;
 }
+/** Attempts at one GitHub request, the first included. */
+const GITHUB_ATTEMPTS = 4;
+/**
+ * The patience of a GitHub request: 4 attempts, waits of 1, 2 and 4 units (`retryBaseMs`, default
+ * 1 s), and a `retry-after` from GitHub obeyed up to 120 units — `retry-after` seconds count in the
+ * same unit, so tests that shrink it shrink GitHub's waits too. Octokit's requests and the
+ * deployment create (github-ledger.ts) both take their numbers from here.
+ */
+function githubRetryPolicy(retryBaseMs = 1000, attempts = GITHUB_ATTEMPTS) {
+    return { attempts, firstDelayMs: retryBaseMs, multiplier: 2, maxDelayMs: 8 * retryBaseMs, retryAfterLimitMs: 120 * retryBaseMs };
+}
 function newClient(options) {
     const logger = options.logger ?? log_silentLogger;
-    const retries = options.retries ?? 3;
-    const baseMs = options.retryBaseMs ?? 1000;
+    const policy = githubRetryPolicy(options.retryBaseMs, options.retries === undefined ? undefined : options.retries + 1);
+    const retries = policy.attempts - 1;
+    const baseMs = policy.firstDelayMs;
     return new SlipwayOctokit({
         auth: options.token,
         baseUrl: options.baseUrl.replace(/\/+$/, ''),
         userAgent: options.userAgent ?? 'slipway',
         request: { fetch: fetchWithRetryAfter },
         log: { debug: () => { }, info: () => { }, warn: (m) => logger.debug(m), error: (m) => logger.debug(m) },
+        // Octokit's own retry plugin stays (rather than src/core/retry.ts) because it works hand in
+        // hand with the throttling plugin inside Octokit's request pipeline: a rate-limited request is
+        // the throttler's to wait out, every other failure the retrier's, and both count the retries of
+        // one request. It takes the attempts and the unit from githubRetryPolicy; its waits between
+        // attempts grow as (n + 1)² units, a schedule the plugin fixes.
         retry: { retries, retryAfterBaseValue: baseMs },
         throttle: {
             retryAfterBaseValue: baseMs,
@@ -36383,7 +37415,7 @@ function isTransient(error) {
 /**
  * The error to show for a failed request. A refusal for lack of permission (403, or the 404
  * GitHub gives an integration that may not see a resource) names the `permissions:` entry the
- * workflow needs — the commonest complaint of every deployment action (GITHUB.md).
+ * workflow needs — the commonest complaint of every deployment action (docs/ledger.md "Troubleshooting").
  */
 function explainRequestError(error, what, permission) {
     // Slipway's own errors (an answer of the wrong shape) already say what happened.
@@ -36409,14 +37441,12 @@ function acceptedPermissions(header) {
     return entries.length === 1 ? entries[0] : `{${entries.join(', ')}}`;
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/core/secrets/quote.ts
 var quote = __nccwpck_require__(8853);
 ;// CONCATENATED MODULE: ./src/core/ledger/types.ts
 /**
  * The ledger's vocabulary: what Slipway writes into GitHub Deployments and what it reads back.
- * See ARCHITECTURE.md "The ledger". Every other part of Slipway talks to GitHub through these.
+ * See docs/ledger.md, "What is recorded". Every other part of Slipway talks to GitHub through these.
  */
 /** Version tag of the payload Slipway writes; deployments without it are foreign and skipped. */
 const PAYLOAD_SCHEMA = 'slipway/v1';
@@ -36906,27 +37936,32 @@ class GitHubLedger {
             ...(request.productionEnvironment === undefined ? {} : { production_environment: request.productionEnvironment }),
         };
         const what = `Creating a deployment of ${request.ref} in ${request.environment}`;
-        const attempts = this.options.createAttempts ?? 4;
-        for (let attempt = 1;; attempt++) {
-            try {
+        const policy = githubRetryPolicy(this.options.retryBaseMs, this.options.createAttempts);
+        try {
+            return await withRetry(async (attempt) => {
+                if (attempt > 1) {
+                    const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
+                    if (applied)
+                        return toLedgerDeployment(applied, null);
+                }
                 // No automatic retries here: a blind retry of an applied POST makes a second deployment.
                 const response = await this.options.client.rest.repos.createDeployment({ ...params, request: { retries: 0 } });
                 if (response.status === 202) {
                     throw new errors/* SlipwayError */.GQ(`GitHub merged the default branch instead of creating a deployment (202: ${response.data.message ?? 'merged'}); no deployment exists. Set \`auto-merge: false\` (the default) so GitHub deploys ${request.ref} as it is.`);
                 }
                 return toLedgerDeployment(checkDeployment(response.data, `POST /repos/${this.options.owner}/${this.options.repo}/deployments`), null);
-            }
-            catch (error) {
-                if (error instanceof errors/* SlipwayError */.GQ)
-                    throw error;
-                if (!isTransient(error) || attempt >= attempts)
-                    throw this.explainCreateError(error, what);
-                this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
-                await (0,promises_namespaceObject.setTimeout)(this.retryDelayMs(error, attempt));
-                const applied = (await firstPage(this.context, request.environment)).find((raw) => parsePayload(raw.payload)?.nonce === nonce);
-                if (applied)
-                    return toLedgerDeployment(applied, null);
-            }
+            }, {
+                policy,
+                classify: (error) => (!(error instanceof errors/* SlipwayError */.GQ) && isTransient(error) ? { retryAfterMs: retryAfterOf(error, policy.firstDelayMs) } : undefined),
+                onRetry: ({ error, attempt, attempts }) => {
+                    this.logger.warning(`${what} failed (${statusOf(error) || 'no answer'}); looking for it before retrying (attempt ${attempt + 1} of ${attempts}).`);
+                },
+            });
+        }
+        catch (error) {
+            if (error instanceof errors/* SlipwayError */.GQ)
+                throw error;
+            throw this.explainCreateError(error, what);
         }
     }
     /** Adds a status (description cut to 140 characters, `log_url` defaulting to the run URL). */
@@ -37022,12 +38057,11 @@ class GitHubLedger {
         }
         return explainRequestError(error, what, WRITE_PERMISSION);
     }
-    /** `retry-after` when GitHub sent one, else a quadratic back-off. */
-    retryDelayMs(error, attempt) {
-        const base = this.options.retryBaseMs ?? 1000;
-        const retryAfter = Number(error.response?.headers?.['retry-after']);
-        return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * base : attempt * attempt * base;
-    }
+}
+/** GitHub's `retry-after` seconds, counted in `unitMs` (the retry unit tests shrink); undefined when absent. */
+function retryAfterOf(error, unitMs) {
+    const retryAfter = Number(error.response?.headers?.['retry-after']);
+    return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * unitMs : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/core/ledger/open.ts
@@ -37036,9 +38070,24 @@ class GitHubLedger {
  * too: it was created and never started (docs/ledger.md, "The post step").
  */
 const OPEN_STATES = new Set(['queued', 'pending', 'in_progress']);
+/** The statuses that end a deployment: every state that is not open. */
+const TERMINAL_STATES = new Set(['success', 'failure', 'error', 'inactive']);
+/**
+ * The statuses of a version that went live: `success`, and `inactive` — what GitHub makes of a
+ * success that a newer success superseded.
+ */
+const LIVE_STATES = new Set(['success', 'inactive']);
 /** Whether a deployment whose latest status is `state` (undefined: none yet) is still open. */
 function isOpen(state) {
     return state === undefined || state === null || OPEN_STATES.has(state);
+}
+/** Whether a deployment whose latest status is `state` has ended (one with no status has not). */
+function isTerminal(state) {
+    return state !== undefined && state !== null && TERMINAL_STATES.has(state);
+}
+/** Whether a deployment whose latest status is `state` went live (success, or inactive since). */
+function wentLive(state) {
+    return state !== undefined && state !== null && LIVE_STATES.has(state);
 }
 /**
  * Writes `status` on a deployment only while it is still open — the post step's rule: close what
@@ -37056,7 +38105,7 @@ async function closeIfOpen(ledger, deploymentId, status) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/ledger/index.ts
-// The ledger: GitHub Deployments as Slipway's audit trail (ARCHITECTURE.md "The ledger").
+// The ledger: GitHub Deployments as Slipway's audit trail (docs/ledger.md).
 
 
 
@@ -37064,54 +38113,223 @@ async function closeIfOpen(ledger, deploymentId, status) {
 
 
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function utils_getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = Utils.getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/actions/common/context.ts
 
 
-/** Reads GITHUB_* variables (and the event file) into a RunContext. */
-function readRunContext(env = process.env, readEvent = readEventFile) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const [owner, repo] = repository.split('/');
-    if (!owner || !repo)
-        throw new errors/* InputError */.dz('GITHUB_REPOSITORY', repository, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
-    const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runId = Number(env.GITHUB_RUN_ID ?? 0);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    let pullRequest;
-    let pullRequestHeadSha;
-    if (env.GITHUB_EVENT_PATH && eventName.startsWith('pull_request')) {
-        try {
-            const event = JSON.parse(readEvent(env.GITHUB_EVENT_PATH));
-            pullRequest = event.pull_request?.number;
-            pullRequestHeadSha = event.pull_request?.head?.sha;
-        }
-        catch {
-            // No readable event: the run is treated as a push.
-        }
-    }
+/**
+ * The run as @actions/github's `context` read it when the bundle started (GITHUB_* variables and
+ * the event payload), with what an action needs on top: the run's URL, and on pull_request
+ * events the PR's number and head sha. Numbers the runner left unset are 0 (run id) and 1
+ * (attempt), never NaN.
+ */
+function readRunContext() {
+    const { owner, repo } = repository();
+    const runId = wholeNumber(github_context.runId, 0);
+    const pullRequest = github_context.eventName?.startsWith('pull_request') ? github_context.payload.pull_request : undefined;
     return {
         owner,
         repo,
-        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-        serverUrl,
-        eventName,
-        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
-        pullRequest,
-        pullRequestHeadSha,
-        job: env.GITHUB_JOB ?? '',
+        apiUrl: github_context.apiUrl,
+        serverUrl: github_context.serverUrl,
+        eventName: github_context.eventName ?? '',
+        runUrl: `${github_context.serverUrl}/${owner}/${repo}/actions/runs/${runId}`,
+        pullRequest: pullRequest?.number,
+        pullRequestHeadSha: pullRequest?.head?.sha,
+        job: github_context.job ?? '',
         source: {
-            sha: pullRequestHeadSha ?? env.GITHUB_SHA ?? '',
-            ref: env.GITHUB_REF ?? '',
+            sha: pullRequest?.head?.sha ?? github_context.sha ?? '',
+            ref: github_context.ref ?? '',
             runId,
-            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
-            actor: env.GITHUB_ACTOR ?? '',
-            workflow: env.GITHUB_WORKFLOW ?? '',
+            runAttempt: wholeNumber(github_context.runAttempt, 1),
+            actor: github_context.actor ?? '',
+            workflow: github_context.workflow ?? '',
         },
     };
 }
-function readEventFile(path) {
-    return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+/** GITHUB_REPOSITORY (or the payload's repository), as an InputError that says how to fix it when absent. */
+function repository() {
+    const fix = () => new errors/* InputError */.dz('GITHUB_REPOSITORY', process.env.GITHUB_REPOSITORY, '`owner/repo`', 'run inside GitHub Actions, or set GITHUB_REPOSITORY');
+    let found;
+    try {
+        found = github_context.repo;
+    }
+    catch {
+        throw fix();
+    }
+    if (!found.owner || !found.repo)
+        throw fix();
+    return { owner: found.owner, repo: found.repo };
+}
+function wholeNumber(value, fallback) {
+    return Number.isFinite(value) ? value : fallback;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/common/ledger.ts
@@ -37120,8 +38338,8 @@ function readEventFile(path) {
  * The one way an action builds its ledger: the `token` input against the run's API URL
  * (GITHUB_API_URL, so GitHub Enterprise Server works), writing as this run.
  */
-function ledgerFromInputs(token, context, logger, timing = {}) {
-    const client = createGitHubClient({ baseUrl: context.apiUrl, token, logger, ...timing });
+function ledgerFromInputs(token, context, logger) {
+    const client = createGitHubClient({ baseUrl: context.apiUrl, token, logger });
     return new GitHubLedger({
         client,
         owner: context.owner,
@@ -37129,11 +38347,11 @@ function ledgerFromInputs(token, context, logger, timing = {}) {
         source: context.source,
         runUrl: context.runUrl,
         logger,
-        retryBaseMs: timing.retryBaseMs,
     });
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/blobs.ts
+
 
 
 
@@ -37174,7 +38392,9 @@ class Blobs {
      * completed unseen. The registry verifies the digest on the final PUT.
      */
     async upload(repository, digest, size, source, location) {
-        for (let attempt = 1;; attempt++) {
+        await withRetry(async (attempt) => {
+            if (attempt > 1 && (await this.existsAfterFailure(repository, digest)))
+                return;
             const sourceFailure = {};
             const watchedSource = () => watched(source, sourceFailure);
             try {
@@ -37184,20 +38404,13 @@ class Blobs {
                     await this.putMonolithic(repository, start, digest, size, watchedSource);
                 else
                     await this.putChunked(repository, start, digest, size, watchedSource);
-                return;
             }
             catch (error) {
                 // Bytes that failed their digest check (a source registry serving the wrong bytes) are
                 // refused at once, with that check's message: reading them again would not change them.
-                if (sourceFailure.error instanceof errors/* SlipwayError */.GQ)
-                    throw sourceFailure.error;
-                if (attempt >= this.http.maxAttempts || !isRestartable(error))
-                    throw error;
-                await sleep(this.http.retryDelay(attempt));
-                if (await this.existsAfterFailure(repository, digest))
-                    return;
+                throw sourceFailure.error instanceof errors/* SlipwayError */.GQ ? sourceFailure.error : error;
             }
-        }
+        }, { policy: this.http.retryPolicy, clock: this.http.clock, classify: (error) => (isRestartable(error) ? {} : undefined) });
     }
     /** Streams a blob, verifying at the end that the bytes hash to `digest` (and have `size`). */
     async *read(repository, digest, size) {
@@ -37323,14 +38536,15 @@ function withDigest(location, digest) {
 }
 /** Failures after which a new upload session can succeed. */
 function isRestartable(error) {
-    if (isConnectionError(error))
+    // A token that expired mid-upload (a fresh one is cached now) needs the whole body sent again.
+    if (isConnectionError(error) || error instanceof TokenRefreshedError)
         return true;
     // A lost or invalidated session (a restarted registry forgets its upload state secret), a range
     // it did not expect, or a failing registry. Not DIGEST_INVALID: sending the same bytes again
     // cannot help.
     if (!(error instanceof UnexpectedResponseError))
         return false;
-    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID', 'TOKEN_REFRESHED'].includes(c));
+    return error.status >= 500 || error.status === 416 || error.codes.some((c) => ['BLOB_UPLOAD_UNKNOWN', 'BLOB_UPLOAD_INVALID'].includes(c));
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifact/client.ts
@@ -37353,6 +38567,8 @@ class RegistryClient {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/core/values/errors.ts
 
 
@@ -37606,7 +38822,7 @@ function parseDetectRatio(value) {
 
 
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
-// they are called only from an action's getInputs(), never deeper (STYLE.md habit 3).
+// they are called only from an action's getInputs(), never deeper (docs/architecture.md, "Layers").
 /** A trimmed input, or undefined when empty. */
 function optionalString(name) {
     const value = core/* getInput */.V4(name).trim();
@@ -37751,8 +38967,8 @@ function registryClientFor(registry, credentials, credentialsFix, logger) {
     });
 }
 
-// EXTERNAL MODULE: ./src/actions/common/run.ts + 2 modules
-var run = __nccwpck_require__(3569);
+// EXTERNAL MODULE: ./src/actions/common/run.ts + 5 modules
+var run = __nccwpck_require__(1037);
 ;// CONCATENATED MODULE: ./src/actions/promote-artifact/constants.ts
 // The names of promote-artifact's inputs and outputs: equal to the keys of
 // actions/promote-artifact/action.yml (a repository test compares them).
@@ -37878,10 +39094,10 @@ var output = __nccwpck_require__(1288);
  * Promotes the image the source environment ran successfully: checks, copies (mounts within a
  * registry), moves the pointer tags and records a `deploy:promote` deployment.
  */
-async function main(makeLedger = ledgerFromInputs) {
+async function main() {
     const context = readRunContext();
     const inputs = getInputs();
-    const ledger = makeLedger(inputs.token, context, run/* actionsLogger */.M);
+    const ledger = ledgerFromInputs(inputs.token, context, run/* actionsLogger */.M);
     const clients = new Map();
     const clientFor = (registry, role, sourceRegistry) => {
         const key = `${role} ${registry} from ${sourceRegistry}`;
@@ -37919,12 +39135,12 @@ async function main(makeLedger = ledgerFromInputs) {
  * still open (no status yet while its tags moved, or `queued` for a canary that never came) is
  * marked `error`, so none is left in flight.
  */
-async function post(makeLedger = ledgerFromInputs) {
+async function post() {
     const deploymentId = Number(core/* getState */.Gu(State.DeploymentId));
     if (!deploymentId)
         return;
     const inputs = getInputs();
-    const ledger = makeLedger(inputs.token, readRunContext(), run/* actionsLogger */.M);
+    const ledger = ledgerFromInputs(inputs.token, readRunContext(), run/* actionsLogger */.M);
     const closed = await closeIfOpen(ledger, deploymentId, { state: 'error', description: `the job ended (failed or cancelled) before the promotion to ${inputs.toEnvironment} was finished` });
     (0,output/* info */.pq)(closed.closed ? `Deployment #${deploymentId} was still open when the job ended: marked error.` : `Deployment #${deploymentId} ended ${closed.found}; nothing to close.`);
 }
@@ -38296,6 +39512,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -38457,6 +39680,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -38478,7 +39708,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3218:
+/***/ 6257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38500,8 +39730,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -38576,7 +39806,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -38632,8 +39862,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -38647,10 +39877,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -38666,7 +39896,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -39629,7 +40859,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -39652,7 +40882,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -39748,7 +40978,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -39952,7 +41182,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -39979,7 +41209,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -40472,13 +41702,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -40769,7 +41999,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -41108,8 +42338,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -41290,7 +42520,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -41358,7 +42588,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
