@@ -72124,10 +72124,12 @@ function describe_formatDuration(seconds) {
 
 
 
-/** Tries at the final `success` (each also retried by the GitHub client) before the run says it could not record it. */
-const FINAL_STATUS_ATTEMPTS = 3;
-/** First pause between them; the second is twice as long. */
-const FINAL_STATUS_RETRY_MS = 5_000;
+
+/**
+ * Tries at the final `success` (each also retried by the GitHub client) before the run says it
+ * could not record it: three, 5 s then 10 s apart.
+ */
+const FINAL_STATUS_RETRY = { attempts: 3, firstDelayMs: 5_000, multiplier: 2, maxDelayMs: 10_000 };
 /** The deployment statuses, progress table and step records of one rollout run. */
 class RolloutRecorder {
     options;
@@ -72229,19 +72231,18 @@ class RolloutRecorder {
         const deploymentId = this.opened();
         await this.stopHeartbeat();
         const success = { state: 'success', description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: this.options.environmentUrl };
-        for (let attempt = 1;; attempt++) {
-            try {
-                await ledger.setStatus(deploymentId, success);
-                return;
-            }
-            catch (error) {
-                if (attempt >= FINAL_STATUS_ATTEMPTS) {
-                    throw new core_errors/* SlipwayError */.GQ(`${imageRef} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deploymentId} failed ${attempt} times (${(0,core_errors/* errorMessage */.gJ)(error)}). ` +
-                        'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
-                }
-                logger.warning(`Recording success on deployment #${deploymentId} failed (${(0,core_errors/* errorMessage */.gJ)(error)}); trying again.`);
-                await clock.sleep(FINAL_STATUS_RETRY_MS * attempt);
-            }
+        try {
+            await withRetry(() => ledger.setStatus(deploymentId, success), {
+                policy: FINAL_STATUS_RETRY,
+                // Every refusal is worth another try: the traffic is already moved, only the record is missing.
+                classify: () => ({}),
+                onRetry: ({ error }) => logger.warning(`Recording success on deployment #${deploymentId} failed (${(0,core_errors/* errorMessage */.gJ)(error)}); trying again.`),
+                clock,
+            });
+        }
+        catch (error) {
+            throw new core_errors/* SlipwayError */.GQ(`${imageRef} is promoted: all traffic is on it, and it stays there. Recording success on deployment #${deploymentId} failed ${FINAL_STATUS_RETRY.attempts} times (${(0,core_errors/* errorMessage */.gJ)(error)}). ` +
+                'Fix: run the rollout again once GitHub accepts writes; it resumes at the promotion and records success without moving traffic.');
         }
     }
     /** The run ends: the result goes in the table, which is published and logged, and becomes the outcome. */
