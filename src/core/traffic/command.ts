@@ -1,5 +1,6 @@
-import { SlipwayError } from '../errors.js';
-import { runCommand, tail } from '../process/index.js';
+import { InputError, SlipwayError } from '../errors.js';
+import { tail } from '../process/index.js';
+import { LOCAL_HOST, type RouterHost } from './host.js';
 import { checkWeight, SettingsReader } from './settings.js';
 import type { TrafficRouter, TrafficState } from './types.js';
 
@@ -19,12 +20,19 @@ export interface CommandSettings {
 
 const FIELDS = ['run', 'stableVersion', 'canaryVersion', 'timeoutMs', 'env'] as const;
 
-/** Validates the command `router:` settings. */
-export function commandSettings(raw: Record<string, unknown>): CommandSettings {
+/**
+ * Validates the command `router:` settings. With `remote` (the router has `ssh:`) the command runs
+ * on the router host, in that account's login environment: `env:` (runner variables) is refused.
+ */
+export function commandSettings(raw: Record<string, unknown>, { remote = false }: { remote?: boolean } = {}): CommandSettings {
   const read = new SettingsReader('command', raw);
   read.rejectUnknown(FIELDS);
   const run = read.command('run');
   if (!run) throw new SlipwayError("router.run is missing: expected the command to run, e.g. `run: ./deploy/set-weight.sh`.");
+  if (remote && raw.env !== undefined && raw.env !== null) {
+    // The runner's variables (often secrets) would have to travel on the remote command line.
+    throw new InputError('router.env', raw.env, 'no runner variables with router.ssh: the command runs on the router host, in the login environment of router.ssh.user', 'remove router.env and set those variables on the router host (e.g. in the script itself or a file it reads)');
+  }
   return {
     run,
     stableVersion: read.string('stableVersion', ''),
@@ -48,7 +56,10 @@ export type CommandAction = 'describe' | 'set-weight' | 'promote' | 'abort';
 export class CommandRouter implements TrafficRouter {
   readonly type = 'command';
 
-  constructor(private readonly settings: CommandSettings) {}
+  constructor(
+    private readonly settings: CommandSettings,
+    private readonly host: RouterHost = LOCAL_HOST,
+  ) {}
 
   async describe(): Promise<TrafficState> {
     const weight = await this.run('describe', undefined);
@@ -75,10 +86,11 @@ export class CommandRouter implements TrafficRouter {
       SLIPWAY_STABLE_VERSION: this.settings.stableVersion,
       SLIPWAY_CANARY_VERSION: this.settings.canaryVersion,
     };
-    const result = await runCommand(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
+    const result = await this.host.run(this.settings.run, { env, passEnv: this.settings.env, timeoutMs: this.settings.timeoutMs });
     if (result.code !== 0) {
       // The outcome leads: a deployment status quoting this is cut at 140 characters.
-      throw new SlipwayError(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`:\n${tail(result.stderr + result.stdout)}`);
+      const on = this.host.remote ? ` on ${this.host.where}` : '';
+      throw new SlipwayError(`The traffic command failed (exit ${result.code}) for ${action}${weight === undefined ? '' : ` ${weight}%`}: \`${this.settings.run.join(' ')}\`${on}:\n${tail(result.stderr + result.stdout)}`);
     }
     return parseWeight(result.stdout);
   }
@@ -88,7 +100,7 @@ export class CommandRouter implements TrafficRouter {
   }
 
   private detail(): Record<string, unknown> {
-    return { command: this.settings.run.join(' '), stableVersion: this.settings.stableVersion, canaryVersion: this.settings.canaryVersion };
+    return { command: this.settings.run.join(' '), stableVersion: this.settings.stableVersion, canaryVersion: this.settings.canaryVersion, ...(this.host.remote ? { host: this.host.where } : {}) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
-import { SlipwayError } from '../errors.js';
+import { InputError, SlipwayError } from '../errors.js';
+import { LOCAL_HOST, type RouterHost } from './host.js';
 import { SettingsReader } from './settings.js';
 import { SpecRouter, type RouteSpec } from './spec-router.js';
 
@@ -23,8 +24,11 @@ export interface HaproxySettings {
 
 const FIELDS = ['socket', 'backend', 'stable', 'canary', 'routeAcl', 'routeHeader', 'timeoutMs'] as const;
 
-/** Validates the haproxy `router:` settings. */
-export function haproxySettings(raw: Record<string, unknown>): HaproxySettings {
+/**
+ * Validates the haproxy `router:` settings. With `remote` (the router has `ssh:`) the socket is a
+ * Unix socket path on the router host: the SSH transport forwards Unix sockets only.
+ */
+export function haproxySettings(raw: Record<string, unknown>, { remote = false }: { remote?: boolean } = {}): HaproxySettings {
   const read = new SettingsReader('haproxy', raw);
   read.rejectUnknown(FIELDS);
   const settings: HaproxySettings = {
@@ -36,6 +40,9 @@ export function haproxySettings(raw: Record<string, unknown>): HaproxySettings {
     routeHeader: read.string('routeHeader', 'x-canary').toLowerCase(),
     timeoutMs: read.integer('timeoutMs', { min: 100, max: 120_000 }, 5000),
   };
+  if (remote && !settings.socket.startsWith('/')) {
+    throw new InputError('router.socket', settings.socket, 'with router.ssh, the absolute path of the runtime API Unix socket on the router host', 'e.g. `socket: /run/haproxy/admin.sock` (haproxy.cfg: `stats socket /run/haproxy/admin.sock mode 660 group deploy level admin`)');
+  }
   if (settings.stable === settings.canary) {
     throw new SlipwayError(`router.stable and router.canary both name the server '${settings.stable}': they must be two servers of backend '${settings.backend}'.`);
   }
@@ -51,7 +58,10 @@ export function haproxySettings(raw: Record<string, unknown>): HaproxySettings {
 export class HaproxyRouter extends SpecRouter {
   readonly type = 'haproxy';
 
-  constructor(private readonly settings: HaproxySettings) {
+  constructor(
+    private readonly settings: HaproxySettings,
+    private readonly host: RouterHost = LOCAL_HOST,
+  ) {
     super({ headerRoutes: settings.routeAcl !== undefined, mirror: false });
   }
 
@@ -97,7 +107,7 @@ export class HaproxyRouter extends SpecRouter {
 
   protected detail(): Record<string, unknown> {
     const { socket, backend, stable, canary } = this.settings;
-    return { socket, backend, stableServer: stable, canaryServer: canary };
+    return { socket, backend, stableServer: stable, canaryServer: canary, ...(this.host.remote ? { host: this.host.where } : {}) };
   }
 
   /** Raises first the server gaining weight, so there is never a moment with both at 0. */
@@ -134,11 +144,14 @@ export class HaproxyRouter extends SpecRouter {
   }
 
   /** Sends one line of commands (`;`-separated) and returns the whole answer. */
-  private command(line: string): Promise<string> {
+  private async command(line: string): Promise<string> {
     const { socket, timeoutMs } = this.settings;
+    // On a router host reached over SSH, the socket is spoken to through a forward of it.
+    const target = await this.host.reachSocket(socket);
+    const where = this.host.remote ? `${socket} on ${this.host.where}` : socket;
     return new Promise((resolve, reject) => {
-      const tcp = /^(.+):(\d+)$/.exec(socket);
-      const connection: Socket = tcp && !socket.includes('/') ? createConnection({ host: tcp[1], port: Number(tcp[2]) }) : createConnection({ path: socket });
+      const tcp = /^(.+):(\d+)$/.exec(target);
+      const connection: Socket = tcp && !target.includes('/') ? createConnection({ host: tcp[1], port: Number(tcp[2]) }) : createConnection({ path: target });
       let answer = '';
       connection.setTimeout(timeoutMs, () => connection.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       connection.on('connect', () => connection.end(`${line}\n`));
@@ -147,7 +160,7 @@ export class HaproxyRouter extends SpecRouter {
       connection.on('error', (error: NodeJS.ErrnoException) =>
         reject(
           new SlipwayError(
-            `Cannot reach the HAProxy runtime API at ${socket} (${error.code ?? error.message}). Fix: check that HAProxy runs and its global section has \`stats socket ${socket} level admin\`; nothing was changed.`,
+            `Cannot reach the HAProxy runtime API at ${where} (${error.code ?? error.message}). Fix: check that HAProxy runs and its global section has \`stats socket ${socket} level admin\`; nothing was changed.`,
           ),
         ),
       );

@@ -7,3 +7,5 @@ export * from './command.js';
 export * from './kubernetes/index.js';
 export * from './registry.js';
 export * from './strategies.js';
+export * from './host.js';
+export * from './ssh-hosts.js';

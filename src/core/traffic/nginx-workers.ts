@@ -40,13 +40,14 @@ export function acceptingWorkers(master: number): Set<number> {
 }
 
 /**
- * Waits until none of `before` accepts requests any more and a new worker does: the reload is
- * then in force for every new request. Gives up quietly after `timeoutMs` (default 10 s).
+ * Waits until none of `before` accepts requests any more and a new worker does, looking with
+ * `look` (the accepting workers now, on whichever host nginx runs): the reload is then in force
+ * for every new request. Gives up quietly after `timeoutMs` (default 10 s).
  */
-export async function waitForNewWorkers(master: number, before: Set<number>, timeoutMs = 10_000): Promise<boolean> {
+export async function waitForNewWorkers(look: () => Promise<Set<number>>, before: Set<number>, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const now = acceptingWorkers(master);
+    const now = await look();
     if (now.size > 0 && [...now].every((pid) => !before.has(pid))) return true;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

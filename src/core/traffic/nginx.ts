@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SlipwayError } from '../errors.js';
-import { runCommand, tail } from '../process/index.js';
-import { acceptingWorkers, masterPid, pidFileOf, waitForNewWorkers } from './nginx-workers.js';
+import { tail } from '../process/index.js';
+import { LOCAL_HOST, type RouterHost } from './host.js';
+import { pidFileOf, waitForNewWorkers } from './nginx-workers.js';
 import { SettingsReader } from './settings.js';
 import { SpecRouter, STABLE_ONLY, type RouteSpec } from './spec-router.js';
 import type { HeaderRoute } from './types.js';
@@ -26,14 +27,20 @@ export interface NginxSettings {
   reload: string[];
   /** Idle keep-alive connections per upstream (default 16). */
   keepalive: number;
-  /** nginx's pid file, to wait until a reload is in force (default: the `pid` of config, else /run/nginx.pid). */
-  pid: string;
+  /**
+   * nginx's pid file, to wait until a reload is in force (default: the `pid` of config, else
+   * /run/nginx.pid). Undefined on a router host reached over SSH until the router reads config there.
+   */
+  pid?: string;
 }
 
 const FIELDS = ['file', 'stable', 'canary', 'name', 'config', 'nginx', 'test', 'reload', 'keepalive', 'pid'] as const;
 
-/** Validates the nginx `router:` settings. */
-export function nginxSettings(raw: Record<string, unknown>): NginxSettings {
+/**
+ * Validates the nginx `router:` settings. With `remote` (the router has `ssh:`) the paths are on
+ * the router host, so nothing here reads them: the pid file's default is found at the first reload.
+ */
+export function nginxSettings(raw: Record<string, unknown>, { remote = false }: { remote?: boolean } = {}): NginxSettings {
   const read = new SettingsReader('nginx', raw);
   read.rejectUnknown(FIELDS);
   const config = read.optionalString('config');
@@ -49,7 +56,7 @@ export function nginxSettings(raw: Record<string, unknown>): NginxSettings {
     test: read.command('test') ?? [nginx, '-t', '-q', ...configArgs],
     reload: read.command('reload') ?? [nginx, '-s', 'reload', ...configArgs],
     keepalive: read.integer('keepalive', { min: 0, max: 10_000 }, 16),
-    pid: read.string('pid', pidFileOf(config && existsSync(config) ? readFileSync(config, 'utf8') : undefined)),
+    pid: remote ? read.optionalString('pid') : read.string('pid', pidFileOf(config && existsSync(config) ? readFileSync(config, 'utf8') : undefined)),
   };
 }
 
@@ -137,14 +144,19 @@ function quote(value: string): string {
  */
 export class NginxRouter extends SpecRouter {
   readonly type = 'nginx';
+  private pid?: string;
 
-  constructor(private readonly settings: NginxSettings) {
+  constructor(
+    private readonly settings: NginxSettings,
+    private readonly host: RouterHost = LOCAL_HOST,
+  ) {
     super({ headerRoutes: true, mirror: true });
   }
 
   protected async read(): Promise<RouteSpec> {
     const { file } = this.settings;
-    return existsSync(file) ? parseNginxInclude(readFileSync(file, 'utf8'), file, this.settings) : STABLE_ONLY;
+    const text = await this.host.readFile(file);
+    return text === undefined ? STABLE_ONLY : parseNginxInclude(text, file, this.settings);
   }
 
   protected render(spec: RouteSpec): string {
@@ -153,34 +165,35 @@ export class NginxRouter extends SpecRouter {
 
   protected async write(next: RouteSpec): Promise<void> {
     const { file } = this.settings;
-    const previous = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    const restore = () => (previous === undefined ? rmSync(file, { force: true }) : replaceFile(file, previous));
-    replaceFile(file, this.render(next));
-    const test = await runCommand(this.settings.test);
+    const host = this.host;
+    const on = host.remote ? ` on ${host.where}` : '';
+    const previous = await host.readFile(file);
+    const restore = () => (previous === undefined ? host.removeFile(file) : host.writeFile(file, previous));
+    await host.writeFile(file, this.render(next));
+    const test = await host.run(this.settings.test);
     if (test.code !== 0) {
-      restore();
-      throw new SlipwayError(`nginx rejected the new routing (${this.settings.test.join(' ')} exited ${test.code}):\n${tail(test.stderr + test.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
+      await restore();
+      throw new SlipwayError(`nginx rejected the new routing (${this.settings.test.join(' ')} exited ${test.code}${on}):\n${tail(test.stderr + test.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
     }
-    const master = masterPid(this.settings.pid);
-    const before = master ? acceptingWorkers(master) : new Set<number>();
-    const reload = await runCommand(this.settings.reload);
+    const pidFile = await this.pidFile();
+    const before = await host.nginxWorkers(pidFile);
+    const reload = await host.run(this.settings.reload);
     if (reload.code !== 0) {
-      restore();
-      throw new SlipwayError(`nginx did not reload (${this.settings.reload.join(' ')} exited ${reload.code}):\n${tail(reload.stderr + reload.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
+      await restore();
+      throw new SlipwayError(`nginx did not reload (${this.settings.reload.join(' ')} exited ${reload.code}${on}):\n${tail(reload.stderr + reload.stdout)}\nThe previous ${file} was restored; traffic was not changed.`);
     }
     // Return only once new requests get the new routing, so a step's share is measured from here.
-    if (master && before.size > 0) await waitForNewWorkers(master, before);
+    if (before.master && before.workers.size > 0) await waitForNewWorkers(async () => (await host.nginxWorkers(pidFile)).workers, before.workers);
   }
 
   protected detail(): Record<string, unknown> {
     const { file, stable, canary, name } = this.settings;
-    return { file, stable, canary, upstreamVariable: `$${name}_upstream`, mirrorVariable: `$${name}_mirror` };
+    return { file, stable, canary, upstreamVariable: `$${name}_upstream`, mirrorVariable: `$${name}_mirror`, ...(this.host.remote ? { host: this.host.where } : {}) };
   }
-}
 
-/** Writes through a temp file and a rename, so nginx never reads half a file. */
-function replaceFile(file: string, text: string): void {
-  const temp = `${file}.slipway-tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  /** The pid file: the setting, else the `pid` of config as the host has it, read once. */
+  private async pidFile(): Promise<string> {
+    this.pid ??= this.settings.pid ?? pidFileOf(this.settings.config === undefined ? undefined : await this.host.readFile(this.settings.config));
+    return this.pid;
+  }
 }
