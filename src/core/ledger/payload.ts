@@ -39,6 +39,7 @@ export function buildPayload(
   if (request.planDigest) payload.planDigest = request.planDigest;
   if (request.irreversible) payload.irreversible = true;
   if (request.lastIrreversible !== undefined) payload.lastIrreversible = request.lastIrreversible;
+  if (request.slot) payload.slot = request.slot;
   return payload;
 }
 
@@ -68,6 +69,8 @@ function isValidPayload(p: Record<string, unknown>): boolean {
   if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood)) return false;
   if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible)) return false;
   if (p.nonce !== undefined && typeof p.nonce !== 'string') return false;
+  // Payloads from before slots have none; a slot is a name the plan's grammar allows.
+  if (p.slot !== undefined && !(typeof p.slot === 'string' && /^[a-z][a-z0-9-]{0,30}$/.test(p.slot))) return false;
   return true;
 }
 

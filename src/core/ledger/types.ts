@@ -57,6 +57,12 @@ export interface DeploymentPayload {
   lastIrreversible?: number | null;
   /** Random id of the create call that made it: a retried create finds its own deployment by it. */
   nonce?: string;
+  /**
+   * The plan's slot this deployment's version was put into (a rollout: the canary slot; a
+   * rollback: the slot that serves the restored version). Absent on deployments without slots
+   * and on payloads from before slots existed.
+   */
+  slot?: string;
 }
 
 /** The latest status of a deployment, as read back. */
@@ -87,7 +93,7 @@ export interface LedgerDeployment {
 }
 
 /** What `createDeployment` needs; the source info comes from the ledger's run context. */
-export interface CreateDeploymentRequest extends Pick<DeploymentPayload, 'artifact' | 'strategy' | 'promotedFrom' | 'rollbackOf' | 'planDigest' | 'irreversible'> {
+export interface CreateDeploymentRequest extends Pick<DeploymentPayload, 'artifact' | 'strategy' | 'promotedFrom' | 'rollbackOf' | 'planDigest' | 'irreversible' | 'slot'> {
   environment: string;
   /** Commit sha (or ref) to deploy; the PR head sha on PR deploys so it shows on the PR. */
   ref: string;

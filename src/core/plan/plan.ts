@@ -2,6 +2,7 @@
  * The rollout plan (docs/architecture.md; the format is documented in docs/rollout.md): what
  * the root `rollout` action runs, parsed from YAML by parse.ts and checked by validate.ts.
  */
+import type { PlanDeploy, Slot } from '../deploy/types.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import type { LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
@@ -96,8 +97,16 @@ export interface PlanAnalysis {
 /** A validated rollout plan. */
 export interface RolloutPlan {
   strategy: Strategy;
-  /** The traffic provider and its settings, handed to the traffic registry. */
+  /**
+   * The traffic provider and its settings, handed to the traffic registry. With `slots`, the
+   * stable and canary settings are the slots' (the first slot stable, the second canary); a
+   * rollout turns them to the slots it picks (slotRouterSettings, slots.ts).
+   */
   router: { provider: string; settings: Record<string, unknown> };
+  /** The two places versions take turns in, in the plan's order: the first takes an environment's first release. */
+  slots?: [Slot, Slot];
+  /** How the new version is started in the canary slot before any traffic moves (needs `slots`). */
+  deploy?: PlanDeploy;
   analysis?: PlanAnalysis;
   steps: PlanStep[];
   /** Default 'rollback'. */

@@ -20,10 +20,11 @@ import {
 } from '../values/index.js';
 import { PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
 import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } from './plan.js';
+import { slotsOf } from './slots.js';
 
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
-const TOP_LEVEL = ['strategy', 'router', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
+const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
 const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
@@ -63,7 +64,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
   unknownKeys(raw, TOP_LEVEL, [], report);
 
   const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
-  const router = routerOf(raw.router, report);
+  const { router, slots, deploy } = slotsOf(raw, routerOf(raw.router, report), report);
   const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
   // A bad interval or history is reported once, at its own line, not again against every step.
   const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
@@ -85,7 +86,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
     checkJobLength(steps, report);
   }
   if (problems.length > 0) throw new PlanError(source, problems);
-  return { strategy: strategy!, router: router!, analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive! };
+  return { strategy: strategy!, router: router!, ...(slots ? { slots } : {}), ...(deploy ? { deploy } : {}), analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive! };
 }
 
 function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {

@@ -37,7 +37,16 @@ describe('payloads', () => {
     expect(buildPayload({ environment: 'e', ref: 'r' }, source, null, 'n').previousGood).toBeNull();
   });
 
+  test('a deployment records its slot, and a payload from before slots (none) still parses', () => {
+    const withSlot = buildPayload({ environment: 'e', ref: 'r', artifact: artifactFromRef(`app@${digest}`)!, slot: 'green' }, source, 11, 'n');
+    expect(parsePayload(JSON.stringify(withSlot))).toMatchObject({ slot: 'green', previousGood: 11 });
+    const before = { schema: 'slipway/v1', source, artifact: artifactFromRef(`app@${digest}`), previousGood: 3 };
+    expect(parsePayload(before)).toEqual(before);
+    expect(parsePayload(before)?.slot).toBeUndefined();
+  });
+
   test.each([
+    ['a slot that is not a slot name', { schema: 'slipway/v1', source, slot: 'Blue Slot' }],
     ['an empty object', {}],
     ['another schema', { schema: 'other/v1', source }],
     ['a slipway payload without source', { schema: 'slipway/v1' }],
