@@ -7,17 +7,20 @@ import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource, Sample } from '../metrics/types.js';
 import { checkAnalysisTiming } from '../values/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { emptySeries, failedMetricInput, historyCounts, intervalGrid, metricInput, metricSeries, type MetricSamples, type MetricSeries } from './series.js';
+import { historyCounts, intervalGrid, type MetricSeries } from './series.js';
+import { emptyMetricInput, failedMetricInput, MetricWindow, queriesOf, sidesOf } from './window.js';
 
-// The analysis loop (docs/analysis.md "The analysis loop"): every interval, query the whole window so far for
-// the canary and the baseline, ask the judge, and stop as soon as the verdict cannot change any
-// more — the rate test is anytime-valid, so looking after every interval costs no false alarms.
-// The default judge keeps each rate metric's sequential test between intervals and feeds it only
-// the new one (incrementalJudge), so an interval costs the same at the end of a long analysis as at
-// the start; its reports are those of judging the whole window afresh.
+// The analysis loop (docs/analysis.md "The analysis loop"): every interval, query the canary and
+// the baseline for the points since the last read, ask the judge, and stop as soon as the verdict
+// cannot change any more — the rate test is anytime-valid, so looking after every interval costs
+// no false alarms. Each metric's window (window.ts) keeps its points and derives only the intervals
+// they change, and the default judge keeps each rate metric's sequential test between intervals and
+// feeds it only the new one (incrementalJudge), so an interval costs about the same at the end of a
+// long analysis as at the start; the reports are those of judging the whole window afresh.
+// The last point read is read again once, so a scrape that landed after the query still counts.
 // A metric whose latest query failed is handed to the judge without data and with the error (class
-// `error`, which counts as missing data: never a pass); re-querying the whole window lets a short
-// outage heal once the source answers again.
+// `error`, which counts as missing data: never a pass); its next read starts where the last good
+// one ended, so a short outage heals once the source answers again.
 
 /**
  * The windows queried come from the runner's clock, the samples are stamped by the source's: when
@@ -116,11 +119,6 @@ export interface AnalysisResult {
   endedAt: string;
 }
 
-/** The queries of a metric per side: rate metrics read two counters, the others one query. */
-function queriesOf(metric: MetricDefinition): Record<string, string> {
-  return metric.kind === 'rate' ? { errors: metric.errors, requests: metric.requests } : { query: metric.query };
-}
-
 /** How many times an analysis of `durationSeconds` looks, once an interval (at least once). */
 export function plannedIntervalsOf(durationSeconds: number, intervalSeconds: number): number {
   return Math.max(1, Math.floor(durationSeconds / intervalSeconds));
@@ -138,7 +136,6 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
   checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
   const start = clock.now();
-  const samples = new Map<string, MetricSamples>(options.metrics.map((m) => [m.name, { canary: {}, baseline: {} }]));
   const errors = new Map<string, string>();
   let result: { report: JudgeReport; series: MetricSeries[] } | undefined;
   let interval = 0;
@@ -150,17 +147,17 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   // queries' time comes out of the first interval's wait.
   await checkClockSkew(options.source, clock, intervalSeconds, logger);
   const history = await readBaselineHistory();
+  const windows = options.metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
 
   while (interval < plannedIntervals) {
     interval++;
     const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
     await clock.sleep(end.getTime() - clock.now().getTime());
-    await Promise.all(options.metrics.map((metric) => refresh(metric, end)));
-    const grid = intervalGrid(start, intervalSeconds, interval);
-    const series = options.metrics.map((m) => metricSeries(m, samples.get(m.name)!, grid, history.get(m.name)));
+    await Promise.all(windows.map((window) => refresh(window, interval)));
+    const series = windows.map((window) => window.series(interval));
     const input: JudgeInput = {
       config: options.config,
-      metrics: options.metrics.map((m, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : metricInput(m, series[i]))),
+      metrics: windows.map(({ definition: m }, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : windows[i].input(interval))),
       // Only the planned end judges an undecided metric by what it could have caught.
       complete: interval === plannedIntervals,
     };
@@ -218,23 +215,26 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     return history;
   }
 
-  async function refresh(metric: MetricDefinition, end: Date): Promise<void> {
-    const sides = metric.kind === 'threshold' ? (['canary'] as const) : (['canary', 'baseline'] as const);
-    const fresh: MetricSamples = { canary: {}, baseline: {} };
+  /** Reads a metric's points from its window's next read up to grid point `to`. */
+  async function refresh(window: MetricWindow, to: number): Promise<void> {
+    const metric = window.definition;
+    const from = window.readFrom;
+    const fresh: Record<'canary' | 'baseline', Record<string, Sample[]>> = { canary: {}, baseline: {} };
+    const at = (point: number) => new Date(window.timeOf(point) * 1000);
     try {
       await Promise.all(
-        sides.flatMap((side) =>
+        sidesOf(metric).flatMap((side) =>
           Object.entries(queriesOf(metric)).map(async ([name, template]) => {
-            fresh[side][name] = await queryRange(metric, name, template, options[side], start, end);
+            fresh[side][name] = await queryRange(metric, name, template, options[side], at(from), at(to));
           }),
         ),
       );
-      samples.set(metric.name, fresh);
+      window.record(fresh, from, to);
       errors.delete(metric.name);
       failedInARow.delete(metric.name);
     } catch (error) {
       failedInARow.set(metric.name, (failedInARow.get(metric.name) ?? 0) + 1);
-      // Keep the last good samples for the charts; the judge sees this metric as having no data.
+      // The window keeps the points read so far for the charts; the judge sees this metric as having no data.
       errors.set(metric.name, errorMessage(error));
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
     }
@@ -246,7 +246,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
  * wait. Callers that record progress call it before they write anything.
  */
 export function checkAnalysis(options: Pick<AnalysisOptions, 'metrics' | 'config' | 'judge'>): void {
-  (options.judge ?? judge)({ config: options.config, metrics: options.metrics.map((m) => metricInput(m, emptySeries(m))) });
+  (options.judge ?? judge)({ config: options.config, metrics: options.metrics.map(emptyMetricInput) });
 }
 
 /**

@@ -115,14 +115,16 @@ function optional(raw: Json, field: string, where: (f: string) => string, ok: (v
 /** An array of finite numbers; a missing one is null (JSON) or NaN (in memory, e.g. from Prometheus) and comes back as NaN. */
 function values(raw: unknown, where: string, nonNegative = false): number[] {
   if (!Array.isArray(raw)) throw new InputError(where, raw, 'an array of numbers (null for a missing value)');
-  return raw.map((v: unknown, i) => {
-    if (v === null || Number.isNaN(v)) return NaN;
-    if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative && v < 0)) {
-      // JSON would print an infinity as null: show it as text.
-      throw new InputError(`${where}[${i}]`, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');
-    }
-    return v;
-  });
+  // A plain loop: the analysis loop judges its whole window after every interval.
+  const checked = new Array<number>(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v: unknown = raw[i];
+    if (typeof v === 'number' && Number.isFinite(v) && !(nonNegative && v < 0)) checked[i] = v;
+    else if (v === null || Number.isNaN(v)) checked[i] = NaN;
+    // JSON would print an infinity as null: show it as text.
+    else throw new InputError(`${where}[${i}]`, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');
+  }
+  return checked;
 }
 
 function counts(raw: unknown, where: string): { errors: number[]; requests: number[] } {
@@ -132,8 +134,8 @@ function counts(raw: unknown, where: string): { errors: number[]; requests: numb
   if (errors.length !== requests.length) {
     throw new InputError(`${where}.errors`, `${errors.length} intervals`, `as many intervals as requests (${requests.length})`);
   }
-  errors.forEach((e, i) => {
-    if (e > requests[i]) throw new InputError(`${where}.errors[${i}]`, e, `at most the interval's requests (${requests[i]})`, 'count errors among the same requests');
-  });
+  for (let i = 0; i < errors.length; i++) {
+    if (errors[i] > requests[i]) throw new InputError(`${where}.errors[${i}]`, errors[i], `at most the interval's requests (${requests[i]})`, 'count errors among the same requests');
+  }
   return { errors, requests };
 }

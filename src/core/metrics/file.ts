@@ -46,7 +46,10 @@ export class FileSource implements MetricSource {
   async queryRange(query: string, window: QueryWindow): Promise<Sample[]> {
     const start = window.start.getTime() / 1000;
     const end = window.end.getTime() / 1000;
-    return (this.series.get(query) ?? []).filter((s) => s.time >= start && s.time <= end);
+    const samples = this.series.get(query) ?? [];
+    const inside: Sample[] = [];
+    for (let i = firstAtOrAfter(samples, start); i < samples.length && samples[i].time <= end; i++) inside.push(samples[i]);
+    return inside;
   }
 
   /** The latest saved value at or before `time` (default: the last one); NaN when none. */
@@ -55,4 +58,15 @@ export class FileSource implements MetricSource {
     const before = (this.series.get(query) ?? []).filter((s) => s.time <= limit);
     return before.length > 0 ? before[before.length - 1].value : NaN;
   }
+}
+
+/** The index of the first sample at or after `time` in samples sorted by time (an analysis reads a long file a window at a time). */
+function firstAtOrAfter(samples: Sample[], time: number): number {
+  let [low, high] = [0, samples.length];
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (samples[mid].time < time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -155,7 +155,7 @@ describe('analysis loop', () => {
     expect(queries).toBe(0);
   });
 
-  test('an outage that ends heals: the whole window is read again', async () => {
+  test('an outage that ends heals: the next read starts where the last good one ended', async () => {
     const saved = new FileSource({ document: rateSeries(0.05, 0.01) });
     let calls = 0;
     const flaky: MetricSource = {
@@ -266,10 +266,14 @@ describe('analysis loop', () => {
       expect(result.report.verdict).toBe('pass');
     });
 
-    test('historySeconds 0 makes no history query: 4 queries per interval and nothing more', async () => {
+    test('historySeconds 0 makes no history query: 4 queries per interval, each reading only the interval since the last read', async () => {
       const { source, queries, rateInputs, judge: recordingJudge } = recording(withHistory());
       const result = await analysis(source, RATE, { judge: recordingJudge, historySeconds: 0 });
       expect(queries.length).toBe(4 * result.intervals);
+      // Interval i reads grid points i − 1 and i: the last point again (a late scrape) and the new one.
+      expect(queries.map((q) => [(q.window.start.getTime() / 1000 - T0) / INTERVAL, (q.window.end.getTime() / 1000 - T0) / INTERVAL])).toEqual(
+        Array.from({ length: result.intervals }, (_, i) => Array(4).fill([i, i + 1])).flat(),
+      );
       expect(queries.some((q) => isHistory(q.window))).toBe(false);
       expect(rateInputs()[0]).not.toHaveProperty('baselineHistory');
     });
