@@ -1,8 +1,9 @@
 import { DEFAULT_DETECT_RATIO } from '../values/ratio.js';
 import { binomialUpperBound } from './binomial-bound.js';
 import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, median } from './detectable.js';
-import { hodgesLehmann } from './hodges-lehmann.js';
-import { mannWhitneyU, nullDistribution } from './mann-whitney.js';
+import { hodgesLehmannRanked } from './hodges-lehmann.js';
+import { mannWhitneyRanked, nullDistribution } from './mann-whitney.js';
+import { rankSamples } from './ranks.js';
 import { sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
 import { checkThreshold } from './threshold.js';
 import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
@@ -126,9 +127,10 @@ function classifyContinuous(metric: ContinuousMetricInput, alpha: number): Class
   if (smallestP > alpha) {
     return { class: 'nodata', reason: `${canary.length} canary and ${baseline.length} baseline values cannot show a change at α = ${alpha} (smallest possible p = ${fmt(smallestP)})` };
   }
-  const mannWhitney = mannWhitneyU(canary, baseline);
+  const ranked = rankSamples(canary, baseline);
+  const mannWhitney = mannWhitneyRanked(ranked);
   // A two-sided 1 − 2α interval matches the one-sided test at α (98% at α = 0.01, Kayenta's level).
-  const hl = hodgesLehmann(canary, baseline, 1 - 2 * alpha);
+  const hl = hodgesLehmannRanked(ranked, 1 - 2 * alpha);
   const reference = Math.abs(median(baseline));
   const percent = (d: number) => (reference === 0 ? (d === 0 ? 0 : Math.sign(d) * Infinity) : (100 * d) / reference);
   const relativeShift = { estimate: percent(hl.estimate), lower: percent(hl.lower), upper: percent(hl.upper) };

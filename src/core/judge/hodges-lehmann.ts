@@ -1,5 +1,5 @@
 import { nullDistribution } from './mann-whitney.js';
-import { averageRanks, sortedCopy } from './ranks.js';
+import { rankSamples, type RankedSamples } from './ranks.js';
 
 /** The Hodges-Lehmann shift of x against y and its distribution-free confidence interval. */
 export interface HodgesLehmannResult {
@@ -20,10 +20,13 @@ export interface HodgesLehmannResult {
  * Default confidence 0.98 (Kayenta's). Both samples must be non-empty and finite.
  */
 export function hodgesLehmann(x: readonly number[], y: readonly number[], confidence = 0.98): HodgesLehmannResult {
-  const xs = sortedCopy(x);
-  const ys = sortedCopy(y);
+  return hodgesLehmannRanked(rankSamples(x, y), confidence);
+}
+
+/** hodgesLehmann of samples already ranked (rankSamples), so that Mann-Whitney can share the ranking. */
+export function hodgesLehmannRanked({ xs, ys, tieSizes }: RankedSamples, confidence = 0.98): HodgesLehmannResult {
   const total = xs.length * ys.length;
-  const { sf } = nullDistribution(xs.length, ys.length, averageRanks([...x, ...y]).tieSizes);
+  const { sf } = nullDistribution(xs.length, ys.length, tieSizes);
   // P(U ≤ c−1) = P(U ≥ N−c+1) by symmetry; find the largest c with that ≤ (1−confidence)/2.
   const lowerTail = (c: number) => sf(total - c + 1);
   let low = 0;
@@ -36,10 +39,10 @@ export function hodgesLehmann(x: readonly number[], y: readonly number[], confid
   // Too few values for the confidence asked: report the widest interval and what it achieves.
   const order = Math.max(low, 1);
   const achieved = low >= 1 ? confidence : 1 - 2 * lowerTail(1);
-  const estimate =
-    total % 2 === 1
-      ? kthDifference(xs, ys, (total + 1) / 2)
-      : (kthDifference(xs, ys, total / 2) + kthDifference(xs, ys, total / 2 + 1)) / 2;
+  const middle = kthDifference(xs, ys, Math.ceil(total / 2));
+  // With an even count the median is the mean of the two middle differences; the next one is found
+  // from the first in one or two passes instead of a second bisection.
+  const estimate = total % 2 === 1 ? middle : (middle + (countAtMost(xs, ys, middle) > total / 2 ? middle : smallestAbove(xs, ys, middle))) / 2;
   return {
     estimate,
     lower: kthDifference(xs, ys, order),
@@ -48,23 +51,47 @@ export function hodgesLehmann(x: readonly number[], y: readonly number[], confid
   };
 }
 
-/** The k-th smallest (1-based) of the differences xs_i − ys_j, for ascending xs and ys. */
+/**
+ * The k-th smallest (1-based) of the differences xs_i − ys_j, for ascending xs and ys. It narrows
+ * a bracket (lo, hi] holding the k-th by counting passes — interpolating on the counts and
+ * bisecting in turn, so a smooth distribution converges fast and none stalls — until few enough
+ * differences lie inside to list them and pick the k-th. Every difference is computed as xs_i −
+ * ys_j, the same rounding in counting and listing, so the answer is exactly one of them.
+ */
 export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): number {
   let lo = xs[0] - ys[ys.length - 1];
-  if (countAtMost(xs, ys, lo) >= k) return lo;
+  let countLo = countAtMost(xs, ys, lo);
+  if (countLo >= k) return lo;
   let hi = xs[xs.length - 1] - ys[0];
-  // Invariant: count(lo) < k ≤ count(hi). Stop as soon as the smallest difference above lo is
-  // the k-th; bisection guarantees that happens (at worst when lo and hi are adjacent doubles).
-  for (;;) {
-    const next = smallestAbove(xs, ys, lo);
-    if (countAtMost(xs, ys, next) >= k) return next;
-    lo = next;
-    const mid = lo + (hi - lo) / 2;
-    if (mid > lo && mid < hi) {
-      if (countAtMost(xs, ys, mid) >= k) hi = mid;
-      else lo = mid;
-    }
+  let countHi = xs.length * ys.length;
+  // Invariant: countLo < k ≤ countHi. Listing what lies in the bracket costs about one pass more.
+  const listable = Math.max(256, xs.length + ys.length);
+  for (let step = 0; countHi - countLo > listable; step++) {
+    const interpolated = lo + (hi - lo) * ((k - countLo) / (countHi - countLo));
+    // Near zero or over a huge range the interpolation can round onto a bound: bisect instead.
+    const half = Number.isFinite(hi - lo) ? lo + (hi - lo) / 2 : lo / 2 + hi / 2;
+    const mid = step % 2 === 0 && interpolated > lo && interpolated < hi ? interpolated : half;
+    // Only adjacent doubles have no midpoint: the differences in (lo, hi], at least one, are all hi.
+    if (!(mid > lo && mid < hi)) return hi;
+    const count = countAtMost(xs, ys, mid);
+    if (count >= k) [hi, countHi] = [mid, count];
+    else [lo, countLo] = [mid, count];
   }
+  return listBetween(xs, ys, lo, hi, countHi - countLo).sort()[k - countLo - 1];
+}
+
+/** The `size` differences xs_i − ys_j in (lo, hi]: for each xs_i, a run of ys that only moves up as xs_i rises. */
+function listBetween(xs: Float64Array, ys: Float64Array, lo: number, hi: number, size: number): Float64Array {
+  const found = new Float64Array(size);
+  let filled = 0;
+  let first = 0; // ys[first…] have xs_i − y ≤ hi
+  let end = 0; // ys[end…] have xs_i − y ≤ lo
+  for (let i = 0; i < xs.length; i++) {
+    while (first < ys.length && xs[i] - ys[first] > hi) first++;
+    while (end < ys.length && xs[i] - ys[end] > lo) end++;
+    for (let j = first; j < end; j++) found[filled++] = xs[i] - ys[j];
+  }
+  return found;
 }
 
 /** #{(i, j): xs_i − ys_j ≤ d}, one pass (the differences fall as j rises). */

@@ -1,6 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { MannWhitneyResult } from './types.js';
-import { averageRanks } from './ranks.js';
+import { rankSamples, type RankedSamples } from './ranks.js';
 
 /**
  * Mann-Whitney U of x against y, the same numbers as
@@ -10,12 +10,14 @@ import { averageRanks } from './ranks.js';
  * Both samples must be non-empty arrays of finite numbers (the caller validates).
  */
 export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWhitneyResult {
-  const n1 = x.length;
-  const n2 = y.length;
-  const { ranks, tieSizes } = averageRanks([...x, ...y]);
-  let rankSum = 0;
-  for (let i = 0; i < n1; i++) rankSum += ranks[i];
-  const u1 = rankSum - (n1 * (n1 + 1)) / 2;
+  return mannWhitneyRanked(rankSamples(x, y));
+}
+
+/** mannWhitneyU of samples already ranked (rankSamples), so that Hodges-Lehmann can share the ranking. */
+export function mannWhitneyRanked({ xs, ys, rankSumX, tieSizes }: RankedSamples): MannWhitneyResult {
+  const n1 = xs.length;
+  const n2 = ys.length;
+  const u1 = rankSumX - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const { method, sf } = nullDistribution(n1, n2, tieSizes);
   // scipy uses the survival function of U1 for 'greater', of U2 for 'less' (symmetry) and twice

@@ -30,6 +30,39 @@ describe('hodgesLehmann', () => {
     );
   });
 
+  test('the k-th difference of larger samples, found by narrowing a bracket: ties at zero, tiny and huge values', () => {
+    const pick = (values: number[]) => fc.array(fc.constantFrom(...values), { minLength: 100, maxLength: 150 });
+    const kinds = [
+      [0, 0, 0, 0.01, 0.02, 1 / 3, 5e-324, 1e-320],
+      [0, -8e307, 8e307, 1.5, -2.25, 7],
+      [0.1, 0.1000001, 0.1000002, 0.2, 0.30000000000000004],
+    ];
+    for (const values of kinds) {
+      fc.assert(
+        fc.property(pick(values), pick(values), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }), (x, y, shares) => {
+          const all = sortedDifferences(x, y);
+          const sort = (v: number[]) => Float64Array.from(v).sort();
+          for (const share of shares) {
+            const k = 1 + Math.min(all.length - 1, Math.floor(share * all.length));
+            expect(kthDifference(sort(x), sort(y), k)).toBe(all[k - 1]);
+          }
+        }),
+        { numRuns: 12 },
+      );
+    }
+  });
+
+  test('the estimate is the median of the pairwise differences, the mean of the middle two when their count is even (ties included)', () => {
+    fc.assert(
+      fc.property(sample(1, 25), sample(1, 25), (x, y) => {
+        const all = sortedDifferences(x, y);
+        const half = all.length >> 1;
+        expect(hodgesLehmann(x, y).estimate).toBe(all.length % 2 ? all[half] : (all[half - 1] + all[half]) / 2);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('the interval contains the estimate and moves with a shift of the canary', () => {
     // Values sit on a 1/8 grid and the canary is moved off it, so no shift creates or removes ties
     // between the samples (which would change the tie-corrected variance, hence the interval).
