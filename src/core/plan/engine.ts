@@ -10,7 +10,9 @@ import { refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
 import { RolloutRecorder, type RolloutOutcome, type RolloutProgress } from './recorder.js';
 import { parseResumePoint } from './resume-point.js';
 import { httpSmokeCheck } from './smoke-check.js';
+import { pickSlots, recordedSlots, routerForSlots, runDeployStep, type RouterFactory, type SlotChoice } from './slot-rollout.js';
 import { runStep } from './step-handlers.js';
+import type { Deployer } from '../deploy/types.js';
 import { checkPlanFitsRouter, convergeTraffic, expectedTrafficBefore, type AnalysisRunner, type SmokeChecker } from './steps.js';
 
 export type { RolloutOutcome, RolloutProgress, RolloutResult, StepRecord } from './recorder.js';
@@ -32,7 +34,12 @@ export interface RolloutRequest {
 /** The engine's collaborators: the ledger, the router, and the ports tests replace. */
 export interface RolloutDeps {
   ledger: Ledger;
+  /** The router of the plan's settings (with slots: the first slot stable, the second canary). */
   router: TrafficRouter;
+  /** With slots, makes the router turned the other way (default: the traffic registry's createRouter). */
+  makeRouter?: RouterFactory;
+  /** With slots, starts the new version in its slot (default: the plan's `deploy:` provider). */
+  deployer?: Deployer;
   /** Required when the plan has analysis steps. */
   analysis?: AnalysisRunner;
   /** Default: the wall clock. */
@@ -41,7 +48,10 @@ export interface RolloutDeps {
   /** Default: an HTTP GET. */
   smokeCheck?: SmokeChecker;
   onProgress?: (progress: RolloutProgress) => void | Promise<void>;
-  /** Called once the deployment exists, before any traffic moves (the action saves it for its post step). */
+  /**
+   * Called once the deployment exists and (with slots) the new version runs in its slot, before
+   * any traffic moves (the action saves it for its post step, which sends traffic back).
+   */
   onDeployment?: (deploymentId: number) => void;
   /** Called once all traffic is on the new version, before the final status: a stop after it must never move traffic back. */
   onPromoted?: () => void;
@@ -75,14 +85,40 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     recorder.allStepsDone();
     return recorder.finish('promoted', start.promoted.id, `deployment #${start.promoted.id} already promoted ${artifact.ref}; nothing to do`);
   }
-  const { deployment, startIndex } = start;
-  deps.onDeployment?.(deployment.id);
+  const { deployment, startIndex, slots } = start;
+  const router = slots ? routerForSlots(plan, slots, deps.router, deps.makeRouter) : deps.router;
+  if (slots) logger.info(`Slots: ${slots.reason}.`);
   recorder.open(deployment.id, startIndex);
   let index = startIndex;
   try {
-    return await drive();
+    // A re-run that stopped before the first step deploys again: the deploy converges.
+    if (slots && startIndex === 0) await runDeployStep({ plan, choice: slots, artifact, environment, router, recorder, logger, deployer: deps.deployer });
+    deps.onDeployment?.(deployment.id);
+    return slots?.firstRelease ? await firstRelease(slots) : await drive();
   } finally {
     await recorder.stopHeartbeat();
+  }
+
+  /**
+   * An environment's first release with slots: no stable version to compare with, so no steps run;
+   * once the deploy is ready the new version takes all traffic (as Argo Rollouts does with a first rollout).
+   */
+  async function firstRelease(choice: SlotChoice): Promise<RolloutOutcome> {
+    try {
+      if (startIndex < total) {
+        const state = await router.setCanaryWeight(100);
+        recorder.trafficAt(state.canaryWeight);
+      }
+      await recorder.promoting();
+      await router.promote();
+      deps.onPromoted?.();
+    } catch (error) {
+      await stopOnError(index, error);
+      throw error;
+    }
+    recorder.allStepsDone();
+    await recorder.promoted(`promoted · first release · all traffic on slot ${choice.canary.name}`);
+    return recorder.finish('promoted', deployment.id, `first release: slot ${choice.canary.name} takes all traffic (no stable version to analyse against, so the steps did not run)`);
   }
 
   /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
@@ -90,7 +126,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     try {
       // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
       if (startIndex < total) {
-        const converged = await convergeTraffic(deps.router, expectedTrafficBefore(plan.steps, startIndex));
+        const converged = await convergeTraffic(router, expectedTrafficBefore(plan.steps, startIndex));
         if (converged.changed.length > 0) logger.info(`Traffic brought to where step ${startIndex} left it: ${converged.changed.join(', ')}.`);
         recorder.trafficAt(converged.state.canaryWeight);
       }
@@ -99,7 +135,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
         const step = plan.steps[index];
         const label = recorder.startStep(index);
         logger.info(`Step ${index + 1}/${total}: ${label}`);
-        const outcome = await runStep(step, { plan, index, label, recorder, router: deps.router, analysis: deps.analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
+        const outcome = await runStep(step, { plan, index, label, recorder, router, analysis: deps.analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
         if (outcome.next === 'pause') {
           await recorder.pause();
           return recorder.finish('paused', deployment.id, outcome.reason);
@@ -110,7 +146,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       }
 
       await recorder.promoting();
-      await deps.router.promote();
+      await router.promote();
       deps.onPromoted?.();
     } catch (error) {
       await stopOnError(index, error);
@@ -138,7 +174,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       return recorder.finish('paused', deployment.id, `${reason}; ${refused.message}`);
     }
     if ('already' in decision) throw new Error('unreachable: a rollout always names its bad deployment');
-    const outcome = await executeRollback(deps.ledger, decision, { environment, reason }, { router: deps.router }, logger);
+    const outcome = await executeRollback(deps.ledger, decision, { environment, reason, slot: slots?.stable.name }, { router }, logger);
     return recorder.finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
   }
 
@@ -148,7 +184,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     logger.error(`The rollout stopped at step ${position}/${total}: ${errorMessage(error)}`);
     await recorder.stopHeartbeat();
     const aborted = await abortAndRecord(
-      deps.router,
+      router,
       { ledger: deps.ledger, deploymentId: deployment.id, reason: `stopped at step ${position}/${total}`, detail: errorMessage(error), lastSeenWeight: recorder.canaryWeight },
       logger,
     );
@@ -157,7 +193,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
 }
 
 /** Finds where this run starts: a new deployment, a resumable one, or an artifact already promoted. */
-async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger: Logger): Promise<{ deployment: LedgerDeployment; startIndex: number } | { promoted: LedgerDeployment }> {
+async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger: Logger): Promise<{ deployment: LedgerDeployment; startIndex: number; slots?: SlotChoice } | { promoted: LedgerDeployment }> {
   const { plan, environment, artifact } = request;
   const { ledger } = deps;
   const latest = await newest(ledger, environment);
@@ -174,7 +210,11 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
       // so the new deployment replaces what that one replaced.
       logger.info(`Deployment #${latest.id} records ${artifact.ref} as ${latest.task} success, but no rollout moved traffic to it; running the plan.`);
       previousGood = latest.payload.previousGood ?? null;
+    } else if (open && plan.slots && !latest.payload.slot) {
+      logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but records no slot (it predates the plan's slots); marking it error and starting again.`);
+      await ledger.setStatus(latest.id, { state: 'error', description: `superseded: the plan now deploys into slots` });
     } else if (open) {
+      const slots = plan.slots ? recordedSlots(plan, latest) : undefined;
       const point = parseResumePoint(latest.latestStatus?.description ?? '');
       const samePlan = !request.planDigest || latest.payload.planDigest === request.planDigest;
       if (point && samePlan && point.total === plan.steps.length) {
@@ -182,15 +222,16 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
         const recorded = point.phase === 'promoting' ? plan.steps.length : point.step - 1;
         const startIndex = recorded === plan.steps.length || plan.steps[recorded].kind !== 'pause' ? recorded : recorded + 1;
         logger.info(`Resuming deployment #${latest.id} at step ${startIndex + 1}/${plan.steps.length} (recorded: "${latest.latestStatus?.description}").`);
-        return { deployment: latest, startIndex };
+        return { deployment: latest, startIndex, slots };
       }
       logger.warning(`Deployment #${latest.id} of ${artifact.ref} is open but ${point ? 'its plan changed' : 'records no step'}; running the plan again from step 1.`);
-      return { deployment: latest, startIndex: 0 };
+      return { deployment: latest, startIndex: 0, slots };
     }
   } else if (latest && open && latest.payload) {
     logger.warning(`Deployment #${latest.id} (${latest.payload.artifact?.ref ?? latest.sha}) was left open by an earlier run; marking it error, superseded by this rollout.`);
     await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
   }
+  const slots = plan.slots ? await pickSlots(plan, ledger, environment, deps.router, previousGood) : undefined;
   const deployment = await ledger.createDeployment({
     environment,
     ref: request.ref,
@@ -200,11 +241,12 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
     planDigest: request.planDigest,
     irreversible: request.irreversible,
     previousGood,
-    description: `${plan.strategy} rollout of ${artifact.ref}`,
+    slot: slots?.canary.name,
+    description: `${plan.strategy} rollout of ${artifact.ref}${slots ? ` into slot ${slots.canary.name}` : ''}`,
   });
   logger.info(`Created deployment #${deployment.id} of ${artifact.ref} in ${environment}.`);
   await stepBackIfRaced(ledger, environment, deployment, deps);
-  return { deployment, startIndex: 0 };
+  return { deployment, startIndex: 0, slots };
 }
 
 /**

@@ -172,6 +172,21 @@ export class RolloutRecorder {
     await this.writeInProgress(formatResumePoint({ ...this.stepPoint(), paused: true }, reason));
   }
 
+  /**
+   * The deploy step runs (before any traffic moves): written as is, not a resume point, so a run
+   * that stops here starts again from the deploy, which converges.
+   */
+  async deploying(note: string): Promise<void> {
+    await this.writeInProgress(note);
+  }
+
+  /** The run stops before any traffic moved (a deploy that failed or never became ready): the final status says so. */
+  async stoppedBeforeTraffic(state: 'failure' | 'error', description: string): Promise<void> {
+    const deploymentId = this.opened();
+    await this.stopHeartbeat();
+    await this.options.ledger.setStatus(deploymentId, { state, description, environmentUrl: this.options.environmentUrl });
+  }
+
   /** Every step passed and the router is about to promote: a run that stops from here on promotes again. */
   async promoting(): Promise<void> {
     await this.writeInProgress(formatResumePoint({ phase: 'promoting', total: this.options.plan.steps.length }));
@@ -182,12 +197,12 @@ export class RolloutRecorder {
     await this.heartbeat?.stop();
   }
 
-  /** Writes the final `success`, retried; when GitHub still refuses, says so without touching traffic. */
-  async promoted(): Promise<void> {
+  /** Writes the final `success` (default `promoted · <strategy> · N/N steps`), retried; when GitHub still refuses, says so without touching traffic. */
+  async promoted(description?: string): Promise<void> {
     const { plan, ledger, clock, logger, imageRef } = this.options;
     const deploymentId = this.opened();
     await this.stopHeartbeat();
-    const success = { state: 'success' as const, description: `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: this.options.environmentUrl };
+    const success = { state: 'success' as const, description: description ?? `promoted · ${plan.strategy} · ${plan.steps.length}/${plan.steps.length} steps`, environmentUrl: this.options.environmentUrl };
     try {
       await withRetry(() => ledger.setStatus(deploymentId, success), {
         policy: FINAL_STATUS_RETRY,

@@ -4,6 +4,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { TrafficRouter } from '../traffic/types.js';
 import { ensureArtifactExists, type RegistryAccess } from './artifact.js';
 import type { CommandRunner } from './command.js';
+import { restoreInSlots, type SlotRollbackEffects } from './slots.js';
 import type { RollbackDecision } from './target.js';
 
 /** What the rollback changes outside the ledger: traffic, a redeploy, or both. */
@@ -18,6 +19,11 @@ export interface RollbackEffects {
    * credentials, else anonymously): a 404 refuses before traffic moves or anything is recorded.
    */
   registry?: RegistryAccess;
+  /**
+   * With a plan's slots: traffic goes back to the slot that still runs the target, or the target is
+   * deployed again into the idle slot first (restoreInSlots); `router` and `deployCommand` are then unused.
+   */
+  slots?: SlotRollbackEffects;
 }
 
 /** What a rollback did. */
@@ -41,21 +47,24 @@ const OUTPUT_TAIL = 2000;
 export async function executeRollback(
   ledger: Ledger,
   decision: RollbackDecision,
-  request: { environment: string; reason: string; environmentUrl?: string },
+  request: { environment: string; reason: string; environmentUrl?: string; slot?: string },
   effects: RollbackEffects,
   logger: Logger = silentLogger,
 ): Promise<RollbackOutcome> {
   const { bad, target } = decision;
   const imageRef = target?.payload?.artifact?.ref;
   if (imageRef && effects.registry) await ensureArtifactExists(imageRef, request.environment, effects.registry, logger);
-  if (effects.router) {
+  let slot = request.slot;
+  if (effects.slots && target) {
+    slot = (await restoreInSlots(decision, effects.slots, request.environment, logger)).name;
+  } else if (effects.router) {
     const state = await effects.router.abort();
     if (state.canaryWeight !== 0) {
       throw new SlipwayError(`The ${effects.router.type} router still sends ${state.canaryWeight}% to the canary after abort; the rollback stopped before recording anything.`);
     }
     logger.info(`Traffic is back on the stable version (${effects.router.type}: stable ${state.stableWeight}%, canary 0%).`);
   }
-  if (effects.deployCommand) {
+  if (effects.deployCommand && !effects.slots) {
     if (!imageRef || !effects.commandRunner) throw new SlipwayError('The deploy command needs a good version to redeploy, and there is none.');
     logger.info(`Running the deploy command with SLIPWAY_IMAGE_REF=${imageRef}.`);
     const result = await effects.commandRunner.run(effects.deployCommand, {
@@ -83,6 +92,8 @@ export async function executeRollback(
     // The target is the last good version again, and `bad` the newest deployment: saves the
     // ledger its own look-up of both pointers.
     previousGood: target.id,
+    // With slots: where the restored version serves from, so the next rollout picks the other one.
+    slot,
     lastIrreversible: bad.payload?.irreversible ? bad.id : bad.payload?.lastIrreversible,
     description: `Roll back #${bad.id} to #${target.id}`,
     productionEnvironment: target.productionEnvironment,

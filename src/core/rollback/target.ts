@@ -22,6 +22,8 @@ export interface RollbackDecision {
    * those on the environment's newest page (the rollback undoes every one in between either way).
    */
   passed: LedgerDeployment[];
+  /** False when `passed` stops short of the target (a far-back `to: <id>`); absent: every one was read. */
+  complete?: boolean;
 }
 
 /** The result when there is nothing to do: the environment already runs the target (idempotent re-run). */
@@ -63,11 +65,11 @@ export async function decideRollback(
   let passed: LedgerDeployment[];
   /** Where the deployments read end, when they did not reach the target (`to: <id>` far back). */
   let unread: { edge: LedgerDeployment; target: LedgerDeployment } | null = null;
+  let complete = true;
   if (to.kind === 'previous') {
     ({ bad, target, passed } = await previousGood(ledger, environment, bad, logger));
     if (bad && !options.bad && bad.task === 'deploy:rollback' && bad.latestStatus?.state === 'success') return { already: bad };
   } else {
-    let complete: boolean;
     ({ bad, target, passed, complete } = to.kind === 'deployment' ? await chosenTarget(ledger, environment, to.id, bad) : await newestOfDigest(ledger, environment, to.digest, bad));
     if (bad && !target) {
       throw new RollbackRefusedError(`Cannot roll back ${environment} to ${to.kind === 'digest' ? to.digest : to.id}: the ledger shows no successful deployment of that digest there. Only a version that once succeeded in ${environment} can be restored.`);
@@ -93,7 +95,7 @@ export async function decideRollback(
     );
   }
   if (blocker) logger.warning(`Rolling back past irreversible deployment #${blocker.id} because force is set.`);
-  return { bad, target, passed };
+  return { bad, target, passed, ...(complete ? {} : { complete }) };
 }
 
 /**
