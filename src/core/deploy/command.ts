@@ -27,7 +27,7 @@ export class CommandDeployer implements Deployer {
   async deploy(target: DeployTarget): Promise<void> {
     const result = await runCommand(this.spec.run, { env: deployEnvironment(target), passEnv: this.spec.env, timeoutMs: this.spec.timeoutSeconds * 1000 });
     if (result.code === 0) return;
-    const output = tail([result.stdout, result.stderr].filter((s) => s.trim()).join('\n'), 10);
+    const output = tail([result.stdout, result.stderr].map((s) => s.trim()).filter(Boolean).join('\n'), 10);
     const exit = result.code === -1 ? 'could not run or was stopped after its timeout' : `exited with ${result.code}`;
     throw new DeployError('failed', `the deploy command ${this.spec.run[0]} ${exit}${output ? `: ${output}` : ''}`);
   }

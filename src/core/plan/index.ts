@@ -15,6 +15,7 @@ export * from './smoke-check.js';
 export * from './analysis-runner.js';
 export * from './forecast.js';
 export * from './slots.js';
+export * from './slot-rollout.js';
 
 /** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
 export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}): RolloutPlan {
