@@ -12,6 +12,8 @@ export const Inputs = {
   SmokeUrl: 'smoke-url',
   DeploymentId: 'deployment-id',
   AbortOnFailure: 'abort-on-failure',
+  SshPrivateKey: 'ssh-private-key',
+  SshKnownHosts: 'ssh-known-hosts',
   Token: 'token',
 } as const;
 

@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import { createRouter } from '../../core/traffic/registry.js';
+import { createRouter, type RouterOptions } from '../../core/traffic/registry.js';
 import type { HeaderRoute, TrafficRouter } from '../../core/traffic/types.js';
 import { parseWeight } from '../../core/values/index.js';
 import { booleanInput, choiceInput, inlineOrFileInput, integerInput, optionalString, parsedInput, secretInput, urlInput } from '../common/inputs.js';
@@ -26,8 +26,8 @@ export interface CanaryStepInputs {
   token?: string;
 }
 
-/** Reads and validates every input, and makes the router, before anything is changed. */
-export function getInputs(): { inputs: CanaryStepInputs; router: TrafficRouter } {
+/** Reads and validates every input, and makes the router (its host from `routerOptions`), before anything is changed. */
+export function getInputs(routerOptions: RouterOptions = {}): { inputs: CanaryStepInputs; router: TrafficRouter } {
   const settings = routerSettingsInput(Inputs.Router, inlineOrFileInput(Inputs.Router));
   if (!settings) throw new InputError(Inputs.Router, undefined, 'the YAML settings of the traffic provider', 'e.g. `router: {socket: /run/haproxy/admin.sock, backend: app, stable: blue, canary: green}` (see docs/traffic.md)');
   const action = choiceInput(Inputs.Action, ACTIONS, 'set-weight');
@@ -49,7 +49,7 @@ export function getInputs(): { inputs: CanaryStepInputs; router: TrafficRouter }
   if (inputs.deploymentId !== undefined && !inputs.token) {
     throw new InputError(Inputs.Token, undefined, 'a GitHub token to record the step on the deployment', 'leave `token:` out to use `github.token`, and give the job `permissions: deployments: write`');
   }
-  const router = createRouter(inputs.provider, settings);
+  const router = createRouter(inputs.provider, settings, routerOptions);
   // Capabilities are checked here, so a step never moves the weight and then fails on a route.
   if (inputs.headerRoute && !router.setHeaderRoute) throw new InputError(Inputs.HeaderRoute, optionalString(Inputs.HeaderRoute), `no header route: the ${router.type} router has none`, 'use haproxy (with routeAcl), nginx, gateway-api, istio or ingress-nginx');
   if (inputs.mirrorPercent !== undefined && !router.setMirror) {

@@ -6,6 +6,8 @@ import type { TrafficRouter, TrafficState } from '../../core/traffic/types.js';
 import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger as logger } from '../common/run.js';
+import { withSshRouterHosts } from '../common/ssh.js';
+import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs, type CanaryStepInputs } from './inputs.js';
 import { readJobNote, readMoved, routerKey, saveMoved, settled, writeJobNote } from './state.js';
@@ -19,7 +21,15 @@ import { setOutput, writeSummary } from '../common/output.js';
  * failure.
  */
 export async function main(): Promise<void> {
-  const { inputs, router } = getInputs();
+  await withSshRouterHosts(SSH_INPUTS, step);
+}
+
+const SSH_INPUTS = { privateKey: Inputs.SshPrivateKey, knownHosts: Inputs.SshKnownHosts };
+
+async function step(hosts: SshRouterHosts): Promise<void> {
+  const { inputs, router } = getInputs(hosts.routerOptions);
+  // The router host is reached and recognised before anything is read or changed.
+  await hosts.check();
   const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
   // Check the deployment exists (and the token may read it) before traffic moves.
   if (ledger && inputs.deploymentId !== undefined && !(await ledger.getDeployment(inputs.deploymentId))) {
@@ -67,7 +77,11 @@ export async function main(): Promise<void> {
 export async function post(): Promise<void> {
   const { moved, weight } = readMoved();
   if (!moved) return;
-  const { inputs, router } = getInputs();
+  await withSshRouterHosts(SSH_INPUTS, (hosts) => sendBackToStable(hosts, weight));
+}
+
+async function sendBackToStable(hosts: SshRouterHosts, weight: number | undefined): Promise<void> {
+  const { inputs, router } = getInputs(hosts.routerOptions);
   if (!inputs.abortOnFailure) {
     logger.info(`The job did not finish, but abort-on-failure is off: traffic stays at canary ${weight}%.`);
     return;
@@ -79,6 +93,7 @@ export async function post(): Promise<void> {
     return;
   }
   const lastSeenWeight = note?.weight ?? weight;
+  await hosts.check();
   const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), logger);
   const aborted = await abortAndRecord(
     router,

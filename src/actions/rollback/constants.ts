@@ -14,6 +14,8 @@ export const Inputs = {
   EnvironmentUrl: 'environment-url',
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
+  SshPrivateKey: 'ssh-private-key',
+  SshKnownHosts: 'ssh-known-hosts',
   Token: 'token',
 } as const;
 

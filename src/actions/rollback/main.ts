@@ -1,9 +1,11 @@
 import { decideRollback, executeRollback, shellCommandRunner } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
+import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
 import { readRunContext } from '../common/context.js';
 import { checkCredentialInputs } from '../common/registry.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
+import { withSshRouterHosts } from '../common/ssh.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
 import { group, info, setOutput, writeSummary } from '../common/output.js';
@@ -14,10 +16,15 @@ import { group, info, setOutput, writeSummary } from '../common/output.js';
  * deployment marked failure, a deploy:rollback of the good version ending success.
  */
 export async function main(): Promise<void> {
+  await withSshRouterHosts({ privateKey: Inputs.SshPrivateKey, knownHosts: Inputs.SshKnownHosts }, rollBack);
+}
+
+async function rollBack(hosts: SshRouterHosts): Promise<void> {
   const inputs = getInputs();
   const context = readRunContext();
-  // Made (and its settings checked) before the ledger is read: bad settings change nothing.
-  const router = inputs.router && createRouter(inputs.router.provider, inputs.router.settings);
+  // Made (and its settings checked, its host reached) before the ledger is read: bad settings change nothing.
+  const router = inputs.router && createRouter(inputs.router.provider, inputs.router.settings, hosts.routerOptions);
+  await hosts.check();
   const ledger = ledgerFromInputs(inputs.token, context, actionsLogger);
 
   const decision = await group(`Finding the version to restore in ${inputs.environment}`, () =>

@@ -10,12 +10,14 @@ import { forecastFromSource, loopAnalysisRunner, recordedCanaryWeight, runRollou
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
-import { createRouter } from '../../core/traffic/registry.js';
+import { createRouter, type RouterOptions } from '../../core/traffic/registry.js';
+import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
 import type { TrafficRouter } from '../../core/traffic/types.js';
 import { readRunContext, type RunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
 import { actionsLogger } from '../common/run.js';
-import { Outputs, State } from './constants.js';
+import { withSshRouterHosts } from '../common/ssh.js';
+import { Inputs, Outputs, State } from './constants.js';
 import { getInputs } from './inputs.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
 
@@ -26,7 +28,7 @@ import { group, info, setOutput, warning, writeSummary } from '../common/output.
  */
 export interface RolloutCollaborators {
   ledger?: Ledger;
-  makeRouter?: (provider: string | undefined, settings: Record<string, unknown>) => TrafficRouter;
+  makeRouter?: (provider: string | undefined, settings: Record<string, unknown>, options?: RouterOptions) => TrafficRouter;
   clock?: Clock;
 }
 
@@ -36,10 +38,18 @@ export interface RolloutCollaborators {
  * has a result, so the post step knows whether the job stopped mid-rollout.
  */
 export async function main(collaborators: RolloutCollaborators = {}): Promise<void> {
+  await withSshRouterHosts(SSH_INPUTS, (hosts) => rollout(collaborators, hosts));
+}
+
+const SSH_INPUTS = { privateKey: Inputs.SshPrivateKey, knownHosts: Inputs.SshKnownHosts };
+
+async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHosts): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs(context);
   const { plan } = inputs;
-  const router = (collaborators.makeRouter ?? createRouter)(plan.router.provider, plan.router.settings);
+  const router = (collaborators.makeRouter ?? createRouter)(plan.router.provider, plan.router.settings, hosts.routerOptions);
+  // The router host is reached and recognised before anything is read or changed.
+  await hosts.check();
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
   const source = plan.analysis ? new PrometheusSource({ url: plan.analysis.prometheus, headers: inputs.prometheusHeaders }) : undefined;
   const results: AnalysisResult[] = [];
@@ -91,6 +101,10 @@ export async function main(collaborators: RolloutCollaborators = {}): Promise<vo
 export async function post(collaborators: RolloutCollaborators = {}): Promise<void> {
   const deploymentId = Number(core.getState(State.DeploymentId));
   if (!deploymentId || core.getState(State.Finished) === 'true') return;
+  await withSshRouterHosts(SSH_INPUTS, (hosts) => sendBackToStable(collaborators, hosts, deploymentId));
+}
+
+async function sendBackToStable(collaborators: RolloutCollaborators, hosts: SshRouterHosts, deploymentId: number): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs(context);
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
@@ -102,7 +116,8 @@ export async function post(collaborators: RolloutCollaborators = {}): Promise<vo
     if (closed?.closed) info(`All traffic was already on ${inputs.artifact.ref}; deployment #${deploymentId} is now recorded success.`);
     return;
   }
-  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings);
+  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings, hosts.routerOptions);
+  await hosts.check();
   // Traffic goes back whatever GitHub answers: a failed read only loses the last step's name.
   const deployment = await ledger.getDeployment(deploymentId).catch((error: unknown) => {
     warning(`Could not read deployment #${deploymentId} (${errorMessage(error)}); sending traffic back to stable all the same.`);

@@ -65,6 +65,13 @@ export class HaproxyRouter extends SpecRouter {
     super({ headerRoutes: settings.routeAcl !== undefined, mirror: false });
   }
 
+  /** Server name → weight of every server of the backend; undefined when HAProxy has no such backend. */
+  async backendServers(): Promise<Map<string, number> | undefined> {
+    const { backend } = this.settings;
+    const answer = await this.command(`show servers state ${backend}`);
+    return /Can't find backend/i.test(answer) ? undefined : parseServersState(answer, backend);
+  }
+
   protected async read(): Promise<RouteSpec> {
     const { backend, stable, canary } = this.settings;
     const weights = parseServersState(await this.command(`show servers state ${backend}`), backend);

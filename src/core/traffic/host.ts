@@ -75,13 +75,14 @@ const READ_FILE_SCRIPT = `[ -e "$1" ] || exit ${NO_FILE}; exec cat -- "$1"`;
 
 // The remote twin of nginx-workers.ts, one SSH connection per look: the master's pid from the pid
 // file, then every child of it whose title says it is a worker that is not shutting down. Field 4
-// of /proc/<pid>/stat (the ppid) follows the parenthesised command name, which may hold spaces.
+// of /proc/<pid>/stat (the ppid) follows the parenthesised command name, which may hold spaces;
+// `read` is a builtin, so looking at every process starts none.
 const NGINX_WORKERS_SCRIPT = [
   'master=$(cat -- "$1" 2>/dev/null) || exit 0',
   'case "$master" in ""|*[!0-9]*) exit 0 ;; esac',
   'echo "master $master"',
   'for dir in /proc/[0-9]*; do',
-  '  stat=$(cat "$dir/stat" 2>/dev/null) || continue',
+  '  read -r stat 2>/dev/null < "$dir/stat" || continue',
   '  set -- ${stat##*) }',
   '  [ "$2" = "$master" ] || continue',
   '  title=$(tr "\\000" " " < "$dir/cmdline" 2>/dev/null) || continue',

@@ -9,3 +9,4 @@ export * from './registry.js';
 export * from './strategies.js';
 export * from './host.js';
 export * from './ssh-hosts.js';
+export * from './adopt.js';

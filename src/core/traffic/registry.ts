@@ -92,11 +92,12 @@ export function routerSettingsParts(provider: string | undefined, settings: unkn
 export function createRouter(provider: string | undefined, settings: unknown, options: RouterOptions = {}): TrafficRouter {
   const parts = routerSettingsParts(provider, settings);
   const { ssh } = parts;
-  const host = () => (ssh === undefined ? LOCAL_HOST : remoteHost(ssh, options));
-  return FACTORIES[parts.provider](parts.settings, host, { remote: ssh !== undefined });
+  return FACTORIES[parts.provider](parts.settings, () => routerHost(ssh, options), { remote: ssh !== undefined });
 }
 
-function remoteHost(ssh: SshSettings, options: RouterOptions): RouterHost {
+/** The host of a router: this machine without `ssh:`, else the one `options.sshHost` opens (refused without it). */
+export function routerHost(ssh: SshSettings | undefined, options: RouterOptions): RouterHost {
+  if (ssh === undefined) return LOCAL_HOST;
   if (!options.sshHost) {
     throw new InputError(
       SSH_PRIVATE_KEY_INPUT,
