@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // shims/undici answers the toolkit's require() as well as its import.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', globalThis: 'readonly' } },
+  },
+  {
     // The core library is a front-end-neutral library: it never reaches for the Actions toolkit.
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['@actions/*'] }] },

@@ -39,6 +39,12 @@ describe('the shipped product', () => {
     expect(withSimulator).toEqual([]);
   });
 
+  test("no bundle carries undici: the toolkit's imports of it go to Node's own fetch (shims/undici)", () => {
+    // llhttp (undici's HTTP parser) and its header are in every copy of undici.
+    const withUndici = files('dist').filter((p) => p.endsWith('.js') && /llhttp|Ethan-Arrowood\/undici-fetch/.test(readFileSync(p, 'utf8')));
+    expect(withUndici).toEqual([]);
+  });
+
   test('the CLI has no demo command and never installs packages', () => {
     const cli = readFileSync(join('dist', 'cli', 'index.js'), 'utf8');
     expect(cli).not.toMatch(/apt-get/);
