@@ -48,7 +48,7 @@ steps:
 function ledger(): GitHubLedger {
   const logger = new RecordingLogger();
   const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, logger, retryBaseMs: 5, writeSpacingMs: 0 });
-  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 77, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, logger });
+  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 77, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/77`, logger });
 }
 
 async function release(n: number, environment: string, text = plan()) {
@@ -145,13 +145,13 @@ echo $! > "$pidfile"
     await release(1, environment);
     expect(await servedBy()).toEqual([artifact(1).ref]);
 
-    const failed = await release(2, environment, plan('fail.sh')).catch((error: unknown) => error as Error);
+    const failed = (await release(2, environment, plan('fail.sh')).catch((error: unknown) => error)) as Error;
     expect(failed.message).toMatch(/stopped before any traffic moved: the deploy command .*fail\.sh exited with 4: image pull failed\. The deployment is recorded error; traffic stays on slot blue/);
     expect(await servedBy()).toEqual([artifact(1).ref]);
     const [afterFail] = await firstDeployments(environment);
     expect(afterFail).toMatchObject({ payload: { slot: 'green', artifact: artifact(2) }, latestStatus: { state: 'error', description: expect.stringMatching(/^deploy into slot green failed; no traffic moved/) } });
 
-    const notReady = await release(2, environment, plan('deploy.sh', '/not-ready')).catch((error: unknown) => error as Error);
+    const notReady = (await release(2, environment, plan('deploy.sh', '/not-ready')).catch((error: unknown) => error)) as Error;
     expect(notReady.message).toMatch(/slot green never became ready: GET http:\/\/127\.0\.0\.1:\d+\/not-ready did not answer 2xx within 3s/);
     expect(await servedBy()).toEqual([artifact(1).ref]);
     const [afterNotReady] = await firstDeployments(environment);
