@@ -72,6 +72,8 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
     {
       ledger,
       router,
+      // A router turned the other way for slots reaches the same router host.
+      makeRouter: (provider, settings) => createRouter(provider, settings, hosts.routerOptions),
       analysis,
       clock: collaborators.clock,
       logger: actionsLogger,

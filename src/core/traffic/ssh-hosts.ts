@@ -26,7 +26,8 @@ export interface SshHostsOptions {
  * key, and credentials given for a router without `ssh:` are refused. `close()` in a finally.
  */
 export class SshRouterHosts {
-  private readonly transports: SshTransport[] = [];
+  // One transport per router host: the routers of one run (a plan's, and the one turned the other way for slots) share it.
+  private readonly transports = new Map<string, SshTransport>();
   private readonly names: { privateKey: string; knownHosts: string };
 
   constructor(
@@ -49,8 +50,12 @@ export class SshRouterHosts {
     if (!privateKey?.trim()) {
       throw new InputError(this.names.privateKey, undefined, `the private key that logs in to the router host ${ssh.user}@${ssh.host} (router.ssh is set)`, `give ${this.names.privateKey} and ${this.names.knownHosts}, or remove router.ssh to drive a router on this machine`);
     }
-    const transport = openSshTransport({ settings: ssh, privateKey, knownHosts: knownHosts ?? '', tempRoot: this.options.tempRoot, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
-    this.transports.push(transport);
+    const key = `${ssh.user}@${ssh.host}:${ssh.port}`;
+    let transport = this.transports.get(key);
+    if (!transport) {
+      transport = openSshTransport({ settings: ssh, privateKey, knownHosts: knownHosts ?? '', tempRoot: this.options.tempRoot, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
+      this.transports.set(key, transport);
+    }
     return new SshRouterHost(transport);
   }
 
@@ -60,7 +65,7 @@ export class SshRouterHosts {
    * no `ssh:` are refused, since the user meant a remote router and would drive a local one.
    */
   async check(): Promise<void> {
-    if (this.transports.length === 0) {
+    if (this.transports.size === 0) {
       if (this.given) {
         throw new SshError(
           `${this.names.privateKey} or ${this.names.knownHosts} is given, but the router settings have no \`ssh:\`: the router would be driven on this machine. Fix: add \`ssh: {host: <router host>, port: 22, user: <account>}\` to the router settings, or remove ${this.names.privateKey} and ${this.names.knownHosts}.`,
@@ -69,11 +74,11 @@ export class SshRouterHosts {
       }
       return;
     }
-    for (const transport of this.transports) await transport.check();
+    for (const transport of this.transports.values()) await transport.check();
   }
 
   /** Ends every forward and removes every key file; safe to call twice. */
   async close(): Promise<void> {
-    await Promise.all(this.transports.map((transport) => transport.close()));
+    await Promise.all([...this.transports.values()].map((transport) => transport.close()));
   }
 }
