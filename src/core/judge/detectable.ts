@@ -1,5 +1,5 @@
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { SEQUENTIAL_RATE_TUNING } from './sequential-rate/index.js';
+import { normalQuantile } from './special-functions.js';
 import type { Direction, RateCounts } from './types.js';
 
 const { gridLimit, priorSd } = SEQUENTIAL_RATE_TUNING;
@@ -25,7 +25,7 @@ const { gridLimit, priorSd } = SEQUENTIAL_RATE_TUNING;
 /** The probability of catching a regression that "can be detected". */
 export const DETECTION_POWER = 0.95;
 /** The standard normal quantile of DETECTION_POWER. */
-const Z_POWER = normalQuantile(DETECTION_POWER, 0, 1);
+const Z_POWER = normalQuantile(DETECTION_POWER);
 
 /** What the data of one rate metric could show. */
 export interface Exposure {
@@ -104,9 +104,9 @@ export function detectableShift(canaryCount: number, baseline: readonly number[]
   const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
   if (!(spread > 0 && centre !== 0 && canaryCount > 0)) return null;
   const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
-  const zAlpha = normalQuantile(1 - (direction === 'either' ? alpha / 2 : alpha), 0, 1);
+  const zAlpha = normalQuantile(1 - (direction === 'either' ? alpha / 2 : alpha));
   // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
-  const zEach = normalQuantile(1 - (1 - DETECTION_POWER) / 2, 0, 1);
+  const zEach = normalQuantile(1 - (1 - DETECTION_POWER) / 2);
   return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
 }
 

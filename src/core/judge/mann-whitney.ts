@@ -1,6 +1,6 @@
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { MannWhitneyResult } from './types.js';
 import { rankSamples, type RankedSamples } from './ranks.js';
+import { normalCdf } from './special-functions.js';
 
 /**
  * Mann-Whitney U of x against y, the same numbers as
@@ -51,7 +51,7 @@ function asymptoticSurvival(n1: number, n2: number, tieSizes: readonly number[])
   const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
   const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
   // All values tied: sigma is 0 and z is ±∞ (scipy gives p = 1 there as well).
-  return (u) => normalCdf(-(u - (n1 * n2) / 2 - 0.5) / sigma, 0, 1);
+  return (u) => normalCdf(-(u - (n1 * n2) / 2 - 0.5) / sigma);
 }
 
 /** P(U ≥ u) under the exact null distribution of U for samples of sizes n1 and n2 without ties. */
