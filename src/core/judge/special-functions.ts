@@ -2,8 +2,8 @@
 // (Mann-Whitney's normal approximation, what an analysis can detect) and the regularized incomplete
 // beta function (the Clopper-Pearson bound of docs/judge.md, "How each kind of metric is judged").
 // Written here rather than imported because general-purpose libraries for them weigh more than the
-// rest of a bundle, and every action has to start quickly. Each is accurate to a few units in the
-// last place of a double far into the tails, where small p-values and bounds on rare errors live;
+// rest of a bundle, and every action has to start quickly. Each keeps its relative precision
+// (1e-13 or better) far into the tails, where small p-values and bounds on rare errors live;
 // test/fixtures/special-functions.json (scripts/make-special-functions-fixtures.py, from scipy)
 // holds the reference values.
 
@@ -118,7 +118,7 @@ function lowerQuantile(q: number): number {
 
 /**
  * The regularized incomplete beta function I_x(a, b) = P(X ≤ x) for X ~ Beta(a, b), a, b > 0, with
- * relative precision ~1e-12 or better also when a and b are in the millions (a binomial's trials)
+ * relative precision ~1e-13 or better also when a and b are in the millions (a binomial's trials)
  * and far into either tail. 0 at x ≤ 0, 1 at x ≥ 1.
  */
 export function regularizedBeta(x: number, a: number, b: number): number {
