@@ -26,7 +26,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("the toolkit's undici, over Node's own fetch", () => {
   test("a ProxyAgent stand-in as dispatcher is left to Node's fetch: the request is made", async () => {
-    const response = await fetch(`${url}/direct`, { dispatcher: new ProxyAgent({ uri: 'http://127.0.0.1:1' }) } as RequestInit);
+    const response = await fetch(`${url}/direct`, { dispatcher: new ProxyAgent({ uri: 'http://127.0.0.1:1' }) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ full_name: 'acme/app', private: false });
     expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/direct' });
