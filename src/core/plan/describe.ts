@@ -1,4 +1,5 @@
-import type { PlanStep } from './plan.js';
+import type { Slot } from '../deploy/types.js';
+import type { PlanStep, RolloutPlan } from './plan.js';
 
 /** A step in words, for logs, status descriptions and the PR comment: `setWeight 25%`, `analysis 2m`. */
 export function stepLabel(step: PlanStep): string {
@@ -28,4 +29,17 @@ export function formatDuration(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
+}
+
+/**
+ * The plan's slots and deploy in words, for a dry run and the log (empty without slots):
+ * `slots blue (server blue, 127.0.0.1:8081) and green (…); deploy: run ./deploy.sh, ready when http://{address}/healthz answers 2xx within 60s`.
+ */
+export function describeSlots(plan: Pick<RolloutPlan, 'slots' | 'deploy'>): string {
+  if (!plan.slots || !plan.deploy) return '';
+  const slot = (s: Slot) => `${s.name} (${[s.server && `server ${s.server}`, s.address, s.service && `service ${s.service}`].filter(Boolean).join(', ') || 'no settings'})`;
+  const { spec, ready } = plan.deploy;
+  const how = spec.provider === 'command' ? `run ${spec.run.join(' ')}` : `kubectl set image deployment/${spec.deployment} ${spec.container}=<image>${spec.namespace ? ` -n ${spec.namespace}` : ''}, rollout status within ${formatDuration(spec.timeoutSeconds)}`;
+  const readiness = ready ? `, ready when ${ready.url} answers 2xx within ${formatDuration(ready.timeoutSeconds)}` : '';
+  return `slots ${slot(plan.slots[0])} and ${slot(plan.slots[1])}; deploy: ${how}${readiness}; the first release goes into ${plan.slots[0].name}`;
 }

@@ -8,6 +8,7 @@ import type { FailurePolicy, RolloutPlan } from './plan.js';
 import { systemClock, type Clock } from '../analysis/clock.js';
 import { refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
 import { RolloutRecorder, type RolloutOutcome, type RolloutProgress } from './recorder.js';
+import { describeSlots } from './describe.js';
 import { parseResumePoint } from './resume-point.js';
 import { httpSmokeCheck } from './smoke-check.js';
 import { pickSlots, recordedSlots, routerForSlots, runDeployStep, type RouterFactory, type SlotChoice } from './slot-rollout.js';
@@ -87,7 +88,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   }
   const { deployment, startIndex, slots } = start;
   const router = slots ? routerForSlots(plan, slots, deps.router, deps.makeRouter) : deps.router;
-  if (slots) logger.info(`Slots: ${slots.reason}.`);
+  if (slots) logger.info(`Plan: ${describeSlots(plan)}. This release: ${slots.reason}.`);
   recorder.open(deployment.id, startIndex);
   let index = startIndex;
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { LedgerDeployment } from '../../../../src/core/ledger/types.js';
-import { chooseSlots, loadPlan, PlanError, slotRouterSettings } from '../../../../src/core/plan/index.js';
+import { chooseSlots, describeSlots, loadPlan, PlanError, slotRouterSettings } from '../../../../src/core/plan/index.js';
 import { slotRestore } from '../../../../src/core/rollback/index.js';
 
 const SLOTS_PLAN = `strategy: canary
@@ -119,5 +119,14 @@ describe('where a rollback restores the previous version', () => {
 
   test('a slot-less deployment between the target and the bad one means a redeploy', () => {
     expect(slotRestore(plan, { bad: v3, target: v1, passed: [deployment(2)] }).kind).toBe('redeploy');
+  });
+});
+
+describe('the plan in words', () => {
+  test('a dry run names the slots, the deploy and where the first release goes', () => {
+    expect(describeSlots(plan)).toBe(
+      'slots blue (server blue, 127.0.0.1:8081) and green (server green, 127.0.0.1:8082); deploy: run ./deploy.sh --wait, ready when http://{address}/healthz answers 2xx within 30s; the first release goes into blue',
+    );
+    expect(describeSlots(loadPlan(SLOTS_PLAN.replace(/slots:[\s\S]*?router:/, 'router:').replace('backend: app', 'backend: app\n  stable: blue\n  canary: green'), 'plan.yml'))).toBe('');
   });
 });
