@@ -1,9 +1,9 @@
 import { DEFAULT_DETECT_RATIO } from '../values/ratio.js';
 import { binomialUpperBound } from './binomial-bound.js';
-import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, median } from './detectable.js';
+import { detectableRatio, detectableShift, DETECTION_POWER, exposureNeeded, exposureOf, medianOfSorted } from './detectable.js';
 import { hodgesLehmannRanked } from './hodges-lehmann.js';
 import { mannWhitneyRanked, nullDistribution } from './mann-whitney.js';
-import { rankSamples } from './ranks.js';
+import { rankSamples, type RankedSamples } from './ranks.js';
 import { sequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
 import { checkThreshold } from './threshold.js';
 import type { ContinuousMetricInput, JudgeConfig, MetricClass, MetricInput, MetricResult, RateMetricInput, ThresholdMetricInput } from './types.js';
@@ -17,6 +17,11 @@ export interface ClassifyOptions extends Pick<JudgeConfig, 'alpha' | 'onUndecide
    * (sequentialRateTest); an incremental judge hands in one that resumes the metric's test.
    */
   rateTest?: (metric: RateMetricInput, options: SequentialRateOptions) => SequentialRateResult;
+  /**
+   * Ranks a continuous metric's values (missing ones left out). Default: from the first interval
+   * (rankSamples); an incremental judge hands in one that adds only the new values.
+   */
+  rankValues?: (metric: ContinuousMetricInput) => RankedSamples;
 }
 
 /** Defaults of the per-metric limits: allowed change ±10%, allowed ratio 1.2, 3 samples, failureLimit 0. */
@@ -36,7 +41,7 @@ export function classifyMetric(metric: MetricInput, options: ClassifyOptions): M
     case 'rate':
       return { ...base, ...classifyRate(metric, options) };
     case 'continuous':
-      return { ...base, ...classifyContinuous(metric, alpha) };
+      return { ...base, ...classifyContinuous(metric, alpha, options.rankValues?.(metric) ?? rankSamples(present(metric.canary), present(metric.baseline))) };
     case 'threshold':
       return { ...base, ...classifyThreshold(metric) };
   }
@@ -115,23 +120,24 @@ function needed(times: number): string {
   return Number.isFinite(times) ? `: that takes about ${fmt(Math.ceil(times * 10) / 10)}× the canary traffic (a longer analysis or a higher weight)` : '';
 }
 
-function classifyContinuous(metric: ContinuousMetricInput, alpha: number): Classified {
-  const canary = metric.canary.filter((v) => !Number.isNaN(v));
-  const baseline = metric.baseline.filter((v) => !Number.isNaN(v));
+/** The values that are not missing. */
+const present = (values: readonly number[]) => values.filter((v) => !Number.isNaN(v));
+
+function classifyContinuous(metric: ContinuousMetricInput, alpha: number, ranked: RankedSamples): Classified {
+  const { xs: canary, ys: baseline } = ranked;
   const minSamples = metric.minSamples ?? metricDefaults.minSamples;
   if (canary.length < minSamples || baseline.length < minSamples) {
     return { class: 'nodata', reason: `${canary.length} canary and ${baseline.length} baseline values, fewer than minSamples (${minSamples})` };
   }
   // A test that cannot reach α whatever the data would make every metric pass: that is no data.
-  const smallestP = (metric.direction === 'either' ? 2 : 1) * nullDistribution(canary.length, baseline.length, []).sf(canary.length * baseline.length);
+  const smallestP = (metric.direction === 'either' ? 2 : 1) * nullDistribution(canary.length, baseline.length, 0).sf(canary.length * baseline.length);
   if (smallestP > alpha) {
     return { class: 'nodata', reason: `${canary.length} canary and ${baseline.length} baseline values cannot show a change at α = ${alpha} (smallest possible p = ${fmt(smallestP)})` };
   }
-  const ranked = rankSamples(canary, baseline);
   const mannWhitney = mannWhitneyRanked(ranked);
   // A two-sided 1 − 2α interval matches the one-sided test at α (98% at α = 0.01, Kayenta's level).
   const hl = hodgesLehmannRanked(ranked, 1 - 2 * alpha);
-  const reference = Math.abs(median(baseline));
+  const reference = Math.abs(medianOfSorted(baseline));
   const percent = (d: number) => (reference === 0 ? (d === 0 ? 0 : Math.sign(d) * Infinity) : (100 * d) / reference);
   const relativeShift = { estimate: percent(hl.estimate), lower: percent(hl.lower), upper: percent(hl.upper) };
   const allowedUp = metric.allowedIncrease ?? metricDefaults.allowedPercent;

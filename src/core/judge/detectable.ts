@@ -99,20 +99,38 @@ function detectableLogRatio(information: number, alpha: number, direction: Direc
  * σ·√(π/3)·√(1/n + 1/m), σ the baseline's spread (1.4826 × its median absolute deviation, robust
  * to the outliers latency has). Null when the baseline has no spread or no median to measure by.
  */
-export function detectableShift(canaryCount: number, baseline: readonly number[], alpha: number, direction: Direction, allowedPercent: number): number | null {
-  const centre = median(baseline);
-  const spread = 1.4826 * median(baseline.map((v) => Math.abs(v - centre)));
+export function detectableShift(canaryCount: number, sortedBaseline: Float64Array, alpha: number, direction: Direction, allowedPercent: number): number | null {
+  const centre = medianOfSorted(sortedBaseline);
+  const spread = 1.4826 * medianDistanceOfSorted(sortedBaseline, centre);
   if (!(spread > 0 && centre !== 0 && canaryCount > 0)) return null;
-  const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / baseline.length)) / Math.abs(centre);
+  const error = (100 * spread * Math.sqrt(Math.PI / 3) * Math.sqrt(1 / canaryCount + 1 / sortedBaseline.length)) / Math.abs(centre);
   const zAlpha = normalQuantile(1 - (direction === 'either' ? alpha / 2 : alpha));
   // Both must hold: each at half the miss rate, so that together they hold with DETECTION_POWER.
   const zEach = normalQuantile(1 - (1 - DETECTION_POWER) / 2);
   return Math.max((zAlpha + zEach) * error, allowedPercent + zEach * error);
 }
 
-/** The median of the values. */
-export function median(values: readonly number[]): number {
-  const sorted = Float64Array.from(values).sort();
+/** The median of ascending values. */
+export function medianOfSorted(sorted: Float64Array): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The median of |v − centre| over ascending values, without sorting the distances: those below
+ * the centre, read downwards, and those above, read upwards, are two ascending runs to merge
+ * (an analysis asks after every interval). |v − c| and c − v round alike, so the figure is the
+ * one sorting the distances gives.
+ */
+export function medianDistanceOfSorted(sorted: Float64Array, centre: number): number {
+  let below = 0;
+  while (below < sorted.length && sorted[below] < centre) below++;
+  // Merge the runs up to the middle: `down` walks below the centre, `up` from it.
+  let [down, up] = [below - 1, below];
+  const next = () => (up >= sorted.length || (down >= 0 && centre - sorted[down] <= sorted[up] - centre) ? centre - sorted[down--] : sorted[up++] - centre);
+  const mid = sorted.length >> 1;
+  let previous = NaN;
+  for (let k = 0; k < mid; k++) previous = next();
+  const middle = next();
+  return sorted.length % 2 ? middle : (previous + middle) / 2;
 }

@@ -24,9 +24,9 @@ export function hodgesLehmann(x: readonly number[], y: readonly number[], confid
 }
 
 /** hodgesLehmann of samples already ranked (rankSamples), so that Mann-Whitney can share the ranking. */
-export function hodgesLehmannRanked({ xs, ys, tieSizes }: RankedSamples, confidence = 0.98): HodgesLehmannResult {
+export function hodgesLehmannRanked({ xs, ys, tieTerm }: RankedSamples, confidence = 0.98): HodgesLehmannResult {
   const total = xs.length * ys.length;
-  const { sf } = nullDistribution(xs.length, ys.length, tieSizes);
+  const { sf } = nullDistribution(xs.length, ys.length, tieTerm);
   // P(U ≤ c−1) = P(U ≥ N−c+1) by symmetry; find the largest c with that ≤ (1−confidence)/2.
   const lowerTail = (c: number) => sf(total - c + 1);
   let low = 0;
@@ -53,10 +53,12 @@ export function hodgesLehmannRanked({ xs, ys, tieSizes }: RankedSamples, confide
 
 /**
  * The k-th smallest (1-based) of the differences xs_i − ys_j, for ascending xs and ys. It narrows
- * a bracket (lo, hi] holding the k-th by counting passes — interpolating on the counts and
- * bisecting in turn, so a smooth distribution converges fast and none stalls — until few enough
- * differences lie inside to list them and pick the k-th. Every difference is computed as xs_i −
- * ys_j, the same rounding in counting and listing, so the answer is exactly one of them.
+ * a bracket (lo, hi] holding the k-th by counting passes until few enough differences lie inside
+ * to list them and pick the k-th. Each pass interpolates on the counts, aiming a little below the
+ * k-th and then a little above it, so that a smooth distribution closes in from both sides in a
+ * few passes; a pass that does not halve the bracket twice in a row is followed by a bisection, so
+ * none stalls. Every difference is computed as xs_i − ys_j, the same rounding in counting and
+ * listing, so the answer is exactly one of them.
  */
 export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): number {
   let lo = xs[0] - ys[ys.length - 1];
@@ -66,16 +68,20 @@ export function kthDifference(xs: Float64Array, ys: Float64Array, k: number): nu
   let countHi = xs.length * ys.length;
   // Invariant: countLo < k ≤ countHi. Listing what lies in the bracket costs about one pass more.
   const listable = Math.max(256, xs.length + ys.length);
+  let stalled = 0;
   for (let step = 0; countHi - countLo > listable; step++) {
-    const interpolated = lo + (hi - lo) * ((k - countLo) / (countHi - countLo));
+    const before = countHi - countLo;
+    const target = step % 2 === 0 ? k - listable / 4 : k + listable / 4;
+    const interpolated = lo + (hi - lo) * ((target - countLo) / before);
     // Near zero or over a huge range the interpolation can round onto a bound: bisect instead.
     const half = Number.isFinite(hi - lo) ? lo + (hi - lo) / 2 : lo / 2 + hi / 2;
-    const mid = step % 2 === 0 && interpolated > lo && interpolated < hi ? interpolated : half;
+    const mid = stalled < 2 && interpolated > lo && interpolated < hi ? interpolated : half;
     // Only adjacent doubles have no midpoint: the differences in (lo, hi], at least one, are all hi.
     if (!(mid > lo && mid < hi)) return hi;
     const count = countAtMost(xs, ys, mid);
     if (count >= k) [hi, countHi] = [mid, count];
     else [lo, countLo] = [mid, count];
+    stalled = mid === half ? 0 : countHi - countLo > before / 2 ? stalled + 1 : 0;
   }
   return listBetween(xs, ys, lo, hi, countHi - countLo).sort()[k - countLo - 1];
 }

@@ -1,5 +1,6 @@
+import { GrowingRanks, type RankedSamples } from './ranks.js';
 import { SequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
-import type { JudgeInput, JudgeReport, RateCounts, RateMetricInput } from './types.js';
+import type { ContinuousMetricInput, JudgeInput, JudgeReport, RateCounts, RateMetricInput } from './types.js';
 import { judgeWith } from './judge.js';
 
 /** A rate metric's test as far as it has been fed, and what it was fed. */
@@ -10,15 +11,39 @@ interface RunningTest {
   pushed: [number[], number[], number[], number[]];
 }
 
+/** A continuous metric's ranks as far as they have been fed, and what they were fed. */
+interface RunningRanks {
+  ranks: GrowingRanks;
+  /** The values pushed so far: canary, baseline (missing ones included, as given). */
+  pushed: [number[], number[]];
+}
+
 /**
  * A judge for an analysis that asks again after every interval (the analysis loop): it keeps each
- * rate metric's sequential test between calls and, when the metric's counts are the previous
- * call's with intervals added (same settings, same history), feeds the test only the new ones.
- * Anything else — a revised interval, another setting — starts the metric's test again. Its
- * reports are judge()'s: the test's state after a prefix does not depend on how it was fed.
+ * rate metric's sequential test and each continuous metric's ranks between calls and, when the
+ * metric's data are the previous call's with intervals added (same settings, same history), feeds
+ * them only the new ones. Anything else — a revised interval, another setting — starts the
+ * metric's state again. Its reports are judge()'s: the state after a prefix does not depend on how
+ * it was fed.
  */
 export function incrementalJudge(): (input: JudgeInput) => JudgeReport {
   const running = new Map<string, RunningTest>();
+  const ranked = new Map<string, RunningRanks>();
+  const rankValues = (metric: ContinuousMetricInput): RankedSamples => {
+    const values = [metric.canary, metric.baseline];
+    let run = ranked.get(metric.name);
+    if (!run || !values.every((side, i) => extendsPrefix(side, run!.pushed[i]))) {
+      run = { ranks: new GrowingRanks(), pushed: [[], []] };
+      ranked.set(metric.name, run);
+    }
+    const [canary, baseline] = values;
+    for (let i = run.pushed[0].length; i < canary.length; i++) {
+      if (!Number.isNaN(canary[i])) run.ranks.addX(canary[i]);
+      if (!Number.isNaN(baseline[i])) run.ranks.addY(baseline[i]);
+      values.forEach((side, s) => run!.pushed[s].push(side[i]));
+    }
+    return run.ranks.ranked();
+  };
   const rateTest = (metric: RateMetricInput, options: SequentialRateOptions): SequentialRateResult => {
     const counts = [metric.canary.errors, metric.canary.requests, metric.baseline.errors, metric.baseline.requests];
     let run = running.get(metric.name);
@@ -33,7 +58,7 @@ export function incrementalJudge(): (input: JudgeInput) => JudgeReport {
     }
     return run.test.result();
   };
-  return (input) => judgeWith(input, rateTest);
+  return (input) => judgeWith(input, { rateTest, rankValues });
 }
 
 /** The same value, a missing one (NaN) equal to a missing one. */

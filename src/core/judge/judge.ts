@@ -12,9 +12,9 @@ export function judge(input: JudgeInput): JudgeReport {
   return judgeWith(input);
 }
 
-/** judge(), running the rate metrics' tests with `rateTest` (ClassifyOptions; default: from the first interval). */
-export function judgeWith(input: JudgeInput, rateTest?: ClassifyOptions['rateTest']): JudgeReport {
+/** judge(), running the rate metrics' tests and ranking the continuous metrics' values with `resumed` (ClassifyOptions; default: from the first interval). */
+export function judgeWith(input: JudgeInput, resumed: Pick<ClassifyOptions, 'rateTest' | 'rankValues'> = {}): JudgeReport {
   const { config, metrics, complete } = validateJudgeInput(input);
-  const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete, rateTest }));
+  const results = metrics.map((m) => classifyMetric(m, { alpha: config.alpha, onUndecided: config.onUndecided, complete, ...resumed }));
   return { ...scoreMetrics(results, config), metrics: results, config };
 }

@@ -14,12 +14,12 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
 }
 
 /** mannWhitneyU of samples already ranked (rankSamples), so that Hodges-Lehmann can share the ranking. */
-export function mannWhitneyRanked({ xs, ys, rankSumX, tieSizes }: RankedSamples): MannWhitneyResult {
+export function mannWhitneyRanked({ xs, ys, rankSumX, tieTerm }: RankedSamples): MannWhitneyResult {
   const n1 = xs.length;
   const n2 = ys.length;
   const u1 = rankSumX - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
-  const { method, sf } = nullDistribution(n1, n2, tieSizes);
+  const { method, sf } = nullDistribution(n1, n2, tieTerm);
   // scipy uses the survival function of U1 for 'greater', of U2 for 'less' (symmetry) and twice
   // the one of max(U1, U2) for two-sided, clipped to 1.
   return {
@@ -32,23 +32,16 @@ export function mannWhitneyRanked({ xs, ys, rankSumX, tieSizes }: RankedSamples)
 }
 
 /**
- * The null distribution of U for samples of sizes n1 and n2 with the given tie groups, as
- * scipy's method='auto' picks it: `sf(u)` = P(U ≥ u).
+ * The null distribution of U for samples of sizes n1 and n2 whose tie groups make `tieTerm`
+ * (Σ t³ − t, 0 without ties), as scipy's method='auto' picks it: `sf(u)` = P(U ≥ u).
  */
-export function nullDistribution(
-  n1: number,
-  n2: number,
-  tieSizes: readonly number[],
-): { method: MannWhitneyResult['method']; sf: (u: number) => number } {
-  return Math.min(n1, n2) <= 8 && tieSizes.length === 0
-    ? { method: 'exact', sf: exactSurvival(n1, n2) }
-    : { method: 'asymptotic', sf: asymptoticSurvival(n1, n2, tieSizes) };
+export function nullDistribution(n1: number, n2: number, tieTerm: number): { method: MannWhitneyResult['method']; sf: (u: number) => number } {
+  return Math.min(n1, n2) <= 8 && tieTerm === 0 ? { method: 'exact', sf: exactSurvival(n1, n2) } : { method: 'asymptotic', sf: asymptoticSurvival(n1, n2, tieTerm) };
 }
 
 /** P(U ≥ u) under the normal approximation (tie-corrected variance, continuity correction). */
-function asymptoticSurvival(n1: number, n2: number, tieSizes: readonly number[]): (u: number) => number {
+function asymptoticSurvival(n1: number, n2: number, tieTerm: number): (u: number) => number {
   const n = n1 + n2;
-  const tieTerm = tieSizes.reduce((sum, t) => sum + t ** 3 - t, 0);
   const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
   // All values tied: sigma is 0 and z is ±∞ (scipy gives p = 1 there as well).
   return (u) => normalCdf(-(u - (n1 * n2) / 2 - 0.5) / sigma);

@@ -119,7 +119,8 @@ function values(raw: unknown, where: string, nonNegative = false): number[] {
   const checked = new Array<number>(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const v: unknown = raw[i];
-    if (typeof v === 'number' && Number.isFinite(v) && !(nonNegative && v < 0)) checked[i] = v;
+    // −0 is read as 0: a metric's value has no sign of zero, and sorting would order the two.
+    if (typeof v === 'number' && Number.isFinite(v) && !(nonNegative && v < 0)) checked[i] = v === 0 ? 0 : v;
     else if (v === null || Number.isNaN(v)) checked[i] = NaN;
     // JSON would print an infinity as null: show it as text.
     else throw new InputError(`${where}[${i}]`, typeof v === 'number' && !Number.isFinite(v) ? String(v) : v, nonNegative ? 'a count ≥ 0 or null' : 'a finite number or null');

@@ -3,6 +3,7 @@ import { measureTraffic, readStableValues } from '../analysis/traffic.js';
 import { errorMessage } from '../errors.js';
 import { metricDefaults } from '../judge/classify.js';
 import { detectableRatio, detectableShift, exposureNeeded } from '../judge/detectable.js';
+import { sortedCopy } from '../judge/ranks.js';
 import type { MetricSource } from '../metrics/types.js';
 import type { ContinuousMetricDefinition, RateMetricDefinition } from '../metrics/metrics-config.js';
 import { DEFAULT_ALPHA, DEFAULT_DETECT_RATIO } from '../values/index.js';
@@ -157,7 +158,7 @@ async function forecastShift(plan: RolloutPlan, analysis: PlanAnalysis, metric: 
   return plan.steps.flatMap((step, index) => {
     if (step.kind !== 'analysis') return [];
     const intervals = plannedIntervalsOf(step.durationSeconds, step.intervalSeconds ?? analysis.intervalSeconds);
-    const shift = detectableShift(intervals, values, alpha, metric.direction, allowed);
+    const shift = detectableShift(intervals, sortedCopy(values), alpha, metric.direction, allowed);
     const can = shift === null ? 'no shift (the stable version’s values do not vary)' : `a ${formatNumber(shift)}% ${falls ? 'fall' : 'rise'}`;
     return [`step ${index + 1}, ${stepLabel(step)} at canary ${expectedTrafficBefore(plan.steps, index).canaryWeight}%: metric '${metric.name}' can catch ${can} (allowed ${formatNumber(allowed)}%) with ${intervals} values per arm`];
   });

@@ -4,6 +4,7 @@ import { generateStream, type StreamScenario } from '../../../../bench/judge/str
 import { classifyMetric } from '../../../../src/core/judge/classify.js';
 import { detectableRatio, detectableShift, exposureNeeded, exposureOf } from '../../../../src/core/judge/detectable.js';
 import { judge } from '../../../../src/core/judge/index.js';
+import { sortedCopy } from '../../../../src/core/judge/ranks.js';
 import { sequentialRateTest } from '../../../../src/core/judge/sequential-rate/index.js';
 
 // "This data would have caught a D× regression with 95% probability" is a claim about the
@@ -68,7 +69,7 @@ describe('what a latency analysis can detect', () => {
   };
 
   test.each([20, 30, 60])('with %i values per arm the stated shift is flagged at least 95% of the time, and half of it clearly less', (n) => {
-    const shift = detectableShift(n, sample(new Random(3), n, 0), 0.01, 'increase', 10)!;
+    const shift = detectableShift(n, sortedCopy(sample(new Random(3), n, 0)), 0.01, 'increase', 10)!;
     expect(shift).toBeGreaterThan(10);
     expect(flagged(n, shift)).toBeGreaterThanOrEqual(0.93);
     expect(flagged(n, shift / 2)).toBeLessThan(0.9);
@@ -78,7 +79,7 @@ describe('what a latency analysis can detect', () => {
     const random = new Random(5);
     const result = classifyMetric({ name: 'latency', kind: 'continuous', direction: 'increase', canary: sample(random, 30, 0), baseline: sample(random, 30, 0) }, { alpha: 0.01, onUndecided: 'pass', complete: true });
     expect(result.detectableShift).toBeGreaterThan(10);
-    expect(detectableShift(30, Array.from({ length: 30 }, () => 100), 0.01, 'increase', 10)).toBeNull();
+    expect(detectableShift(30, sortedCopy(Array.from({ length: 30 }, () => 100)), 0.01, 'increase', 10)).toBeNull();
   });
 });
 
