@@ -39,8 +39,13 @@ describe('ranking two samples', () => {
         const growing = new GrowingRanks();
         const [x, y]: [number[], number[]] = [[], []];
         for (const [toX, v] of additions) {
-          if (toX) (growing.addX(v), x.push(v));
-          else (growing.addY(v), y.push(v));
+          if (toX) {
+            growing.addX(v);
+            x.push(v);
+          } else {
+            growing.addY(v);
+            y.push(v);
+          }
           const grown = growing.ranked();
           const merged = rankSamples(x, y);
           expect({ rankSumX: grown.rankSumX, tieTerm: grown.tieTerm, xs: [...grown.xs], ys: [...grown.ys] }).toEqual({ rankSumX: merged.rankSumX, tieTerm: merged.tieTerm, xs: [...merged.xs], ys: [...merged.ys] });
