@@ -1,12 +1,12 @@
 import * as core from '@actions/core';
 import { systemClock, type Clock } from '../../core/analysis/clock.js';
-import { errorMessage } from '../../core/errors.js';
+import { errorMessage, SlipwayError } from '../../core/errors.js';
 import { createGitHubClient } from '../../core/ledger/client.js';
 import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
-import { forecastFromSource, loopAnalysisRunner, recordedCanaryWeight, runRollout, type RolloutProgress } from '../../core/plan/index.js';
+import { forecastFromSource, loopAnalysisRunner, otherSlot, recordedCanaryWeight, runRollout, slotNamed, slotRouterSettings, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
 import type { AnalysisResult } from '../../core/analysis/loop.js';
@@ -96,7 +96,8 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
 /**
  * The post step: when the job ended before the rollout had a result (cancelled, or a failure the
  * engine could not catch), traffic goes back to the stable version and the deployment, if still
- * open, is marked `error`. A finished rollout — promoted, rolled back or paused — is left as it is.
+ * open, is marked `error`; with slots, the stable version is the one in the slot the deployment did
+ * not go into. A finished rollout — promoted, rolled back or paused — is left as it is.
  * A job that stopped after the promotion (GitHub refused the final status) keeps its traffic on the
  * new version; the post step only tries once more to record the success.
  */
@@ -118,20 +119,34 @@ async function sendBackToStable(collaborators: RolloutCollaborators, hosts: SshR
     if (closed?.closed) info(`All traffic was already on ${inputs.artifact.ref}; deployment #${deploymentId} is now recorded success.`);
     return;
   }
-  const router = (collaborators.makeRouter ?? createRouter)(inputs.plan.router.provider, inputs.plan.router.settings, hosts.routerOptions);
-  await hosts.check();
-  // Traffic goes back whatever GitHub answers: a failed read only loses the last step's name.
+  const { plan } = inputs;
+  // Read first: with slots, the deployment's slot says which way round stable and canary are.
+  // Without slots, traffic goes back whatever GitHub answers: a failed read only loses the last step's name.
   const deployment = await ledger.getDeployment(deploymentId).catch((error: unknown) => {
-    warning(`Could not read deployment #${deploymentId} (${errorMessage(error)}); sending traffic back to stable all the same.`);
+    warning(`Could not read deployment #${deploymentId} (${errorMessage(error)})${plan.slots ? '' : '; sending traffic back to stable all the same'}.`);
     return null;
   });
+  const recorded = deployment?.payload?.slot;
+  const canarySlot = plan.slots && recorded ? slotNamed(plan, recorded, `Deployment #${deploymentId}`) : undefined;
+  if (plan.slots && !canarySlot) {
+    // The plan's own settings put the first slot stable; a release deployed into the first slot
+    // would then take all traffic. Traffic split is safer than traffic all on an unjudged version.
+    throw new SlipwayError(
+      `The job stopped mid-rollout, and deployment #${deploymentId} cannot tell which slot runs the new version (${deployment ? 'it records no slot' : 'GitHub could not be read'}), so traffic was left where it is. ` +
+        `Fix: once GitHub answers, run the rollout of ${inputs.artifact.ref} again (it resumes with the slots the deployment records) or roll ${inputs.environment} back.`,
+    );
+  }
+  const settings = canarySlot ? slotRouterSettings(plan, canarySlot.name) : plan.router.settings;
+  const router = (collaborators.makeRouter ?? createRouter)(plan.router.provider, settings, hosts.routerOptions);
+  await hosts.check();
   const aborted = await abortAndRecord(
     router,
     { ledger, deploymentId, reason: `the job stopped mid-rollout (${deployment?.latestStatus?.description ?? 'before the first step'})`, lastSeenWeight: recordedCanaryWeight(deployment?.latestStatus?.description ?? ''), onlyIfOpen: true },
     actionsLogger,
   );
   if (aborted.routerError) throw aborted.routerError;
-  info(`The job stopped mid-rollout: traffic is back on the stable version (${router.type}: canary ${aborted.canaryWeight}%).`);
+  const where = canarySlot ? ` in slot ${otherSlot(plan, canarySlot).name}` : '';
+  info(`The job stopped mid-rollout: traffic is back on the stable version${where} (${router.type}: canary ${aborted.canaryWeight}%).`);
 }
 
 function stickyComment(enabled: boolean, context: RunContext, environment: string, token: string): StickyComment | undefined {
