@@ -6,6 +6,7 @@ import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import { slotPlaceholdersIn } from '../../core/metrics/template.js';
 import { forecastFromSource, loopAnalysisRunner, otherSlot, recordedCanaryWeight, runRollout, slotNamed, slotRouterSettings, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
 import { analysisMarkdown } from '../../core/report/markdown.js';
@@ -61,6 +62,11 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
     await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
     // Said before any traffic moves: an analysis that cannot catch a regression cannot promote a healthy canary either.
     await group('Forecast: what each analysis can detect', async () => {
+      // Before the rollout picks the slots, {{stableSlot}} names no series to read the traffic from.
+      if (slotPlaceholdersIn([...plan.analysis!.baseline, ...(plan.analysis!.historySelector ?? [])]).size > 0) {
+        info('No forecast: the selectors follow the slots, which the rollout picks as it starts.');
+        return;
+      }
       const forecast = await forecastFromSource(plan, source, (collaborators.clock ?? systemClock).now());
       forecast.lines.forEach((line) => info(line));
       forecast.warnings.forEach((line) => warning(line));

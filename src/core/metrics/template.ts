@@ -4,7 +4,9 @@ import { InputError, SlipwayError } from '../errors.js';
 // are replaced by values that can never change the query's meaning. Selectors are parsed as
 // Prometheus label matchers and re-rendered with their values escaped; each placeholder may only
 // stand where its rendering is inert (matchers outside string literals, `{{version}}` inside a
-// double-quoted one). Anything else is rejected before a single query is sent.
+// double-quoted one). Anything else is rejected before a single query is sent. A plan with slots
+// may put `{{canarySlot}}` and `{{stableSlot}}` in its selectors' values; the rollout fills them
+// once it knows which slot the new version goes into.
 
 /** A Prometheus label matcher operator. */
 export type MatchOperator = '=' | '!=' | '=~' | '!~';
@@ -33,8 +35,30 @@ export interface TemplateValues {
 const SELECTOR_HELP = 'comma-separated Prometheus label matchers such as version="v2", app=~"web|api" (a label name, one of =, !=, =~, !~, and a quoted value)';
 const SELECTOR_FIX = 'quote every value with " (escape a " or \\ inside it with a backslash) and leave out the surrounding braces or keep both';
 
+/**
+ * The placeholders a selector's values may hold in a plan with `slots:`: the slot the new version
+ * goes into and the slot of the stable version. They swap every release, so a selector naming a
+ * slot label must follow them (docs/analysis.md, "Selectors that follow the slots").
+ */
+export const SLOT_PLACEHOLDERS = ['canarySlot', 'stableSlot'] as const;
+export type SlotPlaceholder = (typeof SLOT_PLACEHOLDERS)[number];
+
+/** The slot names a rollout fills the slot placeholders with. */
+export interface SlotNames {
+  canarySlot: string;
+  stableSlot: string;
+}
+
+/** Options of parseSelector. */
+export interface SelectorOptions {
+  /** Accept {{canarySlot}} and {{stableSlot}} in values (a plan with slots; default false). */
+  slotPlaceholders?: boolean;
+}
+
+const SLOT_PLACEHOLDER = /\{\{\s*([A-Za-z_]+)\s*\}\}/g;
+
 /** Parses label matchers (`a="x", b!~"y.*"`, optionally inside `{…}`); throws an InputError naming `input` otherwise. */
-export function parseSelector(text: string, input: string): LabelMatcher[] {
+export function parseSelector(text: string, input: string, options: SelectorOptions = {}): LabelMatcher[] {
   const fail = (at: number, what: string): never => {
     throw new InputError(input, text, `${SELECTOR_HELP}; at character ${at + 1}: ${what}`, SELECTOR_FIX);
   };
@@ -63,6 +87,7 @@ export function parseSelector(text: string, input: string): LabelMatcher[] {
     const quote = body[i];
     if (quote !== '"' && quote !== "'") fail(offset + i, `expected a quoted value after ${name}${op}`);
     const [value, end] = readQuoted(body, i) ?? fail(offset + i, `the value of ${name} has no closing ${quote}`);
+    checkSlotPlaceholders(text, value, input, options);
     if (op === '=~' || op === '!~') checkRegex(value, (what) => fail(offset + i, what));
     matchers.push({ name: name!, op: op!, value });
     i = end;
@@ -75,6 +100,29 @@ export function parseSelector(text: string, input: string): LabelMatcher[] {
   }
   if (matchers.length === 0) fail(offset, 'no label matcher');
   return matchers;
+}
+
+/** The slot placeholders the matchers' values hold. */
+export function slotPlaceholdersIn(matchers: LabelMatcher[]): Set<SlotPlaceholder> {
+  const used = new Set<SlotPlaceholder>();
+  for (const matcher of matchers) for (const [, name] of matcher.value.matchAll(SLOT_PLACEHOLDER)) used.add(name as SlotPlaceholder);
+  return used;
+}
+
+/** The matchers with {{canarySlot}} and {{stableSlot}} replaced by the slots' names (plain lower-case words, inert in a regex too). */
+export function fillSlotPlaceholders(matchers: LabelMatcher[], slots: SlotNames): LabelMatcher[] {
+  return matchers.map((m) => ({ ...m, value: m.value.replace(SLOT_PLACEHOLDER, (_, name: string) => slots[name as SlotPlaceholder]) }));
+}
+
+function checkSlotPlaceholders(text: string, value: string, input: string, options: SelectorOptions): void {
+  for (const [placeholder, name] of value.matchAll(SLOT_PLACEHOLDER)) {
+    if (!(SLOT_PLACEHOLDERS as readonly string[]).includes(name)) {
+      throw new InputError(input, text, `label matchers whose values hold no placeholder but {{canarySlot}} and {{stableSlot}} (found ${placeholder})`, 'write e.g. slot="{{canarySlot}}" for the slot of the new version');
+    }
+    if (!options.slotPlaceholders) {
+      throw new InputError(input, text, `label matchers without ${placeholder}: it names a slot, and only a plan with \`slots:\` has slots (docs/rollout.md)`, 'name the version\'s own labels, e.g. version="v2", or give the plan `slots:`');
+    }
+  }
 }
 
 /** Renders matchers back as PromQL (`a="x", b=~"y"`), every value escaped as a double-quoted string. */
@@ -107,7 +155,9 @@ export function checkTemplate(template: string, where: string): Set<Placeholder>
   const used = new Set<Placeholder>();
   scan(template, (name, inString) => {
     if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      throw new SlipwayError(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.`);
+      // The slots reach a query through the selectors, which hold them.
+      const slotHint = (SLOT_PLACEHOLDERS as readonly string[]).includes(name) ? ` Put {{${name}}} in canarySelector or baselineSelector (e.g. slot="{{${name}}}") and write {{canary}}, {{baseline}} or {{selector}} here.` : '';
+      throw new SlipwayError(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.${slotHint}`);
     }
     const placeholder = name as Placeholder;
     if (placeholder === 'version' && inString !== '"') {

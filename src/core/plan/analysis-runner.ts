@@ -2,6 +2,8 @@ import type { Clock } from '../analysis/clock.js';
 import { runAnalysis, type AnalysisResult } from '../analysis/loop.js';
 import { judge } from '../judge/index.js';
 import { silentLogger, type Logger } from '../log.js';
+import { SlipwayError } from '../errors.js';
+import { slotPlaceholdersIn } from '../metrics/template.js';
 import type { MetricSource } from '../metrics/types.js';
 import type { AnalysisRequest, AnalysisRunner } from './steps.js';
 
@@ -14,6 +16,9 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
   return {
     async run(request) {
       const { analysis, step } = request;
+      const unfilled = slotPlaceholdersIn([...analysis.canary, ...analysis.baseline, ...(analysis.historySelector ?? [])]);
+      // Queried as they stand, the placeholders would match no series: the analysis would judge no data.
+      if (unfilled.size > 0) throw new SlipwayError(`The analysis selectors still hold ${[...unfilled].map((p) => `{{${p}}}`).join(' and ')}: only a rollout with slots fills them (analysisInSlots, slot-rollout.ts).`);
       const result = await runAnalysis({
         source: options.source,
         metrics: analysis.metrics,

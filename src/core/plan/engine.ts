@@ -11,7 +11,7 @@ import { RolloutRecorder, type RolloutOutcome, type RolloutProgress } from './re
 import { describeSlots } from './describe.js';
 import { parseResumePoint } from './resume-point.js';
 import { httpSmokeCheck } from './smoke-check.js';
-import { pickSlots, recordedSlots, routerForSlots, runDeployStep, type RouterFactory, type SlotChoice } from './slot-rollout.js';
+import { analysisInSlots, pickSlots, recordedSlots, routerForSlots, runDeployStep, type RouterFactory, type SlotChoice } from './slot-rollout.js';
 import { runStep } from './step-handlers.js';
 import type { Deployer } from '../deploy/types.js';
 import { checkPlanFitsRouter, convergeTraffic, expectedTrafficBefore, type AnalysisRunner, type SmokeChecker } from './steps.js';
@@ -88,6 +88,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   }
   const { deployment, startIndex, slots } = start;
   const router = slots ? routerForSlots(plan, slots, deps.router, deps.makeRouter) : deps.router;
+  const analysis = slots ? analysisInSlots(deps.analysis, slots) : deps.analysis;
   if (slots) logger.info(`Plan: ${describeSlots(plan)}. This release: ${slots.reason}.`);
   recorder.open(deployment.id, startIndex);
   let index = startIndex;
@@ -136,7 +137,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
         const step = plan.steps[index];
         const label = recorder.startStep(index);
         logger.info(`Step ${index + 1}/${total}: ${label}`);
-        const outcome = await runStep(step, { plan, index, label, recorder, router, analysis: deps.analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
+        const outcome = await runStep(step, { plan, index, label, recorder, router, analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
         if (outcome.next === 'pause') {
           await recorder.pause();
           return recorder.finish('paused', deployment.id, outcome.reason);

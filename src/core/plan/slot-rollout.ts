@@ -4,10 +4,11 @@ import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js'
 import type { Logger } from '../log.js';
 import { createRouter } from '../traffic/registry.js';
 import type { TrafficRouter } from '../traffic/types.js';
-import type { RolloutPlan } from './plan.js';
+import { fillSlotPlaceholders, type SlotNames } from '../metrics/template.js';
+import type { PlanAnalysis, RolloutPlan } from './plan.js';
 import type { RolloutRecorder } from './recorder.js';
 import { otherSlot, slotNamed, slotRouterSettings } from './slots.js';
-import { convergeTraffic, expectedTrafficBefore } from './steps.js';
+import { convergeTraffic, expectedTrafficBefore, type AnalysisRunner } from './steps.js';
 
 // A rollout with `slots:` (docs/rollout.md, "Slots and the deploy step"): the ledger says which
 // slot holds the last good version; the new one goes into the other, is deployed and checked ready
@@ -83,6 +84,23 @@ async function servingSlot(plan: RolloutPlan, router: TrafficRouter): Promise<st
 export function routerForSlots(plan: RolloutPlan, choice: SlotChoice, planRouter: TrafficRouter, makeRouter: RouterFactory = createRouter): TrafficRouter {
   if (choice.canary.name === plan.slots![1].name) return planRouter;
   return makeRouter(plan.router.provider, slotRouterSettings(plan, choice.canary.name));
+}
+
+/** The analysis block with {{canarySlot}} and {{stableSlot}} in its selectors replaced by the slots' names. */
+export function analysisForSlots(analysis: PlanAnalysis, slots: SlotNames): PlanAnalysis {
+  return {
+    ...analysis,
+    canary: fillSlotPlaceholders(analysis.canary, slots),
+    baseline: fillSlotPlaceholders(analysis.baseline, slots),
+    ...(analysis.historySelector ? { historySelector: fillSlotPlaceholders(analysis.historySelector, slots) } : {}),
+  };
+}
+
+/** The analysis runner of a rollout into `choice.canary`: its selectors follow the slots (docs/analysis.md). */
+export function analysisInSlots(runner: AnalysisRunner | undefined, choice: SlotChoice): AnalysisRunner | undefined {
+  if (!runner) return undefined;
+  const slots = { canarySlot: choice.canary.name, stableSlot: choice.stable.name };
+  return { run: (request) => runner.run({ ...request, analysis: analysisForSlots(request.analysis, slots) }) };
 }
 
 /** What the deploy step needs. */

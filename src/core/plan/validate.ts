@@ -65,7 +65,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
 
   const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
   const { router, slots, deploy } = slotsOf(raw, routerOf(raw.router, report), report);
-  const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report);
+  const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report, raw.slots !== undefined);
   // A bad interval or history is reported once, at its own line, not again against every step.
   const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
   const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
@@ -116,7 +116,7 @@ function routerOf(value: unknown, report: Report): RolloutPlan['router'] | undef
   return { provider, settings };
 }
 
-function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
+function analysisOf(value: unknown, report: Report, withSlots: boolean): PlanAnalysis | undefined {
   const path = ['analysis'];
   if (!isObject(value)) {
     report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
@@ -154,7 +154,7 @@ function analysisOf(value: unknown, report: Report): PlanAnalysis | undefined {
       return [];
     }
     try {
-      return parseSelector(text, key);
+      return parseSelector(text, key, { slotPlaceholders: withSlots });
     } catch (error) {
       report([...path, key], errorMessage(error));
       return [];

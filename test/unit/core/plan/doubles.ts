@@ -59,6 +59,7 @@ export class LedgerDouble implements Ledger {
         planDigest: request.planDigest,
         strategy: request.strategy,
         irreversible: request.irreversible,
+        ...(request.slot ? { slot: request.slot } : {}),
         ...(request.artifact ? { artifact: request.artifact } : {}),
         ...(request.previousGood !== undefined ? { previousGood: request.previousGood } : {}),
       },
