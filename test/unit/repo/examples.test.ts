@@ -6,7 +6,7 @@ import yaml from 'js-yaml';
 import { readActions } from '../../../scripts/action-metadata.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { loadPlan } from '../../../src/core/plan/index.js';
-import { createRouter } from '../../../src/core/traffic/registry.js';
+import { createRouter, routerSettingsParts } from '../../../src/core/traffic/registry.js';
 
 // The example workflows are what users copy: they must be valid for GitHub and call Slipway's
 // actions only with inputs those actions declare.
@@ -22,6 +22,7 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  needs?: string | string[];
   steps?: Step[];
   environment?: unknown;
   concurrency?: unknown;
@@ -42,10 +43,34 @@ const localSteps = workflows.flatMap(({ file, content }) =>
 const actions = new Map(readActions().map((a) => [a.name, a]));
 
 describe('example workflows', () => {
-  test('there are the pipeline, the step-by-step canary, blue-green and the manual rollback', () => {
+  test('there are the pipeline, the step-by-step canary, blue-green, the manual rollback, HAProxy over SSH, Kubernetes slots and a two-region wave', () => {
     expect(workflows.map((w) => w.file)).toEqual(
-      expect.arrayContaining(['canary-pipeline.yml', 'canary-steps.yml', 'blue-green.yml', 'manual-rollback.yml'].map((f) => join(workflowDir, f))),
+      expect.arrayContaining(
+        ['canary-pipeline.yml', 'canary-steps.yml', 'blue-green.yml', 'manual-rollback.yml', 'haproxy-ssh.yml', 'kubernetes-slots.yml', 'two-region-wave.yml'].map((f) => join(workflowDir, f)),
+      ),
     );
+  });
+
+  test.each(workflows.map((w) => [w.file, w.content]))('%s: every third-party action is pinned by a full commit SHA with its version in a comment', (_file, content) => {
+    const uses = [...content.matchAll(/^\s*-?\s*uses:\s*(\S+)(.*)$/gm)].map((m) => ({ action: m[1], rest: m[2] })).filter((u) => !u.action.startsWith('./'));
+    for (const use of uses) expect(`${use.action}${use.rest}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+  });
+
+  test('a GitHub-hosted runner reaches HAProxy over SSH with the key from a secret and the host key from a variable', () => {
+    const step = localSteps.find((s) => s.where.startsWith(join(workflowDir, 'haproxy-ssh.yml')) && s.action === 'rollout')!;
+    expect(step.with).toMatchObject({ 'ssh-private-key': expect.stringMatching(/^\$\{\{ secrets\.\w+ \}\}$/), 'ssh-known-hosts': expect.stringMatching(/^\$\{\{ vars\.\w+ \}\}$/) });
+    const plan = loadPlan(readFileSync(String(step.with.plan), 'utf8'), String(step.with.plan));
+    expect(plan).toMatchObject({ slots: expect.any(Array), deploy: expect.any(Object), router: { provider: 'haproxy', settings: { ssh: expect.objectContaining({ host: expect.any(String) }) } } });
+  });
+
+  test('the two-region wave rolls out to prod-us only after prod-eu, each region gated by promote-artifact from the one before', () => {
+    const jobs = Object.fromEntries(jobsOf(workflows.find((w) => w.file === join(workflowDir, 'two-region-wave.yml'))!.content));
+    expect(jobs['prod-us']).toMatchObject({ needs: 'prod-eu' });
+    const promotes = (job: string) => jobs[job].steps!.filter((s) => s.uses === './actions/promote-artifact').map((s) => `${String(s.with!['from-environment'])}→${String(s.with!['to-environment'])}`);
+    expect([...promotes('prod-eu'), ...promotes('prod-us')]).toEqual(['staging→prod-eu', 'prod-eu→prod-us']);
+    const rollouts = ['prod-eu', 'prod-us'].map((job) => jobs[job].steps!.findIndex((s) => s.uses === './'));
+    const gates = ['prod-eu', 'prod-us'].map((job) => jobs[job].steps!.findIndex((s) => s.uses === './actions/promote-artifact'));
+    expect(rollouts.every((at, i) => at > gates[i])).toBe(true);
   });
 
   test("GitHub's parser, as run here, does reject a broken workflow (so the checks below can fail)", () => {
@@ -89,15 +114,30 @@ const plans = readdirSync(planDir)
   .map((f) => [join(planDir, f), readFileSync(join(planDir, f), 'utf8')] as const);
 
 describe('example plans', () => {
-  test('cover HAProxy, nginx, the Gateway API and blue-green', () => {
+  test('cover HAProxy, nginx, the Gateway API and blue-green, with and without slots', () => {
     const providers = plans.map(([file, text]) => `${loadPlan(text, file).strategy}:${loadPlan(text, file).router.provider}`);
     expect(providers).toEqual(expect.arrayContaining(['canary:haproxy', 'canary:nginx', 'canary:gateway-api', 'blue-green:nginx']));
+    const withSlots = plans.filter(([file, text]) => loadPlan(text, file).slots).map(([file, text]) => `${loadPlan(text, file).router.provider}:${loadPlan(text, file).deploy!.spec.provider}`);
+    expect(withSlots).toEqual(expect.arrayContaining(['haproxy:command', 'gateway-api:kubernetes']));
+    // The simple form stays: a plan that names stable and canary itself.
+    expect(plans.some(([file, text]) => !loadPlan(text, file).slots)).toBe(true);
+  });
+
+  test.each(plans)('%s: a plan with slots lets its selectors follow them (no fixed slot label)', (file, text) => {
+    const plan = loadPlan(text, file);
+    if (!plan.slots || !plan.analysis) return;
+    const names = plan.slots.map((s) => s.name);
+    const values = [...plan.analysis.canary, ...plan.analysis.baseline].map((m) => m.value);
+    expect(values.filter((value) => names.some((name) => new RegExp(`\\b${name}\\b`).test(value)))).toEqual([]);
   });
 
   test.each(plans)('%s passes the plan parser and its router settings pass the traffic registry', (file, text) => {
     const plan = loadPlan(text, file);
     expect(plan.steps.length).toBeGreaterThan(0);
-    expect(createRouter(plan.router.provider, plan.router.settings).type).toBe(plan.router.provider);
+    // `ssh:` is checked on its own: the router itself is made here as on the router host.
+    const { ssh, ...onTheHost } = plan.router.settings;
+    if (ssh !== undefined) expect(routerSettingsParts(plan.router.provider, plan.router.settings).ssh).toMatchObject({ host: expect.any(String) });
+    expect(createRouter(plan.router.provider, onTheHost).type).toBe(plan.router.provider);
   });
 
   test('the plan parser, as run here, does reject a broken plan (so the check above can fail)', () => {
