@@ -22,7 +22,7 @@ export function writeSlotServers(dir: string): SlotServers {
     join(dir, 'server.mjs'),
     `import { createServer } from 'node:http';
 const [host, port] = process.argv[2].split(':');
-const server = createServer((req, res) => res.writeHead(200).end(process.argv[3]));
+const server = createServer((req, res) => res.writeHead(200, { 'x-version': process.argv[3] }).end(process.argv[3]));
 let tries = 0;
 server.on('error', () => (++tries < 50 ? setTimeout(() => server.listen(Number(port), host), 100) : process.exit(1)));
 server.listen(Number(port), host);
