@@ -1,6 +1,6 @@
 import { GrowingRanks, type RankedSamples } from './ranks.js';
 import { SequentialRateTest, type SequentialRateOptions, type SequentialRateResult } from './sequential-rate/index.js';
-import type { ContinuousMetricInput, JudgeInput, JudgeReport, RateCounts, RateMetricInput } from './types.js';
+import type { ContinuousMetricInput, JudgeInput, JudgeReport, MetricInput, MetricResult, RateCounts, RateMetricInput } from './types.js';
 import { judgeWith } from './judge.js';
 
 /** A rate metric's test as far as it has been fed, and what it was fed. */
@@ -18,17 +18,55 @@ interface RunningRanks {
   pushed: [number[], number[]];
 }
 
+/** A continuous metric's last classification: its settings and how many intervals it judged. */
+interface Evaluated {
+  result: MetricResult;
+  settings: string;
+  intervals: number;
+}
+
+/**
+ * Between two evaluations of a continuous metric its values grow by at least this share of
+ * the intervals judged last (and one interval): so its exact rank tests, whose cost grows with the
+ * values, cost the same per interval however long the analysis (docs/judge.md, "How fast").
+ */
+const CONTINUOUS_GROWTH = 1 / 64;
+
 /**
  * A judge for an analysis that asks again after every interval (the analysis loop): it keeps each
  * rate metric's sequential test and each continuous metric's ranks between calls and, when the
  * metric's data are the previous call's with intervals added (same settings, same history), feeds
  * them only the new ones. Anything else — a revised interval, another setting — starts the
- * metric's state again. Its reports are judge()'s: the state after a prefix does not depend on how
- * it was fed.
+ * metric's state again. A rate or threshold metric's result is judge()'s at every call: the
+ * state after a prefix does not depend on how it was fed. A continuous metric — a fixed-sample
+ * test, which decides nothing before the planned end — is judged again once its intervals have
+ * grown by 1/64 (every interval up to 64), at the planned end (`complete`) and whenever its data
+ * or settings change; between, its last result stands, its reason saying the interval it is from.
  */
 export function incrementalJudge(): (input: JudgeInput) => JudgeReport {
   const running = new Map<string, RunningTest>();
   const ranked = new Map<string, RunningRanks>();
+  const evaluated = new Map<string, Evaluated>();
+  const classify = (metric: MetricInput, fresh: () => MetricResult, complete: boolean): MetricResult => {
+    if (metric.kind !== 'continuous' || metric.error !== undefined) return fresh();
+    const { canary: _canary, baseline: _baseline, ...rest } = metric;
+    const settings = JSON.stringify(rest);
+    const intervals = metric.canary.length;
+    const last = evaluated.get(metric.name);
+    const fed = ranked.get(metric.name)?.pushed;
+    const stands =
+      !complete &&
+      last !== undefined &&
+      last.settings === settings &&
+      intervals < last.intervals + Math.max(1, Math.floor(last.intervals * CONTINUOUS_GROWTH)) &&
+      fed !== undefined &&
+      extendsPrefix(metric.canary, fed[0]) &&
+      extendsPrefix(metric.baseline, fed[1]);
+    if (stands) return intervals === last.intervals ? last.result : { ...last.result, reason: `${last.result.reason} (as of interval ${last.intervals})` };
+    const result = fresh();
+    evaluated.set(metric.name, { result, settings, intervals });
+    return result;
+  };
   const rankValues = (metric: ContinuousMetricInput): RankedSamples => {
     const values = [metric.canary, metric.baseline];
     let run = ranked.get(metric.name);
@@ -58,7 +96,7 @@ export function incrementalJudge(): (input: JudgeInput) => JudgeReport {
     }
     return run.test.result();
   };
-  return (input) => judgeWith(input, { rateTest, rankValues });
+  return (input) => judgeWith(input, { rateTest, rankValues, classify });
 }
 
 /** The same value, a missing one (NaN) equal to a missing one. */

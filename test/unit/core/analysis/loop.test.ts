@@ -298,12 +298,31 @@ describe('analysis loop', () => {
 
     test.each([
       ['a 5× canary', 0.05, 0.01],
-      ['an equal canary, with a latency metric', 0.02, 0.02],
       ['a 1.5× canary', 0.03, 0.02],
     ])('%s: the same report after every interval', async (_, canaryRate, baselineRate) => {
-      const { resumed, afresh } = await bothWays(() => new FileSource({ document: { series: saved(canaryRate, baselineRate) } }), [...RATE, ...LATENCY]);
+      const { resumed, afresh } = await bothWays(() => new FileSource({ document: { series: saved(canaryRate, baselineRate) } }), RATE);
       expect(resumed.length).toBeGreaterThan(1);
       expect(resumed).toEqual(afresh);
+    });
+
+    test('an equal canary with a latency metric: the rate metric as judge() after every interval; the latency judged again as its values grow by 1/64, its result standing between; the last report the same', async () => {
+      const { resumed, afresh } = await bothWays(() => new FileSource({ document: { series: saved(0.02, 0.02) } }), [...RATE, ...LATENCY]);
+      expect(resumed.length).toBe(180);
+      const standing: number[] = [];
+      resumed.forEach((report, i) => {
+        expect(report.metrics[0]).toEqual(afresh[i].metrics[0]);
+        const latency = report.metrics[1];
+        const from = / \(as of interval (\d+)\)$/.exec(latency.reason);
+        if (!from) return void expect(latency).toEqual(afresh[i].metrics[1]);
+        const k = Number(from[1]);
+        standing.push(i + 1);
+        expect({ ...latency, reason: latency.reason.slice(0, from.index) }).toEqual(afresh[k - 1].metrics[1]);
+        expect(i + 1 - k).toBeLessThan(Math.max(1, Math.floor(k / 64)));
+      });
+      // Judged every interval up to 128; then every second or third interval; always at the end.
+      expect(standing[0]).toBeGreaterThan(128);
+      expect(standing.length).toBeGreaterThan(20);
+      expect(resumed.at(-1)).toEqual(afresh.at(-1));
     });
 
     test('an interval revised after it was judged, and a source that fails for a while: still the same reports', async () => {

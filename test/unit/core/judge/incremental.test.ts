@@ -41,4 +41,34 @@ describe('incrementalJudge', () => {
     expect(report).toEqual(judge(revised));
     expect(report.metrics[0].sequential).not.toEqual(judge(input(41)).metrics[0].sequential);
   });
+
+  describe('a continuous metric', () => {
+    const values = (seed: number) => Array.from({ length: 200 }, (_, i) => 100 + ((i * 7919 + seed * 104729) % 97) / 10);
+    const canary = values(1);
+    const baseline = values(2);
+    const latency = (n: number, extra: object = {}): JudgeInput => ({
+      complete: n === 200,
+      metrics: [{ name: 'latency', kind: 'continuous', direction: 'increase', canary: canary.slice(0, n), baseline: baseline.slice(0, n), ...extra }],
+    });
+
+    test('is judged again once its intervals grow by 1/64 (every interval up to 127), its last result standing between and saying from when', () => {
+      const resumed = incrementalJudge();
+      for (let n = 1; n <= 128; n++) expect(resumed(latency(n))).toEqual(judge(latency(n)));
+      const standing = resumed(latency(129)).metrics[0];
+      const fresh = judge(latency(128)).metrics[0];
+      expect(standing).toEqual({ ...fresh, reason: `${fresh.reason} (as of interval 128)` });
+      expect(resumed(latency(130))).toEqual(judge(latency(130)));
+    });
+
+    test('is judged afresh at the planned end, on a revised value and on other settings', () => {
+      const resumed = incrementalJudge();
+      // Judged at 190; without a change its result would stand at 191 and, judged at 191, at 192.
+      for (let n = 1; n <= 190; n++) resumed(latency(n));
+      expect(resumed(latency(191, { allowedIncrease: 20 }))).toEqual(judge(latency(191, { allowedIncrease: 20 })));
+      const revised = latency(192, { allowedIncrease: 20 });
+      (revised.metrics[0] as { canary: number[] }).canary[5] = 500;
+      expect(resumed(revised)).toEqual(judge(revised));
+      expect(resumed(latency(200))).toEqual(judge(latency(200)));
+    });
+  });
 });
