@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { loadPlan, PlanError } from '../../../../src/core/plan/index.js';
+import { loadPlan } from '../../../../src/core/plan/index.js';
+import { problemsOf } from './problems.js';
 
 const GOOD = `strategy: canary
 router: {provider: haproxy, socket: /run/haproxy/admin.sock, backend: app, stable: v1, canary: v2}
@@ -21,15 +22,6 @@ steps:
 onFailure: rollback
 `;
 
-function problemsOf(text: string, source = 'plan.yml'): string {
-  try {
-    loadPlan(text, source);
-  } catch (error) {
-    if (error instanceof PlanError) return error.message;
-    throw error;
-  }
-  throw new Error('the plan was accepted');
-}
 
 describe('plan parsing', () => {
   test('a complete canary plan becomes typed steps with durations in seconds and defaults filled', () => {

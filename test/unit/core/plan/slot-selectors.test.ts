@@ -2,8 +2,9 @@ import { describe, expect, test } from '@jest/globals';
 import type { JudgeReport } from '../../../../src/core/judge/index.js';
 import type { Deployer, DeployTarget } from '../../../../src/core/deploy/index.js';
 import { fillSlotPlaceholders, parseSelector, renderSelector, slotPlaceholdersIn } from '../../../../src/core/metrics/template.js';
-import { loadPlan, loopAnalysisRunner, PlanError, runRollout, type AnalysisRequest } from '../../../../src/core/plan/index.js';
+import { loadPlan, loopAnalysisRunner, runRollout, type AnalysisRequest } from '../../../../src/core/plan/index.js';
 import { LedgerDouble, RouterDouble } from './doubles.js';
+import { problemsOf } from './problems.js';
 
 // {{canarySlot}} and {{stableSlot}} in a plan's selectors: with slots the new version and the
 // stable one swap slots every release, so selectors naming a slot label follow them.
@@ -24,15 +25,6 @@ steps:
   - analysis: {duration: 1m}
 `;
 
-function problemsOf(text: string): string {
-  try {
-    loadPlan(text, 'plan.yml');
-  } catch (error) {
-    if (error instanceof PlanError) return error.message;
-    throw error;
-  }
-  throw new Error('the plan was accepted');
-}
 
 describe('slot placeholders in selectors', () => {
   test('a plan with slots keeps them in its selectors until the rollout fills them', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { LedgerDeployment } from '../../../../src/core/ledger/types.js';
-import { chooseSlots, describeSlots, loadPlan, PlanError, slotRouterSettings } from '../../../../src/core/plan/index.js';
+import { chooseSlots, describeSlots, loadPlan, slotRouterSettings } from '../../../../src/core/plan/index.js';
 import { slotRestore } from '../../../../src/core/rollback/index.js';
+import { problemsOf } from './problems.js';
 
 const SLOTS_PLAN = `strategy: canary
 slots:
@@ -19,15 +20,6 @@ steps:
   - setWeight: 50
 `;
 
-function problemsOf(text: string): string {
-  try {
-    loadPlan(text, 'plan.yml');
-  } catch (error) {
-    if (error instanceof PlanError) return error.message;
-    throw error;
-  }
-  throw new Error('the plan was accepted');
-}
 
 describe('slots and deploy in a plan', () => {
   test('the router takes stable and canary from the slots (first stable), and deploy gets its defaults', () => {
