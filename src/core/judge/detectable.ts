@@ -41,7 +41,10 @@ export function exposureOf(canary: RateCounts, baseline: RateCounts, overdispers
   let errors = 0;
   let requests = 0;
   for (let i = 0; i < canary.requests.length; i++) {
-    const [c, b, x, y] = [canary.requests[i], baseline.requests[i], canary.errors[i], baseline.errors[i]];
+    const c = canary.requests[i];
+    const b = baseline.requests[i];
+    const x = canary.errors[i];
+    const y = baseline.errors[i];
     if (!(c > 0 && b > 0 && x >= 0 && y >= 0)) continue;
     harmonic += (c * b) / (c + b);
     errors += x + y;

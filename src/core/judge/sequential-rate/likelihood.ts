@@ -112,8 +112,10 @@ export class LikelihoodGrid {
     r[row + DOWN] = terms.down;
     r[row + CAP_UP] = terms.capUp;
     r[row + CAP_DOWN] = terms.capDown;
-    r.set(terms.shadowUp, row + SHADOW_UP);
-    r.set(terms.shadowDown, row + SHADOW_DOWN);
+    for (let j = 0; j < SHADOWS; j++) {
+      r[row + SHADOW_UP + j] = terms.shadowUp[j];
+      r[row + SHADOW_DOWN + j] = terms.shadowDown[j];
+    }
     this.count++;
     for (let k = this.from; k <= this.to; k++) this.catchUp(k);
   }

@@ -16,5 +16,7 @@ export const shadowDispersions = lookBackDispersions;
 /** Index of the shadow "worse" also needs at dispersion estimate ψ̂: the largest not above lookBackMargin·ψ̂; −1 for none. */
 export function shadowFor(dispersion: number): number {
   const limit = lookBackMargin * dispersion;
-  return shadowDispersions.findLastIndex((psi) => psi <= limit);
+  let index = shadowDispersions.length - 1;
+  while (index >= 0 && !(shadowDispersions[index] <= limit)) index--;
+  return index;
 }

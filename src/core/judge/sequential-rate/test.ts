@@ -1,5 +1,5 @@
 import type { Direction, RateCounts } from '../types.js';
-import { confidenceSet, narrowed, unboundedRatio, type RatioBounds } from './confidence-sequence.js';
+import { ConfidenceSequence } from './confidence-sequence.js';
 import { dispersionEstimate } from './dispersion.js';
 import { intervalCap, isGross } from './evidence-guard.js';
 import { argMax, grid, logMixture, testWeights, thetaAt, twoSidedWeights, zeroIndex } from './grid.js';
@@ -48,7 +48,7 @@ export class SequentialRateTest {
   /** Grid index of the conditional MLE (ties keep the ratio closest to 1). */
   private best = zeroIndex;
   /** Running intersection of the confidence sequence. */
-  private bounds: RatioBounds = unboundedRatio();
+  private readonly bounds = new ConfidenceSequence();
   private readonly totals = { canaryErrors: 0, canaryRequests: 0, baselineErrors: 0, baselineRequests: 0 };
   /** The baseline history's dispersion and error rate, when it was long enough to measure them. */
   private readonly history: BaselineHistory | undefined;
@@ -143,7 +143,7 @@ export class SequentialRateTest {
     const mixture = logMixture(likelihood.estimate, twoSidedWeights, from, to);
     readings.cut.atMost = mixture + log(this.alpha);
     likelihood.cover(readings.cut);
-    this.bounds = narrowed(this.bounds, confidenceSet(likelihood.estimate, mixture, this.alpha, likelihood.from, likelihood.to));
+    this.bounds.narrow(likelihood.estimate, mixture, this.alpha, likelihood.from, likelihood.to);
   }
 
   /** log M_t of the test: the running test's mixture, or the look-back shadow's if that is smaller. */
@@ -185,7 +185,7 @@ export class SequentialRateTest {
 
   /** True once the confidence sequence lies inside the allowed side(s) of the ratio. */
   private withinAllowed(): boolean {
-    const { lower, upper } = this.bounds;
+    const { lower, upper } = this.bounds.ratios();
     const below = upper < this.allowedRatio;
     const above = lower > 1 / this.allowedRatio;
     return this.direction === 'increase' ? below : this.direction === 'decrease' ? above : below && above;
@@ -197,7 +197,7 @@ export class SequentialRateTest {
       pValue: this.minPValue,
       decision: this.decision,
       decidedAtInterval: this.decidedAt,
-      ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds },
+      ratio: { estimate: Math.exp(grid[this.best]), ...this.bounds.ratios() },
       overdispersion: this.errorIntervals > 0 ? 1 + this.dispersion() * (this.binomialVariance / this.errorIntervals) : 1,
       usedIntervals: this.usedIntervals,
       historyIntervals: this.history?.intervals ?? 0,
