@@ -90,8 +90,13 @@ export class LikelihoodGrid {
   /** The window: every point from `from` to `to` is up to date. It always holds ratio 1 and a point on either side. */
   from = 0;
   to = gridSize - 1;
-  private rows = new Float64Array(64 * ROW);
+  private rows: Float64Array;
   private count = 0;
+
+  /** `capacity`: how many intervals with errors to make room for at once (the rows grow beyond it). */
+  constructor(capacity = 64) {
+    this.rows = new Float64Array(Math.max(1, capacity) * ROW);
+  }
   /** Intervals added at each point so far. */
   private readonly added = new Int32Array(gridSize);
 

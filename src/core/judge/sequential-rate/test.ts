@@ -34,7 +34,7 @@ export class SequentialRateTest {
   private readonly alpha: number;
   private readonly direction: Direction;
   private readonly allowedRatio: number;
-  private readonly likelihood = new LikelihoodGrid();
+  private readonly likelihood: LikelihoodGrid;
   private interval = 0;
   private minPValue = 1;
   private decision: SequentialRateResult['decision'] = 'continue';
@@ -55,21 +55,23 @@ export class SequentialRateTest {
   /** What the latest interval adds (one object, refilled). */
   private readonly terms: IntervalTerms = { canaryErrors: 0, errors: 0, share: 0, temper: 1, up: 1, down: 1, capUp: 0, capDown: 0, shadowUp: new Float64Array(shadowDispersions.length), shadowDown: new Float64Array(shadowDispersions.length) };
   /** What the test reads of the likelihood: the estimate's mixture and confidence set, the test's mixture and each shadow's. */
-  private readonly readings = (() => {
-    const weights = testWeights[this.direction];
-    return {
-      estimate: { values: this.likelihood.estimate, weights: twoSidedWeights } as Reading,
-      cut: { values: this.likelihood.estimate, atMost: -Infinity } as Reading,
-      guarded: { values: this.likelihood.guarded, weights } as Reading,
-      shadows: this.likelihood.shadows.map((values): Reading => ({ values, weights })),
-    };
-  })();
+  private readonly readings: { estimate: Reading; cut: Reading; guarded: Reading; shadows: Reading[] };
   /** Intervals with errors since the window last shrank. */
   private sinceShrink = 0;
 
-  constructor(options: SequentialRateOptions = {}) {
+  /** `intervals`: how many intervals the test will be fed, when known (its store is made that size at once). */
+  constructor(options: SequentialRateOptions = {}, intervals?: number) {
+    this.likelihood = new LikelihoodGrid(intervals);
     this.alpha = options.alpha ?? 0.01;
     this.direction = options.direction ?? 'increase';
+    const { estimate, guarded, shadows } = this.likelihood;
+    const weights = testWeights[this.direction];
+    this.readings = {
+      estimate: { values: estimate, weights: twoSidedWeights },
+      cut: { values: estimate, atMost: -Infinity },
+      guarded: { values: guarded, weights },
+      shadows: shadows.map((values) => ({ values, weights })),
+    };
     this.allowedRatio = options.allowedRatio ?? 1.2;
     this.history = options.baselineHistory && baselineHistoryOf(options.baselineHistory);
     if (this.history) {
@@ -209,7 +211,7 @@ export class SequentialRateTest {
 
 /** Runs the sequential test over aligned per-interval counts (null or NaN = missing) and returns where it ends. */
 export function sequentialRateTest(canary: RateCounts, baseline: RateCounts, options: SequentialRateOptions = {}): SequentialRateResult {
-  const test = new SequentialRateTest(options);
+  const test = new SequentialRateTest(options, canary.requests.length);
   const value = (v: number | null) => (v === null ? NaN : v);
   for (let i = 0; i < canary.requests.length; i++) {
     test.push(value(canary.errors[i]), value(canary.requests[i]), value(baseline.errors[i]), value(baseline.requests[i]));
