@@ -5,6 +5,7 @@
 export const Inputs = {
   Environment: 'environment',
   To: 'to',
+  Plan: 'plan',
   Provider: 'provider',
   Router: 'router',
   DeployCommand: 'deploy-command',

@@ -1,8 +1,11 @@
+import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Credentials } from '../../core/artifact/auth.js';
 import { InputError } from '../../core/errors.js';
+import { loadPlan, SLOT_ROUTER_FIELDS, type RolloutPlan } from '../../core/plan/index.js';
 import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
-import { booleanInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { booleanInput, inlineOrFileInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
 import { registryCredentialsInput } from '../common/registry.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
@@ -11,8 +14,13 @@ import { Inputs } from './constants.js';
 export interface RollbackInputs {
   environment: string;
   to: RollbackTo;
-  /** Provider (the `provider` input, or `provider:` inside `router`) and settings, for the traffic registry. */
+  /** Provider (the `provider` input, `provider:` inside `router`, or the plan's) and settings, for the traffic registry. */
   router?: { provider?: string; settings: Record<string, unknown> };
+  /**
+   * The `plan` input's plan when it has slots: traffic goes back to the slot that still runs the
+   * good version, or its `deploy:` starts it again in the idle slot (docs/rollout.md, "Rolling back to a slot").
+   */
+  slotPlan?: RolloutPlan;
   deployCommand?: string;
   /** Variables the deploy command gets from the runner besides the allow-list. */
   deployEnv: string[];
@@ -29,13 +37,15 @@ export function getInputs(): RollbackInputs {
   const environment = requiredString(Inputs.Environment, 'name the GitHub environment to roll back, e.g. `environment: production`');
   const provider = optionalString(Inputs.Provider);
   const settings = routerSettingsInput(Inputs.Router, optionalString(Inputs.Router));
-  const router = provider === undefined && settings === undefined ? undefined : { provider, settings: settings ?? {} };
   const deployCommand = optionalString(Inputs.DeployCommand);
+  const plan = planInput();
+  if (plan) checkAgainstPlan(plan, { provider, settings, deployCommand });
+  const router = plan ? plan.router : provider === undefined && settings === undefined ? undefined : { provider, settings: settings ?? {} };
   if (!router && !deployCommand) {
     throw new InputError(
       Inputs.Provider,
       undefined,
-      'a traffic provider with its `router:` settings (to send traffic back), a `deploy-command` (to redeploy the good version), or both',
+      'a `plan` (its router and slots), a traffic provider with its `router:` settings (to send traffic back), a `deploy-command` (to redeploy the good version), or both',
       'without either, a rollback would only be recorded, not carried out',
     );
   }
@@ -43,6 +53,7 @@ export function getInputs(): RollbackInputs {
     environment,
     to: parseRollbackTo(optionalString(Inputs.To), Inputs.To),
     router,
+    slotPlan: plan?.slots ? plan : undefined,
     deployCommand,
     deployEnv: parseEnvNames(Inputs.DeployEnv, optionalString(Inputs.DeployEnv)),
     reason: optionalString(Inputs.Reason) ?? 'manual rollback',
@@ -51,4 +62,40 @@ export function getInputs(): RollbackInputs {
     registryCredentials: registryCredentialsInput({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }),
     token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
   };
+}
+
+/** The `plan` input, read and checked by the rollout's own parser; a file's name leads its errors. */
+function planInput(): RolloutPlan | undefined {
+  const given = optionalString(Inputs.Plan);
+  if (given === undefined) return undefined;
+  const source = !given.includes('\n') && existsSync(given) ? basename(given) : `input '${Inputs.Plan}'`;
+  return loadPlan(inlineOrFileInput(Inputs.Plan)!, source);
+}
+
+/**
+ * With `plan`, the router is the plan's: `provider` and `router` may only repeat what it says, and
+ * with slots neither they nor `deploy-command` may pick what the slots decide (which server takes
+ * traffic, how a version is started again). A disagreement is refused rather than merged, so that
+ * a rollback never drives a router the rollouts do not.
+ */
+function checkAgainstPlan(plan: RolloutPlan, given: { provider?: string; settings?: Record<string, unknown>; deployCommand?: string }): void {
+  const drop = `drop it: the plan's \`router:\` is used`;
+  const settings = { ...given.settings };
+  const provider = given.provider ?? (settings.provider as string | undefined);
+  delete settings.provider;
+  if (provider !== undefined && provider !== plan.router.provider) {
+    throw new InputError(given.provider === undefined ? Inputs.Router : Inputs.Provider, provider, `the plan's provider (${plan.router.provider}) or nothing`, drop);
+  }
+  const slotFields = plan.slots ? SLOT_ROUTER_FIELDS[plan.router.provider] : undefined;
+  for (const [key, value] of Object.entries(settings)) {
+    if (slotFields && (key === slotFields.stable || key === slotFields.canary)) {
+      throw new InputError(Inputs.Router, `${key}: ${JSON.stringify(value)}`, `no \`${key}\`: the plan's slots decide it at each rollback`, `drop \`${key}\` from \`${Inputs.Router}\``);
+    }
+    if (JSON.stringify(value) !== JSON.stringify(plan.router.settings[key])) {
+      throw new InputError(Inputs.Router, `${key}: ${JSON.stringify(value)}`, `what the plan says (${key}: ${JSON.stringify(plan.router.settings[key] ?? null)})`, `${drop}, or change the plan`);
+    }
+  }
+  if (plan.slots && given.deployCommand !== undefined) {
+    throw new InputError(Inputs.DeployCommand, given.deployCommand, "nothing with a plan that has slots: the plan's `deploy:` starts the good version again in a slot when needed", `drop \`${Inputs.DeployCommand}\``);
+  }
 }

@@ -1,4 +1,4 @@
-import { decideRollback, executeRollback, shellCommandRunner } from '../../core/rollback/index.js';
+import { decideRollback, executeRollback, shellCommandRunner, slotRestore } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
 import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
 import { readRunContext } from '../common/context.js';
@@ -23,7 +23,12 @@ async function rollBack(hosts: SshRouterHosts): Promise<void> {
   const inputs = getInputs();
   const context = readRunContext();
   // Made (and its settings checked, its host reached) before the ledger is read: bad settings change nothing.
+  // With slots this one only checks them: the rollback turns a router of its own to the slot it restores.
   const router = inputs.router && createRouter(inputs.router.provider, inputs.router.settings, hosts.routerOptions);
+  const slots = inputs.slotPlan && {
+    plan: inputs.slotPlan,
+    makeRouter: (provider: string, settings: Record<string, unknown>) => createRouter(provider, settings, hosts.routerOptions),
+  };
   await hosts.check();
   const ledger = ledgerFromInputs(inputs.token, context, actionsLogger);
 
@@ -47,6 +52,7 @@ async function rollBack(hosts: SshRouterHosts): Promise<void> {
       { environment: inputs.environment, reason: inputs.reason, environmentUrl: inputs.environmentUrl },
       {
         router,
+        slots,
         deployCommand: inputs.deployCommand,
         commandRunner: shellCommandRunner({ passEnv: inputs.deployEnv }),
         registry: { credentials: inputs.registryCredentials, credentialsHint: checkCredentialInputs({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }) },
@@ -60,9 +66,12 @@ async function rollBack(hosts: SshRouterHosts): Promise<void> {
   // `passed` lists what the decision read, which for a far-back `to: <id>` is only the newest page.
   const shown = decision.passed.slice(0, 10).map((d) => `#${d.id}`);
   const passed = decision.passed.length > 0 ? `\n\nAlso undone: every deployment of ${inputs.environment} after #${decision.target?.id} (${shown.join(', ')}${decision.passed.length > shown.length ? ', …' : ''}).` : '';
+  const restore = inputs.slotPlan && outcome.target && slotRestore(inputs.slotPlan, decision);
+  const traffic = !router ? 'unchanged (no router)' : restore ? `all on slot ${outcome.slot} via ${router.type}` : `back on stable via ${router.type}`;
+  const deployed = restore ? (restore.kind === 'instant' ? `none: slot ${outcome.slot} still ran it` : `the plan's \`deploy:\` started it again in slot ${outcome.slot}`) : inputs.deployCommand ? 'ran with SLIPWAY_IMAGE_REF' : 'none';
   await writeSummary(
       `### Rolled back ${inputs.environment}\n\n| | |\n|---|---|\n| Restored | \`${outcome.imageRef}\` (deployment #${outcome.deploymentId}, a copy of #${decision.target?.id}) |\n` +
         `| Rolled back | #${decision.bad.id} \`${decision.bad.payload?.artifact?.ref ?? decision.bad.sha}\` (marked failure) |\n| Reason | ${inputs.reason.replace(/\|/g, '\\|')} |\n` +
-        `| Traffic | ${router ? `back on stable via ${router.type}` : 'unchanged (no router)'} |\n| Deploy command | ${inputs.deployCommand ? 'ran with SLIPWAY_IMAGE_REF' : 'none'} |${passed}\n`,
+        `| Traffic | ${traffic} |\n| Deploy | ${deployed} |${passed}\n`,
     );
 }

@@ -34,6 +34,8 @@ export interface RollbackOutcome {
   deploymentId?: number;
   rolledBackDeploymentId: number;
   target: LedgerDeployment | null;
+  /** With slots: the slot that serves the restored version. */
+  slot?: string;
 }
 
 const OUTPUT_TAIL = 2000;
@@ -104,5 +106,5 @@ export async function executeRollback(
     environmentUrl: request.environmentUrl ?? (target.latestStatus?.environmentUrl || undefined),
   });
   logger.info(`Recorded rollback deployment #${rollback.id}: ${request.environment} runs ${target.payload.artifact.ref} again (#${bad.id} marked failure).`);
-  return { imageRef: target.payload.artifact.ref, deploymentId: rollback.id, rolledBackDeploymentId: bad.id, target };
+  return { imageRef: target.payload.artifact.ref, deploymentId: rollback.id, rolledBackDeploymentId: bad.id, target, slot };
 }

@@ -186,11 +186,11 @@ describeIf('rollback', () => {
     }
   });
 
-  test('the action refuses bad input before reading GitHub: neither a router nor a deploy command', async () => {
+  test('the action refuses bad input before reading GitHub: neither a plan, a router nor a deploy command', async () => {
     bed.sim.resetCounts();
     const run = await runActionStep(bundle, { inputs: { environment: 'production', token: bed.sim.token }, env: { GITHUB_REPOSITORY: `${bed.sim.owner}/${bed.sim.repo}`, GITHUB_API_URL: bed.sim.url } });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("::error::Input 'provider' is missing: expected a traffic provider with its `router:` settings (to send traffic back), a `deploy-command` (to redeploy the good version), or both.");
+    expect(run.stdout).toContain("::error::Input 'provider' is missing: expected a `plan` (its router and slots), a traffic provider with its `router:` settings (to send traffic back), a `deploy-command` (to redeploy the good version), or both.");
     expect(bed.sim.requests()).toBe(0);
   });
 });
