@@ -2,20 +2,22 @@ import { SlipwayError } from '../src/core/errors.js';
 import { createGitHubClient, GitHubLedger, type Ledger, type LedgerDeployment } from '../src/core/ledger/index.js';
 import type { Logger } from '../src/core/log.js';
 import { PrometheusSource } from '../src/core/metrics/prometheus.js';
-import { loadPlan, loopAnalysisRunner, planDigest, runRollout, type RolloutOutcome } from '../src/core/plan/index.js';
+import { fileURLToPath } from 'node:url';
+import { loadPlan, loopAnalysisRunner, planDigest, runRollout, type RolloutOutcome, type RolloutPlan } from '../src/core/plan/index.js';
 import { createRouter } from '../src/core/traffic/registry.js';
 import type { TrafficRouter } from '../src/core/traffic/types.js';
 import { startLoad, type LoadRun } from '../testkit/bed/load.js';
-import { startEnvironment, type DemoEnvironment, type ReleaseConfig, type Slot } from './environment.js';
+import { startEnvironment, type DemoEnvironment, type ReleaseConfig } from './environment.js';
 import { checkCanaryShare, summarizeTraffic, type RuleCheck, type TrafficSummary } from './measure.js';
 import { demoPlanYaml } from './plan.js';
 import { ensurePrerequisites, type PrerequisiteHost } from './prerequisites.js';
-import { buildRelease, readRelease, type BuiltRelease } from './releases.js';
+import { buildRelease, type BuiltRelease } from './releases.js';
 
 // The demo's story, on one machine: v1 deployed; a good v2 through canary steps and analysis to
 // promotion; a bad v3 (5× the error rate) caught by the judge and rolled back by Slipway itself;
-// steady load all along. Every rollout goes through the product's own plan engine, router, ledger
-// and judge; the demo only builds, deploys app instances into slots and measures.
+// steady load all along. Every release goes through the product's own plan engine, deploy step,
+// router, ledger and judge with one plan: the ledger says which slot each release goes into, the
+// plan's deploy command starts it there. The demo only builds, sends load and measures.
 
 /** The production environment the demo deploys to. */
 export const DEMO_ENVIRONMENT = 'production';
@@ -88,26 +90,26 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
       say(`built ${config.version} with the package builder: ${builds.get(config.version)!.artifact.ref}`);
     }
     const ledgerFor = (release: BuiltRelease, runId: number) => demoLedger(env, release, runId, logger);
+    const plan = demoPlan(env);
+    const run: DemoRun = { env, logger, say, plan, now: () => load?.now() ?? 0 };
 
-    // v1: a plain deployment into the blue slot, recorded in the ledger.
+    // v1: the environment's first release, so the plan puts it in its first slot (blue), and once
+    // ready it takes all traffic (no stable version to analyse against).
     const v1 = builds.get('v1')!;
     const ledger = ledgerFor(v1, 1);
-    const first = await ledger.createDeployment({ environment: DEMO_ENVIRONMENT, ref: v1.sha, artifact: v1.artifact, strategy: 'direct' });
-    await ledger.setStatus(first.id, { state: 'in_progress', description: 'deploying v1 into slot blue' });
-    await deployFromArtifact(env, 'blue', v1);
-    await ledger.setStatus(first.id, { state: 'success', description: 'v1 serves all traffic (slot blue)', environmentUrl: env.haproxy.url });
-    say(`v1 deployed (deployment #${first.id}); steady load of ${rate} requests/s through HAProxy from now on`);
+    const first = await rolloutRelease(run, v1, ledger);
+    if (first.outcome.result !== 'promoted') throw new SlipwayError(`v1 should have been deployed but its rollout ended ${first.outcome.result}: ${first.outcome.reason}`);
+    say(`steady load of ${rate} requests/s through HAProxy from now on`);
     // A generous timeout: on a saturated machine a slow answer is not a lost request.
     load = startLoad({ url: env.haproxy.url, rate, connections: 32, timeoutMs: 15_000 });
     await env.prometheus.waitForSeries('sum(http_requests_total{version="v1"})');
 
-    // v2: a good canary in the green slot, promoted by the plan.
-    const run = { env, logger, say, now: () => load!.now() };
-    const v2 = await rolloutRelease(run, builds.get('v2')!, { stable: 'blue', canary: 'green', stableVersion: 'v1' }, ledgerFor(builds.get('v2')!, 2));
+    // v2: a good canary, into the slot v1 is not in (green), promoted by the plan.
+    const v2 = await rolloutRelease(run, builds.get('v2')!, ledgerFor(builds.get('v2')!, 2));
     if (v2.outcome.result !== 'promoted') throw new SlipwayError(`v2 should have been promoted but the rollout ended ${v2.outcome.result}: ${v2.outcome.reason}`);
 
-    // v3: a bad canary in the blue slot (v1 retired), caught and rolled back automatically.
-    const v3 = await rolloutRelease(run, builds.get('v3')!, { stable: 'green', canary: 'blue', stableVersion: 'v2' }, ledgerFor(builds.get('v3')!, 3));
+    // v3: a bad canary, into the slot v2 is not in (blue, v1 retired), caught and rolled back automatically.
+    const v3 = await rolloutRelease(run, builds.get('v3')!, ledgerFor(builds.get('v3')!, 3));
     // A little more load on v2 alone, then stop and measure.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const loadReport = await load.stop();
@@ -149,41 +151,44 @@ export async function runDemo<T>(options: DemoOptions, report: (result: DemoResu
   }
 }
 
-/** What a rollout of the demo needs from the run: the servers, where to log, the load's clock. */
+/** What a rollout of the demo needs from the run: the servers, the plan, where to log, the load's clock. */
 interface DemoRun {
   env: DemoEnvironment;
+  plan: { text: string; parsed: RolloutPlan };
   logger: Logger;
   say: (line: string) => void;
   /** ms on the load generator's timeline. */
   now: () => number;
 }
 
-/**
- * Starts `release` in the canary slot and rolls it out with the demo plan, wired as the root
- * `rollout` action wires it: the router from the traffic registry, the analysis loop over
- * Prometheus. Only the router's abort is timed (for the time-to-rollback figure).
- */
-async function rolloutRelease(run: DemoRun, release: BuiltRelease, roles: { stable: Slot; canary: Slot; stableVersion: string }, ledger: Ledger): Promise<{ outcome: RolloutOutcome; abortedAt?: number }> {
-  const { env, logger } = run;
-  const version = release.config.version;
-  await deployFromArtifact(env, roles.canary, release);
-  run.say(`${version} started in slot ${roles.canary} (0% of traffic); rolling it out as a canary next to ${roles.stableVersion}`);
+/** The one plan every release uses, its deploy command demo/deploy-slot.ts run by tsx as the demo is. */
+function demoPlan(env: DemoEnvironment): DemoRun['plan'] {
   const text = demoPlanYaml({
     haproxySocket: env.haproxy.socket,
     backend: 'app',
-    stableSlot: roles.stable,
-    canarySlot: roles.canary,
+    slotAddresses: env.slotAddresses,
+    deployCommand: [process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./deploy-slot.ts', import.meta.url)), env.slotDir, String(process.pid)],
     prometheusUrl: env.prometheus.url,
-    stableVersion: roles.stableVersion,
-    canaryVersion: version,
   });
-  const plan = loadPlan(text, `demo-${version}.yml`);
+  return { text, parsed: loadPlan(text, 'demo-rollout.yml') };
+}
+
+/**
+ * Rolls `release` out with the demo plan, wired as the root `rollout` action wires it: the plan's
+ * deploy step starts it in the slot the ledger points to, the routers come from the traffic
+ * registry, the analysis loop reads Prometheus. Only the routers' abort is timed (for the
+ * time-to-rollback figure).
+ */
+async function rolloutRelease(run: DemoRun, release: BuiltRelease, ledger: Ledger): Promise<{ outcome: RolloutOutcome; abortedAt?: number }> {
+  const { env, logger, plan } = run;
+  const version = release.config.version;
+  run.say(`${version}: rolling it out with the plan`);
   let abortedAt: number | undefined;
-  const router = timedAbort(createRouter(plan.router.provider, plan.router.settings), () => (abortedAt = run.now()));
-  const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.analysis!.prometheus }), logger });
+  const makeRouter = (provider: string, settings: Record<string, unknown>) => timedAbort(createRouter(provider, settings), () => (abortedAt = run.now()));
+  const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.parsed.analysis!.prometheus }), logger });
   const outcome = await runRollout(
-    { plan, planDigest: planDigest(text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: env.haproxy.url },
-    { ledger, router, analysis, logger },
+    { plan: plan.parsed, planDigest: planDigest(plan.text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: env.haproxy.url },
+    { ledger, router: makeRouter(plan.parsed.router.provider, plan.parsed.router.settings), makeRouter, analysis, logger },
   );
   run.say(`${version}: ${outcome.result} (deployment #${outcome.deploymentId}${outcome.rollbackDeploymentId ? `, rollback deployment #${outcome.rollbackDeploymentId}` : ''})`);
   return { outcome, abortedAt };
@@ -203,12 +208,6 @@ function demoLedger(env: DemoEnvironment, release: BuiltRelease, runId: number, 
     source: { sha: release.sha, ref: 'refs/heads/main', runId, runAttempt: 1, actor: 'demo-user', workflow: 'Slipway demo' },
     logger,
   });
-}
-
-/** Starts the app of a release in a slot with the config read back from the registry by digest. */
-async function deployFromArtifact(env: DemoEnvironment, slot: Slot, release: BuiltRelease): Promise<void> {
-  const config = await readRelease(release.artifact);
-  await env.deploy(slot, config);
 }
 
 /** The router, noting when an abort (traffic back on stable) has completed. */

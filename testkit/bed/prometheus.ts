@@ -8,6 +8,8 @@ import { serverDir, startServerProcess } from './process.js';
 /** What to start: the scrape targets (`host:port`, scraped at /metrics) and how often. */
 export interface PrometheusLaunchOptions {
   targets: string[];
+  /** Labels added to every series scraped from a target, by target (e.g. the slot it serves). */
+  targetLabels?: Record<string, Record<string, string>>;
   /** Scrape interval in seconds. Default 1. */
   scrapeIntervalSeconds?: number;
   /** Milliseconds to wait for /-/ready. Default 20 000. */
@@ -33,11 +35,11 @@ export async function startPrometheus(options: PrometheusLaunchOptions): Promise
   const binary = requireBinary('prometheus');
   const dir = serverDir('prometheus');
   const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
-  const targets = options.targets.map((t) => `'${t}'`).join(', ');
+  const staticConfigs = options.targets.map((t) => `      - {targets: ['${t}'], labels: ${JSON.stringify(options.targetLabels?.[t] ?? {})}}\n`).join('');
   writeFileSync(
     join(dir, 'prometheus.yml'),
     `global: {scrape_interval: ${interval}, evaluation_interval: ${interval}}\n` +
-      `scrape_configs:\n  - job_name: app\n    scrape_interval: ${interval}\n    scrape_timeout: ${interval}\n    static_configs:\n      - targets: [${targets}]\n`,
+      `scrape_configs:\n  - job_name: app\n    scrape_interval: ${interval}\n    scrape_timeout: ${interval}\n    static_configs:\n${staticConfigs}`,
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
