@@ -6,9 +6,11 @@ import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index
 import { silentLogger } from '../../../src/core/log.js';
 import { loadPlan, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
+import { SshRouterHosts } from '../../../src/core/traffic/ssh-hosts.js';
 import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { startHaproxy, type RunningHaproxy } from '../../../testkit/bed/haproxy.js';
 import { freePort } from '../../../testkit/bed/ports.js';
+import { startSshd, type RunningSshd } from '../../../testkit/bed/sshd.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
 import { artifact, SHA } from '../rollout/environment.js';
@@ -18,6 +20,7 @@ import { writeSlotServers, type SlotServers } from '../rollout/slot-servers.js';
 // ports, versions started there by the plan's deploy script, the GitHub simulator as the ledger.
 // The action's bundle is built from the sources under test.
 const describeIf = serverAvailable('haproxy') ? describe : describe.skip;
+const describeSsh = serverAvailable('sshd') ? describe : describe.skip;
 
 let sim: GitHubSimulator;
 let haproxy: RunningHaproxy;
@@ -33,14 +36,18 @@ function ledger(): GitHubLedger {
   return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 78, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/78`, logger: silentLogger });
 }
 
-async function release(n: number, environment: string): Promise<void> {
-  const text = readPlan();
+/** Rolls artifact(n) out with the plan (`hosts` when it reaches HAProxy over SSH). */
+async function release(n: number, environment: string, text = readPlan(), hosts?: SshRouterHosts): Promise<void> {
   const plan = loadPlan(text, 'rollout.yml');
-  const outcome = await runRollout({ plan, planDigest: planDigest(text), environment, artifact: artifact(n), ref: SHA }, { ledger: ledger(), router: createRouter(plan.router.provider, plan.router.settings) });
+  const make = (provider: string, settings: Record<string, unknown>) => createRouter(provider, settings, hosts?.routerOptions);
+  const router = make(plan.router.provider, plan.router.settings);
+  await hosts?.check();
+  const outcome = await runRollout({ plan, planDigest: planDigest(text), environment, artifact: artifact(n), ref: SHA }, { ledger: ledger(), router, makeRouter: make });
   expect(outcome.result).toBe('promoted');
 }
 
-function readPlan(): string {
+/** The plan every release and rollback of these tests reads; `ssh` puts HAProxy behind an SSH server. */
+function readPlan(ssh?: RunningSshd['settings']): string {
   return `strategy: canary
 slots:
   blue: {server: blue, address: ${addresses.blue}}
@@ -48,7 +55,7 @@ slots:
 deploy:
   run: [${servers.deployScript}]
   ready: {url: 'http://{address}/', timeout: 5s}
-router: {provider: haproxy, socket: ${haproxy.socket}, backend: app}
+router: {provider: haproxy, socket: ${haproxy.socket}, backend: app${ssh ? `, ssh: {host: ${ssh.host}, port: ${ssh.port}, user: ${ssh.user}}` : ''}}
 steps:
   - setWeight: 50
   - setWeight: 100
@@ -130,4 +137,47 @@ describeIf('the rollback action with the plan\'s slots (HAProxy, a deploy script
     expect(deployCommand.stdout).toContain("::error::Input 'deploy-command' has the value \"./redeploy.sh\"");
     expect(sim.requests()).toBe(0);
   }, 60_000);
+
+  // The same through a real OpenSSH server on loopback: HAProxy's runtime API is reached only over
+  // the SSH socket forward, with the key and the host key from the action's SSH inputs.
+  describeSsh('the rollback action with the plan\'s slots, HAProxy reached over SSH', () => {
+    let sshd: RunningSshd;
+    let hosts: SshRouterHosts;
+    let sshPlanFile: string;
+    beforeAll(async () => {
+      sshd = await startSshd();
+      hosts = new SshRouterHosts({ privateKey: sshd.privateKey, knownHosts: sshd.knownHosts }, { tempRoot: dir, connectTimeoutSeconds: 10 });
+      sshPlanFile = join(dir, 'rollout-ssh.yml');
+      writeFileSync(sshPlanFile, readPlan(sshd.settings));
+    }, 120_000);
+    afterAll(async () => {
+      await hosts?.close();
+      await sshd?.stop();
+    });
+
+    test('with ssh-private-key and ssh-known-hosts, traffic goes back to the previous version\'s slot over SSH without deploying; without the key it is refused before GitHub is read', async () => {
+      const environment = `production-${++environmentCount}`;
+      for (const n of [1, 2]) await release(n, environment, readPlan(sshd.settings), hosts);
+      expect(await servedBy()).toEqual([artifact(2).ref]);
+      const deploys = servers.deploysRun().length;
+
+      sim.resetCounts();
+      const withoutKey = await rollBack(environment, { plan: sshPlanFile });
+      expect(withoutKey.exitCode).toBe(1);
+      expect(withoutKey.stdout).toContain("::error::Input 'ssh-private-key' is missing");
+      expect(sim.requests()).toBe(0);
+
+      // Each login's line names its client port: the last one changes when the action logs in.
+      const lastLogin = () => sshd.log().match(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+/g)?.at(-1);
+      const loginBefore = lastLogin();
+      const run = await rollBack(environment, { plan: sshPlanFile, 'ssh-private-key': sshd.privateKey, 'ssh-known-hosts': sshd.knownHosts });
+      expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: '' });
+      expect(await servedBy()).toEqual([artifact(1).ref]);
+      expect(servers.deploysRun().length).toBe(deploys);
+      // The action drove HAProxy through the SSH server (its log names each login), not on this machine.
+      expect(lastLogin()).toEqual(expect.any(String));
+      expect(lastLogin()).not.toBe(loginBefore);
+      expect(await ledger().getDeployment(Number(run.outputs['deployment-id']))).toMatchObject({ payload: { slot: 'blue', artifact: artifact(1) } });
+    }, 180_000);
+  });
 });
