@@ -234,6 +234,9 @@ async function startOrResume(request: RolloutRequest, deps: RolloutDeps, logger:
     await ledger.setStatus(latest.id, { state: 'error', description: `superseded by a rollout of ${artifact.ref}` });
   }
   const slots = plan.slots ? await pickSlots(plan, ledger, environment, deps.router, previousGood) : undefined;
+  // The slots' router read once before anything is written: a slot the router does not know (a
+  // server missing from the HAProxy backend) is refused with no deployment created.
+  if (slots) await routerForSlots(plan, slots, deps.router, deps.makeRouter).describe();
   const deployment = await ledger.createDeployment({
     environment,
     ref: request.ref,

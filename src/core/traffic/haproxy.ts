@@ -78,7 +78,7 @@ export class HaproxyRouter extends SpecRouter {
     for (const server of [stable, canary]) {
       if (!weights.has(server)) {
         throw new SlipwayError(
-          `HAProxy backend '${backend}' has no server '${server}' (servers: ${[...weights.keys()].join(', ') || 'none'}). Fix: set router.stable and router.canary to server names of that backend.`,
+          `HAProxy backend '${backend}' has no server '${server}' (servers: ${[...weights.keys()].join(', ') || 'none'}). Fix: name servers of that backend in router.stable and router.canary, or with slots in each slot's \`server:\`.`,
         );
       }
     }

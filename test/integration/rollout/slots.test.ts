@@ -140,6 +140,19 @@ echo $! > "$pidfile"
     expectNoContractViolations(sim);
   }, 60_000);
 
+  test('a slot whose server the HAProxy backend lacks is refused before anything happens: no deployment, no deploy, no traffic moved', async () => {
+    const environment = `production-${++environmentCount}`;
+    await release(1, environment);
+    const before = deploysRun().length;
+    const [last] = await firstDeployments(environment);
+    const wrong = plan().replace('green: {server: green,', 'green: {server: purple,');
+    const error = (await release(2, environment, wrong).catch((e: unknown) => e)) as Error;
+    expect(error.message).toMatch(/HAProxy backend 'app' has no server 'purple' \(servers: blue, green\)\. Fix: .*slots/);
+    expect(deploysRun().length).toBe(before);
+    expect(await servedBy()).toEqual([artifact(1).ref]);
+    expect((await firstDeployments(environment))[0].id).toBe(last.id);
+  }, 60_000);
+
   test('a deploy that fails, and one that never becomes ready, stop with no traffic moved and are recorded error and failure', async () => {
     const environment = `production-${++environmentCount}`;
     await release(1, environment);
