@@ -106,18 +106,13 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
    * once the deploy is ready the new version takes all traffic (as Argo Rollouts does with a first rollout).
    */
   async function firstRelease(choice: SlotChoice): Promise<RolloutOutcome> {
-    try {
+    await orStop(async () => {
       if (startIndex < total) {
         const state = await router.setCanaryWeight(100);
         recorder.trafficAt(state.canaryWeight);
       }
-      await recorder.promoting();
-      await router.promote();
-      deps.onPromoted?.();
-    } catch (error) {
-      await stopOnError(index, error);
-      throw error;
-    }
+      await promote();
+    });
     recorder.allStepsDone();
     await recorder.promoted(`promoted · first release · all traffic on slot ${choice.canary.name}`);
     return recorder.finish('promoted', deployment.id, `first release: slot ${choice.canary.name} takes all traffic (no stable version to analyse against, so the steps did not run)`);
@@ -125,7 +120,8 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
 
   /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
   async function drive(): Promise<RolloutOutcome> {
-    try {
+    // A pause or a stop ends the run before the promotion, with its own outcome.
+    const endedEarly = await orStop(async (): Promise<RolloutOutcome | undefined> => {
       // A run that stopped during the promotion promotes again; no step runs and no traffic moves back.
       if (startIndex < total) {
         const converged = await convergeTraffic(router, expectedTrafficBefore(plan.steps, startIndex));
@@ -146,14 +142,10 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
         if (outcome.next === 'stop') return await stopAt(index, outcome.policy, outcome.reason);
         await recorder.stepDone();
       }
-
-      await recorder.promoting();
-      await router.promote();
-      deps.onPromoted?.();
-    } catch (error) {
-      await stopOnError(index, error);
-      throw error;
-    }
+      await promote();
+      return undefined;
+    });
+    if (endedEarly) return endedEarly;
     // All traffic is on the new version now: a ledger failure from here on never moves it back.
     await recorder.promoted();
     return recorder.finish('promoted', deployment.id, `all ${total} steps passed`);
@@ -181,6 +173,23 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   }
 
   /** An error stopped the run: traffic back on stable, and the deployment says where it stopped and why. */
+  /** All traffic to the new version, the rollout recorded as promoting first. */
+  async function promote(): Promise<void> {
+    await recorder.promoting();
+    await router.promote();
+    deps.onPromoted?.();
+  }
+
+  /** Runs `work`; an error on the way stops the rollout where it is (stopOnError) and is thrown on. */
+  async function orStop<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await stopOnError(index, error);
+      throw error;
+    }
+  }
+
   async function stopOnError(at: number, error: unknown): Promise<void> {
     const position = Math.min(at + 1, total);
     logger.error(`The rollout stopped at step ${position}/${total}: ${errorMessage(error)}`);
