@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    // shims/undici answers the toolkit's require() as well as its import.
+    // CommonJS files: the Jest reporter, and shims/undici answering the toolkit's require().
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', globalThis: 'readonly' } },
   },

@@ -1,4 +1,3 @@
-/* global module */
 // Prints the plain closing line CI reads ("tests: N passed, N failed, N skipped"). Jest prints its
 // own summary after every custom reporter, so the line is written as the process exits.
 class SummaryReporter {
