@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { registerSecret, splitUrlCredentials } from '../../core/secrets/index.js';
 import { parseInput } from '../../core/values/index.js';
@@ -117,4 +118,15 @@ export function secretHeadersInput(name: string, parse: (text: string, where: st
     for (const secret of [value, ...value.split(/\s+/).slice(1)]) registerSecret(secret);
   }
   return parse(text, `Input '${name}'`);
+}
+
+/**
+ * A plan input (a file path or inline YAML) as the plan parser takes it: the text, and what its
+ * errors are said to be in — a file's name (`rollout.yml line 12: …`), or `input '<name>'`.
+ */
+export function planTextInput(name: string): { text: string; source: string } | undefined {
+  const value = optionalString(name);
+  if (value === undefined) return undefined;
+  const source = !value.includes('\n') && existsSync(value) ? basename(value) : `input '${name}'`;
+  return { text: inlineOrFileInput(name)!, source };
 }

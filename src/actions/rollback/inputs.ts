@@ -1,11 +1,9 @@
-import { basename } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Credentials } from '../../core/artifact/auth.js';
 import { InputError } from '../../core/errors.js';
 import { loadPlan, SLOT_ROUTER_FIELDS, type RolloutPlan } from '../../core/plan/index.js';
 import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
-import { booleanInput, inlineOrFileInput, optionalString, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { booleanInput, optionalString, planTextInput, requiredString, secretInput, urlInput } from '../common/inputs.js';
 import { registryCredentialsInput } from '../common/registry.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
@@ -64,12 +62,10 @@ export function getInputs(): RollbackInputs {
   };
 }
 
-/** The `plan` input, read and checked by the rollout's own parser; a file's name leads its errors. */
+/** The `plan` input, read and checked by the rollout's own parser. */
 function planInput(): RolloutPlan | undefined {
-  const given = optionalString(Inputs.Plan);
-  if (given === undefined) return undefined;
-  const source = !given.includes('\n') && existsSync(given) ? basename(given) : `input '${Inputs.Plan}'`;
-  return loadPlan(inlineOrFileInput(Inputs.Plan)!, source);
+  const given = planTextInput(Inputs.Plan);
+  return given && loadPlan(given.text, given.source);
 }
 
 /**

@@ -1,12 +1,10 @@
-import { basename } from 'node:path';
-import { existsSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
 import { artifactFromRef } from '../../core/ledger/payload.js';
 import type { ArtifactInfo } from '../../core/ledger/types.js';
 import { parseHeaderLines } from '../../core/metrics/prometheus.js';
 import { loadPlan, planDigest, type RolloutPlan } from '../../core/plan/index.js';
 import type { RunContext } from '../common/context.js';
-import { booleanInput, inlineOrFileInput, optionalString, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
+import { booleanInput, optionalString, planTextInput, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
 
@@ -26,10 +24,8 @@ export interface RolloutInputs {
 
 /** Reads and validates every input, the plan included, before anything is read or changed. */
 export function getInputs(context: RunContext): RolloutInputs {
-  const planInput = requiredString(Inputs.Plan, 'give the path of a plan file (e.g. .github/rollout.yml) or the plan as inline YAML');
-  const planText = inlineOrFileInput(Inputs.Plan)!;
-  // A file's name leads its errors (`rollout.yml line 12: …`); an inline plan is `input 'plan'`.
-  const source = !planInput.includes('\n') && existsSync(planInput) ? basename(planInput) : `input '${Inputs.Plan}'`;
+  requiredString(Inputs.Plan, 'give the path of a plan file (e.g. .github/rollout.yml) or the plan as inline YAML');
+  const { text: planText, source } = planTextInput(Inputs.Plan)!;
   const provider = optionalString(Inputs.Provider);
   const routerOverride = { ...routerSettingsInput(Inputs.Router, optionalString(Inputs.Router)), ...(provider === undefined ? {} : { provider }) };
   const plan = loadPlan(planText, source, {
