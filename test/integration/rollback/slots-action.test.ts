@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
-import { silentLogger } from '../../../src/core/log.js';
 import { loadPlan, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
 import { SshRouterHosts } from '../../../src/core/traffic/ssh-hosts.js';
@@ -13,7 +11,7 @@ import { freePort } from '../../../testkit/bed/ports.js';
 import { startSshd, type RunningSshd } from '../../../testkit/bed/sshd.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
-import { artifact, SHA } from '../rollout/environment.js';
+import { artifact, SHA, simulatorLedger } from '../rollout/environment.js';
 import { writeSlotServers, type SlotServers } from '../rollout/slot-servers.js';
 
 // The rollback action given the rollouts' plan file (`plan:`): a real HAProxy in front of two slot
@@ -31,10 +29,7 @@ let planFile: string;
 let bundle: string;
 let environmentCount = 0;
 
-function ledger(): GitHubLedger {
-  const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, logger: silentLogger, retryBaseMs: 5, writeSpacingMs: 0 });
-  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 78, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/78`, logger: silentLogger });
-}
+const ledger = () => simulatorLedger(sim, { runId: 78 });
 
 /** Rolls artifact(n) out with the plan (`hosts` when it reaches HAProxy over SSH). */
 async function release(n: number, environment: string, text = readPlan(), hosts?: SshRouterHosts): Promise<void> {

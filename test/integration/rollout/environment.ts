@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
 import type { ArtifactInfo } from '../../../src/core/ledger/types.js';
-import { RecordingLogger } from '../../../src/core/log.js';
+import { RecordingLogger, silentLogger, type Logger } from '../../../src/core/log.js';
 import { HaproxyRouter, haproxySettings } from '../../../src/core/traffic/haproxy.js';
 import { startApp, type RunningApp } from '../../../testkit/bed/app.js';
 import { startHaproxy, type RunningHaproxy } from '../../../testkit/bed/haproxy.js';
@@ -29,6 +29,13 @@ export const ERROR_RATE_METRIC = `
       requests: 'sum(http_requests_total{{{selector}}})'
       allowedIncrease: 200
       critical: true`;
+
+/** The ledger over the GitHub simulator as workflow run `runId` of commit SHA would write it (fast retries). */
+export function simulatorLedger(sim: GitHubSimulator, { runId = 77, logger = silentLogger }: { runId?: number; logger?: Logger } = {}): GitHubLedger {
+  const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, logger, retryBaseMs: 5, writeSpacingMs: 0 });
+  const source = { sha: SHA, ref: 'refs/heads/main', runId, runAttempt: 1, actor: 'octocat', workflow: 'deploy' };
+  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/${runId}`, logger });
+}
 
 export interface RolloutBed {
   sim: GitHubSimulator;
@@ -61,17 +68,7 @@ export async function startRolloutBed(options: { prometheus: boolean }): Promise
     prometheus,
     routerYaml: JSON.stringify(settings),
     router: () => new HaproxyRouter(haproxySettings(haproxy.routerSettings('blue', 'green'))),
-    ledger(logger = new RecordingLogger()) {
-      const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, logger, retryBaseMs: 5, writeSpacingMs: 0 });
-      return new GitHubLedger({
-        client,
-        owner: sim.owner,
-        repo: sim.repo,
-        source: { sha: SHA, ref: 'refs/heads/main', runId: 77, runAttempt: 1, actor: 'octocat', workflow: 'deploy' },
-        runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/77`,
-        logger,
-      });
-    },
+    ledger: (logger = new RecordingLogger()) => simulatorLedger(sim, { logger }),
     async underLoad(rate, during) {
       const load = startLoad({ url: haproxy.url, rate, connections: 8 });
       try {

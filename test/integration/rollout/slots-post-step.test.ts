@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
 import { loadPlan, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
 import { serverAvailable } from '../../../testkit/bed/binaries.js';
@@ -10,7 +9,7 @@ import { startHaproxy, type RunningHaproxy } from '../../../testkit/bed/haproxy.
 import { freePort } from '../../../testkit/bed/ports.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
 import { clearStepEnvironment, runRolloutMain, runRolloutPost } from '../../faults/helpers/rollout-action.js';
-import { artifact, SHA } from './environment.js';
+import { artifact, SHA, simulatorLedger } from './environment.js';
 import { writeSlotServers, type SlotServers } from './slot-servers.js';
 
 // The rollout action's post step with slots: a job cancelled mid-rollout sends traffic back to the
@@ -39,11 +38,7 @@ ${steps}`;
 }
 
 /** A ledger as `runId`'s (the action helper runs as run 900). */
-function ledger(runId: number): GitHubLedger {
-  const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, retryBaseMs: 1, writeSpacingMs: 0 });
-  const source = { sha: SHA, ref: 'refs/heads/main', runId, runAttempt: 1, actor: 'octocat', workflow: 'deploy' };
-  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/${runId}`, retryBaseMs: 1 });
-}
+const ledger = (runId: number) => simulatorLedger(sim, { runId });
 
 /** A release run to its end by the engine (another run of the workflow). */
 async function release(n: number, environment: string) {

@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
-import { RecordingLogger } from '../../../src/core/log.js';
 import { loadPlan, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { decideRollback, executeRollback } from '../../../src/core/rollback/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
@@ -11,7 +9,7 @@ import { serverAvailable } from '../../../testkit/bed/binaries.js';
 import { startHaproxy, type RunningHaproxy } from '../../../testkit/bed/haproxy.js';
 import { freePort } from '../../../testkit/bed/ports.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
-import { artifact, SHA } from './environment.js';
+import { artifact, SHA, simulatorLedger } from './environment.js';
 
 // Slots end to end: a real HAProxy in front of two slot ports where nothing runs until the plan's
 // deploy command (a shell script) starts a small HTTP server on SLIPWAY_SLOT_ADDRESS, and the
@@ -45,11 +43,7 @@ steps:
 `;
 }
 
-function ledger(): GitHubLedger {
-  const logger = new RecordingLogger();
-  const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, logger, retryBaseMs: 5, writeSpacingMs: 0 });
-  return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 77, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/77`, logger });
-}
+const ledger = () => simulatorLedger(sim);
 
 async function release(n: number, environment: string, text = plan()) {
   const parsed = loadPlan(text, 'rollout.yml');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitHubClient, GitHubLedger } from '../../../src/core/ledger/index.js';
 import { loadPlan, planDigest, runRollout } from '../../../src/core/plan/index.js';
 import { decideRollback, executeRollback } from '../../../src/core/rollback/index.js';
 import { createRouter } from '../../../src/core/traffic/registry.js';
@@ -13,7 +12,7 @@ import { startLoad } from '../../../testkit/bed/load.js';
 import { freePort } from '../../../testkit/bed/ports.js';
 import { startSshd, type RunningSshd } from '../../../testkit/bed/sshd.js';
 import { expectNoContractViolations, startGitHubSimulator, type GitHubSimulator } from '../../../testkit/github-sim/index.js';
-import { artifact, SHA } from './environment.js';
+import { artifact, SHA, simulatorLedger } from './environment.js';
 import { writeSlotServers, type SlotServers } from './slot-servers.js';
 
 // Issue 16's end-to-end run: one plan file, never changed, rolls v1, v2 and v3 out through a real
@@ -77,10 +76,7 @@ steps:
 
   const make = (provider: string, settings: Record<string, unknown>) => createRouter(provider, settings, hosts.routerOptions);
 
-  function ledger(): GitHubLedger {
-    const client = createGitHubClient({ baseUrl: sim.url, token: sim.token, retryBaseMs: 5, writeSpacingMs: 0 });
-    return new GitHubLedger({ client, owner: sim.owner, repo: sim.repo, source: { sha: SHA, ref: 'refs/heads/main', runId: 77, runAttempt: 1, actor: 'octocat', workflow: 'deploy' }, runUrl: `https://github.com/${sim.owner}/${sim.repo}/actions/runs/77` });
-  }
+  const ledger = () => simulatorLedger(sim);
 
   async function release(n: number) {
     const plan = loadPlan(planText, 'rollout.yml');
