@@ -46,6 +46,11 @@ const [CANARY_ERRORS, ERRORS, SHARE, TEMPER, UP, DOWN, CAP_UP, CAP_DOWN, SHADOW_
 const SHADOW_DOWN = SHADOW_UP + SHADOWS;
 const ROW = SHADOW_DOWN + SHADOWS;
 
+/** log of an interval's likelihood ratio at grid point k, before discounts and caps: x·s − n·log(1 + ρ(r − 1)). */
+function logRatioAt(canaryErrors: number, errors: number, share: number, k: number): number {
+  return canaryErrors * grid[k] - errors * log(1 + share * expm1Grid[k]);
+}
+
 /**
  * How far below what is read a point must be shown to lie to stay out of the window, in log
  * units. Terms e^−45 times the largest of a mixture, even the whole grid's together, cannot change
@@ -122,7 +127,10 @@ export class LikelihoodGrid {
       r[row + SHADOW_DOWN + j] = terms.shadowDown[j];
     }
     this.count++;
-    for (let k = this.from; k <= this.to; k++) this.catchUp(k);
+    // Every point of the window is up to date between calls (a point entering it is caught up at
+    // once), so each needs only this interval.
+    this.addRow(row, this.from, this.to);
+    for (let k = this.from; k <= this.to; k++) this.added[k] = this.count;
   }
 
   /** Grows the window until every point that may reach what the reading reads is in it. */
@@ -147,11 +155,16 @@ export class LikelihoodGrid {
   /** The least value of a reading's sum that matters: within `NEGLIGIBLE` of its top and, with weights, of its mixture's largest term. */
   floorOf({ values, weights, atMost = Infinity }: Reading): number {
     let top = -Infinity;
-    for (let k = this.from; k <= this.to; k++) top = maxOf(top, values[k]);
-    if (!weights) return minOf(top - NEGLIGIBLE, atMost);
+    if (!weights) {
+      for (let k = this.from; k <= this.to; k++) top = maxOf(top, values[k]);
+      return minOf(top - NEGLIGIBLE, atMost);
+    }
     const { logs, largest } = logWeightsOf(weights);
     let largestTerm = -Infinity;
-    for (let k = this.from; k <= this.to; k++) largestTerm = maxOf(largestTerm, values[k] + logs[k]);
+    for (let k = this.from; k <= this.to; k++) {
+      top = maxOf(top, values[k]);
+      largestTerm = maxOf(largestTerm, values[k] + logs[k]);
+    }
     return minOf(minOf(top, largestTerm - largest) - NEGLIGIBLE, atMost);
   }
 
@@ -169,27 +182,31 @@ export class LikelihoodGrid {
 
   /** Adds the intervals point k has not had yet, in order. */
   private catchUp(k: number): void {
-    const r = this.rows;
-    const s = grid[k];
-    const e = expm1Grid[k];
-    const ratio = 1 + e;
-    const up = s > 0;
-    for (let i = this.added[k]; i < this.count; i++) {
-      const row = i * ROW;
-      const canaryErrors = r[row + CANARY_ERRORS];
-      const errors = r[row + ERRORS];
-      const share = r[row + SHARE];
-      const denominator = 1 + share * e;
-      const logRatio = canaryErrors * s - errors * log(denominator);
-      this.estimate[k] += r[row + TEMPER] * logRatio;
-      const cap = r[row + (up ? CAP_UP : CAP_DOWN)];
-      this.guarded[k] += minOf(r[row + (up ? UP : DOWN)] * logRatio, cap);
-      const shadowSide = row + (up ? SHADOW_UP : SHADOW_DOWN);
-      for (let j = 0; j < SHADOWS; j++) this.shadows[j][k] += minOf(r[shadowSide + j] * logRatio, cap);
-      const theta = (share * ratio) / denominator; // thetaAt(share, k)
-      const expected = errors * theta;
-      this.pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
-    }
+    for (let i = this.added[k]; i < this.count; i++) this.addRow(i * ROW, k, k);
     this.added[k] = this.count;
+  }
+
+  /** Adds the interval stored at `row` to the points from `from` to `to`. */
+  private addRow(row: number, from: number, to: number): void {
+    // The row's fields and the sums in locals: the loop is the test's hottest.
+    const r = this.rows;
+    const canaryErrors = r[row + CANARY_ERRORS];
+    const errors = r[row + ERRORS];
+    const share = r[row + SHARE];
+    const temper = r[row + TEMPER];
+    const { estimate, guarded, shadows, pearson } = this;
+    for (let k = from; k <= to; k++) {
+      const up = k > zeroIndex;
+      const logRatio = logRatioAt(canaryErrors, errors, share, k);
+      estimate[k] += temper * logRatio;
+      const cap = r[row + (up ? CAP_UP : CAP_DOWN)];
+      guarded[k] += minOf(r[row + (up ? UP : DOWN)] * logRatio, cap);
+      const shadowSide = row + (up ? SHADOW_UP : SHADOW_DOWN);
+      for (let j = 0; j < SHADOWS; j++) shadows[j][k] += minOf(r[shadowSide + j] * logRatio, cap);
+      const e = expm1Grid[k];
+      const theta = (share * (1 + e)) / (1 + share * e); // thetaAt(share, k)
+      const expected = errors * theta;
+      pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
+    }
   }
 }

@@ -142,7 +142,7 @@ export class SequentialRateTest {
     likelihood.cover(readings.estimate);
     const { from, to } = likelihood;
     this.best = argMax(likelihood.estimate, from, to);
-    const mixture = logMixture(likelihood.estimate, twoSidedWeights, from, to);
+    const mixture = logMixture(likelihood.estimate, twoSidedWeights, from, to, likelihood.estimate[this.best]);
     readings.cut.atMost = mixture + log(this.alpha);
     likelihood.cover(readings.cut);
     this.bounds.narrow(likelihood.estimate, mixture, this.alpha, likelihood.from, likelihood.to);
