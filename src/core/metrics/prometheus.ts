@@ -11,6 +11,11 @@ import type { MetricSource, QueryWindow, Sample } from './types.js';
 // strings ("NaN", "+Inf" included) and are kept as numbers — a NaN is never turned into a zero.
 // A 200 of any other shape (a proxy's page, another API at that URL) is a non-retryable error
 // naming the URL, the endpoint, the query and what was expected: never a TypeError, never data.
+// VictoriaMetrics serves the same API with two deliberate shifts that `nocache=1` (ignored by
+// Prometheus) turns off: it rounds the start and end of a range of 50 points or more to multiples
+// of the step, off the analysis grid, and evaluates an instant query near its now
+// -search.latencyOffset (30 s) earlier, which would read as a clock 30 s behind (docs/analysis.md,
+// "Metric sources").
 
 /** Settings of a Prometheus source. */
 export interface PrometheusOptions {
@@ -123,7 +128,7 @@ export class PrometheusSource implements MetricSource {
       response = await fetch(url, {
         method: 'POST',
         headers: this.headers,
-        body: new URLSearchParams({ query, ...params }).toString(),
+        body: new URLSearchParams({ query, ...params, nocache: '1' }).toString(),
         signal: AbortSignal.timeout(timeoutMs),
         // fetch drops Authorization on a cross-origin redirect but sends every other header (an
         // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
