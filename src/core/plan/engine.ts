@@ -4,6 +4,7 @@ import type { ArtifactInfo, Ledger, LedgerDeployment } from '../ledger/types.js'
 import { silentLogger, type Logger } from '../log.js';
 import { abortAndRecord, decideRollback, executeRollback, RollbackRefusedError } from '../rollback/index.js';
 import type { TrafficRouter } from '../traffic/types.js';
+import { webhookNotifier, type Notifier, type RolloutEventName } from '../notify/index.js';
 import type { FailurePolicy, RolloutPlan } from './plan.js';
 import { systemClock, type Clock } from '../analysis/clock.js';
 import { refuseWhileAnotherRunDrives, stepBackIfRaced } from './liveness.js';
@@ -62,6 +63,11 @@ export interface RolloutDeps {
   runId?: number;
   /** Most time between two statuses of a live rollout (default 5 minutes; tests shrink it). */
   heartbeatMs?: number;
+  /**
+   * Posts the run's events (started, paused, promoted, rolled back). Default: a webhook notifier
+   * over the plan's `notify:`, when it has one. A failed post is a warning, never a failed run.
+   */
+  notifier?: Notifier;
 }
 
 /**
@@ -80,6 +86,8 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   const clock = deps.clock ?? systemClock;
   const recorder = new RolloutRecorder({ plan, environment, imageRef: artifact.ref, environmentUrl: request.environmentUrl, ledger: deps.ledger, logger, clock, heartbeatMs: deps.heartbeatMs, onProgress: deps.onProgress });
 
+  const notifier = deps.notifier ?? (plan.notify && webhookNotifier(plan.notify, { logger, clock, links: { runUrl: deps.runUrl } }));
+
   checkPlanFitsRouter(plan.steps, deps.router);
   const start = await startOrResume(request, deps, logger);
   if ('promoted' in start) {
@@ -91,6 +99,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   const analysis = slots ? analysisInSlots(deps.analysis, slots) : deps.analysis;
   if (slots) logger.info(`Plan: ${describeSlots(plan)}. This release: ${slots.reason}.`);
   recorder.open(deployment.id, startIndex);
+  await announce('started', startIndex === 0 ? `${plan.strategy} rollout, ${total} steps` : `resumed at step ${startIndex + 1}/${total}`);
   let index = startIndex;
   try {
     // A re-run that stopped before the first step deploys again: the deploy converges.
@@ -115,7 +124,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     });
     recorder.allStepsDone();
     await recorder.promoted(`promoted · first release · all traffic on slot ${choice.canary.name}`);
-    return recorder.finish('promoted', deployment.id, `first release: slot ${choice.canary.name} takes all traffic (no stable version to analyse against, so the steps did not run)`);
+    return end('promoted', `first release: slot ${choice.canary.name} takes all traffic (no stable version to analyse against, so the steps did not run)`);
   }
 
   /** Runs the steps from `index` on, then promotes; a stop or an error on the way ends it early. */
@@ -136,7 +145,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
         const outcome = await runStep(step, { plan, index, label, recorder, router, analysis, clock, smokeCheck: deps.smokeCheck ?? httpSmokeCheck });
         if (outcome.next === 'pause') {
           await recorder.pause();
-          return recorder.finish('paused', deployment.id, outcome.reason);
+          return end('paused', outcome.reason);
         }
         recorder.stepRan();
         if (outcome.next === 'stop') return await stopAt(index, outcome.policy, outcome.reason);
@@ -148,14 +157,14 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     if (endedEarly) return endedEarly;
     // All traffic is on the new version now: a ledger failure from here on never moves it back.
     await recorder.promoted();
-    return recorder.finish('promoted', deployment.id, `all ${total} steps passed`);
+    return end('promoted', `all ${total} steps passed`);
   }
 
   /** A step failed under `policy`: pause there for a later run, or roll back (pausing when a rollback is refused). */
   async function stopAt(at: number, policy: FailurePolicy, reason: string): Promise<RolloutOutcome> {
     if (policy === 'pause') {
       await recorder.pause(reason);
-      return recorder.finish('paused', deployment.id, `${reason}; paused at step ${at + 1}/${total} (a later run repeats this step)`);
+      return end('paused', `${reason}; paused at step ${at + 1}/${total} (a later run repeats this step)`);
     }
     recorder.stepFailed();
     await recorder.stopHeartbeat();
@@ -165,11 +174,25 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     } catch (refused) {
       if (!(refused instanceof RollbackRefusedError)) throw refused;
       await recorder.pause('cannot roll back automatically');
-      return recorder.finish('paused', deployment.id, `${reason}; ${refused.message}`);
+      return end('paused', `${reason}; ${refused.message}`);
     }
     if ('already' in decision) throw new Error('unreachable: a rollout always names its bad deployment');
     const outcome = await executeRollback(deps.ledger, decision, { environment, reason, slot: slots?.stable.name }, { router }, logger);
-    return recorder.finish('rolled-back', deployment.id, reason, { rollbackDeploymentId: outcome.deploymentId });
+    return end('rolled-back', reason, { rollbackDeploymentId: outcome.deploymentId }, outcome.imageRef);
+  }
+
+  /** The run ends with `result`: recorded, then announced. */
+  async function end(result: RolloutOutcome['result'], reason: string, extra: Partial<RolloutOutcome> = {}, restored?: string): Promise<RolloutOutcome> {
+    const outcome = await recorder.finish(result, deployment.id, reason, extra);
+    await announce(result, reason, restored);
+    return outcome;
+  }
+
+  /** Posts `event` about this run's deployment (when the plan or the caller asks for notifications). */
+  async function announce(event: RolloutEventName, reason: string, restored?: string): Promise<void> {
+    const posted = notifier?.notify({ event, environment, artifact: artifact.ref, restored, deploymentId: deployment.id, reason, runUrl: deps.runUrl, environmentUrl: request.environmentUrl });
+    // A Notifier never throws; one handed in that does still only costs a warning.
+    await posted?.catch((error: unknown) => logger.warning(`The ${event} notification failed: ${errorMessage(error)}`));
   }
 
   /** An error stopped the run: traffic back on stable, and the deployment says where it stopped and why. */
@@ -200,6 +223,8 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
       logger,
     );
     if (aborted.trafficBack) logger.info('Traffic is back on the stable version.');
+    // Traffic went back as a rollback does: whoever watches the channel hears of it with the error.
+    if (aborted.trafficBack) await announce('rolled-back', `the rollout stopped at step ${position}/${total}: ${errorMessage(error)}`);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { PlanDeploy, Slot } from '../deploy/types.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
+import type { NotifySettings } from '../notify/settings.js';
 import type { LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
 
@@ -113,4 +114,6 @@ export interface RolloutPlan {
   onFailure: FailurePolicy;
   /** Default 'pause': an inconclusive analysis is never a pass. */
   onInconclusive: FailurePolicy;
+  /** Where the rollout's events are posted (docs/notifications.md); default nowhere. */
+  notify?: NotifySettings;
 }

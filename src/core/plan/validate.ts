@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
+import { readNotifySettings } from '../notify/settings.js';
 import type { HeaderRoute } from '../traffic/types.js';
 import {
   checkAnalysisTiming,
@@ -24,7 +25,7 @@ import { slotsOf } from './slots.js';
 
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
-const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive'];
+const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
 const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
@@ -44,6 +45,8 @@ export interface PlanOverrides {
   baselineSelector?: string;
   onFailure?: string;
   onInconclusive?: string;
+  /** Merged key by key over the plan's `notify` (the notify-url and notify-format inputs). */
+  notify?: { url?: string; format?: string };
 }
 
 type Raw = Record<string, unknown>;
@@ -70,6 +73,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
   const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
   const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
   const onInconclusive = oneOf(raw.onInconclusive ?? 'pause', POLICIES, ['onInconclusive'], report);
+  const notify = raw.notify === undefined ? undefined : readNotifySettings(raw.notify, (field, error) => report(field ? ['notify', field] : ['notify'], valueProblem(error)));
 
   const steps: PlanStep[] = [];
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
@@ -86,7 +90,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
     checkJobLength(steps, report);
   }
   if (problems.length > 0) throw new PlanError(source, problems);
-  return { strategy: strategy!, router: router!, ...(slots ? { slots } : {}), ...(deploy ? { deploy } : {}), analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive! };
+  return { strategy: strategy!, router: router!, ...(slots ? { slots } : {}), ...(deploy ? { deploy } : {}), analysis, steps, onFailure: onFailure!, onInconclusive: onInconclusive!, ...(notify ? { notify } : {}) };
 }
 
 function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {
@@ -98,6 +102,8 @@ function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {
   const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
   const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
   if (given.length > 0) merged.analysis = { ...(isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+  const notifyGiven = Object.entries(overrides.notify ?? {}).filter(([, v]) => v !== undefined);
+  if (notifyGiven.length > 0) merged.notify = { ...(isObject(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
   return merged;
 }
 
@@ -302,9 +308,14 @@ function parsed<V, T>(value: V, parse: (value: V) => T, path: NodePath, report: 
     return parse(value);
   } catch (error) {
     if (!(error instanceof ValueError)) throw error;
-    report(path, `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`);
+    report(path, valueProblem(error));
     return undefined;
   }
+}
+
+/** A ValueError in the plan's words: `[field ]<value> is not <expected>. Fix: <fix>`. */
+function valueProblem(error: ValueError): string {
+  return `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`;
 }
 
 function isObject(value: unknown): value is Raw {
