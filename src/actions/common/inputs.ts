@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { parseNotifyFormat, parseNotifyUrl, type NotifyFormat } from '../../core/notify/index.js';
 import { registerSecret, splitUrlCredentials } from '../../core/secrets/index.js';
 import { parseInput } from '../../core/values/index.js';
 
@@ -129,4 +130,13 @@ export function planTextInput(name: string): { text: string; source: string } | 
   if (value === undefined) return undefined;
   const source = !value.includes('\n') && existsSync(value) ? basename(value) : `input '${name}'`;
   return { text: inlineOrFileInput(name)!, source };
+}
+
+/**
+ * The notify inputs of an action (`notify-url`, `notify-format`; docs/notifications.md), each read
+ * by the notify parser: the URL is registered as a secret before anything could print it. Both
+ * undefined when empty; they are laid over a plan's `notify:`.
+ */
+export function notifyInputs(names: { url: string; format: string }): { url?: string; format?: NotifyFormat } {
+  return { url: parsedInput(names.url, parseNotifyUrl), format: parsedInput(names.format, parseNotifyFormat) };
 }

@@ -13,6 +13,8 @@ export const Inputs = {
   Reason: 'reason',
   Force: 'force',
   EnvironmentUrl: 'environment-url',
+  NotifyUrl: 'notify-url',
+  NotifyFormat: 'notify-format',
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
   SshPrivateKey: 'ssh-private-key',

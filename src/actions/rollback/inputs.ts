@@ -1,9 +1,11 @@
 import type { Credentials } from '../../core/artifact/auth.js';
 import { InputError } from '../../core/errors.js';
-import { loadPlan, SLOT_ROUTER_FIELDS, type RolloutPlan } from '../../core/plan/index.js';
+import { parseNotifySettings, type NotifySettings } from '../../core/notify/index.js';
+import { loadPlan, SLOT_ROUTER_FIELDS, type PlanOverrides, type RolloutPlan } from '../../core/plan/index.js';
 import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
-import { booleanInput, optionalString, planTextInput, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { parseInput } from '../../core/values/index.js';
+import { booleanInput, notifyInputs, optionalString, planTextInput, requiredString, secretInput, urlInput } from '../common/inputs.js';
 import { registryCredentialsInput } from '../common/registry.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
@@ -27,6 +29,8 @@ export interface RollbackInputs {
   environmentUrl?: string;
   /** For reading the target's registry (the artifact must still exist); default anonymous. */
   registryCredentials?: Credentials;
+  /** Where the rollback is posted: the `plan`'s `notify:` with the notify inputs laid over it. */
+  notify?: NotifySettings;
   token: string;
 }
 
@@ -36,7 +40,8 @@ export function getInputs(): RollbackInputs {
   const provider = optionalString(Inputs.Provider);
   const settings = routerSettingsInput(Inputs.Router, optionalString(Inputs.Router));
   const deployCommand = optionalString(Inputs.DeployCommand);
-  const plan = planInput();
+  const notify = notifyInputs({ url: Inputs.NotifyUrl, format: Inputs.NotifyFormat });
+  const plan = planInput({ notify });
   if (plan) checkAgainstPlan(plan, { provider, settings, deployCommand });
   const router = plan ? plan.router : provider === undefined && settings === undefined ? undefined : { provider, settings: settings ?? {} };
   if (!router && !deployCommand) {
@@ -58,14 +63,22 @@ export function getInputs(): RollbackInputs {
     force: booleanInput(Inputs.Force, false),
     environmentUrl: urlInput(Inputs.EnvironmentUrl),
     registryCredentials: registryCredentialsInput({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }),
+    notify: plan ? plan.notify : notifyWithoutPlan(notify),
     token: secretInput(Inputs.Token) ?? requiredString(Inputs.Token, 'pass `token: ${{ github.token }}` with `permissions: deployments: write`'),
   };
 }
 
-/** The `plan` input, read and checked by the rollout's own parser. */
-function planInput(): RolloutPlan | undefined {
+/** The `plan` input, read and checked by the rollout's own parser (with the inputs that override it). */
+function planInput(overrides: PlanOverrides): RolloutPlan | undefined {
   const given = planTextInput(Inputs.Plan);
-  return given && loadPlan(given.text, given.source);
+  return given && loadPlan(given.text, given.source, overrides);
+}
+
+/** Without a plan, the notify inputs alone: `notify-format` needs a `notify-url`. */
+function notifyWithoutPlan(given: { url?: string; format?: string }): NotifySettings | undefined {
+  if (given.url === undefined && given.format === undefined) return undefined;
+  if (given.url === undefined) throw new InputError(Inputs.NotifyUrl, undefined, 'the webhook URL, since notify-format is set', 'set `notify-url:` from a secret, or drop notify-format');
+  return parseInput(Inputs.NotifyUrl, given, parseNotifySettings);
 }
 
 /**

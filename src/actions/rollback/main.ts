@@ -1,3 +1,4 @@
+import { deploymentsPageUrl, webhookNotifier } from '../../core/notify/index.js';
 import { decideRollback, executeRollback, shellCommandRunner, slotRestore } from '../../core/rollback/index.js';
 import { createRouter } from '../../core/traffic/registry.js';
 import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
@@ -60,6 +61,20 @@ async function rollBack(hosts: SshRouterHosts): Promise<void> {
       actionsLogger,
     ),
   );
+  if (inputs.notify) {
+    const notifier = webhookNotifier(inputs.notify, { logger: actionsLogger });
+    await notifier.notify({
+      event: 'rolled-back',
+      environment: inputs.environment,
+      artifact: decision.bad.payload?.artifact?.ref ?? decision.bad.sha,
+      restored: outcome.imageRef,
+      deploymentId: decision.bad.id,
+      reason: inputs.reason,
+      runUrl: context.runUrl,
+      deploymentsUrl: deploymentsPageUrl(context, inputs.environment),
+      environmentUrl: inputs.environmentUrl,
+    });
+  }
   setOutput(Outputs.ImageRef, outcome.imageRef ?? '');
   setOutput(Outputs.DeploymentId, String(outcome.deploymentId ?? ''));
   setOutput(Outputs.RolledBackDeploymentId, String(outcome.rolledBackDeploymentId));

@@ -18,6 +18,8 @@ export const Inputs = {
   EnvironmentUrl: 'environment-url',
   PrComment: 'pr-comment',
   Irreversible: 'irreversible',
+  NotifyUrl: 'notify-url',
+  NotifyFormat: 'notify-format',
   SshPrivateKey: 'ssh-private-key',
   SshKnownHosts: 'ssh-known-hosts',
   Token: 'token',

@@ -4,7 +4,7 @@ import type { ArtifactInfo } from '../../core/ledger/types.js';
 import { parseHeaderLines } from '../../core/metrics/prometheus.js';
 import { loadPlan, planDigest, type RolloutPlan } from '../../core/plan/index.js';
 import type { RunContext } from '../common/context.js';
-import { booleanInput, optionalString, planTextInput, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
+import { booleanInput, notifyInputs, optionalString, planTextInput, requiredString, secretHeadersInput, secretInput, urlInput } from '../common/inputs.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
 
@@ -35,6 +35,7 @@ export function getInputs(context: RunContext): RolloutInputs {
     baselineSelector: optionalString(Inputs.BaselineSelector),
     onFailure: optionalString(Inputs.OnFailure),
     onInconclusive: optionalString(Inputs.OnInconclusive),
+    notify: notifyInputs({ url: Inputs.NotifyUrl, format: Inputs.NotifyFormat }),
   });
   const imageRef = requiredString(Inputs.ImageRef, 'pass the `artifact` output of build-immutable-image (`name@sha256:<64 hex>`)');
   const artifact = artifactFromRef(imageRef);

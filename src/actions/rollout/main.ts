@@ -4,6 +4,7 @@ import { errorMessage, SlipwayError } from '../../core/errors.js';
 import { createGitHubClient } from '../../core/ledger/client.js';
 import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
+import { deploymentsPageUrl, webhookNotifier } from '../../core/notify/index.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import { slotPlaceholdersIn } from '../../core/metrics/template.js';
@@ -56,6 +57,8 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
   const results: AnalysisResult[] = [];
   const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token);
+  const links = { runUrl: context.runUrl, deploymentsUrl: deploymentsPageUrl(context, inputs.environment), environmentUrl: inputs.environmentUrl };
+  const notifier = plan.notify && webhookNotifier(plan.notify, { logger: actionsLogger, clock: collaborators.clock, links });
   // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
   // not as missing data (and a paused rollout) after the first canary step.
   if (source && plan.steps.some((step) => step.kind === 'analysis')) {
@@ -88,6 +91,7 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
       onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
       onPromoted: () => core.saveState(State.Promoted, 'true'),
       onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
+      notifier,
     },
   );
   core.saveState(State.Finished, 'true');
