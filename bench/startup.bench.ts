@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { printTable } from './table.js';
+import { median, printTable } from './table.js';
 
 const DIR = resolve(process.env.SLIPWAY_BENCH_STARTUP_DIR ?? 'dist');
 const RUNS = Number(process.env.SLIPWAY_BENCH_STARTUP_RUNS ?? 10);
@@ -27,12 +27,6 @@ function wallMs(args: string[]): number {
   const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.error) throw child.error;
   return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = (sorted.length - 1) / 2;
-  return (sorted[Math.floor(middle)] + sorted[Math.ceil(middle)]) / 2;
 }
 
 export default async function startupBench(): Promise<void> {

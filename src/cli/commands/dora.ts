@@ -27,7 +27,7 @@ ${GITHUB_USAGE}
     if (!since) throw new InputError('--since', sinceText, 'a window such as 12h, 30d, 2w, or a date such as 2026-01-31');
     const format = flags.format ?? 'table';
     if (format !== 'table' && format !== 'json') throw new Error(`--format ${String(format)}: expected table or json`);
-    const { ledger, client, owner, repo } = readLedger(flags, io);
+    const { ledger, client, owner, repo } = await readLedger(flags, io);
     const deployments: LedgerDeployment[] = [];
     for await (const deployment of ledger.history(environment, { since })) deployments.push(deployment);
     const commitTimes = await lookUpCommitTimes(commitShas(deployments).slice(0, MAX_COMMIT_LOOKUPS), client, owner, repo);

@@ -17,7 +17,7 @@ ${GITHUB_USAGE}
     if (!Number.isInteger(limit) || limit < 0) throw new Error(`--limit ${String(flags.limit)} is not a whole number ≥ 0`);
     const format = flags.format ?? 'table';
     if (format !== 'table' && format !== 'json') throw new Error(`--format ${String(format)}: expected table or json`);
-    const { ledger } = readLedger(flags, io);
+    const { ledger } = await readLedger(flags, io);
     const deployments: LedgerDeployment[] = [];
     for await (const deployment of ledger.history(environment)) {
       deployments.push(deployment);

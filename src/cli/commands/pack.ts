@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packDirectory } from '../../core/artifact/package.js';
 import { parseFlags, type CliCommand } from '../command.js';
 
 /**
@@ -26,6 +25,8 @@ export const packCommand: CliCommand = {
     if (!isDirectory(flags.path)) throw new Error(`--path ${flags.path}: not a directory`);
     const epochText = typeof flags.epoch === 'string' ? flags.epoch : io.env.SOURCE_DATE_EPOCH;
     if (!epochText || !/^\d+$/.test(epochText)) throw new Error('--epoch is required (or SOURCE_DATE_EPOCH): the commit time in seconds, e.g. `--epoch $(git log -1 --format=%ct)`');
+    // The packer loads when this command runs, not whenever the CLI starts (docs/architecture.md, "Fast start").
+    const { packDirectory } = await import('../../core/artifact/package.js');
     const scratch = typeof flags.out === 'string' ? undefined : mkdtempSync(join(tmpdir(), 'slipway-pack-'));
     try {
       const out = typeof flags.out === 'string' ? flags.out : join(scratch!, 'layer.tar.gz');

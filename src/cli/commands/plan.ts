@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../../core/errors.js';
-import { forecastAnalyses, forecastWarnings, loadPlan, type RolloutPlan, type ServiceTraffic } from '../../core/plan/index.js';
+import type { RolloutPlan, ServiceTraffic } from '../../core/plan/index.js';
 import { parsePercentage } from '../../core/values/index.js';
 import { parseFlags, type CliCommand } from '../command.js';
 
@@ -23,6 +23,8 @@ export const planCommand: CliCommand = {
   summary: 'check a rollout plan, and what its analyses can detect at a given traffic (exit 1 when one cannot catch its detect ratio)',
   usage,
   async run(args, io) {
+    // The plan library loads when this command runs, not whenever the CLI starts (docs/architecture.md, "Fast start").
+    const { forecastAnalyses, forecastWarnings, loadPlan } = await import('../../core/plan/index.js');
     let plan: RolloutPlan;
     let traffic: ServiceTraffic | undefined;
     try {

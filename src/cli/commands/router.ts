@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { loadPlan } from '../../core/plan/index.js';
 import { errorMessage } from '../../core/errors.js';
-import { prepareAdoption, type AdoptReport } from '../../core/traffic/adopt.js';
-import { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
-import { loadYaml } from '../../core/yaml.js';
+import type { AdoptReport } from '../../core/traffic/adopt.js';
+import type { SshRouterHosts } from '../../core/traffic/ssh-hosts.js';
 import { parseFlags, type CliCommand, type CliIO } from '../command.js';
 
 /** Exit codes of `slipway router init`. */
@@ -35,12 +33,14 @@ export const routerCommand: CliCommand = {
   summary: 'first step for an existing nginx or HAProxy: write the first routing file, or check the backend (works over ssh)',
   usage,
   async run(args, io) {
+    // The routers and the SSH transport load when this command runs, not whenever the CLI starts (docs/architecture.md, "Fast start").
+    const [{ prepareAdoption }, { SshRouterHosts }] = await Promise.all([import('../../core/traffic/adopt.js'), import('../../core/traffic/ssh-hosts.js')]);
     let hosts: SshRouterHosts | undefined;
     let adoption: { run(): Promise<AdoptReport> };
     try {
       if (args[0] !== 'init') throw new Error(`expected 'init', got ${args[0] === undefined ? 'nothing' : `'${args[0]}'`}`);
       const flags = parseFlags(args.slice(1), { values: ['plan', 'router', 'ssh-key', 'ssh-known-hosts'] });
-      const router = routerFlags(flags);
+      const router = await routerFlags(flags);
       hosts = new SshRouterHosts(
         { privateKey: fileOrEnv(flags['ssh-key'], io, SSH_KEY_ENV), knownHosts: fileOrEnv(flags['ssh-known-hosts'], io, SSH_KNOWN_HOSTS_ENV) },
         { names: { privateKey: `--ssh-key (or $${SSH_KEY_ENV})`, knownHosts: `--ssh-known-hosts (or $${SSH_KNOWN_HOSTS_ENV})` } },
@@ -64,15 +64,17 @@ export const routerCommand: CliCommand = {
 };
 
 /** The router settings of --plan or --router (inline YAML, or the path of a file holding it). */
-function routerFlags(flags: Record<string, string | true>): { provider?: string; settings: unknown } {
+async function routerFlags(flags: Record<string, string | true>): Promise<{ provider?: string; settings: unknown }> {
   const { plan, router } = flags;
   if ((plan === undefined) === (router === undefined)) throw new Error('give one of --plan <plan.yml> and --router <settings>');
   if (typeof plan === 'string') {
+    const { loadPlan } = await import('../../core/plan/index.js');
     const loaded = loadPlan(readFileSync(plan, 'utf8'), plan);
     return { provider: loaded.router.provider, settings: loaded.router.settings };
   }
   if (typeof router !== 'string') throw new Error('--router needs a value');
   const text = !router.includes('\n') && existsSync(router) ? readFileSync(router, 'utf8') : router;
+  const { loadYaml } = await import('../../core/yaml.js');
   return { settings: loadYaml(text) };
 }
 

@@ -46,9 +46,19 @@ describe('the shipped product', () => {
   });
 
   test('the CLI has no demo command and never installs packages', () => {
-    const cli = readFileSync(join('dist', 'cli', 'index.js'), 'utf8');
+    const cli = files(join('dist', 'cli'))
+      .filter((p) => p.endsWith('.js'))
+      .map((p) => readFileSync(p, 'utf8'))
+      .join('\n');
     // apt-get as a program to run (a quoted argv word), not advice in a message.
     expect(cli).not.toMatch(/["'`]apt-get["'`]/);
     expect(cli).not.toMatch(/slipway demo/);
+  });
+
+  test('the CLI starts without the GitHub client, which only the commands that read GitHub load', () => {
+    // `slipway judge` and `slipway plan check` never reach GitHub: parsing Octokit would only slow their start.
+    const main = readFileSync(join('dist', 'cli', 'index.js'), 'utf8');
+    expect(main).not.toMatch(/octokit-rest\.js/);
+    expect(files(join('dist', 'cli')).some((p) => p.endsWith('.js') && /octokit-rest\.js/.test(readFileSync(p, 'utf8')))).toBe(true);
   });
 });
