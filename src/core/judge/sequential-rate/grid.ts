@@ -54,10 +54,10 @@ export function argMax(values: Float64Array, from = 0, to = gridSize - 1): numbe
 
 /**
  * log Σ_k w_k exp(ℓ_k) over the grid points from `from` to `to`: a mixture of likelihood ratios,
- * scaled by the largest for precision (`top`, when the caller has it: the value at argMax). The
- * points left out must be so far below that their terms could not change the sum.
+ * scaled for precision by `top`, the largest ℓ_k there. The points left out must be so far below
+ * that their terms could not change the sum.
  */
-export function logMixture(logLikelihood: Float64Array, weights: Float64Array, from = 0, to = gridSize - 1, top = logLikelihood[argMax(logLikelihood, from, to)]): number {
+export function logMixture(logLikelihood: Float64Array, weights: Float64Array, from: number, to: number, top: number): number {
   let sum = 0;
   for (let k = from; k <= to; k++) if (weights[k] > 0) sum += weights[k] * exp(logLikelihood[k] - top);
   return top + log(sum);

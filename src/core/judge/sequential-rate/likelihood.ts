@@ -97,6 +97,8 @@ export class LikelihoodGrid {
   to = gridSize - 1;
   private rows: Float64Array;
   private count = 0;
+  /** The top the last floorOf() found. */
+  private top = 0;
 
   /** `capacity`: how many intervals with errors to make room for at once (the rows grow beyond it). */
   constructor(capacity = 64) {
@@ -133,14 +135,17 @@ export class LikelihoodGrid {
     for (let k = this.from; k <= this.to; k++) this.added[k] = this.count;
   }
 
-  /** Grows the window until every point that may reach what the reading reads is in it. */
-  cover(reading: Reading): void {
+  /**
+   * Grows the window until every point that may reach what the reading reads is in it, and returns
+   * the reading's top: the largest value of its sum, which no point outside the window reaches.
+   */
+  cover(reading: Reading): number {
     const { values } = reading;
     let floor = this.floorOf(reading);
     for (;;) {
       if (this.to < gridSize - 1 && this.boundAbove(values, this.to) >= floor) this.catchUp(++this.to);
       else if (this.from > 0 && this.boundBelow(values, this.from) >= floor) this.catchUp(--this.from);
-      else return;
+      else return this.top;
       floor = this.floorOf(reading);
     }
   }
@@ -152,20 +157,27 @@ export class LikelihoodGrid {
     while (this.from < zeroIndex - 1 && readings.every((r, i) => this.boundBelow(r.values, this.from + 1) < floors[i])) this.from++;
   }
 
-  /** The least value of a reading's sum that matters: within `NEGLIGIBLE` of its top and, with weights, of its mixture's largest term. */
-  floorOf({ values, weights, atMost = Infinity }: Reading): number {
+  /**
+   * The least value of a reading's sum that matters: within `NEGLIGIBLE` of its top and, with
+   * weights, of its mixture's largest term. The top is left in `top`.
+   */
+  private floorOf({ values, weights, atMost = Infinity }: Reading): number {
     let top = -Infinity;
+    let floor: number;
     if (!weights) {
       for (let k = this.from; k <= this.to; k++) top = maxOf(top, values[k]);
-      return minOf(top - NEGLIGIBLE, atMost);
+      floor = minOf(top - NEGLIGIBLE, atMost);
+    } else {
+      const { logs, largest } = logWeightsOf(weights);
+      let largestTerm = -Infinity;
+      for (let k = this.from; k <= this.to; k++) {
+        top = maxOf(top, values[k]);
+        largestTerm = maxOf(largestTerm, values[k] + logs[k]);
+      }
+      floor = minOf(minOf(top, largestTerm - largest) - NEGLIGIBLE, atMost);
     }
-    const { logs, largest } = logWeightsOf(weights);
-    let largestTerm = -Infinity;
-    for (let k = this.from; k <= this.to; k++) {
-      top = maxOf(top, values[k]);
-      largestTerm = maxOf(largestTerm, values[k] + logs[k]);
-    }
-    return minOf(minOf(top, largestTerm - largest) - NEGLIGIBLE, atMost);
+    this.top = top;
+    return floor;
   }
 
   /** The most any point above `edge` may hold, from the concavity of the sum above ratio 1. */

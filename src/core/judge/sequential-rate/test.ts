@@ -153,11 +153,11 @@ export class SequentialRateTest {
     const { likelihood, readings } = this;
     const weights = testWeights[this.direction];
     const shadow = shadowFor(this.dispersion());
-    likelihood.cover(readings.guarded);
-    if (shadow >= 0) likelihood.cover(readings.shadows[shadow]);
+    const top = likelihood.cover(readings.guarded);
+    const shadowTop = shadow < 0 ? 0 : likelihood.cover(readings.shadows[shadow]);
     const { from, to } = likelihood;
-    const running = logMixture(likelihood.guarded, weights, from, to);
-    return shadow < 0 ? running : minOf(running, logMixture(likelihood.shadows[shadow], weights, from, to));
+    const running = logMixture(likelihood.guarded, weights, from, to, top);
+    return shadow < 0 ? running : minOf(running, logMixture(likelihood.shadows[shadow], weights, from, to, shadowTop));
   }
 
   /** ψ̂ so far (dispersion.ts), never below the history's. */
