@@ -50,7 +50,7 @@ export function webhookNotifier(settings: NotifySettings, options: WebhookNotifi
   return {
     async notify(event) {
       const result = await postNotification(settings, { ...options.links, ...definedOnly(event) }, options);
-      if (result.status === 'posted') logger.info(`Notified the ${describeWebhook(settings.url)}: ${event.event}.`);
+      if (result.status === 'posted') logger.info(`Posted ${event.event} to the ${describeWebhook(settings.url)}.`);
       if (result.status === 'failed') logger.warning(`The ${event.event} notification was not posted: ${result.detail}. The rollout goes on; check notify.url (or the notify-url input).`);
       return result;
     },
@@ -101,7 +101,11 @@ export async function postNotification(settings: NotifySettings, event: RolloutE
 
 /** `notify webhook at hooks.slack.com`: the host only, since the rest of the URL is the secret. */
 function describeWebhook(url: string): string {
-  return `notify webhook at ${new URL(url).host}`;
+  try {
+    return `notify webhook at ${new URL(url).host}`;
+  } catch {
+    return 'notify webhook';
+  }
 }
 
 /** `event` without its undefined fields, so they do not hide the notifier's links. */

@@ -77,7 +77,8 @@ export interface RolloutDeps {
  * pause, or a policy of pause). A re-run converges: it resumes from the recorded step with the
  * router brought back to where that step left it, and a promoted artifact is left as it is.
  * Each step is run by the handler of its kind (step-handlers.ts); everything the run writes goes
- * through one RolloutRecorder (recorder.ts).
+ * through one RolloutRecorder (recorder.ts). The start and each ending are posted to the notifier
+ * (docs/notifications.md).
  */
 export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Promise<RolloutOutcome> {
   const { plan, environment, artifact } = request;

@@ -17,15 +17,16 @@ export interface RunningWebhook {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   readonly posts: ReceivedPost[];
-  /** The status every following request is answered with (default 200). */
-  answer(status: number): void;
+  /** The status every following request is answered with (default 200), with `headers`; `silent` never answers. */
+  answer(status: number | 'silent', headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
 /** Starts the receiver on a port the OS picks. */
 export async function startWebhook(): Promise<RunningWebhook> {
   const posts: ReceivedPost[] = [];
-  let status = 200;
+  let status: number | 'silent' = 200;
+  let extraHeaders: Record<string, string> = {};
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,7 +39,8 @@ export async function startWebhook(): Promise<RunningWebhook> {
         // Kept as text: the assertion then says what arrived.
       }
       posts.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body });
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'internal_error');
+      if (status === 'silent') return;
+      response.writeHead(status, { 'content-type': 'text/plain', ...extraHeaders }).end(status === 200 ? 'ok' : 'internal_error');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,9 +48,15 @@ export async function startWebhook(): Promise<RunningWebhook> {
   return {
     origin: `http://127.0.0.1:${port}`,
     posts,
-    answer(next) {
+    answer(next, headers = {}) {
       status = next;
+      extraHeaders = headers;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // A silent answer leaves its connection open: closed here, or close() would wait for it.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
