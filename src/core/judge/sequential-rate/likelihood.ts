@@ -46,11 +46,6 @@ const [CANARY_ERRORS, ERRORS, SHARE, TEMPER, UP, DOWN, CAP_UP, CAP_DOWN, SHADOW_
 const SHADOW_DOWN = SHADOW_UP + SHADOWS;
 const ROW = SHADOW_DOWN + SHADOWS;
 
-/** log of an interval's likelihood ratio at grid point k, before discounts and caps: x·s − n·log(1 + ρ(r − 1)). */
-function logRatioAt(canaryErrors: number, errors: number, share: number, k: number): number {
-  return canaryErrors * grid[k] - errors * log(1 + share * expm1Grid[k]);
-}
-
 /**
  * How far below what is read a point must be shown to lie to stay out of the window, in log
  * units. Terms e^−45 times the largest of a mixture, even the whole grid's together, cannot change
@@ -209,14 +204,15 @@ export class LikelihoodGrid {
     const { estimate, guarded, shadows, pearson } = this;
     for (let k = from; k <= to; k++) {
       const up = k > zeroIndex;
-      const logRatio = logRatioAt(canaryErrors, errors, share, k);
+      const e = expm1Grid[k];
+      const denominator = 1 + share * e;
+      const logRatio = canaryErrors * grid[k] - errors * log(denominator);
       estimate[k] += temper * logRatio;
       const cap = r[row + (up ? CAP_UP : CAP_DOWN)];
       guarded[k] += minOf(r[row + (up ? UP : DOWN)] * logRatio, cap);
       const shadowSide = row + (up ? SHADOW_UP : SHADOW_DOWN);
       for (let j = 0; j < SHADOWS; j++) shadows[j][k] += minOf(r[shadowSide + j] * logRatio, cap);
-      const e = expm1Grid[k];
-      const theta = (share * (1 + e)) / (1 + share * e); // thetaAt(share, k)
+      const theta = (share * (1 + e)) / denominator; // thetaAt(share, k)
       const expected = errors * theta;
       pearson[k] += (canaryErrors - expected) ** 2 / (expected * (1 - theta));
     }
