@@ -2,6 +2,7 @@
 export const Inputs = {
   PrometheusUrl: 'prometheus-url',
   Metrics: 'metrics',
+  MetricsArgs: 'metrics-args',
   CanarySelector: 'canary-selector',
   BaselineSelector: 'baseline-selector',
   Duration: 'duration',

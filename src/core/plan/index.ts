@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseLocatedYaml } from './parse.js';
 import type { RolloutPlan } from './plan.js';
-import { validatePlan, type PlanOverrides } from './validate.js';
+import { validatePlan, type PlanFiles, type PlanOverrides } from './validate.js';
 
 export * from './plan.js';
 export * from './parse.js';
@@ -17,9 +17,12 @@ export * from './forecast.js';
 export * from './slots.js';
 export * from './slot-rollout.js';
 
-/** Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan"). */
-export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}): RolloutPlan {
-  return validatePlan(parseLocatedYaml(text, source), source, overrides);
+/**
+ * Parses and validates a plan's YAML text; `source` names it in errors (a file name, or "plan").
+ * An `analysis.template` is read now, relative to `files.workspace` (default the working directory).
+ */
+export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides = {}, files: PlanFiles = {}): RolloutPlan {
+  return validatePlan(parseLocatedYaml(text, source), source, overrides, files);
 }
 
 /** `sha256:<hex>` of the plan text, recorded in the deployment so a resumed run can tell the plan changed. */

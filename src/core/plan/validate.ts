@@ -1,6 +1,7 @@
 import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
 import { errorMessage } from '../errors.js';
 import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
+import { AnalysisTemplateError, fillArgs, NO_ARGS, readAnalysisTemplate, renderAnalysisTemplate } from '../metrics/analysis-template.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import { readNotifySettings } from '../notify/settings.js';
@@ -26,7 +27,7 @@ import { slotsOf } from './slots.js';
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
 const DEFAULT_INTERVAL_SECONDS = 60;
@@ -49,6 +50,12 @@ export interface PlanOverrides {
   notify?: { url?: string; format?: string };
 }
 
+/** Where a plan's files are found. */
+export interface PlanFiles {
+  /** The directory `analysis.template` is relative to. Default the working directory (the workspace in GitHub Actions). */
+  workspace?: string;
+}
+
 type Raw = Record<string, unknown>;
 
 /**
@@ -56,7 +63,7 @@ type Raw = Record<string, unknown>;
  * once, each with its line and field (`plan.yml line 12: steps[3].setWeight: 150 is not a
  * percentage (0–100)`), in a PlanError.
  */
-export function validatePlan(document: LocatedDocument, source: string, overrides: PlanOverrides = {}): RolloutPlan {
+export function validatePlan(document: LocatedDocument, source: string, overrides: PlanOverrides = {}, files: PlanFiles = {}): RolloutPlan {
   const problems: PlanProblem[] = [];
   const report = (path: NodePath, message: string) => problems.push({ line: document.lineOf(path), path, message });
 
@@ -68,7 +75,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
 
   const strategy = oneOf(raw.strategy ?? 'canary', STRATEGIES, ['strategy'], report);
   const { router, slots, deploy } = slotsOf(raw, routerOf(raw.router, report), report);
-  const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report, raw.slots !== undefined);
+  const analysis = raw.analysis === undefined ? undefined : analysisOf(raw.analysis, report, raw.slots !== undefined, files);
   // A bad interval or history is reported once, at its own line, not again against every step.
   const timingKnown = !problems.some(({ path }) => path[0] === 'analysis' && (path[1] === 'interval' || path[1] === 'history'));
   const onFailure = oneOf(raw.onFailure ?? 'rollback', POLICIES, ['onFailure'], report);
@@ -122,7 +129,7 @@ function routerOf(value: unknown, report: Report): RolloutPlan['router'] | undef
   return { provider, settings };
 }
 
-function analysisOf(value: unknown, report: Report, withSlots: boolean): PlanAnalysis | undefined {
+function analysisOf(value: unknown, report: Report, withSlots: boolean, files: PlanFiles): PlanAnalysis | undefined {
   const path = ['analysis'];
   if (!isObject(value)) {
     report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
@@ -133,7 +140,7 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean): PlanAna
   if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
     report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
   }
-  if (value.metrics === undefined) report([...path, 'metrics'], 'expected at least one metric definition');
+  if (value.metrics === undefined && value.template === undefined) report([...path, 'metrics'], 'expected at least one metric definition, or `template:` naming a template file (docs/analysis.md)');
   const optional = <T>(key: string, parse: (value: unknown) => T): T | undefined => (value[key] === undefined ? undefined : parsed(value[key], parse, [...path, key], report));
   const intervalSeconds = optional('interval', parseAnalysisInterval);
   const alpha = optional('alpha', parseAlpha);
@@ -142,9 +149,13 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean): PlanAna
   const errorLimit = optional('consecutiveErrorLimit', parseConsecutiveErrorLimit);
   const historySeconds = optional('history', parseAnalysisHistory);
   let metrics: MetricDefinition[] = [];
-  if (value.metrics !== undefined) {
+  if (value.template !== undefined) {
+    if (value.metrics === undefined) metrics = templateMetricsOf(value, report, files);
+    else report([...path, 'template'], 'give the metrics inline (`metrics:`) or from a file (`template:`), not both');
+  } else if (value.metrics !== undefined) {
+    if (value.args !== undefined) report([...path, 'args'], 'args fill the {{args.<name>}} of a template file; inline metrics take none. Fix: move the metrics into a file named by `template:`, or remove args');
     try {
-      metrics = validateMetrics(value.metrics, '');
+      metrics = validateMetrics(fillArgs(value.metrics, NO_ARGS), '');
     } catch (error) {
       const message = errorMessage(error).replace(/^: /, '');
       const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
@@ -181,6 +192,28 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean): PlanAna
     canary: selector('canarySelector'),
     baseline: selector('baselineSelector'),
   };
+}
+
+/** The metrics of `analysis.template` filled with `analysis.args`; a problem is reported at the arg, or at the template. */
+function templateMetricsOf(value: Raw, report: Report, files: PlanFiles): MetricDefinition[] {
+  const path = ['analysis'];
+  if (typeof value.template !== 'string' || value.template.trim() === '') {
+    report([...path, 'template'], `${show(value.template)} is not a file path: name a template file relative to the workspace, e.g. \`template: .github/analysis/http.yml\``);
+    return [];
+  }
+  const args = value.args ?? {};
+  if (!isObject(args)) {
+    report([...path, 'args'], `${show(args)} is not a mapping of argument names to values, e.g. \`args: {service: shop}\``);
+    return [];
+  }
+  try {
+    return renderAnalysisTemplate(readAnalysisTemplate(value.template, files.workspace), args, 'analysis.args');
+  } catch (error) {
+    if (!(error instanceof AnalysisTemplateError)) throw error;
+    const { givenArg, missingArg } = error.problem;
+    report(givenArg !== undefined ? [...path, 'args', givenArg] : missingArg !== undefined && value.args !== undefined ? [...path, 'args'] : [...path, 'template'], error.message);
+    return [];
+  }
 }
 
 function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undefined {
