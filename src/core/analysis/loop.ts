@@ -2,6 +2,7 @@ import { errorMessage, SlipwayError } from '../errors.js';
 import { incrementalJudge, judge } from '../judge/index.js';
 import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
+import { checkLatencyBounds } from '../metrics/latency.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource, Sample } from '../metrics/types.js';
@@ -146,8 +147,10 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   // Read before the first sleep, which ends at the first interval's boundary either way: the
   // queries' time comes out of the first interval's wait.
   await checkClockSkew(options.source, clock, intervalSeconds, logger);
+  // A latency threshold between two bucket bounds cannot be counted: refused before the first interval.
+  const metrics = await checkLatencyBounds(options.metrics, { source: options.source, canary: options.canary, baseline: options.baseline, intervalSeconds, logger });
   const history = await readBaselineHistory();
-  const windows = options.metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
+  const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
 
   while (interval < plannedIntervals) {
     interval++;
@@ -196,7 +199,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     if (!(intervals > 0)) return history;
     const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
     const grid = intervalGrid(from, intervalSeconds, intervals);
-    const rateMetrics = options.metrics.filter((m) => m.kind === 'rate');
+    const rateMetrics = metrics.filter((m) => m.kind === 'rate');
     await Promise.all(
       rateMetrics.map(async (metric) => {
         let why: string;

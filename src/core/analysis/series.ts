@@ -11,9 +11,11 @@ export interface MetricSeries {
   kind: MetricDefinition['kind'];
   /** End of each interval, unix seconds. */
   times: number[];
-  /** Per interval: the error ratio (rate), the value (continuous, threshold). */
+  /** Per interval: the error ratio (rate; the share of `events` when set), the value (continuous, threshold). */
   canary: number[];
   baseline: number[];
+  /** Rate metrics counting something other than errors: what, e.g. `requests slower than 300ms` (a latency metric). */
+  events?: string;
   /** Rate metrics: the counts per interval. */
   counts?: { canary: RateCounts; baseline: RateCounts };
   /**

@@ -1,4 +1,5 @@
 import type { MetricInput, RateCounts } from '../judge/types.js';
+import { slowRequests } from '../metrics/latency.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import type { Sample } from '../metrics/types.js';
 import { counterIncrease, gridIndexOf, type MetricSeries } from './series.js';
@@ -100,7 +101,8 @@ export class MetricWindow {
     this.derive(intervals);
     const { name, kind } = this.definition;
     const base = { name, kind, times: this.times, canary: this.values.canary, baseline: this.values.baseline, missingIntervals: this.missingIntervals };
-    return kind === 'rate' ? { ...base, counts: this.counts, ...(this.history ? { history: this.history } : {}) } : base;
+    if (kind !== 'rate') return base;
+    return { ...base, ...eventsOf(this.definition), counts: this.counts, ...(this.history ? { history: this.history } : {}) };
   }
 
   /**
@@ -162,7 +164,7 @@ function judgeInput(definition: MetricDefinition, counts: RateArrays, values: Re
   switch (definition.kind) {
     case 'rate': {
       const { allowedRatio, negligibleRate, detect } = definition;
-      return { ...base, ...dropUndefined({ allowedRatio, negligibleRate, detect }), kind: 'rate', canary: counts.canary, baseline: counts.baseline, ...(baselineHistory ? { baselineHistory } : {}) };
+      return { ...base, ...dropUndefined({ allowedRatio, negligibleRate, detect }), ...eventsOf(definition), kind: 'rate', canary: counts.canary, baseline: counts.baseline, ...(baselineHistory ? { baselineHistory } : {}) };
     }
     case 'continuous': {
       const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease, minSamples } = definition;
@@ -171,6 +173,11 @@ function judgeInput(definition: MetricDefinition, counts: RateArrays, values: Re
     case 'threshold':
       return { ...base, ...dropUndefined({ min: definition.min, max: definition.max, failureLimit: definition.failureLimit }), kind: 'threshold', values: values.canary };
   }
+}
+
+/** What a rate metric's errors count, when not errors: a latency metric's slow requests. */
+function eventsOf(definition: MetricDefinition): { events?: string } {
+  return definition.kind === 'rate' && definition.latency ? { events: slowRequests(definition.latency) } : {};
 }
 
 /** The judge's input for a metric whose latest query failed: no data, and the error (class `error`). */

@@ -68,7 +68,11 @@ function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete, r
     totals: r.totals,
     detectableRatio: Number.isFinite(detectable) ? detectable : null,
   };
-  const ratioText = `error-rate ratio ${fmt(r.ratio.estimate)} (confidence sequence ${fmt(r.ratio.lower)}–${fmt(r.ratio.upper)})`;
+  // A latency metric counts slow requests, not errors: its reasons say so (metric.events).
+  const events = metric.events ?? 'errors';
+  const share = metric.events ? `share of ${metric.events}` : 'error rate';
+  const sequence = `(confidence sequence ${fmt(r.ratio.lower)}–${fmt(r.ratio.upper)})`;
+  const ratioText = metric.events ? `ratio ${fmt(r.ratio.estimate)} of the ${share}, canary/baseline ${sequence}` : `error-rate ratio ${fmt(r.ratio.estimate)} ${sequence}`;
   const outcome = (found: 'worse' | 'not-worse' | 'nothing-found' | 'undecided') => ({ ...sequential, outcome: found });
   const result = (cls: MetricClass, reason: string, found: Parameters<typeof outcome>[0] = r.decision === 'continue' ? 'undecided' : r.decision): Classified => ({ class: cls, reason, sequential: outcome(found) });
   if (r.decision === 'worse') {
@@ -92,7 +96,7 @@ function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete, r
   if (metric.direction === 'increase' && canaryBound <= negligibleRate) {
     return result(
       'pass',
-      `errors too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's error rate is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible rate ${fmt(negligibleRate * 100)}%`,
+      `${events} too rare to compare the versions (${r.totals.canaryErrors} in ${r.totals.canaryRequests} canary requests, ${r.totals.baselineErrors} in ${r.totals.baselineRequests} baseline): the canary's ${share} is below ${fmt(canaryBound * 100)}% (confidence ${fmt((1 - alpha) * 100)}%), under the negligible ${metric.events ? 'share' : 'rate'} ${fmt(negligibleRate * 100)}%`,
     );
   }
   // Undecided at the end of a complete analysis: nothing was found. That passes when the data
@@ -107,11 +111,11 @@ function classifyRate(metric: RateMetricInput, { alpha, onUndecided, complete, r
     );
   }
   // Named when it is large: it is why the evidence grows slowly however many errors there are.
-  const bursty = r.overdispersion >= 2 ? `; the canary's share of errors varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
+  const bursty = r.overdispersion >= 2 ? `; the canary's share of ${events} varies ${fmt(r.overdispersion)}× more between scrapes than chance allows, so each scrape counts for less` : '';
   const reach = detectable <= detect ? '' : `; this data could catch ${Number.isFinite(detectable) ? `only a ${fmt(detectable)}×` : 'no'} regression${Number.isFinite(detectable) ? '' : ' up to 64×'}, not ${fmt(detect)}×${needed(exposureNeeded(exposure, alpha, metric.direction, detect))}`;
   return result(
     'nodata',
-    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} errors in ${r.usedIntervals} intervals${bursty}${reach}`,
+    `too little data to decide: ${ratioText} still reaches the allowed ratio ${allowedRatio} after ${r.totals.canaryErrors + r.totals.baselineErrors} ${events} in ${r.usedIntervals} intervals${bursty}${reach}`,
   );
 }
 

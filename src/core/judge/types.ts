@@ -58,6 +58,11 @@ export interface RateMetricInput extends MetricBase {
    * step (oldest first; null/NaN = missing). Optional.
    */
   baselineHistory?: RateCounts;
+  /**
+   * What `errors` counts, in words, for the reasons: default errors (an "error rate"); a latency
+   * metric's are e.g. "requests slower than 300ms" (a "share of requests slower than 300ms").
+   */
+  events?: string;
 }
 
 /** A continuous metric (latency, CPU) judged with Mann-Whitney U and Hodges-Lehmann. */

@@ -1,5 +1,6 @@
 import { SlipwayError } from '../errors.js';
 import type { Direction } from '../judge/types.js';
+import { latencyQueries, parseHistogramName, parseSlowerThan, type LatencyThreshold } from './latency.js';
 import { checkTemplate } from './template.js';
 import { quote } from '../secrets/quote.js';
 import { parseDetectRatio, parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
@@ -9,6 +10,8 @@ import { loadYaml } from '../yaml.js';
 // rollout plan's `analysis.metrics`. Queries are templates (see template.ts); a `rate` metric's
 // `errors` and `requests` are cumulative counters (e.g. `sum(http_requests_total{…})`), of which the
 // analysis takes per-interval differences itself — whole counts, not `increase()`'s extrapolation.
+// A `latency` metric is a rate metric whose counters come from a histogram (latency.ts): it parses
+// into a RateMetricDefinition with `latency` set, so everything that judges rate metrics judges it.
 
 interface MetricDefinitionBase {
   name: string;
@@ -35,6 +38,8 @@ export interface RateMetricDefinition extends MetricDefinitionBase {
   negligibleRate?: number;
   /** From `detect` (`2x`): the regression an undecided analysis must have been able to catch to pass (default 2). */
   detect?: number;
+  /** Set when written `kind: latency`: the histogram and threshold its counters come from (latency.ts). */
+  latency?: LatencyThreshold;
 }
 
 /** One value per interval for each side (latency, CPU): Mann-Whitney and Hodges-Lehmann. */
@@ -63,8 +68,10 @@ export interface ThresholdMetricDefinition extends MetricDefinitionBase {
 export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition | ThresholdMetricDefinition;
 
 const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
-const FIELDS: Record<MetricDefinition['kind'], string[]> = {
+type Kind = MetricDefinition['kind'] | 'latency';
+const FIELDS: Record<Kind, string[]> = {
   rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate', 'detect'],
+  latency: [...COMMON, 'histogram', 'slowerThan', 'allowedIncrease', 'negligibleShare', 'detect'],
   continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
   threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
 };
@@ -105,8 +112,8 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
   }
   const where = `${at} "${item.name}"`;
   const kind = item.kind;
-  if (kind !== 'rate' && kind !== 'continuous' && kind !== 'threshold') {
-    throw new SlipwayError(`${where}: field kind: expected rate, continuous or threshold, got ${quote(kind)}.`);
+  if (kind !== 'rate' && kind !== 'latency' && kind !== 'continuous' && kind !== 'threshold') {
+    throw new SlipwayError(`${where}: field kind: expected rate, latency, continuous or threshold, got ${quote(kind)}.`);
   }
   const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
   if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
@@ -132,6 +139,22 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
         allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
         negligibleRate: negligible === undefined ? undefined : negligible / 100,
         detect: field.parsed('detect', parseDetectRatio),
+      });
+    }
+    case 'latency': {
+      // Slower is the harm; a canary that is faster is never a regression of this metric.
+      if (base.direction !== 'increase') throw new SlipwayError(`${where}: field direction: a latency metric counts the requests slower than its threshold, and more of them is the harm: expected increase (or no direction), got ${quote(item.direction)}.`);
+      const allowed = field.percent('allowedIncrease', { positive: true });
+      const negligible = field.percent('negligibleShare', { below: 100 });
+      const latency = { histogram: field.required('histogram', parseHistogramName), slowerThanSeconds: field.required('slowerThan', parseSlowerThan) };
+      return dropUndefined({
+        ...base,
+        kind: 'rate',
+        ...latencyQueries(latency),
+        allowedRatio: allowed === undefined ? undefined : 1 + allowed / 100,
+        negligibleRate: negligible === undefined ? undefined : negligible / 100,
+        detect: field.parsed('detect', parseDetectRatio),
+        latency,
       });
     }
     case 'continuous':
@@ -203,16 +226,19 @@ class FieldReader {
     return this.parsed(name, (value) => parsePercentage(value, bounds));
   }
 
-  /** A value read by its concept's parser (src/core/values), its ValueError told as this field's. */
-  parsed<T>(name: string, parse: (value: unknown) => T): T | undefined {
-    const value = this.item[name];
-    if (value === undefined) return undefined;
+  /** A field that must be there, read by `parse` (whose error for a missing value says what is expected). */
+  required<T>(name: string, parse: (value: unknown) => T): T {
     try {
-      return parse(value);
+      return parse(this.item[name]);
     } catch (error) {
       if (error instanceof ValueError) this.fail(name, error.expected, error.fix);
       throw error;
     }
+  }
+
+  /** A value read by its concept's parser (src/core/values), its ValueError told as this field's. */
+  parsed<T>(name: string, parse: (value: unknown) => T): T | undefined {
+    return this.item[name] === undefined ? undefined : this.required(name, parse);
   }
 }
 

@@ -3,7 +3,7 @@ import { SlipwayError } from '../errors.js';
 import { isRetryableStatus, isTransientNetworkError, withRetry } from '../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
 import { quote } from '../secrets/quote.js';
-import type { MetricSource, QueryWindow, Sample } from './types.js';
+import type { LabelledValue, MetricSource, QueryWindow, Sample } from './types.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
 // {status: "success", data: {resultType, result}}; 400 bad parameters, 422 an expression that cannot
@@ -60,7 +60,7 @@ interface ApiAnswer {
 /** A successful answer's data, checked: the result type the endpoint gives and its series. */
 type Data =
   | { resultType: 'matrix'; result: { values: Value[] }[] }
-  | { resultType: 'vector'; result: { value: Value }[] }
+  | { resultType: 'vector'; result: { metric: unknown; value: Value }[] }
   | { resultType: 'scalar' | 'string'; result: Value };
 
 /** A metric source over the Prometheus HTTP API, with timeouts, retries and auth headers. */
@@ -105,6 +105,13 @@ export class PrometheusSource implements MetricSource {
     if (data.resultType !== 'vector') throw this.malformed('query', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "vector" or "scalar"');
     const series = oneSeries(data.result, query);
     return series ? parseValue(series.value[1]) : NaN;
+  }
+
+  /** An instant query's series with their labels (a latency metric's bucket bounds); [] when it matched nothing. */
+  async queryInstantSeries(query: string, time?: Date): Promise<LabelledValue[]> {
+    const data = await this.request('query', query, time ? { time: String(time.getTime() / 1000) } : {});
+    if (data.resultType !== 'vector') throw this.malformed('query', query, `resultType ${quoteValue(data.resultType)}`, 'resultType "vector"');
+    return data.result.map((series) => ({ labels: labelsOf(series.metric), value: parseValue(series.value[1]) }));
   }
 
   /** Prometheus's own time: `time()` evaluated at its now. */
@@ -199,6 +206,11 @@ function isSample(value: unknown): value is Value {
 /** A value from the answer, quoted short (an answer is not ours to repeat at length). */
 function quoteValue(value: unknown): string {
   return quote(value, 80);
+}
+
+/** A series' labels with string values (a label of any other type is left out: it names nothing Prometheus would). */
+function labelsOf(metric: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(metric as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 /** The single series of a result; a query that returns several is ambiguous and rejected. */

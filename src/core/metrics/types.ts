@@ -17,6 +17,12 @@ export interface QueryWindow {
   stepSeconds: number;
 }
 
+/** One series of an instant query: its labels and its value. */
+export interface LabelledValue {
+  labels: Record<string, string>;
+  value: number;
+}
+
 /** The port through which the analysis reads metrics. */
 export interface MetricSource {
   readonly type: string;
@@ -24,6 +30,11 @@ export interface MetricSource {
   queryRange(query: string, window: QueryWindow): Promise<Sample[]>;
   /** An instant query at `time` (default now): one value, NaN when empty. */
   queryInstant(query: string, time?: Date): Promise<number>;
+  /**
+   * An instant query's series, each with its labels and value (NaN kept); [] when it matched
+   * nothing. For sources that keep labels: a latency metric reads its histogram's bucket bounds with it.
+   */
+  queryInstantSeries?(query: string, time?: Date): Promise<LabelledValue[]>;
   /** The server's own clock, for sources that have one (the analysis windows come from the runner's). */
   serverTime?(): Promise<Date>;
 }

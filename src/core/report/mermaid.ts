@@ -21,7 +21,7 @@ export function metricChart(series: MetricSeries, maxPoints: number = MAX_CHART_
   }
   const scale = series.kind === 'rate' ? 100 : 1;
   const format = (v: number) => String(Number((v * scale).toPrecision(4)));
-  const unit = series.kind === 'rate' ? 'error rate %' : 'value';
+  const unit = series.kind === 'rate' ? (series.events ? `% of ${series.events}` : 'error rate %') : 'value';
   const lines = [
     '```mermaid',
     'xychart-beta',

@@ -71,7 +71,7 @@ describe('metric definitions', () => {
     ['', "input 'metrics': expected a non-empty list of metrics"],
     ['a: [', "input 'metrics': not valid YAML"],
     ['- {kind: rate}', "input 'metrics': metrics[0]: field name: expected a name"],
-    ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, continuous or threshold, got "ratio".'],
+    ['- {name: m, kind: ratio}', 'metrics[0] "m": field kind: expected rate, latency, continuous or threshold, got "ratio".'],
     ['- {name: m, kind: rate, errors: "x{{{selector}}}"}', 'metrics[0] "m": field requests: expected a PromQL query template'],
     ['- {name: m, kind: rate, errors: "x", requests: "y", query: "z"}', 'metrics[0] "m": unknown field query; a rate metric has name, kind, direction, critical, weight, muted, errors, requests, allowedIncrease, negligibleErrorRate, detect.'],
     ['- {name: m, kind: continuous, query: x, allowedIncrease: ten}', 'metrics[0] "m": field allowedIncrease: expected a percentage ≥ 0 such as 10%, got "ten".'],

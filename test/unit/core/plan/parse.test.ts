@@ -79,7 +79,7 @@ onFailure: retry
   test('metric definitions and selectors are checked with the shared metrics rules, at their line', () => {
     const text = GOOD.replace('kind: rate', 'kind: ratio').replace(`canarySelector: 'version="v2"'`, `canarySelector: 'version=v2'`);
     const message = problemsOf(text);
-    expect(message).toContain('plan.yml line 9: analysis.metrics[0]: "error-rate": field kind: expected rate, continuous or threshold, got "ratio".');
+    expect(message).toContain('plan.yml line 9: analysis.metrics[0]: "error-rate": field kind: expected rate, latency, continuous or threshold, got "ratio".');
     expect(message).toMatch(/plan\.yml line 6: analysis\.canarySelector: Input 'canarySelector' has the value "version=v2"/);
   });
 
