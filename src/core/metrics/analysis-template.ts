@@ -35,8 +35,8 @@ export interface AnalysisTemplate {
   args: TemplateArg[];
   /** The metric definitions as written. */
   metrics: unknown;
-  /** The line of a metric (`metrics[i]`), when the template's lines are shown. */
-  lineOfMetric(index: number): number | undefined;
+  /** The line of a metric's field (`metrics[i].<field>`, or the metric's without one), when the template's lines are shown. */
+  lineOf(index: number, field?: string): number | undefined;
 }
 
 /** A template, its arguments or a value refused; `givenArg` names a given argument at fault, `missingArg` a required one not given. */
@@ -92,7 +92,8 @@ export function parseAnalysisTemplate(text: string, source: string, options: { l
   }
   const value = document.value;
   const at = (path: NodePath) => (options.lines === false ? source : `${source} line ${document.lineOf(path)}`);
-  if (Array.isArray(value)) return { source, args: [], metrics: value, lineOfMetric: (i) => (options.lines === false ? undefined : document.lineOf([i])) };
+  const lineOf = (list: NodePath) => (index: number, field?: string) => (options.lines === false ? undefined : document.lineOf([...list, index, ...(field === undefined ? [] : [field])]));
+  if (Array.isArray(value)) return { source, args: [], metrics: value, lineOf: lineOf([]) };
   if (value === null || typeof value !== 'object') {
     throw new AnalysisTemplateError(`${source}: expected a list of metrics, or a template with args: and metrics:, e.g.\n${TEMPLATE_EXAMPLE}`);
   }
@@ -101,7 +102,7 @@ export function parseAnalysisTemplate(text: string, source: string, options: { l
     if (key !== 'args' && key !== 'metrics') throw new AnalysisTemplateError(`${at([key])}: unknown field ${key}; a template has args: and metrics:.`);
   }
   if (raw.metrics === undefined) throw new AnalysisTemplateError(`${at([])}: a template needs metrics:, e.g.\n${TEMPLATE_EXAMPLE}`);
-  return { source, args: argsOf(raw.args, at), metrics: raw.metrics, lineOfMetric: (i) => (options.lines === false ? undefined : document.lineOf(['metrics', i])) };
+  return { source, args: argsOf(raw.args, at), metrics: raw.metrics, lineOf: lineOf(['metrics']) };
 }
 
 function argsOf(value: unknown, at: (path: NodePath) => string): TemplateArg[] {
@@ -135,8 +136,8 @@ function argsOf(value: unknown, at: (path: NodePath) => string): TemplateArg[] {
 export function renderAnalysisTemplate(template: AnalysisTemplate, given: Record<string, unknown>, argsWhere: string): MetricDefinition[] {
   const bindings = bindArgs(template, given, argsWhere);
   const located = (message: string, problem?: AnalysisTemplateError['problem']) => {
-    const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
-    const line = index === undefined ? undefined : template.lineOfMetric(Number(index));
+    const [, index, field] = /^metrics\[(\d+)\](?: "[^"]*")?(?:: field ([A-Za-z]+))?/.exec(message) ?? [];
+    const line = index === undefined ? undefined : template.lineOf(Number(index), field);
     return new AnalysisTemplateError(`${template.source}${line === undefined ? '' : ` line ${line}`}: ${message}`, problem);
   };
   let filled: unknown;
