@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../../core/errors.js';
-import { judge, type JudgeReport } from '../../core/judge/index.js';
+import type { JudgeReport } from '../../core/judge/index.js';
 import { analysisMarkdown } from '../../core/report/index.js';
 import { parseFlags, type CliCommand } from '../command.js';
+import { judgeJsonText } from './judge-file.js';
 
 /** Exit codes of `slipway judge`: the verdict, or 2 for bad usage or input. */
 export const judgeExitCodes = { pass: 0, fail: 1, usage: 2, inconclusive: 3 } as const;
@@ -28,7 +29,7 @@ export const judgeCommand: CliCommand = {
       if (format !== 'json' && format !== 'markdown') throw new Error(`--format must be json or markdown, not '${format}'`);
       if (typeof flags.input !== 'string') throw new Error('--input <data.json> is required');
       // Read as bytes, then decoded: Node 20's direct text read is the slower path for a file of megabytes.
-      report = judge(JSON.parse(readFileSync(flags.input).toString('utf8')) as Parameters<typeof judge>[0]);
+      report = judgeJsonText(readFileSync(flags.input).toString('utf8'));
     } catch (error) {
       io.err(`slipway judge: ${errorMessage(error)}\n\n${usage}\n`);
       return judgeExitCodes.usage;

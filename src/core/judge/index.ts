@@ -7,5 +7,5 @@ export { classifyMetric, metricDefaults, type ClassifyOptions } from './classify
 export { detectableRatio, exposureNeeded, exposureOf, DETECTION_POWER, type Exposure } from './detectable.js';
 export { scoreMetrics } from './score.js';
 export { validateJudgeInput, defaultJudgeConfig } from './validate.js';
-export { judge } from './judge.js';
+export { judge, judgeEach } from './judge.js';
 export { incrementalJudge } from './incremental.js';

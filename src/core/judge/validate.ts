@@ -17,24 +17,48 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * the field for anything malformed, before anything is judged.
  */
 export function validateJudgeInput(input: unknown): { config: JudgeConfig; metrics: MetricInput[]; complete: boolean } {
-  if (!isObject(input)) throw new InputError('judge input', input, 'an object {"config": {…}, "metrics": […]}');
-  const config = validateConfig(input.config);
-  if (!Array.isArray(input.metrics) || input.metrics.length === 0) {
-    throw new InputError('metrics', input.metrics, 'a non-empty array of metrics', 'list at least one rate, continuous or threshold metric');
+  const metrics = isObject(input) && Array.isArray(input.metrics) ? input.metrics : undefined;
+  const checks = new JudgeInputChecks(input, metrics?.length ?? 0);
+  const valid = metrics!.map((m: unknown, i: number) => checks.metric(m, i));
+  checks.finish();
+  return { config: checks.config, metrics: valid, complete: checks.complete };
+}
+
+/**
+ * validateJudgeInput's checks, with the metrics handed one at a time (judgeEach): the input's own
+ * fields at once, each metric as it comes, and what needs them all at the end.
+ */
+export class JudgeInputChecks {
+  readonly config: JudgeConfig;
+  readonly complete: boolean;
+  private readonly names = new Set<string>();
+  private unmuted = false;
+
+  /** `input`: the judge input (its `metrics` are not read here); `count`: how many metrics it has. */
+  constructor(input: unknown, count: number) {
+    if (!isObject(input)) throw new InputError('judge input', input, 'an object {"config": {…}, "metrics": […]}');
+    this.config = validateConfig(input.config);
+    if (count === 0) throw new InputError('metrics', input.metrics, 'a non-empty array of metrics', 'list at least one rate, continuous or threshold metric');
+    const complete = input.complete ?? true;
+    if (typeof complete !== 'boolean') throw new InputError('complete', complete, 'true or false (whether the data covers the whole planned analysis)');
+    this.complete = complete;
   }
-  const seen = new Set<string>();
-  const metrics = input.metrics.map((m: unknown, i: number) => {
-    const metric = validateMetric(m, i);
-    if (seen.has(metric.name)) throw new InputError(`metrics[${i}].name`, metric.name, 'a name no other metric has', 'rename one of the two');
-    seen.add(metric.name);
+
+  /** The metric at `index`, validated; its name must be new. */
+  metric(raw: unknown, index: number): MetricInput {
+    const metric = validateMetric(raw, index);
+    if (this.names.has(metric.name)) throw new InputError(`metrics[${index}].name`, metric.name, 'a name no other metric has', 'rename one of the two');
+    this.names.add(metric.name);
+    this.unmuted ||= !metric.muted;
     return metric;
-  });
-  if (metrics.every((m) => m.muted)) {
-    throw new InputError('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
   }
-  const complete = input.complete ?? true;
-  if (typeof complete !== 'boolean') throw new InputError('complete', complete, 'true or false (whether the data covers the whole planned analysis)');
-  return { config, metrics, complete };
+
+  /** After the last metric: at least one of them must count. */
+  finish(): void {
+    if (!this.unmuted) {
+      throw new InputError('metrics', 'every metric muted', 'at least one metric that is not muted', 'a muted metric never decides: unmute one, or add one that gates the rollout');
+    }
+  }
 }
 
 function validateConfig(raw: unknown): JudgeConfig {
