@@ -75,7 +75,10 @@ const PROMQL_KEYWORDS = new Set(['and', 'or', 'unless', 'atan2', 'by', 'without'
  * field's own validation. Every other field — the queries, and any field added later — is filled
  * by the PromQL rules, so a new query field is safe by default.
  */
-const PLAIN_FIELDS = new Set(['name', 'kind', 'direction', 'critical', 'weight', 'muted', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'negligibleErrorRate', 'detect', 'minSamples', 'thresholds', 'failureLimit']);
+const PLAIN_FIELDS = new Set([
+  ...['name', 'kind', 'direction', 'critical', 'weight', 'muted'],
+  ...['allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'negligibleErrorRate', 'negligibleShare', 'detect', 'minSamples', 'slowerThan', 'thresholds', 'failureLimit'],
+]);
 const TEMPLATE_EXAMPLE = 'args: [{name: service}, {name: window, value: 5m}]\nmetrics:\n  - {name: error-rate, kind: rate, errors: \'sum(http_requests_total{{{selector}}, service="{{args.service}}", code=~"5.."}) or vector(0)\', requests: \'sum(http_requests_total{{{selector}}, service="{{args.service}}"})\'}';
 
 /**

@@ -87,6 +87,13 @@ describe('analysis templates: arguments', () => {
     expect(refusal(text, { service: 'shop eu' })).toBe('http.yml line 2: metrics[0]: field name: expected a name of letters, digits, \'-\', \'_\', \'.\' or \':\', got "up-shop eu".');
   });
 
+  test('a latency metric takes its histogram (a name, as a query token) and its threshold from args', () => {
+    const text = 'args: [{name: histogram}, {name: slower-than, value: 300ms}]\nmetrics:\n  - {name: slow, kind: latency, histogram: \'{{args.histogram}}\', slowerThan: \'{{args.slower-than}}\'}\n';
+    const [metric] = render(text, { histogram: 'http_request_duration_seconds', 'slower-than': '0.5s' });
+    expect(metric).toEqual(parseMetricsYaml('- {name: slow, kind: latency, histogram: http_request_duration_seconds, slowerThan: 0.5s}', 'by hand')[0]);
+    expect(() => render(text, { histogram: 'x{a="b"}' })).toThrow('field histogram: argument histogram has the value "x{a=\\"b\\"}", which cannot stand outside a string literal');
+  });
+
   test.each([
     ['args: {service: shop}\nmetrics: []', 'http.yml line 1: args: expected a list such as [{name: service}, {name: window, value: 5m}] (value is the default), got {"service":"shop"}.'],
     ['args: [{name: a}, {name: a}]\nmetrics: []', 'http.yml line 1: args[1]: argument a is declared twice.'],
