@@ -44,7 +44,7 @@ export function getInputs(context: RunContext): RolloutInputs {
   if (!ref) throw new InputError(Inputs.Ref, undefined, 'the commit to deploy', 'run inside GitHub Actions (GITHUB_SHA) or set `ref:`');
   return {
     plan,
-    planDigest: planDigest(planText),
+    planDigest: planDigest(planText, plan),
     environment: requiredString(Inputs.Environment, 'name the GitHub environment, e.g. `environment: production`'),
     artifact,
     ref,

@@ -25,7 +25,13 @@ export function loadPlan(text: string, source = 'plan', overrides: PlanOverrides
   return validatePlan(parseLocatedYaml(text, source), source, overrides, files);
 }
 
-/** `sha256:<hex>` of the plan text, recorded in the deployment so a resumed run can tell the plan changed. */
-export function planDigest(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+/**
+ * `sha256:<hex>` of the plan text and of the metrics its analysis resolved to, recorded in the
+ * deployment so a resumed run can tell the plan changed — an `analysis.template` file edited
+ * between two runs included.
+ */
+export function planDigest(text: string, plan?: RolloutPlan): string {
+  const hash = createHash('sha256').update(text);
+  if (plan?.analysis) hash.update(`\n${JSON.stringify(plan.analysis.metrics)}`);
+  return `sha256:${hash.digest('hex')}`;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPlan, PlanError } from '../../../../src/core/plan/index.js';
+import { loadPlan, planDigest, PlanError } from '../../../../src/core/plan/index.js';
 import { runSlipway } from '../../../support/cli.js';
 
 // A plan's `analysis.template` + `analysis.args`: the metrics come from a template file in the
@@ -67,6 +67,16 @@ describe('plan analysis.template', () => {
     const templated = load(planWith('  template: .github/analysis/http.yml\n  args: {service: shop}'));
     expect(templated.analysis!.metrics).toEqual(load(INLINE).analysis!.metrics);
     expect(templated.analysis!.metrics[0]).toMatchObject({ allowedRatio: 1.2, requests: 'sum(http_requests_total{{{selector}}, service="shop"})' });
+  });
+
+  test('the digest a paused rollout resumes by changes when the template file does, the plan text unchanged', () => {
+    const text = planWith('  template: .github/analysis/digest.yml\n  args: {service: shop}');
+    const file = join(workspace, '.github', 'analysis', 'digest.yml');
+    writeFileSync(file, TEMPLATE);
+    const before = planDigest(text, load(text));
+    expect(planDigest(text, load(text))).toBe(before);
+    writeFileSync(file, TEMPLATE.replace('value: 20', 'value: 50'));
+    expect(planDigest(text, load(text))).not.toBe(before);
   });
 
   test('an arg given overrides the default, a number staying a number', () => {
