@@ -2,77 +2,18 @@
 // against Kayenta-, Argo- and Flagger-style judges on the same seeded canary/baseline streams, the
 // oracle-SPRT floor, and the judge's compute time. `npm run bench -- judge`.
 import { classifyMetric, judge, type MetricInput } from '../src/core/judge/index.js';
-import { benchJudges, oracleJudge, type BenchJudge, type JudgeOutcome } from './judge/judges.js';
+import { benchJudges, oracleJudge } from './judge/judges.js';
+import { latencyTables } from './judge/latency.js';
 import { Random } from './judge/random.js';
 import { nullScenarios, regressionScenarios, trafficLevels } from './judge/scenarios.js';
 import { baselineErrorRate, canaryShare, generateStream, type Stream, type StreamScenario } from './judge/streams.js';
+import { quantile, runScenario, tallyHeader, tallyRow } from './judge/tally.js';
 import { printTable } from './table.js';
 
 const NULL_REPLICATES = 1000;
 const REGRESSION_REPLICATES = 500;
 const DETECTABLE_REPLICATES = 200;
 const ALPHA = 0.01;
-
-interface Tally {
-  rollbacks: number;
-  promotions: number;
-  /** Promoted at the horizon by the end-of-analysis rule (undecided, but the data could have caught 2×). */
-  promotionsAtEnd: number;
-  runs: number;
-  minutes: number[];
-  canaryRequests: number[];
-  canaryErrorsAtRollback: number[];
-  failedServed: number[];
-}
-
-const quantile = (values: number[], q: number) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-
-function tally(outcomes: { stream: Stream; outcome: JudgeOutcome }[]): Tally {
-  const t: Tally = { rollbacks: 0, promotions: 0, promotionsAtEnd: 0, runs: outcomes.length, minutes: [], canaryRequests: [], canaryErrorsAtRollback: [], failedServed: [] };
-  for (const { stream, outcome } of outcomes) {
-    const until = outcome.action === 'rollback' ? outcome.atInterval! + 1 : stream.served.errors.length;
-    const sum = (v: number[]) => v.slice(0, until).reduce((a, b) => a + b, 0);
-    t.failedServed.push(sum(stream.served.errors));
-    if (outcome.action === 'promote') t[outcome.atInterval === null ? 'promotionsAtEnd' : 'promotions']++;
-    if (outcome.action !== 'rollback') continue;
-    t.rollbacks++;
-    t.minutes.push((until * stream.scrapeSeconds) / 60);
-    t.canaryRequests.push(sum(stream.served.requests));
-    t.canaryErrorsAtRollback.push(sum(stream.served.errors));
-  }
-  return t;
-}
-
-function runScenario(scenario: StreamScenario, replicates: number, judges: BenchJudge[], seedBase: number): Map<string, Tally> {
-  const outcomes = new Map<string, { stream: Stream; outcome: JudgeOutcome }[]>(judges.map((j) => [j.name, []]));
-  for (let r = 0; r < replicates; r++) {
-    const stream = generateStream(scenario, seedBase + r);
-    for (const j of judges) outcomes.get(j.name)!.push({ stream, outcome: j.run(stream) });
-  }
-  return new Map([...outcomes].map(([name, o]) => [name, tally(o)]));
-}
-
-const header = ['traffic', 'vs', 'judge', 'rollback rate', 'promoted early', 'promoted by the end', 'median min', 'p90 min', 'median canary req', 'p90 canary req', 'median failed served'];
-
-function row(level: (typeof trafficLevels)[number], name: string, t: Tally): (string | number)[] {
-  return [
-    `${level.totalRps} req/s (${Math.round(level.totalRps * canaryShare * 60)} canary/min)`,
-    level.comparison === 'primary' ? '95% primary' : '5% baseline',
-    name,
-    `${((100 * t.rollbacks) / t.runs).toFixed(1)}%`,
-    name.startsWith('slipway') ? `${((100 * t.promotions) / t.runs).toFixed(1)}%` : '—',
-    name.startsWith('slipway') ? `${((100 * (t.promotions + t.promotionsAtEnd)) / t.runs).toFixed(1)}%` : '—',
-    quantile(t.minutes, 0.5),
-    quantile(t.minutes, 0.9),
-    quantile(t.canaryRequests, 0.5),
-    quantile(t.canaryRequests, 0.9),
-    quantile(t.failedServed, 0.5),
-  ];
-}
 
 /** log(1/α)/KL(θ₁‖ρ) errors in all, times θ₁ for the canary's share: the oracle SPRT's expected detection. */
 function floorCanaryErrors(ratio: number, comparison: StreamScenario['comparison']): number {
@@ -168,15 +109,15 @@ export default async function judgeBench(): Promise<void> {
   let seed = 1;
   for (const { name, variant } of nullScenarios) {
     const rows = trafficLevels.flatMap((level) => {
-      const tallies = runScenario({ ...level, ...variant }, NULL_REPLICATES, benchJudges(), (seed += 100_000));
-      return [...tallies].map(([judgeName, t]) => row(level, judgeName, t));
+      const tallies = runScenario((streamSeed) => generateStream({ ...level, ...variant }, streamSeed), NULL_REPLICATES, benchJudges(), (seed += 100_000));
+      return [...tallies].map(([judgeName, t]) => tallyRow(level, judgeName, t));
     });
-    printTable(`${name} — rollback rate is the false-alarm rate (target ≤ ${ALPHA * 100}%)`, header, rows);
+    printTable(`${name} — rollback rate is the false-alarm rate (target ≤ ${ALPHA * 100}%)`, tallyHeader(), rows);
   }
   const floors: (string | number)[][] = [];
   for (const { name, variant } of regressionScenarios) {
     const rows = trafficLevels.flatMap((level) => {
-      const tallies = runScenario({ ...level, ...variant }, REGRESSION_REPLICATES, [...benchJudges(), oracleJudge(variant.ratio, ALPHA)], (seed += 100_000));
+      const tallies = runScenario((streamSeed) => generateStream({ ...level, ...variant }, streamSeed), REGRESSION_REPLICATES, [...benchJudges(), oracleJudge(variant.ratio, ALPHA)], (seed += 100_000));
       const floor = floorCanaryErrors(variant.ratio, level.comparison);
       const oracle = quantile(tallies.get('oracle SPRT')!.canaryErrorsAtRollback, 0.5);
       const slipway = quantile(tallies.get('slipway')!.canaryErrorsAtRollback, 0.5);
@@ -193,9 +134,9 @@ export default async function judgeBench(): Promise<void> {
         withoutHistory,
         withoutHistory / Math.max(floor, oracle),
       ]);
-      return [...tallies].map(([judgeName, t]) => row(level, judgeName, t));
+      return [...tallies].map(([judgeName, t]) => tallyRow(level, judgeName, t));
     });
-    printTable(`${name} — rollback rate is the power`, header, rows);
+    printTable(`${name} — rollback rate is the power`, tallyHeader(), rows);
   }
   printTable(
     // The formula assumes the test can stop after any error; judged once per scrape, even the oracle
@@ -209,6 +150,7 @@ export default async function judgeBench(): Promise<void> {
     ['traffic', 'vs', 'scrape', 'median detectable ratio', 'caught, all', 'caught where stated', 'healthy canaries able to catch 2×'],
     detectableVsDetection((seed += 100_000)),
   );
+  latencyTables((seed += 10_000_000), ALPHA);
   printTable('Judge compute time (one judge() call, CPU time)', ['input', 'CPU ms', 'CPU ms per metric', 'verdict'], computeTime());
   const cpu = process.cpuUsage();
   console.log(`\njudge bench took ${((performance.now() - started) / 1000).toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU)`);

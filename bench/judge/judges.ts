@@ -79,16 +79,27 @@ function rates(counts: Stream['canary'], from: number, to: number, group: number
  * Each window is a fresh, uncorrected test.
  */
 export function kayentaJudge(windowMinutes = 10): BenchJudge {
+  return kayentaRule(`kayenta (MWU/${windowMinutes}m)`, windowMinutes, 1.2, (stream, from, to) => ({ canary: rates(stream.canary, from, to, 1), baseline: rates(stream.baseline, from, to, 1) }));
+}
+
+/**
+ * Kayenta's rule over any per-scrape points: every `windowMinutes`, the window's points (NaN
+ * removed) are compared with Mann-Whitney's 98% confidence interval for the location shift; an
+ * interval above 0 with a mean ratio beyond `allowedRatio` rolls back. Each window is a fresh,
+ * uncorrected test.
+ */
+export function kayentaRule<S extends Stream>(name: string, windowMinutes: number, allowedRatio: number, points: (stream: S, from: number, to: number) => { canary: number[]; baseline: number[] }): BenchJudge {
   return {
-    name: `kayenta (MWU/${windowMinutes}m)`,
-    run(stream) {
+    name,
+    run(stream: S) {
       const perWindow = Math.round((windowMinutes * 60) / stream.scrapeSeconds);
       for (let end = perWindow; end <= stream.canary.errors.length; end += perWindow) {
-        const canary = rates(stream.canary, end - perWindow, end, 1).filter((v) => !Number.isNaN(v));
-        const baseline = rates(stream.baseline, end - perWindow, end, 1).filter((v) => !Number.isNaN(v));
+        const window = points(stream, end - perWindow, end);
+        const canary = window.canary.filter((v) => !Number.isNaN(v));
+        const baseline = window.baseline.filter((v) => !Number.isNaN(v));
         if (canary.length < 3 || baseline.length < 3) continue; // Nodata: Kayenta leaves it out of the score
         const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-        if (hodgesLehmann(canary, baseline, 0.98).lower > 0 && mean(canary) > 1.2 * mean(baseline)) return { action: 'rollback', atInterval: end - 1 };
+        if (hodgesLehmann(canary, baseline, 0.98).lower > 0 && mean(canary) > allowedRatio * mean(baseline)) return { action: 'rollback', atInterval: end - 1 };
       }
       return none;
     },

@@ -98,7 +98,7 @@ export function generateStream(s: StreamScenario, seed: number): Stream {
 }
 
 /** An error-probability factor of mean 1: Gamma(shape)/shape, or 1 (no draw) without a shape. */
-function wobble(random: Random, shape: number | undefined): number {
+export function wobble(random: Random, shape: number | undefined): number {
   return shape ? random.gamma(shape) / shape : 1;
 }
 
@@ -106,7 +106,7 @@ function wobble(random: Random, shape: number | undefined): number {
  * The time-varying rate of the null (off unless `s.timeVarying`): a diurnal swing compressed into
  * the hour, and spikes (3× traffic, 2× errors, ~2 an hour). Called once per interval, in order.
  */
-function timeVarying(s: StreamScenario, phase: number, random: Random): (minute: number) => { traffic: number; errorFactor: number } {
+export function timeVarying(s: Pick<StreamScenario, 'timeVarying' | 'scrapeSeconds'>, phase: number, random: Random): (minute: number) => { traffic: number; errorFactor: number } {
   let spikeLeft = 0;
   return (minute) => {
     if (!s.timeVarying) return { traffic: 1, errorFactor: 1 };

@@ -41,7 +41,7 @@ export async function startLatencyBed(versions: LatencyVersion[], rate: number):
       }
     }
   }, tickMs);
-  const server = createServer((req, res) => {
+  const server = createServer((_request, res) => {
     registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
       () => res.writeHead(500).end(),
