@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runAnalysis } from '../../../src/core/analysis/loop.js';
 import { RecordingLogger } from '../../../src/core/log.js';
@@ -95,5 +97,19 @@ describeIf('latency metrics against the real Prometheus', () => {
     await expect(analyse('healthy', 'slowerThan: 300ms', { source: unreachable, logger: new RecordingLogger() })).rejects.toThrow(
       new RegExp(`^Metric "slow-requests": cannot read the bucket bounds of histogram http_request_duration_seconds for the canary \\(version="healthy-v2"\\) from prometheus: Prometheus at ${url} is unreachable: ECONNREFUSED\\. Fix: check the prometheus URL`),
     );
+  });
+
+  test('an answer of the wrong shape is an error naming the metric, the URL and what was expected; the analysis does not start', async () => {
+    // Something that is not Prometheus, answering 200 with another API's body.
+    const server = createServer((_request, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":"matrix","result":"nothing"}}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await expect(analyse('healthy', 'slowerThan: 300ms', { source: new PrometheusSource({ url, retries: 0 }), logger: new RecordingLogger() })).rejects.toThrow(
+        `Metric "slow-requests": cannot read the bucket bounds of histogram http_request_duration_seconds for the canary (version="healthy-v2") from prometheus: Prometheus at ${url} answered /api/v1/query for query count by (le) (http_request_duration_seconds_bucket{version="healthy-v2"}) with a matrix result that is not a list ("nothing")`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
