@@ -4,7 +4,7 @@ import { SlipwayError } from '../errors.js';
 import { parseLocatedYaml, PlanError, type NodePath } from '../plan/parse.js';
 import { quote } from '../secrets/quote.js';
 import { validateMetrics, type MetricDefinition } from './metrics-config.js';
-import { escapeString } from './template.js';
+import { escapeString, scan } from './template.js';
 
 // Reusable analysis templates (docs/analysis.md, "Reusable analysis templates"), after Argo
 // Rollouts' AnalysisTemplate: a file declares `args:` (a `value` is the default; without one the
@@ -233,7 +233,7 @@ function fillQuery(query: string, where: string, bindings: ArgBindings): string 
   checkArgOpenings(query, where);
   const parts: string[] = [];
   let last = 0;
-  scanArgs(query, (name, inString, start, end) => {
+  scan(query, (name, inString, start, end) => {
     const value = valueOf(name, where, bindings);
     const text = String(value);
     const givenArg = bindings.given.has(name) ? name : undefined;
@@ -257,7 +257,7 @@ function fillQuery(query: string, where: string, bindings: ArgBindings): string 
     }
     parts.push(query.slice(last, start), rendered);
     last = end;
-  });
+  }, ARG_PLACEHOLDER);
   parts.push(query.slice(last));
   const filled = parts.join('');
   // `{{{{args.x}}}}` with x = selector would read as {{selector}}: a value must never pick a placeholder.
@@ -280,25 +280,6 @@ function checkArgOpenings(text: string, where: string): void {
   }
 }
 
-/** Calls `visit` for every `{{args.name}}` with the string literal it stands in (the quote char, or ''), as template.ts's scanner reads strings. */
-function scanArgs(text: string, visit: (name: string, inString: string, start: number, end: number) => void): void {
-  let quoteChar = '';
-  for (let i = 0; i < text.length; i++) {
-    const placeholder = ARG_PLACEHOLDER.exec(text.slice(i));
-    if (placeholder) {
-      visit(placeholder[1], quoteChar, i, i + placeholder[0].length);
-      i += placeholder[0].length - 1;
-      continue;
-    }
-    const c = text[i];
-    if (quoteChar) {
-      if (c === '\\' && quoteChar !== '`') i++;
-      else if (c === quoteChar) quoteChar = '';
-    } else if (c === '"' || c === "'" || c === '`') {
-      quoteChar = c;
-    }
-  }
-}
 
 /**
  * Reads a template file. `path` is relative to `workspace` (default the working directory: the

@@ -202,11 +202,17 @@ function renderPlaceholder(name: Placeholder, values: TemplateValues, where: str
   }
 }
 
-/** Calls `visit` for every `{{name}}` with the string literal it stands in (the quote char, or ''). */
-function scan(template: string, visit: (name: string, inString: string, start: number, end: number) => void): void {
+/** A query placeholder, `{{name}}`, at the start of the text: its name is the first group. */
+const QUERY_PLACEHOLDER = /^\{\{\s*([A-Za-z_]+)\s*\}\}/;
+
+/**
+ * Calls `visit` for every placeholder `pattern` finds (anchored at the start, its name the first
+ * group; default `{{name}}`) with the PromQL string literal it stands in (the quote char, or '').
+ */
+export function scan(template: string, visit: (name: string, inString: string, start: number, end: number) => void, pattern: RegExp = QUERY_PLACEHOLDER): void {
   let quote = '';
   for (let i = 0; i < template.length; i++) {
-    const placeholder = /^\{\{\s*([A-Za-z_]+)\s*\}\}/.exec(template.slice(i));
+    const placeholder = pattern.exec(template.slice(i));
     if (placeholder) {
       visit(placeholder[1], quote, i, i + placeholder[0].length);
       i += placeholder[0].length - 1;
