@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NoOperationTraceWriter } from '@actions/workflow-parser';
@@ -7,6 +7,18 @@ import { parseAction } from '@actions/workflow-parser/actions/action-parser';
 import { readActions } from '../../../scripts/action-metadata.js';
 
 const actions = readActions();
+
+// GitHub Marketplace shows at most 125 characters of an action's description and refuses to list
+// an action whose description is longer.
+const MARKETPLACE_DESCRIPTION_LIMIT = 125;
+
+// The badge icons and colours GitHub accepts, from the schema of GitHub's own action parser
+// (the v4.28.0 Feather icons, without the brand icons and a few others).
+const actionSchema = JSON.parse(readFileSync(join('node_modules', '@actions', 'workflow-parser', 'dist', 'action-v1.0.min.json'), 'utf8')) as {
+  definitions: Record<string, { 'allowed-values'?: string[] }>;
+};
+const brandingIcons = actionSchema.definitions['branding-icon']['allowed-values'] ?? [];
+const brandingColors = actionSchema.definitions['branding-color']['allowed-values'] ?? [];
 
 // The bundle an action.yml points at, as a repository path (dist/<name>/index.js).
 const bundleOf = (file: string, main: unknown) => normalize(join(dirname(file), String(main)));
@@ -36,6 +48,13 @@ describe('every action.yml', () => {
       expect(action.branding?.icon).toBeTruthy();
       expect(action.branding?.color).toBeTruthy();
       for (const field of [...action.inputs, ...action.outputs]) expect({ field: field.name, description: field.description.length > 10 }).toEqual({ field: field.name, description: true });
+    });
+
+    test(`has a Marketplace-ready description (at most ${MARKETPLACE_DESCRIPTION_LIMIT} characters) and a badge GitHub accepts`, () => {
+      expect({ description: action.description, length: [...action.description].length <= MARKETPLACE_DESCRIPTION_LIMIT }).toEqual({ description: action.description, length: true });
+      expect(brandingIcons.length).toBeGreaterThan(200);
+      expect(brandingIcons).toContain(action.branding?.icon);
+      expect(brandingColors).toContain(action.branding?.color);
     });
 
     test('its constants table names exactly the inputs and outputs action.yml declares', async () => {
