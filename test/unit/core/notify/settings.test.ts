@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { loadPlan, PlanError } from '../../../../src/core/plan/index.js';
+import { loadPlan } from '../../../../src/core/plan/index.js';
+import { problemsOf as planProblems } from '../plan/problems.js';
 import { parseNotifyEvents, parseNotifyFormat, parseNotifyHeaders, parseNotifyUrl, ROLLOUT_EVENTS } from '../../../../src/core/notify/index.js';
 import { redact } from '../../../../src/core/secrets/index.js';
 import { ValueError } from '../../../../src/core/values/index.js';
@@ -12,15 +13,7 @@ function planWith(notify: string): string {
 }
 
 /** What the plan parser refuses `text` with. */
-function problemsOf(text: string, overrides = {}): string {
-  try {
-    loadPlan(text, 'rollout.yml', overrides);
-  } catch (error) {
-    if (error instanceof PlanError) return error.message;
-    throw error;
-  }
-  throw new Error('the plan was accepted');
-}
+const problemsOf = (text: string, overrides = {}) => planProblems(text, 'rollout.yml', overrides);
 
 describe('the notify setting', () => {
   test('a plan notify block becomes settings with the defaults filled: json, every event, no headers', () => {
