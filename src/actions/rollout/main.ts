@@ -6,6 +6,7 @@ import type { Ledger } from '../../core/ledger/types.js';
 import { closeIfOpen } from '../../core/ledger/open.js';
 import { deploymentsPageUrl, webhookNotifier } from '../../core/notify/index.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
+import { checkLatencyBounds } from '../../core/metrics/latency.js';
 import { PrometheusSource } from '../../core/metrics/prometheus.js';
 import { slotPlaceholdersIn } from '../../core/metrics/template.js';
 import { forecastFromSource, loopAnalysisRunner, otherSlot, recordedCanaryWeight, runRollout, slotNamed, slotRouterSettings, type RolloutProgress } from '../../core/plan/index.js';
@@ -63,6 +64,12 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
   // not as missing data (and a paused rollout) after the first canary step.
   if (source && plan.steps.some((step) => step.kind === 'analysis')) {
     await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+    // A latency threshold between two bucket bounds is refused now, not at the first analysis step
+    // with the canary already taking traffic. Only the baseline exports the histogram yet.
+    if (plan.analysis!.metrics.some((m) => m.kind === 'rate' && m.latency) && slotPlaceholdersIn(plan.analysis!.baseline).size === 0) {
+      const { canary, baseline, metrics, intervalSeconds } = plan.analysis!;
+      await group('Preflight: latency buckets', () => checkLatencyBounds(metrics, { source, canary, baseline, intervalSeconds, logger: actionsLogger, sides: ['baseline'] }));
+    }
     // Said before any traffic moves: an analysis that cannot catch a regression cannot promote a healthy canary either.
     await group('Forecast: what each analysis can detect', async () => {
       // Before the rollout picks the slots, {{stableSlot}} names no series to read the traffic from.

@@ -114,6 +114,8 @@ export interface LatencyBoundsOptions {
   baseline: LabelMatcher[];
   intervalSeconds: number;
   logger: Logger;
+  /** The sides whose bounds are read (default both). Before a rollout only the baseline exports the histogram. */
+  sides?: readonly ('canary' | 'baseline')[];
 }
 
 /**
@@ -136,7 +138,7 @@ async function withBounds(metric: RateMetricDefinition, latency: LatencyThreshol
   const threshold = formatLatency(latency.slowerThanSeconds);
   const spellings = new Set<string>();
   const missing: string[] = [];
-  for (const side of ['canary', 'baseline'] as const) {
+  for (const side of options.sides ?? (['canary', 'baseline'] as const)) {
     const selector = renderSelector(options[side]);
     const query = renderTemplate(`count by (le) (${latency.histogram}_bucket{{{selector}}})`, { selector: options[side], canary: options.canary, baseline: options.baseline, intervalSeconds: options.intervalSeconds }, `metric "${metric.name}"`);
     let le: string[];

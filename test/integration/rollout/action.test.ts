@@ -7,6 +7,7 @@ import { shareBetween } from '../../../testkit/bed/load.js';
 import { buildBundle, runActionStep } from '../../support/action-runner.js';
 import { expectNoContractViolations } from '../../../testkit/github-sim/index.js';
 import { HistoryBuilder } from '../../support/ledger-history.js';
+import { startLatencyBed } from '../../support/latency-bed.js';
 import { artifact, SHA, startRolloutBed, type RolloutBed } from './environment.js';
 
 // The root `rollout` action as the runner runs it (the bundle, INPUT_* and GITHUB_* variables),
@@ -136,6 +137,24 @@ describeIf('the rollout action', () => {
     expect(run.stdout).toMatch(/::error::.*127\.0\.0\.1:1/);
     expect(bed.sim.requests(undefined, 'POST')).toBe(0);
     expect((await bed.router().describe()).canaryWeight).toBe(0);
+  });
+
+  test('a latency threshold between two bucket bounds fails the step before any traffic moves or deployment is made', async () => {
+    const environment = `staging-${++count}`;
+    const latency = await startLatencyBed([{ version: 'lat-v1', slowShare: 0.2 }], 100);
+    try {
+      await latency.prometheus.waitForSeries('http_request_duration_seconds_bucket{version="lat-v1"}');
+      bed.sim.resetCounts();
+      const analysis = `analysis:\n  prometheus: ${latency.prometheus.url}\n  canarySelector: 'version="lat-v2"'\n  baselineSelector: 'version="lat-v1"'\n  metrics: [{name: slow, kind: latency, histogram: http_request_duration_seconds, slowerThan: 250ms}]\n`;
+      const planInputs = inputs(environment, '  - setWeight: 30\n  - analysis: {duration: 1m}\n');
+      const run = await runActionStep(bundle, { inputs: { ...planInputs, plan: planInputs.plan.replace('steps:', `${analysis}steps:`) }, env: runEnv() });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toContain('slowerThan 250ms lies between the bucket bounds 200ms and 300ms of histogram http_request_duration_seconds for the baseline (version="lat-v1")');
+      expect(bed.sim.requests(undefined, 'POST')).toBe(0);
+      expect((await bed.router().describe()).canaryWeight).toBe(0);
+    } finally {
+      await latency.stop();
+    }
   });
 
   test('a job cancelled mid-rollout is put back on stable by the post step, and its deployment marked error', async () => {
