@@ -107,6 +107,7 @@ function validateMetric(raw: unknown, index: number): MetricInput {
   if (raw.kind === 'rate') {
     optional(raw, 'allowedRatio', where, (v) => typeof v === 'number' && v > 1 && Number.isFinite(v), 'a ratio above 1, e.g. 1.2 for +20%');
     optional(raw, 'negligibleRate', where, (v) => typeof v === 'number' && v >= 0 && v < 1, 'a fraction from 0 to 1, e.g. 0.001 for 0.1%');
+    optional(raw, 'events', where, (v) => typeof v === 'string' && v.trim() !== '' && v.length <= 100, "a short phrase of what `errors` counts, e.g. 'requests slower than 300ms'");
     const detect = raw.detect === undefined ? {} : { detect: parseInput(where('detect'), raw.detect, parseDetectRatio) };
     const canary = counts(raw.canary, where('canary'));
     const baseline = counts(raw.baseline, where('baseline'));

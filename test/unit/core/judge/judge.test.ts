@@ -169,6 +169,7 @@ describe('judge input validation', () => {
     ['a history with more errors than requests', { metrics: [rate('errors', 1, 1, { baselineHistory: { errors: [1, 11], requests: [10, 10] } } as Partial<MetricInput>, 2)] }, /'metric 'errors' baselineHistory.errors\[1\]' has the value 11: expected at most the interval's requests \(10\)/],
     ['a history without requests', { metrics: [rate('errors', 1, 1, { baselineHistory: { errors: [1, 2] } } as unknown as Partial<MetricInput>, 2)] }, /'metric 'errors' baselineHistory.requests' is missing: expected an array of numbers/],
     ['allowedRatio not above 1', { metrics: [rate('errors', 1, 1, { allowedRatio: 0.9 }, 2)] }, /'metric 'errors' allowedRatio' has the value 0.9: expected a ratio above 1/],
+    ['events that are no phrase', { metrics: [rate('slow', 1, 1, { events: 42 } as unknown as Partial<MetricInput>, 2)] }, /'metric 'slow' events' has the value 42: expected a short phrase of what `errors` counts/],
   ])('%s is rejected with a message naming the metric and field', (_name, input, message) => {
     expect(() => judge(input as never)).toThrow(InputError);
     expect(() => judge(input as never)).toThrow(message);
