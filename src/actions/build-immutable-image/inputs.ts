@@ -3,11 +3,13 @@ import { isAbsolute, relative, sep } from 'node:path';
 import type { Credentials } from '../../core/artifact/auth.js';
 import { parsePlatform, type Platform } from '../../core/artifact/image.js';
 import { targetDirSegments } from '../../core/artifact/package.js';
-import { isTag, parseImageName, parsePinnedReference, type ImageName, type PinnedReference } from '../../core/artifact/reference.js';
+import type { BuildxOptions } from '../../core/artifact/build.js';
+import { parseImageName, parsePinnedReference, type ImageName, type PinnedReference } from '../../core/artifact/reference.js';
 import { InputError } from '../../core/errors.js';
 import type { RunContext } from '../common/context.js';
 import { registryCredentialsInput } from '../common/registry.js';
 import { booleanInput, choiceInput, listInput, optionalString, requiredString, secretInput } from '../common/inputs.js';
+import { buildxInputs, labelsInput, tagsInput } from './buildx-inputs.js';
 import { BUILDERS, Inputs } from './constants.js';
 
 /** build-immutable-image's inputs, validated before anything is built or pushed. */
@@ -26,7 +28,13 @@ export interface BuildInputs {
   /** Whether the package builder keeps symbolic links that lead out of `path`. */
   allowExternalSymlinks: boolean;
   baseImage?: PinnedReference;
+  /** Bare tags (full references in the input are reduced to their tag). */
   tags: string[];
+  /** Labels for the image, beside the source labels Slipway sets. */
+  labels: Record<string, string>;
+  /** What goes to docker buildx (empty with `builder: package`, which refuses these inputs). */
+  buildx: BuildxOptions;
+  /** Credentials given as inputs; without them, docker's config.json is asked (main.ts). */
   credentials?: Credentials;
   attest: boolean;
   githubToken?: string;
@@ -47,9 +55,9 @@ export function getInputs(context: RunContext): BuildInputs {
   const targetDir = optionalString(Inputs.TargetDir) ?? '/app';
   if (!targetDirSegments(targetDir)) throw new InputError(Inputs.TargetDir, targetDir, 'a directory inside the image, `/`-separated, without `..` segments or backslashes', 'name the directory the files go in, e.g. `/app` or `/usr/share/nginx/html`');
   const baseImageText = optionalString(Inputs.BaseImage);
-  const tags = listInput(Inputs.Tags);
+  const tags = tagsInput(image);
   if (tags.length === 0 && context.source.sha) tags.push(context.source.sha);
-  for (const tag of tags) if (!isTag(tag)) throw new InputError(Inputs.Tags, tag, 'tags of letters, digits, `_`, `.` and `-` (at most 128, not starting with `.` or `-`)');
+  const buildx = buildxInputs(builder);
   const credentials = registryCredentialsInput({ username: Inputs.RegistryUsername, password: Inputs.RegistryPassword });
   const attest = booleanInput(Inputs.Attest, false);
   return {
@@ -64,6 +72,8 @@ export function getInputs(context: RunContext): BuildInputs {
     allowExternalSymlinks: booleanInput(Inputs.AllowExternalSymlinks, false),
     baseImage: baseImageText === undefined ? undefined : parsePinnedReference(Inputs.BaseImage, baseImageText),
     tags,
+    labels: labelsInput(),
+    buildx,
     credentials,
     attest,
     githubToken: secretInput(Inputs.GitHubToken),

@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Credentials } from '../../core/artifact/auth.js';
 import { buildDocker, buildPackage, type CommandRunner } from '../../core/artifact/build.js';
+import type { RegistryClient } from '../../core/artifact/client.js';
+import { dockerConfigCredentials } from '../../core/artifact/docker-config.js';
 import { rfc3339, sourceLabels } from '../../core/artifact/image.js';
 import type { PushResult } from '../../core/artifact/push.js';
 import { formatReference } from '../../core/artifact/reference.js';
@@ -9,7 +12,7 @@ import { InputError, SlipwayError, errorMessage } from '../../core/errors.js';
 import { runCommand } from '../../core/process/index.js';
 import { readRunContext } from '../common/context.js';
 import { group, info, setOutput, warning, writeSummary } from '../common/output.js';
-import { registryClientFor } from '../common/registry.js';
+import { checkCredentialInputs, registryClientFor } from '../common/registry.js';
 import { actionsLogger } from '../common/run.js';
 import { Inputs, Outputs } from './constants.js';
 import { getInputs } from './inputs.js';
@@ -25,7 +28,7 @@ const DOCKER_ENV = ['DOCKER_CONFIG', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CE
 const runner: CommandRunner = {
   async run(command, args, options = {}) {
     info(`[command]${command} ${args.join(' ')}`);
-    const result = await runCommand([command, ...args], { env: options.env, passEnv: DOCKER_ENV, cwd: options.cwd, input: options.input, timeoutMs: Infinity, onLine: (line) => info(line) });
+    const result = await runCommand([command, ...args], { env: options.env, passEnv: [...DOCKER_ENV, ...(options.passEnv ?? [])], cwd: options.cwd, input: options.input, timeoutMs: Infinity, onLine: (line) => info(line) });
     return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr };
   },
 };
@@ -47,18 +50,18 @@ export async function main(): Promise<void> {
   const inputs = getInputs(context);
   // Checked before building: an attestation that cannot be made must not leave a pushed image behind.
   if (inputs.attest) assertAttestationPossible(inputs.githubToken);
-  const client = registryClientFor(inputs.image.registry, inputs.credentials, { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }, actionsLogger);
+  const client = await registryClient(inputs.image.registry, inputs.credentials);
   const target = { client, repository: inputs.image.repository };
   const epoch = await commitTime(runner, inputs.path ?? inputs.context);
   const created = rfc3339(epoch);
-  const labels = sourceLabels({ revision: context.source.sha, url: `${context.serverUrl}/${context.owner}/${context.repo}`, created });
+  const labels = imageLabels(inputs.labels, sourceLabels({ revision: context.source.sha, url: `${context.serverUrl}/${context.owner}/${context.repo}`, created }));
   const workDir = mkdtempSync(join(process.env.RUNNER_TEMP ?? tmpdir(), 'slipway-build-'));
   let result: PushResult;
   try {
     if (inputs.builder === 'package') {
       const base = inputs.baseImage && {
         handle: {
-          client: inputs.baseImage.registry === inputs.image.registry ? client : registryClientFor(inputs.baseImage.registry, undefined, { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword }, actionsLogger),
+          client: inputs.baseImage.registry === inputs.image.registry ? client : await registryClient(inputs.baseImage.registry, undefined),
           repository: inputs.baseImage.repository,
         },
         digest: inputs.baseImage.digest,
@@ -77,6 +80,7 @@ export async function main(): Promise<void> {
           labels,
           sourceDateEpoch: epoch,
           tags: inputs.tags,
+          buildx: inputs.buildx,
           credentials: inputs.credentials,
           metadataFile: join(workDir, 'metadata.json'),
           logger: actionsLogger,
@@ -107,6 +111,30 @@ export async function main(): Promise<void> {
         [`\`${imageRef}\``, result.tags.join(', ') || '–', String(result.reused), attestation ?? (inputs.attest ? 'made' : '–')],
       ]),
   );
+}
+
+/**
+ * A client for `registry`: with the credential inputs when given (they take precedence), else with
+ * what docker's config.json holds for it (where docker/login-action logs in), else anonymous.
+ */
+async function registryClient(registry: string, given: Credentials | undefined): Promise<RegistryClient> {
+  const credentialInputs = { username: Inputs.RegistryUsername, password: Inputs.RegistryPassword };
+  if (given) return registryClientFor(registry, given, credentialInputs, actionsLogger);
+  const found = await dockerConfigCredentials(registry, { configDir: process.env.DOCKER_CONFIG || join(homedir(), '.docker') });
+  if (!found) return registryClientFor(registry, undefined, credentialInputs, actionsLogger);
+  info(`Registry credentials for ${registry}: ${found.source}.`);
+  return registryClientFor(registry, found.credentials, `log in to ${registry} again (docker/login-action; these credentials came from ${found.source}), or ${checkCredentialInputs(credentialInputs)}`, actionsLogger);
+}
+
+/**
+ * The `labels` input with the source labels over it: those come from the commit, so a rebuild of
+ * the same commit makes the same digest (docker/metadata-action's `created` is the build's clock time).
+ */
+function imageLabels(given: Record<string, string>, source: Record<string, string>): Record<string, string> {
+  for (const [key, value] of Object.entries(source)) {
+    if (given[key] !== undefined && given[key] !== value) warning(`Label ${key}=${given[key]} from \`${Inputs.Labels}\` was replaced by ${key}=${value}: Slipway sets it from the commit, so that a rebuild makes the same digest.`);
+  }
+  return { ...given, ...source };
 }
 
 /** `attest: true` needs the runner's OIDC token (id-token: write) and a GitHub token. */

@@ -81,9 +81,12 @@ export function urlInput(name: string): string | undefined {
   return value;
 }
 
-/** A list: one item a line or comma-separated, blanks dropped. */
-export function listInput(name: string): string[] {
-  return (optionalString(name) ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
+/**
+ * A list: one item a line or comma-separated, blanks dropped. `lines`: one item a line only, for
+ * items that hold commas themselves (`type=registry,ref=…`, a label's text).
+ */
+export function listInput(name: string, separators: 'lines-or-commas' | 'lines' = 'lines-or-commas'): string[] {
+  return (optionalString(name) ?? '').split(separators === 'lines' ? '\n' : /[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /**

@@ -19,8 +19,11 @@ import { planTags, writeTags } from './tags.js';
 
 /** Runs an external command; the action's adapter uses runCommand (src/core/process/run.ts). */
 export interface CommandRunner {
-  /** Runs `command`; `input` goes to its stdin (how secrets are passed: never as arguments). */
-  run(command: string, args: string[], options?: { env?: Record<string, string>; cwd?: string; input?: Buffer }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /**
+   * Runs `command`; `input` goes to its stdin (how secrets are passed: never as arguments);
+   * `passEnv` names variables of the runner's environment the command also sees (a build secret's `env=`).
+   */
+  run(command: string, args: string[], options?: { env?: Record<string, string>; passEnv?: string[]; cwd?: string; input?: Buffer }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
 /** What the `package` builder needs. */
@@ -104,11 +107,32 @@ export interface DockerBuild {
   labels: Record<string, string>;
   sourceDateEpoch: number;
   tags: string[];
-  /** Registry credentials: `docker login --password-stdin` runs first when given. */
+  /** What buildx gets besides (docker/build-push-action's inputs of the same names). */
+  buildx?: BuildxOptions;
+  /**
+   * Registry credentials given as inputs: `docker login --password-stdin` runs first, `docker
+   * logout` after. Credentials docker already holds (config.json) are not given here: docker reads them itself.
+   */
   credentials?: Credentials;
   /** Where buildx writes its metadata (the digest comes from it). */
   metadataFile: string;
   logger?: Logger;
+}
+
+/** A build secret buildx mounts at /run/secrets/<id>: from a variable of the runner's environment, or a file. */
+export type BuildSecret = { id: string; env: string } | { id: string; src: string };
+
+/** The options the `docker` builder hands to `docker buildx build`; every one optional. */
+export interface BuildxOptions {
+  /** `NAME=value` each (`--build-arg`); SOURCE_DATE_EPOCH is always set by the builder. */
+  buildArgs?: string[];
+  /** `--secret`: only the id and where the value is go on the command line, never the value. */
+  secrets?: BuildSecret[];
+  /** `--target`: the Dockerfile stage to build. */
+  target?: string;
+  /** `--cache-from` / `--cache-to`, as buildx spells them (`type=registry,ref=…`). */
+  cacheFrom?: string[];
+  cacheTo?: string[];
 }
 
 /**
@@ -157,10 +181,18 @@ async function runBuildx(build: DockerBuild, name: string): Promise<void> {
   const args = ['buildx', 'build', '--platform', build.platforms.join(','), '--metadata-file', build.metadataFile];
   if (build.dockerfile) args.push('--file', build.dockerfile);
   for (const key of Object.keys(build.labels).sort()) args.push('--label', `${key}=${build.labels[key]}`);
+  const buildx = build.buildx ?? {};
+  for (const arg of buildx.buildArgs ?? []) args.push('--build-arg', arg);
   args.push('--build-arg', `SOURCE_DATE_EPOCH=${build.sourceDateEpoch}`);
+  for (const secret of buildx.secrets ?? []) args.push('--secret', 'env' in secret ? `id=${secret.id},env=${secret.env}` : `id=${secret.id},src=${secret.src}`);
+  if (buildx.target) args.push('--target', buildx.target);
+  for (const cache of buildx.cacheFrom ?? []) args.push('--cache-from', cache);
+  for (const cache of buildx.cacheTo ?? []) args.push('--cache-to', cache);
   args.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`);
   // `--` ends the options, so a context such as `--output=type=local,dest=/` is read as a path.
   args.push('--', build.context);
-  const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) } });
+  // A secret's value reaches buildx through the environment only: its variable is passed by name.
+  const passEnv = (buildx.secrets ?? []).flatMap((secret) => ('env' in secret ? [secret.env] : []));
+  const result = await build.runner.run('docker', args, { env: { SOURCE_DATE_EPOCH: String(build.sourceDateEpoch) }, passEnv });
   if (result.exitCode !== 0) throw new SlipwayError(`docker buildx build failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-5).join('\n')}`);
 }
