@@ -1,5 +1,5 @@
 import { errorMessage, SlipwayError } from '../errors.js';
-import { incrementalJudge, judge } from '../judge/index.js';
+import { incrementalJudge, judge, metricDefaults } from '../judge/index.js';
 import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } from '../judge/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import { checkLatencyBounds } from '../metrics/latency.js';
@@ -8,7 +8,7 @@ import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource, Sample } from '../metrics/types.js';
 import { checkAnalysisTiming } from '../values/index.js';
 import { systemClock, type Clock } from './clock.js';
-import { historyCounts, intervalGrid, type MetricSeries } from './series.js';
+import { historyCounts, intervalGrid, type MetricSeries, type RatioBounds } from './series.js';
 import { emptyMetricInput, failedMetricInput, MetricWindow, queriesOf, sidesOf } from './window.js';
 
 // The analysis loop (docs/analysis.md "The analysis loop"): every interval, query the canary and
@@ -151,13 +151,17 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   const metrics = await checkLatencyBounds(options.metrics, { source: options.source, canary: options.canary, baseline: options.baseline, intervalSeconds, logger });
   const history = await readBaselineHistory();
   const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
+  // Each rate metric's ratio bounds after every interval, for the report's chart of the confidence sequence.
+  const ratioBounds = new Map<string, RatioBounds>();
+  for (const m of metrics) {
+    if (m.kind === 'rate') ratioBounds.set(m.name, { lower: [], upper: [], allowedRatio: m.allowedRatio ?? metricDefaults.allowedRatio, direction: m.direction });
+  }
 
   while (interval < plannedIntervals) {
     interval++;
     const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
     await clock.sleep(end.getTime() - clock.now().getTime());
     await Promise.all(windows.map((window) => refresh(window, interval)));
-    const series = windows.map((window) => window.series(interval));
     const input: JudgeInput = {
       config: options.config,
       metrics: windows.map(({ definition: m }, i) => (errors.has(m.name) ? failedMetricInput(m, errors.get(m.name)!) : windows[i].input(interval))),
@@ -165,6 +169,12 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       complete: interval === plannedIntervals,
     };
     const judged = judgeFn(input);
+    for (const metric of judged.metrics) {
+      const bounds = ratioBounds.get(metric.name);
+      bounds?.lower.push(metric.sequential?.ratio.lower ?? NaN);
+      bounds?.upper.push(metric.sequential?.ratio.upper ?? NaN);
+    }
+    const series = windows.map((window) => withRatioBounds(window.series(interval), ratioBounds.get(window.definition.name)));
     const blind = errorLimit > 0 ? [...failedInARow].find(([, count]) => count >= errorLimit) : undefined;
     if (interval < plannedIntervals && blind) {
       stopReason = `the source of metric '${blind[0]}' failed ${blind[1]} intervals in a row (consecutive error limit ${errorLimit})`;
@@ -242,6 +252,11 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
     }
   }
+}
+
+/** The series with its rate metric's ratio bounds, when it has any. */
+function withRatioBounds(series: MetricSeries, ratioBounds: RatioBounds | undefined): MetricSeries {
+  return ratioBounds ? { ...series, ratioBounds } : series;
 }
 
 /**

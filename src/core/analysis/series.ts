@@ -1,4 +1,4 @@
-import type { RateCounts } from '../judge/types.js';
+import type { Direction, RateCounts } from '../judge/types.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import type { Sample } from '../metrics/types.js';
 
@@ -25,6 +25,21 @@ export interface MetricSeries {
   history?: RateCounts;
   /** Intervals without a usable value on a side the metric needs. */
   missingIntervals: number;
+  /** Rate metrics judged by the analysis loop: the judge's ratio bounds after each interval. */
+  ratioBounds?: RatioBounds;
+}
+
+/**
+ * A rate metric's confidence sequence as the analysis loop saw it: after interval i (index i − 1),
+ * the bounds the judge reported for the canary/baseline error-rate ratio (NaN where it judged no
+ * data), and what they are held against.
+ */
+export interface RatioBounds {
+  lower: number[];
+  upper: number[];
+  /** The metric's allowed ratio (default 1.2) and its direction: `increase` holds the upper bound below it. */
+  allowedRatio: number;
+  direction: Direction;
 }
 
 /** The grid of an analysis of `intervals` intervals from `start`, unix seconds. */
