@@ -1,6 +1,6 @@
 import type { MetricSeries } from '../analysis/series.js';
 import type { JudgeReport, MetricResult, Verdict } from '../judge/types.js';
-import { metricChart } from './mermaid.js';
+import { metricChart, ratioChart } from './mermaid.js';
 
 // Markdown for job summaries and pull-request comments: the verdict, a per-metric table, the
 // reasons, and a chart per metric. Pure: data in, text out.
@@ -41,8 +41,8 @@ export function analysisMarkdown(summary: AnalysisSummary, title = 'Canary analy
   const { alpha, thresholds, onNoData, onUndecided } = report.config;
   parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData} · undecided at the end: ${onUndecided === 'inconclusive' ? 'inconclusive' : "pass when the data could have caught the metric's detect ratio"}`, '');
   for (const series of summary.series ?? []) {
-    const chart = metricChart(series);
-    if (chart) parts.push(`<details><summary>${series.name} over time</summary>`, '', chart, '', '</details>', '');
+    const charts = [metricChart(series), ratioChart(series)].filter(Boolean);
+    if (charts.length > 0) parts.push(`<details><summary>${series.name} over time</summary>`, '', ...charts.flatMap((chart) => [chart, '']), '</details>', '');
   }
   return parts.join('\n');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { MetricSeries } from '../../../../src/core/analysis/series.js';
 import type { JudgeReport, MetricResult } from '../../../../src/core/judge/types.js';
-import { analysisMarkdown, metricChart, statusDescription } from '../../../../src/core/report/index.js';
+import { analysisMarkdown, metricChart, ratioChart, statusDescription } from '../../../../src/core/report/index.js';
 
 const rateResult: MetricResult = {
   name: 'error-rate',
@@ -60,34 +60,49 @@ describe('analysis markdown', () => {
     const silent: MetricResult = { ...nothingFound, class: 'nodata', sequential: { ...nothingFound.sequential!, outcome: 'undecided', detectableRatio: null } };
     expect(analysisMarkdown({ report: { ...report, metrics: [silent] } })).toContain('p 0.0042, undecided, could detect nothing up to 64× |');
     expect(text).toContain("- critical metric 'error-rate' is high");
-    expect(text).toContain('```mermaid\nxychart-beta');
+    expect(text).toContain('```mermaid\n%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#d62728, #1f77b4"}}}}%%\nxychart-beta');
   });
 });
 
 describe('metric chart', () => {
-  test('draws canary and baseline in percent, leaving out intervals missing on a side', () => {
+  test('draws canary red and baseline blue in percent, names them in the title, on a numeric axis; a missing interval is bridged', () => {
     expect(metricChart(series)).toBe(
       [
         '```mermaid',
+        '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#d62728, #1f77b4"}}}}%%',
         'xychart-beta',
-        '    title "error-rate: canary (1st line) vs baseline (2nd line)"',
-        '    x-axis "seconds into the analysis" [10, 30, 40]',
+        '    title "error-rate: canary (red) vs baseline (blue)"',
+        '    x-axis "seconds into the analysis" 10 --> 40',
         '    y-axis "error rate %"',
-        '    line [5, 4, 6]',
-        '    line [1, 1.2, 1]',
+        '    line "canary" [5, 4.5, 4, 6]',
+        '    line "baseline" [1, 1, 1.2, 1]',
         '```',
       ].join('\n'),
     );
   });
 
-  test('thins long series to the maximum number of points', () => {
-    const long: MetricSeries = { ...series, times: Array.from({ length: 500 }, (_, i) => i + 1), canary: Array(500).fill(0.01), baseline: Array(500).fill(0.01) };
-    const line = metricChart(long, 50).split('\n').find((l) => l.includes('line ['))!;
+  test('counts minutes on longer analyses and thins long series to the maximum number of points', () => {
+    const long: MetricSeries = { ...series, times: Array.from({ length: 500 }, (_, i) => 10 * (i + 1)), canary: Array(500).fill(0.01), baseline: Array(500).fill(0.01) };
+    const chart = metricChart(long, 50);
+    expect(chart).toContain('x-axis "minutes into the analysis" 0.167 --> 83.3');
+    const line = chart.split('\n').find((l) => l.includes('line "canary" ['))!;
     expect(line.split(',')).toHaveLength(50);
   });
 
   test('draws nothing without data', () => {
     expect(metricChart({ ...series, canary: [NaN, NaN, NaN, NaN] })).toBe('');
+  });
+
+  test("draws a rate metric's ratio bounds against the allowed ratio, an infinite bound at the chart's top", () => {
+    const ratioBounds = { lower: [0, 0.5, NaN, 2.1], upper: [Infinity, 40, NaN, 6.2], allowedRatio: 1.2, direction: 'increase' as const };
+    const chart = ratioChart({ ...series, ratioBounds });
+    expect(chart).toContain('"plotColorPalette": "#d62728, #d62728, #2ca02c"');
+    expect(chart).toContain('title "error-rate: ratio bounds (red) vs allowed 1.2 (green)"');
+    expect(chart).toContain('y-axis "canary/baseline ratio (up to 3)" 0 --> 3');
+    expect(chart).toContain('line "upper bound" [3, 3, 3, 3]');
+    expect(chart).toContain('line "lower bound" [0, 0.5, 1.3, 2.1]');
+    expect(ratioChart({ ...series, ratioBounds: { ...ratioBounds, direction: 'either' } })).toContain('vs allowed 1.2 and 0.833 (green)');
+    expect(ratioChart(series)).toBe('');
   });
 });
 
