@@ -1,18 +1,24 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { readmeWithReference, renderReference } from '../../../scripts/reference.js';
+import { readFileSync, statSync } from 'node:fs';
+import { renderReferences } from '../../../scripts/reference.js';
 import { loadPlan } from '../../../src/core/plan/index.js';
 
 const readme = readFileSync('README.md', 'utf8');
+/** What a reader sees before scrolling. */
+const firstScreen = readme.split('\n').slice(0, 60).join('\n');
 
 describe('README', () => {
-  test('its reference tables match the action.yml files (run `npm run docs` after changing one)', () => {
-    expect(readmeWithReference(readme, renderReference())).toBe(readme);
+  test('stays short: at most 15 KB, the details live in docs/ and each action\'s reference page', () => {
+    expect(statSync('README.md').size).toBeLessThanOrEqual(15 * 1024);
   });
 
-  test('starts with the two commands a new user runs: the demo and the tests', () => {
-    const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  test('its first screen holds what Slipway is, the two commands, a workflow to copy and what to have first', () => {
+    const firstBlock = /```(?:sh|bash)\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? '';
     expect(firstBlock.trim().split('\n')).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
+    expect(firstScreen).toMatch(/- uses: slipway\/slipway@v1/);
+    expect(firstScreen).toMatch(/node24/);
+    expect(firstScreen).toMatch(/deployments: write/);
+    expect(firstScreen).toMatch(/GitHub Enterprise/);
   });
 
   test('the plan it shows passes the plan parser', () => {
@@ -25,5 +31,15 @@ describe('README', () => {
     const testCommand = /```(?:sh|bash)\n([\s\S]*?)```/.exec(readme)?.[1].split('\n').find((line) => line.includes('npm test'));
     expect(testCommand).toBeDefined();
     expect(readFileSync('.ci/run', 'utf8').split('\n')).toContain(testCommand!.trim());
+  });
+
+  test('links to every action\'s reference page', () => {
+    for (const { path } of renderReferences()) expect(readme).toContain(`](${path})`);
+  });
+});
+
+describe('the reference pages', () => {
+  test.each(renderReferences().map((r) => [r.path, r.text]))('%s matches its action.yml (run `npm run docs` after changing one)', (path, text) => {
+    expect(readFileSync(path, 'utf8')).toBe(text);
   });
 });
