@@ -1,7 +1,7 @@
 import type { MetricSeries, RatioBounds } from '../analysis/series.js';
 
 // Mermaid xycharts of one metric over the analysis window, rendered by GitHub in job summaries and
-// comments (docs/actions.md, "The job summary"). Three things make them readable:
+// comments (docs/analysis.md, "Reports"). Three things make them readable:
 // - colours: Mermaid's default palette starts with a pale lavender, so each chart sets its own
 //   through an init directive, the canary first in a strong red;
 // - names: an xychart draws no legend in every Mermaid version GitHub may run, so the title names
