@@ -9,6 +9,7 @@ export * from './validate.js';
 export * from './engine.js';
 export { HEARTBEAT_MS } from './liveness.js';
 export * from './describe.js';
+export { dryRun } from './dry-run.js';
 export * from './resume-point.js';
 export * from './steps.js';
 export * from './smoke-check.js';
