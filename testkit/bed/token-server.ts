@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './binaries.js';
@@ -24,6 +24,8 @@ export interface TokenServerOptions {
   forbidden?: string[];
   /** Token lifetime in seconds (default 300). */
   ttlSeconds?: number;
+  /** OAuth refresh tokens (docker's identity tokens) and the user each stands for, for the POST grant. */
+  refreshTokens?: Record<string, string>;
 }
 
 /** A running token service; `realm`, `service`, `issuer` and `rootCertPath` go into the registry's config. */
@@ -51,6 +53,21 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   let issued = 0;
 
   const server = createServer((request, response) => {
+    if (request.method === 'POST') {
+      // The OAuth2 refresh-token grant: a form body naming the token and the scopes.
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        const username = form.get('grant_type') === 'refresh_token' ? options.refreshTokens?.[form.get('refresh_token') ?? ''] : undefined;
+        if (username === undefined || !options.users[username]) {
+          response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'invalid refresh token' }));
+          return;
+        }
+        answer(response, username, options.users[username].access, (form.get('scope') ?? '').split(' ').filter(Boolean));
+      });
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     const credentials = parseBasic(request.headers.authorization);
     let access = options.anonymous ?? {};
@@ -66,16 +83,19 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       }
       access = user.access;
     }
-    const granted = url.searchParams.getAll('scope').flatMap((scope) => grant(scope, access));
+    answer(response, credentials?.username ?? '', access, url.searchParams.getAll('scope'));
+  });
+  const answer = (response: ServerResponse, subject: string, access: Access, scopes: string[]) => {
+    const granted = scopes.flatMap((scope) => grant(scope, access));
     const now = Math.floor(Date.now() / 1000);
     const ttl = options.ttlSeconds ?? 300;
     // distribution accepts a token until 60 s past its `exp` (its Leeway): `exp` is set that much
     // earlier so that a token really stops working after `ttl` seconds.
-    const claims = { iss: issuer, sub: credentials?.username ?? '', aud: service, exp: now + ttl - 60, nbf: now - 10, iat: now, jti: randomUUID(), access: granted };
+    const claims = { iss: issuer, sub: subject, aud: service, exp: now + ttl - 60, nbf: now - 10, iat: now, jti: randomUUID(), access: granted };
     const token = jwt({ typ: 'JWT', alg: 'RS256', kid }, claims, privateKey);
     issued++;
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: ttl, issued_at: new Date().toISOString() }));
-  });
+  };
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {

@@ -16,6 +16,11 @@ import { SlipwayError } from '../errors.js';
 export interface Credentials {
   username: string;
   password: string;
+  /**
+   * An OAuth refresh token (docker's `identitytoken`, from config.json): exchanged for bearer
+   * tokens by a POST to the realm (grant_type=refresh_token), as docker does, instead of Basic.
+   */
+  identityToken?: string;
 }
 
 /** A parsed `WWW-Authenticate` challenge. */
@@ -68,9 +73,18 @@ export async function fetchToken(challenge: Challenge, scope: string, credential
   if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
   const scopes = new Set([scope, ...(challenge.params.scope ? challenge.params.scope.split(' ') : [])]);
   for (const s of scopes) url.searchParams.append('scope', s);
-  if (credentials) url.searchParams.set('account', credentials.username);
-  const headers: Record<string, string> = credentials ? { authorization: basicAuthorization(credentials) } : {};
-  const response = await fetchImpl(url, { headers });
+  let response: Response;
+  if (credentials?.identityToken) {
+    // The OAuth2 refresh-token grant of the token spec: the scopes go space-separated in the form.
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'slipway', scope: [...scopes].join(' ') });
+    if (challenge.params.service) form.set('service', challenge.params.service);
+    url.search = '';
+    response = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  } else {
+    if (credentials) url.searchParams.set('account', credentials.username);
+    const headers: Record<string, string> = credentials ? { authorization: basicAuthorization(credentials) } : {};
+    response = await fetchImpl(url, { headers });
+  }
   const text = await response.text();
   if (response.status === 401) throw new RegistryAuthError(401, `the token service ${url.origin} rejected the credentials`);
   if (response.status === 403) throw new RegistryAuthError(403, `the token service ${url.origin} denied access to ${[...scopes].join(' ')}`);

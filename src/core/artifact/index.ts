@@ -2,6 +2,7 @@
 // build and promote logic of build-immutable-image and promote-artifact.
 export * from './reference.js';
 export * from './auth.js';
+export * from './docker-config.js';
 export * from './http.js';
 export * from './blobs.js';
 export * from './manifests.js';

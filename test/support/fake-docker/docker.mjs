@@ -6,7 +6,10 @@
 // file, an image output pushed by digest only), pushes a small image made from the Dockerfile's
 // bytes to the registry named in --output (so the digest is real), and writes the metadata file
 // as buildx does. Every call is appended to the `log` file as JSON (the password never is), with
-// the names of any INPUT_* variables it was given (there must be none).
+// the names of any INPUT_* variables it was given (there must be none). Like docker, it pushes with
+// the `auths` entry of `$DOCKER_CONFIG/config.json` for the registry (Basic auth), when there is
+// one. A `--secret id=…,env=VAR` must find VAR in its environment (and `src=` an existing file);
+// the log records the sha256 of each secret's value, never the value.
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,8 +45,15 @@ if (args[0] === 'logout') {
 }
 
 if (args[0] !== 'buildx' || args[1] !== 'build') fail(`unsupported command: ${args.join(' ')}`);
-log({ args, env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH } });
 const values = (flag) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+const secrets = {};
+for (const spec of values('--secret')) {
+  const fields = Object.fromEntries(spec.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const value = fields.env !== undefined ? process.env[fields.env] : existsSync(fields.src ?? '') ? readFileSync(fields.src, 'utf8') : undefined;
+  if (value === undefined) fail(`secret ${fields.id}: ${fields.env !== undefined ? `env ${fields.env} not set` : `no file ${fields.src}`}`);
+  secrets[fields.id] = createHash('sha256').update(value).digest('hex');
+}
+log({ args, env: { SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH }, secrets });
 const one = (flag) => values(flag)[0] ?? fail(`missing ${flag}`);
 const platform = one('--platform');
 const metadataFile = one('--metadata-file');
@@ -60,14 +70,22 @@ if (!existsSync(dockerfile)) fail(`no Dockerfile at ${dockerfile}`);
 const slash = output.name.indexOf('/');
 const registry = `http://${output.name.slice(0, slash)}`;
 const repository = output.name.slice(slash + 1);
+const auth = (() => {
+  try {
+    return JSON.parse(readFileSync(join(process.env.DOCKER_CONFIG ?? '', 'config.json'), 'utf8')).auths?.[output.name.slice(0, slash)]?.auth;
+  } catch {
+    return undefined;
+  }
+})();
+const authorization = auth ? { authorization: `Basic ${auth}` } : {};
 const digestOf = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 async function pushBlob(bytes) {
   const digest = digestOf(bytes);
-  const start = await fetch(`${registry}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const start = await fetch(`${registry}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: authorization });
   if (start.status !== 202) fail(`blob upload start answered ${start.status}`);
   const location = new URL(start.headers.get('location'), registry);
   location.searchParams.set('digest', digest);
-  const response = await fetch(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  const response = await fetch(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...authorization }, body: bytes });
   if (response.status !== 201) fail(`blob push answered ${response.status}`);
   return { digest, size: bytes.length };
 }
@@ -82,7 +100,7 @@ const manifest = Buffer.from(JSON.stringify({
   layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
 }));
 const digest = digestOf(manifest);
-const put = await fetch(`${registry}/v2/${repository}/manifests/${digest}`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
+const put = await fetch(`${registry}/v2/${repository}/manifests/${digest}`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json', ...authorization }, body: manifest });
 if (put.status !== 201) fail(`manifest push answered ${put.status}`);
 writeFileSync(metadataFile, JSON.stringify({ 'containerimage.digest': digest, 'image.name': output.name, 'buildx.build.ref': 'fake/fake/fake' }));
 process.stdout.write(`pushed ${output.name}@${digest}\n`);
