@@ -1,12 +1,14 @@
 // Bundles every action and the CLI with ncc into <out>/<name>/index.js (default out: dist),
 // minified — the runner starts a fresh node for every step, and parsing half the text is half the
 // start (docs/architecture.md, "Fast start") — with the licences of what each bundle holds in
-// <out>/<name>/licenses.txt.
+// <out>/<name>/licenses.txt. ncc writes one licences file per chunk (a lazily loaded library is
+// a chunk of its own), so they are merged into that one file.
 // Usage: node scripts/build.mjs [outDir] [name ...]
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleEntries } from './entries.mjs';
+import { mergeLicences } from './licences.mjs';
 
 const [outDir = 'dist', ...only] = process.argv.slice(2);
 const entries = bundleEntries().filter((e) => only.length === 0 || only.includes(e.name));
@@ -16,8 +18,12 @@ function ncc(entry) {
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry.source, '-o', target, '-q', '--minify', '--license', 'licenses.txt', '--target', 'es2022'], { stdio: 'inherit' });
+    const child = spawn(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry.source, '-o', target, '-q', '--minify', '--license', '[name].licenses.txt', '--target', 'es2022'], { stdio: 'inherit' });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${entry.name} (exit ${code})`))));
+  }).then(() => {
+    const parts = readdirSync(target).filter((f) => f.endsWith('.licenses.txt')).sort();
+    writeFileSync(join(target, 'licenses.txt'), mergeLicences(parts.map((f) => readFileSync(join(target, f), 'utf8'))));
+    for (const f of parts) rmSync(join(target, f));
   });
 }
 
