@@ -49,7 +49,7 @@ afterEach(clearStepEnvironment);
 describe('values a plan accepts are values every later stage accepts', () => {
   test.each([
     ['fractional weight: `setWeight: 12.5`, which every router refuses,', plan('steps:\n  - setWeight: 12.5\n'), "input 'plan' line 4: steps[0].setWeight: 12.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 12 or 13"],
-    ['fractional weight: `mirror: 2.5`, which every mirroring router refuses,', plan('steps:\n  - setWeight: 10\n  - mirror: 2.5\n'), "input 'plan' line 5: steps[1].mirror: 2.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 2 or 3"],
+    ['fractional weight: `setMirrorRoute: {percentage: 2.5}`, which every mirroring router refuses,', plan('steps:\n  - setWeight: 10\n  - setMirrorRoute: {name: mirror, percentage: 2.5}\n'), "input 'plan' line 5: steps[1].setMirrorRoute.percentage: 2.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 2 or 3"],
     [
       'timer overflow: `pause: {duration: 600h}`, which overflowed the timer and promoted within seconds,',
       plan('steps:\n  - setWeight: 10\n  - pause: {duration: 600h}\n  - setWeight: 100\n'),
@@ -98,7 +98,7 @@ describe('values a plan accepts are values every later stage accepts', () => {
     sim.resetCounts();
     // A real HAProxy router; its socket is never reached.
     const router = createRouter('haproxy', { socket: join(dir, 'no-such.sock'), backend: 'app', stable: 'v1', canary: 'v2', routeAcl: '/etc/haproxy/canary.acl' });
-    const error = await runAction(plan('steps:\n  - setWeight: 10\n  - setHeaderRoute: {name: x-user, value: beta}\n  - setWeight: 100\n'), environment, router);
+    const error = await runAction(plan('steps:\n  - setWeight: 10\n  - setHeaderRoute: {name: canary-header, match: [{headerName: x-user, headerValue: {exact: beta}}]}\n  - setWeight: 100\n'), environment, router);
     expect(error?.message).toBe(
       "The plan does not fit the haproxy router; nothing was changed.\nplan line 5: steps[1].setHeaderRoute: The HAProxy route ACL matches the header 'x-canary', not header 'x-user'. Fix: route on 'x-canary', or set router.routeHeader to the header your haproxy.cfg ACL reads.",
     );

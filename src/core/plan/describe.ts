@@ -11,9 +11,9 @@ export function stepLabel(step: PlanStep): string {
     case 'analysis':
       return `analysis ${formatDuration(step.durationSeconds)}`;
     case 'setHeaderRoute':
-      return step.route ? `header route ${step.route.name}: ${step.route.value}` : 'header route cleared';
-    case 'mirror':
-      return `mirror ${step.percent}%`;
+      return step.route ? `header route ${step.name} (${step.route.name}: ${step.route.value})` : `header route ${step.name} removed`;
+    case 'setMirrorRoute':
+      return step.percentage === 0 ? `mirror route ${step.name} removed` : `mirror route ${step.name} ${step.percentage}%`;
     case 'preview':
       return `preview (${step.route.name}: ${step.route.value})`;
     case 'smokeCheck':

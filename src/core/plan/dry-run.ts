@@ -44,8 +44,8 @@ function whatItDoes(step: PlanStep, plan: RolloutPlan, index: number): string {
     }
     case 'setHeaderRoute':
       return step.route ? `requests whose ${step.route.kind ?? 'header'} ${step.route.name} is ${step.route.value} go to the new version.` : 'the header route is removed.';
-    case 'mirror':
-      return step.percent === 0 ? 'mirroring stops.' : `${step.percent}% of the requests are copied to the new version; the answers still come from the stable one.`;
+    case 'setMirrorRoute':
+      return step.percentage === 0 ? 'mirroring stops.' : `${step.percentage}% of the requests are copied to the new version; the answers still come from the stable one.`;
     case 'preview':
       return `the new version answers requests whose ${step.route.kind ?? 'header'} ${step.route.name} is ${step.route.value}; everyone else stays on the stable one.`;
     case 'smokeCheck':

@@ -34,16 +34,21 @@ export interface AnalysisStep {
   intervalSeconds?: number;
 }
 
-/** Routes requests carrying a header (or cookie) to the new version; null clears the route. */
+/**
+ * Routes requests carrying a header (or cookie) to the new version; null clears the route. Argo
+ * Rollouts' `setHeaderRoute`: `name` is the route's, `match` its header (docs/migrating-from-argo-rollouts.md).
+ */
 export interface HeaderRouteStep {
   kind: 'setHeaderRoute';
+  name: string;
   route: HeaderRoute | null;
 }
 
-/** Mirrors `percent` of requests to the new version, responses discarded (0 turns it off). */
-export interface MirrorStep {
-  kind: 'mirror';
-  percent: number;
+/** Mirrors `percentage` of requests to the new version, responses discarded (0 removes the mirror). Argo Rollouts' `setMirrorRoute`. */
+export interface MirrorRouteStep {
+  kind: 'setMirrorRoute';
+  name: string;
+  percentage: number;
 }
 
 /** Blue-green: makes the new version reachable through a header route before the switch. */
@@ -67,7 +72,7 @@ export interface SwitchStep {
 }
 
 /** One step of a plan, with the (1-based) line of the plan file it came from. */
-export type PlanStep = (SetWeightStep | PauseStep | AnalysisStep | HeaderRouteStep | MirrorStep | PreviewStep | SmokeCheckStep | SwitchStep) & {
+export type PlanStep = (SetWeightStep | PauseStep | AnalysisStep | HeaderRouteStep | MirrorRouteStep | PreviewStep | SmokeCheckStep | SwitchStep) & {
   line?: number;
 };
 

@@ -37,7 +37,7 @@ type StepHandlers = { [K in PlanStep['kind']]: StepHandler<Extract<PlanStep, { k
 
 const CONTINUE: StepOutcome = { next: 'continue' };
 
-/** setWeight, switch, setHeaderRoute, preview and mirror: the router changes, then the status says so. */
+/** setWeight, switch, setHeaderRoute, preview and setMirrorRoute: the router changes, then the status says so. */
 async function moveTraffic(step: TrafficStep, { router, recorder, label }: StepContext): Promise<StepOutcome> {
   const state = await applyTrafficStep(router, step);
   recorder.trafficAt(state.canaryWeight);
@@ -83,7 +83,7 @@ export const stepHandlers = {
   switch: moveTraffic,
   setHeaderRoute: moveTraffic,
   preview: moveTraffic,
-  mirror: moveTraffic,
+  setMirrorRoute: moveTraffic,
   pause,
   analysis: analyse,
   smokeCheck,

@@ -35,13 +35,13 @@ export function expectedTrafficBefore(steps: PlanStep[], index: number): Expecte
     if (step.kind === 'setWeight') expected.canaryWeight = step.weight;
     if (step.kind === 'switch') expected.canaryWeight = 100;
     if (step.kind === 'setHeaderRoute' || step.kind === 'preview') expected.headerRoute = step.route;
-    if (step.kind === 'mirror') expected.mirrorPercent = step.percent;
+    if (step.kind === 'setMirrorRoute') expected.mirrorPercent = step.percentage;
   }
   return expected;
 }
 
 /** The steps that move traffic through the router. */
-export type TrafficStep = Extract<PlanStep, { kind: 'setWeight' | 'switch' | 'setHeaderRoute' | 'preview' | 'mirror' }>;
+export type TrafficStep = Extract<PlanStep, { kind: 'setWeight' | 'switch' | 'setHeaderRoute' | 'preview' | 'setMirrorRoute' }>;
 
 /** Applies a traffic step through the router; a capability the provider lacks is a clear error. */
 export async function applyTrafficStep(router: TrafficRouter, step: TrafficStep): Promise<TrafficState> {
@@ -54,14 +54,14 @@ export async function applyTrafficStep(router: TrafficRouter, step: TrafficStep)
     case 'preview':
       if (!router.setHeaderRoute) throw new SlipwayError(cannotRoute(router, step.kind));
       return router.setHeaderRoute(step.route);
-    case 'mirror':
+    case 'setMirrorRoute':
       if (!router.setMirror) throw new SlipwayError(cannotMirror(router));
-      return router.setMirror(step.percent);
+      return router.setMirror(step.percentage);
   }
 }
 
 const cannotRoute = (router: TrafficRouter, kind: string) => `The ${router.type} router cannot route by header, so the plan's \`${kind}\` step cannot run; remove it or use a provider with header routes.`;
-const cannotMirror = (router: TrafficRouter) => `The ${router.type} router cannot mirror traffic, so the plan's \`mirror\` step cannot run; remove it or use a provider that mirrors (nginx).`;
+const cannotMirror = (router: TrafficRouter) => `The ${router.type} router cannot mirror traffic, so the plan's \`setMirrorRoute\` step cannot run; remove it or use a provider that mirrors (nginx).`;
 
 /**
  * Checks, before anything is written, that the router can take every traffic step of the plan: a
@@ -83,7 +83,7 @@ export function checkPlanFitsRouter(steps: PlanStep[], router: TrafficRouter): v
         problems.push(`${where}: ${errorMessage(error)}`);
       }
     }
-    if (step.kind === 'mirror' && !router.setMirror) problems.push(`${where}: ${cannotMirror(router)}`);
+    if (step.kind === 'setMirrorRoute' && !router.setMirror) problems.push(`${where}: ${cannotMirror(router)}`);
   });
   if (problems.length > 0) throw new SlipwayError(`The plan does not fit the ${router.type} router; nothing was changed.\n${problems.join('\n')}`);
 }

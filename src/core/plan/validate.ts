@@ -28,7 +28,7 @@ const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
 const ANALYSIS_KEYS = ['prometheus', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'mirror', 'preview', 'smokeCheck', 'switch'];
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setMirrorRoute', 'preview', 'smokeCheck', 'switch'];
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
 const DEFAULT_INTERVAL_SECONDS = 60;
 /** A smoke check is one HTTP GET: it answers within seconds, or the version is not ready. */
@@ -244,18 +244,27 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return { kind, durationSeconds: seconds, intervalSeconds: interval };
     }
     case 'setHeaderRoute': {
-      if (value === null || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: null };
-      const route = headerRouteOf(value, at, report);
-      return route && { kind, route };
+      const name = routeNameOf(value, ['name', 'match'], at, report);
+      if (name === undefined) return undefined;
+      const route = (value as Raw).match === undefined ? null : matchOf((value as Raw).match, [...at, 'match'], report);
+      return route === undefined ? undefined : { kind, name, route };
     }
     case 'preview': {
       if (value === null || value === true || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: DEFAULT_PREVIEW_ROUTE };
-      const route = headerRouteOf(value, at, report);
-      return route && { kind, route };
+      if (!isObject(value) || unknownKeys(value, ['match'], at, report) || value.match === undefined) {
+        return void report(at, `${show(value)} is not a preview route: write \`preview: {}\` for the default header ${DEFAULT_PREVIEW_ROUTE.name}: ${DEFAULT_PREVIEW_ROUTE.value}, or \`preview: {match: [{headerName: x-preview, headerValue: {exact: 'on'}}]}\``);
+      }
+      const route = matchOf(value.match, [...at, 'match'], report);
+      return route === undefined || route === null ? undefined : { kind, route };
     }
-    case 'mirror': {
-      const percent = parsed(isObject(value) ? value.percent : value, parseWeight, isObject(value) ? [...at, 'percent'] : at, report);
-      return percent === undefined ? undefined : { kind, percent };
+    case 'setMirrorRoute': {
+      const name = routeNameOf(value, ['name', 'percentage', 'match'], at, report);
+      if (name === undefined) return undefined;
+      const block = value as Raw;
+      if (block.match !== undefined) return void report([...at, 'match'], "Slipway's routers mirror a share of all requests: leave out `match` (Argo's request criteria)");
+      // Argo's setMirrorRoute with only a name removes the route.
+      const percentage = block.percentage === undefined ? 0 : parsed(block.percentage, parseWeight, [...at, 'percentage'], report);
+      return percentage === undefined ? undefined : { kind, name, percentage };
     }
     case 'smokeCheck': {
       const block = isObject(value) ? value : { url: value };
@@ -274,16 +283,47 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
   }
 }
 
-function headerRouteOf(value: unknown, path: NodePath, report: Report): HeaderRoute | undefined {
-  if (!isObject(value) || typeof value.name !== 'string' || value.name === '' || typeof value.value !== 'string') {
-    report(path, `${show(value)} is not a route: expected {name: x-canary, value: always} (values are strings; quote them)`);
-    return undefined;
+/**
+ * The `name` of an Argo Rollouts route step (`setHeaderRoute`, `setMirrorRoute`): the route the
+ * step sets or removes, as Argo's `managedRoutes` name it. Reported, with the fields it takes, when
+ * missing; a step in the shape Slipway used before Argo's gets the fix spelled out.
+ */
+function routeNameOf(value: unknown, keys: string[], path: NodePath, report: Report): string | undefined {
+  const kind = path[path.length - 1];
+  if (isObject(value) && kind === 'setHeaderRoute' && typeof value.value === 'string') {
+    return void report(path, `${show(value)} is the old shape: write Argo Rollouts' \`setHeaderRoute: {name: canary-header, match: [{headerName: ${String(value.name)}, headerValue: {exact: ${value.value}}}]}\` (docs/migrating-from-argo-rollouts.md)`);
   }
-  if (value.kind !== undefined && value.kind !== 'header' && value.kind !== 'cookie') {
-    report([...path, 'kind'], `${show(value.kind)} is not one of header, cookie`);
-    return undefined;
+  if (!isObject(value) || typeof value.name !== 'string' || value.name.trim() === '') {
+    return void report(path, `${show(value)} has no route name: write e.g. \`${kind}: {name: ${kind === 'setHeaderRoute' ? 'canary-header, match: [{headerName: x-canary, headerValue: {exact: always}}]' : 'mirror, percentage: 10'}}\`; with the name alone the step removes the route`);
   }
-  return { name: value.name, value: value.value, ...(value.kind ? { kind: value.kind as 'header' | 'cookie' } : {}) };
+  return unknownKeys(value, keys, path, report) ? undefined : value.name;
+}
+
+/**
+ * Argo Rollouts' `match` of a header route: one `{headerName, headerValue: {exact}}` — or, as
+ * Slipway's routers also route on cookies, `{cookieName, cookieValue: {exact}}`. An empty list
+ * removes the route (null).
+ */
+function matchOf(value: unknown, path: NodePath, report: Report): HeaderRoute | null | undefined {
+  const example = '[{headerName: x-canary, headerValue: {exact: always}}]';
+  if (!Array.isArray(value)) return void report(path, `${show(value)} is not a list of matches: write e.g. \`match: ${example}\``);
+  if (value.length === 0) return null;
+  if (value.length > 1) return void report(path, `${value.length} matches: Slipway's routers route on one header or cookie; give one`);
+  const [entry] = value as unknown[];
+  const at = [...path, 0];
+  if (!isObject(entry)) return void report(at, `${show(entry)} is not a match: write e.g. \`${example.slice(1, -1)}\``);
+  const kind = entry.cookieName !== undefined ? 'cookie' : 'header';
+  const [nameKey, valueKey] = kind === 'cookie' ? ['cookieName', 'cookieValue'] : ['headerName', 'headerValue'];
+  if (unknownKeys(entry, [nameKey, valueKey], at, report)) return undefined;
+  const name = entry[nameKey];
+  if (typeof name !== 'string' || name === '') return void report([...at, nameKey], `${show(name)} is not a ${kind} name`);
+  const matchValue = entry[valueKey];
+  if (!isObject(matchValue) || typeof matchValue.exact !== 'string') {
+    const other = isObject(matchValue) && (matchValue.prefix !== undefined || matchValue.regex !== undefined);
+    return void report([...at, valueKey], other ? "Slipway's routers match exact values only: write `{exact: <value>}` (prefix and regex are not supported)" : `${show(matchValue)} is not a value to match: write \`{exact: always}\` (values are strings; quote them)`);
+  }
+  if (unknownKeys(matchValue, ['exact'], [...at, valueKey], report)) return undefined;
+  return { name, value: matchValue.exact, ...(kind === 'cookie' ? { kind } : {}) };
 }
 
 /**
@@ -329,10 +369,11 @@ function oneOf<T extends string>(value: unknown, choices: readonly T[], path: No
   return undefined;
 }
 
-function unknownKeys(value: Raw, allowed: string[], path: NodePath, report: Report): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) report([...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
-  }
+/** Reports every field not `allowed`; whether there was one. */
+function unknownKeys(value: Raw, allowed: string[], path: NodePath, report: Report): boolean {
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  for (const key of unknown) report([...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
+  return unknown.length > 0;
 }
 
 /** `parse(value)`; undefined when it throws a ValueError, which is reported at `path` in the plan's words. */

@@ -80,7 +80,7 @@ describeIf('the rollout action', () => {
   test('a blue-green plan previews by header, smoke-checks through the proxy, then switches at once (measured)', async () => {
     const environment = `production-${++count}`;
     new HistoryBuilder(bed.sim, environment).add(1, { digest: artifact(1).digest });
-    const steps = `  - preview: {name: x-canary, value: preview}\n  - smokeCheck: {url: '${bed.haproxy.url}', headers: {x-canary: preview}}\n  - switch: {}\n`;
+    const steps = `  - preview: {match: [{headerName: x-canary, headerValue: {exact: preview}}]}\n  - smokeCheck: {url: '${bed.haproxy.url}', headers: {x-canary: preview}}\n  - switch: {}\n`;
     // The smoke check is one GET: at the bed's 2% error rate it would fail one run in fifty.
     bed.green.configure({ errorRate: 0 });
     const { result, report } = await bed

@@ -66,7 +66,7 @@ onFailure: retry
       'plan.yml line 1: strategy: linear is not one of canary, blue-green',
       'plan.yml line 7: onFailure: retry is not one of rollback, pause',
       'plan.yml line 5: steps[1].analysis.duration: soon is not a duration such as 90, 90s, 2m, 1h or 1m30s (whole seconds)',
-      'plan.yml line 6: steps[2]: expected one of `setWeight:`, `pause:`, `analysis:`, `setHeaderRoute:`, `mirror:`, `preview:`, `smokeCheck:`, `switch:`, got {"wait":5}',
+      'plan.yml line 6: steps[2]: expected one of `setWeight:`, `pause:`, `analysis:`, `setHeaderRoute:`, `setMirrorRoute:`, `preview:`, `smokeCheck:`, `switch:`, got {"wait":5}',
     ]);
   });
 

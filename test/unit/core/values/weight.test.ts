@@ -30,7 +30,7 @@ class MemoryRouter extends SpecRouter {
 function planValue(step: string): number | string {
   try {
     const [parsed] = loadPlan(`router: {provider: haproxy}\nsteps:\n  - ${step}\n`, 'plan.yml').steps;
-    return parsed.kind === 'setWeight' ? parsed.weight : parsed.kind === 'mirror' ? parsed.percent : NaN;
+    return parsed.kind === 'setWeight' ? parsed.weight : parsed.kind === 'setMirrorRoute' ? parsed.percentage : NaN;
   } catch (error) {
     if (error instanceof PlanError) return error.message;
     throw error;
@@ -80,7 +80,7 @@ describe('weight', () => {
 
   test('a plan names the line and the step: `setWeight: 12.5` is refused at validation', () => {
     expect(planValue('setWeight: 12.5')).toBe('plan.yml line 3: steps[0].setWeight: 12.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 12 or 13');
-    expect(planValue('mirror: {percent: 2.5}')).toBe('plan.yml line 3: steps[0].mirror.percent: 2.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 2 or 3');
+    expect(planValue('setMirrorRoute: {name: mirror, percentage: 2.5}')).toBe('plan.yml line 3: steps[0].setMirrorRoute.percentage: 2.5 is not a whole number from 0 to 100. Fix: routers take whole percents: use 2 or 3');
   });
 
   const weights = fc.oneof(fc.integer({ min: -50, max: 150 }), fc.double({ min: -50, max: 150, noNaN: true }), fc.constantFrom(Infinity, -Infinity));
@@ -111,7 +111,7 @@ describe('weight', () => {
   test('every mirrored share the plan validator accepts, the mirroring routers accept, and only those', async () => {
     await fc.assert(
       fc.asyncProperty(weights, async (percent) => {
-        const inPlan = planValue(`mirror: ${percent}`);
+        const inPlan = planValue(`setMirrorRoute: {name: mirror, percentage: ${percent}}`);
         const routed = await new MemoryRouter().setMirror!(percent).then((state) => state.mirrorPercent, () => 'refused');
         expect(routed).toBe(typeof inPlan === 'number' ? inPlan : 'refused');
       }),
