@@ -1,21 +1,11 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
+import { findExecutable } from '../../src/core/process/executable.js';
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/bin', '/usr/local/sbin'];
 
 /** The absolute path of an executable on PATH (or the system dirs), or undefined. */
 export function findBinary(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...SYSTEM_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
+  return findExecutable(name, [process.env.PATH ?? '', ...SYSTEM_DIRS].join(delimiter));
 }
 
 /** Debian packages that provide the servers the tests run. */

@@ -1,7 +1,7 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SlipwayError } from '../errors.js';
-import { runCommand, tail } from '../process/index.js';
+import { findExecutable, runCommand, tail } from '../process/index.js';
 import { registerSecret } from '../secrets/index.js';
 import type { Credentials } from './auth.js';
 
@@ -133,17 +133,3 @@ async function fromHelper(helper: string, server: string, searchPath: string): P
   return { credentials, source: program };
 }
 
-/** The path of `program` in the first directory of `searchPath` that holds it executable. */
-function findExecutable(program: string, searchPath: string): string | undefined {
-  for (const dir of searchPath.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, program);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
