@@ -16,6 +16,9 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
+/** Flags renamed before 1.0 (docs/values.md, "Names"): the old name is refused with the new one. */
+const RENAMED_FLAGS: Record<string, string> = { 'ssh-key': 'ssh-private-key' };
+
 /** Parses `--name value` / `--name=value` / `--flag` arguments; unknown names are an error. */
 export function parseFlags(args: string[], known: { values: string[]; flags?: string[] }): Record<string, string | true> {
   const parsed: Record<string, string | true> = {};
@@ -30,7 +33,8 @@ export function parseFlags(args: string[], known: { values: string[]; flags?: st
       if (value === undefined) throw new Error(`--${name} needs a value`);
       parsed[name] = value;
     } else {
-      throw new Error(`unknown option --${name}`);
+      const renamed = RENAMED_FLAGS[name];
+      throw new Error(`unknown option --${name}${renamed ? `: renamed to --${renamed}` : ''}`);
     }
   }
   return parsed;

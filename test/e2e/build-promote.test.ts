@@ -60,7 +60,7 @@ describeIf('build once, deploy to staging, promote the same digest to production
     expect(build.exitCode).toBe(0);
     const imageRef = build.outputs['image-ref'];
 
-    const start = await step(bundles.record, { environment: 'staging', artifact: imageRef });
+    const start = await step(bundles.record, { environment: 'staging', 'image-ref': imageRef });
     expect(start.exitCode).toBe(0);
     const stagingId = start.outputs['deployment-id'];
     expect((await step(bundles.record, { state: 'success', 'deployment-id': stagingId })).exitCode).toBe(0);

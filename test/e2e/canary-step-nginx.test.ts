@@ -41,8 +41,8 @@ describeIf('canary-step with nginx', () => {
     expect(latestStatus()).toMatchObject({ state: 'in_progress', description: 'canary 25%' });
   });
 
-  test('mirror-percent copies requests to the canary while users are answered by stable', async () => {
-    const result = await step({ weight: '0', 'mirror-percent': '100' });
+  test('mirror-percentage copies requests to the canary while users are answered by stable', async () => {
+    const result = await step({ weight: '0', 'mirror-percentage': '100' });
     expect(result.exitCode).toBe(0);
     expect(latestStatus()).toMatchObject({ description: 'canary 0% · mirroring 100%' });
     bed.stack.apps.green.resetSeen();

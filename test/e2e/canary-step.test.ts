@@ -18,7 +18,7 @@ describeIf('canary-step with HAProxy', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ weight: '25', 'previous-weight': '0' });
-    expect(JSON.parse(result.outputs.state)).toMatchObject({ provider: 'haproxy', canaryWeight: 25, stableWeight: 75, reachable: true });
+    expect(JSON.parse(result.outputs['traffic-state'])).toMatchObject({ provider: 'haproxy', canaryWeight: 25, stableWeight: 75, reachable: true });
     expect(latestStatus()).toMatchObject({ state: 'in_progress', description: 'canary 25%' });
     expect(Math.abs((await share()) - 25)).toBeLessThanOrEqual(1.5);
     expect(result.state.moved).toBe('true');
@@ -80,7 +80,7 @@ describeIf('canary-step with HAProxy', () => {
   test('a header route reaches the canary at weight 0', async () => {
     const result = await step({ weight: '0', 'header-route': 'x-canary: always' });
     expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.outputs.state).headerRoutes).toEqual([{ name: 'x-canary', value: 'always' }]);
+    expect(JSON.parse(result.outputs['traffic-state']).headerRoutes).toEqual([{ name: 'x-canary', value: 'always' }]);
     expect((await measure(bed.stack.url, 'v2', 200, { 'x-canary': 'always' })).share).toBe(100);
     expect(await share()).toBe(0);
   });
@@ -89,7 +89,7 @@ describeIf('canary-step with HAProxy', () => {
     [{ weight: '150' }, "Input 'weight' has the value \"150\": expected a whole number from 0 to 100."],
     [{ weight: '-1' }, "Input 'weight' has the value \"-1\": expected a whole number from 0 to 100."],
     [{ provider: 'traefik', weight: '5' }, "Input 'provider' has the value \"traefik\": expected one of haproxy, nginx, gateway-api, istio, smi, ingress-nginx, command."],
-    [{ weight: '5', 'mirror-percent': '10' }, "Input 'mirror-percent' has the value \"10\": expected no mirroring: the haproxy router cannot mirror (HAProxy mirrors only through an SPOE agent)."],
+    [{ weight: '5', 'mirror-percentage': '10' }, "Input 'mirror-percentage' has the value \"10\": expected no mirroring: the haproxy router cannot mirror (HAProxy mirrors only through an SPOE agent)."],
   ])('bad input %p fails with a clear message, records nothing and leaves traffic where it was', async (inputs, message) => {
     await step({ weight: '5' });
     bed.sim.resetCounts();

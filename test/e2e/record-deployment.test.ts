@@ -64,7 +64,7 @@ describe('record-deployment, main and post step', () => {
   test('start creates an in-progress deployment with outputs and a summary; the post step closes it as failure when the job never recorded an outcome', async () => {
     const history = new HistoryBuilder(sim, environment);
     const [previous] = history.add(1);
-    const started = await step({ environment, artifact: ARTIFACT, 'environment-url': 'https://review.example.com', description: 'canary 5%' });
+    const started = await step({ environment, 'image-ref': ARTIFACT, 'environment-url': 'https://review.example.com', description: 'canary 5%' });
     expect(started.exitCode).toBe(0);
     const id = Number(started.outputs['deployment-id']);
     expect(sim.state.deployments.get(id)?.sha).toBe(SHA);
@@ -132,7 +132,7 @@ describe('record-deployment, main and post step', () => {
   test.each([
     ['an unknown state', { state: 'deployed' }, "Input 'state' has the value \"deployed\""],
     ['an update without deployment-id', { state: 'success' }, "Input 'deployment-id' is missing"],
-    ['an artifact pinned by tag', { artifact: 'app:1.2.3' }, "Input 'artifact' has the value \"app:1.2.3\""],
+    ['an artifact pinned by tag', { 'image-ref': 'app:1.2.3' }, "Input 'image-ref' has the value \"app:1.2.3\""],
     ['an invalid environment URL', { 'environment-url': 'review.example.com' }, "Input 'environment-url' has the value \"review.example.com\""],
     ['a start without environment', { environment: '' }, "Input 'environment' is missing"],
   ])('%s fails naming the input and creates nothing', async (_what, inputs, message) => {

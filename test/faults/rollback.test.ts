@@ -36,7 +36,7 @@ async function decide(environment: string, to: string, options: { force?: boolea
 class RouterSpy implements TrafficRouter {
   readonly type = 'spy';
   aborts = 0;
-  private readonly state: TrafficState = { provider: 'spy', stableWeight: 100, canaryWeight: 0, headerRoutes: [], mirrorPercent: 0, reachable: true };
+  private readonly state: TrafficState = { provider: 'spy', stableWeight: 100, canaryWeight: 0, headerRoutes: [], mirrorPercentage: 0, reachable: true };
   async describe() { return this.state; }
   async setCanaryWeight() { return this.state; }
   async promote() { return this.state; }

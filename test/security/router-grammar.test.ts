@@ -187,7 +187,7 @@ describe('nginx: nothing from the settings or a route can end a directive of the
 
   test.each(['always";} server {', 'always\n}', '~.*'])('the route value %p is refused before the file is written or nginx runs', async (value) => {
     const settings = nginxSettings({ ...NGINX });
-    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value }], mirrorPercent: 0 })).toThrow('A route value cannot be empty, start with ~, nor contain');
+    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value }], mirrorPercentage: 0 })).toThrow('A route value cannot be empty, start with ~, nor contain');
     const file = join(dir, 'routing.conf');
     const ran = join(dir, 'nginx-ran');
     const router = createRouter('nginx', { ...NGINX, file, test: ['touch', ran], reload: ['touch', ran], pid: join(dir, 'nginx.pid') });

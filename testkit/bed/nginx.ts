@@ -38,7 +38,7 @@ export async function startNginx(options: NginxLaunchOptions): Promise<RunningNg
   const port = await freePort();
   const config = join(dir, 'nginx.conf');
   const includeFile = join(dir, 'slipway-routing.conf');
-  writeFileSync(includeFile, renderNginxInclude({ name: 'slipway', stable: options.stable, canary: options.canary, keepalive: 16 }, { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 }));
+  writeFileSync(includeFile, renderNginxInclude({ name: 'slipway', stable: options.stable, canary: options.canary, keepalive: 16 }, { canaryWeight: 0, headerRoutes: [], mirrorPercentage: 0 }));
   const upstreamKeepAlive = ['proxy_http_version 1.1;', 'proxy_set_header Connection "";'];
   writeFileSync(
     config,

@@ -22,7 +22,7 @@ export const Inputs = {
   RegistryUsername: 'registry-username',
   RegistryPassword: 'registry-password',
   Attest: 'attest',
-  GitHubToken: 'github-token',
+  Token: 'token',
 } as const;
 
 /** Output names. */

@@ -37,7 +37,7 @@ export interface BuildInputs {
   /** Credentials given as inputs; without them, docker's config.json is asked (main.ts). */
   credentials?: Credentials;
   attest: boolean;
-  githubToken?: string;
+  token?: string;
 }
 
 /** Reads and validates every input. */
@@ -76,7 +76,7 @@ export function getInputs(context: RunContext): BuildInputs {
     buildx,
     credentials,
     attest,
-    githubToken: secretInput(Inputs.GitHubToken),
+    token: secretInput(Inputs.Token),
   };
 }
 

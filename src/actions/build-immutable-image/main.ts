@@ -49,7 +49,7 @@ export async function main(): Promise<void> {
   const context = readRunContext();
   const inputs = getInputs(context);
   // Checked before building: an attestation that cannot be made must not leave a pushed image behind.
-  if (inputs.attest) assertAttestationPossible(inputs.githubToken);
+  if (inputs.attest) assertAttestationPossible(inputs.token);
   const client = await registryClient(inputs.image.registry, inputs.credentials);
   const target = { client, repository: inputs.image.repository };
   const epoch = await commitTime(runner, inputs.path ?? inputs.context);
@@ -99,7 +99,7 @@ export async function main(): Promise<void> {
   let attestation: string | undefined;
   if (inputs.attest) {
     try {
-      attestation = await attest({ name: formatReference(inputs.image), digest: result.digest }, inputs.githubToken!);
+      attestation = await attest({ name: formatReference(inputs.image), digest: result.digest }, inputs.token!);
     } catch (error) {
       throw new SlipwayError(`Attesting ${imageRef} failed: ${errorMessage(error)}. Fix: give the job \`permissions: id-token: write\` and \`attestations: write\`.`);
     }
@@ -138,11 +138,11 @@ function imageLabels(given: Record<string, string>, source: Record<string, strin
 }
 
 /** `attest: true` needs the runner's OIDC token (id-token: write) and a GitHub token. */
-function assertAttestationPossible(githubToken: string | undefined): void {
+function assertAttestationPossible(token: string | undefined): void {
   if (!process.env.ACTIONS_ID_TOKEN_REQUEST_URL || !process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new InputError(Inputs.Attest, 'true', 'a job that can request an OIDC token (GitHub artifact attestations are signed with it)', 'give the job `permissions: id-token: write` and `attestations: write`, or set `attest: false` (attestations are unavailable outside GitHub-hosted workflows)');
   }
-  if (!githubToken) throw new InputError(Inputs.GitHubToken, undefined, 'a GitHub token to store the attestation', 'leave `github-token:` out to use `github.token`');
+  if (!token) throw new InputError(Inputs.Token, undefined, 'a GitHub token to store the attestation', 'leave `token:` out to use `github.token`');
 }
 
 /**

@@ -8,7 +8,7 @@ export const Inputs = {
   Action: 'action',
   Weight: 'weight',
   HeaderRoute: 'header-route',
-  MirrorPercent: 'mirror-percent',
+  MirrorPercentage: 'mirror-percentage',
   SmokeUrl: 'smoke-url',
   DeploymentId: 'deployment-id',
   AbortOnFailure: 'abort-on-failure',
@@ -21,7 +21,7 @@ export const Inputs = {
 export const Outputs = {
   Weight: 'weight',
   PreviousWeight: 'previous-weight',
-  State: 'state',
+  TrafficState: 'traffic-state',
 } as const;
 
 /** State the main step leaves for the post step (never the token). */

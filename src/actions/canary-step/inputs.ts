@@ -19,7 +19,7 @@ export interface CanaryStepInputs {
   weight?: number;
   /** A header route to add (`null`: remove the routes; undefined: leave them). */
   headerRoute?: HeaderRoute | null;
-  mirrorPercent?: number;
+  mirrorPercentage?: number;
   smokeUrl?: string;
   deploymentId?: number;
   abortOnFailure: boolean;
@@ -40,7 +40,7 @@ export function getInputs(routerOptions: RouterOptions = {}): { inputs: CanarySt
     action,
     weight,
     headerRoute: headerRouteInput(),
-    mirrorPercent: parsedInput(Inputs.MirrorPercent, parseWeight),
+    mirrorPercentage: parsedInput(Inputs.MirrorPercentage, parseWeight),
     smokeUrl: urlInput(Inputs.SmokeUrl),
     deploymentId: integerInput(Inputs.DeploymentId, { min: 1, max: Number.MAX_SAFE_INTEGER }),
     abortOnFailure: booleanInput(Inputs.AbortOnFailure, true),
@@ -52,8 +52,8 @@ export function getInputs(routerOptions: RouterOptions = {}): { inputs: CanarySt
   const router = createRouter(inputs.provider, settings, routerOptions);
   // Capabilities are checked here, so a step never moves the weight and then fails on a route.
   if (inputs.headerRoute && !router.setHeaderRoute) throw new InputError(Inputs.HeaderRoute, optionalString(Inputs.HeaderRoute), `no header route: the ${router.type} router has none`, 'use haproxy (with routeAcl), nginx, gateway-api, istio or ingress-nginx');
-  if (inputs.mirrorPercent !== undefined && !router.setMirror) {
-    throw new InputError(Inputs.MirrorPercent, String(inputs.mirrorPercent), `no mirroring: the ${router.type} router cannot mirror${router.type === 'haproxy' ? ' (HAProxy mirrors only through an SPOE agent)' : ''}`, 'use nginx, gateway-api or istio for a dark launch');
+  if (inputs.mirrorPercentage !== undefined && !router.setMirror) {
+    throw new InputError(Inputs.MirrorPercentage, String(inputs.mirrorPercentage), `no mirroring: the ${router.type} router cannot mirror${router.type === 'haproxy' ? ' (HAProxy mirrors only through an SPOE agent)' : ''}`, 'use nginx, gateway-api or istio for a dark launch');
   }
   return { inputs, router };
 }

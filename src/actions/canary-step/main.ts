@@ -57,8 +57,8 @@ async function step(hosts: SshRouterHosts): Promise<void> {
 
   setOutput(Outputs.Weight, String(state.canaryWeight));
   setOutput(Outputs.PreviousWeight, previous.reachable ? String(previous.canaryWeight) : '');
-  setOutput(Outputs.State, JSON.stringify(state));
-  logger.info(`${router.type}: canary ${previous.canaryWeight}% → ${state.canaryWeight}%${state.headerRoutes.length > 0 ? `, header routes ${state.headerRoutes.map((r) => `${r.name}: ${r.value}`).join(', ')}` : ''}${state.mirrorPercent > 0 ? `, mirroring ${state.mirrorPercent}%` : ''}`);
+  setOutput(Outputs.TrafficState, JSON.stringify(state));
+  logger.info(`${router.type}: canary ${previous.canaryWeight}% → ${state.canaryWeight}%${state.headerRoutes.length > 0 ? `, header routes ${state.headerRoutes.map((r) => `${r.name}: ${r.value}`).join(', ')}` : ''}${state.mirrorPercentage > 0 ? `, mirroring ${state.mirrorPercentage}%` : ''}`);
   if (ledger && inputs.deploymentId !== undefined) {
     const aborted = inputs.action === 'abort';
     await ledger.setStatus(inputs.deploymentId, { state: aborted ? 'failure' : 'in_progress', description: describeStep(inputs, previous, state) });
@@ -125,7 +125,7 @@ async function apply(router: TrafficRouter, inputs: CanaryStepInputs): Promise<T
       break;
   }
   if (inputs.headerRoute !== undefined) state = await routeHeaderToCanary(router, inputs.headerRoute);
-  if (inputs.mirrorPercent !== undefined) state = await mirrorToCanary(router, inputs.mirrorPercent);
+  if (inputs.mirrorPercentage !== undefined) state = await mirrorToCanary(router, inputs.mirrorPercentage);
   return state;
 }
 
@@ -133,7 +133,7 @@ async function apply(router: TrafficRouter, inputs: CanaryStepInputs): Promise<T
 function describeStep(inputs: CanaryStepInputs, previous: TrafficState, state: TrafficState): string {
   const extras = [
     ...state.headerRoutes.map((r) => `${r.kind === 'cookie' ? 'cookie ' : ''}${r.name}: ${r.value} → canary`),
-    ...(state.mirrorPercent > 0 ? [`mirroring ${state.mirrorPercent}%`] : []),
+    ...(state.mirrorPercentage > 0 ? [`mirroring ${state.mirrorPercentage}%`] : []),
   ];
   const main: Record<CanaryStepInputs['action'], string> = {
     'set-weight': `canary ${state.canaryWeight}%`,

@@ -9,6 +9,30 @@ import { parseInput } from '../../core/values/index.js';
 // Readers for action inputs. Each returns a typed value or throws an InputError naming the input;
 // they are called only from an action's getInputs(), never deeper (docs/architecture.md, "Layers").
 
+/**
+ * Inputs renamed before 1.0, old name → new name: one name per concept across every action
+ * (docs/values.md, "Names"). Old names are not aliases: a workflow still giving one is refused.
+ */
+export const RENAMED_INPUTS: Readonly<Record<string, string>> = {
+  'github-token': 'token',
+  artifact: 'image-ref',
+  'mirror-percent': 'mirror-percentage',
+};
+
+/**
+ * Throws an InputError for the first renamed input a workflow gives (the runner passes every
+ * `with:` key as INPUT_<NAME>, known to the action or not), naming the new name. Its value, maybe a
+ * token, is never shown.
+ */
+export function refuseRenamedInputs(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [old, current] of Object.entries(RENAMED_INPUTS)) {
+    if (env[`INPUT_${old.replace(/ /g, '_').toUpperCase()}`] === undefined) continue;
+    const error = new InputError(old, undefined, `\`${current}\``, `write \`${current}:\` under \`with:\``);
+    error.message = `Input '${old}' was renamed to '${current}'. Fix: write \`${current}:\` under \`with:\` instead of \`${old}:\` (docs/values.md, "Names").`;
+    throw error;
+  }
+}
+
 /** A trimmed input, or undefined when empty. */
 export function optionalString(name: string): string | undefined {
   const value = core.getInput(name).trim();
@@ -82,8 +106,9 @@ export function urlInput(name: string): string | undefined {
 }
 
 /**
- * A list: one item a line or comma-separated, blanks dropped. `lines`: one item a line only, for
- * items that hold commas themselves (`type=registry,ref=…`, a label's text).
+ * A list input, by the one rule of docs/values.md ("Lists"): one item a line, or — for items that
+ * never hold a comma (tags, platforms, names) — comma-separated too; blanks dropped. `lines`: one
+ * item a line only, for items that hold commas themselves (`type=registry,ref=…`, a label's text).
  */
 export function listInput(name: string, separators: 'lines-or-commas' | 'lines' = 'lines-or-commas'): string[] {
   return (optionalString(name) ?? '').split(separators === 'lines' ? '\n' : /[\n,]/).map((s) => s.trim()).filter((s) => s !== '');

@@ -3,6 +3,7 @@ import { errorMessage } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { registerEnvironmentSecrets } from '../../core/process/index.js';
 import { secrets } from '../../core/secrets/index.js';
+import { refuseRenamedInputs } from './inputs.js';
 import { debug, error, info, setFailed, warning } from './output.js';
 
 /** The core library's Logger over the Actions toolkit, behind the redaction boundary. */
@@ -28,6 +29,7 @@ export async function runAction(steps: { main: () => Promise<void>; post?: () =>
       await steps.post?.();
     } else {
       core.saveState(POST_MARKER, 'true');
+      refuseRenamedInputs();
       await steps.main();
     }
   } catch (failure) {

@@ -7,7 +7,7 @@ export const Inputs = {
   State: 'state',
   DeploymentId: 'deployment-id',
   Ref: 'ref',
-  Artifact: 'artifact',
+  ImageRef: 'image-ref',
   EnvironmentUrl: 'environment-url',
   Description: 'description',
   Task: 'task',

@@ -48,8 +48,8 @@ export function getInputs(context: RunContext): RecordDeploymentInputs {
   }
   const ref = optionalString(Inputs.Ref) ?? context.source.sha;
   if (!ref && state === 'start') throw new InputError(Inputs.Ref, ref, 'a commit sha or ref to deploy', 'run inside GitHub Actions (GITHUB_SHA), or set `ref:`');
-  const artifactRef = optionalString(Inputs.Artifact);
-  const artifact = artifactRef === undefined ? undefined : { ref: artifactRef, digest: parsePinnedReference(Inputs.Artifact, artifactRef).digest };
+  const imageRef = optionalString(Inputs.ImageRef);
+  const artifact = imageRef === undefined ? undefined : { ref: imageRef, digest: parsePinnedReference(Inputs.ImageRef, imageRef).digest };
   const production = optionalString(Inputs.ProductionEnvironment);
   return {
     state,

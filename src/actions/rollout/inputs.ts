@@ -37,7 +37,7 @@ export function getInputs(context: RunContext): RolloutInputs {
     onInconclusive: optionalString(Inputs.OnInconclusive),
     notify: notifyInputs({ url: Inputs.NotifyUrl, format: Inputs.NotifyFormat }),
   });
-  const imageRef = requiredString(Inputs.ImageRef, 'pass the `artifact` output of build-immutable-image (`name@sha256:<64 hex>`)');
+  const imageRef = requiredString(Inputs.ImageRef, 'pass the `image-ref` output of build-immutable-image (`name@sha256:<64 hex>`)');
   const artifact = artifactFromRef(imageRef);
   if (!artifact) throw new InputError(Inputs.ImageRef, imageRef, 'an immutable reference `name@sha256:<64 hex>`', 'tags move; pass the digest reference that build-immutable-image outputs');
   const ref = optionalString(Inputs.Ref) ?? context.source.sha;

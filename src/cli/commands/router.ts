@@ -12,7 +12,7 @@ export const SSH_KEY_ENV = 'SLIPWAY_SSH_PRIVATE_KEY';
 export const SSH_KNOWN_HOSTS_ENV = 'SLIPWAY_SSH_KNOWN_HOSTS';
 
 const usage = `usage: slipway router init (--plan <plan.yml> | --router <settings.yml or inline YAML>)
-                          [--ssh-key <file>] [--ssh-known-hosts <file>]
+                          [--ssh-private-key <file>] [--ssh-known-hosts <file>]
 
 The first step for an existing proxy (docs/traffic.md, "Adopting an existing proxy"):
   nginx    writes the router's include file with all traffic on the stable version (a file
@@ -22,7 +22,7 @@ The first step for an existing proxy (docs/traffic.md, "Adopting an existing pro
            what to add to haproxy.cfg when they do not (Slipway never edits it)
 
 With \`ssh:\` in the router settings it works on the router host over SSH: the private key comes
-from --ssh-key (a file) or $${SSH_KEY_ENV} (the key itself), the host's known_hosts lines from
+from --ssh-private-key (a file) or $${SSH_KEY_ENV} (the key itself), the host's known_hosts lines from
 --ssh-known-hosts (a file) or $${SSH_KNOWN_HOSTS_ENV}; the host key is always checked.
 
 exit codes: 0 ready for a rollout, 1 something is left to do (printed), 2 bad usage or settings`;
@@ -39,11 +39,11 @@ export const routerCommand: CliCommand = {
     let adoption: { run(): Promise<AdoptReport> };
     try {
       if (args[0] !== 'init') throw new Error(`expected 'init', got ${args[0] === undefined ? 'nothing' : `'${args[0]}'`}`);
-      const flags = parseFlags(args.slice(1), { values: ['plan', 'router', 'ssh-key', 'ssh-known-hosts'] });
+      const flags = parseFlags(args.slice(1), { values: ['plan', 'router', 'ssh-private-key', 'ssh-known-hosts'] });
       const router = await routerFlags(flags);
       hosts = new SshRouterHosts(
-        { privateKey: fileOrEnv(flags['ssh-key'], io, SSH_KEY_ENV), knownHosts: fileOrEnv(flags['ssh-known-hosts'], io, SSH_KNOWN_HOSTS_ENV) },
-        { names: { privateKey: `--ssh-key (or $${SSH_KEY_ENV})`, knownHosts: `--ssh-known-hosts (or $${SSH_KNOWN_HOSTS_ENV})` } },
+        { privateKey: fileOrEnv(flags['ssh-private-key'], io, SSH_KEY_ENV), knownHosts: fileOrEnv(flags['ssh-known-hosts'], io, SSH_KNOWN_HOSTS_ENV) },
+        { names: { privateKey: `--ssh-private-key (or $${SSH_KEY_ENV})`, knownHosts: `--ssh-known-hosts (or $${SSH_KNOWN_HOSTS_ENV})` } },
       );
       adoption = prepareAdoption(router.provider, router.settings, hosts.routerOptions);
     } catch (error) {

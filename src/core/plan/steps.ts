@@ -25,17 +25,17 @@ export type SmokeChecker = (step: SmokeCheckStep) => Promise<SmokeCheckResult>;
 export interface ExpectedTraffic {
   canaryWeight: number;
   headerRoute: HeaderRoute | null;
-  mirrorPercent: number;
+  mirrorPercentage: number;
 }
 
 /** The traffic the steps before `index` leave behind (weight 0, no routes, no mirror at the start). */
 export function expectedTrafficBefore(steps: PlanStep[], index: number): ExpectedTraffic {
-  const expected: ExpectedTraffic = { canaryWeight: 0, headerRoute: null, mirrorPercent: 0 };
+  const expected: ExpectedTraffic = { canaryWeight: 0, headerRoute: null, mirrorPercentage: 0 };
   for (const step of steps.slice(0, index)) {
     if (step.kind === 'setWeight') expected.canaryWeight = step.weight;
     if (step.kind === 'switch') expected.canaryWeight = 100;
     if (step.kind === 'setHeaderRoute' || step.kind === 'preview') expected.headerRoute = step.route;
-    if (step.kind === 'setMirrorRoute') expected.mirrorPercent = step.percentage;
+    if (step.kind === 'setMirrorRoute') expected.mirrorPercentage = step.percentage;
   }
   return expected;
 }
@@ -103,9 +103,9 @@ export async function convergeTraffic(router: TrafficRouter, expected: ExpectedT
     changed.push(route ? `header route ${route.name}: ${route.value}` : 'header routes cleared');
     state = await router.setHeaderRoute(route);
   }
-  if (state.mirrorPercent !== expected.mirrorPercent && router.setMirror) {
-    changed.push(`mirror ${state.mirrorPercent}% → ${expected.mirrorPercent}%`);
-    state = await router.setMirror(expected.mirrorPercent);
+  if (state.mirrorPercentage !== expected.mirrorPercentage && router.setMirror) {
+    changed.push(`mirror ${state.mirrorPercentage}% → ${expected.mirrorPercentage}%`);
+    state = await router.setMirror(expected.mirrorPercentage);
   }
   return { state, changed };
 }

@@ -96,7 +96,7 @@ export class CommandRouter implements TrafficRouter {
   }
 
   private state(canaryWeight: number): TrafficState {
-    return { provider: this.type, canaryWeight, stableWeight: 100 - canaryWeight, headerRoutes: [], mirrorPercent: 0, reachable: true, detail: this.detail() };
+    return { provider: this.type, canaryWeight, stableWeight: 100 - canaryWeight, headerRoutes: [], mirrorPercentage: 0, reachable: true, detail: this.detail() };
   }
 
   private detail(): Record<string, unknown> {

@@ -88,7 +88,7 @@ export class HaproxyRouter extends SpecRouter {
     return {
       canaryWeight: total === 0 ? 0 : Math.round((100 * canaryWeight) / total),
       headerRoutes: this.settings.routeAcl ? await this.readRoutes(this.settings.routeAcl) : [],
-      mirrorPercent: 0,
+      mirrorPercentage: 0,
     };
   }
 

@@ -5,13 +5,13 @@ import type { HeaderRoute, TrafficRouter, TrafficState } from './types.js';
 export interface RouteSpec {
   canaryWeight: number;
   headerRoutes: HeaderRoute[];
-  mirrorPercent: number;
+  mirrorPercentage: number;
   /** Set by read() when the proxy routes to other backends than the settings name: the next change rewrites it in full. */
   drift?: boolean;
 }
 
 /** The spec with everything on stable. */
-export const STABLE_ONLY: RouteSpec = { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 };
+export const STABLE_ONLY: RouteSpec = { canaryWeight: 0, headerRoutes: [], mirrorPercentage: 0 };
 
 /** What a provider can do beyond weights. */
 export interface Capabilities {
@@ -37,8 +37,8 @@ export abstract class SpecRouter implements TrafficRouter {
     }
     if (capabilities.mirror) {
       this.setMirror = async (percent) => {
-        const mirrorPercent = checkWeight(percent, 'mirror-percent');
-        return this.update((spec) => ({ ...spec, mirrorPercent }));
+        const mirrorPercentage = checkWeight(percent, 'mirror-percentage');
+        return this.update((spec) => ({ ...spec, mirrorPercentage }));
       };
     }
   }
@@ -83,7 +83,7 @@ export abstract class SpecRouter implements TrafficRouter {
       canaryWeight: spec.canaryWeight,
       stableWeight: 100 - spec.canaryWeight,
       headerRoutes: spec.headerRoutes,
-      mirrorPercent: spec.mirrorPercent,
+      mirrorPercentage: spec.mirrorPercentage,
       reachable: true,
       detail: this.detail(),
     };
@@ -107,5 +107,5 @@ export function sameSpec(a: RouteSpec, b: RouteSpec): boolean {
 function normalise(spec: RouteSpec): RouteSpec {
   const routes = spec.headerRoutes.map((r) => ({ name: r.name.toLowerCase(), value: r.value, kind: r.kind ?? 'header' }));
   routes.sort((x, y) => `${x.kind}:${x.name}`.localeCompare(`${y.kind}:${y.name}`));
-  return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercent: spec.mirrorPercent };
+  return { canaryWeight: spec.canaryWeight, headerRoutes: routes, mirrorPercentage: spec.mirrorPercentage };
 }

@@ -30,7 +30,7 @@ export async function routeHeaderToCanary(router: TrafficRouter, route: HeaderRo
 
 /** Dark launch: mirror `percent` of requests to the canary, its answers discarded (0 stops). */
 export async function mirrorToCanary(router: TrafficRouter, percent: number): Promise<TrafficState> {
-  checkWeight(percent, 'mirror-percent');
+  checkWeight(percent, 'mirror-percentage');
   if (!router.setMirror) {
     const why = router.type === 'haproxy' ? 'HAProxy can only mirror through an SPOE agent, which Slipway does not drive' : undefined;
     throw unsupported(router, 'mirroring (dark launch)', ['nginx', 'gateway-api', 'istio'], why);

@@ -14,7 +14,7 @@ export interface TrafficState {
   /** Header routes in force (requests matching reach the canary whatever the weight). */
   headerRoutes: HeaderRoute[];
   /** Percent of requests mirrored to the canary (dark launch); 0 when off. */
-  mirrorPercent: number;
+  mirrorPercentage: number;
   /** False when the router could not be reached or read. */
   reachable: boolean;
   /** Provider-specific detail worth showing (server names, files, resources). */

@@ -4,7 +4,7 @@ const EXPECTED = 'a whole number from 0 to 100';
 
 /**
  * A share of requests sent to the canary, in percent: a weight (a `setWeight` step, canary-step's
- * `weight`) or a mirrored share (a `mirror` step, `mirror-percent`). A whole number from 0 to 100,
+ * `weight`) or a mirrored share (a `mirror` step, `mirror-percentage`). A whole number from 0 to 100,
  * written `25`, `'25'` or `25%`. Whole, because that is what every router takes: HAProxy's
  * `set weight`, the integer weights of Gateway API, Istio, SMI and ingress-nginx, the nginx split
  * written as whole percents, and Gateway API's RequestMirror `percent`.

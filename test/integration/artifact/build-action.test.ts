@@ -134,7 +134,7 @@ describeIf('build-immutable-image (the bundled action) against the real registry
 
   test('attest: true calls @actions/attest after the push; when the OIDC token cannot be had the step fails saying which permissions', async () => {
     const result = await run(
-      { image: `${registry.host}/acme/attested`, builder: 'package', path: join(root, 'site'), attest: 'true', 'github-token': 'gh-token' },
+      { image: `${registry.host}/acme/attested`, builder: 'package', path: join(root, 'site'), attest: 'true', token: 'gh-token' },
       { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' },
     );
     expect(result.exitCode).toBe(1);

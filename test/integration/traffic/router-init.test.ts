@@ -113,7 +113,7 @@ suite('slipway router init', () => {
       // Without the ssh settings' credentials, nothing is contacted: the missing key is named.
       const noKey = await runSlipway(['router', 'init', '--router', router('web', true)]);
       expect(noKey.exitCode).toBe(2);
-      expect(noKey.stderr).toContain("Input '--ssh-key (or $SLIPWAY_SSH_PRIVATE_KEY)' is missing");
+      expect(noKey.stderr).toContain("Input '--ssh-private-key (or $SLIPWAY_SSH_PRIVATE_KEY)' is missing");
       expect(existsSync(socket)).toBe(true);
     },
     120_000,

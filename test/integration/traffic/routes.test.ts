@@ -54,7 +54,7 @@ describe.each(providers)('%s mirroring (dark launch)', (provider) => {
       const router = stack.router(roles);
       await router.setCanaryWeight(5);
       await expect(mirrorToCanary(router, 10)).rejects.toThrow('The haproxy router cannot do mirroring (dark launch): HAProxy can only mirror through an SPOE agent');
-      expect(await router.describe()).toMatchObject({ canaryWeight: 5, mirrorPercent: 0 });
+      expect(await router.describe()).toMatchObject({ canaryWeight: 5, mirrorPercentage: 0 });
       expect(Math.abs((await measure(stack.url, 'v2', 1000)).share - 5)).toBeLessThanOrEqual(1);
     });
     return;

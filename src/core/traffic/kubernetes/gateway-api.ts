@@ -48,8 +48,8 @@ export function gatewayApiKind(settings: GatewayApiSettings): ManifestKind {
           { name: canaryService, port, weight: spec.canaryWeight },
         ],
       };
-      if (spec.mirrorPercent > 0) {
-        main.filters = [{ type: 'RequestMirror', requestMirror: { backendRef: { name: canaryService, port }, ...(spec.mirrorPercent < 100 ? { percent: spec.mirrorPercent } : {}) } }];
+      if (spec.mirrorPercentage > 0) {
+        main.filters = [{ type: 'RequestMirror', requestMirror: { backendRef: { name: canaryService, port }, ...(spec.mirrorPercentage < 100 ? { percent: spec.mirrorPercentage } : {}) } }];
       }
       return {
         apiVersion: 'gateway.networking.k8s.io/v1',
@@ -66,7 +66,7 @@ export function gatewayApiKind(settings: GatewayApiSettings): ManifestKind {
       return {
         canaryWeight: canaryPercent(weightOf(stableService), weightOf(canaryService)),
         headerRoutes: rules.flatMap((r) => r.matches?.flatMap((m) => m.headers?.map((h) => ({ name: h.name, value: h.value })) ?? []) ?? []),
-        mirrorPercent: mirror ? (mirror.percent ?? 100) : 0,
+        mirrorPercentage: mirror ? (mirror.percent ?? 100) : 0,
       };
     },
   };

@@ -63,7 +63,7 @@ export function ingressNginxKind(settings: IngressNginxSettings): ManifestKind {
       return {
         canaryWeight: Number(annotations[`${A}canary-weight`] ?? 0),
         headerRoutes: header ? [{ name: header, value: annotations[`${A}canary-by-header-value`] ?? 'always' }] : cookie ? [{ name: cookie, value: 'always', kind: 'cookie' }] : [],
-        mirrorPercent: 0,
+        mirrorPercentage: 0,
       };
     },
   };

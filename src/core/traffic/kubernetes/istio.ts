@@ -53,7 +53,7 @@ export function istioKind(settings: IstioSettings): ManifestKind {
           { destination: { host: canaryHost }, weight: spec.canaryWeight },
         ],
       };
-      if (spec.mirrorPercent > 0) Object.assign(primary, { mirror: { host: canaryHost }, mirrorPercentage: { value: spec.mirrorPercent } });
+      if (spec.mirrorPercentage > 0) Object.assign(primary, { mirror: { host: canaryHost }, mirrorPercentage: { value: spec.mirrorPercentage } });
       return {
         apiVersion: 'networking.istio.io/v1beta1',
         kind: 'VirtualService',
@@ -68,7 +68,7 @@ export function istioKind(settings: IstioSettings): ManifestKind {
       return {
         canaryWeight: canaryPercent(weightOf(stableHost), weightOf(canaryHost)),
         headerRoutes: http.filter((r) => r !== primary).flatMap((r) => r.match?.flatMap((m) => Object.entries(m.headers).map(([header, v]) => unmatch(header, v))) ?? []),
-        mirrorPercent: primary?.mirror ? (primary.mirrorPercentage?.value ?? 100) : 0,
+        mirrorPercentage: primary?.mirror ? (primary.mirrorPercentage?.value ?? 100) : 0,
       };
     },
   };

@@ -39,7 +39,7 @@ export function smiKind(settings: SmiSettings): ManifestKind {
     parse(object) {
       const backends = ((object.spec as { backends?: { service: string; weight: number }[] } | undefined)?.backends ?? []);
       const weightOf = (s: string) => backends.find((b) => b.service === s)?.weight ?? 0;
-      return { canaryWeight: canaryPercent(weightOf(stableService), weightOf(canaryService)), headerRoutes: [], mirrorPercent: 0 };
+      return { canaryWeight: canaryPercent(weightOf(stableService), weightOf(canaryService)), headerRoutes: [], mirrorPercentage: 0 };
     },
   };
 }

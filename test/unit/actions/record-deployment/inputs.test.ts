@@ -19,7 +19,7 @@ afterEach(() => {
 
 describe('record-deployment inputs', () => {
   test('a start takes the run sha as ref and GitHub defaults for everything left out', () => {
-    withInputs({ environment: 'staging', artifact: `app@${digest}` });
+    withInputs({ environment: 'staging', 'image-ref': `app@${digest}` });
     expect(getInputs(context)).toEqual({
       state: 'start', environment: 'staging', deploymentId: undefined, ref: 'a'.repeat(40), artifact: { ref: `app@${digest}`, digest },
       environmentUrl: undefined, description: undefined, task: 'deploy', strategy: undefined, productionEnvironment: undefined,
@@ -37,7 +37,7 @@ describe('record-deployment inputs', () => {
     [{ state: 'failure' }, "Input 'deployment-id' is missing"],
     [{ environment: 'staging', 'deployment-id': '42' }, "Input 'deployment-id' has the value \"42\": expected no value with `state: start`"],
     [{ state: 'success', 'deployment-id': 'latest' }, "Input 'deployment-id' has the value \"latest\""],
-    [{ environment: 'staging', artifact: `app@sha256:${'b'.repeat(10)}` }, "Input 'artifact' has the value"],
+    [{ environment: 'staging', 'image-ref': `app@sha256:${'b'.repeat(10)}` }, "Input 'image-ref' has the value"],
     [{ environment: 'staging', 'environment-url': 'ftp://example.com' }, "Input 'environment-url' has the value \"ftp://example.com\""],
     [{ environment: 'staging', 'production-environment': 'yes' }, "Input 'production-environment' has the value \"yes\""],
     [{ environment: 'staging', task: 'deploy:canary' }, "Input 'task' has the value \"deploy:canary\""],

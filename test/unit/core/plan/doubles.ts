@@ -153,7 +153,7 @@ export class LedgerDouble implements Ledger {
 /** A TrafficRouter kept in memory that records every call; `failOn` makes the operations it names throw. */
 export class RouterDouble implements TrafficRouter {
   readonly type = 'double';
-  state: TrafficState = { provider: 'double', canaryWeight: 0, stableWeight: 100, headerRoutes: [], mirrorPercent: 0, reachable: true };
+  state: TrafficState = { provider: 'double', canaryWeight: 0, stableWeight: 100, headerRoutes: [], mirrorPercentage: 0, reachable: true };
   calls: string[] = [];
   failOn?: string | string[];
 
@@ -168,12 +168,12 @@ export class RouterDouble implements TrafficRouter {
   }
   async promote() {
     this.record('promote');
-    this.state = { ...this.state, canaryWeight: 100, stableWeight: 0, headerRoutes: [], mirrorPercent: 0 };
+    this.state = { ...this.state, canaryWeight: 100, stableWeight: 0, headerRoutes: [], mirrorPercentage: 0 };
     return { ...this.state };
   }
   async abort() {
     this.record('abort');
-    this.state = { ...this.state, canaryWeight: 0, stableWeight: 100, headerRoutes: [], mirrorPercent: 0 };
+    this.state = { ...this.state, canaryWeight: 0, stableWeight: 100, headerRoutes: [], mirrorPercentage: 0 };
     return { ...this.state };
   }
   async setHeaderRoute(route: HeaderRoute | null) {
@@ -183,7 +183,7 @@ export class RouterDouble implements TrafficRouter {
   }
   async setMirror(percent: number) {
     this.record(`setMirror ${percent}`);
-    this.state = { ...this.state, mirrorPercent: percent };
+    this.state = { ...this.state, mirrorPercentage: percent };
     return { ...this.state };
   }
   private record(call: string) {

@@ -13,11 +13,11 @@ const istio = istioKind({ name: 'shop', namespace: 'prod', hosts: ['shop'], gate
 const smi = smiKind({ name: 'shop', namespace: 'prod', service: 'shop', stableService: 'shop-stable', canaryService: 'shop-canary' });
 const ingress = ingressNginxKind({ name: 'shop-canary', namespace: 'prod', host: 'shop.example.com', path: '/', canaryService: 'shop-canary', port: 80 });
 
-const spec = (canaryWeight: number, extra: Partial<RouteSpec> = {}): RouteSpec => ({ canaryWeight, headerRoutes: [], mirrorPercent: 0, ...extra });
+const spec = (canaryWeight: number, extra: Partial<RouteSpec> = {}): RouteSpec => ({ canaryWeight, headerRoutes: [], mirrorPercentage: 0, ...extra });
 
 describe('gateway-api HTTPRoute', () => {
   test.each([0, 5, 25, 100])('at %p%% is a valid gateway.networking.k8s.io/v1 HTTPRoute with weighted backendRefs', (weight) => {
-    const manifest = gateway.render(spec(weight, { headerRoutes: [{ name: 'x-canary', value: 'always' }], mirrorPercent: 100 }));
+    const manifest = gateway.render(spec(weight, { headerRoutes: [{ name: 'x-canary', value: 'always' }], mirrorPercentage: 100 }));
     expect(() => new HTTPRoute(manifest as never).validate()).not.toThrow();
     const rules = (manifest.spec as { rules: { backendRefs: { name: string; weight?: number }[]; matches?: unknown }[] }).rules;
     expect(rules[0]).toEqual({ matches: [{ headers: [{ type: 'Exact', name: 'x-canary', value: 'always' }] }], backendRefs: [{ name: 'shop-canary', port: 8080 }] });
@@ -25,7 +25,7 @@ describe('gateway-api HTTPRoute', () => {
   });
 
   test('mirrors a share with RequestMirror percent (Gateway API v1.2+) and refuses cookie routes', () => {
-    const manifest = gateway.render(spec(0, { mirrorPercent: 10 }));
+    const manifest = gateway.render(spec(0, { mirrorPercentage: 10 }));
     expect(() => new HTTPRoute(manifest as never).validate()).not.toThrow();
     expect(JSON.stringify(manifest)).toContain('"requestMirror":{"backendRef":{"name":"shop-canary","port":8080},"percent":10}');
     expect(() => gateway.render(spec(0, { headerRoutes: [{ name: 'canary', value: 'always', kind: 'cookie' }] }))).toThrow('Gateway API HTTPRoute matches headers, not cookies');
@@ -34,7 +34,7 @@ describe('gateway-api HTTPRoute', () => {
 
 describe('istio VirtualService, smi TrafficSplit, ingress-nginx canary Ingress', () => {
   test('istio: header and cookie routes before the weighted primary route with its mirror', () => {
-    const manifest = istio.render(spec(25, { headerRoutes: [{ name: 'x-canary', value: 'always' }, { name: 'beta', value: 'yes', kind: 'cookie' }], mirrorPercent: 5 }));
+    const manifest = istio.render(spec(25, { headerRoutes: [{ name: 'x-canary', value: 'always' }, { name: 'beta', value: 'yes', kind: 'cookie' }], mirrorPercentage: 5 }));
     expect(manifest).toMatchObject({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'shop', namespace: 'prod' } });
     expect((manifest.spec as { http: unknown[] }).http).toEqual([
       { name: 'slipway-route-0', match: [{ headers: { 'x-canary': { exact: 'always' } } }], route: [{ destination: { host: 'shop-canary' } }] },
@@ -76,7 +76,7 @@ describe('every manifest reads back as the spec it was rendered from', () => {
   test.each(cases)('%s', (_name, kind, can) => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100 }), fc.uniqueArray(header, { maxLength: can.routes, selector: (h) => h.name }), fc.integer({ min: 0, max: 100 }), (weight, routes, mirror) => {
-        const original = spec(weight, { headerRoutes: routes, mirrorPercent: can.mirror ? mirror : 0 });
+        const original = spec(weight, { headerRoutes: routes, mirrorPercentage: can.mirror ? mirror : 0 });
         expect(kind.parse(JSON.parse(JSON.stringify(kind.render(original))))).toEqual(original);
       }),
     );

@@ -7,15 +7,15 @@ const settings = { name: 'slipway', stable: '10.0.0.1:8080', canary: '10.0.0.2:8
 
 describe('the nginx include file', () => {
   test('weights the two servers by smooth weighted round-robin, marking a 0% server down', () => {
-    expect(renderNginxInclude(settings, { canaryWeight: 25, headerRoutes: [], mirrorPercent: 0 })).toContain(
+    expect(renderNginxInclude(settings, { canaryWeight: 25, headerRoutes: [], mirrorPercentage: 0 })).toContain(
       'upstream slipway_weighted { server 10.0.0.1:8080 weight=75; server 10.0.0.2:8080 weight=25; keepalive 16; }',
     );
-    expect(renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 })).toContain('server 10.0.0.2:8080 weight=1 down;');
-    expect(renderNginxInclude(settings, { canaryWeight: 100, headerRoutes: [], mirrorPercent: 0 })).toContain('server 10.0.0.1:8080 weight=1 down;');
+    expect(renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [], mirrorPercentage: 0 })).toContain('server 10.0.0.2:8080 weight=1 down;');
+    expect(renderNginxInclude(settings, { canaryWeight: 100, headerRoutes: [], mirrorPercentage: 0 })).toContain('server 10.0.0.1:8080 weight=1 down;');
   });
 
   test('routes a header or cookie to the canary upstream through maps, and mirrors a share with split_clients', () => {
-    const text = renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'X-Canary', value: 'always' }, { name: 'beta', value: 'yes', kind: 'cookie' }], mirrorPercent: 10 });
+    const text = renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'X-Canary', value: 'always' }, { name: 'beta', value: 'yes', kind: 'cookie' }], mirrorPercentage: 10 });
     expect(text).toContain('map $http_x_canary $slipway_route_0 { default ""; "always" "1"; }');
     expect(text).toContain('map $cookie_beta $slipway_route_1 { default ""; "yes" "1"; }');
     expect(text).toContain('map "$slipway_route_0$slipway_route_1" $slipway_upstream { default slipway_weighted; "~1" slipway_canary; }');
@@ -23,15 +23,15 @@ describe('the nginx include file', () => {
   });
 
   test('refuses values that would break out of the nginx syntax', () => {
-    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value: 'a"; }' }], mirrorPercent: 0 })).toThrow('A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got "a\\"; }").');
-    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x canary', value: 'a' }], mirrorPercent: 0 })).toThrow("A header name has letters, digits and - only (got 'x canary')");
+    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x-canary', value: 'a"; }' }], mirrorPercentage: 0 })).toThrow('A route value cannot be empty, start with ~, nor contain " \\ $ ; { } or control characters (got "a\\"; }").');
+    expect(() => renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [{ name: 'x canary', value: 'a' }], mirrorPercentage: 0 })).toThrow("A header name has letters, digits and - only (got 'x canary')");
   });
 
   test('reads back the spec it wrote, also when stable and canary swapped roles', () => {
     const route = fc.record({ name: fc.constantFrom('x-canary', 'x-tester'), value: fc.stringMatching(/^[a-z0-9]{1,8}$/) });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100 }), fc.uniqueArray(route, { maxLength: 2, selector: (r) => r.name }), fc.integer({ min: 0, max: 100 }), (canaryWeight, headerRoutes, mirrorPercent) => {
-        const spec: RouteSpec = { canaryWeight, headerRoutes, mirrorPercent };
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.uniqueArray(route, { maxLength: 2, selector: (r) => r.name }), fc.integer({ min: 0, max: 100 }), (canaryWeight, headerRoutes, mirrorPercentage) => {
+        const spec: RouteSpec = { canaryWeight, headerRoutes, mirrorPercentage };
         const text = renderNginxInclude(settings, spec);
         expect(parseNginxInclude(text, 'f', settings)).toEqual(spec);
         expect(parseNginxInclude(text, 'f', { stable: settings.canary, canary: settings.stable }).canaryWeight).toBe(100 - canaryWeight);
@@ -40,7 +40,7 @@ describe('the nginx include file', () => {
   });
 
   test('a file with other addresses reads as drift, so the next change rewrites it', () => {
-    const text = renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [], mirrorPercent: 0 });
+    const text = renderNginxInclude(settings, { canaryWeight: 0, headerRoutes: [], mirrorPercentage: 0 });
     expect(parseNginxInclude(text, 'f', { stable: '10.0.0.2:8080', canary: '10.0.0.3:8080' })).toMatchObject({ canaryWeight: 0, drift: true });
   });
 

@@ -73,8 +73,8 @@ describe('weight', () => {
   });
 
   test('a router names the input it was called for, as an InputError', () => {
-    expect(() => checkWeight(12.5, 'mirror-percent')).toThrow(
-      new InputError('mirror-percent', 12.5, 'a whole number from 0 to 100', 'routers take whole percents: use 12 or 13'),
+    expect(() => checkWeight(12.5, 'mirror-percentage')).toThrow(
+      new InputError('mirror-percentage', 12.5, 'a whole number from 0 to 100', 'routers take whole percents: use 12 or 13'),
     );
   });
 
@@ -112,7 +112,7 @@ describe('weight', () => {
     await fc.assert(
       fc.asyncProperty(weights, async (percent) => {
         const inPlan = planValue(`setMirrorRoute: {name: mirror, percentage: ${percent}}`);
-        const routed = await new MemoryRouter().setMirror!(percent).then((state) => state.mirrorPercent, () => 'refused');
+        const routed = await new MemoryRouter().setMirror!(percent).then((state) => state.mirrorPercentage, () => 'refused');
         expect(routed).toBe(typeof inPlan === 'number' ? inPlan : 'refused');
       }),
     );
