@@ -97,7 +97,7 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
       runId: context.source.runId,
       onDeployment: (id) => core.saveState(State.DeploymentId, String(id)),
       onPromoted: () => core.saveState(State.Promoted, 'true'),
-      onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, progress, context, inputs.environmentUrl)),
+      onProgress: sticky && ((progress: RolloutProgress) => publish(sticky, renderRolloutComment(progress, { runUrl: context.runUrl, environmentUrl: inputs.environmentUrl }, results.map((r) => r.series)))),
       notifier,
     },
   );
@@ -177,9 +177,9 @@ function stickyComment(enabled: boolean, context: RunContext, environment: strin
 }
 
 /** A comment that cannot be written is worth a warning, never a failed rollout. */
-async function publish(sticky: StickyComment, progress: RolloutProgress, context: RunContext, environmentUrl?: string): Promise<void> {
+async function publish(sticky: StickyComment, comment: string): Promise<void> {
   try {
-    await sticky.publish(renderRolloutComment(progress, { runUrl: context.runUrl, environmentUrl }));
+    await sticky.publish(comment);
   } catch (error) {
     warning(`Could not update the pull-request comment: ${errorMessage(error)}`);
   }

@@ -40,11 +40,16 @@ export function analysisMarkdown(summary: AnalysisSummary, title = 'Canary analy
   if (report.reasons.length > 0) parts.push('**Why**', '', ...report.reasons.map((r) => `- ${inline(r)}`), '');
   const { alpha, thresholds, onNoData, onUndecided } = report.config;
   parts.push(`α = ${alpha} · cut-offs pass ≥ ${thresholds.pass}, marginal ≥ ${thresholds.marginal} · missing data: ${onNoData} · undecided at the end: ${onUndecided === 'inconclusive' ? 'inconclusive' : "pass when the data could have caught the metric's detect ratio"}`, '');
-  for (const series of summary.series ?? []) {
-    const charts = [metricChart(series), ratioChart(series)].filter(Boolean);
-    if (charts.length > 0) parts.push(`<details><summary>${series.name} over time</summary>`, '', ...charts.flatMap((chart) => [chart, '']), '</details>', '');
-  }
+  parts.push(...seriesCharts(summary.series ?? []));
   return parts.join('\n');
+}
+
+/** Each metric's charts over time (the series, and for a rate metric its ratio bounds), folded: markdown lines. */
+export function seriesCharts(all: MetricSeries[]): string[] {
+  return all.flatMap((series) => {
+    const charts = [metricChart(series), ratioChart(series)].filter(Boolean);
+    return charts.length === 0 ? [] : [`<details><summary>${series.name} over time</summary>`, '', ...charts.flatMap((chart) => [chart, '']), '</details>', ''];
+  });
 }
 
 /** The per-metric table: class, critical, the statistic that decided, and the reason. */

@@ -236,6 +236,10 @@ describeIf('charts in the job summary and the PR comment, rendered by Mermaid in
     const charts = await render(mermaidBlocks(summary));
     expect(charts).toHaveLength(3);
     expect(charts.every((chart) => chart.pixels[CHART_COLOURS.canary] > 100 && collisions(chart.xLabels).length === 0)).toBe(true);
+    // The pull request's comment itself carries the same charts, under its step's metric table.
+    const inComment = await render(mermaidBlocks(renderRolloutComment(rollout, {}, [result.series])));
+    expect(inComment.map((chart) => chart.title)).toEqual(charts.map((chart) => chart.title));
+    expect(inComment.every((chart) => chart.pixels[CHART_COLOURS.canary] > 100 && collisions(chart.xLabels).length === 0)).toBe(true);
   });
 
   test('the control: the old chart (default palette, a label per interval) fails the same checks', async () => {
