@@ -5,7 +5,7 @@ import { loadPlan, SLOT_ROUTER_FIELDS, type PlanOverrides, type RolloutPlan } fr
 import { parseEnvNames } from '../../core/process/index.js';
 import { parseRollbackTo, type RollbackTo } from '../../core/rollback/index.js';
 import { parseInput } from '../../core/values/index.js';
-import { booleanInput, notifyInputs, optionalString, planTextInput, requiredString, secretInput, urlInput } from '../common/inputs.js';
+import { booleanInput, listInput, notifyInputs, optionalString, planTextInput, requiredString, secretInput, urlInput } from '../common/inputs.js';
 import { registryCredentialsInput } from '../common/registry.js';
 import { routerSettingsInput } from '../common/router-input.js';
 import { Inputs } from './constants.js';
@@ -58,7 +58,7 @@ export function getInputs(): RollbackInputs {
     router,
     slotPlan: plan?.slots ? plan : undefined,
     deployCommand,
-    deployEnv: parseEnvNames(Inputs.DeployEnv, optionalString(Inputs.DeployEnv)),
+    deployEnv: parseEnvNames(Inputs.DeployEnv, listInput(Inputs.DeployEnv)),
     reason: optionalString(Inputs.Reason) ?? 'manual rollback',
     force: booleanInput(Inputs.Force, false),
     environmentUrl: urlInput(Inputs.EnvironmentUrl),

@@ -69,7 +69,8 @@ export type MetricDefinition = RateMetricDefinition | ContinuousMetricDefinition
 
 const COMMON = ['name', 'kind', 'direction', 'critical', 'weight', 'muted'];
 type Kind = MetricDefinition['kind'] | 'latency';
-const FIELDS: Record<Kind, string[]> = {
+/** The fields of a metric definition, by kind (the repository's naming test reads them). */
+export const METRIC_FIELDS: Readonly<Record<Kind, string[]>> = {
   rate: [...COMMON, 'errors', 'requests', 'allowedIncrease', 'negligibleErrorRate', 'detect'],
   latency: [...COMMON, 'histogram', 'slowerThan', 'allowedIncrease', 'negligibleShare', 'detect'],
   continuous: [...COMMON, 'query', 'allowedIncrease', 'allowedDecrease', 'criticalIncrease', 'criticalDecrease', 'minSamples'],
@@ -115,8 +116,8 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
   if (kind !== 'rate' && kind !== 'latency' && kind !== 'continuous' && kind !== 'threshold') {
     throw new SlipwayError(`${where}: field kind: expected rate, latency, continuous or threshold, got ${quote(kind)}.`);
   }
-  const unknown = Object.keys(item).filter((k) => !FIELDS[kind].includes(k));
-  if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${FIELDS[kind].join(', ')}.`);
+  const unknown = Object.keys(item).filter((k) => !METRIC_FIELDS[kind].includes(k));
+  if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${METRIC_FIELDS[kind].join(', ')}.`);
   const field = new FieldReader(item, where);
   const base = {
     name: item.name,

@@ -29,6 +29,24 @@ const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
 const ANALYSIS_KEYS = ['prometheus', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setMirrorRoute', 'preview', 'smokeCheck', 'switch'];
+/** The fields of the steps that take a mapping, and of a route's `match` entry. */
+const STEP_FIELDS = {
+  pause: ['duration'],
+  analysis: ['duration', 'interval'],
+  setHeaderRoute: ['name', 'match'],
+  setMirrorRoute: ['name', 'percentage', 'match'],
+  preview: ['match'],
+  smokeCheck: ['url', 'expectStatus', 'timeout', 'headers'],
+  match: ['headerName', 'headerValue', 'cookieName', 'cookieValue', 'exact'],
+};
+
+/** Every field name a plan may hold, by where it stands (the repository's naming test reads them). */
+export const PLAN_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  plan: TOP_LEVEL,
+  analysis: ANALYSIS_KEYS,
+  steps: STEP_KINDS,
+  ...Object.fromEntries(Object.entries(STEP_FIELDS).map(([kind, fields]) => [`steps[].${kind}`, fields])),
+};
 /** Seconds between two looks at the metrics when the plan's `analysis:` names no interval. */
 const DEFAULT_INTERVAL_SECONDS = 60;
 /** A smoke check is one HTTP GET: it answers within seconds, or the version is not ready. */
@@ -244,21 +262,21 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return { kind, durationSeconds: seconds, intervalSeconds: interval };
     }
     case 'setHeaderRoute': {
-      const name = routeNameOf(value, ['name', 'match'], at, report);
+      const name = routeNameOf(value, STEP_FIELDS.setHeaderRoute, at, report);
       if (name === undefined) return undefined;
       const route = (value as Raw).match === undefined ? null : matchOf((value as Raw).match, [...at, 'match'], report);
       return route === undefined ? undefined : { kind, name, route };
     }
     case 'preview': {
       if (value === null || value === true || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: DEFAULT_PREVIEW_ROUTE };
-      if (!isObject(value) || unknownKeys(value, ['match'], at, report) || value.match === undefined) {
+      if (!isObject(value) || unknownKeys(value, STEP_FIELDS.preview, at, report) || value.match === undefined) {
         return void report(at, `${show(value)} is not a preview route: write \`preview: {}\` for the default header ${DEFAULT_PREVIEW_ROUTE.name}: ${DEFAULT_PREVIEW_ROUTE.value}, or \`preview: {match: [{headerName: x-preview, headerValue: {exact: 'on'}}]}\``);
       }
       const route = matchOf(value.match, [...at, 'match'], report);
       return route === undefined || route === null ? undefined : { kind, route };
     }
     case 'setMirrorRoute': {
-      const name = routeNameOf(value, ['name', 'percentage', 'match'], at, report);
+      const name = routeNameOf(value, STEP_FIELDS.setMirrorRoute, at, report);
       if (name === undefined) return undefined;
       const block = value as Raw;
       if (block.match !== undefined) return void report([...at, 'match'], "Slipway's routers mirror a share of all requests: leave out `match` (Argo's request criteria)");
