@@ -115,9 +115,10 @@ export async function judgeCommandTime(): Promise<void> {
       const started = performance.now();
       const exitCode = await runCli(['judge', '--input', file], commands, { out: () => {}, err: () => {}, env: {} });
       const used = process.cpuUsage(cpu);
-      rows.push([run, performance.now() - started, (used.user + used.system) / 1000, exitCode]);
+      const ms = performance.now() - started;
+      rows.push([run, ms, (used.user + used.system) / 1000, exitCode, ms <= JUDGE_BUDGET_MS ? 'yes' : 'NO']);
     }
-    printTable('The same in this process (the sources)', ['run', 'wall ms', 'CPU ms', 'exit code'], rows);
+    printTable('The same in this process (the sources), as the 6.4 s before issue 15 was measured: the first run pays for the compiler\'s warm-up', ['run', 'wall ms', 'CPU ms', 'exit code', `within ${JUDGE_BUDGET_MS} ms`], rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
