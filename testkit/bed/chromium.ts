@@ -73,14 +73,22 @@ export class HeadlessChromium {
     return result.value;
   }
 
-  /** Ends the browser and removes its profile. */
+  /**
+   * Ends the browser and removes its profile. Asked through the protocol first, the browser stops
+   * its helper processes and stops writing the profile before it exits; a signal is the fallback.
+   * Removing the profile retries, as a helper may still be flushing a file when the browser is gone.
+   */
   async close(): Promise<void> {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGTERM');
-      await exited;
+      await Promise.race([this.send('Browser.close', {}).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+      if (!stopped) {
+        this.child.kill('SIGKILL');
+        await exited;
+      }
     }
-    rmSync(this.profile, { recursive: true, force: true });
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 
   private send(method: string, params: Record<string, unknown>, sessionId?: string): Promise<Record<string, unknown>> {
