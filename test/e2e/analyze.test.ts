@@ -52,7 +52,7 @@ describeIf('the analyze action', () => {
     runActionStep(bundle, {
       ...extra,
       inputs: {
-        'prometheus-url': bed.prometheus.url,
+        prometheus: bed.prometheus.url,
         metrics: metricsFile,
         'baseline-selector': 'version="v1"',
         duration: '30s',
@@ -139,7 +139,7 @@ describeIf('the analyze action', () => {
     const id = deployment();
     sim.resetCounts();
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const unreachable = await step({ 'canary-selector': 'version="v3"', 'deployment-id': String(id), 'prometheus-url': dead });
+    const unreachable = await step({ 'canary-selector': 'version="v3"', 'deployment-id': String(id), prometheus: dead });
     expect(unreachable.exitCode).toBe(1);
     expect(unreachable.stdout).toContain(`::error::Prometheus at ${dead} is unreachable: ECONNREFUSED`);
     const missing = await step({ 'canary-selector': 'version="v3"', 'deployment-id': '999999' });

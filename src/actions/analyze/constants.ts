@@ -1,8 +1,8 @@
 /** Input names of the analyze action (equal to actions/analyze/action.yml). */
 export const Inputs = {
-  PrometheusUrl: 'prometheus-url',
+  Prometheus: 'prometheus',
   Metrics: 'metrics',
-  MetricsArgs: 'metrics-args',
+  Args: 'args',
   CanarySelector: 'canary-selector',
   BaselineSelector: 'baseline-selector',
   Duration: 'duration',

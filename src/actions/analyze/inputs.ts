@@ -44,7 +44,7 @@ export interface AnalyzeInputs {
 
 /** Reads and validates every input before anything happens (no status written on bad input). */
 export function getInputs(): AnalyzeInputs {
-  const prometheusUrl = urlInput(Inputs.PrometheusUrl) ?? requiredString(Inputs.PrometheusUrl, 'set `prometheus-url:` to your Prometheus, e.g. http://prometheus:9090');
+  const prometheusUrl = urlInput(Inputs.Prometheus) ?? requiredString(Inputs.Prometheus, 'set `prometheus:` to your Prometheus, e.g. http://prometheus:9090');
   const metrics = metricsInput();
   const durationSeconds = parsedInput(Inputs.Duration, parseAnalysisDuration, '10m');
   const intervalSeconds = parsedInput(Inputs.Interval, parseAnalysisInterval, '1m');
@@ -76,27 +76,27 @@ export function getInputs(): AnalyzeInputs {
 
 /**
  * The `metrics` input (inline YAML, or the path of a file: a metrics list or an analysis template)
- * filled with `metrics-args`. Errors name the input and, for a file, its path and line.
+ * filled with `args`. Errors name the input and, for a file, its path and line.
  */
 function metricsInput(): MetricDefinition[] {
   const text = inlineOrFileInput(Inputs.Metrics) ?? requiredString(Inputs.Metrics, 'list the metrics to judge as YAML, inline or in a file (docs/analysis.md)');
   const given = optionalString(Inputs.Metrics)!;
   const file = !given.includes('\n') && existsSync(given);
   const template = parseAnalysisTemplate(text, file ? `Input '${Inputs.Metrics}': ${given}` : `Input '${Inputs.Metrics}'`, { lines: file });
-  return renderAnalysisTemplate(template, metricsArgsInput(), `input '${Inputs.MetricsArgs}'`);
+  return renderAnalysisTemplate(template, argsInput(), `input '${Inputs.Args}'`);
 }
 
-/** The `metrics-args` input: a YAML mapping of argument names to values, e.g. `service: shop`; empty when not given. */
-function metricsArgsInput(): Record<string, unknown> {
-  const text = optionalString(Inputs.MetricsArgs);
+/** The `args` input: a YAML mapping of argument names to values, e.g. `service: shop`; empty when not given. */
+function argsInput(): Record<string, unknown> {
+  const text = optionalString(Inputs.Args);
   if (text === undefined) return {};
   let args: unknown;
   try {
     args = loadYaml(text);
   } catch (error) {
-    throw new InputError(Inputs.MetricsArgs, text, 'a YAML mapping of template arguments, e.g. `{service: shop, window: 5m}`', (error as Error).message.split('\n')[0]);
+    throw new InputError(Inputs.Args, text, 'a YAML mapping of template arguments, e.g. `{service: shop, window: 5m}`', (error as Error).message.split('\n')[0]);
   }
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new InputError(Inputs.MetricsArgs, text, 'a YAML mapping of template arguments, one `name: value` a line, e.g. `service: shop`');
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new InputError(Inputs.Args, text, 'a YAML mapping of template arguments, one `name: value` a line, e.g. `service: shop`');
   return args as Record<string, unknown>;
 }
 

@@ -17,6 +17,8 @@ export const RENAMED_INPUTS: Readonly<Record<string, string>> = {
   'github-token': 'token',
   artifact: 'image-ref',
   'mirror-percent': 'mirror-percentage',
+  'prometheus-url': 'prometheus',
+  'metrics-args': 'args',
 };
 
 /**

@@ -9,7 +9,7 @@ export const Inputs = {
   Ref: 'ref',
   Provider: 'provider',
   Router: 'router',
-  PrometheusUrl: 'prometheus-url',
+  Prometheus: 'prometheus',
   PrometheusHeaders: 'prometheus-headers',
   CanarySelector: 'canary-selector',
   BaselineSelector: 'baseline-selector',

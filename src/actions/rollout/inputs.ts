@@ -30,7 +30,7 @@ export function getInputs(context: RunContext): RolloutInputs {
   const routerOverride = { ...routerSettingsInput(Inputs.Router, optionalString(Inputs.Router)), ...(provider === undefined ? {} : { provider }) };
   const plan = loadPlan(planText, source, {
     router: Object.keys(routerOverride).length > 0 ? routerOverride : undefined,
-    prometheus: urlInput(Inputs.PrometheusUrl),
+    prometheus: urlInput(Inputs.Prometheus),
     canarySelector: optionalString(Inputs.CanarySelector),
     baselineSelector: optionalString(Inputs.BaselineSelector),
     onFailure: optionalString(Inputs.OnFailure),

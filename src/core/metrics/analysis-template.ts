@@ -9,7 +9,7 @@ import { escapeString, scan } from './template.js';
 // Reusable analysis templates (docs/analysis.md, "Reusable analysis templates"), after Argo
 // Rollouts' AnalysisTemplate: a file declares `args:` (a `value` is the default; without one the
 // argument is required) and `metrics:` whose fields may hold `{{args.<name>}}`. A plan's
-// `analysis.template` + `analysis.args` and the analyze action's `metrics` + `metrics-args` both
+// `analysis.template` + `analysis.args` and the analyze action's `metrics` + `args` both
 // come here, so one file serves both. A bare metrics list (no args) stays a valid file.
 //
 // Argument values may come from a workflow expression, so they must never change what a query
@@ -133,7 +133,7 @@ function argsOf(value: unknown, at: (path: NodePath) => string): TemplateArg[] {
 /**
  * The template's metrics, filled with `given` (its defaults for the rest) and validated like
  * inline metrics. `argsWhere` names where arguments are given, for the fix (`analysis.args`,
- * `input 'metrics-args'`). Throws an AnalysisTemplateError naming the template, the metric, the
+ * `input 'args'`). Throws an AnalysisTemplateError naming the template, the metric, the
  * field and the fix.
  */
 export function renderAnalysisTemplate(template: AnalysisTemplate, given: Record<string, unknown>, argsWhere: string): MetricDefinition[] {

@@ -47,6 +47,8 @@ const CONCEPTS: Concept[] = [
   { name: 'canary-selector', means: 'the Prometheus label matchers of the new version', others: ['canary-labels', 'canary-matchers'] },
   { name: 'baseline-selector', means: 'the Prometheus label matchers of the running version', others: ['baseline-labels', 'baseline-matchers', 'stable-selector'] },
   { name: 'tags', means: 'tags that point at a digest', others: ['tag', 'image-tags'] },
+  { name: 'prometheus', means: "the URL of the Prometheus HTTP API (the plan's analysis.prometheus)", others: ['prometheus-url', 'prometheus-address', 'prometheus-endpoint'], describedAs: /URL of the Prometheus HTTP API/ },
+  { name: 'args', means: "the arguments of an analysis template (the plan's analysis.args, as Argo Rollouts names them)", others: ['metrics-args', 'template-args', 'analysis-args'], describedAs: /[Aa]rguments of an analysis template/ },
 ];
 
 /** `onFailure` → `on-failure`; kebab-case names stay as they are. */
@@ -121,6 +123,8 @@ describe('one name per concept', () => {
   test.each([
     ['an old name', { name: 'github-token', kind: 'input', where: 'actions/x/action.yml inputs.github-token', description: 'Token.' }, 'rename it to `token`'],
     ['a camelCase plan field', { name: 'mirrorPercent', kind: 'plan field', where: 'validate.ts' }, 'rename it to `mirror-percentage`'],
+    ['the old Prometheus URL input', { name: 'prometheus-url', kind: 'input', where: 'action.yml inputs.prometheus-url', description: "Overrides the plan's `analysis.prometheus` URL." }, 'rename it to `prometheus`'],
+    ['the old template arguments input', { name: 'metrics-args', kind: 'input', where: 'actions/analyze/action.yml inputs.metrics-args', description: 'Arguments of an analysis template.' }, 'rename it to `args`'],
     ['a state that is not a deployment state', { name: 'state', kind: 'output', where: 'actions/canary-step/action.yml outputs.state', description: 'The traffic state as JSON.' }, 'give this output a name of its own'],
     ['a weight that is not a share of traffic', { name: 'weight', kind: 'input', where: 'actions/x/action.yml inputs.weight', description: 'How heavy the image is.' }, 'give this input a name of its own'],
   ] as [string, Field, string][])('fails on %s, naming the file and the fix', (_, field, fix) => {

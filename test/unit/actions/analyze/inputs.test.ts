@@ -4,7 +4,7 @@ import { getInputs } from '../../../../src/actions/analyze/inputs.js';
 const METRICS = `- {name: error-rate, kind: rate, errors: 'sum(errors{{{selector}}})', requests: 'sum(requests{{{selector}}})'}`;
 
 function withInputs(inputs: Record<string, string>) {
-  const required = { 'prometheus-url': 'http://prometheus:9090', metrics: METRICS, 'canary-selector': 'version="v2"', 'baseline-selector': 'version="v1"' };
+  const required = { prometheus: 'http://prometheus:9090', metrics: METRICS, 'canary-selector': 'version="v2"', 'baseline-selector': 'version="v1"' };
   for (const [name, value] of Object.entries({ ...required, ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
 }
 afterEach(() => {

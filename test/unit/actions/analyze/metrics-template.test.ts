@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { getInputs } from '../../../../src/actions/analyze/inputs.js';
 import { loadPlan } from '../../../../src/core/plan/index.js';
 
-// The analyze action's `metrics` may name an analysis template and `metrics-args` fill it: the
+// The analyze action's `metrics` may name an analysis template and `args` fill it: the
 // same file a plan's `analysis.template` names, giving the same metrics.
 
 const EXAMPLE = 'examples/analysis/http-service.yml';
 
 function withInputs(inputs: Record<string, string>) {
-  const required = { 'prometheus-url': 'http://prometheus:9090', 'canary-selector': 'version="v2"', 'baseline-selector': 'version="v1"' };
+  const required = { prometheus: 'http://prometheus:9090', 'canary-selector': 'version="v2"', 'baseline-selector': 'version="v1"' };
   for (const [name, value] of Object.entries({ ...required, ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
 }
 afterEach(() => {
@@ -34,8 +34,8 @@ steps: [{setWeight: 5}, {analysis: {duration: 2m}}]
 `;
 
 describe('analyze action: an analysis template as metrics', () => {
-  test('the example template with metrics-args gives the metrics a plan naming the same file gets', () => {
-    withInputs({ metrics: EXAMPLE, 'metrics-args': 'service: shop\nallowed-increase: 50' });
+  test('the example template with args gives the metrics a plan naming the same file gets', () => {
+    withInputs({ metrics: EXAMPLE, args: 'service: shop\nallowed-increase: 50' });
     const fromAction = getInputs().metrics;
     const fromPlan = loadPlan(planWith(`  template: ${EXAMPLE}\n  args: {service: shop, allowed-increase: 50}`), 'rollout.yml').analysis!.metrics;
     expect(fromAction).toEqual(fromPlan);
@@ -44,41 +44,41 @@ describe('analyze action: an analysis template as metrics', () => {
     expect(fromAction[1]).toMatchObject({ allowedIncrease: 10, query: expect.stringContaining('service="shop"}[{{interval}}]') });
   });
 
-  test('metrics-args as a flow mapping works the same', () => {
-    withInputs({ metrics: EXAMPLE, 'metrics-args': '{service: shop}' });
+  test('args as a flow mapping works the same', () => {
+    withInputs({ metrics: EXAMPLE, args: '{service: shop}' });
     expect(getInputs().metrics[0]).toMatchObject({ allowedRatio: 1.2, errors: expect.stringContaining('service="shop"') });
   });
 
-  test('a required arg missing names the file, the arg and the metrics-args input', () => {
+  test('a required arg missing names the file, the arg and the args input', () => {
     withInputs({ metrics: EXAMPLE });
     expect(() => getInputs()).toThrow(
-      `Input 'metrics': ${EXAMPLE}: argument service is required (it has no default value) and input 'metrics-args' does not give it. Fix: add service: <value> to input 'metrics-args'.`,
+      `Input 'metrics': ${EXAMPLE}: argument service is required (it has no default value) and input 'args' does not give it. Fix: add service: <value> to input 'args'.`,
     );
   });
 
   test('an undeclared arg is refused, listing the declared ones', () => {
-    withInputs({ metrics: EXAMPLE, 'metrics-args': 'service: shop\nregion: eu' });
-    expect(() => getInputs()).toThrow(`Input 'metrics': ${EXAMPLE}: argument region (in input 'metrics-args') is not declared; it declares service, allowed-increase, latency-increase.`);
+    withInputs({ metrics: EXAMPLE, args: 'service: shop\nregion: eu' });
+    expect(() => getInputs()).toThrow(`Input 'metrics': ${EXAMPLE}: argument region (in input 'args') is not declared; it declares service, allowed-increase, latency-increase.`);
   });
 
-  test('metrics-args that are not a YAML mapping are refused, naming the input', () => {
-    withInputs({ metrics: EXAMPLE, 'metrics-args': 'service=shop' });
-    expect(() => getInputs()).toThrow("Input 'metrics-args' has the value \"service=shop\": expected a YAML mapping of template arguments, one `name: value` a line, e.g. `service: shop`.");
-    withInputs({ metrics: EXAMPLE, 'metrics-args': 'service: [shop' });
-    expect(() => getInputs()).toThrow(/^Input 'metrics-args' has the value "service: \[shop": expected a YAML mapping of template arguments/);
+  test('args that are not a YAML mapping are refused, naming the input', () => {
+    withInputs({ metrics: EXAMPLE, args: 'service=shop' });
+    expect(() => getInputs()).toThrow("Input 'args' has the value \"service=shop\": expected a YAML mapping of template arguments, one `name: value` a line, e.g. `service: shop`.");
+    withInputs({ metrics: EXAMPLE, args: 'service: [shop' });
+    expect(() => getInputs()).toThrow(/^Input 'args' has the value "service: \[shop": expected a YAML mapping of template arguments/);
   });
 
   test('a problem in a template file names the input, the file and the line of the field', () => {
     const file = join(dir, 'typo.yml');
     writeFileSync(file, "args: [{name: service}]\nmetrics:\n  - name: up\n    kind: threshold\n    thresholds: {min: 1}\n    query: 'up{{{selector}}, service=\"{{args.srvice}}\"}'\n");
-    withInputs({ metrics: file, 'metrics-args': 'service: shop' });
+    withInputs({ metrics: file, args: 'service: shop' });
     expect(() => getInputs()).toThrow(`Input 'metrics': ${file} line 6: metrics[0] "up": field query: {{args.srvice}} names no argument (declared: service).`);
   });
 
-  test('a hostile value in metrics-args cannot reach the query unescaped', () => {
+  test('a hostile value in args cannot reach the query unescaped', () => {
     const file = join(dir, 'unquoted.yml');
     writeFileSync(file, "args: [{name: metric}]\nmetrics:\n  - {name: m, kind: threshold, query: 'sum({{args.metric}}{{{selector}}})', thresholds: {min: 1}}\n");
-    withInputs({ metrics: file, 'metrics-args': 'metric: up) or vector(1' });
+    withInputs({ metrics: file, args: 'metric: up) or vector(1' });
     expect(() => getInputs()).toThrow('argument metric has the value "up) or vector(1", which cannot stand outside a string literal');
   });
 

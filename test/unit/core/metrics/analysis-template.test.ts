@@ -151,7 +151,7 @@ describe('analysis templates: values stay inert in a query', () => {
   });
 
   test('inline metrics (no args declared) naming an arg are refused', () => {
-    expect(() => renderAnalysisTemplate(parseAnalysisTemplate(`- {name: m, kind: continuous, query: 'x{{{selector}}, a="{{args.v}}"}'}`, "Input 'metrics'", { lines: false }), {}, "input 'metrics-args'")).toThrow(
+    expect(() => renderAnalysisTemplate(parseAnalysisTemplate(`- {name: m, kind: continuous, query: 'x{{{selector}}, a="{{args.v}}"}'}`, "Input 'metrics'", { lines: false }), {}, "input 'args'")).toThrow(
       `Input 'metrics': metrics[0] "m": field query: {{args.v}} names no argument (no args are declared).`,
     );
   });

@@ -38,7 +38,7 @@ function verdicts(alpha: number): { plan: number | string; judge: number | strin
 }
 
 const ACTION_INPUTS = {
-  'prometheus-url': 'http://prometheus:9090',
+  prometheus: 'http://prometheus:9090',
   metrics: "- {name: errors, kind: rate, errors: 'sum(e{{{selector}}})', requests: 'sum(r{{{selector}}})'}",
   'canary-selector': 'version="v2"',
   'baseline-selector': 'version="v1"',
