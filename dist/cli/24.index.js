@@ -1332,7 +1332,7 @@ function argsOf(value, at) {
 /**
  * The template's metrics, filled with `given` (its defaults for the rest) and validated like
  * inline metrics. `argsWhere` names where arguments are given, for the fix (`analysis.args`,
- * `input 'metrics-args'`). Throws an AnalysisTemplateError naming the template, the metric, the
+ * `input 'args'`). Throws an AnalysisTemplateError naming the template, the metric, the
  * field and the fix.
  */
 function renderAnalysisTemplate(template, given, argsWhere) {
