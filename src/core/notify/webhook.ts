@@ -101,10 +101,16 @@ export async function postNotification(settings: NotifySettings, event: RolloutE
 
 /** `notify webhook at hooks.slack.com`: the host only, since the rest of the URL is the secret. */
 function describeWebhook(url: string): string {
+  const host = webhookHost(url);
+  return host ? `notify webhook at ${host}` : 'notify webhook';
+}
+
+/** A webhook URL's host, the one part of it that may be shown (Slack's path is the secret); undefined when it is no URL. */
+export function webhookHost(url: string): string | undefined {
   try {
-    return `notify webhook at ${new URL(url).host}`;
+    return new URL(url).host;
   } catch {
-    return 'notify webhook';
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_HISTORY_SECONDS } from '../analysis/loop.js';
 import { renderSelector } from '../metrics/template.js';
+import { webhookHost } from '../notify/webhook.js';
 import { redact } from '../secrets/index.js';
 import { describeSlots, formatDuration, stepLabel } from './describe.js';
 import type { FailurePolicy, PlanStep, RolloutPlan } from './plan.js';
@@ -22,7 +23,7 @@ export function dryRun(plan: RolloutPlan): string[] {
     const history = a.historySeconds === 0 ? 'no history' : `the baseline's last ${formatDuration(a.historySeconds ?? DEFAULT_HISTORY_SECONDS)} read first${a.historySelector ? ` from ${renderSelector(a.historySelector)}` : ''}`;
     lines.push(`Analysis: ${redact(a.prometheus)}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${renderSelector(a.canary)} against baseline ${renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
   }
-  if (plan.notify) lines.push(`Notify: ${plan.notify.format} to ${hostOf(plan.notify.url)} on ${plan.notify.events.join(', ')}.`);
+  if (plan.notify) lines.push(`Notify: ${plan.notify.format} to ${webhookHost(plan.notify.url) ?? 'the webhook'} on ${plan.notify.events.join(', ')}.`);
   lines.push('Steps:');
   plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${stepLabel(step)}${step.line ? ` (line ${step.line})` : ''}: ${whatItDoes(step, plan, i)}`));
   lines.push(`Then: the new version is promoted (all traffic, the deployment marked success${plan.slots ? ', its slot stable from now on' : ''}).`);
@@ -66,13 +67,4 @@ function settingsText(settings: Record<string, unknown>): string {
       .map(([key, value]) => `${key} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
       .join(', '),
   );
-}
-
-/** A webhook's host only: its path is a secret (Slack's are). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'the webhook';
-  }
 }
