@@ -3742,11 +3742,16 @@ async function postNotification(settings, event, options = {}) {
 }
 /** `notify webhook at hooks.slack.com`: the host only, since the rest of the URL is the secret. */
 function describeWebhook(url) {
+    const host = webhookHost(url);
+    return host ? `notify webhook at ${host}` : 'notify webhook';
+}
+/** A webhook URL's host, the one part of it that may be shown (Slack's path is the secret); undefined when it is no URL. */
+function webhookHost(url) {
     try {
-        return `notify webhook at ${new URL(url).host}`;
+        return new URL(url).host;
     }
     catch {
-        return 'notify webhook';
+        return undefined;
     }
 }
 /** `event` without its undefined fields, so they do not hide the notifier's links. */
@@ -4606,6 +4611,7 @@ function describe_describeSlots(plan) {
 
 
 
+
 // `slipway plan check`'s dry run: what a rollout of the plan will do, step by step, in words — read
 // from the validated plan alone, nothing reached. Router settings and URLs go through redact(), as
 // everything Slipway prints.
@@ -4625,7 +4631,7 @@ function dryRun(plan) {
         lines.push(`Analysis: ${(0,core_secrets/* redact */.E$)(a.prometheus)}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${template_renderSelector(a.canary)} against baseline ${template_renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
     }
     if (plan.notify)
-        lines.push(`Notify: ${plan.notify.format} to ${hostOf(plan.notify.url)} on ${plan.notify.events.join(', ')}.`);
+        lines.push(`Notify: ${plan.notify.format} to ${webhookHost(plan.notify.url) ?? 'the webhook'} on ${plan.notify.events.join(', ')}.`);
     lines.push('Steps:');
     plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${describe_stepLabel(step)}${step.line ? ` (line ${step.line})` : ''}: ${whatItDoes(step, plan, i)}`));
     lines.push(`Then: the new version is promoted (all traffic, the deployment marked success${plan.slots ? ', its slot stable from now on' : ''}).`);
@@ -4664,15 +4670,6 @@ function settingsText(settings) {
     return (0,core_secrets/* redact */.E$)(Object.entries(settings)
         .map(([key, value]) => `${key} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
         .join(', '));
-}
-/** A webhook's host only: its path is a secret (Slack's are). */
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return 'the webhook';
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/plan/analysis-runner.ts
