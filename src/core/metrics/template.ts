@@ -1,4 +1,5 @@
 import { InputError, SlipwayError } from '../errors.js';
+import type { QueryDialect } from './types.js';
 
 // Query templates: `{{selector}}`, `{{canary}}`, `{{baseline}}`, `{{version}}` and `{{interval}}`
 // are replaced by values that can never change the query's meaning. Selectors are parsed as
@@ -147,59 +148,105 @@ export function versionOf(matchers: LabelMatcher[]): string | undefined {
 }
 
 /**
- * Checks where the placeholders of a template stand, throwing a SlipwayError that names `where`
- * (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
+ * What a query language makes of the placeholders: how a selector is written outside any string
+ * literal, how `{{version}}` is escaped inside the literal it must stand in, and how `{{interval}}`
+ * is written. A dialect (types.ts QueryDialect) is built from these by makeDialect.
+ */
+export interface DialectParts {
+  language: string;
+  example: string;
+  /** The matchers as this language filters by them (values escaped). */
+  selector(matchers: LabelMatcher[]): string;
+  /** The quote character of the string literal `{{version}}` must stand in ('' where it stands outside any, e.g. in a URL). */
+  versionQuote: string;
+  /** The version escaped for the inside of that literal. */
+  version(value: string): string;
+  /** The interval as this language writes a duration. */
+  interval(seconds: number): string;
+  /** Throws a SlipwayError naming `where` for matchers the language cannot express. */
+  checkSelector(matchers: LabelMatcher[], where: string): void;
+}
+
+/** A query dialect from its parts: placement checked by one scan, values rendered by the parts. */
+export function makeDialect(parts: DialectParts): QueryDialect {
+  const check = (template: string, where: string): Set<Placeholder> => {
+    const used = new Set<Placeholder>();
+    scan(template, (name, inString) => {
+      if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+        // The slots reach a query through the selectors, which hold them.
+        const slotHint = (SLOT_PLACEHOLDERS as readonly string[]).includes(name) ? ` Put {{${name}}} in canarySelector or baselineSelector (e.g. slot="{{${name}}}") and write {{canary}}, {{baseline}} or {{selector}} here.` : '';
+        throw new SlipwayError(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.${slotHint}`);
+      }
+      if (name === 'version' && inString !== parts.versionQuote) {
+        const place = { '"': 'inside a double-quoted string', "'": 'inside a single-quoted string', '': 'outside any string literal' }[parts.versionQuote] ?? `inside a ${parts.versionQuote}-quoted string`;
+        throw new SlipwayError(`${where}: {{version}} must stand ${place}, e.g. ${parts.versionQuote}{{version}}${parts.versionQuote}.`);
+      }
+      if (name !== 'version' && inString) {
+        throw new SlipwayError(`${where}: {{${name}}} must not stand inside a string literal; write e.g. ${parts.example}.`);
+      }
+      used.add(name as Placeholder);
+    });
+    return used;
+  };
+  const placeholder = (name: Placeholder, values: TemplateValues, where: string): string => {
+    switch (name) {
+      case 'selector':
+        return parts.selector(values.selector);
+      case 'canary':
+        return parts.selector(values.canary);
+      case 'baseline':
+        return parts.selector(values.baseline);
+      case 'interval':
+        return parts.interval(Math.max(1, Math.round(values.intervalSeconds)));
+      case 'version': {
+        const version = versionOf(values.selector);
+        if (version === undefined) throw new SlipwayError(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(renderSelector(values.selector))}.`);
+        return parts.version(version);
+      }
+    }
+  };
+  return {
+    language: parts.language,
+    example: parts.example,
+    check,
+    checkSelector: parts.checkSelector,
+    render(template, values, where) {
+      check(template, where);
+      const rendered: string[] = [];
+      let last = 0;
+      scan(template, (name, _inString, start, end) => {
+        rendered.push(template.slice(last, start), placeholder(name as Placeholder, values, where));
+        last = end;
+      });
+      rendered.push(template.slice(last));
+      return rendered.join('');
+    },
+  };
+}
+
+/** PromQL: Prometheus and every service that speaks its HTTP API. Any matcher parseSelector accepts is PromQL. */
+export const promqlDialect = makeDialect({
+  language: 'PromQL',
+  example: 'http_requests_total{{{selector}}}',
+  selector: renderSelector,
+  versionQuote: '"',
+  version: escapeString,
+  interval: (seconds) => `${seconds}s`,
+  checkSelector: () => undefined,
+});
+
+/**
+ * Checks where the placeholders of a PromQL template stand, throwing a SlipwayError that names
+ * `where` (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
  * Returns the placeholders used.
  */
-export function checkTemplate(template: string, where: string): Set<Placeholder> {
-  const used = new Set<Placeholder>();
-  scan(template, (name, inString) => {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      // The slots reach a query through the selectors, which hold them.
-      const slotHint = (SLOT_PLACEHOLDERS as readonly string[]).includes(name) ? ` Put {{${name}}} in canarySelector or baselineSelector (e.g. slot="{{${name}}}") and write {{canary}}, {{baseline}} or {{selector}} here.` : '';
-      throw new SlipwayError(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.${slotHint}`);
-    }
-    const placeholder = name as Placeholder;
-    if (placeholder === 'version' && inString !== '"') {
-      throw new SlipwayError(`${where}: {{version}} must stand inside a double-quoted string, e.g. version="{{version}}".`);
-    }
-    if (placeholder !== 'version' && inString) {
-      throw new SlipwayError(`${where}: {{${placeholder}}} must not stand inside a string literal; write e.g. http_requests_total{{{selector}}}.`);
-    }
-    used.add(placeholder);
-  });
-  return used;
+export function checkTemplate(template: string, where: string): Set<string> {
+  return promqlDialect.check(template, where);
 }
 
-/** Fills a checked template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
+/** Fills a checked PromQL template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
 export function renderTemplate(template: string, values: TemplateValues, where: string): string {
-  checkTemplate(template, where);
-  const rendered: string[] = [];
-  let last = 0;
-  scan(template, (name, _inString, start, end) => {
-    rendered.push(template.slice(last, start), renderPlaceholder(name as Placeholder, values, where));
-    last = end;
-  });
-  rendered.push(template.slice(last));
-  return rendered.join('');
-}
-
-function renderPlaceholder(name: Placeholder, values: TemplateValues, where: string): string {
-  switch (name) {
-    case 'selector':
-      return renderSelector(values.selector);
-    case 'canary':
-      return renderSelector(values.canary);
-    case 'baseline':
-      return renderSelector(values.baseline);
-    case 'interval':
-      return `${Math.max(1, Math.round(values.intervalSeconds))}s`;
-    case 'version': {
-      const version = versionOf(values.selector);
-      if (version === undefined) throw new SlipwayError(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(renderSelector(values.selector))}.`);
-      return escapeString(version);
-    }
-  }
+  return promqlDialect.render(template, values, where);
 }
 
 /** A query placeholder, `{{name}}`, at the start of the text: its name is the first group. */
