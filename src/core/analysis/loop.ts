@@ -4,7 +4,7 @@ import type { JudgeConfig, JudgeInput, JudgeReport, MetricResult, RateCounts } f
 import { silentLogger, type Logger } from '../log.js';
 import { checkLatencyBounds } from '../metrics/latency.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
-import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
+import { promqlDialect, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource, Sample } from '../metrics/types.js';
 import { checkAnalysisTiming } from '../values/index.js';
 import { systemClock, type Clock } from './clock.js';
@@ -136,7 +136,10 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
   const historySeconds = options.historySeconds ?? DEFAULT_HISTORY_SECONDS;
   checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
-  const start = clock.now();
+  const now = clock.now();
+  const start = gridStart(now, intervalSeconds, options.source);
+  // An interval source's bucket that ends at a grid start still to come is not over yet: its history ends at the last whole bucket.
+  const historyEnd = start > now ? new Date(start.getTime() - intervalSeconds * 1000) : start;
   const errors = new Map<string, string>();
   let result: { report: JudgeReport; series: MetricSeries[] } | undefined;
   let interval = 0;
@@ -150,7 +153,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   // A latency threshold between two bucket bounds cannot be counted: refused before the first interval.
   const metrics = await checkLatencyBounds(options.metrics, { source: options.source, canary: options.canary, baseline: options.baseline, intervalSeconds, logger });
   const history = await readBaselineHistory();
-  const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
+  const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name), options.source.counts));
   // Each rate metric's ratio bounds after every interval, for the report's chart of the confidence sequence.
   const ratioBounds = new Map<string, RatioBounds>();
   for (const m of metrics) {
@@ -193,7 +196,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
 
   /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
   function queryRange(metric: MetricDefinition, name: string, template: string, selector: LabelMatcher[], from: Date, to: Date): Promise<Sample[]> {
-    const query = renderTemplate(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+    const query = (options.source.dialect ?? promqlDialect).render(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
     return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
   }
 
@@ -207,7 +210,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
     const history = new Map<string, RateCounts>();
     const intervals = Math.floor(historySeconds / intervalSeconds);
     if (!(intervals > 0)) return history;
-    const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
+    const from = new Date(historyEnd.getTime() - intervals * intervalSeconds * 1000);
     const grid = intervalGrid(from, intervalSeconds, intervals);
     const rateMetrics = metrics.filter((m) => m.kind === 'rate');
     await Promise.all(
@@ -215,8 +218,8 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
         let why: string;
         try {
           const samples: Record<string, Sample[]> = {};
-          await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, start))));
-          const counts = historyCounts(samples, grid);
+          await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, historyEnd))));
+          const counts = historyCounts(samples, grid, options.source.counts);
           if (counts) return void history.set(metric.name, counts);
           why = `no counts in the ${intervals * intervalSeconds} s before the start`;
         } catch (error) {
@@ -252,6 +255,18 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
       logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
     }
   }
+}
+
+/**
+ * Where the analysis grid starts: now, for a source read at any instant (Prometheus evaluates a
+ * range at start + k·step exactly). An interval source (Datadog, CloudWatch, New Relic) buckets
+ * time from the epoch, so its grid starts at the next whole multiple of the interval: every
+ * interval judged is one of its buckets, and none holds time from before the analysis began.
+ */
+function gridStart(now: Date, intervalSeconds: number, source: MetricSource): Date {
+  if (source.counts !== 'interval') return now;
+  const step = intervalSeconds * 1000;
+  return new Date(Math.ceil(now.getTime() / step) * step);
 }
 
 /** The series with its rate metric's ratio bounds, when it has any. */

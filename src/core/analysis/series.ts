@@ -1,6 +1,6 @@
 import type { Direction, RateCounts } from '../judge/types.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
-import type { Sample } from '../metrics/types.js';
+import type { CountKind, Sample } from '../metrics/types.js';
 
 // Pure conversions from query results to counts and chartable series. The analysis window is a
 // grid t0 < t1 < … < tn (one point per interval); interval i runs from t(i-1) to t(i).
@@ -79,15 +79,29 @@ export function intervalCounts(cumulative: number[]): number[] {
   return cumulative.slice(1).map((value, i) => counterIncrease(cumulative[i], value));
 }
 
+/** An interval source's count for one interval (the sample at its end): a negative or missing count is NaN, never a zero. */
+export function bucketCount(value: number): number {
+  return Number.isFinite(value) && value >= 0 ? value : NaN;
+}
+
 /**
- * The baseline's counts before an analysis, from its counter samples on the grid of the whole
+ * Per-interval counts from a rate query's samples on the grid (n+1 points give n counts): the
+ * increases of a cumulative counter, or the buckets that end at points 1…n of an interval source.
+ */
+export function countsOnGrid(samples: Sample[], grid: number[], kind: CountKind): number[] {
+  const points = alignToGrid(samples, grid);
+  return kind === 'interval' ? points.slice(1).map(bucketCount) : intervalCounts(points);
+}
+
+/**
+ * The baseline's counts before an analysis, from its rate samples on the grid of the whole
  * intervals that end at the analysis's start: read exactly as the analysis window is, and an
  * interval the analysis would not use (a count missing, or more errors than requests) is NaN on
  * both counters. Undefined when no interval is usable: there is no history.
  */
-export function historyCounts(samples: Record<string, Sample[]>, grid: number[]): RateCounts | undefined {
-  const errors = intervalCounts(alignToGrid(samples.errors ?? [], grid));
-  const requests = intervalCounts(alignToGrid(samples.requests ?? [], grid));
+export function historyCounts(samples: Record<string, Sample[]>, grid: number[], kind: CountKind = 'cumulative'): RateCounts | undefined {
+  const errors = countsOnGrid(samples.errors ?? [], grid, kind);
+  const requests = countsOnGrid(samples.requests ?? [], grid, kind);
   const keep = errors.map((e, i) => Number.isFinite(e) && Number.isFinite(requests[i]) && e <= requests[i]);
   if (!keep.includes(true)) return undefined;
   return { errors: errors.map((v, i) => (keep[i] ? v : NaN)), requests: requests.map((v, i) => (keep[i] ? v : NaN)) };

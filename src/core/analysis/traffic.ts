@@ -1,5 +1,5 @@
 import type { ContinuousMetricDefinition, RateMetricDefinition } from '../metrics/metrics-config.js';
-import { renderTemplate, type LabelMatcher } from '../metrics/template.js';
+import { promqlDialect, type LabelMatcher } from '../metrics/template.js';
 import type { MetricSource } from '../metrics/types.js';
 
 /** What the stable version served lately, per one rate metric's counters. */
@@ -20,16 +20,20 @@ export interface TrafficWindow {
 }
 
 /**
- * The service's recent traffic from a rate metric's two cumulative counters: how much each grew
- * between its first and last sample in the window (one range query each), over the time between
- * them — a counter younger than the window counts from its first sample. Undefined when a counter
- * is missing, reset or did not move: the forecast then says nothing rather than something wrong.
+ * The service's recent traffic from a rate metric's two queries (one range query each). From a
+ * cumulative counter: how much it grew between its first and last sample in the window, over the
+ * time between them — a counter younger than the window counts from its first sample. From an
+ * interval source: the sum of its buckets, over the time they cover. Undefined when a count is
+ * missing, reset or did not move: the forecast then says nothing rather than something wrong.
  */
 export async function measureTraffic(source: MetricSource, metric: RateMetricDefinition, window: TrafficWindow): Promise<MeasuredTraffic | undefined> {
   const range = { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds };
   const growth = async (field: 'errors' | 'requests') => {
-    const query = renderTemplate(metric[field], window, `metric "${metric.name}" field ${field}`);
+    const query = (source.dialect ?? promqlDialect).render(metric[field], window, `metric "${metric.name}" field ${field}`);
     const samples = (await source.queryRange(query, range)).filter((s) => Number.isFinite(s.value));
+    if (source.counts === 'interval') {
+      return samples.length > 0 ? { by: samples.reduce((sum, s) => sum + s.value, 0), seconds: samples.length * window.intervalSeconds } : undefined;
+    }
     const [first, last] = [samples[0], samples.at(-1)];
     return first && last && last.time > first.time ? { by: last.value - first.value, seconds: last.time - first.time } : undefined;
   };
@@ -40,7 +44,7 @@ export async function measureTraffic(source: MetricSource, metric: RateMetricDef
 
 /** A continuous metric's values on the stable version over the window, one per interval (missing ones left out). */
 export async function readStableValues(source: MetricSource, metric: ContinuousMetricDefinition, window: TrafficWindow): Promise<number[]> {
-  const query = renderTemplate(metric.query, window, `metric "${metric.name}" field query`);
+  const query = (source.dialect ?? promqlDialect).render(metric.query, window, `metric "${metric.name}" field query`);
   const samples = await source.queryRange(query, { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds });
   return samples.map((s) => s.value).filter((v) => Number.isFinite(v));
 }

@@ -1,8 +1,8 @@
 import type { MetricInput, RateCounts } from '../judge/types.js';
 import { slowRequests } from '../metrics/latency.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
-import type { Sample } from '../metrics/types.js';
-import { counterIncrease, gridIndexOf, type MetricSeries } from './series.js';
+import type { CountKind, Sample } from '../metrics/types.js';
+import { bucketCount, counterIncrease, gridIndexOf, type MetricSeries } from './series.js';
 
 type Side = 'canary' | 'baseline';
 
@@ -60,6 +60,8 @@ export class MetricWindow {
     private readonly stepSeconds: number,
     /** Rate metrics: the baseline's counts before the start (series.ts historyCounts). */
     private readonly history?: RateCounts,
+    /** What the rate queries return: running totals, or each interval's own count (types.ts CountKind). */
+    private readonly countKind: CountKind = 'cumulative',
   ) {
     if (history) this.judgedHistory = { errors: history.errors.map(orMissing), requests: history.requests.map(orMissing) };
   }
@@ -131,8 +133,9 @@ export class MetricWindow {
     if (this.definition.kind === 'rate') {
       usable = true;
       for (const side of ['canary', 'baseline'] as const) {
-        const errors = counterIncrease(at(side, 'errors', i), at(side, 'errors', i + 1));
-        const requests = counterIncrease(at(side, 'requests', i), at(side, 'requests', i + 1));
+        const count = (name: string) => (this.countKind === 'interval' ? bucketCount(at(side, name, i + 1)) : counterIncrease(at(side, name, i), at(side, name, i + 1)));
+        const errors = count('errors');
+        const requests = count('requests');
         this.counts[side].errors[i] = errors;
         this.counts[side].requests[i] = requests;
         this.values[side][i] = errors <= requests && requests > 0 ? errors / requests : NaN;

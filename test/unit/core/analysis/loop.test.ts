@@ -347,3 +347,68 @@ describe('analysis loop', () => {
     });
   });
 });
+
+describe('interval sources (Datadog, CloudWatch, New Relic: counts per bucket)', () => {
+  /**
+   * A source that answers each bucket's own count, stamped at the bucket's end, for buckets aligned
+   * to the epoch as the vendors' are; `gaps` are bucket ends it has no data for.
+   */
+  function bucketSource(canaryRate: number, baselineRate: number, gaps = new Set<number>()) {
+    const rng = new Random(7);
+    const errorsAt = new Map<string, number>();
+    const windows: QueryWindow[] = [];
+    const source: MetricSource = {
+      type: 'buckets',
+      counts: 'interval',
+      queryRange: async (query, window) => {
+        windows.push(window);
+        const rate = query.includes('v2') ? canaryRate : baselineRate;
+        const samples = [];
+        for (let t = window.start.getTime() / 1000; t <= window.end.getTime() / 1000; t += window.stepSeconds) {
+          expect(t % window.stepSeconds).toBe(0);
+          if (gaps.has(t)) continue;
+          const key = `${query.includes('v2')}:${t}`;
+          if (!errorsAt.has(key)) errorsAt.set(key, binomial(500, rate, () => rng.next()));
+          samples.push({ time: t, value: query.startsWith('sum(errors') ? errorsAt.get(key)! : 500 });
+        }
+        return samples;
+      },
+      queryInstant: () => Promise.reject(new Error('unused')),
+    };
+    return { source, windows };
+  }
+  // 7 s past a whole interval: the grid starts at the next one.
+  const offGrid = new Date(START.getTime() + 7_000);
+  const run = (source: MetricSource, extra: Partial<Parameters<typeof runAnalysis>[0]> = {}) =>
+    runAnalysis({ source, metrics: RATE, canary, baseline, durationSeconds: 1800, intervalSeconds: INTERVAL, clock: new VirtualClock(offGrid), ...extra });
+
+  test('each sample is the interval\'s own count: a canary with 5x the errors fails early, an equal one passes', async () => {
+    const bad = await run(bucketSource(0.05, 0.01).source);
+    expect(bad.report.verdict).toBe('fail');
+    expect(bad.stoppedEarly).toBe(true);
+    const good = await run(bucketSource(0.01, 0.01).source);
+    expect(good.report.verdict).toBe('pass');
+    // Counts are the buckets themselves, not differences of them.
+    expect(good.intervals).toBeGreaterThan(3);
+    expect(good.series[0].counts!.canary.requests.slice(0, 3)).toEqual([500, 500, 500]);
+  });
+
+  test('the grid starts at the next whole interval and the history ends at the last whole bucket', async () => {
+    const { source, windows } = bucketSource(0.01, 0.01);
+    const result = await run(source, { historySeconds: 60 });
+    expect(result.startedAt).toBe(new Date(START.getTime() + INTERVAL * 1000).toISOString());
+    const history = windows.filter((w) => w.end.getTime() <= START.getTime() + INTERVAL * 1000 && w.end < new Date(result.startedAt));
+    expect(history.length).toBeGreaterThan(0);
+    // The bucket ending at the grid start was still open when the history was read.
+    for (const window of history) expect(window.end.getTime()).toBe(START.getTime());
+    expect(result.series[0].history!.requests).toEqual([500, 500, 500, 500, 500, 500]);
+  });
+
+  test('a bucket the source has no data for is missing, never a zero', async () => {
+    const first = START.getTime() / 1000 + INTERVAL;
+    const result = await run(bucketSource(0.01, 0.01, new Set([first + 2 * INTERVAL, first + 3 * INTERVAL])).source, { historySeconds: 0 });
+    expect(result.series[0].counts!.canary.requests[1]).toBeNaN();
+    expect(result.series[0].counts!.canary.requests[2]).toBeNaN();
+    expect(result.series[0].missingIntervals).toBeGreaterThanOrEqual(2);
+  });
+});
