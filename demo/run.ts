@@ -1,7 +1,7 @@
 import { SlipwayError } from '../src/core/errors.js';
 import { createGitHubClient, GitHubLedger, type Ledger, type LedgerDeployment } from '../src/core/ledger/index.js';
 import type { Logger } from '../src/core/log.js';
-import { PrometheusSource } from '../src/core/metrics/prometheus.js';
+import { createSource } from '../src/core/metrics/sources/index.js';
 import { fileURLToPath } from 'node:url';
 import { loadPlan, loopAnalysisRunner, planDigest, runRollout, type RolloutOutcome, type RolloutPlan } from '../src/core/plan/index.js';
 import { createRouter } from '../src/core/traffic/registry.js';
@@ -185,7 +185,7 @@ async function rolloutRelease(run: DemoRun, release: BuiltRelease, ledger: Ledge
   run.say(`${version}: rolling it out with the plan`);
   let abortedAt: number | undefined;
   const makeRouter = (provider: string, settings: Record<string, unknown>) => timedAbort(createRouter(provider, settings), () => (abortedAt = run.now()));
-  const analysis = loopAnalysisRunner({ source: new PrometheusSource({ url: plan.parsed.analysis!.prometheus }), logger });
+  const analysis = loopAnalysisRunner({ source: await createSource(plan.parsed.analysis!.source, { env: {} }), logger });
   const outcome = await runRollout(
     { plan: plan.parsed, planDigest: planDigest(plan.text), environment: DEMO_ENVIRONMENT, artifact: release.artifact, ref: release.sha, environmentUrl: env.haproxy.url },
     { ledger, router: makeRouter(plan.parsed.router.provider, plan.parsed.router.settings), makeRouter, analysis, logger },

@@ -1,6 +1,7 @@
 /** Input names of the analyze action (equal to actions/analyze/action.yml). */
 export const Inputs = {
   Prometheus: 'prometheus',
+  Source: 'source',
   Metrics: 'metrics',
   Args: 'args',
   CanarySelector: 'canary-selector',

@@ -5,7 +5,8 @@ import * as core from '@actions/core';
 import { checkAnalysis, plannedIntervalsOf, runAnalysis, type AnalysisOptions, type AnalysisResult } from '../../core/analysis/loop.js';
 import { errorMessage, SlipwayError } from '../../core/errors.js';
 import { closeIfOpen, type Ledger } from '../../core/ledger/index.js';
-import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import { preflightQueries } from '../../core/analysis/preflight.js';
+import { createSource } from '../../core/metrics/sources/index.js';
 import { analysisMarkdown, statusDescription } from '../../core/report/index.js';
 import { readRunContext } from '../common/context.js';
 import { ledgerFromInputs } from '../common/ledger.js';
@@ -23,13 +24,13 @@ export async function main(): Promise<void> {
   const inputs = getInputs();
   const config = { alpha: inputs.alpha, onNoData: inputs.onNoData, onUndecided: inputs.onUndecided };
   checkAnalysis({ metrics: inputs.metrics, config });
-  const source = new PrometheusSource({ url: inputs.prometheusUrl, headers: inputs.prometheusHeaders });
+  const source = await createSource(inputs.source, { env: process.env });
   const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
 
   await group('Preflight', async () => {
-    // A Prometheus that cannot answer at all is a set-up error, reported now rather than as
+    // A source that cannot answer at all is a set-up error, reported now rather than as
     // missing data after the whole duration.
-    await source.queryInstant('vector(1)');
+    await preflightQueries(source, inputs);
     if (ledger && inputs.deploymentId !== undefined && !(await ledger.getDeployment(inputs.deploymentId))) {
       throw new SlipwayError(`Input 'deployment-id' has the value ${inputs.deploymentId}: no such deployment in this repository. Fix: pass the id output of record-deployment or canary-step.`);
     }

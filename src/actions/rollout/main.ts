@@ -7,7 +7,9 @@ import { closeIfOpen } from '../../core/ledger/open.js';
 import { deploymentsPageUrl, webhookNotifier } from '../../core/notify/index.js';
 import { abortAndRecord } from '../../core/rollback/index.js';
 import { checkLatencyBounds } from '../../core/metrics/latency.js';
-import { PrometheusSource } from '../../core/metrics/prometheus.js';
+import { createSource } from '../../core/metrics/sources/index.js';
+import { withInputHeaders } from '../../core/metrics/source-settings.js';
+import { preflightQueries } from '../../core/analysis/preflight.js';
 import { slotPlaceholdersIn } from '../../core/metrics/template.js';
 import { forecastFromSource, loopAnalysisRunner, otherSlot, recordedCanaryWeight, runRollout, slotNamed, slotRouterSettings, type RolloutProgress } from '../../core/plan/index.js';
 import { githubIssueComments, renderRolloutComment, StickyComment } from '../../core/pr-comment/index.js';
@@ -54,16 +56,16 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
   // The router host is reached and recognised before anything is read or changed.
   await hosts.check();
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
-  const source = plan.analysis ? new PrometheusSource({ url: plan.analysis.prometheus, headers: inputs.prometheusHeaders }) : undefined;
+  const source = plan.analysis ? await createSource(withInputHeaders(plan.analysis.source, inputs.prometheusHeaders, Inputs.PrometheusHeaders), { env: process.env, clock: collaborators.clock }) : undefined;
   const results: AnalysisResult[] = [];
   const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token);
   const links = { runUrl: context.runUrl, deploymentsUrl: deploymentsPageUrl(context, inputs.environment), environmentUrl: inputs.environmentUrl };
   const notifier = plan.notify && webhookNotifier(plan.notify, { logger: actionsLogger, clock: collaborators.clock, links });
-  // A Prometheus that cannot answer at all is a set-up error: reported before any traffic moves,
+  // A source that cannot answer at all is a set-up error: reported before any traffic moves,
   // not as missing data (and a paused rollout) after the first canary step.
   if (source && plan.steps.some((step) => step.kind === 'analysis')) {
-    await group('Preflight: Prometheus', () => source.queryInstant('vector(1)'));
+    await group(`Preflight: ${source.type}`, () => preflightQueries(source, plan.analysis!));
     // A latency threshold between two bucket bounds is refused now, not at the first analysis step
     // with the canary already taking traffic. Only the baseline exports the histogram yet.
     if (plan.analysis!.metrics.some((m) => m.kind === 'rate' && m.latency) && slotPlaceholdersIn(plan.analysis!.baseline).size === 0) {

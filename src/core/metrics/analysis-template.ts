@@ -4,6 +4,7 @@ import { SlipwayError } from '../errors.js';
 import { parseLocatedYaml, PlanError, type NodePath } from '../plan/parse.js';
 import { quote } from '../secrets/quote.js';
 import { validateMetrics, type MetricDefinition } from './metrics-config.js';
+import type { QueryDialect } from './types.js';
 import { escapeString, scan } from './template.js';
 
 // Reusable analysis templates (docs/analysis.md, "Reusable analysis templates"), after Argo
@@ -132,11 +133,11 @@ function argsOf(value: unknown, at: (path: NodePath) => string): TemplateArg[] {
 
 /**
  * The template's metrics, filled with `given` (its defaults for the rest) and validated like
- * inline metrics. `argsWhere` names where arguments are given, for the fix (`analysis.args`,
+ * inline metrics, queries in `dialect` (default PromQL). `argsWhere` names where arguments are given, for the fix (`analysis.args`,
  * `input 'args'`). Throws an AnalysisTemplateError naming the template, the metric, the
  * field and the fix.
  */
-export function renderAnalysisTemplate(template: AnalysisTemplate, given: Record<string, unknown>, argsWhere: string): MetricDefinition[] {
+export function renderAnalysisTemplate(template: AnalysisTemplate, given: Record<string, unknown>, argsWhere: string, dialect?: QueryDialect): MetricDefinition[] {
   const bindings = bindArgs(template, given, argsWhere);
   const located = (message: string, problem?: AnalysisTemplateError['problem']) => {
     const [, index, field] = /^metrics\[(\d+)\](?: "[^"]*")?(?:: field ([A-Za-z]+))?/.exec(message) ?? [];
@@ -151,7 +152,7 @@ export function renderAnalysisTemplate(template: AnalysisTemplate, given: Record
     throw error;
   }
   try {
-    return validateMetrics(filled, '');
+    return validateMetrics(filled, '', dialect);
   } catch (error) {
     if (error instanceof SlipwayError) throw located(error.message.replace(/^: /, ''));
     throw error;

@@ -1,7 +1,8 @@
 import { SlipwayError } from '../errors.js';
 import type { Direction } from '../judge/types.js';
 import { latencyQueries, parseHistogramName, parseSlowerThan, type LatencyThreshold } from './latency.js';
-import { checkTemplate } from './template.js';
+import { promqlDialect } from './template.js';
+import type { QueryDialect } from './types.js';
 import { quote } from '../secrets/quote.js';
 import { parseDetectRatio, parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
 import { loadYaml } from '../yaml.js';
@@ -78,24 +79,27 @@ export const METRIC_FIELDS: Readonly<Record<Kind, string[]>> = {
 };
 const DIRECTIONS: Direction[] = ['increase', 'decrease', 'either'];
 
-/** Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input 'metrics'`. */
-export function parseMetricsYaml(text: string, where: string): MetricDefinition[] {
+/**
+ * Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input
+ * 'metrics'`. Queries are checked as templates of `dialect`, the source's query language (default PromQL).
+ */
+export function parseMetricsYaml(text: string, where: string, dialect: QueryDialect = promqlDialect): MetricDefinition[] {
   let value: unknown;
   try {
     value = loadYaml(text);
   } catch (error) {
     throw new SlipwayError(`${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  return validateMetrics(value, where);
+  return validateMetrics(value, where, dialect);
 }
 
-/** Validates already-parsed metric definitions; errors name the metric and the field. */
-export function validateMetrics(value: unknown, where: string): MetricDefinition[] {
+/** Validates already-parsed metric definitions, queries in `dialect`; errors name the metric and the field. */
+export function validateMetrics(value: unknown, where: string, dialect: QueryDialect = promqlDialect): MetricDefinition[] {
   const list = isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
   if (!Array.isArray(list) || list.length === 0) {
     throw new SlipwayError(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
   }
-  const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`));
+  const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`, dialect));
   const seen = new Set<string>();
   for (const m of metrics) {
     if (seen.has(m.name)) throw new SlipwayError(`${where}: metric name "${m.name}" is used twice; names must be unique.`);
@@ -106,7 +110,7 @@ export function validateMetrics(value: unknown, where: string): MetricDefinition
   return metrics;
 }
 
-function validateMetric(item: unknown, at: string): MetricDefinition {
+function validateMetric(item: unknown, at: string, dialect: QueryDialect): MetricDefinition {
   if (!isRecord(item)) throw new SlipwayError(`${at}: expected a mapping with name, kind and queries.`);
   if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
     throw new SlipwayError(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${quote(item.name)}.`);
@@ -118,7 +122,7 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
   }
   const unknown = Object.keys(item).filter((k) => !METRIC_FIELDS[kind].includes(k));
   if (unknown.length > 0) throw new SlipwayError(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${METRIC_FIELDS[kind].join(', ')}.`);
-  const field = new FieldReader(item, where);
+  const field = new FieldReader(item, where, dialect);
   const base = {
     name: item.name,
     direction: field.choice('direction', DIRECTIONS) ?? 'increase',
@@ -143,6 +147,8 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
       });
     }
     case 'latency': {
+      // Its queries are PromQL over a Prometheus histogram's buckets (latency.ts).
+      if (dialect !== promqlDialect) throw new SlipwayError(`${where}: kind latency counts a Prometheus histogram's buckets, and this source speaks ${dialect.language}. Fix: use a Prometheus-API source, or write the slow requests as a rate metric (errors: the requests slower than the threshold, requests: all of them).`);
       // Slower is the harm; a canary that is faster is never a regression of this metric.
       if (base.direction !== 'increase') throw new SlipwayError(`${where}: field direction: a latency metric counts the requests slower than its threshold, and more of them is the harm: expected increase (or no direction), got ${quote(item.direction)}.`);
       const allowed = field.percent('allowedIncrease', { positive: true });
@@ -174,7 +180,7 @@ function validateMetric(item: unknown, at: string): MetricDefinition {
       if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
         throw new SlipwayError(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${quote(thresholds)}.`);
       }
-      const bounds = new FieldReader(thresholds, `${where}: thresholds`);
+      const bounds = new FieldReader(thresholds, `${where}: thresholds`, dialect);
       const min = bounds.number('min');
       const max = bounds.number('max');
       if (min !== undefined && max !== undefined && min > max) throw new SlipwayError(`${where}: field thresholds: min ${min} is above max ${max}.`);
@@ -188,6 +194,7 @@ class FieldReader {
   constructor(
     private readonly item: Record<string, unknown>,
     private readonly where: string,
+    private readonly dialect: QueryDialect,
   ) {}
 
   private fail(name: string, expected: string, fix?: string): never {
@@ -196,8 +203,8 @@ class FieldReader {
 
   query(name: string): string {
     const value = this.item[name];
-    if (typeof value !== 'string' || value.trim() === '') this.fail(name, 'a PromQL query template, e.g. sum(http_requests_total{{{selector}}})');
-    checkTemplate(value as string, `${this.where}: field ${name}`);
+    if (typeof value !== 'string' || value.trim() === '') this.fail(name, `a ${this.dialect.language} query template, e.g. ${this.dialect.example}`);
+    this.dialect.check(value as string, `${this.where}: field ${name}`);
     return (value as string).trim();
   }
 

@@ -135,6 +135,16 @@ export function prometheusSettings(url: string, headers: Record<string, string> 
   return { type: 'prometheus', url, headers };
 }
 
+/**
+ * The settings with the request headers of an action input (`prometheus-headers`: literal values,
+ * from secrets) laid over the settings' own. Only a Prometheus-API source takes them.
+ */
+export function withInputHeaders(settings: SourceSettings, headers: Record<string, string>, input: string): SourceSettings {
+  if (Object.keys(headers).length === 0) return settings;
+  if (settings.type !== 'prometheus') throw new SlipwayError(`Input '${input}' sets headers of a Prometheus source, and the metric source is ${settings.type}. Fix: remove ${input}, or give the headers in the source's own settings.`);
+  return { ...settings, headers: { ...settings.headers, ...headers } };
+}
+
 /** Where a source is, for messages and the dry run: its URL (credentials masked) or its region or site. */
 export function describeSource(settings: SourceSettings): string {
   switch (settings.type) {

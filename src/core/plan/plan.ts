@@ -4,6 +4,7 @@
  */
 import type { PlanDeploy, Slot } from '../deploy/types.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
+import type { SourceSettings } from '../metrics/source-settings.js';
 import type { NotifySettings } from '../notify/settings.js';
 import type { LabelMatcher } from '../metrics/template.js';
 import type { HeaderRoute } from '../traffic/types.js';
@@ -78,7 +79,8 @@ export type PlanStep = (SetWeightStep | PauseStep | AnalysisStep | HeaderRouteSt
 
 /** The plan's `analysis:` block: where metrics come from and how they are judged. */
 export interface PlanAnalysis {
-  prometheus: string;
+  /** Where the metrics are read (`source:`, or `prometheus:` for a Prometheus URL). */
+  source: SourceSettings;
   /** The metric definitions, in the shared metrics format (src/core/metrics/metrics-config.ts). */
   metrics: MetricDefinition[];
   /** Seconds between two looks at the metrics. Default 60. */

@@ -3,7 +3,10 @@ import { errorMessage } from '../errors.js';
 import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
 import { AnalysisTemplateError, fillArgs, NO_ARGS, readAnalysisTemplate, renderAnalysisTemplate } from '../metrics/analysis-template.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
+import { parseSourceSettings, prometheusSettings, SOURCE_TYPES, type SourceSettings } from '../metrics/source-settings.js';
+import { dialectOf } from '../metrics/sources/index.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
+import type { QueryDialect } from '../metrics/types.js';
 import { readNotifySettings } from '../notify/settings.js';
 import type { HeaderRoute } from '../traffic/types.js';
 import {
@@ -27,7 +30,7 @@ import { slotsOf } from './slots.js';
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'source', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setMirrorRoute', 'preview', 'smokeCheck', 'switch'];
 /** The fields of the steps that take a mapping, and of a route's `match` entry. */
 const STEP_FIELDS = {
@@ -126,7 +129,12 @@ function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {
   if (overrides.router !== undefined) merged.router = { ...(isObject(raw.router) ? raw.router : {}), ...overrides.router };
   const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
   const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
-  if (given.length > 0) merged.analysis = { ...(isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+  if (given.length > 0) {
+    const analysis: Raw = { ...(isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+    // The `prometheus` input names the source: it replaces the plan's, whichever type that was.
+    if (overrides.prometheus !== undefined) delete analysis.source;
+    merged.analysis = analysis;
+  }
   const notifyGiven = Object.entries(overrides.notify ?? {}).filter(([, v]) => v !== undefined);
   if (notifyGiven.length > 0) merged.notify = { ...(isObject(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
   return merged;
@@ -154,10 +162,8 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean, files: P
     return undefined;
   }
   unknownKeys(value, ANALYSIS_KEYS, path, report);
-  const prometheus = value.prometheus;
-  if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
-    report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
-  }
+  const source = sourceOf(value, report);
+  const dialect = dialectOf(source?.type ?? 'prometheus');
   if (value.metrics === undefined && value.template === undefined) report([...path, 'metrics'], 'expected at least one metric definition, or `template:` naming a template file (docs/analysis.md)');
   const optional = <T>(key: string, parse: (value: unknown) => T): T | undefined => (value[key] === undefined ? undefined : parsed(value[key], parse, [...path, key], report));
   const intervalSeconds = optional('interval', parseAnalysisInterval);
@@ -168,12 +174,12 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean, files: P
   const historySeconds = optional('history', parseAnalysisHistory);
   let metrics: MetricDefinition[] = [];
   if (value.template !== undefined) {
-    if (value.metrics === undefined) metrics = templateMetricsOf(value, report, files);
+    if (value.metrics === undefined) metrics = templateMetricsOf(value, report, files, dialect);
     else report([...path, 'template'], 'give the metrics inline (`metrics:`) or from a file (`template:`), not both');
   } else if (value.metrics !== undefined) {
     if (value.args !== undefined) report([...path, 'args'], 'args fill the {{args.<name>}} of a template file; inline metrics take none. Fix: move the metrics into a file named by `template:`, or remove args');
     try {
-      metrics = validateMetrics(fillArgs(value.metrics, NO_ARGS), '');
+      metrics = validateMetrics(fillArgs(value.metrics, NO_ARGS), '', dialect);
     } catch (error) {
       const message = errorMessage(error).replace(/^: /, '');
       const index = /^metrics\[(\d+)\]/.exec(message)?.[1];
@@ -189,16 +195,16 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean, files: P
       return [];
     }
     try {
-      return parseSelector(text, key, { slotPlaceholders: withSlots });
+      const matchers = parseSelector(text, key, { slotPlaceholders: withSlots });
+      dialect.checkSelector(matchers, key);
+      return matchers;
     } catch (error) {
       report([...path, key], errorMessage(error));
       return [];
     }
   };
-  // Credentials in the URL are registered (and so masked) before anything can print the plan.
-  splitUrlCredentials(String(prometheus));
   return {
-    prometheus: String(prometheus),
+    source: source ?? prometheusSettings(''),
     metrics,
     intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
     alpha,
@@ -212,8 +218,35 @@ function analysisOf(value: unknown, report: Report, withSlots: boolean, files: P
   };
 }
 
+/**
+ * Where the analysis reads its metrics: `source: {<type>: {…}}` (source-settings.ts), or
+ * `prometheus: <URL>`, the short form of `source: {prometheus: {url}}`. Exactly one of the two.
+ */
+function sourceOf(value: Raw, report: Report): SourceSettings | undefined {
+  if (value.source !== undefined && value.prometheus !== undefined) {
+    report(['analysis', 'source'], 'give the metric source once: `source:` or `prometheus:` (its short form for a Prometheus URL), not both');
+    return undefined;
+  }
+  if (value.source !== undefined) {
+    try {
+      return parseSourceSettings(value.source, 'analysis.source');
+    } catch (error) {
+      report(['analysis', 'source'], errorMessage(error).replace(/^analysis\.source:? ?/, ''));
+      return undefined;
+    }
+  }
+  const prometheus = value.prometheus;
+  if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
+    report(['analysis', 'prometheus'], prometheus === undefined ? `name the metric source: \`prometheus: <URL>\`, or \`source:\` with one of ${SOURCE_TYPES.join(', ')} (docs/analysis.md, "Metric sources")` : `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
+    return undefined;
+  }
+  // Credentials in the URL are registered (and so masked) before anything can print the plan.
+  splitUrlCredentials(prometheus);
+  return prometheusSettings(prometheus);
+}
+
 /** The metrics of `analysis.template` filled with `analysis.args`; a problem is reported at the arg, or at the template. */
-function templateMetricsOf(value: Raw, report: Report, files: PlanFiles): MetricDefinition[] {
+function templateMetricsOf(value: Raw, report: Report, files: PlanFiles, dialect: QueryDialect): MetricDefinition[] {
   const path = ['analysis'];
   if (typeof value.template !== 'string' || value.template.trim() === '') {
     report([...path, 'template'], `${show(value.template)} is not a file path: name a template file relative to the workspace, e.g. \`template: .github/analysis/http.yml\``);
@@ -225,7 +258,7 @@ function templateMetricsOf(value: Raw, report: Report, files: PlanFiles): Metric
     return [];
   }
   try {
-    return renderAnalysisTemplate(readAnalysisTemplate(value.template, files.workspace), args, 'analysis.args');
+    return renderAnalysisTemplate(readAnalysisTemplate(value.template, files.workspace), args, 'analysis.args', dialect);
   } catch (error) {
     if (!(error instanceof AnalysisTemplateError)) throw error;
     const { givenArg, missingArg } = error.problem;

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { VirtualClock } from '../../../../src/core/analysis/clock.js';
 import type { AnalysisResult } from '../../../../src/core/analysis/loop.js';
 import { parseMetricsYaml } from '../../../../src/core/metrics/metrics-config.js';
+import { prometheusSettings } from '../../../../src/core/metrics/source-settings.js';
 import { parseSelector } from '../../../../src/core/metrics/template.js';
 import type { MetricSource, QueryWindow } from '../../../../src/core/metrics/types.js';
 import { loopAnalysisRunner } from '../../../../src/core/plan/analysis-runner.js';
@@ -17,7 +18,7 @@ const down: MetricSource = {
 };
 
 const analysis = (extra: Partial<PlanAnalysis> = {}): PlanAnalysis => ({
-  prometheus: 'http://127.0.0.1:1',
+  source: prometheusSettings('http://127.0.0.1:1'),
   metrics: parseMetricsYaml(`- {name: error-rate, kind: rate, errors: 'sum(errors{{{selector}}})', requests: 'sum(requests{{{selector}}})'}`, 'test'),
   intervalSeconds: 10,
   canary: parseSelector('version="v2"', 'canarySelector'),

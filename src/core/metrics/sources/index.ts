@@ -1,0 +1,37 @@
+import { registerSecret } from '../../secrets/index.js';
+import { PrometheusSource } from '../prometheus.js';
+import { resolveEnvReferences, type SourceSettings, type SourceType } from '../source-settings.js';
+import { promqlDialect } from '../template.js';
+import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
+
+// The one place a source's settings become a MetricSource (docs/analysis.md, "Metric sources").
+// The vendors' SDKs are loaded only by the source that uses them (dynamic import: each is a chunk
+// of its own in the bundles), so an action that reads Prometheus starts as fast as before.
+
+const DIALECTS: Partial<Record<SourceType, QueryDialect>> = {
+  prometheus: promqlDialect,
+};
+
+/** The query language of a source type, for checking templates where settings are parsed. */
+export function dialectOf(type: SourceType): QueryDialect {
+  return DIALECTS[type] ?? promqlDialect;
+}
+
+/**
+ * A MetricSource for `settings`. `{{env.NAME}}` references are resolved now, so an unset
+ * variable fails before any traffic moves; each value is registered as a secret as it is read.
+ */
+export async function createSource(settings: SourceSettings, context: SourceContext): Promise<MetricSource> {
+  const resolve = (text: string, where: string) => resolveEnvReferences(text, context.env, where, registerSecret);
+  const headersOf = (headers: Record<string, string>, where: string) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, resolve(value, `${where} header ${name}`)]));
+  switch (settings.type) {
+    case 'prometheus':
+      return new PrometheusSource({ url: settings.url, headers: headersOf(settings.headers, 'source prometheus'), ...retryOptions(context) });
+    default:
+      throw new Error(`source ${settings.type}: not wired yet`);
+  }
+}
+
+function retryOptions(context: SourceContext) {
+  return { timeoutMs: context.timeoutMs, retries: context.retries, retryDelayMs: context.retryDelayMs, clock: context.clock };
+}
