@@ -28,7 +28,7 @@ export async function preflightQueries(source: MetricSource, analysis: Preflight
       try {
         await source.queryInstant(query);
       } catch (error) {
-        throw new SlipwayError(`The ${source.type} source cannot answer ${where} (${query}): ${errorMessage(error)} No traffic was moved.`);
+        throw new SlipwayError(`The ${source.type} source cannot answer ${where} (${query}): ${errorMessage(error).replace(/\.?$/, '.')} No traffic was moved.`);
       }
     }),
   );
