@@ -97,11 +97,13 @@ describe('the web metric source', () => {
     await createWebSource(settings({ url: `${base}/api` }), { env: {} }).queryInstant('stats');
     await source().queryInstant('/root');
     await source().queryInstant(`${base}/elsewhere/stats`);
-    expect(seen.map((s) => s.url)).toEqual(['/api/stats', '/root', '/elsewhere/stats']);
+    // Only a JSONPath: the url itself.
+    await source({ url: `${base}/api/all?window=60` }).queryInstant('#$');
+    expect(seen.map((s) => s.url)).toEqual(['/api/stats', '/root', '/elsewhere/stats', '/api/all?window=60']);
     for (const query of ['http://127.0.0.2:1/stats', '//evil.example/stats', 'https://127.0.0.1/stats']) {
       await expect(source().queryInstant(query)).rejects.toThrow(/not at the web source's origin http:\/\/127\.0\.0\.1:\d+: the source's headers \(its credentials\) are sent only there/);
     }
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 
   test('sends the headers with their {{env.NAME}} secrets resolved, and no message ever repeats them', async () => {
