@@ -231,7 +231,7 @@ function sourceOf(value: Raw, report: Report): SourceSettings | undefined {
     try {
       return parseSourceSettings(value.source, 'analysis.source');
     } catch (error) {
-      report(['analysis', 'source'], errorMessage(error).replace(/^analysis\.source:? ?/, ''));
+      report(['analysis', 'source'], errorMessage(error).replace(/^analysis\.source(: |\.)?/, ''));
       return undefined;
     }
   }
