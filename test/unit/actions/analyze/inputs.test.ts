@@ -47,3 +47,30 @@ describe('analyze inputs: history', () => {
     );
   });
 });
+
+describe('analyze inputs: the metric source', () => {
+  test('prometheus alone is a Prometheus source with the prometheus-headers', () => {
+    withInputs({ 'prometheus-headers': 'X-Scope-OrgID: shop' });
+    expect(getInputs().source).toEqual({ type: 'prometheus', url: 'http://prometheus:9090', headers: { 'X-Scope-OrgID': 'shop' } });
+  });
+
+  test('source names any other source; its metrics are checked in that source\'s query language', () => {
+    withInputs({ prometheus: '', source: 'web: {url: "http://stats.internal/api/", jsonPath: $.value}', metrics: `- {name: errors, kind: rate, errors: 'stats?{{selector}}#$.errors', requests: 'stats?{{selector}}#$.requests'}` });
+    const inputs = getInputs();
+    expect(inputs.source).toMatchObject({ type: 'web', url: 'http://stats.internal/api/' });
+    // A selector the language cannot express is refused before anything runs.
+    withInputs({ prometheus: '', source: 'web: {url: "http://stats.internal/api/"}', 'canary-selector': 'version=~"v2.*"', metrics: `- {name: errors, kind: rate, errors: 'stats?{{selector}}#$.errors', requests: 'stats?{{selector}}#$.requests'}` });
+    expect(() => getInputs()).toThrow(/canary-selector/);
+  });
+
+  test('both, neither, or a source that is not a mapping: refused naming the input and the fix', () => {
+    withInputs({ source: 'cloudwatch: {region: eu-west-1}' });
+    expect(() => getInputs()).toThrow("Input 'source' has the value \"cloudwatch: {region: eu-west-1}\": expected one metric source: `source` or `prometheus`, not both.");
+    withInputs({ prometheus: '', source: '' });
+    expect(() => getInputs()).toThrow("Input 'prometheus' is missing: expected a value. Fix: set `prometheus:` to your Prometheus, e.g. http://prometheus:9090, or `source:` to another metric source");
+    withInputs({ prometheus: '', source: 'influxdb' });
+    expect(() => getInputs()).toThrow("Input 'source': expected a mapping with one key, the source type");
+    withInputs({ prometheus: '', source: 'datadog: {}', 'prometheus-headers': 'Authorization: Bearer x' });
+    expect(() => getInputs()).toThrow("Input 'prometheus-headers' sets headers of a Prometheus source, and the metric source is datadog");
+  });
+});
