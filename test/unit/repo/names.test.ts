@@ -48,6 +48,7 @@ const CONCEPTS: Concept[] = [
   { name: 'baseline-selector', means: 'the Prometheus label matchers of the running version', others: ['baseline-labels', 'baseline-matchers', 'stable-selector'] },
   { name: 'tags', means: 'tags that point at a digest', others: ['tag', 'image-tags'] },
   { name: 'prometheus', means: "the URL of the Prometheus HTTP API (the plan's analysis.prometheus)", others: ['prometheus-url', 'prometheus-address', 'prometheus-endpoint'], describedAs: /URL of the Prometheus HTTP API/ },
+  { name: 'source', means: "where an analysis reads its metrics: a source type and its settings (the plan's analysis.source)", others: ['metrics-source', 'metric-source', 'datasource', 'data-source', 'metrics-provider'], describedAs: /metric source/ },
   { name: 'args', means: "the arguments of an analysis template (the plan's analysis.args, as Argo Rollouts names them)", others: ['metrics-args', 'template-args', 'analysis-args'], describedAs: /[Aa]rguments of an analysis template/ },
 ];
 
