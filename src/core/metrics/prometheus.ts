@@ -35,6 +35,28 @@ export interface PrometheusOptions {
   retryDelayMs?: number;
   /** What the back-offs sleep on (default: the wall clock). */
   clock?: Pick<Clock, 'sleep'>;
+  /**
+   * Signs every request (AWS Signature V4 for Amazon Managed Prometheus: sigv4.ts
+   * createSigV4Signer), once per attempt: a signature holds the time it was made.
+   */
+  sign?: RequestSigner;
+}
+
+/** A request about to be sent, as a signer sees it. */
+export interface OutgoingRequest {
+  method: string;
+  /** The whole URL (path and query included). */
+  url: string;
+  /** The headers that will be sent, but the Host (fetch sets it from the URL). */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Signs a request: returns the headers to add (e.g. Authorization and X-Amz-Date). */
+export interface RequestSigner {
+  (request: OutgoingRequest): Promise<Record<string, string>>;
+  /** What to check when the server refuses a signed request (HTTP 401 or 403), for its message. */
+  readonly refusedFix?: string;
 }
 
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
@@ -130,12 +152,14 @@ export class PrometheusSource implements MetricSource {
   private async attempt(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
     const url = `${this.base}/api/v1/${endpoint}`;
     const timeoutMs = this.options.timeoutMs ?? 10_000;
+    const body = new URLSearchParams({ query, ...params, nocache: '1' }).toString();
+    const headers = await this.signedHeaders(url, body);
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: this.headers,
-        body: new URLSearchParams({ query, ...params, nocache: '1' }).toString(),
+        headers,
+        body,
         signal: AbortSignal.timeout(timeoutMs),
         // fetch drops Authorization on a cross-origin redirect but sends every other header (an
         // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
@@ -159,7 +183,17 @@ export class PrometheusSource implements MetricSource {
       // Not JSON: a proxy's page or an empty body; the status code below says what happened.
     }
     if (response.status === 401 || response.status === 403) {
-      throw new PrometheusError(`Prometheus at ${this.base} refused the request (HTTP ${response.status}): check the credentials in prometheus-headers (e.g. "Authorization: Bearer …").`, false, response.status);
+      const sign = this.options.sign;
+      // An AWS service names its error in x-amzn-ErrorType (MissingAuthenticationTokenException, …).
+      const awsError = response.headers.get('x-amzn-errortype')?.split(':')[0];
+      const fix = sign
+        ? (sign.refusedFix ?? 'check the credentials the request was signed with')
+        : awsError
+          ? `this is an AWS service (${awsError}): its requests must be signed with AWS Signature V4; give the source sigv4: {region: <the workspace's region>} and AWS credentials`
+          : 'check the credentials in prometheus-headers (e.g. "Authorization: Bearer …")';
+      const said = answer.error ?? (answer as { message?: string }).message;
+      const detail = said ? ` It said: ${redact(String(said)).slice(0, 200)}` : '';
+      throw new PrometheusError(`Prometheus at ${this.base} refused the ${sign ? 'signed ' : ''}request (HTTP ${response.status}): ${fix}.${detail}`, false, response.status);
     }
     if (!response.ok || answer.status !== 'success' || !answer.data) {
       // A proxy's error page may echo the request's headers: an excerpt only, and never a secret.
@@ -170,6 +204,21 @@ export class PrometheusSource implements MetricSource {
     const problem = shapeProblem(answer.data);
     if (problem) throw this.malformed(endpoint, query, problem, '{status: "success", data: {resultType, result}} with [<unix time>, "<value>"] samples');
     return answer.data as Data;
+  }
+
+  /** The request headers, with the signer's added (case-insensitively: its Authorization replaces any given). */
+  private async signedHeaders(url: string, body: string): Promise<Headers> {
+    const headers = new Headers(this.headers);
+    if (!this.options.sign) return headers;
+    let added: Record<string, string>;
+    try {
+      added = await this.options.sign({ method: 'POST', url, headers: { ...this.headers }, body });
+    } catch (error) {
+      // No credentials (or none that load): another attempt would find none either.
+      throw new PrometheusError(`Prometheus at ${this.base}: could not sign the request: ${redact(error instanceof Error ? error.message : String(error))}`, false);
+    }
+    for (const [name, value] of Object.entries(added)) headers.set(name, value);
+    return headers;
   }
 
   /** A 200 whose body is not what the Prometheus API documents: not retried, it will not change. */
