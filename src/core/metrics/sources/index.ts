@@ -2,6 +2,7 @@ import { registerSecret } from '../../secrets/index.js';
 import { PrometheusSource } from '../prometheus.js';
 import { resolveEnvReferences, type SourceSettings, type SourceType } from '../source-settings.js';
 import { promqlDialect } from '../template.js';
+import { nrqlDialect } from '../dialects/nrql.js';
 import { webDialect } from '../dialects/web.js';
 import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
 
@@ -12,6 +13,7 @@ import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
 const DIALECTS: Partial<Record<SourceType, QueryDialect>> = {
   prometheus: promqlDialect,
   web: webDialect,
+  newrelic: nrqlDialect,
 };
 
 /** The query language of a source type, for checking templates where settings are parsed. */
@@ -31,6 +33,8 @@ export async function createSource(settings: SourceSettings, context: SourceCont
       return new PrometheusSource({ url: settings.url, headers: headersOf(settings.headers, 'source prometheus'), ...retryOptions(context) });
     case 'web':
       return (await import('./web.js')).createWebSource(settings, context);
+    case 'newrelic':
+      return (await import('./newrelic.js')).createNewRelicSource(settings, context);
     default:
       throw new Error(`source ${settings.type}: not wired yet`);
   }
