@@ -2,6 +2,8 @@ import { registerSecret } from '../../secrets/index.js';
 import { PrometheusSource } from '../prometheus.js';
 import { resolveEnvReferences, type SourceSettings, type SourceType } from '../source-settings.js';
 import { promqlDialect } from '../template.js';
+import { cloudwatchDialect } from '../dialects/cloudwatch.js';
+import { datadogDialect } from '../dialects/datadog.js';
 import { nrqlDialect } from '../dialects/nrql.js';
 import { webDialect } from '../dialects/web.js';
 import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
@@ -10,15 +12,17 @@ import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
 // The vendors' SDKs are loaded only by the source that uses them (dynamic import: each is a chunk
 // of its own in the bundles), so an action that reads Prometheus starts as fast as before.
 
-const DIALECTS: Partial<Record<SourceType, QueryDialect>> = {
+const DIALECTS: Record<SourceType, QueryDialect> = {
   prometheus: promqlDialect,
   web: webDialect,
+  datadog: datadogDialect,
+  cloudwatch: cloudwatchDialect,
   newrelic: nrqlDialect,
 };
 
 /** The query language of a source type, for checking templates where settings are parsed. */
 export function dialectOf(type: SourceType): QueryDialect {
-  return DIALECTS[type] ?? promqlDialect;
+  return DIALECTS[type];
 }
 
 /**
@@ -29,14 +33,19 @@ export async function createSource(settings: SourceSettings, context: SourceCont
   const resolve = (text: string, where: string) => resolveEnvReferences(text, context.env, where, registerSecret);
   const headersOf = (headers: Record<string, string>, where: string) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, resolve(value, `${where} header ${name}`)]));
   switch (settings.type) {
-    case 'prometheus':
-      return new PrometheusSource({ url: settings.url, headers: headersOf(settings.headers, 'source prometheus'), ...retryOptions(context) });
+    case 'prometheus': {
+      // Amazon Managed Prometheus: every request signed with the AWS chain's credentials (the AWS libraries load only here).
+      const sign = settings.sigv4 && (await (await import('../sigv4.js')).createSigV4Signer({ ...settings.sigv4, env: context.env }));
+      return new PrometheusSource({ url: settings.url, headers: headersOf(settings.headers, 'source prometheus'), ...(sign ? { sign } : {}), ...retryOptions(context) });
+    }
     case 'web':
       return (await import('./web.js')).createWebSource(settings, context);
+    case 'datadog':
+      return (await import('./datadog.js')).createDatadogSource(settings, context);
+    case 'cloudwatch':
+      return (await import('./cloudwatch.js')).createCloudWatchSource(settings, context);
     case 'newrelic':
       return (await import('./newrelic.js')).createNewRelicSource(settings, context);
-    default:
-      throw new Error(`source ${settings.type}: not wired yet`);
   }
 }
 
