@@ -42,4 +42,16 @@ describe('a plan names its metric source', () => {
     const parsed = loadPlan(plan('  source: {cloudwatch: {region: eu-west-1}}'), 'plan.yml', { prometheus: 'http://127.0.0.1:9999' });
     expect(parsed.analysis!.source).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9999', headers: {} });
   });
+
+  test("metrics and selectors are checked in the source's query language before anything runs", () => {
+    const nrql = `- {name: errors, kind: rate, errors: "SELECT count(*) FROM Transaction WHERE {{selector}} AND error IS true", requests: "SELECT count(*) FROM Transaction WHERE {{selector}}"}`;
+    expect(loadPlan(plan('  source: {newrelic: {accountId: 42}}', nrql), 'plan.yml').analysis!.metrics[0]).toMatchObject({ kind: 'rate' });
+    // A PromQL-only placement: {{version}} in double quotes is not an NRQL string.
+    expect(problemsOf(plan('  source: {newrelic: {accountId: 42}}', `- {name: cpu, kind: threshold, query: 'SELECT max(cpu) FROM Sample WHERE v = "{{version}}"', thresholds: {max: 1}}`))).toContain('{{version}} must stand inside a single-quoted string');
+    // Datadog filters by tags: a regex matcher cannot be written.
+    const datadog = `- {name: errors, kind: rate, errors: 'sum:trace.http.request.errors{{{selector}}}.as_count()', requests: 'sum:trace.http.request.hits{{{selector}}}.as_count()'}`;
+    expect(problemsOf(plan('  source: {datadog: {}}', datadog, 'version=~"v2.*"'))).toMatch(/analysis\.canarySelector: .*=~/);
+    // A latency metric counts a Prometheus histogram's buckets.
+    expect(problemsOf(plan('  source: {datadog: {}}', '- {name: slow, kind: latency, histogram: http_request_duration_seconds, slowerThan: 300ms}'))).toContain('kind latency counts a Prometheus histogram\'s buckets, and this source speaks');
+  });
 });
