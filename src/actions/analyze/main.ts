@@ -24,7 +24,7 @@ export async function main(): Promise<void> {
   const inputs = getInputs();
   const config = { alpha: inputs.alpha, onNoData: inputs.onNoData, onUndecided: inputs.onUndecided };
   checkAnalysis({ metrics: inputs.metrics, config });
-  const source = await createSource(inputs.source, { env: process.env });
+  const source = await createSource(inputs.source, { env: process.env, logger: actionsLogger });
   const ledger = inputs.deploymentId === undefined ? undefined : ledgerFromInputs(inputs.token ?? '', readRunContext(), actionsLogger);
 
   await group('Preflight', async () => {

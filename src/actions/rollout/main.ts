@@ -56,7 +56,7 @@ async function rollout(collaborators: RolloutCollaborators, hosts: SshRouterHost
   // The router host is reached and recognised before anything is read or changed.
   await hosts.check();
   const ledger = collaborators.ledger ?? ledgerFromInputs(inputs.token, context, actionsLogger);
-  const source = plan.analysis ? await createSource(withInputHeaders(plan.analysis.source, inputs.prometheusHeaders, Inputs.PrometheusHeaders), { env: process.env, clock: collaborators.clock }) : undefined;
+  const source = plan.analysis ? await createSource(withInputHeaders(plan.analysis.source, inputs.prometheusHeaders, Inputs.PrometheusHeaders), { env: process.env, clock: collaborators.clock, logger: actionsLogger }) : undefined;
   const results: AnalysisResult[] = [];
   const analysis = source && loopAnalysisRunner({ source, clock: collaborators.clock, logger: actionsLogger, onResult: (_request, result) => results.push(result) });
   const sticky = stickyComment(inputs.prComment, context, inputs.environment, inputs.token);

@@ -1,4 +1,5 @@
 import type { Clock } from '../analysis/clock.js';
+import type { Logger } from '../log.js';
 import type { LabelMatcher, TemplateValues } from './template.js';
 
 /**
@@ -86,4 +87,6 @@ export interface SourceContext {
   retries?: number;
   /** First back-off, doubled per attempt (default 500 ms). */
   retryDelayMs?: number;
+  /** Where a source logs what a vendor says beside its data (CloudWatch's messages, a partial answer). */
+  logger?: Logger;
 }

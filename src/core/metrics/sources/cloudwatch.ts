@@ -1,6 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { SlipwayError } from '../../errors.js';
-import type { Logger } from '../../log.js';
 import { isTransientNetworkError, withRetry } from '../../retry.js';
 import { redact } from '../../secrets/index.js';
 import { cloudwatchDialect } from '../dialects/cloudwatch.js';
@@ -37,11 +36,6 @@ export class CloudWatchError extends SlipwayError {
   }
 }
 
-/** The source context, with where CloudWatch's messages about an answer (partial data, limits) are logged. */
-export interface CloudWatchContext extends SourceContext {
-  logger?: Logger;
-}
-
 /** The Id of Slipway's one MetricDataQuery (an Id starts with a lower-case letter). */
 const QUERY_ID = 'slipway';
 /** Pages of one answer Slipway follows at most: a token that never ends is CloudWatch's bug, not a wait. */
@@ -63,7 +57,7 @@ const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'ThrottledExcept
  * `context.env`, else the AWS config's; `endpoint` replaces the region's (a VPC endpoint). Fails
  * now, saying how to provide it, when there is no region or no credentials.
  */
-export async function createCloudWatchSource(settings: CloudWatchSettings, context: CloudWatchContext): Promise<MetricSource> {
+export async function createCloudWatchSource(settings: CloudWatchSettings, context: SourceContext): Promise<MetricSource> {
   const region = settings.region ?? context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION;
   const credentials = awsCredentialProvider(context.env, region);
   const client = new CloudWatchClient({
@@ -100,7 +94,7 @@ class CloudWatchSource implements MetricSource {
   constructor(
     private readonly client: CloudWatchClient,
     private readonly where: string,
-    private readonly context: CloudWatchContext,
+    private readonly context: SourceContext,
   ) {}
 
   /** One sample per bucket of `stepSeconds` ending at a point of [start, end], stamped at its end; [] when nothing matched. */

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { RecordingLogger } from '../../../../../src/core/log.js';
 import { cloudwatchDialect } from '../../../../../src/core/metrics/dialects/cloudwatch.js';
-import { CloudWatchError, createCloudWatchSource, type CloudWatchContext } from '../../../../../src/core/metrics/sources/cloudwatch.js';
+import { CloudWatchError, createCloudWatchSource } from '../../../../../src/core/metrics/sources/cloudwatch.js';
 import type { CloudWatchSettings } from '../../../../../src/core/metrics/source-settings.js';
 import { parseSelector, type TemplateValues } from '../../../../../src/core/metrics/template.js';
-import type { MetricSource } from '../../../../../src/core/metrics/types.js';
+import type { MetricSource, SourceContext } from '../../../../../src/core/metrics/types.js';
 import { parseInsights, startCloudWatchSim, TEST_CREDENTIALS, type Datapoint, type RunningCloudWatchSim } from '../../../../../testkit/cloudwatch-sim/index.js';
 
 // The cloudwatch source through the real AWS SDK (@aws-sdk/client-cloudwatch) against the test
@@ -72,7 +72,7 @@ describe('the cloudwatch dialect (Metrics Insights)', () => {
 describe('the cloudwatch source against the test bed CloudWatch', () => {
   let sim: RunningCloudWatchSim;
   const settings = (): CloudWatchSettings => ({ type: 'cloudwatch', region: 'eu-west-1', endpoint: sim.url });
-  const source = (context: Partial<CloudWatchContext> = {}, overrides: Partial<CloudWatchSettings> = {}): Promise<MetricSource> =>
+  const source = (context: Partial<SourceContext> = {}, overrides: Partial<CloudWatchSettings> = {}): Promise<MetricSource> =>
     createCloudWatchSource({ ...settings(), ...overrides }, { env: ENV, retries: 2, retryDelayMs: 100, clock: recordingClock(), ...context });
   const window = (fromMinute: number, toMinute: number) => ({ start: new Date((T0 + fromMinute * 60) * 1000), end: new Date((T0 + toMinute * 60) * 1000), stepSeconds: 60 });
 
