@@ -70,7 +70,7 @@ describe('slipway plan check', () => {
       'What a rollout of it will do:',
       'A failed analysis or smoke check: roll back (traffic back to the stable version); an inconclusive analysis: pause (traffic held, the deployment waiting for a person).',
       'Router: haproxy (socket /run/haproxy/admin.sock, backend app, stable v1, canary v2).',
-      'Analysis: http://127.0.0.1:9090, every 1m, α 0.01; canary version="v2" against baseline version="v1"; the baseline\'s last 30m read first; metrics error-rate (rate), checkout-errors (rate).',
+      'Analysis: prometheus at http://127.0.0.1:9090, every 1m, α 0.01; canary version="v2" against baseline version="v1"; the baseline\'s last 30m read first; metrics error-rate (rate), checkout-errors (rate).',
       'Steps:',
       '  1. setWeight 5% (line 11): the new version gets 5% of the traffic, the stable one 95%.',
       '  2. analysis 1h (line 12): judges the new version against the baseline every 1m for up to 1h, stopping as soon as it is decided; fail: roll back (traffic back to the stable version); inconclusive: pause (traffic held, the deployment waiting for a person).',

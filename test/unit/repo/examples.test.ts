@@ -122,6 +122,11 @@ describe('example plans', () => {
     expect(plans.some(([file, text]) => !loadPlan(text, file).slots)).toBe(true);
   });
 
+  test('read their metrics from Prometheus, Datadog, CloudWatch and New Relic', () => {
+    const sources = plans.map(([file, text]) => loadPlan(text, file).analysis?.source.type);
+    expect(sources).toEqual(expect.arrayContaining(['prometheus', 'datadog', 'cloudwatch', 'newrelic']));
+  });
+
   test.each(plans)('%s: a plan with slots lets its selectors follow them (no fixed slot label)', (file, text) => {
     const plan = loadPlan(text, file);
     if (!plan.slots || !plan.analysis) return;
