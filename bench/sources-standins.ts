@@ -18,7 +18,7 @@ import { createNewRelicSource } from '../src/core/metrics/sources/newrelic.js';
 import { createWebSource } from '../src/core/metrics/sources/web.js';
 import { parseSelector, type LabelMatcher } from '../src/core/metrics/template.js';
 import type { MetricSource } from '../src/core/metrics/types.js';
-import { startStatsApp } from '../test/integration/web-source/stats-app.js';
+import { startStatsApp } from '../testkit/stats-app/index.js';
 import { startCloudWatchSim, TEST_CREDENTIALS, type Datapoint } from '../testkit/cloudwatch-sim/index.js';
 import { expectNoContractViolations as datadogContractHeld, startDatadogSimulator } from '../testkit/datadog-sim/index.js';
 import { expectNoContractViolations as nerdGraphContractHeld, startNewRelicSimulator, type NrqlEvent } from '../testkit/newrelic-sim/index.js';

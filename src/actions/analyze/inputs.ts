@@ -6,7 +6,7 @@ import { parseAnalysisTemplate, renderAnalysisTemplate } from '../../core/metric
 import type { MetricDefinition } from '../../core/metrics/metrics-config.js';
 import { parseHeaderLines } from '../../core/metrics/prometheus.js';
 import { parseSourceSettings, prometheusSettings, withInputHeaders, type SourceSettings } from '../../core/metrics/source-settings.js';
-import { dialectOf } from '../../core/metrics/sources/index.js';
+import { dialectOf } from '../../core/metrics/dialects/index.js';
 import { parseSelector, type LabelMatcher } from '../../core/metrics/template.js';
 import type { QueryDialect } from '../../core/metrics/types.js';
 import {

@@ -4,7 +4,7 @@ import { quote, redact, splitUrlCredentials } from '../secrets/index.js';
 import { AnalysisTemplateError, fillArgs, NO_ARGS, readAnalysisTemplate, renderAnalysisTemplate } from '../metrics/analysis-template.js';
 import { validateMetrics, type MetricDefinition } from '../metrics/metrics-config.js';
 import { parseSourceSettings, prometheusSettings, SOURCE_TYPES, type SourceSettings } from '../metrics/source-settings.js';
-import { dialectOf } from '../metrics/sources/index.js';
+import { dialectOf } from '../metrics/dialects/index.js';
 import { parseSelector, type LabelMatcher } from '../metrics/template.js';
 import type { QueryDialect } from '../metrics/types.js';
 import { readNotifySettings } from '../notify/settings.js';

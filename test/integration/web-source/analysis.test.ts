@@ -7,7 +7,7 @@ import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { parseSourceSettings, type WebSettings } from '../../../src/core/metrics/source-settings.js';
 import { createWebSource } from '../../../src/core/metrics/sources/web.js';
 import { parseSelector } from '../../../src/core/metrics/template.js';
-import { startStatsApp, type StatsApp, type VersionProfile } from './stats-app.js';
+import { startStatsApp, type StatsApp, type VersionProfile } from '../../../testkit/stats-app/index.js';
 
 // A whole analysis read from a web source: an app that reports its versions' running counters and
 // p99 latency as JSON, behind a bearer token taken from the environment, analysed by runAnalysis on

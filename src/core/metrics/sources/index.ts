@@ -1,29 +1,11 @@
 import { registerSecret } from '../../secrets/index.js';
 import { PrometheusSource } from '../prometheus.js';
-import { resolveEnvReferences, type SourceSettings, type SourceType } from '../source-settings.js';
-import { promqlDialect } from '../template.js';
-import { cloudwatchDialect } from '../dialects/cloudwatch.js';
-import { datadogDialect } from '../dialects/datadog.js';
-import { nrqlDialect } from '../dialects/nrql.js';
-import { webDialect } from '../dialects/web.js';
-import type { MetricSource, QueryDialect, SourceContext } from '../types.js';
+import { resolveEnvReferences, type SourceSettings } from '../source-settings.js';
+import type { MetricSource, SourceContext } from '../types.js';
 
 // The one place a source's settings become a MetricSource (docs/analysis.md, "Metric sources").
 // The vendors' SDKs are loaded only by the source that uses them (dynamic import: each is a chunk
 // of its own in the bundles), so an action that reads Prometheus starts as fast as before.
-
-const DIALECTS: Record<SourceType, QueryDialect> = {
-  prometheus: promqlDialect,
-  web: webDialect,
-  datadog: datadogDialect,
-  cloudwatch: cloudwatchDialect,
-  newrelic: nrqlDialect,
-};
-
-/** The query language of a source type, for checking templates where settings are parsed. */
-export function dialectOf(type: SourceType): QueryDialect {
-  return DIALECTS[type];
-}
 
 /**
  * A MetricSource for `settings`. `{{env.NAME}}` references are resolved now, so an unset

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSourceSettings } from '../../../../../src/core/metrics/source-settings.js';
-import { createSource, dialectOf } from '../../../../../src/core/metrics/sources/index.js';
+import { dialectOf } from '../../../../../src/core/metrics/dialects/index.js';
+import { createSource } from '../../../../../src/core/metrics/sources/index.js';
 import { SOURCE_TYPES } from '../../../../../src/core/metrics/source-settings.js';
 
 // The factory: settings in, a source out, its {{env.NAME}} references resolved from the context's
