@@ -1,5 +1,5 @@
-export const id = 24;
-export const ids = [24,76];
+export const id = 481;
+export const ids = [481,76];
 export const modules = {
 
 /***/ 7584:
@@ -157,7 +157,7 @@ class RecordingLogger {
 
 /***/ }),
 
-/***/ 5024:
+/***/ 9481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -380,59 +380,84 @@ function escapeString(value) {
 function versionOf(matchers) {
     return matchers.find((m) => m.name === 'version' && m.op === '=')?.value;
 }
+/** A query dialect from its parts: placement checked by one scan, values rendered by the parts. */
+function makeDialect(parts) {
+    const check = (template, where) => {
+        const used = new Set();
+        scan(template, (name, inString) => {
+            if (!PLACEHOLDERS.includes(name)) {
+                // The slots reach a query through the selectors, which hold them.
+                const slotHint = SLOT_PLACEHOLDERS.includes(name) ? ` Put {{${name}}} in canarySelector or baselineSelector (e.g. slot="{{${name}}}") and write {{canary}}, {{baseline}} or {{selector}} here.` : '';
+                throw new errors/* SlipwayError */.GQ(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.${slotHint}`);
+            }
+            if (name === 'version' && inString !== parts.versionQuote) {
+                const place = { '"': 'inside a double-quoted string', "'": 'inside a single-quoted string', '': 'outside any string literal' }[parts.versionQuote] ?? `inside a ${parts.versionQuote}-quoted string`;
+                throw new errors/* SlipwayError */.GQ(`${where}: {{version}} must stand ${place}, e.g. ${parts.versionQuote}{{version}}${parts.versionQuote}.`);
+            }
+            if (name !== 'version' && inString) {
+                throw new errors/* SlipwayError */.GQ(`${where}: {{${name}}} must not stand inside a string literal; write e.g. ${parts.example}.`);
+            }
+            used.add(name);
+        });
+        return used;
+    };
+    const placeholder = (name, values, where) => {
+        switch (name) {
+            case 'selector':
+                return parts.selector(values.selector);
+            case 'canary':
+                return parts.selector(values.canary);
+            case 'baseline':
+                return parts.selector(values.baseline);
+            case 'interval':
+                return parts.interval(Math.max(1, Math.round(values.intervalSeconds)));
+            case 'version': {
+                const version = versionOf(values.selector);
+                if (version === undefined)
+                    throw new errors/* SlipwayError */.GQ(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(template_renderSelector(values.selector))}.`);
+                return parts.version(version);
+            }
+        }
+    };
+    return {
+        language: parts.language,
+        example: parts.example,
+        check,
+        checkSelector: parts.checkSelector,
+        render(template, values, where) {
+            check(template, where);
+            const rendered = [];
+            let last = 0;
+            scan(template, (name, _inString, start, end) => {
+                rendered.push(template.slice(last, start), placeholder(name, values, where));
+                last = end;
+            });
+            rendered.push(template.slice(last));
+            return rendered.join('');
+        },
+    };
+}
+/** PromQL: Prometheus and every service that speaks its HTTP API. Any matcher parseSelector accepts is PromQL. */
+const template_promqlDialect = makeDialect({
+    language: 'PromQL',
+    example: 'http_requests_total{{{selector}}}',
+    selector: template_renderSelector,
+    versionQuote: '"',
+    version: escapeString,
+    interval: (seconds) => `${seconds}s`,
+    checkSelector: () => undefined,
+});
 /**
- * Checks where the placeholders of a template stand, throwing a SlipwayError that names `where`
- * (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
+ * Checks where the placeholders of a PromQL template stand, throwing a SlipwayError that names
+ * `where` (e.g. `metric "error-rate" field errors`) for an unknown placeholder or one in an unsafe place.
  * Returns the placeholders used.
  */
 function checkTemplate(template, where) {
-    const used = new Set();
-    scan(template, (name, inString) => {
-        if (!PLACEHOLDERS.includes(name)) {
-            // The slots reach a query through the selectors, which hold them.
-            const slotHint = SLOT_PLACEHOLDERS.includes(name) ? ` Put {{${name}}} in canarySelector or baselineSelector (e.g. slot="{{${name}}}") and write {{canary}}, {{baseline}} or {{selector}} here.` : '';
-            throw new errors/* SlipwayError */.GQ(`${where}: unknown placeholder {{${name}}}; supported: ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}.${slotHint}`);
-        }
-        const placeholder = name;
-        if (placeholder === 'version' && inString !== '"') {
-            throw new errors/* SlipwayError */.GQ(`${where}: {{version}} must stand inside a double-quoted string, e.g. version="{{version}}".`);
-        }
-        if (placeholder !== 'version' && inString) {
-            throw new errors/* SlipwayError */.GQ(`${where}: {{${placeholder}}} must not stand inside a string literal; write e.g. http_requests_total{{{selector}}}.`);
-        }
-        used.add(placeholder);
-    });
-    return used;
+    return template_promqlDialect.check(template, where);
 }
-/** Fills a checked template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
+/** Fills a checked PromQL template; `{{version}}` needs a `version="…"` matcher in the side's selector. */
 function template_renderTemplate(template, values, where) {
-    checkTemplate(template, where);
-    const rendered = [];
-    let last = 0;
-    scan(template, (name, _inString, start, end) => {
-        rendered.push(template.slice(last, start), renderPlaceholder(name, values, where));
-        last = end;
-    });
-    rendered.push(template.slice(last));
-    return rendered.join('');
-}
-function renderPlaceholder(name, values, where) {
-    switch (name) {
-        case 'selector':
-            return template_renderSelector(values.selector);
-        case 'canary':
-            return template_renderSelector(values.canary);
-        case 'baseline':
-            return template_renderSelector(values.baseline);
-        case 'interval':
-            return `${Math.max(1, Math.round(values.intervalSeconds))}s`;
-        case 'version': {
-            const version = versionOf(values.selector);
-            if (version === undefined)
-                throw new SlipwayError(`${where}: {{version}} needs a version="…" matcher in the selector ${JSON.stringify(template_renderSelector(values.selector))}.`);
-            return escapeString(version);
-        }
-    }
+    return template_promqlDialect.render(template, values, where);
 }
 /** A query placeholder, `{{name}}`, at the start of the text: its name is the first group. */
 const QUERY_PLACEHOLDER = /^\{\{\s*([A-Za-z_]+)\s*\}\}/;
@@ -669,6 +694,7 @@ class window_MetricWindow {
     startSeconds;
     stepSeconds;
     history;
+    countKind;
     points = { canary: {}, baseline: {} };
     /** Grid point from which the next read starts: the last one read (read again once, for a late scrape). */
     nextRead = 0;
@@ -687,11 +713,14 @@ class window_MetricWindow {
     changedFrom = 0;
     constructor(definition, startSeconds, stepSeconds, 
     /** Rate metrics: the baseline's counts before the start (series.ts historyCounts). */
-    history) {
+    history, 
+    /** What the rate queries return: running totals, or each interval's own count (types.ts CountKind). */
+    countKind = 'cumulative') {
         this.definition = definition;
         this.startSeconds = startSeconds;
         this.stepSeconds = stepSeconds;
         this.history = history;
+        this.countKind = countKind;
         if (history)
             this.judgedHistory = { errors: history.errors.map(orMissing), requests: history.requests.map(orMissing) };
     }
@@ -761,8 +790,9 @@ class window_MetricWindow {
         if (this.definition.kind === 'rate') {
             usable = true;
             for (const side of ['canary', 'baseline']) {
-                const errors = counterIncrease(at(side, 'errors', i), at(side, 'errors', i + 1));
-                const requests = counterIncrease(at(side, 'requests', i), at(side, 'requests', i + 1));
+                const count = (name) => (this.countKind === 'interval' ? bucketCount(at(side, name, i + 1)) : counterIncrease(at(side, name, i), at(side, name, i + 1)));
+                const errors = count('errors');
+                const requests = count('requests');
                 this.counts[side].errors[i] = errors;
                 this.counts[side].requests[i] = requests;
                 this.values[side][i] = errors <= requests && requests > 0 ? errors / requests : NaN;
@@ -885,7 +915,10 @@ async function loop_runAnalysis(options) {
     // Every front end checked this at its edge; the core refuses a window it could not finish all the same.
     const historySeconds = options.historySeconds ?? loop_DEFAULT_HISTORY_SECONDS;
     checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
-    const start = clock.now();
+    const now = clock.now();
+    const start = gridStart(now, intervalSeconds, options.source);
+    // An interval source's bucket that ends at a grid start still to come is not over yet: its history ends at the last whole bucket.
+    const historyEnd = start > now ? new Date(start.getTime() - intervalSeconds * 1000) : start;
     const errors = new Map();
     let result;
     let interval = 0;
@@ -899,7 +932,7 @@ async function loop_runAnalysis(options) {
     // A latency threshold between two bucket bounds cannot be counted: refused before the first interval.
     const metrics = await checkLatencyBounds(options.metrics, { source: options.source, canary: options.canary, baseline: options.baseline, intervalSeconds, logger });
     const history = await readBaselineHistory();
-    const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name)));
+    const windows = metrics.map((m) => new MetricWindow(m, start.getTime() / 1000, intervalSeconds, history.get(m.name), options.source.counts));
     // Each rate metric's ratio bounds after every interval, for the report's chart of the confidence sequence.
     const ratioBounds = new Map();
     for (const m of metrics) {
@@ -943,7 +976,7 @@ async function loop_runAnalysis(options) {
     return { ...result, intervals: interval, plannedIntervals, stoppedEarly, ...(stopReason ? { stopReason } : {}), startedAt: start.toISOString(), endedAt: clock.now().toISOString() };
     /** One of a metric's queries for one side over [from, to], as every query of the analysis is made. */
     function queryRange(metric, name, template, selector, from, to) {
-        const query = renderTemplate(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
+        const query = (options.source.dialect ?? promqlDialect).render(template, { selector, canary: options.canary, baseline: options.baseline, intervalSeconds }, `metric "${metric.name}" field ${name}`);
         return options.source.queryRange(query, { start: from, end: to, stepSeconds: intervalSeconds });
     }
     /**
@@ -957,15 +990,15 @@ async function loop_runAnalysis(options) {
         const intervals = Math.floor(historySeconds / intervalSeconds);
         if (!(intervals > 0))
             return history;
-        const from = new Date(start.getTime() - intervals * intervalSeconds * 1000);
+        const from = new Date(historyEnd.getTime() - intervals * intervalSeconds * 1000);
         const grid = intervalGrid(from, intervalSeconds, intervals);
         const rateMetrics = metrics.filter((m) => m.kind === 'rate');
         await Promise.all(rateMetrics.map(async (metric) => {
             let why;
             try {
                 const samples = {};
-                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, start))));
-                const counts = historyCounts(samples, grid);
+                await Promise.all(Object.entries(queriesOf(metric)).map(async ([name, template]) => (samples[name] = await queryRange(metric, name, template, options.historySelector ?? options.baseline, from, historyEnd))));
+                const counts = historyCounts(samples, grid, options.source.counts);
                 if (counts)
                     return void history.set(metric.name, counts);
                 why = `no counts in the ${intervals * intervalSeconds} s before the start`;
@@ -998,6 +1031,18 @@ async function loop_runAnalysis(options) {
             logger.warning(`metric ${metric.name}: ${errorMessage(error)}`);
         }
     }
+}
+/**
+ * Where the analysis grid starts: now, for a source read at any instant (Prometheus evaluates a
+ * range at start + k·step exactly). An interval source (Datadog, CloudWatch, New Relic) buckets
+ * time from the epoch, so its grid starts at the next whole multiple of the interval: every
+ * interval judged is one of its buckets, and none holds time from before the analysis began.
+ */
+function gridStart(now, intervalSeconds, source) {
+    if (source.counts !== 'interval')
+        return now;
+    const step = intervalSeconds * 1000;
+    return new Date(Math.ceil(now.getTime() / step) * step);
 }
 /** The series with its rate metric's ratio bounds, when it has any. */
 function withRatioBounds(series, ratioBounds) {
@@ -1054,8 +1099,11 @@ const METRIC_FIELDS = {
     threshold: [...COMMON, 'query', 'thresholds', 'failureLimit'],
 };
 const DIRECTIONS = ['increase', 'decrease', 'either'];
-/** Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input 'metrics'`. */
-function parseMetricsYaml(text, where) {
+/**
+ * Parses YAML metric definitions (a list); `where` names their origin in errors, e.g. `input
+ * 'metrics'`. Queries are checked as templates of `dialect`, the source's query language (default PromQL).
+ */
+function parseMetricsYaml(text, where, dialect = promqlDialect) {
     let value;
     try {
         value = loadYaml(text);
@@ -1063,15 +1111,15 @@ function parseMetricsYaml(text, where) {
     catch (error) {
         throw new SlipwayError(`${where}: not valid YAML: ${error.message.split('\n')[0]}`);
     }
-    return validateMetrics(value, where);
+    return validateMetrics(value, where, dialect);
 }
-/** Validates already-parsed metric definitions; errors name the metric and the field. */
-function validateMetrics(value, where) {
+/** Validates already-parsed metric definitions, queries in `dialect`; errors name the metric and the field. */
+function validateMetrics(value, where, dialect = template_promqlDialect) {
     const list = isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
     if (!Array.isArray(list) || list.length === 0) {
         throw new errors/* SlipwayError */.GQ(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
     }
-    const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`));
+    const metrics = list.map((item, index) => validateMetric(item, `${where}: metrics[${index}]`, dialect));
     const seen = new Set();
     for (const m of metrics) {
         if (seen.has(m.name))
@@ -1083,7 +1131,7 @@ function validateMetrics(value, where) {
         throw new errors/* SlipwayError */.GQ(`${where}: every metric is muted, and a muted metric never decides. Fix: unmute one, or add one that gates the rollout.`);
     return metrics;
 }
-function validateMetric(item, at) {
+function validateMetric(item, at, dialect) {
     if (!isRecord(item))
         throw new errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
@@ -1097,7 +1145,7 @@ function validateMetric(item, at) {
     const unknown = Object.keys(item).filter((k) => !METRIC_FIELDS[kind].includes(k));
     if (unknown.length > 0)
         throw new errors/* SlipwayError */.GQ(`${where}: unknown field ${unknown.join(', ')}; a ${kind} metric has ${METRIC_FIELDS[kind].join(', ')}.`);
-    const field = new FieldReader(item, where);
+    const field = new FieldReader(item, where, dialect);
     const base = {
         name: item.name,
         direction: field.choice('direction', DIRECTIONS) ?? 'increase',
@@ -1122,6 +1170,9 @@ function validateMetric(item, at) {
             });
         }
         case 'latency': {
+            // Its queries are PromQL over a Prometheus histogram's buckets (latency.ts).
+            if (dialect !== template_promqlDialect)
+                throw new errors/* SlipwayError */.GQ(`${where}: kind latency counts a Prometheus histogram's buckets, and this source speaks ${dialect.language}. Fix: use a Prometheus-API source, or write the slow requests as a rate metric (errors: the requests slower than the threshold, requests: all of them).`);
             // Slower is the harm; a canary that is faster is never a regression of this metric.
             if (base.direction !== 'increase')
                 throw new errors/* SlipwayError */.GQ(`${where}: field direction: a latency metric counts the requests slower than its threshold, and more of them is the harm: expected increase (or no direction), got ${(0,quote/* quote */.h)(item.direction)}.`);
@@ -1154,7 +1205,7 @@ function validateMetric(item, at) {
             if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
                 throw new errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,quote/* quote */.h)(thresholds)}.`);
             }
-            const bounds = new FieldReader(thresholds, `${where}: thresholds`);
+            const bounds = new FieldReader(thresholds, `${where}: thresholds`, dialect);
             const min = bounds.number('min');
             const max = bounds.number('max');
             if (min !== undefined && max !== undefined && min > max)
@@ -1167,9 +1218,11 @@ function validateMetric(item, at) {
 class FieldReader {
     item;
     where;
-    constructor(item, where) {
+    dialect;
+    constructor(item, where, dialect) {
         this.item = item;
         this.where = where;
+        this.dialect = dialect;
     }
     fail(name, expected, fix) {
         throw new errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,quote/* quote */.h)(this.item[name])}.${fix ? ` Fix: ${fix}` : ''}`);
@@ -1177,8 +1230,8 @@ class FieldReader {
     query(name) {
         const value = this.item[name];
         if (typeof value !== 'string' || value.trim() === '')
-            this.fail(name, 'a PromQL query template, e.g. sum(http_requests_total{{{selector}}})');
-        checkTemplate(value, `${this.where}: field ${name}`);
+            this.fail(name, `a ${this.dialect.language} query template, e.g. ${this.dialect.example}`);
+        this.dialect.check(value, `${this.where}: field ${name}`);
         return value.trim();
     }
     choice(name, choices) {
@@ -1331,11 +1384,11 @@ function argsOf(value, at) {
 }
 /**
  * The template's metrics, filled with `given` (its defaults for the rest) and validated like
- * inline metrics. `argsWhere` names where arguments are given, for the fix (`analysis.args`,
+ * inline metrics, queries in `dialect` (default PromQL). `argsWhere` names where arguments are given, for the fix (`analysis.args`,
  * `input 'args'`). Throws an AnalysisTemplateError naming the template, the metric, the
  * field and the fix.
  */
-function renderAnalysisTemplate(template, given, argsWhere) {
+function renderAnalysisTemplate(template, given, argsWhere, dialect) {
     const bindings = bindArgs(template, given, argsWhere);
     const located = (message, problem) => {
         const [, index, field] = /^metrics\[(\d+)\](?: "[^"]*")?(?:: field ([A-Za-z]+))?/.exec(message) ?? [];
@@ -1352,7 +1405,7 @@ function renderAnalysisTemplate(template, given, argsWhere) {
         throw error;
     }
     try {
-        return validateMetrics(filled, '');
+        return validateMetrics(filled, '', dialect);
     }
     catch (error) {
         if (error instanceof errors/* SlipwayError */.GQ)
@@ -1498,6 +1551,599 @@ function readAnalysisTemplate(path, workspace = process.cwd()) {
 }
 function isArgValue(value) {
     return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics/source-settings.ts
+
+
+
+
+/** The source types, as the settings name them. */
+const SOURCE_TYPES = ['prometheus', 'web', 'datadog', 'cloudwatch', 'newrelic'];
+const FIELDS = {
+    prometheus: ['url', 'headers', 'sigv4'],
+    web: ['url', 'headers', 'jsonPath', 'timeout'],
+    datadog: ['site', 'url', 'apiKey', 'appKey'],
+    cloudwatch: ['region', 'endpoint'],
+    newrelic: ['accountId', 'apiKey', 'region', 'url'],
+};
+/** An environment reference, `{{env.NAME}}`: the name is the first group. */
+const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const EXAMPLE = '{prometheus: {url: http://prometheus:9090}}, {datadog: {site: datadoghq.eu}}, {cloudwatch: {region: eu-west-1}}, {newrelic: {accountId: 1234567}} or {web: {url: https://metrics.example.com/api/, jsonPath: $.value}}';
+/** Parses source settings; errors name `where` (e.g. `analysis.source`), the field and the fix. */
+function parseSourceSettings(value, where) {
+    const keys = source_settings_isRecord(value) ? Object.keys(value) : [];
+    if (!source_settings_isRecord(value) || keys.length !== 1 || !SOURCE_TYPES.includes(keys[0])) {
+        throw new errors/* SlipwayError */.GQ(`${where}: expected a mapping with one key, the source type (${SOURCE_TYPES.join(', ')}), got ${(0,quote/* quote */.h)(value)}. For example ${EXAMPLE}.`);
+    }
+    const type = keys[0];
+    const body = value[type] ?? {};
+    if (!source_settings_isRecord(body))
+        throw new errors/* SlipwayError */.GQ(`${where}.${type}: expected a mapping of settings (${FIELDS[type].join(', ')}), got ${(0,quote/* quote */.h)(body)}.`);
+    const unknown = Object.keys(body).filter((k) => !FIELDS[type].includes(k));
+    if (unknown.length > 0)
+        throw new errors/* SlipwayError */.GQ(`${where}.${type}: unknown field ${unknown.join(', ')}; a ${type} source has ${FIELDS[type].join(', ')}.`);
+    const field = new SettingsReader(body, `${where}.${type}`);
+    switch (type) {
+        case 'prometheus':
+            return source_settings_dropUndefined({ type, url: field.url('url', true), headers: field.headers(), sigv4: field.sigv4() });
+        case 'web':
+            return {
+                type,
+                url: field.url('url', true),
+                headers: field.headers(),
+                jsonPath: field.text('jsonPath', /^\$/, 'a JSONPath expression starting with $, e.g. $.data.value') ?? '$',
+                timeoutMs: field.has('timeout') ? field.seconds('timeout', { min: 1, max: 300 }) * 1000 : 10_000,
+            };
+        case 'datadog':
+            return source_settings_dropUndefined({
+                type,
+                site: field.text('site', /^[a-z0-9.-]+\.[a-z]+$/, 'a Datadog site such as datadoghq.com, datadoghq.eu or us5.datadoghq.com') ?? 'datadoghq.com',
+                url: field.url('url', false),
+                apiKey: field.envReference('apiKey', 'DD_API_KEY'),
+                appKey: field.envReference('appKey', 'DD_APP_KEY'),
+            });
+        case 'cloudwatch':
+            return source_settings_dropUndefined({ type, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
+        case 'newrelic': {
+            const accountId = body.accountId;
+            if (typeof accountId !== 'number' || !Number.isInteger(accountId) || accountId <= 0) {
+                throw new errors/* SlipwayError */.GQ(`${where}.newrelic: field accountId: expected your New Relic account id (a whole number), got ${(0,quote/* quote */.h)(accountId)}.`);
+            }
+            const region = body.region ?? 'us';
+            if (region !== 'us' && region !== 'eu')
+                throw new errors/* SlipwayError */.GQ(`${where}.newrelic: field region: expected us or eu, got ${(0,quote/* quote */.h)(region)}.`);
+            return source_settings_dropUndefined({ type, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
+        }
+    }
+}
+/** The source of a plan or input that names only a Prometheus URL (`prometheus:`). */
+function prometheusSettings(url, headers = {}) {
+    return { type: 'prometheus', url, headers };
+}
+/**
+ * The settings with the request headers of an action input (`prometheus-headers`: literal values,
+ * from secrets) laid over the settings' own. Only a Prometheus-API source takes them.
+ */
+function withInputHeaders(settings, headers, input) {
+    if (Object.keys(headers).length === 0)
+        return settings;
+    if (settings.type !== 'prometheus')
+        throw new SlipwayError(`Input '${input}' sets headers of a Prometheus source, and the metric source is ${settings.type}. Fix: remove ${input}, or give the headers in the source's own settings.`);
+    return { ...settings, headers: { ...settings.headers, ...headers } };
+}
+/** Where a source is, for messages and the dry run: its URL (credentials masked) or its region or site. */
+function describeSource(settings) {
+    switch (settings.type) {
+        case 'prometheus':
+        case 'web':
+            return `${settings.type} at ${(0,core_secrets/* splitUrlCredentials */.CN)(settings.url).url}`;
+        case 'datadog':
+            return `datadog at ${settings.url ?? settings.site}`;
+        case 'cloudwatch':
+            return `cloudwatch in ${settings.endpoint ?? settings.region ?? 'the AWS chain\'s region'}`;
+        case 'newrelic':
+            return `newrelic account ${settings.accountId}${settings.url ? ` at ${settings.url}` : ` (${settings.region})`}`;
+    }
+}
+/** Reads typed fields of one source's settings, errors naming the field. */
+class SettingsReader {
+    body;
+    where;
+    constructor(body, where) {
+        this.body = body;
+        this.where = where;
+    }
+    has(name) {
+        return this.body[name] !== undefined;
+    }
+    seconds(name, bounds) {
+        try {
+            return (0,values/* parseDuration */.E9)(this.body[name], bounds);
+        }
+        catch (error) {
+            if (error instanceof values/* ValueError */.Qp)
+                this.fail(name, error.expected, error.fix);
+            throw error;
+        }
+    }
+    fail(name, expected, fix) {
+        throw new errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected ${expected}, got ${(0,quote/* quote */.h)(this.body[name])}.${fix ? ` Fix: ${fix}` : ''}`);
+    }
+    text(name, pattern, expected) {
+        const value = this.body[name];
+        if (value === undefined)
+            return undefined;
+        if (typeof value !== 'string' || !pattern.test(value.trim()))
+            this.fail(name, expected);
+        return value.trim();
+    }
+    url(name, required) {
+        const value = this.body[name];
+        if (value === undefined && !required)
+            return undefined;
+        if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value.trim()))
+            this.fail(name, 'an http(s) URL');
+        // Credentials in the URL are registered (and so masked) before anything can print it.
+        (0,core_secrets/* splitUrlCredentials */.CN)(value);
+        return value.trim();
+    }
+    headers() {
+        const value = this.body.headers;
+        if (value === undefined)
+            return {};
+        const fine = source_settings_isRecord(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(k) && typeof v === 'string' && v !== '');
+        // A header value may be a secret: the error names the field, never the values.
+        if (!fine)
+            throw new errors/* SlipwayError */.GQ(`${this.where}: field headers: expected a mapping of header names to text, e.g. {Authorization: 'Bearer {{env.METRICS_TOKEN}}'}.`);
+        for (const [name, text] of Object.entries(value))
+            checkEnvReferences(text, `${this.where}: header ${name}`);
+        return value;
+    }
+    /** A credential: only ever `{{env.NAME}}` (a literal key in a committed file would leak it). */
+    envReference(name, defaultVariable) {
+        const value = this.body[name];
+        if (value === undefined)
+            return `{{env.${defaultVariable}}}`;
+        if (typeof value !== 'string' || !new RegExp(`^${ENV_REFERENCE.source}$`).test(value.trim())) {
+            // The value may be the key itself: never quoted.
+            throw new errors/* SlipwayError */.GQ(`${this.where}: field ${name}: expected a reference to the environment variable that holds it, e.g. '{{env.${defaultVariable}}}'; a key written into a plan file is committed with it. Fix: put the secret in the step's env (${defaultVariable}: \${{ secrets.${defaultVariable} }}) and name it here, or leave ${name} out to read ${defaultVariable}.`);
+        }
+        return value.trim();
+    }
+    sigv4() {
+        const value = this.body.sigv4;
+        if (value === undefined)
+            return undefined;
+        const fine = source_settings_isRecord(value) && typeof value.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region) && Object.keys(value).every((k) => k === 'region' || k === 'service') && (value.service === undefined || (typeof value.service === 'string' && /^[a-z0-9-]+$/.test(value.service)));
+        if (!fine)
+            this.fail('sigv4', "{region: <AWS region>} (and optionally service, default 'aps' for Amazon Managed Prometheus)");
+        const sigv4 = value;
+        return { region: sigv4.region, service: sigv4.service ?? 'aps' };
+    }
+}
+/** Throws when `text` holds a `{{…}}` that is not a well-formed `{{env.NAME}}`. */
+function checkEnvReferences(text, where) {
+    const rest = text.replace(ENV_REFERENCE, '');
+    if (/\{\{|\}\}/.test(rest))
+        throw new errors/* SlipwayError */.GQ(`${where}: a {{…}} that is not {{env.NAME}}; only environment variables can be referenced here, e.g. 'Bearer {{env.METRICS_TOKEN}}'.`);
+}
+/**
+ * `text` with every `{{env.NAME}}` replaced by the variable's value from `env`, each value
+ * registered as a secret by `register` before it is used. An unset or empty variable is an error
+ * naming it and the fix.
+ */
+function resolveEnvReferences(text, env, where, register) {
+    return text.replace(ENV_REFERENCE, (_, name) => {
+        const value = env[name];
+        if (value === undefined || value === '') {
+            throw new SlipwayError(`${where} reads the environment variable ${name}, which is not set. Fix: give the step \`env: {${name}: \${{ secrets.${name} }}}\`.`);
+        }
+        register(value);
+        return value;
+    });
+}
+function source_settings_isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function source_settings_dropUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/core/metrics/dialects/cloudwatch.ts
+
+
+// CloudWatch Metrics Insights, the SQL dialect a GetMetricData `Expression` may hold
+// (sources/cloudwatch.ts). A selector becomes the conditions of a WHERE clause:
+// `"TargetGroup" = 'tg-v2' AND "Slot" != 'blue'`. Label keys are always double-quoted (valid for any
+// key, and needed for one that is a reserved word such as "Version" or "Zone"); label values are
+// single-quoted. The only escape Metrics Insights documents is a backslash before a quotation mark
+// ("What needs quotation marks or escape characters?" in the CloudWatch user guide): it names no
+// way to write a backslash itself, so a value holding one (it would escape the closing quote) or a
+// control character is refused rather than guessed at. The WHERE clause has `=`, `!=` and `AND`
+// only: regex matchers cannot be written.
+const cloudwatch_EXAMPLE = 'SELECT SUM(RequestCount) FROM SCHEMA("AWS/ApplicationELB", TargetGroup) WHERE {{selector}}';
+/** A label value as the inside of a Metrics Insights single-quoted string: each quotation mark escaped with a backslash. */
+function escapeInsightsString(value) {
+    return value.replace(/['"]/g, (c) => `\\${c}`);
+}
+/** A label key as a Metrics Insights double-quoted identifier. */
+function quoteKey(name) {
+    // parseSelector admits only [A-Za-z_][A-Za-z0-9_]* names: nothing to escape, quoted for reserved words.
+    return `"${escapeInsightsString(name)}"`;
+}
+/** The matchers as a WHERE clause's conditions, joined with AND. */
+function renderInsightsConditions(matchers) {
+    return matchers.map((m) => `${quoteKey(m.name)} ${m.op} '${escapeInsightsString(m.value)}'`).join(' AND ');
+}
+/** What in a value Metrics Insights has no way to write, if anything. */
+function unwritable(value) {
+    if (value.includes('\\'))
+        return 'a backslash';
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (/[\u0000-\u001f\u007f]/.test(value))
+        return 'a control character (such as a line break)';
+    return undefined;
+}
+/**
+ * CloudWatch Metrics Insights (GetMetricData's `Expression`): `{{selector}}` is WHERE conditions,
+ * `{{version}}` stands inside single quotes ('{{version}}'), `{{interval}}` is whole seconds.
+ */
+const cloudwatchDialect = makeDialect({
+    language: 'CloudWatch Metrics Insights',
+    example: cloudwatch_EXAMPLE,
+    selector: renderInsightsConditions,
+    versionQuote: "'",
+    version(value) {
+        // checkSelector refused such a version already (the version is one of the selector's values).
+        const bad = unwritable(value);
+        if (bad)
+            throw new errors/* SlipwayError */.GQ(`The version ${JSON.stringify(value)} holds ${bad}, which a CloudWatch Metrics Insights string cannot hold. Fix: use a version without it.`);
+        return escapeInsightsString(value);
+    },
+    // Metrics Insights has no duration literal; metric math (RATE, PERIOD) counts seconds.
+    interval: (seconds) => String(seconds),
+    checkSelector(matchers, where) {
+        for (const matcher of matchers) {
+            if (matcher.op === '=~' || matcher.op === '!~') {
+                throw new errors/* SlipwayError */.GQ(`${where}: the matcher ${template_renderSelector([matcher])} is a regular expression, which CloudWatch Metrics Insights cannot express: its WHERE clause compares a dimension with = or != only. ` +
+                    'Fix: select each side with = or != matchers on its dimensions (e.g. TargetGroup="targetgroup/web-v2/0123456789abcdef").');
+            }
+            const bad = unwritable(matcher.value);
+            if (bad) {
+                throw new errors/* SlipwayError */.GQ(`${where}: the value of ${matcher.name} holds ${bad}, which CloudWatch Metrics Insights has no way to write in a string (it escapes only quotation marks). Fix: select by a dimension whose value has no backslash or control character.`);
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/core/metrics/dialects/datadog.ts
+
+
+// Datadog metric queries (sources/datadog.ts), e.g. `sum:trace.http.request.hits{service:web,{{selector}}}.as_count()`.
+// A selector becomes the tag filters inside the braces, `name:value` joined by `,`, a `!=` matcher
+// `!name:value`. Datadog's query language has no string literals and no escapes: a tag filter is
+// bare text, so a value is safe only when every character of it is one a tag can hold (lower-case
+// letters, digits and `_ - . / :`; Datadog lower-cases tags as it stores them and turns other
+// characters into `_`). Anything else — a `,` or `}` that would end the filter, a `*` that would
+// make it a wildcard, a space, an upper-case letter that could never match — is refused by
+// checkSelector, and again when a query is rendered, rather than written into the query. A regex
+// matcher cannot be written at all: Datadog filters by tags, not patterns. `{{version}}` stands bare
+// (outside any string literal: there are none) and becomes the checked tag value; `{{interval}}` is
+// whole seconds, as `.rollup(sum, {{interval}})` takes it.
+const datadog_EXAMPLE = 'sum:trace.http.request.hits{service:web,{{selector}}}.as_count()';
+/** A tag name: starts with a letter; lower-case letters, digits and `_ - . /` (a `:` would end it). */
+const TAG_NAME = /^[a-z][a-z0-9_./-]*$/;
+/** A tag value: lower-case letters, digits and `_ - . / :`. */
+const TAG_VALUE = /^[a-z0-9_./:-]+$/;
+/** A slot placeholder a plan's selector may hold until the rollout fills it with a slot name (a lower-case word). */
+const datadog_SLOT_PLACEHOLDER = /\{\{\s*(?:canarySlot|stableSlot)\s*\}\}/g;
+const TAG_RULE = "Datadog tags are lower-case letters, digits and _ - . / : (Datadog lower-cases tags as it stores them and turns any other character into _), and a query's tag filters have no quoting, so any other character would change the query instead of being matched";
+/**
+ * Why a matcher cannot be written as a Datadog tag filter, or undefined when it can. A plan's
+ * selector is checked before its slot placeholders are filled (`slots`: they become lower-case
+ * words); a rendered query never holds one.
+ */
+function problemOf(matcher, slots) {
+    const shown = template_renderSelector([matcher]);
+    if (matcher.op === '=~' || matcher.op === '!~') {
+        return (`the matcher ${shown} uses ${matcher.op}, which a Datadog metric query cannot express: Datadog filters by tags (name:value), not by regular expressions, ` +
+            "and Slipway does not turn a regex into a tag wildcard (such as version:v2*) either — a selector's values stand for exact tags. " +
+            'Fix: select each side with = or != matchers of exact tag values (e.g. version="v2"); a wildcard or other filter that is the same for both sides can be written in the query template itself (e.g. {service:web*,{{selector}}}).');
+    }
+    if (!TAG_NAME.test(matcher.name)) {
+        return `the matcher ${shown} names the tag ${JSON.stringify(matcher.name)}, which is not a Datadog tag name: ${TAG_RULE}, and a name starts with a letter. Fix: name the tag as Datadog stores it${/[A-Z]/.test(matcher.name) ? ` (${JSON.stringify(matcher.name.toLowerCase())})` : ''}.`;
+    }
+    const value = slots ? matcher.value.replace(datadog_SLOT_PLACEHOLDER, 'slot') : matcher.value;
+    if (value === '') {
+        return `the matcher ${shown} has an empty value; a Datadog tag filter names a value (a tag without one cannot be selected by name:""). Fix: give the tag's value, e.g. version="v2".`;
+    }
+    if (!TAG_VALUE.test(value)) {
+        const others = [...new Set(value.replace(/[a-z0-9_./:-]/g, ''))].map((c) => JSON.stringify(c)).join(' ');
+        const wildcard = value.includes('*') ? " A tag wildcard (*) is not supported in a selector either: its values stand for exact tags; write a wildcard in the query template itself if both sides share it." : '';
+        const lower = /[A-Z]/.test(value) && TAG_VALUE.test(value.toLowerCase()) ? ` (${JSON.stringify(matcher.value.toLowerCase())}, as Datadog stores it)` : '';
+        return `the matcher ${shown} has a value Datadog cannot hold as a tag (it contains ${others}): ${TAG_RULE}.${wildcard} Fix: write the tag's value as Datadog stores it${lower}.`;
+    }
+    return undefined;
+}
+/** Throws a SlipwayError naming `where` for the first matcher Datadog cannot express ({{canarySlot}} and {{stableSlot}} allowed in values when `slots`). */
+function checkMatchers(matchers, where, slots) {
+    for (const matcher of matchers) {
+        const problem = problemOf(matcher, slots);
+        if (problem)
+            throw new errors/* SlipwayError */.GQ(`${where}: ${problem}`);
+    }
+}
+/** QueryDialect.checkSelector: a plan's selectors, slot placeholders allowed. */
+function checkSelector(matchers, where) {
+    checkMatchers(matchers, where, true);
+}
+/** The matchers of a query about to be rendered: what is written must be a tag as it stands. */
+function checkRendered(matchers, where) {
+    checkMatchers(matchers, where, false);
+}
+/** The matchers as Datadog tag filters: `name:value`, `!name:value`, joined by `,` (each checked: never written unless safe). */
+function renderTags(matchers) {
+    checkRendered(matchers, 'A Datadog query');
+    return matchers.map((m) => `${m.op === '!=' ? '!' : ''}${m.name}:${m.value}`).join(',');
+}
+/** The version as a bare tag value, checked. */
+function renderVersion(value) {
+    checkRendered([{ name: 'version', op: '=', value }], 'A Datadog query');
+    return value;
+}
+const made = makeDialect({
+    language: 'Datadog metric query',
+    example: datadog_EXAMPLE,
+    selector: renderTags,
+    // No string literals in a Datadog metric query: {{version}} stands bare, e.g. {version:{{version}}}.
+    versionQuote: '',
+    version: renderVersion,
+    // Whole seconds, as `.rollup(<method>, <seconds>)` takes them.
+    interval: (seconds) => String(seconds),
+    checkSelector,
+});
+/**
+ * The Datadog dialect: metric queries such as `sum:trace.http.request.hits{service:web,{{selector}}}.as_count()`
+ * or `avg:trace.http.request.duration{{{selector}}}.rollup(avg, {{interval}})`. Rendering checks
+ * the matchers it writes, naming `where`, so a selector that slipped past checkSelector is still
+ * refused rather than written.
+ */
+const datadogDialect = {
+    language: made.language,
+    example: made.example,
+    check: made.check,
+    checkSelector,
+    render(template, values, where) {
+        const used = made.check(template, where);
+        if (used.has('selector'))
+            checkRendered(values.selector, where);
+        if (used.has('canary'))
+            checkRendered(values.canary, where);
+        if (used.has('baseline'))
+            checkRendered(values.baseline, where);
+        const version = used.has('version') ? versionOf(values.selector) : undefined;
+        if (version !== undefined)
+            checkRendered([{ name: 'version', op: '=', value: version }], where);
+        return made.render(template, values, where);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/metrics/dialects/nrql.ts
+
+
+// NRQL, New Relic's query language (sources/newrelic.ts sends it through NerdGraph). A selector
+// becomes a WHERE condition, `version="v2", app=~"web|api"` → `` `version` = 'v2' AND `app` RLIKE 'web|api' ``:
+// every attribute name in backticks (NRQL's quoting of names, so a name that is also a keyword
+// stays a name), every value a single-quoted string with `\` and `'` backslash-escaped (NRQL
+// strings take backslash escapes: a `\\` in one is one backslash, as New Relic's own apps write
+// transaction names, newrelic/nr1-slo-r#85), so no value can end its string or the condition.
+// RLIKE is RE2 and matches the whole value, exactly as Prometheus's =~ does, so a regex means the
+// same on both. One difference stays: NRQL compares an attribute that is absent as NULL, so
+// `a != 'x'` does not match an event without `a`, where Prometheus's a!="x" matches a series
+// without the label; and values are strings, so the attribute must be a string attribute.
+//
+// The source owns the query's time: it appends `SINCE … UNTIL … TIMESERIES …` to every query, so
+// a template that sets its own time range or buckets (SINCE, UNTIL, TIMESERIES, COMPARE WITH,
+// SLIDE BY) is refused, and so is FACET, which splits the answer into several series where the
+// analysis needs one. Only the query's top level counts: a subquery in parentheses may have its own.
+//
+// `{{interval}}` is written as NRQL writes a duration, `60 seconds` (`1 second`): it stands where
+// NRQL takes one, e.g. `rate(count(*), {{interval}})`.
+const nrql_EXAMPLE = 'SELECT count(*) FROM Transaction WHERE {{selector}} AND error IS TRUE';
+/** The clauses a template must not have at its top level: the source writes the time range and the buckets itself, and one series is wanted. */
+const OWN_CLAUSES = /\b(SINCE|UNTIL|TIMESERIES|FACET|COMPARE\s+WITH|SLIDE\s+BY)\b/gi;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Text for the inside of a NRQL single-quoted string: `\` and `'` backslash-escaped. */
+function escapeNrqlString(value) {
+    return value.replace(/[\\']/g, (c) => `\\${c}`);
+}
+/** A duration as NRQL writes it: `60 seconds`, `1 second`. */
+function nrqlDuration(seconds) {
+    return seconds === 1 ? '1 second' : `${seconds} seconds`;
+}
+const OPERATORS = { '=': '=', '!=': '!=', '=~': 'RLIKE', '!~': 'NOT RLIKE' };
+/** Matchers as a NRQL condition: `` `a` = 'x' AND `b` RLIKE 'y.*' ``. */
+function renderCondition(matchers) {
+    for (const matcher of matchers)
+        refuseUnwritable(matcher, 'a selector');
+    return matchers.map((m) => `\`${m.name}\` ${OPERATORS[m.op]} '${escapeNrqlString(m.value)}'`).join(' AND ');
+}
+/**
+ * A control character (a newline, a tab) in a value: NRQL's documentation says nothing of how a
+ * string holds one, so it is refused rather than guessed at; a backtick cannot be escaped in a name.
+ */
+function refuseUnwritable(matcher, where) {
+    if (CONTROL.test(matcher.value)) {
+        throw new errors/* SlipwayError */.GQ(`${where}: the value of ${template_renderSelector([matcher])} holds a control character (a newline or a tab), which a NRQL string cannot be trusted to hold. Fix: match it with a regex instead, e.g. ${matcher.name}=~"first.*second".`);
+    }
+    if (matcher.name.includes('`')) {
+        throw new errors/* SlipwayError */.GQ(`${where}: the attribute name ${JSON.stringify(matcher.name)} holds a backtick, which cannot be quoted in NRQL. Fix: name an attribute without one.`);
+    }
+}
+/**
+ * The template's clauses that the source writes itself (SINCE, UNTIL, TIMESERIES, COMPARE WITH,
+ * SLIDE BY) or that split the answer (FACET), upper-cased, as they stand at the query's top level:
+ * outside string literals, backtick-quoted names and parentheses.
+ */
+function ownClausesIn(query) {
+    let depth = 0;
+    let top = '';
+    for (let i = 0; i < query.length; i++) {
+        const c = query[i];
+        if (c === "'" || c === '"' || c === '`') {
+            // Skip the literal or the quoted name; a backslash escapes the next character in a string.
+            for (i++; i < query.length && query[i] !== c; i++)
+                if (query[i] === '\\' && c !== '`')
+                    i++;
+            top += ' ';
+        }
+        else if (c === '(' || c === ')') {
+            depth = Math.max(0, depth + (c === '(' ? 1 : -1));
+            top += ' ';
+        }
+        else {
+            top += depth === 0 ? c : ' ';
+        }
+    }
+    return [...top.matchAll(OWN_CLAUSES)].map((m) => m[1].toUpperCase().replace(/\s+/, ' '));
+}
+/** Throws a SlipwayError naming `where` when the query sets its own time range or buckets, or facets. */
+function checkOwnClauses(query, where) {
+    const clauses = [...new Set(ownClausesIn(query))];
+    if (clauses.length === 0)
+        return;
+    const facet = clauses.includes('FACET');
+    const time = clauses.filter((c) => c !== 'FACET');
+    const why = [
+        time.length > 0 ? `${time.join(', ')}: Slipway appends SINCE <start> UNTIL <end> TIMESERIES <interval> to every query itself, so the analysis reads exactly its own window in buckets of its interval` : '',
+        facet ? 'FACET: it splits the answer into one series per value, and the analysis compares one series per side' : '',
+    ].filter(Boolean);
+    const fix = facet ? 'aggregate to one series (drop FACET and select by WHERE {{selector}}) and leave out the time clauses' : 'leave out SINCE, UNTIL, TIMESERIES, COMPARE WITH and SLIDE BY';
+    throw new errors/* SlipwayError */.GQ(`${where}: the NRQL query has ${clauses.join(', ')}, which a New Relic metric must leave out — ${why.join('; ')}. Fix: ${fix}, e.g. ${nrql_EXAMPLE}.`);
+}
+const parts = makeDialect({
+    language: 'NRQL',
+    example: nrql_EXAMPLE,
+    selector: renderCondition,
+    versionQuote: "'",
+    version(value) {
+        refuseUnwritable({ name: 'version', op: '=', value }, '{{version}}');
+        return escapeNrqlString(value);
+    },
+    interval: nrqlDuration,
+    checkSelector(matchers, where) {
+        for (const matcher of matchers)
+            refuseUnwritable(matcher, where);
+    },
+});
+/**
+ * NRQL: `{{selector}}` (and `{{canary}}`, `{{baseline}}`) a WHERE condition outside any string,
+ * `{{version}}` inside a single-quoted string, `{{interval}}` a duration; templates that set their
+ * own time range, buckets or facets are refused by check() as well as by render().
+ */
+const nrqlDialect = {
+    language: parts.language,
+    example: parts.example,
+    checkSelector: parts.checkSelector,
+    check(template, where) {
+        const used = parts.check(template, where);
+        checkOwnClauses(template, where);
+        return used;
+    },
+    render(template, values, where) {
+        checkOwnClauses(template, where);
+        return parts.render(template, values, where);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/metrics/dialects/web.ts
+
+
+// The web source's queries (sources/web.ts) are URLs, relative to the source's `url`, optionally
+// ending with `#<JSONPath>` to pick the value from the JSON answer. The placeholders become parts
+// of the URL that can never change where it points: a selector is `name=value&…` query parameters,
+// `{{version}}` a path or parameter segment, each value percent-encoded (encodeURIComponent, so a
+// `/`, `&`, `#` or `?` in a value stays inside it). A URL has no operators, so only `=` matchers
+// can be written. The fragment is never sent to the server; it is read by Slipway, and it is kept
+// free of placeholders: a JSONPath filter is code, and a value spliced into it could change what
+// it picks.
+const web_EXAMPLE = '/stats?{{selector}}#$.requests';
+/** `a="x", b="y"` as URL query parameters `a=x&b=y`, names and values percent-encoded. */
+function renderParameters(matchers) {
+    return matchers.map((m) => `${encodeURIComponent(m.name)}=${encodeURIComponent(m.value)}`).join('&');
+}
+const urlDialect = makeDialect({
+    language: 'URL',
+    example: web_EXAMPLE,
+    selector: renderParameters,
+    // A URL has no string literals: {{version}} stands bare, percent-encoded.
+    versionQuote: '',
+    version: encodeURIComponent,
+    // Whole seconds, e.g. `60`: an endpoint that takes a window most often takes it in seconds.
+    interval: (seconds) => String(seconds),
+    checkSelector(matchers, where) {
+        const other = matchers.find((m) => m.op !== '=');
+        if (other) {
+            throw new errors/* SlipwayError */.GQ(`${where}: the matcher ${template_renderSelector([other])} uses ${other.op}, which a web source cannot express: its selectors become URL query parameters (name=value), so only = matchers can be written. ` +
+                'Fix: select each side with = matchers only (e.g. version="v2"), or have the endpoint do the filtering and name it by a plain value.');
+        }
+    },
+});
+/** A query split into the URL (with its placeholders) and the JSONPath after `#`, if any. */
+function splitWebQuery(query) {
+    const hash = query.indexOf('#');
+    return hash < 0 ? { url: query } : { url: query.slice(0, hash), jsonPath: query.slice(hash + 1) };
+}
+function checkFragment(template, where) {
+    const { jsonPath } = splitWebQuery(template);
+    if (jsonPath === undefined)
+        return;
+    if (/\{\{|\}\}/.test(jsonPath)) {
+        throw new errors/* SlipwayError */.GQ(`${where}: a placeholder in the JSONPath after # (${JSON.stringify(jsonPath)}); placeholders may only stand in the URL before #. Fix: put the version or selector in the URL (e.g. ${web_EXAMPLE}) and have the endpoint answer for it.`);
+    }
+    if (!jsonPath.trim().startsWith('$')) {
+        throw new errors/* SlipwayError */.GQ(`${where}: the text after # must be a JSONPath expression starting with $, got ${JSON.stringify(jsonPath)}; e.g. ${web_EXAMPLE}.`);
+    }
+}
+/**
+ * The web source's dialect: URL templates such as `/stats?{{selector}}#$.requests` or
+ * `/versions/{{version}}/errors?window={{interval}}`; placeholders only before `#`.
+ */
+const webDialect = {
+    language: urlDialect.language,
+    example: urlDialect.example,
+    checkSelector: urlDialect.checkSelector,
+    check(template, where) {
+        checkFragment(template, where);
+        return urlDialect.check(splitWebQuery(template).url, where);
+    },
+    render(template, values, where) {
+        checkFragment(template, where);
+        const { url, jsonPath } = splitWebQuery(template);
+        return urlDialect.render(url, values, where) + (jsonPath === undefined ? '' : `#${jsonPath}`);
+    },
+};
+
+;// CONCATENATED MODULE: ./src/core/metrics/dialects/index.ts
+
+
+
+
+
+// Each source type's query language, apart from the sources themselves: what parses a plan or the
+// analyze action's inputs checks templates and selectors with these, and never loads a source.
+const DIALECTS = {
+    prometheus: template_promqlDialect,
+    web: webDialect,
+    datadog: datadogDialect,
+    cloudwatch: cloudwatchDialect,
+    newrelic: nrqlDialect,
+};
+/** The query language of a source type, for checking templates where settings are parsed. */
+function dialectOf(type) {
+    return DIALECTS[type];
 }
 
 ;// CONCATENATED MODULE: ./src/core/notify/events.ts
@@ -1905,10 +2551,12 @@ function isObject(value) {
 
 
 
+
+
 const STRATEGIES = ['canary', 'blue-green'];
 const POLICIES = ['rollback', 'pause'];
 const TOP_LEVEL = ['strategy', 'router', 'slots', 'deploy', 'analysis', 'steps', 'onFailure', 'onInconclusive', 'notify'];
-const ANALYSIS_KEYS = ['prometheus', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
+const ANALYSIS_KEYS = ['prometheus', 'source', 'metrics', 'template', 'args', 'interval', 'alpha', 'onNoData', 'onUndecided', 'consecutiveErrorLimit', 'history', 'historySelector', 'canarySelector', 'baselineSelector'];
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setHeaderRoute', 'setMirrorRoute', 'preview', 'smokeCheck', 'switch'];
 /** The fields of the steps that take a mapping, and of a route's `match` entry. */
 const STEP_FIELDS = {
@@ -1987,8 +2635,13 @@ function applyOverrides(raw, overrides) {
         merged.router = { ...(validate_isObject(raw.router) ? raw.router : {}), ...overrides.router };
     const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
     const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
-    if (given.length > 0)
-        merged.analysis = { ...(validate_isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+    if (given.length > 0) {
+        const analysis = { ...(validate_isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+        // The `prometheus` input names the source: it replaces the plan's, whichever type that was.
+        if (overrides.prometheus !== undefined)
+            delete analysis.source;
+        merged.analysis = analysis;
+    }
     const notifyGiven = Object.entries(overrides.notify ?? {}).filter(([, v]) => v !== undefined);
     if (notifyGiven.length > 0)
         merged.notify = { ...(validate_isObject(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
@@ -2013,10 +2666,8 @@ function analysisOf(value, report, withSlots, files) {
         return undefined;
     }
     unknownKeys(value, ANALYSIS_KEYS, path, report);
-    const prometheus = value.prometheus;
-    if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
-        report([...path, 'prometheus'], `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
-    }
+    const source = sourceOf(value, report);
+    const dialect = dialectOf(source?.type ?? 'prometheus');
     if (value.metrics === undefined && value.template === undefined)
         report([...path, 'metrics'], 'expected at least one metric definition, or `template:` naming a template file (docs/analysis.md)');
     const optional = (key, parse) => (value[key] === undefined ? undefined : parsed(value[key], parse, [...path, key], report));
@@ -2029,7 +2680,7 @@ function analysisOf(value, report, withSlots, files) {
     let metrics = [];
     if (value.template !== undefined) {
         if (value.metrics === undefined)
-            metrics = templateMetricsOf(value, report, files);
+            metrics = templateMetricsOf(value, report, files, dialect);
         else
             report([...path, 'template'], 'give the metrics inline (`metrics:`) or from a file (`template:`), not both');
     }
@@ -2037,7 +2688,7 @@ function analysisOf(value, report, withSlots, files) {
         if (value.args !== undefined)
             report([...path, 'args'], 'args fill the {{args.<name>}} of a template file; inline metrics take none. Fix: move the metrics into a file named by `template:`, or remove args');
         try {
-            metrics = validateMetrics(fillArgs(value.metrics, NO_ARGS), '');
+            metrics = validateMetrics(fillArgs(value.metrics, NO_ARGS), '', dialect);
         }
         catch (error) {
             const message = (0,errors/* errorMessage */.gJ)(error).replace(/^: /, '');
@@ -2054,17 +2705,17 @@ function analysisOf(value, report, withSlots, files) {
             return [];
         }
         try {
-            return parseSelector(text, key, { slotPlaceholders: withSlots });
+            const matchers = parseSelector(text, key, { slotPlaceholders: withSlots });
+            dialect.checkSelector(matchers, key);
+            return matchers;
         }
         catch (error) {
             report([...path, key], (0,errors/* errorMessage */.gJ)(error));
             return [];
         }
     };
-    // Credentials in the URL are registered (and so masked) before anything can print the plan.
-    (0,core_secrets/* splitUrlCredentials */.CN)(String(prometheus));
     return {
-        prometheus: String(prometheus),
+        source: source ?? prometheusSettings(''),
         metrics,
         intervalSeconds: intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
         alpha,
@@ -2077,8 +2728,35 @@ function analysisOf(value, report, withSlots, files) {
         baseline: selector('baselineSelector'),
     };
 }
+/**
+ * Where the analysis reads its metrics: `source: {<type>: {…}}` (source-settings.ts), or
+ * `prometheus: <URL>`, the short form of `source: {prometheus: {url}}`. Exactly one of the two.
+ */
+function sourceOf(value, report) {
+    if (value.source !== undefined && value.prometheus !== undefined) {
+        report(['analysis', 'source'], 'give the metric source once: `source:` or `prometheus:` (its short form for a Prometheus URL), not both');
+        return undefined;
+    }
+    if (value.source !== undefined) {
+        try {
+            return parseSourceSettings(value.source, 'analysis.source');
+        }
+        catch (error) {
+            report(['analysis', 'source'], (0,errors/* errorMessage */.gJ)(error).replace(/^analysis\.source(: |\.)?/, ''));
+            return undefined;
+        }
+    }
+    const prometheus = value.prometheus;
+    if (typeof prometheus !== 'string' || !/^https?:\/\/\S+$/.test(prometheus)) {
+        report(['analysis', 'prometheus'], prometheus === undefined ? `name the metric source: \`prometheus: <URL>\`, or \`source:\` with one of ${SOURCE_TYPES.join(', ')} (docs/analysis.md, "Metric sources")` : `${show(prometheus)} is not an http(s) URL of a Prometheus server`);
+        return undefined;
+    }
+    // Credentials in the URL are registered (and so masked) before anything can print the plan.
+    (0,core_secrets/* splitUrlCredentials */.CN)(prometheus);
+    return prometheusSettings(prometheus);
+}
 /** The metrics of `analysis.template` filled with `analysis.args`; a problem is reported at the arg, or at the template. */
-function templateMetricsOf(value, report, files) {
+function templateMetricsOf(value, report, files, dialect) {
     const path = ['analysis'];
     if (typeof value.template !== 'string' || value.template.trim() === '') {
         report([...path, 'template'], `${show(value.template)} is not a file path: name a template file relative to the workspace, e.g. \`template: .github/analysis/http.yml\``);
@@ -2090,7 +2768,7 @@ function templateMetricsOf(value, report, files) {
         return [];
     }
     try {
-        return renderAnalysisTemplate(readAnalysisTemplate(value.template, files.workspace), args, 'analysis.args');
+        return renderAnalysisTemplate(readAnalysisTemplate(value.template, files.workspace), args, 'analysis.args', dialect);
     }
     catch (error) {
         if (!(error instanceof AnalysisTemplateError))
@@ -4612,6 +5290,7 @@ function describe_describeSlots(plan) {
 
 
 
+
 // `slipway plan check`'s dry run: what a rollout of the plan will do, step by step, in words — read
 // from the validated plan alone, nothing reached. Router settings and URLs go through redact(), as
 // everything Slipway prints.
@@ -4628,7 +5307,7 @@ function dryRun(plan) {
         const a = plan.analysis;
         const metrics = a.metrics.map((m) => `${m.name} (${m.kind === 'rate' && m.latency ? 'latency' : m.kind}${m.critical ? ', critical' : ''}${m.muted ? ', muted' : ''})`).join(', ');
         const history = a.historySeconds === 0 ? 'no history' : `the baseline's last ${formatDuration(a.historySeconds ?? loop_DEFAULT_HISTORY_SECONDS)} read first${a.historySelector ? ` from ${template_renderSelector(a.historySelector)}` : ''}`;
-        lines.push(`Analysis: ${(0,core_secrets/* redact */.E$)(a.prometheus)}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${template_renderSelector(a.canary)} against baseline ${template_renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
+        lines.push(`Analysis: ${(0,core_secrets/* redact */.E$)(describeSource(a.source))}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${template_renderSelector(a.canary)} against baseline ${template_renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
     }
     if (plan.notify)
         lines.push(`Notify: ${plan.notify.format} to ${webhookHost(plan.notify.url) ?? 'the webhook'} on ${plan.notify.events.join(', ')}.`);
@@ -4715,16 +5394,20 @@ function loopAnalysisRunner(options) {
 ;// CONCATENATED MODULE: ./src/core/analysis/traffic.ts
 
 /**
- * The service's recent traffic from a rate metric's two cumulative counters: how much each grew
- * between its first and last sample in the window (one range query each), over the time between
- * them — a counter younger than the window counts from its first sample. Undefined when a counter
- * is missing, reset or did not move: the forecast then says nothing rather than something wrong.
+ * The service's recent traffic from a rate metric's two queries (one range query each). From a
+ * cumulative counter: how much it grew between its first and last sample in the window, over the
+ * time between them — a counter younger than the window counts from its first sample. From an
+ * interval source: the sum of its buckets, over the time they cover. Undefined when a count is
+ * missing, reset or did not move: the forecast then says nothing rather than something wrong.
  */
 async function traffic_measureTraffic(source, metric, window) {
     const range = { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds };
     const growth = async (field) => {
-        const query = renderTemplate(metric[field], window, `metric "${metric.name}" field ${field}`);
+        const query = (source.dialect ?? promqlDialect).render(metric[field], window, `metric "${metric.name}" field ${field}`);
         const samples = (await source.queryRange(query, range)).filter((s) => Number.isFinite(s.value));
+        if (source.counts === 'interval') {
+            return samples.length > 0 ? { by: samples.reduce((sum, s) => sum + s.value, 0), seconds: samples.length * window.intervalSeconds } : undefined;
+        }
         const [first, last] = [samples[0], samples.at(-1)];
         return first && last && last.time > first.time ? { by: last.value - first.value, seconds: last.time - first.time } : undefined;
     };
@@ -4735,7 +5418,7 @@ async function traffic_measureTraffic(source, metric, window) {
 }
 /** A continuous metric's values on the stable version over the window, one per interval (missing ones left out). */
 async function traffic_readStableValues(source, metric, window) {
-    const query = renderTemplate(metric.query, window, `metric "${metric.name}" field query`);
+    const query = (source.dialect ?? promqlDialect).render(metric.query, window, `metric "${metric.name}" field query`);
     const samples = await source.queryRange(query, { start: new Date(window.now.getTime() - window.windowSeconds * 1000), end: window.now, stepSeconds: window.intervalSeconds });
     return samples.map((s) => s.value).filter((v) => Number.isFinite(v));
 }
