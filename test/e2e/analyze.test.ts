@@ -141,7 +141,8 @@ describeIf('the analyze action', () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await step({ 'canary-selector': 'version="v3"', 'deployment-id': String(id), prometheus: dead });
     expect(unreachable.exitCode).toBe(1);
-    expect(unreachable.stdout).toContain(`::error::Prometheus at ${dead} is unreachable: ECONNREFUSED`);
+    expect(unreachable.stdout).toContain(`::error::The prometheus source cannot answer metric "error-rate" field errors`);
+    expect(unreachable.stdout).toContain(`Prometheus at ${dead} is unreachable: ECONNREFUSED`);
     const missing = await step({ 'canary-selector': 'version="v3"', 'deployment-id': '999999' });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain("::error::Input 'deployment-id' has the value 999999: no such deployment in this repository.");

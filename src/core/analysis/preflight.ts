@@ -16,7 +16,8 @@ export interface PreflightAnalysis {
  * Asks the source every query of the analysis once, for the baseline (the canary has no data yet),
  * before any traffic moves: a source that cannot be reached, refuses the credentials or cannot run
  * a query is a set-up error now, not missing data (and a paused rollout) after the first canary
- * step. An empty answer is fine. Throws a SlipwayError naming the source, the metric and the field.
+ * step. An empty answer is fine. Throws a SlipwayError naming the source, the metric, the field and
+ * the rendered query.
  * Returns how many queries it asked.
  */
 export async function preflightQueries(source: MetricSource, analysis: PreflightAnalysis): Promise<number> {
@@ -28,7 +29,7 @@ export async function preflightQueries(source: MetricSource, analysis: Preflight
       try {
         await source.queryInstant(query);
       } catch (error) {
-        throw new SlipwayError(`The ${source.type} source cannot answer ${where} (${query}): ${errorMessage(error).replace(/\.?$/, '.')} No traffic was moved.`);
+        throw new SlipwayError(`The ${source.type} source cannot answer ${where} (${query}): ${errorMessage(error)}`);
       }
     }),
   );
