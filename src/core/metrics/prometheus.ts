@@ -4,6 +4,7 @@ import { isRetryableStatus, isTransientNetworkError, withRetry } from '../retry.
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
 import { quote } from '../secrets/quote.js';
 import type { LabelledValue, MetricSource, QueryWindow, Sample } from './types.js';
+import { MetricSourceError } from './source-error.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
 // {status: "success", data: {resultType, result}}; 400 bad parameters, 422 an expression that cannot
@@ -60,15 +61,8 @@ export interface RequestSigner {
 }
 
 /** A failed Prometheus request; `retryable` when another attempt may succeed. */
-export class PrometheusError extends SlipwayError {
+export class PrometheusError extends MetricSourceError {
   override readonly name = 'PrometheusError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 type Value = [number, string];

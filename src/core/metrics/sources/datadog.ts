@@ -7,13 +7,13 @@ import { createConfiguration } from '@datadog/datadog-api-client/dist/packages/d
 import { ResponseContext, type HttpLibrary, type RequestContext } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common/http/http.js';
 import { BaseServerConfiguration } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common/servers.js';
 import { systemClock } from '../../analysis/clock.js';
-import { SlipwayError } from '../../errors.js';
 import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { datadogDialect } from '../dialects/datadog.js';
 import { ENV_REFERENCE, resolveEnvReferences, type DatadogSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
+import { MetricSourceError } from '../source-error.js';
 
 // Datadog's metrics query API, v1 `GET /api/v1/query` (QueryMetrics; contracts/datadog-metrics-query.json),
 // through the official client's MetricsApi.queryMetrics({from, to, query}). The client builds the
@@ -44,17 +44,8 @@ import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.
 // answers the latest point's value (NaN when there is none).
 
 /** A failed Datadog query; `retryable` when another attempt may succeed. */
-export class DatadogSourceError extends SlipwayError {
+export class DatadogSourceError extends MetricSourceError {
   override readonly name = 'DatadogSourceError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    /** The wait Datadog asked for (X-RateLimit-Reset, or Retry-After), ms. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }
 
 /** How much of an answer a message may repeat. */

@@ -1,11 +1,11 @@
 import type { Clock } from '../../analysis/clock.js';
-import { SlipwayError } from '../../errors.js';
 import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
 import { redact, registerSecret } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { checkOwnClauses, nrqlDialect, nrqlDuration } from '../dialects/nrql.js';
 import { ENV_REFERENCE, resolveEnvReferences, type NewRelicSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
+import { MetricSourceError } from '../source-error.js';
 
 // New Relic's NRQL through NerdGraph, its GraphQL API (contracts/newrelic-nerdgraph-nrql.json):
 // one POST of {query, variables} to https://api.newrelic.com/graphql (api.eu.newrelic.com for the
@@ -69,16 +69,8 @@ export interface NewRelicOptions {
 }
 
 /** A failed New Relic request; `retryable` when another attempt may succeed. */
-export class NewRelicError extends SlipwayError {
+export class NewRelicError extends MetricSourceError {
   override readonly name = 'NewRelicError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }
 
 interface GraphQLAnswer {

@@ -1,12 +1,12 @@
 import { JSONPath } from 'jsonpath-plus';
 import { systemClock } from '../../analysis/clock.js';
-import { SlipwayError } from '../../errors.js';
 import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { splitWebQuery, webDialect } from '../dialects/web.js';
 import { resolveEnvReferences, type WebSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
+import { MetricSourceError } from '../source-error.js';
 
 // Any HTTP endpoint that answers JSON (docs/analysis.md, "Metric sources"): a query is a URL
 // relative to the source's `url` (dialects/web.ts), read with GET and the source's headers, and the
@@ -27,17 +27,8 @@ import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.
 // origin is refused, redirects are not followed), and no message prints a header.
 
 /** A failed read of a web source; `retryable` when another attempt may succeed. */
-export class WebSourceError extends SlipwayError {
+export class WebSourceError extends MetricSourceError {
   override readonly name = 'WebSourceError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-    /** The wait the server asked for (Retry-After), ms. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
 }
 
 /** How much of an answer a message may repeat. */
