@@ -20,6 +20,7 @@ import { parseSelector, type LabelMatcher } from '../src/core/metrics/template.j
 import type { MetricSource } from '../src/core/metrics/types.js';
 import { startStatsApp } from '../testkit/stats-app/index.js';
 import { startCloudWatchSim, TEST_CREDENTIALS, type Datapoint } from '../testkit/cloudwatch-sim/index.js';
+import { addApmSeries } from '../testkit/datadog-sim/apm.js';
 import { expectNoContractViolations as datadogContractHeld, startDatadogSimulator } from '../testkit/datadog-sim/index.js';
 import { expectNoContractViolations as nerdGraphContractHeld, startNewRelicSimulator, type NrqlEvent } from '../testkit/newrelic-sim/index.js';
 import { Random } from './judge/random.js';
@@ -63,24 +64,7 @@ async function datadog(): Promise<StandIn> {
   const sim = await startDatadogSimulator();
   const from = START.getTime() / 1000 - BEFORE_MINUTES * 60;
   for (const [version, seed] of [['v1', 1], ['v2', 2]] as const) {
-    const rng = new Random(seed);
-    const tags = { service: 'checkout', version, env: 'prod' };
-    const hits: [number, number][] = [];
-    const errors: [number, number][] = [];
-    const duration: [number, number][] = [];
-    const p95: [number, number][] = [];
-    for (let t = from - (from % 10); t < START.getTime() / 1000 + AFTER_MINUTES * 60; t += 10) {
-      let failed = 0;
-      for (let i = 0; i < 50; i++) if (rng.next() < SIDE.errorRate) failed++;
-      hits.push([t, 50]);
-      errors.push([t, failed]);
-      duration.push([t, Math.max(0.001, SIDE.seconds * (1 + 0.25 * rng.normal()))]);
-      p95.push([t, SIDE.seconds * 1.4 * (1 + 0.05 * rng.normal())]);
-    }
-    sim.addSeries({ metric: 'trace.http.request.hits', tags, points: hits });
-    sim.addSeries({ metric: 'trace.http.request.errors', tags, points: errors });
-    sim.addSeries({ metric: 'trace.http.request.duration', tags, points: duration });
-    sim.addSeries({ metric: 'trace.http.request.duration.p95', tags, points: p95 });
+    addApmSeries(sim, { version, ...SIDE }, { fromSeconds: from, toSeconds: START.getTime() / 1000 + AFTER_MINUTES * 60, perFlush: 50, seed });
   }
   const settings = parseSourceSettings({ datadog: { site: 'datadoghq.eu', url: sim.url } }, 'analysis.source') as DatadogSettings;
   return {

@@ -115,9 +115,8 @@ export default async function sourcesBench(): Promise<void> {
   //   50 TPS; 180,000 datapoints per second when StartTime is within three hours of now (396,000 beyond);
   //   GetMetricData is not in the free tier. https://docs.aws.amazon.com/goto/WebAPI/monitoring/GetMetricData
   //   — a GetMetricData operation may hold only one Metrics Insights query (so one request per query here).
-  //   Price: "$0.01 per 1,000 metric requests for GetMetricData" as quoted by a third party,
-  //   https://support.site24x7.com/portal/en/kb/articles/aws-cloudwatch-metrics-cost-calculation (AWS's own
-  //   pricing page was not among the sources found; how a Metrics Insights query counts as metrics requested was not found either).
+  //   GetMetricData is charged per metric requested; AWS's pricing page was not among the sources at
+  //   hand, so no price is printed.
   // - New Relic: https://docs.newrelic.com/docs/nrql/using-nrql/rate-limits-nrql-queries/ — 3,000 NRQL
   //   queries per account per minute through the APIs; keep concurrent queries to five over long periods.
   //   https://docs.newrelic.com/docs/apis/nerdgraph/nerdgraph-usage-limits/ — NerdGraph: 25 concurrent
@@ -128,7 +127,7 @@ export default async function sourcesBench(): Promise<void> {
     ['source', 'read', 'documented limit', 'this analysis (measured)'],
     [
       ['datadog', 'GET /api/v1/query (QueryMetrics)', 'not published: per-endpoint limits come in X-RateLimit-* headers', peaks.datadog],
-      ['cloudwatch', 'GetMetricData (1 Metrics Insights query per call)', '50 TPS; 180,000 datapoints/s (StartTime ≤ 3 h ago); $0.01 per 1,000 metrics requested (third-party quote); not in free tier', peaks.cloudwatch],
+      ['cloudwatch', 'GetMetricData (1 Metrics Insights query per call)', '50 TPS; 180,000 datapoints/s (StartTime ≤ 3 h ago); charged per metric requested, not in the free tier', peaks.cloudwatch],
       ['newrelic', 'NerdGraph actor.account.nrql', '3,000 NRQL queries per account per minute; 25 concurrent NerdGraph requests per user', peaks.newrelic],
       ['web', 'GET on your own endpoint', 'none (your service)', peaks.web],
     ],

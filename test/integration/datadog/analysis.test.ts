@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect } from '@jest/globals';
-import { Random } from '../../../bench/judge/random.js';
 import { VirtualClock } from '../../../src/core/analysis/clock.js';
 import { datadogDialect } from '../../../src/core/metrics/dialects/datadog.js';
 import { parseMetricsYaml } from '../../../src/core/metrics/metrics-config.js';
 import { createDatadogSource } from '../../../src/core/metrics/sources/datadog.js';
 import { parseSourceSettings, type DatadogSettings } from '../../../src/core/metrics/source-settings.js';
 import type { MetricSource } from '../../../src/core/metrics/types.js';
+import { addApmSeries } from '../../../testkit/datadog-sim/apm.js';
 import { expectNoContractViolations, startDatadogSimulator, type DatadogSimulator } from '../../../testkit/datadog-sim/index.js';
-import { PER_MINUTE, scenarioTests, SCENARIOS, START, type VersionSide } from '../../support/interval-source-scenarios.js';
+import { PER_MINUTE, scenarioTests, SCENARIOS, START } from '../../support/interval-source-scenarios.js';
 
 // A whole canary analysis read from Datadog: the metrics are Datadog metric queries, checked and
 // rendered in the Datadog dialect; the source sends them through the official client to the
@@ -36,31 +36,8 @@ const METRICS = parseMetricsYaml(
   datadogDialect,
 );
 
-/** Requests every 10 s (Datadog's flush interval) of each version: PER_MINUTE a minute. */
-const PER_FLUSH = PER_MINUTE / 6;
-
-/** One version's series from 40 minutes before the start to 40 after, a point every 10 s: hits, errors (drawn), mean duration (±25%) and p95 (about 1.4× the mean). */
-function load(sim: DatadogSimulator, version: string, side: VersionSide, seed: number): void {
-  const rng = new Random(seed);
-  const tags = { service: 'checkout', version, env: 'prod' };
-  const hits: [number, number][] = [];
-  const errors: [number, number][] = [];
-  const duration: [number, number][] = [];
-  const p95: [number, number][] = [];
-  const from = START.getTime() / 1000 - 40 * 60;
-  for (let t = from - (from % 10); t < from + 80 * 60; t += 10) {
-    let failed = 0;
-    for (let i = 0; i < PER_FLUSH; i++) if (rng.next() < side.errorRate) failed++;
-    hits.push([t, PER_FLUSH]);
-    errors.push([t, failed]);
-    duration.push([t, Math.max(0.001, side.seconds * (1 + 0.25 * rng.normal()))]);
-    p95.push([t, side.seconds * 1.4 * (1 + 0.05 * rng.normal())]);
-  }
-  sim.addSeries({ metric: 'trace.http.request.hits', tags, points: hits });
-  sim.addSeries({ metric: 'trace.http.request.errors', tags, points: errors });
-  sim.addSeries({ metric: 'trace.http.request.duration', tags, points: duration });
-  sim.addSeries({ metric: 'trace.http.request.duration.p95', tags, points: p95 });
-}
+/** From 40 minutes before the start to 40 after, PER_MINUTE requests a minute in 6 flushes. */
+const WINDOW = { fromSeconds: START.getTime() / 1000 - 40 * 60, toSeconds: START.getTime() / 1000 + 40 * 60, perFlush: PER_MINUTE / 6 };
 
 describe('a canary analysis on Datadog (metric queries through the official client, simulated)', () => {
   let sim: DatadogSimulator;
@@ -70,8 +47,8 @@ describe('a canary analysis on Datadog (metric queries through the official clie
     sim = await startDatadogSimulator();
     let seed = 1;
     for (const [name, sides] of Object.entries(SCENARIOS)) {
-      load(sim, `${name}-v1`, sides.baseline, seed++);
-      load(sim, `${name}-v2`, sides.canary, seed++);
+      addApmSeries(sim, { version: `${name}-v1`, ...sides.baseline }, { ...WINDOW, seed: seed++ });
+      addApmSeries(sim, { version: `${name}-v2`, ...sides.canary }, { ...WINDOW, seed: seed++ });
     }
     const settings = parseSourceSettings({ datadog: { site: 'datadoghq.eu', url: sim.url } }, 'analysis.source') as DatadogSettings;
     source = createDatadogSource(settings, { env: { DD_API_KEY: sim.apiKey, DD_APP_KEY: sim.appKey }, clock: new VirtualClock(START), retries: 1, retryDelayMs: 10 });
