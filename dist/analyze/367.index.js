@@ -13,12 +13,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   NewRelicSource: () => (/* binding */ NewRelicSource),
 /* harmony export */   createNewRelicSource: () => (/* binding */ createNewRelicSource)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27253);
-/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(24492);
-/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8853);
-/* harmony import */ var _dialects_nrql_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(85196);
-/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(65432);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27253);
+/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24492);
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8853);
+/* harmony import */ var _dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(85196);
+/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(65432);
+/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(44627);
 
 
 
@@ -68,22 +68,13 @@ const RETRYABLE_CLASSES = new Set(['TIMEOUT', 'TOO_MANY_REQUESTS', 'INTERNAL_SER
 /** GraphQL error classes and codes that say the key, or its user's access, is the problem. */
 const AUTH_CLASSES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ACCESS_DENIED', 'BAD_API_KEY']);
 /** A failed New Relic request; `retryable` when another attempt may succeed. */
-class NewRelicError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .SlipwayError */ .GQ {
-    retryable;
-    status;
-    retryAfterMs;
+class NewRelicError extends _source_error_js__WEBPACK_IMPORTED_MODULE_5__/* .MetricSourceError */ .u {
     name = 'NewRelicError';
-    constructor(message, retryable, status, retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
 }
 /** Creates the source: the key is read from its `{{env.NAME}}` now (registered as a secret), so an unset variable fails before any traffic moves. */
 function createNewRelicSource(settings, context) {
-    const apiKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveEnvReferences */ .Gy)(settings.apiKey, context.env, 'source newrelic field apiKey', _secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl);
-    const variables = [...settings.apiKey.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]);
+    const apiKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveEnvReferences */ .Gy)(settings.apiKey, context.env, 'source newrelic field apiKey', _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .registerSecret */ .cl);
+    const variables = [...settings.apiKey.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]);
     return new NewRelicSource({
         url: settings.url ?? NERDGRAPH_URLS[settings.region],
         apiKey,
@@ -100,14 +91,14 @@ class NewRelicSource {
     options;
     type = 'newrelic';
     counts = 'interval';
-    dialect = _dialects_nrql_js__WEBPACK_IMPORTED_MODULE_4__/* .nrqlDialect */ .MQ;
+    dialect = _dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__/* .nrqlDialect */ .MQ;
     constructor(options) {
         this.options = options;
-        (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(options.apiKey);
+        (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .registerSecret */ .cl)(options.apiKey);
     }
     /** One value per bucket of `stepSeconds` ending at each grid point in [start, end], stamped at its end; [] when nothing matched. */
     async queryRange(query, window) {
-        (0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOwnClauses */ .DJ)(query, `New Relic query ${query}`);
+        (0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__/* .checkOwnClauses */ .DJ)(query, `New Relic query ${query}`);
         const step = Math.round(window.stepSeconds);
         if (!(step >= 1))
             throw new NewRelicError(`New Relic query ${query}: a step of ${window.stepSeconds} s; TIMESERIES takes whole seconds, at least 1.`, false);
@@ -121,7 +112,7 @@ class NewRelicSource {
         // Buckets end at start, start + step, …, end; asked at most MAX_BUCKETS at a time.
         for (let first = start; first <= end; first += MAX_BUCKETS * stepMs) {
             const last = Math.min(end, first + (MAX_BUCKETS - 1) * stepMs);
-            const nrql = `${query}\nSINCE ${first - stepMs} UNTIL ${last} TIMESERIES ${(0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_4__/* .nrqlDuration */ .Sq)(step)}`;
+            const nrql = `${query}\nSINCE ${first - stepMs} UNTIL ${last} TIMESERIES ${(0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__/* .nrqlDuration */ .Sq)(step)}`;
             for (const row of await this.rows(query, nrql, true)) {
                 const time = row.end;
                 if (time * 1000 >= first && time * 1000 <= last && Number.isFinite(row.value))
@@ -132,7 +123,7 @@ class NewRelicSource {
     }
     /** The query's aggregate over the minute that ends at `time` (default now); NaN when it is null. */
     async queryInstant(query, time) {
-        (0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_4__/* .checkOwnClauses */ .DJ)(query, `New Relic query ${query}`);
+        (0,_dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__/* .checkOwnClauses */ .DJ)(query, `New Relic query ${query}`);
         const until = (time ?? this.options.clock?.now() ?? new Date()).getTime();
         const rows = await this.rows(query, `${query}\nSINCE ${until - 60_000} UNTIL ${until}`, false);
         if (rows.length > 1)
@@ -141,7 +132,7 @@ class NewRelicSource {
     }
     /** Runs `nrql` (the metric's `query` with the time clauses appended) and reads its rows. */
     async rows(query, nrql, timeseries) {
-        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(() => this.attempt(query, nrql), {
+        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetry */ .bD)(() => this.attempt(query, nrql), {
             policy: { attempts: (this.options.retries ?? 3) + 1, firstDelayMs: this.options.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
             classify: (error) => (error instanceof NewRelicError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
             clock: this.options.clock,
@@ -167,10 +158,10 @@ class NewRelicSource {
         catch (error) {
             const timedOut = error.name === 'TimeoutError';
             const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-            throw new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isTransientNetworkError */ .l)(error));
+            throw new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransientNetworkError */ .l)(error));
         }
         if (response.status >= 300 && response.status < 400) {
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
+            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
             throw new NewRelicError(`New Relic NerdGraph at ${url} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so the API key goes only to the URL you gave. Fix: set the source's url (or region) to where NerdGraph is.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
@@ -185,12 +176,12 @@ class NewRelicSource {
         if (response.status === 401 || response.status === 403 || badKey)
             throw this.refused(`HTTP ${response.status}${badKey ? ', BAD_API_KEY' : ''}`, response.status);
         if (!response.ok) {
-            const detail = errorsOf(answer) || (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text).slice(0, 120) || response.statusText;
-            const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), this.options.clock?.now().getTime());
-            throw new NewRelicError(`New Relic NerdGraph failed (HTTP ${response.status}) for query ${query}: ${detail}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
+            const detail = errorsOf(answer) || (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text).slice(0, 120) || response.statusText;
+            const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), this.options.clock?.now().getTime());
+            throw new NewRelicError(`New Relic NerdGraph failed (HTTP ${response.status}) for query ${query}: ${detail}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
         }
         if (!answer || typeof answer !== 'object')
-            throw this.malformed(query, `a body that is not JSON (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)((0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(text), 80)})`);
+            throw this.malformed(query, `a body that is not JSON (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .h)((0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(text), 80)})`);
         const errors = Array.isArray(answer.errors) ? answer.errors : [];
         if (errors.length > 0) {
             const classes = errors.map((e) => String(e?.extensions?.errorClass ?? e?.extensions?.code ?? ''));
@@ -213,17 +204,17 @@ class NewRelicSource {
             throw this.refused('no account in the answer', 200);
         const container = account?.nrql;
         if (!container || !Array.isArray(container.results))
-            throw this.malformed(query, `data ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(answer.data, 80)}`);
+            throw this.malformed(query, `data ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .h)(answer.data, 80)}`);
         const facets = container.metadata?.facets;
         if (Array.isArray(facets) && facets.length > 0)
             throw new NewRelicError(`New Relic query ${query} is split by FACET ${facets.join(', ')} into several series; aggregate it to one (drop FACET and select by WHERE {{selector}}).`, false);
         const rows = [];
         for (const result of container.results) {
             if (typeof result !== 'object' || result === null || Array.isArray(result))
-                throw this.malformed(query, `a result ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(result, 80)}`);
+                throw this.malformed(query, `a result ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .h)(result, 80)}`);
             const { beginTimeSeconds, endTimeSeconds, ...rest } = result;
             if (timeseries && (typeof beginTimeSeconds !== 'number' || typeof endTimeSeconds !== 'number'))
-                throw this.malformed(query, `a result without beginTimeSeconds and endTimeSeconds (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(result, 80)})`);
+                throw this.malformed(query, `a result without beginTimeSeconds and endTimeSeconds (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .h)(result, 80)})`);
             const fields = Object.entries(rest);
             if (fields.length !== 1) {
                 const names = fields.map(([name]) => name).join(', ');
@@ -232,7 +223,7 @@ class NewRelicSource {
             const [name, raw] = fields[0];
             const value = numberOf(raw);
             if (value === undefined)
-                throw this.malformed(query, `a value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .h)(raw, 80)} for ${name}`);
+                throw this.malformed(query, `a value ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .h)(raw, 80)} for ${name}`);
             rows.push({ end: typeof endTimeSeconds === 'number' ? endTimeSeconds : undefined, value });
         }
         if (timeseries) {
@@ -244,7 +235,7 @@ class NewRelicSource {
     }
     refused(detail, status) {
         const { apiKeySource, accountId } = this.options;
-        return new NewRelicError(`New Relic refused the API key from ${apiKeySource} for account ${accountId} (${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(detail).slice(0, 300)}). ` +
+        return new NewRelicError(`New Relic refused the API key from ${apiKeySource} for account ${accountId} (${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(detail).slice(0, 300)}). ` +
             `It must be a USER key (NRAK-…; not a license, ingest or browser key) of a user with access to account ${accountId}. Fix: create one under API keys in New Relic and put it in the step's env as ${apiKeySource}.`, false, status);
     }
     /** A 200 whose body is not what NerdGraph documents: not retried, it will not change. */
@@ -268,7 +259,7 @@ function numberOf(raw) {
 /** The messages of a GraphQL answer's errors, redacted and cut. */
 function errorsOf(answer) {
     const messages = (Array.isArray(answer?.errors) ? answer.errors : []).map((e) => (typeof e?.message === 'string' ? e.message : JSON.stringify(e)));
-    return (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(messages.join('; ')).slice(0, 500);
+    return (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(messages.join('; ')).slice(0, 500);
 }
 function describeNetworkError(error) {
     const cause = error.cause;

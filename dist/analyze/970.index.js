@@ -19,12 +19,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _datadog_datadog_api_client_dist_packages_datadog_api_client_common_http_http_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(_datadog_datadog_api_client_dist_packages_datadog_api_client_common_http_http_js__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _datadog_datadog_api_client_dist_packages_datadog_api_client_common_servers_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
 /* harmony import */ var _analysis_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(87584);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(74296);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(27253);
-/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(24492);
-/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8853);
-/* harmony import */ var _dialects_datadog_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(37387);
-/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(65432);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(27253);
+/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(24492);
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8853);
+/* harmony import */ var _dialects_datadog_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(37387);
+/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(65432);
+/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(44627);
 // Deep imports of the official client (@datadog/datadog-api-client): the v1 MetricsApi and the
 // common configuration pull in the v1 models only, never the package index's v2 API (several times
 // larger), so the bundle carries what queryMetrics needs.
@@ -67,19 +67,8 @@ __webpack_require__.r(__webpack_exports__);
 // Datadog has no instant query: queryInstant reads the five minutes before `time` as written and
 // answers the latest point's value (NaN when there is none).
 /** A failed Datadog query; `retryable` when another attempt may succeed. */
-class DatadogSourceError extends _errors_js__WEBPACK_IMPORTED_MODULE_5__/* .SlipwayError */ .GQ {
-    retryable;
-    status;
-    retryAfterMs;
+class DatadogSourceError extends _source_error_js__WEBPACK_IMPORTED_MODULE_10__/* .MetricSourceError */ .u {
     name = 'DatadogSourceError';
-    constructor(message, retryable, status, 
-    /** The wait Datadog asked for (X-RateLimit-Reset, or Retry-After), ms. */
-    retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
 }
 /** How much of an answer a message may repeat. */
 const EXCERPT = 200;
@@ -110,7 +99,7 @@ class DatadogSource {
     context;
     type = 'datadog';
     counts = 'interval';
-    dialect = _dialects_datadog_js__WEBPACK_IMPORTED_MODULE_9__/* .datadogDialect */ .J;
+    dialect = _dialects_datadog_js__WEBPACK_IMPORTED_MODULE_8__/* .datadogDialect */ .J;
     api;
     clock;
     /** Where requests go, without credentials: for messages. */
@@ -122,18 +111,18 @@ class DatadogSource {
         this.context = context;
         // Resolved now, so an unset variable fails before any traffic moves; each value is registered
         // as a secret before anything could print it.
-        const apiKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveEnvReferences */ .Gy)(settings.apiKey, context.env, "The datadog source's apiKey", _secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .registerSecret */ .cl);
-        const appKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveEnvReferences */ .Gy)(settings.appKey, context.env, "The datadog source's appKey", _secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .registerSecret */ .cl);
+        const apiKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .resolveEnvReferences */ .Gy)(settings.apiKey, context.env, "The datadog source's apiKey", _secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .registerSecret */ .cl);
+        const appKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .resolveEnvReferences */ .Gy)(settings.appKey, context.env, "The datadog source's appKey", _secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .registerSecret */ .cl);
         this.apiKeyVariable = variableOf(settings.apiKey);
         this.appKeyVariable = variableOf(settings.appKey);
         this.clock = context.clock ?? _analysis_clock_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .ml;
         // A proxy's `https://user:password@host` works but is never printed: the credentials move into
         // the Authorization header (fetch refuses a URL holding them) and messages show the URL without.
-        const { url, credentials } = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .splitUrlCredentials */ .CN)(settings.url ?? `https://api.${settings.site}`);
+        const { url, credentials } = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .splitUrlCredentials */ .CN)(settings.url ?? `https://api.${settings.site}`);
         this.where = url.replace(/\/+$/, '');
         const headers = {};
         if (credentials) {
-            _secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .secrets */ .O3.addBasicCredentials(credentials.username, credentials.password);
+            _secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .secrets */ .O3.addBasicCredentials(credentials.username, credentials.password);
             headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
         }
         const configuration = (0,_datadog_datadog_api_client_dist_packages_datadog_api_client_common_configuration_js__WEBPACK_IMPORTED_MODULE_1__.createConfiguration)({
@@ -176,17 +165,17 @@ class DatadogSource {
     }
     /** One query, retried per the context: its one series (undefined when it matched nothing). */
     async query(query, from, to) {
-        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(() => this.attempt(query, from, to), {
+        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .withRetry */ .bD)(() => this.attempt(query, from, to), {
             policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
             classify: (error) => (error instanceof DatadogSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
             clock: this.clock,
         });
         if (answer.status === 'error' || (answer.error && answer.status !== 'ok')) {
-            throw new DatadogSourceError(`Datadog could not run query ${query}: ${excerpt(answer.error ?? 'status "error"')}. Fix: check the query, e.g. ${_dialects_datadog_js__WEBPACK_IMPORTED_MODULE_9__/* .datadogDialect */ .J.example}.`, false);
+            throw new DatadogSourceError(`Datadog could not run query ${query}: ${excerpt(answer.error ?? 'status "error"')}. Fix: check the query, e.g. ${_dialects_datadog_js__WEBPACK_IMPORTED_MODULE_8__/* .datadogDialect */ .J.example}.`, false);
         }
         const list = answer.series ?? [];
         if (list.length > 1) {
-            const scopes = list.slice(0, 3).map((s) => (0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)(s.scope ?? s.expression ?? '?', 60)).join(', ');
+            const scopes = list.slice(0, 3).map((s) => (0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)(s.scope ?? s.expression ?? '?', 60)).join(', ');
             throw new DatadogSourceError(`Datadog query ${query} returned ${list.length} series (${scopes}${list.length > 3 ? ', …' : ''}); the analysis needs one per query. Fix: aggregate it to one, e.g. sum:<metric>{<tags>} without "by {…}".`, false);
         }
         return list[0];
@@ -247,11 +236,11 @@ class Transport {
         catch (error) {
             const timedOut = error.name === 'TimeoutError';
             const cause = timedOut ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
-            throw new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isTransientNetworkError */ .l)(error));
+            throw new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isTransientNetworkError */ .l)(error));
         }
         if (response.status >= 300 && response.status < 400) {
             await response.body?.cancel().catch(() => undefined);
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
+            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
             throw new DatadogSourceError(`Datadog at ${this.where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so the keys go only to the URL you gave. Fix: set the datadog source's url (or site) to where it redirects.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
@@ -265,7 +254,7 @@ class Transport {
         if (response.ok) {
             if (typeof body !== 'object' || body === null || Array.isArray(body)) {
                 const type = response.headers.get('content-type') ?? 'no content type';
-                throw new DatadogSourceError(`Datadog at ${this.where} answered /api/v1/query for query ${query} with a body that is not a JSON object (${type}: ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)((0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .redact */ .E$)(text).trim(), 80)}): expected ${EXPECTED}. Check that the datadog source's url (or site) points at Datadog's API and not at a proxy page.`, false, response.status);
+                throw new DatadogSourceError(`Datadog at ${this.where} answered /api/v1/query for query ${query} with a body that is not a JSON object (${type}: ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)((0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .redact */ .E$)(text).trim(), 80)}): expected ${EXPECTED}. Check that the datadog source's url (or site) points at Datadog's API and not at a proxy page.`, false, response.status);
             }
             const headers = {};
             response.headers.forEach((value, name) => (headers[name] = value));
@@ -283,9 +272,9 @@ class Transport {
         }
         // Datadog's rate limit says when it resets (X-RateLimit-Reset, seconds); a proxy may say Retry-After.
         const now = Date.now();
-        const retryAfterMs = response.status === 429 || response.status === 503 ? ((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .parseRetryAfter */ .mu)(response.headers.get('x-ratelimit-reset'), now) ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), now)) : undefined;
+        const retryAfterMs = response.status === 429 || response.status === 503 ? ((0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('x-ratelimit-reset'), now) ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), now)) : undefined;
         const throttled = response.status === 429 ? `; Datadog's rate limit${response.headers.get('x-ratelimit-name') ? ` ${response.headers.get('x-ratelimit-name')}` : ''} resets in ${retryAfterMs === undefined ? 'an unknown time' : `${Math.ceil(retryAfterMs / 1000)} s`}` : '';
-        throw new DatadogSourceError(`Datadog at ${this.where} failed (HTTP ${response.status}) for query ${query}: ${detail}${throttled}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
+        throw new DatadogSourceError(`Datadog at ${this.where} failed (HTTP ${response.status}) for query ${query}: ${detail}${throttled}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
     }
 }
 /** A Datadog source from its parsed settings (sources/index.ts); the keys' variables are read now. */
@@ -297,18 +286,18 @@ function shapeProblem(answer) {
     const raw = answer;
     // The client keeps fields it does not know in additionalProperties: an answer made only of those is not Datadog's.
     if (raw.series === undefined && raw.status === undefined && raw.error === undefined)
-        return `no "series" (fields ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)(Object.keys(raw.additionalProperties ?? raw), 80)})`;
+        return `no "series" (fields ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)(Object.keys(raw.additionalProperties ?? raw), 80)})`;
     if (raw.series !== undefined && !Array.isArray(raw.series))
-        return `"series" ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)(raw.series, 80)}`;
+        return `"series" ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)(raw.series, 80)}`;
     for (const series of raw.series ?? []) {
         const pointlist = series?.pointlist;
         if (pointlist === undefined)
             continue;
         if (!Array.isArray(pointlist))
-            return `a series whose "pointlist" is ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)(pointlist, 80)}`;
+            return `a series whose "pointlist" is ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)(pointlist, 80)}`;
         const bad = pointlist.find((p) => !Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || !Number.isFinite(p[0]) || !(p[1] === null || typeof p[1] === 'number'));
         if (bad !== undefined)
-            return `the point ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_8__/* .quote */ .h)(bad, 80)}`;
+            return `the point ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__/* .quote */ .h)(bad, 80)}`;
     }
     return undefined;
 }
@@ -321,12 +310,12 @@ function datadogErrors(body) {
 }
 /** Text from an answer for a message: redacted before it is cut (half a secret would no longer match). */
 function excerpt(text, length = EXCERPT) {
-    const clean = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_7__/* .redact */ .E$)(text).replace(/\s+/g, ' ').trim();
+    const clean = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .redact */ .E$)(text).replace(/\s+/g, ' ').trim();
     return clean.length > length ? `${clean.slice(0, length)}…` : clean;
 }
 /** The variable a `{{env.NAME}}` setting names (the setting itself when it names none). */
 function variableOf(reference) {
-    return [...reference.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]).join(', ') || reference;
+    return [...reference.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]).join(', ') || reference;
 }
 function describeNetworkError(error) {
     const cause = error.cause;

@@ -13,12 +13,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var jsonpath_plus__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(96229);
 /* harmony import */ var _analysis_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(87584);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(74296);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(27253);
-/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(24492);
-/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8853);
-/* harmony import */ var _dialects_web_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(24463);
-/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(65432);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(27253);
+/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(24492);
+/* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8853);
+/* harmony import */ var _dialects_web_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24463);
+/* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(65432);
+/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(44627);
 
 
 
@@ -45,19 +45,8 @@ __webpack_require__.r(__webpack_exports__);
 // Headers carry credentials: requests never leave the origin of `url` (an absolute query on another
 // origin is refused, redirects are not followed), and no message prints a header.
 /** A failed read of a web source; `retryable` when another attempt may succeed. */
-class WebSourceError extends _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .SlipwayError */ .GQ {
-    retryable;
-    status;
-    retryAfterMs;
+class WebSourceError extends _source_error_js__WEBPACK_IMPORTED_MODULE_7__/* .MetricSourceError */ .u {
     name = 'WebSourceError';
-    constructor(message, retryable, status, 
-    /** The wait the server asked for (Retry-After), ms. */
-    retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.status = status;
-        this.retryAfterMs = retryAfterMs;
-    }
 }
 /** How much of an answer a message may repeat. */
 const EXCERPT = 80;
@@ -67,7 +56,7 @@ class WebSource {
     context;
     type = 'web';
     counts = 'cumulative';
-    dialect = _dialects_web_js__WEBPACK_IMPORTED_MODULE_6__/* .webDialect */ .D;
+    dialect = _dialects_web_js__WEBPACK_IMPORTED_MODULE_5__/* .webDialect */ .D;
     /** The base URL without credentials, ending with `/` so relative queries resolve beneath it. */
     base;
     /** The base URL as the settings give it (credentials taken out), for messages and the empty query. */
@@ -79,7 +68,7 @@ class WebSource {
     constructor(settings, context) {
         this.settings = settings;
         this.context = context;
-        const { url, credentials } = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .splitUrlCredentials */ .CN)(settings.url);
+        const { url, credentials } = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .splitUrlCredentials */ .CN)(settings.url);
         this.baseText = url;
         this.base = new URL(url);
         if (!this.base.pathname.endsWith('/'))
@@ -89,10 +78,10 @@ class WebSource {
         // as a secret before anything could print it.
         const headers = {};
         for (const [name, value] of Object.entries(settings.headers)) {
-            headers[name.toLowerCase()] = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_7__/* .resolveEnvReferences */ .Gy)(value, context.env, `The web source's header ${name}`, _secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .registerSecret */ .cl);
+            headers[name.toLowerCase()] = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveEnvReferences */ .Gy)(value, context.env, `The web source's header ${name}`, _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .registerSecret */ .cl);
         }
         if (credentials && !headers.authorization) {
-            _secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .secrets */ .O3.addBasicCredentials(credentials.username, credentials.password);
+            _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .secrets */ .O3.addBasicCredentials(credentials.username, credentials.password);
             headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
         }
         this.headers = { accept: 'application/json', ...headers };
@@ -136,7 +125,7 @@ class WebSource {
     /** One reading: GET the query's URL (retried per the context) and pick its value. */
     async read(query) {
         const { url, jsonPath } = this.target(query);
-        const body = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .withRetry */ .bD)(() => this.attempt(url, query), {
+        const body = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(() => this.attempt(url, query), {
             policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
             classify: (error) => (error instanceof WebSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
             clock: this.clock,
@@ -145,27 +134,27 @@ class WebSource {
     }
     /** The URL a query reads and the JSONPath that picks its value; a URL off the source's origin is refused. */
     target(query) {
-        const parts = (0,_dialects_web_js__WEBPACK_IMPORTED_MODULE_6__/* .splitWebQuery */ .Z)(query);
+        const parts = (0,_dialects_web_js__WEBPACK_IMPORTED_MODULE_5__/* .splitWebQuery */ .Z)(query);
         const jsonPath = parts.jsonPath?.trim() || this.settings.jsonPath;
         let url;
         try {
             url = parts.url.trim() === '' ? new URL(this.baseText) : new URL(parts.url.trim(), this.base);
         }
         catch {
-            throw new WebSourceError(`Query ${query} of the web source at ${this.describeBase()} is not a URL. Fix: write a path relative to the source's url, e.g. ${_dialects_web_js__WEBPACK_IMPORTED_MODULE_6__/* .webDialect */ .D.example}.`, false);
+            throw new WebSourceError(`Query ${query} of the web source at ${this.describeBase()} is not a URL. Fix: write a path relative to the source's url, e.g. ${_dialects_web_js__WEBPACK_IMPORTED_MODULE_5__/* .webDialect */ .D.example}.`, false);
         }
         if (url.origin !== this.base.origin) {
             throw new WebSourceError(`Query ${query} points at ${url.origin}, not at the web source's origin ${this.base.origin}: the source's headers (its credentials) are sent only there. ` +
-                `Fix: write the query relative to the source's url (e.g. ${_dialects_web_js__WEBPACK_IMPORTED_MODULE_6__/* .webDialect */ .D.example}), or use another source for the other host.`, false);
+                `Fix: write the query relative to the source's url (e.g. ${_dialects_web_js__WEBPACK_IMPORTED_MODULE_5__/* .webDialect */ .D.example}), or use another source for the other host.`, false);
         }
         if (url.username !== '' || url.password !== '') {
-            throw new WebSourceError(`Query ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(query)} holds credentials in its URL. Fix: put them in the web source's headers as {{env.NAME}} references.`, false);
+            throw new WebSourceError(`Query ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(query)} holds credentials in its URL. Fix: put them in the web source's headers as {{env.NAME}} references.`, false);
         }
         return { url, jsonPath };
     }
     /** One GET: the parsed JSON body of a 2xx answer, or a WebSourceError saying what went wrong. */
     async attempt(url, query) {
-        const where = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(url.toString());
+        const where = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(url.toString());
         const timeoutMs = this.settings.timeoutMs ?? this.context.timeoutMs ?? 10_000;
         let response;
         try {
@@ -181,11 +170,11 @@ class WebSource {
         catch (error) {
             const timedOut = error.name === 'TimeoutError';
             const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-            throw new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isTransientNetworkError */ .l)(error));
+            throw new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isTransientNetworkError */ .l)(error));
         }
         if (response.status >= 300 && response.status < 400) {
             await response.body?.cancel().catch(() => undefined);
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
+            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
             throw new WebSourceError(`The web source at ${where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: point the source's url or the query at where it redirects.`, false, response.status);
         }
         const text = await response.text().catch(() => '');
@@ -195,16 +184,16 @@ class WebSource {
         if (!response.ok) {
             // An error page may echo the request's headers: an excerpt only, and never a secret
             // (redacted before it is cut: half a secret would no longer match).
-            const detail = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(text).slice(0, 120).trim() || response.statusText;
-            const retryAfterMs = response.status === 429 || response.status === 503 ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), this.clock.now().getTime()) : undefined;
-            throw new WebSourceError(`The web source at ${where} failed (HTTP ${response.status}) for query ${query}: ${detail}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
+            const detail = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(text).slice(0, 120).trim() || response.statusText;
+            const retryAfterMs = response.status === 429 || response.status === 503 ? (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), this.clock.now().getTime()) : undefined;
+            throw new WebSourceError(`The web source at ${where} failed (HTTP ${response.status}) for query ${query}: ${detail}`, (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryableStatus */ .PS)(response.status), response.status, retryAfterMs);
         }
         try {
             return JSON.parse(text);
         }
         catch {
             const type = response.headers.get('content-type') ?? 'no content type';
-            throw new WebSourceError(`The web source at ${where} answered query ${query} with a body that is not JSON (${type}: ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .h)(text.trim(), EXCERPT)}): expected a JSON document holding the value. Check that the URL is the metrics endpoint and not a login or proxy page.`, false, response.status);
+            throw new WebSourceError(`The web source at ${where} answered query ${query} with a body that is not JSON (${type}: ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .h)(text.trim(), EXCERPT)}): expected a JSON document holding the value. Check that the URL is the metrics endpoint and not a login or proxy page.`, false, response.status);
         }
     }
     /** The one number the JSONPath picks: NaN when it picks nothing (or null); anything else is an error. */
@@ -214,15 +203,15 @@ class WebSource {
             found = (0,jsonpath_plus__WEBPACK_IMPORTED_MODULE_0__/* .JSONPath */ .E)({ path: jsonPath, json: body, wrap: true, eval: 'safe' }) ?? [];
         }
         catch (error) {
-            throw new WebSourceError(`The JSONPath ${jsonPath} of query ${query} (web source at ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(url.toString())}) could not be evaluated: ${error.message}`, false);
+            throw new WebSourceError(`The JSONPath ${jsonPath} of query ${query} (web source at ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(url.toString())}) could not be evaluated: ${error.message}`, false);
         }
         const fail = (what, fix) => {
-            throw new WebSourceError(`The web source at ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(url.toString())} answered query ${query} with JSON in which the JSONPath ${jsonPath} ${what}: expected exactly one number (or numeric string). Fix: ${fix}`, false);
+            throw new WebSourceError(`The web source at ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(url.toString())} answered query ${query} with JSON in which the JSONPath ${jsonPath} ${what}: expected exactly one number (or numeric string). Fix: ${fix}`, false);
         };
         if (found.length === 0)
             return NaN;
         if (found.length > 1)
-            fail(`matched ${found.length} values (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .h)(found, EXCERPT)})`, 'make the path pick one value, e.g. with an index ([0]) or a filter ([?(@.version=="v2")]), or have the endpoint add them up.');
+            fail(`matched ${found.length} values (${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .h)(found, EXCERPT)})`, 'make the path pick one value, e.g. with an index ([0]) or a filter ([?(@.version=="v2")]), or have the endpoint add them up.');
         const [value] = found;
         // JSON has no NaN: null is how an endpoint says it has no value.
         if (value === null)
@@ -232,10 +221,10 @@ class WebSource {
         const number = typeof value === 'string' ? parseNumber(value) : undefined;
         if (number !== undefined)
             return number;
-        return fail(`found ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_5__/* .quote */ .h)(value, EXCERPT)}`, 'point the path at the number itself (e.g. $.data.value).');
+        return fail(`found ${(0,_secrets_quote_js__WEBPACK_IMPORTED_MODULE_4__/* .quote */ .h)(value, EXCERPT)}`, 'point the path at the number itself (e.g. $.data.value).');
     }
     describeBase() {
-        return (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_4__/* .redact */ .E$)(this.baseText);
+        return (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(this.baseText);
     }
 }
 /** A web source from its parsed settings (sources/index.ts); header references are resolved now. */
