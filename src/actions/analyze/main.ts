@@ -50,6 +50,7 @@ export async function main(): Promise<void> {
       baseline: inputs.baseline,
       durationSeconds: inputs.durationSeconds,
       intervalSeconds: inputs.intervalSeconds,
+      readDelaySeconds: inputs.source.delaySeconds,
       consecutiveErrorLimit: inputs.consecutiveErrorLimit,
       historySeconds: inputs.historySeconds,
       historySelector: inputs.historySelector,

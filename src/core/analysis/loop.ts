@@ -63,6 +63,11 @@ export interface AnalysisOptions {
   durationSeconds: number;
   /** Seconds between looks (and the step of the range queries). */
   intervalSeconds: number;
+  /**
+   * Seconds after an interval ends before it is read: the time the source takes to hold all of its
+   * points (the source settings' `delay`). Default 0.
+   */
+  readDelaySeconds?: number;
   /** Judge settings (alpha, thresholds, onNoData). */
   config?: Partial<JudgeConfig>;
   /**
@@ -138,8 +143,10 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
   const now = clock.now();
   const start = gridStart(now, intervalSeconds, options.source);
-  // An interval source's bucket that ends at a grid start still to come is not over yet: its history ends at the last whole bucket.
-  const historyEnd = start > now ? new Date(start.getTime() - intervalSeconds * 1000) : start;
+  const delayMs = (options.readDelaySeconds ?? 0) * 1000;
+  // The history ends at the last whole interval the source holds all of: an interval source's
+  // bucket still open, or one younger than the delay, is left to the analysis or left out.
+  const historyEnd = options.source.counts === 'interval' ? alignDown(new Date(now.getTime() - delayMs), intervalSeconds) : start;
   const errors = new Map<string, string>();
   let result: { report: JudgeReport; series: MetricSeries[] } | undefined;
   let interval = 0;
@@ -163,7 +170,7 @@ export async function runAnalysis(options: AnalysisOptions): Promise<AnalysisRes
   while (interval < plannedIntervals) {
     interval++;
     const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
-    await clock.sleep(end.getTime() - clock.now().getTime());
+    await clock.sleep(end.getTime() + delayMs - clock.now().getTime());
     await Promise.all(windows.map((window) => refresh(window, interval)));
     const input: JudgeInput = {
       config: options.config,
@@ -267,6 +274,12 @@ function gridStart(now: Date, intervalSeconds: number, source: MetricSource): Da
   if (source.counts !== 'interval') return now;
   const step = intervalSeconds * 1000;
   return new Date(Math.ceil(now.getTime() / step) * step);
+}
+
+/** The last whole multiple of the interval since the epoch at or before `time`. */
+function alignDown(time: Date, intervalSeconds: number): Date {
+  const step = intervalSeconds * 1000;
+  return new Date(Math.floor(time.getTime() / step) * step);
 }
 
 /** The series with its rate metric's ratio bounds, when it has any. */

@@ -11,8 +11,19 @@ import { parseDuration, ValueError, type DurationBounds } from '../values/index.
 // the secret there: `env: {DD_API_KEY: ${{ secrets.DD_API_KEY }}}`); the reference is resolved,
 // and the value registered as a secret, only when the source is created (sources/index.ts).
 
+/** What every source's settings hold. */
+interface SourceSettingsBase {
+  /**
+   * Seconds after an interval ends before it is read (`delay`): the time the source takes to hold
+   * all of that interval's points. Default 0 for Prometheus-API and web sources, which are read at
+   * the instant itself; 60 for Datadog, CloudWatch and New Relic, which take in points after they
+   * happen and answer each bucket once. The parser always sets it.
+   */
+  delaySeconds?: number;
+}
+
 /** Prometheus's HTTP API: Prometheus itself, VictoriaMetrics, Thanos, Mimir, Grafana Cloud, Amazon Managed Prometheus. */
-export interface PrometheusSettings {
+export interface PrometheusSettings extends SourceSettingsBase {
   type: 'prometheus';
   url: string;
   /** Request headers; values may hold `{{env.NAME}}`. */
@@ -22,7 +33,7 @@ export interface PrometheusSettings {
 }
 
 /** Any HTTP endpoint answering JSON; the value is picked by a JSONPath expression. */
-export interface WebSettings {
+export interface WebSettings extends SourceSettingsBase {
   type: 'web';
   /** The base URL the metric queries (relative URLs) resolve against; requests never leave its origin. */
   url: string;
@@ -33,7 +44,7 @@ export interface WebSettings {
 }
 
 /** Datadog's metrics query API (v1 `/api/v1/query`), through the official client. */
-export interface DatadogSettings {
+export interface DatadogSettings extends SourceSettingsBase {
   type: 'datadog';
   /** The Datadog site, e.g. `datadoghq.com`, `datadoghq.eu`, `us5.datadoghq.com`. */
   site: string;
@@ -45,7 +56,7 @@ export interface DatadogSettings {
 }
 
 /** CloudWatch GetMetricData, through the official AWS SDK, credentials from the standard AWS chain. */
-export interface CloudWatchSettings {
+export interface CloudWatchSettings extends SourceSettingsBase {
   type: 'cloudwatch';
   /** Default: the AWS chain's region (AWS_REGION). */
   region?: string;
@@ -54,7 +65,7 @@ export interface CloudWatchSettings {
 }
 
 /** New Relic's NRQL, through NerdGraph (GraphQL). */
-export interface NewRelicSettings {
+export interface NewRelicSettings extends SourceSettingsBase {
   type: 'newrelic';
   accountId: number;
   /** `{{env.NAME}}` of a user API key; default `{{env.NEW_RELIC_API_KEY}}`. */
@@ -73,12 +84,17 @@ export type SourceType = SourceSettings['type'];
 export const SOURCE_TYPES: readonly SourceType[] = ['prometheus', 'web', 'datadog', 'cloudwatch', 'newrelic'];
 
 const FIELDS: Record<SourceType, string[]> = {
-  prometheus: ['url', 'headers', 'sigv4'],
-  web: ['url', 'headers', 'jsonPath', 'timeout'],
-  datadog: ['site', 'url', 'apiKey', 'appKey'],
-  cloudwatch: ['region', 'endpoint'],
-  newrelic: ['accountId', 'apiKey', 'region', 'url'],
+  prometheus: ['url', 'headers', 'sigv4', 'delay'],
+  web: ['url', 'headers', 'jsonPath', 'timeout', 'delay'],
+  datadog: ['site', 'url', 'apiKey', 'appKey', 'delay'],
+  cloudwatch: ['region', 'endpoint', 'delay'],
+  newrelic: ['accountId', 'apiKey', 'region', 'url', 'delay'],
 };
+
+/** The default `delay` by source type, seconds (SourceSettingsBase.delaySeconds). */
+const DEFAULT_DELAY_SECONDS: Record<SourceType, number> = { prometheus: 0, web: 0, datadog: 60, cloudwatch: 60, newrelic: 60 };
+/** The longest `delay`: an interval read later than this is a source too slow to judge a canary by. */
+const MAX_DELAY_SECONDS = 600;
 
 /** An environment reference, `{{env.NAME}}`: the name is the first group. */
 export const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -97,12 +113,14 @@ export function parseSourceSettings(value: unknown, where: string): SourceSettin
   const unknown = Object.keys(body).filter((k) => !FIELDS[type].includes(k));
   if (unknown.length > 0) throw new SlipwayError(`${where}.${type}: unknown field ${unknown.join(', ')}; a ${type} source has ${FIELDS[type].join(', ')}.`);
   const field = new SettingsReader(body, `${where}.${type}`);
+  const delaySeconds = field.has('delay') ? field.seconds('delay', { min: 0, max: MAX_DELAY_SECONDS }) : DEFAULT_DELAY_SECONDS[type];
   switch (type) {
     case 'prometheus':
-      return dropUndefined({ type, url: field.url('url', true)!, headers: field.headers(), sigv4: field.sigv4() });
+      return dropUndefined({ type, delaySeconds, url: field.url('url', true)!, headers: field.headers(), sigv4: field.sigv4() });
     case 'web':
       return {
         type,
+        delaySeconds,
         url: field.url('url', true)!,
         headers: field.headers(),
         jsonPath: field.text('jsonPath', /^\$/, 'a JSONPath expression starting with $, e.g. $.data.value') ?? '$',
@@ -111,13 +129,14 @@ export function parseSourceSettings(value: unknown, where: string): SourceSettin
     case 'datadog':
       return dropUndefined({
         type,
+        delaySeconds,
         site: field.text('site', /^[a-z0-9.-]+\.[a-z]+$/, 'a Datadog site such as datadoghq.com, datadoghq.eu or us5.datadoghq.com') ?? 'datadoghq.com',
         url: field.url('url', false),
         apiKey: field.envReference('apiKey', 'DD_API_KEY'),
         appKey: field.envReference('appKey', 'DD_APP_KEY'),
       });
     case 'cloudwatch':
-      return dropUndefined({ type, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
+      return dropUndefined({ type, delaySeconds, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
     case 'newrelic': {
       const accountId = body.accountId;
       if (typeof accountId !== 'number' || !Number.isInteger(accountId) || accountId <= 0) {
@@ -125,14 +144,14 @@ export function parseSourceSettings(value: unknown, where: string): SourceSettin
       }
       const region = body.region ?? 'us';
       if (region !== 'us' && region !== 'eu') throw new SlipwayError(`${where}.newrelic: field region: expected us or eu, got ${quote(region)}.`);
-      return dropUndefined({ type, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
+      return dropUndefined({ type, delaySeconds, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
     }
   }
 }
 
 /** The source of a plan or input that names only a Prometheus URL (`prometheus:`). */
 export function prometheusSettings(url: string, headers: Record<string, string> = {}): PrometheusSettings {
-  return { type: 'prometheus', url, headers };
+  return { type: 'prometheus', delaySeconds: DEFAULT_DELAY_SECONDS.prometheus, url, headers };
 }
 
 /**

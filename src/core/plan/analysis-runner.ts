@@ -26,6 +26,7 @@ export function loopAnalysisRunner(options: { source: MetricSource; clock?: Cloc
         baseline: analysis.baseline,
         durationSeconds: step.durationSeconds,
         intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+        readDelaySeconds: analysis.source.delaySeconds,
         consecutiveErrorLimit: analysis.consecutiveErrorLimit,
         historySeconds: analysis.historySeconds,
         historySelector: analysis.historySelector,

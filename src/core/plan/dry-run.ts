@@ -22,7 +22,7 @@ export function dryRun(plan: RolloutPlan): string[] {
     const a = plan.analysis;
     const metrics = a.metrics.map((m) => `${m.name} (${m.kind === 'rate' && m.latency ? 'latency' : m.kind}${m.critical ? ', critical' : ''}${m.muted ? ', muted' : ''})`).join(', ');
     const history = a.historySeconds === 0 ? 'no history' : `the baseline's last ${formatDuration(a.historySeconds ?? DEFAULT_HISTORY_SECONDS)} read first${a.historySelector ? ` from ${renderSelector(a.historySelector)}` : ''}`;
-    lines.push(`Analysis: ${redact(describeSource(a.source))}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${renderSelector(a.canary)} against baseline ${renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
+    lines.push(`Analysis: ${redact(describeSource(a.source))}, every ${formatDuration(a.intervalSeconds)}${a.source.delaySeconds ? ` (each read ${formatDuration(a.source.delaySeconds)} after it ends)` : ''}, α ${a.alpha ?? 0.01}; canary ${renderSelector(a.canary)} against baseline ${renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
   }
   if (plan.notify) lines.push(`Notify: ${plan.notify.format} to ${webhookHost(plan.notify.url) ?? 'the webhook'} on ${plan.notify.events.join(', ')}.`);
   lines.push('Steps:');

@@ -51,7 +51,7 @@ describe('analyze inputs: history', () => {
 describe('analyze inputs: the metric source', () => {
   test('prometheus alone is a Prometheus source with the prometheus-headers', () => {
     withInputs({ 'prometheus-headers': 'X-Scope-OrgID: shop' });
-    expect(getInputs().source).toEqual({ type: 'prometheus', url: 'http://prometheus:9090', headers: { 'X-Scope-OrgID': 'shop' } });
+    expect(getInputs().source).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://prometheus:9090', headers: { 'X-Scope-OrgID': 'shop' } });
   });
 
   test('source names any other source; its metrics are checked in that source\'s query language', () => {

@@ -404,6 +404,21 @@ describe('interval sources (Datadog, CloudWatch, New Relic: counts per bucket)',
     expect(result.series[0].history!.requests).toEqual([500, 500, 500, 500, 500, 500]);
   });
 
+  test('with a read delay each interval is read that long after it ends, and the history ends before the delay', async () => {
+    const { source, windows } = bucketSource(0.01, 0.01);
+    const clock = new VirtualClock(offGrid);
+    const readAt: { end: number; at: number }[] = [];
+    const timed: MetricSource = { ...source, queryRange: (query, window) => (readAt.push({ end: window.end.getTime(), at: clock.now().getTime() }), source.queryRange(query, window)) };
+    const result = await run(timed, { clock, readDelaySeconds: 25, historySeconds: 60 });
+    const analysisReads = readAt.filter((r) => r.end >= new Date(result.startedAt).getTime() + INTERVAL * 1000);
+    expect(analysisReads.length).toBeGreaterThan(0);
+    for (const read of analysisReads) expect(read.at).toBeGreaterThanOrEqual(read.end + 25_000);
+    // 7 s past 00:00:00 less 25 s is 23:59:42: the last bucket whole by then ends at 23:59:40.
+    const history = windows.filter((w) => w.end.getTime() < new Date(result.startedAt).getTime());
+    for (const window of history) expect(window.end.toISOString()).toBe('2025-12-31T23:59:40.000Z');
+    expect(result.series[0].history!.requests).toEqual([500, 500, 500, 500, 500, 500]);
+  });
+
   test('a bucket the source has no data for is missing, never a zero', async () => {
     const first = START.getTime() / 1000 + INTERVAL;
     const result = await run(bucketSource(0.01, 0.01, new Set([first + 2 * INTERVAL, first + 3 * INTERVAL])).source, { historySeconds: 0 });

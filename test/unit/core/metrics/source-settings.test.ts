@@ -5,14 +5,14 @@ const parse = (value: unknown) => parseSourceSettings(value, 'analysis.source');
 
 describe('source settings', () => {
   test('each source type parses with its defaults', () => {
-    expect(parse({ prometheus: { url: 'http://127.0.0.1:9090' } })).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9090', headers: {} });
+    expect(parse({ prometheus: { url: 'http://127.0.0.1:9090' } })).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://127.0.0.1:9090', headers: {} });
     expect(parse({ prometheus: { url: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1', sigv4: { region: 'eu-west-1' } } })).toMatchObject({ sigv4: { region: 'eu-west-1', service: 'aps' } });
-    expect(parse({ datadog: {} })).toEqual({ type: 'datadog', site: 'datadoghq.com', apiKey: '{{env.DD_API_KEY}}', appKey: '{{env.DD_APP_KEY}}' });
+    expect(parse({ datadog: {} })).toEqual({ type: 'datadog', delaySeconds: 60, site: 'datadoghq.com', apiKey: '{{env.DD_API_KEY}}', appKey: '{{env.DD_APP_KEY}}' });
     expect(parse({ datadog: { site: 'datadoghq.eu', apiKey: '{{ env.MY_DD_KEY }}' } })).toMatchObject({ site: 'datadoghq.eu', apiKey: '{{ env.MY_DD_KEY }}' });
-    expect(parse({ cloudwatch: { region: 'eu-west-1' } })).toEqual({ type: 'cloudwatch', region: 'eu-west-1' });
-    expect(parse({ cloudwatch: null })).toEqual({ type: 'cloudwatch' });
-    expect(parse({ newrelic: { accountId: 1234567 } })).toEqual({ type: 'newrelic', accountId: 1234567, apiKey: '{{env.NEW_RELIC_API_KEY}}', region: 'us' });
-    expect(parse({ web: { url: 'https://metrics.example.com/api/', jsonPath: '$.data.value', timeout: '5s' } })).toEqual({ type: 'web', url: 'https://metrics.example.com/api/', headers: {}, jsonPath: '$.data.value', timeoutMs: 5000 });
+    expect(parse({ cloudwatch: { region: 'eu-west-1' } })).toEqual({ type: 'cloudwatch', delaySeconds: 60, region: 'eu-west-1' });
+    expect(parse({ cloudwatch: null })).toEqual({ type: 'cloudwatch', delaySeconds: 60 });
+    expect(parse({ newrelic: { accountId: 1234567 } })).toEqual({ type: 'newrelic', delaySeconds: 60, accountId: 1234567, apiKey: '{{env.NEW_RELIC_API_KEY}}', region: 'us' });
+    expect(parse({ web: { url: 'https://metrics.example.com/api/', jsonPath: '$.data.value', timeout: '5s' } })).toEqual({ type: 'web', delaySeconds: 0, url: 'https://metrics.example.com/api/', headers: {}, jsonPath: '$.data.value', timeoutMs: 5000 });
   });
 
   test.each([
@@ -29,6 +29,14 @@ describe('source settings', () => {
     [{ prometheus: { url: 'http://x', sigv4: { region: 'eu-west-1', servce: 'aps' } } }, 'field sigv4: expected {region: <AWS region>}'],
   ])('%j is refused: %s', (value, message) => {
     expect(() => parse(value)).toThrow(message);
+  });
+
+  test('delay: how long after an interval ends it is read; per-bucket sources wait a minute unless told', () => {
+    expect(parse({ datadog: { delay: '2m' } })).toMatchObject({ delaySeconds: 120 });
+    expect(parse({ prometheus: { url: 'http://x', delay: '15s' } })).toMatchObject({ delaySeconds: 15 });
+    expect(parse({ newrelic: { accountId: 1, delay: 0 } })).toMatchObject({ delaySeconds: 0 });
+    expect(() => parse({ cloudwatch: { delay: '1h' } })).toThrow('analysis.source.cloudwatch: field delay: expected a duration of at most 10m');
+    expect(() => parse({ cloudwatch: { delay: 'soon' } })).toThrow('analysis.source.cloudwatch: field delay: expected');
   });
 
   test('a key written into the settings is refused without being repeated, with the fix', () => {

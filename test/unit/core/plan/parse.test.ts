@@ -164,7 +164,7 @@ steps:
     const plan = loadPlan(GOOD, 'plan.yml', { router: { backend: 'web' }, prometheus: 'http://127.0.0.1:9999', onFailure: 'pause' });
     expect(plan.router.settings.backend).toBe('web');
     expect(plan.router.settings.stable).toBe('v1');
-    expect(plan.analysis?.source).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9999', headers: {} });
+    expect(plan.analysis?.source).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://127.0.0.1:9999', headers: {} });
     expect(plan.onFailure).toBe('pause');
     expect(() => loadPlan(GOOD, 'plan.yml', { onInconclusive: 'promote' })).toThrow('onInconclusive: promote is not one of rollback, pause');
   });

@@ -19,13 +19,18 @@ steps:
 
 describe('a plan names its metric source', () => {
   test('`prometheus:` is the short form of a Prometheus source', () => {
-    expect(loadPlan(plan('  prometheus: http://127.0.0.1:9090'), 'plan.yml').analysis!.source).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9090', headers: {} });
+    expect(loadPlan(plan('  prometheus: http://127.0.0.1:9090'), 'plan.yml').analysis!.source).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://127.0.0.1:9090', headers: {} });
   });
 
   test('`source:` names any source type with its settings', () => {
     const parsed = loadPlan(plan('  source: {prometheus: {url: http://127.0.0.1:9090, headers: {X-Scope-OrgID: shop}}}'), 'plan.yml');
-    expect(parsed.analysis!.source).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9090', headers: { 'X-Scope-OrgID': 'shop' } });
+    expect(parsed.analysis!.source).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://127.0.0.1:9090', headers: { 'X-Scope-OrgID': 'shop' } });
     expect(dryRun(parsed).join('\n')).toContain('Analysis: prometheus at http://127.0.0.1:9090, every 1m');
+  });
+
+  test('the dry run says when a source is read later than the interval ends', () => {
+    const nrql = `- {name: errors, kind: rate, errors: "SELECT count(*) FROM Transaction WHERE {{selector}} AND error IS true", requests: "SELECT count(*) FROM Transaction WHERE {{selector}}"}`;
+    expect(dryRun(loadPlan(plan('  source: {newrelic: {accountId: 42, region: eu}}', nrql), 'plan.yml')).join('\n')).toContain('Analysis: newrelic account 42 (eu), every 1m (each read 1m after it ends),');
   });
 
   test('a bad source is reported at its line with the field and the fix', () => {
@@ -40,7 +45,7 @@ describe('a plan names its metric source', () => {
 
   test("the action's prometheus input replaces the plan's source, whatever its type", () => {
     const parsed = loadPlan(plan('  source: {cloudwatch: {region: eu-west-1}}'), 'plan.yml', { prometheus: 'http://127.0.0.1:9999' });
-    expect(parsed.analysis!.source).toEqual({ type: 'prometheus', url: 'http://127.0.0.1:9999', headers: {} });
+    expect(parsed.analysis!.source).toEqual({ type: 'prometheus', delaySeconds: 0, url: 'http://127.0.0.1:9999', headers: {} });
   });
 
   test("metrics and selectors are checked in the source's query language before anything runs", () => {
