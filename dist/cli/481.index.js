@@ -917,8 +917,10 @@ async function loop_runAnalysis(options) {
     checkAnalysisTiming({ durationSeconds: options.durationSeconds, intervalSeconds, historySeconds });
     const now = clock.now();
     const start = gridStart(now, intervalSeconds, options.source);
-    // An interval source's bucket that ends at a grid start still to come is not over yet: its history ends at the last whole bucket.
-    const historyEnd = start > now ? new Date(start.getTime() - intervalSeconds * 1000) : start;
+    const delayMs = (options.readDelaySeconds ?? 0) * 1000;
+    // The history ends at the last whole interval the source holds all of: an interval source's
+    // bucket still open, or one younger than the delay, is left to the analysis or left out.
+    const historyEnd = options.source.counts === 'interval' ? alignDown(new Date(now.getTime() - delayMs), intervalSeconds) : start;
     const errors = new Map();
     let result;
     let interval = 0;
@@ -942,7 +944,7 @@ async function loop_runAnalysis(options) {
     while (interval < plannedIntervals) {
         interval++;
         const end = new Date(start.getTime() + interval * intervalSeconds * 1000);
-        await clock.sleep(end.getTime() - clock.now().getTime());
+        await clock.sleep(end.getTime() + delayMs - clock.now().getTime());
         await Promise.all(windows.map((window) => refresh(window, interval)));
         const input = {
             config: options.config,
@@ -1043,6 +1045,11 @@ function gridStart(now, intervalSeconds, source) {
         return now;
     const step = intervalSeconds * 1000;
     return new Date(Math.ceil(now.getTime() / step) * step);
+}
+/** The last whole multiple of the interval since the epoch at or before `time`. */
+function alignDown(time, intervalSeconds) {
+    const step = intervalSeconds * 1000;
+    return new Date(Math.floor(time.getTime() / step) * step);
 }
 /** The series with its rate metric's ratio bounds, when it has any. */
 function withRatioBounds(series, ratioBounds) {
@@ -1561,12 +1568,16 @@ function isArgValue(value) {
 /** The source types, as the settings name them. */
 const SOURCE_TYPES = ['prometheus', 'web', 'datadog', 'cloudwatch', 'newrelic'];
 const FIELDS = {
-    prometheus: ['url', 'headers', 'sigv4'],
-    web: ['url', 'headers', 'jsonPath', 'timeout'],
-    datadog: ['site', 'url', 'apiKey', 'appKey'],
-    cloudwatch: ['region', 'endpoint'],
-    newrelic: ['accountId', 'apiKey', 'region', 'url'],
+    prometheus: ['url', 'headers', 'sigv4', 'delay'],
+    web: ['url', 'headers', 'jsonPath', 'timeout', 'delay'],
+    datadog: ['site', 'url', 'apiKey', 'appKey', 'delay'],
+    cloudwatch: ['region', 'endpoint', 'delay'],
+    newrelic: ['accountId', 'apiKey', 'region', 'url', 'delay'],
 };
+/** The default `delay` by source type, seconds (SourceSettingsBase.delaySeconds). */
+const DEFAULT_DELAY_SECONDS = { prometheus: 0, web: 0, datadog: 60, cloudwatch: 60, newrelic: 60 };
+/** The longest `delay`: an interval read later than this is a source too slow to judge a canary by. */
+const MAX_DELAY_SECONDS = 600;
 /** An environment reference, `{{env.NAME}}`: the name is the first group. */
 const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const EXAMPLE = '{prometheus: {url: http://prometheus:9090}}, {datadog: {site: datadoghq.eu}}, {cloudwatch: {region: eu-west-1}}, {newrelic: {accountId: 1234567}} or {web: {url: https://metrics.example.com/api/, jsonPath: $.value}}';
@@ -1584,12 +1595,14 @@ function parseSourceSettings(value, where) {
     if (unknown.length > 0)
         throw new errors/* SlipwayError */.GQ(`${where}.${type}: unknown field ${unknown.join(', ')}; a ${type} source has ${FIELDS[type].join(', ')}.`);
     const field = new SettingsReader(body, `${where}.${type}`);
+    const delaySeconds = field.has('delay') ? field.seconds('delay', { min: 0, max: MAX_DELAY_SECONDS }) : DEFAULT_DELAY_SECONDS[type];
     switch (type) {
         case 'prometheus':
-            return source_settings_dropUndefined({ type, url: field.url('url', true), headers: field.headers(), sigv4: field.sigv4() });
+            return source_settings_dropUndefined({ type, delaySeconds, url: field.url('url', true), headers: field.headers(), sigv4: field.sigv4() });
         case 'web':
             return {
                 type,
+                delaySeconds,
                 url: field.url('url', true),
                 headers: field.headers(),
                 jsonPath: field.text('jsonPath', /^\$/, 'a JSONPath expression starting with $, e.g. $.data.value') ?? '$',
@@ -1598,13 +1611,14 @@ function parseSourceSettings(value, where) {
         case 'datadog':
             return source_settings_dropUndefined({
                 type,
+                delaySeconds,
                 site: field.text('site', /^[a-z0-9.-]+\.[a-z]+$/, 'a Datadog site such as datadoghq.com, datadoghq.eu or us5.datadoghq.com') ?? 'datadoghq.com',
                 url: field.url('url', false),
                 apiKey: field.envReference('apiKey', 'DD_API_KEY'),
                 appKey: field.envReference('appKey', 'DD_APP_KEY'),
             });
         case 'cloudwatch':
-            return source_settings_dropUndefined({ type, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
+            return source_settings_dropUndefined({ type, delaySeconds, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
         case 'newrelic': {
             const accountId = body.accountId;
             if (typeof accountId !== 'number' || !Number.isInteger(accountId) || accountId <= 0) {
@@ -1613,13 +1627,13 @@ function parseSourceSettings(value, where) {
             const region = body.region ?? 'us';
             if (region !== 'us' && region !== 'eu')
                 throw new errors/* SlipwayError */.GQ(`${where}.newrelic: field region: expected us or eu, got ${(0,quote/* quote */.h)(region)}.`);
-            return source_settings_dropUndefined({ type, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
+            return source_settings_dropUndefined({ type, delaySeconds, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
         }
     }
 }
 /** The source of a plan or input that names only a Prometheus URL (`prometheus:`). */
 function prometheusSettings(url, headers = {}) {
-    return { type: 'prometheus', url, headers };
+    return { type: 'prometheus', delaySeconds: DEFAULT_DELAY_SECONDS.prometheus, url, headers };
 }
 /**
  * The settings with the request headers of an action input (`prometheus-headers`: literal values,
@@ -5307,7 +5321,7 @@ function dryRun(plan) {
         const a = plan.analysis;
         const metrics = a.metrics.map((m) => `${m.name} (${m.kind === 'rate' && m.latency ? 'latency' : m.kind}${m.critical ? ', critical' : ''}${m.muted ? ', muted' : ''})`).join(', ');
         const history = a.historySeconds === 0 ? 'no history' : `the baseline's last ${formatDuration(a.historySeconds ?? loop_DEFAULT_HISTORY_SECONDS)} read first${a.historySelector ? ` from ${template_renderSelector(a.historySelector)}` : ''}`;
-        lines.push(`Analysis: ${(0,core_secrets/* redact */.E$)(describeSource(a.source))}, every ${formatDuration(a.intervalSeconds)}, α ${a.alpha ?? 0.01}; canary ${template_renderSelector(a.canary)} against baseline ${template_renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
+        lines.push(`Analysis: ${(0,core_secrets/* redact */.E$)(describeSource(a.source))}, every ${formatDuration(a.intervalSeconds)}${a.source.delaySeconds ? ` (each read ${formatDuration(a.source.delaySeconds)} after it ends)` : ''}, α ${a.alpha ?? 0.01}; canary ${template_renderSelector(a.canary)} against baseline ${template_renderSelector(a.baseline)}; ${history}; metrics ${metrics}.`);
     }
     if (plan.notify)
         lines.push(`Notify: ${plan.notify.format} to ${webhookHost(plan.notify.url) ?? 'the webhook'} on ${plan.notify.events.join(', ')}.`);
@@ -5377,6 +5391,7 @@ function loopAnalysisRunner(options) {
                 baseline: analysis.baseline,
                 durationSeconds: step.durationSeconds,
                 intervalSeconds: step.intervalSeconds ?? analysis.intervalSeconds,
+                readDelaySeconds: analysis.source.delaySeconds,
                 consecutiveErrorLimit: analysis.consecutiveErrorLimit,
                 historySeconds: analysis.historySeconds,
                 historySelector: analysis.historySelector,
