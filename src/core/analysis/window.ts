@@ -3,6 +3,7 @@ import { slowRequests } from '../metrics/latency.js';
 import type { MetricDefinition } from '../metrics/metrics-config.js';
 import type { CountKind, Sample } from '../metrics/types.js';
 import { bucketCount, counterIncrease, gridIndexOf, type MetricSeries } from './series.js';
+import { dropUndefined } from '../objects.js';
 
 type Side = 'canary' | 'baseline';
 
@@ -191,8 +192,4 @@ export function failedMetricInput(definition: MetricDefinition, error: string): 
 /** The judge's input for a metric before any interval: nothing read yet. */
 export function emptyMetricInput(definition: MetricDefinition): MetricInput {
   return judgeInput(definition, emptyCounts(), { canary: [], baseline: [] });
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

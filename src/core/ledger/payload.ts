@@ -2,6 +2,7 @@ import { parsePinnedReference } from '../artifact/reference.js';
 import { PAYLOAD_SCHEMA } from './types.js';
 import type { ArtifactInfo, CreateDeploymentRequest, DeploymentPayload, SourceInfo } from './types.js';
 import { redact } from '../secrets/index.js';
+import { isRecord } from '../objects.js';
 
 // The slipway/v1 payload: built once when a deployment is created, parsed (strictly) whenever one
 // is read back. Anything that is not a well-formed slipway/v1 payload is foreign and parses to null.
@@ -56,15 +57,15 @@ export function parsePayload(raw: unknown): DeploymentPayload | null {
       return null;
     }
   }
-  if (!isObject(value) || value.schema !== PAYLOAD_SCHEMA) return null;
+  if (!isRecord(value) || value.schema !== PAYLOAD_SCHEMA) return null;
   return isValidPayload(value) ? (value as unknown as DeploymentPayload) : null;
 }
 
 function isValidPayload(p: Record<string, unknown>): boolean {
   const s = p.source;
-  if (!isObject(s) || typeof s.sha !== 'string' || typeof s.runId !== 'number') return false;
-  if (p.artifact !== undefined && !(isObject(p.artifact) && typeof p.artifact.ref === 'string' && typeof p.artifact.digest === 'string')) return false;
-  if (p.promotedFrom !== undefined && !(isObject(p.promotedFrom) && isId(p.promotedFrom.deploymentId))) return false;
+  if (!isRecord(s) || typeof s.sha !== 'string' || typeof s.runId !== 'number') return false;
+  if (p.artifact !== undefined && !(isRecord(p.artifact) && typeof p.artifact.ref === 'string' && typeof p.artifact.digest === 'string')) return false;
+  if (p.promotedFrom !== undefined && !(isRecord(p.promotedFrom) && isId(p.promotedFrom.deploymentId))) return false;
   if (p.rollbackOf !== undefined && !isId(p.rollbackOf)) return false;
   if (p.previousGood !== undefined && p.previousGood !== null && !isId(p.previousGood)) return false;
   if (p.lastIrreversible !== undefined && p.lastIrreversible !== null && !isId(p.lastIrreversible)) return false;
@@ -93,9 +94,6 @@ export function cutDescription(raw: string, max: number = MAX_DESCRIPTION): stri
   return `${kept.trimEnd()}…`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;

@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import { quote } from '../secrets/quote.js';
 import { parsePayload } from './payload.js';
 import type { DeploymentState, LedgerDeployment, StatusInfo } from './types.js';
+import { isRecord } from '../objects.js';
 
 // Conversions from GitHub's REST shapes (only the fields the ledger reads) to the ledger's own.
 // Answers are checked before they are used: a 200 of another shape (a proxy's page, another API
@@ -73,9 +74,6 @@ function malformed(endpoint: string, got: unknown, expected: string): SlipwayErr
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isId(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;

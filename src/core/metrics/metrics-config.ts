@@ -6,6 +6,7 @@ import type { QueryDialect } from './types.js';
 import { quote } from '../secrets/quote.js';
 import { parseDetectRatio, parsePercentage, ValueError, type PercentageBounds } from '../values/index.js';
 import { loadYaml } from '../yaml.js';
+import { dropUndefined, isRecord } from '../objects.js';
 
 // The metric definitions of an analysis, shared by the `analyze` action's `metrics` input and a
 // rollout plan's `analysis.metrics`. Queries are templates (see template.ts); a `rate` metric's
@@ -248,12 +249,4 @@ class FieldReader {
   parsed<T>(name: string, parse: (value: unknown) => T): T | undefined {
     return this.item[name] === undefined ? undefined : this.required(name, parse);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,10 +1,10 @@
 import type { Clock } from '../analysis/clock.js';
 import { SlipwayError } from '../errors.js';
-import { isRetryableStatus, isTransientNetworkError, withRetry } from '../retry.js';
+import { isRetryableStatus } from '../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
 import { quote } from '../secrets/quote.js';
 import type { LabelledValue, MetricSource, QueryWindow, Sample } from './types.js';
-import { MetricSourceError } from './source-error.js';
+import { MetricSourceError, requestOnce, retrySourceRead } from './source-http.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
 // {status: "success", data: {resultType, result}}; 400 bad parameters, 422 an expression that cannot
@@ -136,39 +136,18 @@ export class PrometheusSource implements MetricSource {
   }
 
   private async request(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
-    return withRetry(() => this.attempt(endpoint, query, params), {
-      policy: { attempts: (this.options.retries ?? 3) + 1, firstDelayMs: this.options.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000 },
-      classify: (error) => (error instanceof PrometheusError && error.retryable ? {} : undefined),
-      clock: this.options.clock,
-    });
+    return retrySourceRead(() => this.attempt(endpoint, query, params), this.options);
   }
 
   private async attempt(endpoint: string, query: string, params: Record<string, string>): Promise<Data> {
     const url = `${this.base}/api/v1/${endpoint}`;
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
     const body = new URLSearchParams({ query, ...params, nocache: '1' }).toString();
     const headers = await this.signedHeaders(url, body);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-        // fetch drops Authorization on a cross-origin redirect but sends every other header (an
-        // X-Api-Key, a tenant id) to wherever Prometheus points: redirects are not followed.
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const timedOut = (error as { name?: string }).name === 'TimeoutError';
-      const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-      // Retried: no answer in time, or a connection refused, dropped or timed out; not an invalid URL.
-      throw new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, timedOut || isTransientNetworkError(error));
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = redact(response.headers.get('location') ?? 'nowhere');
-      throw new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, response.status);
-    }
+    const response = await requestOnce(url, { method: 'POST', headers, body }, this.options.timeoutMs ?? 10_000, {
+      unreachable: (cause, retryable) => new PrometheusError(`Prometheus at ${this.base} is unreachable: ${cause}`, retryable),
+      redirected: (status, location) =>
+        new PrometheusError(`Prometheus at ${this.base} answered a redirect (HTTP ${status}) to ${location}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: set the Prometheus URL to where it redirects.`, false, status),
+    });
     const text = await response.text().catch(() => '');
     let answer: ApiAnswer = {};
     try {
@@ -270,11 +249,6 @@ function parseValue(text: string): number {
   if (text === '-Inf') return -Infinity;
   // Number('') and Number(' ') are 0: a blank is no value, not a zero; Number('abc') is NaN.
   return text.trim() === '' ? NaN : Number(text);
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Parses `Name: value` lines (the `prometheus-headers` input) into a header map. */

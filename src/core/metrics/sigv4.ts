@@ -1,6 +1,7 @@
 import { SlipwayError } from '../errors.js';
 import { registerSecret } from '../secrets/index.js';
 import type { OutgoingRequest, RequestSigner } from './prometheus.js';
+import { dropUndefined } from '../objects.js';
 
 // AWS credentials and Signature Version 4 for the metric sources that talk to AWS: the CloudWatch
 // source hands the credentials to the AWS SDK, and a Prometheus-API source with `sigv4:` (Amazon
@@ -140,8 +141,4 @@ export async function createSigV4Signer(options: SigV4Options): Promise<RequestS
       `check the AWS credentials the chain found (${AWS_CREDENTIALS_FIX}), that their role may call the service (Amazon Managed Prometheus: aps:QueryMetrics on the workspace), ` +
       `and that sigv4 names the workspace's region (${options.region}) and service (${service})`,
   });
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -2,6 +2,7 @@ import { SlipwayError } from '../errors.js';
 import { quote } from '../secrets/quote.js';
 import { splitUrlCredentials } from '../secrets/index.js';
 import { parseDuration, ValueError, type DurationBounds } from '../values/index.js';
+import { dropUndefined, isRecord } from '../objects.js';
 
 // The one parser of a metric source's settings (docs/analysis.md, "Metric sources"), shared by a
 // plan's `analysis.source` and the analyze action's `source` input: a mapping with one key, the
@@ -270,12 +271,4 @@ export function resolveEnvReferences(text: string, env: Record<string, string | 
     register(value);
     return value;
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -4,6 +4,7 @@ import { parseEnvNames } from '../process/index.js';
 import { parseDuration, ValueError } from '../values/index.js';
 import type { NodePath } from './parse.js';
 import type { RolloutPlan } from './plan.js';
+import { isRecord } from '../objects.js';
 
 // The plan's `slots:` and `deploy:` (docs/rollout.md, "Slots and the deploy step"): the two places
 // versions take turns in, and how a new version is started in the idle one. The router's stable
@@ -86,15 +87,15 @@ export function slotsOf(raw: Raw, router: RolloutPlan['router'] | undefined, rep
 }
 
 function slotList(value: unknown, report: Report): [Slot, Slot] | undefined {
-  if (!isObject(value) || Object.keys(value).length !== 2) {
-    report(['slots'], `expected exactly two slots, e.g. \`slots: {blue: {server: blue}, green: {server: green}}\`, got ${Array.isArray(value) ? 'a list' : isObject(value) ? `${Object.keys(value).length}` : JSON.stringify(value)}`);
+  if (!isRecord(value) || Object.keys(value).length !== 2) {
+    report(['slots'], `expected exactly two slots, e.g. \`slots: {blue: {server: blue}, green: {server: green}}\`, got ${Array.isArray(value) ? 'a list' : isRecord(value) ? `${Object.keys(value).length}` : JSON.stringify(value)}`);
     return undefined;
   }
   const slots: Slot[] = [];
   for (const [name, settings] of Object.entries(value)) {
     const path = ['slots', name];
     if (!SLOT_NAME.test(name)) report(path, `"${name}" is not a slot name: lower-case letters, digits and '-', starting with a letter, at most 31 (it goes into Kubernetes names and the ledger), e.g. blue`);
-    if (settings !== null && !isObject(settings)) {
+    if (settings !== null && !isRecord(settings)) {
       report(path, `expected the slot's settings as a mapping, e.g. \`${name}: {server: ${name}, address: 10.0.0.1:8080}\``);
       continue;
     }
@@ -119,7 +120,7 @@ function slotList(value: unknown, report: Report): [Slot, Slot] | undefined {
 
 function deployOf(value: unknown, slots: [Slot, Slot], report: Report): PlanDeploy | undefined {
   const path = ['deploy'];
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     report(path, 'expected `deploy: {run: [./deploy.sh]}` or `deploy: {kubernetes: {deployment: shop-{slot}, container: app}}`');
     return undefined;
   }
@@ -156,7 +157,7 @@ function commandOf(value: Raw, report: Report): DeploySpec | undefined {
 
 function kubernetesOf(value: unknown, slots: [Slot, Slot], report: Report): DeploySpec | undefined {
   const path = ['deploy', 'kubernetes'];
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     report(path, 'expected `kubernetes: {deployment: shop-{slot}, container: app, namespace: shop}`');
     return undefined;
   }
@@ -200,10 +201,10 @@ function kubernetesOf(value: unknown, slots: [Slot, Slot], report: Report): Depl
 
 function readyOf(value: unknown, slots: [Slot, Slot], report: Report): ReadyCheck | undefined {
   const path = ['deploy', 'ready'];
-  const block = isObject(value) ? value : { url: value };
+  const block = isRecord(value) ? value : { url: value };
   for (const key of Object.keys(block)) if (!READY_KEYS.includes(key)) report([...path, key], `unknown field; expected one of ${READY_KEYS.join(', ')}`);
   const { url } = block;
-  const at = isObject(value) ? [...path, 'url'] : path;
+  const at = isRecord(value) ? [...path, 'url'] : path;
   if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) {
     report(at, `${JSON.stringify(url)} is not an http(s) URL, e.g. \`url: 'http://{address}/healthz'\` ({address} and {slot} are the slot's)`);
     return undefined;
@@ -262,8 +263,4 @@ export function slotRouterSettings(plan: Pick<RolloutPlan, 'router' | 'slots'>, 
   const canarySlot = slotNamed(plan, canary, 'The rollout');
   const stableSlot = otherSlot(plan, canarySlot);
   return { ...plan.router.settings, [fields.stable]: slotValue(stableSlot, fields), [fields.canary]: slotValue(canarySlot, fields) };
-}
-
-function isObject(value: unknown): value is Raw {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -26,6 +26,7 @@ import {
 import { PlanError, type LocatedDocument, type NodePath, type PlanProblem } from './parse.js';
 import type { FailurePolicy, PlanAnalysis, PlanStep, RolloutPlan, Strategy } from './plan.js';
 import { slotsOf } from './slots.js';
+import { isRecord } from '../objects.js';
 
 const STRATEGIES: Strategy[] = ['canary', 'blue-green'];
 const POLICIES: FailurePolicy[] = ['rollback', 'pause'];
@@ -88,7 +89,7 @@ export function validatePlan(document: LocatedDocument, source: string, override
   const problems: PlanProblem[] = [];
   const report = (path: NodePath, message: string) => problems.push({ line: document.lineOf(path), path, message });
 
-  if (!isObject(document.value)) {
+  if (!isRecord(document.value)) {
     throw new PlanError(source, [{ line: 1, path: [], message: 'a plan is a YAML mapping with at least `router:` and `steps:`' }]);
   }
   const raw = applyOverrides(document.value, overrides);
@@ -126,24 +127,24 @@ function applyOverrides(raw: Raw, overrides: PlanOverrides): Raw {
   if (overrides.strategy !== undefined) merged.strategy = overrides.strategy;
   if (overrides.onFailure !== undefined) merged.onFailure = overrides.onFailure;
   if (overrides.onInconclusive !== undefined) merged.onInconclusive = overrides.onInconclusive;
-  if (overrides.router !== undefined) merged.router = { ...(isObject(raw.router) ? raw.router : {}), ...overrides.router };
+  if (overrides.router !== undefined) merged.router = { ...(isRecord(raw.router) ? raw.router : {}), ...overrides.router };
   const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
   const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
   if (given.length > 0) {
-    const analysis: Raw = { ...(isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+    const analysis: Raw = { ...(isRecord(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
     // The `prometheus` input names the source: it replaces the plan's, whichever type that was.
     if (overrides.prometheus !== undefined) delete analysis.source;
     merged.analysis = analysis;
   }
   const notifyGiven = Object.entries(overrides.notify ?? {}).filter(([, v]) => v !== undefined);
-  if (notifyGiven.length > 0) merged.notify = { ...(isObject(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
+  if (notifyGiven.length > 0) merged.notify = { ...(isRecord(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
   return merged;
 }
 
 type Report = (path: NodePath, message: string) => void;
 
 function routerOf(value: unknown, report: Report): RolloutPlan['router'] | undefined {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     report(['router'], 'expected a mapping naming the traffic provider and its settings, e.g. `router: {provider: haproxy, backend: app}`');
     return undefined;
   }
@@ -157,7 +158,7 @@ function routerOf(value: unknown, report: Report): RolloutPlan['router'] | undef
 
 function analysisOf(value: unknown, report: Report, withSlots: boolean, files: PlanFiles): PlanAnalysis | undefined {
   const path = ['analysis'];
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
     return undefined;
   }
@@ -253,7 +254,7 @@ function templateMetricsOf(value: Raw, report: Report, files: PlanFiles, dialect
     return [];
   }
   const args = value.args ?? {};
-  if (!isObject(args)) {
+  if (!isRecord(args)) {
     report([...path, 'args'], `${show(args)} is not a mapping of argument names to values, e.g. \`args: {service: shop}\``);
     return [];
   }
@@ -268,8 +269,8 @@ function templateMetricsOf(value: Raw, report: Report, files: PlanFiles, dialect
 }
 
 function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undefined {
-  const keys = isObject(item) ? Object.keys(item) : [];
-  if (!isObject(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
+  const keys = isRecord(item) ? Object.keys(item) : [];
+  if (!isRecord(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
     report(path, `expected one of ${STEP_KINDS.map((k) => `\`${k}:\``).join(', ')}, got ${show(item)}`);
     return undefined;
   }
@@ -282,14 +283,14 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return weight === undefined ? undefined : { kind, weight };
     }
     case 'pause': {
-      const duration = isObject(value) ? value.duration : value;
+      const duration = isRecord(value) ? value.duration : value;
       if (duration === undefined || duration === null) return { kind };
-      const seconds = parsed(duration, parsePauseDuration, isObject(value) ? [...at, 'duration'] : at, report);
+      const seconds = parsed(duration, parsePauseDuration, isRecord(value) ? [...at, 'duration'] : at, report);
       return seconds === undefined ? undefined : { kind, durationSeconds: seconds };
     }
     case 'analysis': {
-      const block = isObject(value) ? value : { duration: value };
-      const seconds = parsed(block.duration, parseAnalysisDuration, isObject(value) ? [...at, 'duration'] : at, report);
+      const block = isRecord(value) ? value : { duration: value };
+      const seconds = parsed(block.duration, parseAnalysisDuration, isRecord(value) ? [...at, 'duration'] : at, report);
       const interval = block.interval === undefined ? undefined : parsed(block.interval, parseAnalysisInterval, [...at, 'interval'], report);
       if (seconds === undefined || (block.interval !== undefined && interval === undefined)) return undefined;
       return { kind, durationSeconds: seconds, intervalSeconds: interval };
@@ -301,8 +302,8 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return route === undefined ? undefined : { kind, name, route };
     }
     case 'preview': {
-      if (value === null || value === true || (isObject(value) && Object.keys(value).length === 0)) return { kind, route: DEFAULT_PREVIEW_ROUTE };
-      if (!isObject(value) || unknownKeys(value, STEP_FIELDS.preview, at, report) || value.match === undefined) {
+      if (value === null || value === true || (isRecord(value) && Object.keys(value).length === 0)) return { kind, route: DEFAULT_PREVIEW_ROUTE };
+      if (!isRecord(value) || unknownKeys(value, STEP_FIELDS.preview, at, report) || value.match === undefined) {
         return void report(at, `${show(value)} is not a preview route: write \`preview: {}\` for the default header ${DEFAULT_PREVIEW_ROUTE.name}: ${DEFAULT_PREVIEW_ROUTE.value}, or \`preview: {match: [{headerName: x-preview, headerValue: {exact: 'on'}}]}\``);
       }
       const route = matchOf(value.match, [...at, 'match'], report);
@@ -318,18 +319,18 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
       return percentage === undefined ? undefined : { kind, name, percentage };
     }
     case 'smokeCheck': {
-      const block = isObject(value) ? value : { url: value };
-      if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url)) return void report(isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
+      const block = isRecord(value) ? value : { url: value };
+      if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url)) return void report(isRecord(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
       const expectStatus = block.expectStatus ?? 200;
       if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599) return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
       const timeoutSeconds = block.timeout === undefined ? 10 : parsed(block.timeout, (v) => parseDuration(v, SMOKE_CHECK_TIMEOUT), [...at, 'timeout'], report);
       if (timeoutSeconds === undefined) return undefined;
       const headers = block.headers ?? {};
-      if (!isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string')) return void report([...at, 'headers'], 'expected a mapping of header names to string values');
+      if (!isRecord(headers) || Object.values(headers).some((v) => typeof v !== 'string')) return void report([...at, 'headers'], 'expected a mapping of header names to string values');
       return { kind, url: block.url, expectStatus, headers: headers as Record<string, string>, timeoutSeconds };
     }
     default:
-      if (value !== null && value !== true && !(isObject(value) && Object.keys(value).length === 0)) return void report(at, 'takes no settings: write `- switch: {}`');
+      if (value !== null && value !== true && !(isRecord(value) && Object.keys(value).length === 0)) return void report(at, 'takes no settings: write `- switch: {}`');
       return { kind: 'switch' };
   }
 }
@@ -341,10 +342,10 @@ function stepOf(item: unknown, path: NodePath, report: Report): PlanStep | undef
  */
 function routeNameOf(value: unknown, keys: string[], path: NodePath, report: Report): string | undefined {
   const kind = path[path.length - 1];
-  if (isObject(value) && kind === 'setHeaderRoute' && typeof value.value === 'string') {
+  if (isRecord(value) && kind === 'setHeaderRoute' && typeof value.value === 'string') {
     return void report(path, `${show(value)} is the old shape: write Argo Rollouts' \`setHeaderRoute: {name: canary-header, match: [{headerName: ${String(value.name)}, headerValue: {exact: ${value.value}}}]}\` (docs/migrating-from-argo-rollouts.md)`);
   }
-  if (!isObject(value) || typeof value.name !== 'string' || value.name.trim() === '') {
+  if (!isRecord(value) || typeof value.name !== 'string' || value.name.trim() === '') {
     return void report(path, `${show(value)} has no route name: write e.g. \`${kind}: {name: ${kind === 'setHeaderRoute' ? 'canary-header, match: [{headerName: x-canary, headerValue: {exact: always}}]' : 'mirror, percentage: 10'}}\`; with the name alone the step removes the route`);
   }
   return unknownKeys(value, keys, path, report) ? undefined : value.name;
@@ -362,15 +363,15 @@ function matchOf(value: unknown, path: NodePath, report: Report): HeaderRoute | 
   if (value.length > 1) return void report(path, `${value.length} matches: Slipway's routers route on one header or cookie; give one`);
   const [entry] = value as unknown[];
   const at = [...path, 0];
-  if (!isObject(entry)) return void report(at, `${show(entry)} is not a match: write e.g. \`${example.slice(1, -1)}\``);
+  if (!isRecord(entry)) return void report(at, `${show(entry)} is not a match: write e.g. \`${example.slice(1, -1)}\``);
   const kind = entry.cookieName !== undefined ? 'cookie' : 'header';
   const [nameKey, valueKey] = kind === 'cookie' ? ['cookieName', 'cookieValue'] : ['headerName', 'headerValue'];
   if (unknownKeys(entry, [nameKey, valueKey], at, report)) return undefined;
   const name = entry[nameKey];
   if (typeof name !== 'string' || name === '') return void report([...at, nameKey], `${show(name)} is not a ${kind} name`);
   const matchValue = entry[valueKey];
-  if (!isObject(matchValue) || typeof matchValue.exact !== 'string') {
-    const other = isObject(matchValue) && (matchValue.prefix !== undefined || matchValue.regex !== undefined);
+  if (!isRecord(matchValue) || typeof matchValue.exact !== 'string') {
+    const other = isRecord(matchValue) && (matchValue.prefix !== undefined || matchValue.regex !== undefined);
     return void report([...at, valueKey], other ? "Slipway's routers match exact values only: write `{exact: <value>}` (prefix and regex are not supported)" : `${show(matchValue)} is not a value to match: write \`{exact: always}\` (values are strings; quote them)`);
   }
   if (unknownKeys(matchValue, ['exact'], [...at, valueKey], report)) return undefined;
@@ -443,9 +444,6 @@ function valueProblem(error: ValueError): string {
   return `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`;
 }
 
-function isObject(value: unknown): value is Raw {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';

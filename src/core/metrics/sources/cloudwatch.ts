@@ -1,11 +1,11 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
-import { SlipwayError } from '../../errors.js';
-import { isTransientNetworkError, withRetry } from '../../retry.js';
+import { isTransientNetworkError } from '../../retry.js';
 import { redact } from '../../secrets/index.js';
 import { cloudwatchDialect } from '../dialects/cloudwatch.js';
 import { AWS_CREDENTIALS_FIX, awsCredentialProvider, AwsCredentialsError } from '../sigv4.js';
 import type { CloudWatchSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
+import { MetricSourceError, retrySourceRead } from '../source-http.js';
 
 // Amazon CloudWatch through the official AWS SDK (@aws-sdk/client-cloudwatch, which speaks AWS JSON
 // 1.0 to the `monitoring` endpoint, signed with Signature V4). A metric query is a GetMetricData
@@ -24,15 +24,15 @@ import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.
 // so a workflow without them fails before any traffic moves.
 
 /** A failed CloudWatch request; `retryable` when another attempt may succeed. */
-export class CloudWatchError extends SlipwayError {
+export class CloudWatchError extends MetricSourceError {
   override readonly name = 'CloudWatchError';
   constructor(
     message: string,
-    readonly retryable: boolean,
+    retryable: boolean,
     /** CloudWatch's error code (AccessDenied, Throttling, InvalidParameterValue, …), when it sent one. */
     readonly code?: string,
   ) {
-    super(message);
+    super(message, retryable);
   }
 }
 
@@ -176,12 +176,7 @@ class CloudWatchSource implements MetricSource {
 
   /** One GetMetricData call, retried as every source retries. */
   private send(query: string, input: GetMetricDataCommandInput): Promise<GetMetricDataCommandOutput> {
-    const { retries = 3, retryDelayMs = 500, clock } = this.context;
-    return withRetry(() => this.attempt(query, input), {
-      policy: { attempts: retries + 1, firstDelayMs: retryDelayMs, multiplier: 2, maxDelayMs: 30_000 },
-      classify: (error) => (error instanceof CloudWatchError && error.retryable ? {} : undefined),
-      ...(clock ? { clock } : {}),
-    });
+    return retrySourceRead(() => this.attempt(query, input), this.context);
   }
 
   private async attempt(query: string, input: GetMetricDataCommandInput): Promise<GetMetricDataCommandOutput> {

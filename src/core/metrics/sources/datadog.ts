@@ -7,20 +7,20 @@ import { createConfiguration } from '@datadog/datadog-api-client/dist/packages/d
 import { ResponseContext, type HttpLibrary, type RequestContext } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common/http/http.js';
 import { BaseServerConfiguration } from '@datadog/datadog-api-client/dist/packages/datadog-api-client-common/servers.js';
 import { systemClock } from '../../analysis/clock.js';
-import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
+import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { datadogDialect } from '../dialects/datadog.js';
 import { ENV_REFERENCE, resolveEnvReferences, type DatadogSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
-import { MetricSourceError } from '../source-error.js';
+import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
 // Datadog's metrics query API, v1 `GET /api/v1/query` (QueryMetrics; contracts/datadog-metrics-query.json),
 // through the official client's MetricsApi.queryMetrics({from, to, query}). The client builds the
 // request (URL, query parameters, the DD-API-KEY and DD-APPLICATION-KEY headers) and reads the
 // answer into its model; the transport under it is Slipway's (Transport below): fetch with the
 // context's timeout, no redirects followed (the keys would follow them), the client's own retries
-// and request logging off (retries are withRetry's, on the context's clock), and every answer but a
+// and request logging off (retries are retrySourceRead's, on the context's clock), and every answer but a
 // 2xx turned into a DatadogSourceError here, with the status, the `errors` Datadog gave and the
 // rate-limit reset, before the client could wrap it in an exception that carries none of them.
 // No message holds a key: they are registered as secrets when the source is created, and messages
@@ -150,11 +150,7 @@ export class DatadogSource implements MetricSource {
 
   /** One query, retried per the context: its one series (undefined when it matched nothing). */
   private async query(query: string, from: number, to: number): Promise<Series | undefined> {
-    const answer = await withRetry(() => this.attempt(query, from, to), {
-      policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-      classify: (error) => (error instanceof DatadogSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-      clock: this.clock,
-    });
+    const answer = await retrySourceRead(() => this.attempt(query, from, to), { ...this.context, clock: this.clock });
     if (answer.status === 'error' || (answer.error && answer.status !== 'ok')) {
       throw new DatadogSourceError(`Datadog could not run query ${query}: ${excerpt(answer.error ?? 'status "error"')}. Fix: check the query, e.g. ${datadogDialect.example}.`, false);
     }
@@ -212,29 +208,15 @@ class Transport implements HttpLibrary {
   async send(request: RequestContext): Promise<ResponseContext> {
     const url = new URL(request.getUrl());
     const query = url.searchParams.get('query') ?? '';
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.getHttpMethod(),
-        headers: { ...request.getHeaders(), ...this.headers },
-        signal: AbortSignal.timeout(this.timeoutMs),
-        // fetch would send the key headers on to wherever a redirect points: not followed.
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const timedOut = (error as { name?: string }).name === 'TimeoutError';
-      const cause = timedOut ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
-      throw new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, timedOut || isTransientNetworkError(error));
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      const location = redact(response.headers.get('location') ?? 'nowhere');
-      throw new DatadogSourceError(
-        `Datadog at ${this.where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so the keys go only to the URL you gave. Fix: set the datadog source's url (or site) to where it redirects.`,
-        false,
-        response.status,
-      );
-    }
+    const response = await requestOnce(url, { method: request.getHttpMethod(), headers: { ...request.getHeaders(), ...this.headers } }, this.timeoutMs, {
+      unreachable: (cause, retryable) => new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, retryable),
+      redirected: (status, location) =>
+        new DatadogSourceError(
+          `Datadog at ${this.where} answered a redirect (HTTP ${status}) to ${location} for query ${query}; Slipway does not follow redirects, so the keys go only to the URL you gave. Fix: set the datadog source's url (or site) to where it redirects.`,
+          false,
+          status,
+        ),
+    });
     const text = await response.text().catch(() => '');
     let body: unknown;
     try {
@@ -314,9 +296,4 @@ function excerpt(text: string, length = EXCERPT): string {
 /** The variable a `{{env.NAME}}` setting names (the setting itself when it names none). */
 function variableOf(reference: string): string {
   return [...reference.matchAll(ENV_REFERENCE)].map((m) => m[1]).join(', ') || reference;
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../../analysis/clock.js';
-import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
+import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
 import { redact, registerSecret } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { checkOwnClauses, nrqlDialect, nrqlDuration } from '../dialects/nrql.js';
 import { ENV_REFERENCE, resolveEnvReferences, type NewRelicSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
-import { MetricSourceError } from '../source-error.js';
+import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
 // New Relic's NRQL through NerdGraph, its GraphQL API (contracts/newrelic-nerdgraph-nrql.json):
 // one POST of {query, variables} to https://api.newrelic.com/graphql (api.eu.newrelic.com for the
@@ -144,11 +144,7 @@ export class NewRelicSource implements MetricSource {
 
   /** Runs `nrql` (the metric's `query` with the time clauses appended) and reads its rows. */
   private async rows(query: string, nrql: string, timeseries: boolean): Promise<Row[]> {
-    const answer = await withRetry(() => this.attempt(query, nrql), {
-      policy: { attempts: (this.options.retries ?? 3) + 1, firstDelayMs: this.options.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-      classify: (error) => (error instanceof NewRelicError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-      clock: this.options.clock,
-    });
+    const answer = await retrySourceRead(() => this.attempt(query, nrql), this.options);
     return this.read(query, answer, timeseries);
   }
 
@@ -157,25 +153,16 @@ export class NewRelicSource implements MetricSource {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     // NerdGraph clamps its own NRQL timeout to 5–120 s; ours is the request's.
     const nrqlTimeout = Math.min(120, Math.max(5, Math.floor(timeoutMs / 1000)));
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'API-Key': this.options.apiKey },
-        body: JSON.stringify({ query: NRQL_DOCUMENT, variables: { accountId, nrql, timeout: nrqlTimeout } }),
-        signal: AbortSignal.timeout(timeoutMs),
-        // The key would follow a redirect to wherever it points: redirects are not followed.
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const timedOut = (error as { name?: string }).name === 'TimeoutError';
-      const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-      throw new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, timedOut || isTransientNetworkError(error));
-    }
-    if (response.status >= 300 && response.status < 400) {
-      const location = redact(response.headers.get('location') ?? 'nowhere');
-      throw new NewRelicError(`New Relic NerdGraph at ${url} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so the API key goes only to the URL you gave. Fix: set the source's url (or region) to where NerdGraph is.`, false, response.status);
-    }
+    const request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'API-Key': this.options.apiKey },
+      body: JSON.stringify({ query: NRQL_DOCUMENT, variables: { accountId, nrql, timeout: nrqlTimeout } }),
+    };
+    const response = await requestOnce(url, request, timeoutMs, {
+      unreachable: (cause, retryable) => new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, retryable),
+      redirected: (status, location) =>
+        new NewRelicError(`New Relic NerdGraph at ${url} answered a redirect (HTTP ${status}) to ${location}; Slipway does not follow redirects, so the API key goes only to the URL you gave. Fix: set the source's url (or region) to where NerdGraph is.`, false, status),
+    });
     const text = await response.text().catch(() => '');
     let answer: GraphQLAnswer | undefined;
     try {
@@ -268,9 +255,4 @@ function numberOf(raw: unknown): number | undefined {
 function errorsOf(answer: GraphQLAnswer | undefined): string {
   const messages = (Array.isArray(answer?.errors) ? answer.errors : []).map((e) => (typeof e?.message === 'string' ? e.message : JSON.stringify(e)));
   return redact(messages.join('; ')).slice(0, 500);
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,12 +1,12 @@
 import { JSONPath } from 'jsonpath-plus';
 import { systemClock } from '../../analysis/clock.js';
-import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry } from '../../retry.js';
+import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { splitWebQuery, webDialect } from '../dialects/web.js';
 import { resolveEnvReferences, type WebSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
-import { MetricSourceError } from '../source-error.js';
+import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
 // Any HTTP endpoint that answers JSON (docs/analysis.md, "Metric sources"): a query is a URL
 // relative to the source's `url` (dialects/web.ts), read with GET and the source's headers, and the
@@ -110,11 +110,7 @@ export class WebSource implements MetricSource {
   /** One reading: GET the query's URL (retried per the context) and pick its value. */
   private async read(query: string): Promise<number> {
     const { url, jsonPath } = this.target(query);
-    const body = await withRetry(() => this.attempt(url, query), {
-      policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-      classify: (error) => (error instanceof WebSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-      clock: this.clock,
-    });
+    const body = await retrySourceRead(() => this.attempt(url, query), { ...this.context, clock: this.clock });
     return this.pick(body, url, query, jsonPath);
   }
 
@@ -145,30 +141,15 @@ export class WebSource implements MetricSource {
   private async attempt(url: URL, query: string): Promise<unknown> {
     const where = redact(url.toString());
     const timeoutMs = this.settings.timeoutMs ?? this.context.timeoutMs ?? 10_000;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'GET',
-        headers: this.headers,
-        signal: AbortSignal.timeout(timeoutMs),
-        // fetch drops Authorization on a cross-origin redirect but sends every other header (an
-        // X-Api-Key) wherever the server points: redirects are not followed.
-        redirect: 'manual',
-      });
-    } catch (error) {
-      const timedOut = (error as { name?: string }).name === 'TimeoutError';
-      const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-      throw new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, timedOut || isTransientNetworkError(error));
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel().catch(() => undefined);
-      const location = redact(response.headers.get('location') ?? 'nowhere');
-      throw new WebSourceError(
-        `The web source at ${where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: point the source's url or the query at where it redirects.`,
-        false,
-        response.status,
-      );
-    }
+    const response = await requestOnce(url, { method: 'GET', headers: this.headers }, timeoutMs, {
+      unreachable: (cause, retryable) => new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, retryable),
+      redirected: (status, location) =>
+        new WebSourceError(
+          `The web source at ${where} answered a redirect (HTTP ${status}) to ${location} for query ${query}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: point the source's url or the query at where it redirects.`,
+          false,
+          status,
+        ),
+    });
     const text = await response.text().catch(() => '');
     if (response.status === 401 || response.status === 403) {
       throw new WebSourceError(
@@ -240,9 +221,4 @@ function parseNumber(value: string): number | undefined {
   // Number('') is 0: a blank is no number, never a zero.
   const number = text === '' ? NaN : Number(text);
   return Number.isFinite(number) ? number : undefined;
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
