@@ -1,10 +1,10 @@
 import type { Clock } from '../analysis/clock.js';
 import { SlipwayError } from '../errors.js';
 import { isRetryableStatus } from '../retry.js';
-import { redact, registerSecret, secrets, splitUrlCredentials } from '../secrets/index.js';
+import { redact, registerSecret, splitUrlCredentials } from '../secrets/index.js';
 import { quote } from '../secrets/quote.js';
 import type { LabelledValue, MetricSource, QueryWindow, Sample } from './types.js';
-import { MetricSourceError, requestOnce, retrySourceRead } from './source-http.js';
+import { basicAuthorization, MetricSourceError, requestOnce, retrySourceRead } from './source-http.js';
 
 // The Prometheus HTTP API (/api/v1/query and /api/v1/query_range). Answers: 2xx with
 // {status: "success", data: {resultType, result}}; 400 bad parameters, 422 an expression that cannot
@@ -96,10 +96,7 @@ export class PrometheusSource implements MetricSource {
       registerSecret(options.bearerToken);
       this.headers.authorization = `Bearer ${options.bearerToken}`;
     }
-    if (basicAuth) {
-      secrets.addBasicCredentials(basicAuth.username, basicAuth.password);
-      this.headers.authorization = `Basic ${Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64')}`;
-    }
+    if (basicAuth) this.headers.authorization = basicAuthorization(basicAuth);
   }
 
   /** A range query; the series' samples (NaN kept), [] when the query matched nothing. */

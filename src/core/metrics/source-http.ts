@@ -1,7 +1,7 @@
 import type { Clock } from '../analysis/clock.js';
 import { SlipwayError } from '../errors.js';
 import { isTransientNetworkError, withRetry } from '../retry.js';
-import { redact } from '../secrets/index.js';
+import { redact, secrets } from '../secrets/index.js';
 import type { SourceContext } from './types.js';
 
 // What every metric source does alike over HTTP: its error, how it retries, and one request with a
@@ -64,6 +64,16 @@ export async function requestOnce(url: string | URL, init: Omit<RequestInit, 'si
     throw failures.redirected(response.status, redact(response.headers.get('location') ?? 'nowhere'));
   }
   return response;
+}
+
+/**
+ * The Authorization header of credentials written into a source's URL (`https://user:password@host`,
+ * as Grafana's data sources take them), both registered as secrets first, so neither they nor
+ * their base64 is ever printed.
+ */
+export function basicAuthorization(credentials: { username: string; password: string }): string {
+  secrets.addBasicCredentials(credentials.username, credentials.password);
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 }
 
 /** Why a request got no answer: the network error's code (ECONNREFUSED) or message. */

@@ -257,6 +257,16 @@ function checkEnvReferences(text: string, where: string): void {
   if (/\{\{|\}\}/.test(rest)) throw new SlipwayError(`${where}: a {{…}} that is not {{env.NAME}}; only environment variables can be referenced here, e.g. 'Bearer {{env.METRICS_TOKEN}}'.`);
 }
 
+/** The variables a setting's `{{env.NAME}}` references name, in order. */
+export function envVariablesIn(text: string): string[] {
+  return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1]);
+}
+
+/** Header values with their `{{env.NAME}}` references resolved (resolveEnvReferences); `whereOf` names a header for messages. */
+export function resolveHeaders(headers: Record<string, string>, env: Record<string, string | undefined>, whereOf: (name: string) => string, register: (secret: string) => void): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, resolveEnvReferences(value, env, whereOf(name), register)]));
+}
+
 /**
  * `text` with every `{{env.NAME}}` replaced by the variable's value from `env`, each value
  * registered as a secret by `register` before it is used. An unset or empty variable is an error

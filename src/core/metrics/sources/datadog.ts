@@ -11,7 +11,7 @@ import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
 import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { datadogDialect } from '../dialects/datadog.js';
-import { ENV_REFERENCE, resolveEnvReferences, type DatadogSettings } from '../source-settings.js';
+import { envVariablesIn, resolveEnvReferences, type DatadogSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
 import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
@@ -295,5 +295,5 @@ function excerpt(text: string, length = EXCERPT): string {
 
 /** The variable a `{{env.NAME}}` setting names (the setting itself when it names none). */
 function variableOf(reference: string): string {
-  return [...reference.matchAll(ENV_REFERENCE)].map((m) => m[1]).join(', ') || reference;
+  return envVariablesIn(reference).join(', ') || reference;
 }

@@ -1,6 +1,6 @@
 import { registerSecret } from '../../secrets/index.js';
 import { PrometheusSource } from '../prometheus.js';
-import { resolveEnvReferences, type SourceSettings } from '../source-settings.js';
+import { resolveHeaders, type SourceSettings } from '../source-settings.js';
 import type { MetricSource, SourceContext } from '../types.js';
 
 // The one place a source's settings become a MetricSource (docs/analysis.md, "Metric sources").
@@ -12,13 +12,11 @@ import type { MetricSource, SourceContext } from '../types.js';
  * variable fails before any traffic moves; each value is registered as a secret as it is read.
  */
 export async function createSource(settings: SourceSettings, context: SourceContext): Promise<MetricSource> {
-  const resolve = (text: string, where: string) => resolveEnvReferences(text, context.env, where, registerSecret);
-  const headersOf = (headers: Record<string, string>, where: string) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, resolve(value, `${where} header ${name}`)]));
   switch (settings.type) {
     case 'prometheus': {
       // Amazon Managed Prometheus: every request signed with the AWS chain's credentials (the AWS libraries load only here).
       const sign = settings.sigv4 && (await (await import('../sigv4.js')).createSigV4Signer({ ...settings.sigv4, env: context.env }));
-      return new PrometheusSource({ url: settings.url, headers: headersOf(settings.headers, 'source prometheus'), ...(sign ? { sign } : {}), ...retryOptions(context) });
+      return new PrometheusSource({ url: settings.url, headers: resolveHeaders(settings.headers, context.env, (name) => `source prometheus header ${name}`, registerSecret), ...(sign ? { sign } : {}), ...retryOptions(context) });
     }
     case 'web':
       return (await import('./web.js')).createWebSource(settings, context);

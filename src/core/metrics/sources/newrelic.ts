@@ -3,7 +3,7 @@ import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
 import { redact, registerSecret } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { checkOwnClauses, nrqlDialect, nrqlDuration } from '../dialects/nrql.js';
-import { ENV_REFERENCE, resolveEnvReferences, type NewRelicSettings } from '../source-settings.js';
+import { envVariablesIn, resolveEnvReferences, type NewRelicSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
 import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
@@ -87,7 +87,7 @@ interface Row {
 /** Creates the source: the key is read from its `{{env.NAME}}` now (registered as a secret), so an unset variable fails before any traffic moves. */
 export function createNewRelicSource(settings: NewRelicSettings, context: SourceContext): MetricSource {
   const apiKey = resolveEnvReferences(settings.apiKey, context.env, 'source newrelic field apiKey', registerSecret);
-  const variables = [...settings.apiKey.matchAll(ENV_REFERENCE)].map((m) => m[1]);
+  const variables = envVariablesIn(settings.apiKey);
   return new NewRelicSource({
     url: settings.url ?? NERDGRAPH_URLS[settings.region],
     apiKey,

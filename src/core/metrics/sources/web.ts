@@ -1,12 +1,12 @@
 import { JSONPath } from 'jsonpath-plus';
 import { systemClock } from '../../analysis/clock.js';
 import { isRetryableStatus, parseRetryAfter } from '../../retry.js';
-import { redact, registerSecret, secrets, splitUrlCredentials } from '../../secrets/index.js';
+import { redact, registerSecret, splitUrlCredentials } from '../../secrets/index.js';
 import { quote } from '../../secrets/quote.js';
 import { splitWebQuery, webDialect } from '../dialects/web.js';
-import { resolveEnvReferences, type WebSettings } from '../source-settings.js';
+import { resolveHeaders, type WebSettings } from '../source-settings.js';
 import type { MetricSource, QueryWindow, Sample, SourceContext } from '../types.js';
-import { MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
+import { basicAuthorization, MetricSourceError, requestOnce, retrySourceRead } from '../source-http.js';
 
 // Any HTTP endpoint that answers JSON (docs/analysis.md, "Metric sources"): a query is a URL
 // relative to the source's `url` (dialects/web.ts), read with GET and the source's headers, and the
@@ -59,14 +59,9 @@ export class WebSource implements MetricSource {
     this.clock = context.clock ?? systemClock;
     // Resolved now, so an unset variable fails before any traffic moves; each value is registered
     // as a secret before anything could print it.
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(settings.headers)) {
-      headers[name.toLowerCase()] = resolveEnvReferences(value, context.env, `The web source's header ${name}`, registerSecret);
-    }
-    if (credentials && !headers.authorization) {
-      secrets.addBasicCredentials(credentials.username, credentials.password);
-      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    }
+    const resolved = resolveHeaders(settings.headers, context.env, (name) => `The web source's header ${name}`, registerSecret);
+    const headers = Object.fromEntries(Object.entries(resolved).map(([name, value]) => [name.toLowerCase(), value]));
+    if (credentials && !headers.authorization) headers.authorization = basicAuthorization(credentials);
     this.headers = { accept: 'application/json', ...headers };
   }
 
