@@ -14,6 +14,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
 /* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24492);
+/* harmony import */ var _objects_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77459);
+
 
 
 /** How to give Slipway AWS credentials, for messages. */
@@ -42,7 +44,7 @@ function awsCredentialProvider(env, region) {
         else {
             if (!chain) {
                 const { defaultProvider } = await Promise.all(/* import() */[__webpack_require__.e(430), __webpack_require__.e(422), __webpack_require__.e(118), __webpack_require__.e(861)]).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
-                chain = defaultProvider(dropUndefined({
+                chain = defaultProvider((0,_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .dropUndefined */ .i)({
                     profile: env.AWS_PROFILE,
                     roleArn: env.AWS_ROLE_ARN,
                     webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE,
@@ -111,9 +113,6 @@ async function createSigV4Signer(options) {
         refusedFix: `check the AWS credentials the chain found (${AWS_CREDENTIALS_FIX}), that their role may call the service (Amazon Managed Prometheus: aps:QueryMetrics on the workspace), ` +
             `and that sigv4 names the workspace's region (${options.region}) and service (${service})`,
     });
-}
-function dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 

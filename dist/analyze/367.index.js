@@ -18,7 +18,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8853);
 /* harmony import */ var _dialects_nrql_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(85196);
 /* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(65432);
-/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(44627);
+/* harmony import */ var _source_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(48285);
 
 
 
@@ -68,13 +68,13 @@ const RETRYABLE_CLASSES = new Set(['TIMEOUT', 'TOO_MANY_REQUESTS', 'INTERNAL_SER
 /** GraphQL error classes and codes that say the key, or its user's access, is the problem. */
 const AUTH_CLASSES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'ACCESS_DENIED', 'BAD_API_KEY']);
 /** A failed New Relic request; `retryable` when another attempt may succeed. */
-class NewRelicError extends _source_error_js__WEBPACK_IMPORTED_MODULE_5__/* .MetricSourceError */ .u {
+class NewRelicError extends _source_http_js__WEBPACK_IMPORTED_MODULE_5__/* .MetricSourceError */ .ux {
     name = 'NewRelicError';
 }
 /** Creates the source: the key is read from its `{{env.NAME}}` now (registered as a secret), so an unset variable fails before any traffic moves. */
 function createNewRelicSource(settings, context) {
     const apiKey = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .resolveEnvReferences */ .Gy)(settings.apiKey, context.env, 'source newrelic field apiKey', _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .registerSecret */ .cl);
-    const variables = [...settings.apiKey.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]);
+    const variables = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .envVariablesIn */ .Ox)(settings.apiKey);
     return new NewRelicSource({
         url: settings.url ?? NERDGRAPH_URLS[settings.region],
         apiKey,
@@ -132,11 +132,7 @@ class NewRelicSource {
     }
     /** Runs `nrql` (the metric's `query` with the time clauses appended) and reads its rows. */
     async rows(query, nrql, timeseries) {
-        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetry */ .bD)(() => this.attempt(query, nrql), {
-            policy: { attempts: (this.options.retries ?? 3) + 1, firstDelayMs: this.options.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-            classify: (error) => (error instanceof NewRelicError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-            clock: this.options.clock,
-        });
+        const answer = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_5__/* .retrySourceRead */ .KU)(() => this.attempt(query, nrql), this.options);
         return this.read(query, answer, timeseries);
     }
     async attempt(query, nrql) {
@@ -144,26 +140,15 @@ class NewRelicSource {
         const timeoutMs = this.options.timeoutMs ?? 10_000;
         // NerdGraph clamps its own NRQL timeout to 5–120 s; ours is the request's.
         const nrqlTimeout = Math.min(120, Math.max(5, Math.floor(timeoutMs / 1000)));
-        let response;
-        try {
-            response = await fetch(url, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', accept: 'application/json', 'API-Key': this.options.apiKey },
-                body: JSON.stringify({ query: NRQL_DOCUMENT, variables: { accountId, nrql, timeout: nrqlTimeout } }),
-                signal: AbortSignal.timeout(timeoutMs),
-                // The key would follow a redirect to wherever it points: redirects are not followed.
-                redirect: 'manual',
-            });
-        }
-        catch (error) {
-            const timedOut = error.name === 'TimeoutError';
-            const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-            throw new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransientNetworkError */ .l)(error));
-        }
-        if (response.status >= 300 && response.status < 400) {
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
-            throw new NewRelicError(`New Relic NerdGraph at ${url} answered a redirect (HTTP ${response.status}) to ${location}; Slipway does not follow redirects, so the API key goes only to the URL you gave. Fix: set the source's url (or region) to where NerdGraph is.`, false, response.status);
-        }
+        const request = {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json', 'API-Key': this.options.apiKey },
+            body: JSON.stringify({ query: NRQL_DOCUMENT, variables: { accountId, nrql, timeout: nrqlTimeout } }),
+        };
+        const response = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_5__/* .requestOnce */ .L4)(url, request, timeoutMs, {
+            unreachable: (cause, retryable) => new NewRelicError(`New Relic NerdGraph at ${url} is unreachable: ${cause}`, retryable),
+            redirected: (status, location) => new NewRelicError(`New Relic NerdGraph at ${url} answered a redirect (HTTP ${status}) to ${location}; Slipway does not follow redirects, so the API key goes only to the URL you gave. Fix: set the source's url (or region) to where NerdGraph is.`, false, status),
+        });
         const text = await response.text().catch(() => '');
         let answer;
         try {
@@ -260,10 +245,6 @@ function numberOf(raw) {
 function errorsOf(answer) {
     const messages = (Array.isArray(answer?.errors) ? answer.errors : []).map((e) => (typeof e?.message === 'string' ? e.message : JSON.stringify(e)));
     return (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(messages.join('; ')).slice(0, 500);
-}
-function describeNetworkError(error) {
-    const cause = error.cause;
-    return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 

@@ -14,6 +14,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
 /* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24492);
+/* harmony import */ var _objects_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(77459);
+
 
 
 /** How to give Slipway AWS credentials, for messages. */
@@ -42,7 +44,7 @@ function awsCredentialProvider(env, region) {
         else {
             if (!chain) {
                 const { defaultProvider } = await Promise.all(/* import() */[__webpack_require__.e(430), __webpack_require__.e(422), __webpack_require__.e(118), __webpack_require__.e(861)]).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
-                chain = defaultProvider(dropUndefined({
+                chain = defaultProvider((0,_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .dropUndefined */ .i)({
                     profile: env.AWS_PROFILE,
                     roleArn: env.AWS_ROLE_ARN,
                     webIdentityTokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE,
@@ -112,9 +114,6 @@ async function createSigV4Signer(options) {
             `and that sigv4 names the workspace's region (${options.region}) and service (${service})`,
     });
 }
-function dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
 
 
 /***/ }),
@@ -128,11 +127,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createCloudWatchSource: () => (/* binding */ createCloudWatchSource)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(44085);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(27253);
-/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(24492);
-/* harmony import */ var _dialects_cloudwatch_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(15837);
-/* harmony import */ var _sigv4_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(56154);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(27253);
+/* harmony import */ var _secrets_index_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(24492);
+/* harmony import */ var _dialects_cloudwatch_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(15837);
+/* harmony import */ var _sigv4_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(56154);
+/* harmony import */ var _source_http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(48285);
 
 
 
@@ -155,15 +154,13 @@ __webpack_require__.r(__webpack_exports__);
 // Credentials come from the standard AWS chain (sigv4.ts), resolved once when the source is created
 // so a workflow without them fails before any traffic moves.
 /** A failed CloudWatch request; `retryable` when another attempt may succeed. */
-class CloudWatchError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .SlipwayError */ .GQ {
-    retryable;
+class CloudWatchError extends _source_http_js__WEBPACK_IMPORTED_MODULE_4__/* .MetricSourceError */ .ux {
     code;
     name = 'CloudWatchError';
     constructor(message, retryable, 
     /** CloudWatch's error code (AccessDenied, Throttling, InvalidParameterValue, …), when it sent one. */
     code) {
-        super(message);
-        this.retryable = retryable;
+        super(message, retryable);
         this.code = code;
     }
 }
@@ -188,7 +185,7 @@ const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'ThrottledExcept
  */
 async function createCloudWatchSource(settings, context) {
     const region = settings.region ?? context.env.AWS_REGION ?? context.env.AWS_DEFAULT_REGION;
-    const credentials = (0,_sigv4_js__WEBPACK_IMPORTED_MODULE_4__.awsCredentialProvider)(context.env, region);
+    const credentials = (0,_sigv4_js__WEBPACK_IMPORTED_MODULE_3__.awsCredentialProvider)(context.env, region);
     const client = new _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_5__/* .CloudWatchClient */ .WBn({
         ...(region ? { region } : {}),
         ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
@@ -208,7 +205,7 @@ async function createCloudWatchSource(settings, context) {
         await credentials();
     }
     catch (error) {
-        if (error instanceof _sigv4_js__WEBPACK_IMPORTED_MODULE_4__.AwsCredentialsError)
+        if (error instanceof _sigv4_js__WEBPACK_IMPORTED_MODULE_3__.AwsCredentialsError)
             throw new CloudWatchError(`${where}: ${error.message}`, false);
         throw error;
     }
@@ -220,7 +217,7 @@ class CloudWatchSource {
     context;
     type = 'cloudwatch';
     counts = 'interval';
-    dialect = _dialects_cloudwatch_js__WEBPACK_IMPORTED_MODULE_3__/* .cloudwatchDialect */ .Rc;
+    dialect = _dialects_cloudwatch_js__WEBPACK_IMPORTED_MODULE_2__/* .cloudwatchDialect */ .Rc;
     constructor(client, where, context) {
         this.client = client;
         this.where = where;
@@ -290,7 +287,7 @@ class CloudWatchSource {
                 throw this.malformed(query, `a NextToken that does not end after ${page} pages`);
             tokens.add(token);
         }
-        const said = messages.length > 0 ? ` CloudWatch said: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(messages.join('; ')).slice(0, 400)}` : '';
+        const said = messages.length > 0 ? ` CloudWatch said: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(messages.join('; ')).slice(0, 400)}` : '';
         if (series.size > 1) {
             const labels = [...series.keys()].slice(0, 5).map((l) => JSON.stringify(l)).join(', ');
             throw new CloudWatchError(`${this.where}: query ${query} returned ${series.size} time series (${labels}${series.size > 5 ? ', …' : ''}); aggregate it to one: leave out GROUP BY (without it Metrics Insights aggregates every metric it matches into one series), or wrap a SEARCH in SUM(…).`, false);
@@ -305,12 +302,7 @@ class CloudWatchSource {
     }
     /** One GetMetricData call, retried as every source retries. */
     send(query, input) {
-        const { retries = 3, retryDelayMs = 500, clock } = this.context;
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(() => this.attempt(query, input), {
-            policy: { attempts: retries + 1, firstDelayMs: retryDelayMs, multiplier: 2, maxDelayMs: 30_000 },
-            classify: (error) => (error instanceof CloudWatchError && error.retryable ? {} : undefined),
-            ...(clock ? { clock } : {}),
-        });
+        return (0,_source_http_js__WEBPACK_IMPORTED_MODULE_4__/* .retrySourceRead */ .KU)(() => this.attempt(query, input), this.context);
     }
     async attempt(query, input) {
         const timeoutMs = this.context.timeoutMs ?? 10_000;
@@ -327,7 +319,7 @@ class CloudWatchSource {
             const said = (failed.Messages ?? []).map((m) => `${m.Code}: ${m.Value}`).join('; ');
             if (failed.StatusCode === 'Forbidden')
                 throw this.accessDenied(query, 'Forbidden', said || 'the result is Forbidden');
-            throw new CloudWatchError(`${this.where} could not compute query ${query} (StatusCode InternalError${said ? `: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(said).slice(0, 300)}` : ''}).`, true, 'InternalError');
+            throw new CloudWatchError(`${this.where} could not compute query ${query} (StatusCode InternalError${said ? `: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(said).slice(0, 300)}` : ''}).`, true, 'InternalError');
         }
         return output;
     }
@@ -335,24 +327,24 @@ class CloudWatchSource {
     failure(error, query, timedOutAfterMs) {
         if (error instanceof CloudWatchError)
             return error;
-        if (error instanceof _sigv4_js__WEBPACK_IMPORTED_MODULE_4__.AwsCredentialsError)
+        if (error instanceof _sigv4_js__WEBPACK_IMPORTED_MODULE_3__.AwsCredentialsError)
             return new CloudWatchError(`${this.where}: ${error.message}`, false);
         if (timedOutAfterMs !== undefined)
             return new CloudWatchError(`${this.where} is unreachable: no answer within ${timedOutAfterMs} ms for query ${query}.`, true);
         const e = (typeof error === 'object' && error !== null ? error : {});
         const status = e.$metadata?.httpStatusCode;
         const code = e.Code ?? e.name ?? 'Error';
-        const said = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(e.message ?? String(error)).slice(0, 300);
+        const said = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(e.message ?? String(error)).slice(0, 300);
         if (ACCESS_DENIED.has(code) || ACCESS_DENIED.has(e.name ?? ''))
             return this.accessDenied(query, code, said);
         if (CREDENTIALS_REFUSED.has(code) || CREDENTIALS_REFUSED.has(e.name ?? '')) {
-            return new CloudWatchError(`${this.where} refused the AWS credentials (${code}: ${said}). Fix: check that they are current, that they belong to the account, and that the region is the one the metrics are in; ${_sigv4_js__WEBPACK_IMPORTED_MODULE_4__.AWS_CREDENTIALS_FIX}.`, false, code);
+            return new CloudWatchError(`${this.where} refused the AWS credentials (${code}: ${said}). Fix: check that they are current, that they belong to the account, and that the region is the one the metrics are in; ${_sigv4_js__WEBPACK_IMPORTED_MODULE_3__.AWS_CREDENTIALS_FIX}.`, false, code);
         }
         if (THROTTLED.has(code) || status === 429)
             return new CloudWatchError(`${this.where} throttled GetMetricData for query ${query} (${code}: ${said}).`, true, code);
         if (status !== undefined && status >= 500)
             return new CloudWatchError(`${this.where} failed GetMetricData for query ${query} (HTTP ${status}, ${code}: ${said}).`, true, code);
-        if (status === undefined && (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .isTransientNetworkError */ .l)(error))
+        if (status === undefined && (0,_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .isTransientNetworkError */ .l)(error))
             return new CloudWatchError(`${this.where} is unreachable: ${said}.`, true);
         if (status !== undefined && status < 300) {
             // A 200 the SDK could not read: a proxy's or captive portal's page, not CloudWatch's JSON.
@@ -364,7 +356,7 @@ class CloudWatchSource {
         return new CloudWatchError(`${this.where}: GetMetricData failed for query ${query} (${code}: ${said}).`, false, code);
     }
     accessDenied(query, code, said) {
-        return new CloudWatchError(`${this.where} denied GetMetricData for query ${query} (${code}: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(said).slice(0, 300)}). ` +
+        return new CloudWatchError(`${this.where} denied GetMetricData for query ${query} (${code}: ${(0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_1__/* .redact */ .E$)(said).slice(0, 300)}). ` +
             'Fix: the IAM role (or user) needs the permission cloudwatch:GetMetricData (Resource "*"); in GitHub Actions, give the job `permissions: id-token: write` and assume that role with aws-actions/configure-aws-credentials (role-to-assume) before this step.', false, code);
     }
     /** A 200 of the wrong shape: not retried, it will not change. */

@@ -18,7 +18,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8853);
 /* harmony import */ var _dialects_web_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24463);
 /* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(65432);
-/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(44627);
+/* harmony import */ var _source_http_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(48285);
 
 
 
@@ -45,7 +45,7 @@ __webpack_require__.r(__webpack_exports__);
 // Headers carry credentials: requests never leave the origin of `url` (an absolute query on another
 // origin is refused, redirects are not followed), and no message prints a header.
 /** A failed read of a web source; `retryable` when another attempt may succeed. */
-class WebSourceError extends _source_error_js__WEBPACK_IMPORTED_MODULE_7__/* .MetricSourceError */ .u {
+class WebSourceError extends _source_http_js__WEBPACK_IMPORTED_MODULE_7__/* .MetricSourceError */ .ux {
     name = 'WebSourceError';
 }
 /** How much of an answer a message may repeat. */
@@ -76,14 +76,10 @@ class WebSource {
         this.clock = context.clock ?? _analysis_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .ml;
         // Resolved now, so an unset variable fails before any traffic moves; each value is registered
         // as a secret before anything could print it.
-        const headers = {};
-        for (const [name, value] of Object.entries(settings.headers)) {
-            headers[name.toLowerCase()] = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveEnvReferences */ .Gy)(value, context.env, `The web source's header ${name}`, _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .registerSecret */ .cl);
-        }
-        if (credentials && !headers.authorization) {
-            _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .secrets */ .O3.addBasicCredentials(credentials.username, credentials.password);
-            headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-        }
+        const resolved = (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveHeaders */ .DQ)(settings.headers, context.env, (name) => `The web source's header ${name}`, _secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .registerSecret */ .cl);
+        const headers = Object.fromEntries(Object.entries(resolved).map(([name, value]) => [name.toLowerCase(), value]));
+        if (credentials && !headers.authorization)
+            headers.authorization = (0,_source_http_js__WEBPACK_IMPORTED_MODULE_7__/* .basicAuthorization */ .aR)(credentials);
         this.headers = { accept: 'application/json', ...headers };
     }
     /**
@@ -125,11 +121,7 @@ class WebSource {
     /** One reading: GET the query's URL (retried per the context) and pick its value. */
     async read(query) {
         const { url, jsonPath } = this.target(query);
-        const body = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetry */ .bD)(() => this.attempt(url, query), {
-            policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-            classify: (error) => (error instanceof WebSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-            clock: this.clock,
-        });
+        const body = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_7__/* .retrySourceRead */ .KU)(() => this.attempt(url, query), { ...this.context, clock: this.clock });
         return this.pick(body, url, query, jsonPath);
     }
     /** The URL a query reads and the JSONPath that picks its value; a URL off the source's origin is refused. */
@@ -156,27 +148,10 @@ class WebSource {
     async attempt(url, query) {
         const where = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(url.toString());
         const timeoutMs = this.settings.timeoutMs ?? this.context.timeoutMs ?? 10_000;
-        let response;
-        try {
-            response = await fetch(url, {
-                method: 'GET',
-                headers: this.headers,
-                signal: AbortSignal.timeout(timeoutMs),
-                // fetch drops Authorization on a cross-origin redirect but sends every other header (an
-                // X-Api-Key) wherever the server points: redirects are not followed.
-                redirect: 'manual',
-            });
-        }
-        catch (error) {
-            const timedOut = error.name === 'TimeoutError';
-            const cause = timedOut ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
-            throw new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .isTransientNetworkError */ .l)(error));
-        }
-        if (response.status >= 300 && response.status < 400) {
-            await response.body?.cancel().catch(() => undefined);
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
-            throw new WebSourceError(`The web source at ${where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: point the source's url or the query at where it redirects.`, false, response.status);
-        }
+        const response = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_7__/* .requestOnce */ .L4)(url, { method: 'GET', headers: this.headers }, timeoutMs, {
+            unreachable: (cause, retryable) => new WebSourceError(`The web source at ${where} is unreachable (query ${query}): ${cause}`, retryable),
+            redirected: (status, location) => new WebSourceError(`The web source at ${where} answered a redirect (HTTP ${status}) to ${location} for query ${query}; Slipway does not follow redirects, so its headers go only to the URL you gave. Fix: point the source's url or the query at where it redirects.`, false, status),
+        });
         const text = await response.text().catch(() => '');
         if (response.status === 401 || response.status === 403) {
             throw new WebSourceError(`The web source at ${where} refused the request (HTTP ${response.status}) for query ${query}: check the web source's headers setting (e.g. Authorization: 'Bearer {{env.METRICS_TOKEN}}'), that the variables it names hold a valid credential, and that it may read this URL.`, false, response.status);
@@ -243,10 +218,6 @@ function parseNumber(value) {
     // Number('') is 0: a blank is no number, never a zero.
     const number = text === '' ? NaN : Number(text);
     return Number.isFinite(number) ? number : undefined;
-}
-function describeNetworkError(error) {
-    const cause = error.cause;
-    return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 

@@ -157,6 +157,26 @@ class RecordingLogger {
 
 /***/ }),
 
+/***/ 7459:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ dropUndefined),
+/* harmony export */   u: () => (/* binding */ isRecord)
+/* harmony export */ });
+// Two checks every parser of YAML, JSON and settings needs, written once.
+/** A plain mapping (not null, not a list), as YAML and JSON objects parse. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The object without its undefined fields, so an optional setting left out stays out (in equality, JSON and messages). */
+function dropUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+
+/***/ }),
+
 /***/ 9481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -669,6 +689,7 @@ var clock = __webpack_require__(7584);
 ;// CONCATENATED MODULE: ./src/core/analysis/window.ts
 
 
+
 /** The sides a metric reads: a threshold judges the canary alone. */
 function window_sidesOf(metric) {
     return metric.kind === 'threshold' ? ['canary'] : ['canary', 'baseline'];
@@ -847,9 +868,6 @@ function window_failedMetricInput(definition, error) {
 /** The judge's input for a metric before any interval: nothing read yet. */
 function window_emptyMetricInput(definition) {
     return judgeInput(definition, emptyCounts(), { canary: [], baseline: [] });
-}
-function dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/core/analysis/loop.ts
@@ -1090,7 +1108,10 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/core/secrets/quote.ts
 var quote = __webpack_require__(8853);
+// EXTERNAL MODULE: ./src/core/objects.ts
+var objects = __webpack_require__(7459);
 ;// CONCATENATED MODULE: ./src/core/metrics/metrics-config.ts
+
 
 
 
@@ -1122,7 +1143,7 @@ function parseMetricsYaml(text, where, dialect = promqlDialect) {
 }
 /** Validates already-parsed metric definitions, queries in `dialect`; errors name the metric and the field. */
 function validateMetrics(value, where, dialect = template_promqlDialect) {
-    const list = isRecord(value) && Array.isArray(value.metrics) ? value.metrics : value;
+    const list = (0,objects/* isRecord */.u)(value) && Array.isArray(value.metrics) ? value.metrics : value;
     if (!Array.isArray(list) || list.length === 0) {
         throw new errors/* SlipwayError */.GQ(`${where}: expected a non-empty list of metrics, e.g.\n- {name: error-rate, kind: rate, errors: 'sum(http_requests_total{{{selector}}, code=~"5.."}) or vector(0)', requests: 'sum(http_requests_total{{{selector}}})'}`);
     }
@@ -1139,7 +1160,7 @@ function validateMetrics(value, where, dialect = template_promqlDialect) {
     return metrics;
 }
 function validateMetric(item, at, dialect) {
-    if (!isRecord(item))
+    if (!(0,objects/* isRecord */.u)(item))
         throw new errors/* SlipwayError */.GQ(`${at}: expected a mapping with name, kind and queries.`);
     if (typeof item.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(item.name)) {
         throw new errors/* SlipwayError */.GQ(`${at}: field name: expected a name of letters, digits, '-', '_', '.' or ':', got ${(0,quote/* quote */.h)(item.name)}.`);
@@ -1166,7 +1187,7 @@ function validateMetric(item, at, dialect) {
             const allowed = field.percent('allowedIncrease', { positive: true });
             // The judge takes it as a fraction of requests, below 1.
             const negligible = field.percent('negligibleErrorRate', { below: 100 });
-            return metrics_config_dropUndefined({
+            return (0,objects/* dropUndefined */.i)({
                 ...base,
                 kind,
                 errors: field.query('errors'),
@@ -1186,7 +1207,7 @@ function validateMetric(item, at, dialect) {
             const allowed = field.percent('allowedIncrease', { positive: true });
             const negligible = field.percent('negligibleShare', { below: 100 });
             const latency = { histogram: field.required('histogram', parseHistogramName), slowerThanSeconds: field.required('slowerThan', parseSlowerThan) };
-            return metrics_config_dropUndefined({
+            return (0,objects/* dropUndefined */.i)({
                 ...base,
                 kind: 'rate',
                 ...latencyQueries(latency),
@@ -1197,7 +1218,7 @@ function validateMetric(item, at, dialect) {
             });
         }
         case 'continuous':
-            return metrics_config_dropUndefined({
+            return (0,objects/* dropUndefined */.i)({
                 ...base,
                 kind,
                 query: field.query('query'),
@@ -1209,7 +1230,7 @@ function validateMetric(item, at, dialect) {
             });
         case 'threshold': {
             const thresholds = item.thresholds;
-            if (!isRecord(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
+            if (!(0,objects/* isRecord */.u)(thresholds) || (thresholds.min === undefined && thresholds.max === undefined) || Object.keys(thresholds).some((k) => k !== 'min' && k !== 'max')) {
                 throw new errors/* SlipwayError */.GQ(`${where}: field thresholds: expected {min: <number>} and/or {max: <number>}, got ${(0,quote/* quote */.h)(thresholds)}.`);
             }
             const bounds = new FieldReader(thresholds, `${where}: thresholds`, dialect);
@@ -1217,7 +1238,7 @@ function validateMetric(item, at, dialect) {
             const max = bounds.number('max');
             if (min !== undefined && max !== undefined && min > max)
                 throw new errors/* SlipwayError */.GQ(`${where}: field thresholds: min ${min} is above max ${max}.`);
-            return metrics_config_dropUndefined({ ...base, kind, query: field.query('query'), min, max, failureLimit: field.number('failureLimit', { min: 0, integer: true }) });
+            return (0,objects/* dropUndefined */.i)({ ...base, kind, query: field.query('query'), min, max, failureLimit: field.number('failureLimit', { min: 0, integer: true }) });
         }
     }
 }
@@ -1283,12 +1304,6 @@ class FieldReader {
     parsed(name, parse) {
         return this.item[name] === undefined ? undefined : this.required(name, parse);
     }
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function metrics_config_dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/core/metrics/analysis-template.ts
@@ -1565,6 +1580,7 @@ function isArgValue(value) {
 
 
 
+
 /** The source types, as the settings name them. */
 const SOURCE_TYPES = ['prometheus', 'web', 'datadog', 'cloudwatch', 'newrelic'];
 const FIELDS = {
@@ -1583,13 +1599,13 @@ const ENV_REFERENCE = /\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const EXAMPLE = '{prometheus: {url: http://prometheus:9090}}, {datadog: {site: datadoghq.eu}}, {cloudwatch: {region: eu-west-1}}, {newrelic: {accountId: 1234567}} or {web: {url: https://metrics.example.com/api/, jsonPath: $.value}}';
 /** Parses source settings; errors name `where` (e.g. `analysis.source`), the field and the fix. */
 function parseSourceSettings(value, where) {
-    const keys = source_settings_isRecord(value) ? Object.keys(value) : [];
-    if (!source_settings_isRecord(value) || keys.length !== 1 || !SOURCE_TYPES.includes(keys[0])) {
+    const keys = (0,objects/* isRecord */.u)(value) ? Object.keys(value) : [];
+    if (!(0,objects/* isRecord */.u)(value) || keys.length !== 1 || !SOURCE_TYPES.includes(keys[0])) {
         throw new errors/* SlipwayError */.GQ(`${where}: expected a mapping with one key, the source type (${SOURCE_TYPES.join(', ')}), got ${(0,quote/* quote */.h)(value)}. For example ${EXAMPLE}.`);
     }
     const type = keys[0];
     const body = value[type] ?? {};
-    if (!source_settings_isRecord(body))
+    if (!(0,objects/* isRecord */.u)(body))
         throw new errors/* SlipwayError */.GQ(`${where}.${type}: expected a mapping of settings (${FIELDS[type].join(', ')}), got ${(0,quote/* quote */.h)(body)}.`);
     const unknown = Object.keys(body).filter((k) => !FIELDS[type].includes(k));
     if (unknown.length > 0)
@@ -1598,7 +1614,7 @@ function parseSourceSettings(value, where) {
     const delaySeconds = field.has('delay') ? field.seconds('delay', { min: 0, max: MAX_DELAY_SECONDS }) : DEFAULT_DELAY_SECONDS[type];
     switch (type) {
         case 'prometheus':
-            return source_settings_dropUndefined({ type, delaySeconds, url: field.url('url', true), headers: field.headers(), sigv4: field.sigv4() });
+            return (0,objects/* dropUndefined */.i)({ type, delaySeconds, url: field.url('url', true), headers: field.headers(), sigv4: field.sigv4() });
         case 'web':
             return {
                 type,
@@ -1609,7 +1625,7 @@ function parseSourceSettings(value, where) {
                 timeoutMs: field.has('timeout') ? field.seconds('timeout', { min: 1, max: 300 }) * 1000 : 10_000,
             };
         case 'datadog':
-            return source_settings_dropUndefined({
+            return (0,objects/* dropUndefined */.i)({
                 type,
                 delaySeconds,
                 site: field.text('site', /^[a-z0-9.-]+\.[a-z]+$/, 'a Datadog site such as datadoghq.com, datadoghq.eu or us5.datadoghq.com') ?? 'datadoghq.com',
@@ -1618,7 +1634,7 @@ function parseSourceSettings(value, where) {
                 appKey: field.envReference('appKey', 'DD_APP_KEY'),
             });
         case 'cloudwatch':
-            return source_settings_dropUndefined({ type, delaySeconds, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
+            return (0,objects/* dropUndefined */.i)({ type, delaySeconds, region: field.text('region', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1'), endpoint: field.url('endpoint', false) });
         case 'newrelic': {
             const accountId = body.accountId;
             if (typeof accountId !== 'number' || !Number.isInteger(accountId) || accountId <= 0) {
@@ -1627,7 +1643,7 @@ function parseSourceSettings(value, where) {
             const region = body.region ?? 'us';
             if (region !== 'us' && region !== 'eu')
                 throw new errors/* SlipwayError */.GQ(`${where}.newrelic: field region: expected us or eu, got ${(0,quote/* quote */.h)(region)}.`);
-            return source_settings_dropUndefined({ type, delaySeconds, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
+            return (0,objects/* dropUndefined */.i)({ type, delaySeconds, accountId, apiKey: field.envReference('apiKey', 'NEW_RELIC_API_KEY'), region, url: field.url('url', false) });
         }
     }
 }
@@ -1706,7 +1722,7 @@ class SettingsReader {
         const value = this.body.headers;
         if (value === undefined)
             return {};
-        const fine = source_settings_isRecord(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(k) && typeof v === 'string' && v !== '');
+        const fine = (0,objects/* isRecord */.u)(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(k) && typeof v === 'string' && v !== '');
         // A header value may be a secret: the error names the field, never the values.
         if (!fine)
             throw new errors/* SlipwayError */.GQ(`${this.where}: field headers: expected a mapping of header names to text, e.g. {Authorization: 'Bearer {{env.METRICS_TOKEN}}'}.`);
@@ -1729,7 +1745,7 @@ class SettingsReader {
         const value = this.body.sigv4;
         if (value === undefined)
             return undefined;
-        const fine = source_settings_isRecord(value) && typeof value.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region) && Object.keys(value).every((k) => k === 'region' || k === 'service') && (value.service === undefined || (typeof value.service === 'string' && /^[a-z0-9-]+$/.test(value.service)));
+        const fine = (0,objects/* isRecord */.u)(value) && typeof value.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.region) && Object.keys(value).every((k) => k === 'region' || k === 'service') && (value.service === undefined || (typeof value.service === 'string' && /^[a-z0-9-]+$/.test(value.service)));
         if (!fine)
             this.fail('sigv4', "{region: <AWS region>} (and optionally service, default 'aps' for Amazon Managed Prometheus)");
         const sigv4 = value;
@@ -1741,6 +1757,14 @@ function checkEnvReferences(text, where) {
     const rest = text.replace(ENV_REFERENCE, '');
     if (/\{\{|\}\}/.test(rest))
         throw new errors/* SlipwayError */.GQ(`${where}: a {{…}} that is not {{env.NAME}}; only environment variables can be referenced here, e.g. 'Bearer {{env.METRICS_TOKEN}}'.`);
+}
+/** The variables a setting's `{{env.NAME}}` references name, in order. */
+function envVariablesIn(text) {
+    return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1]);
+}
+/** Header values with their `{{env.NAME}}` references resolved (resolveEnvReferences); `whereOf` names a header for messages. */
+function resolveHeaders(headers, env, whereOf, register) {
+    return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, resolveEnvReferences(value, env, whereOf(name), register)]));
 }
 /**
  * `text` with every `{{env.NAME}}` replaced by the variable's value from `env`, each value
@@ -1756,12 +1780,6 @@ function resolveEnvReferences(text, env, where, register) {
         register(value);
         return value;
     });
-}
-function source_settings_isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function source_settings_dropUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/core/metrics/dialects/cloudwatch.ts
@@ -2298,6 +2316,7 @@ var core_process = __webpack_require__(1707);
 
 
 
+
 /** The providers that can alternate slots, and which slot field each reads. */
 const SLOT_ROUTER_FIELDS = {
     haproxy: { field: 'server', stable: 'stable', canary: 'canary', what: 'the server of the backend that runs the slot', example: 'server: blue' },
@@ -2362,8 +2381,8 @@ function slotsOf(raw, router, report) {
     return { slots, deploy, router: { provider: router.provider, settings: slots_slotRouterSettings({ router, slots }, slots[1].name) } };
 }
 function slotList(value, report) {
-    if (!isObject(value) || Object.keys(value).length !== 2) {
-        report(['slots'], `expected exactly two slots, e.g. \`slots: {blue: {server: blue}, green: {server: green}}\`, got ${Array.isArray(value) ? 'a list' : isObject(value) ? `${Object.keys(value).length}` : JSON.stringify(value)}`);
+    if (!(0,objects/* isRecord */.u)(value) || Object.keys(value).length !== 2) {
+        report(['slots'], `expected exactly two slots, e.g. \`slots: {blue: {server: blue}, green: {server: green}}\`, got ${Array.isArray(value) ? 'a list' : (0,objects/* isRecord */.u)(value) ? `${Object.keys(value).length}` : JSON.stringify(value)}`);
         return undefined;
     }
     const slots = [];
@@ -2371,7 +2390,7 @@ function slotList(value, report) {
         const path = ['slots', name];
         if (!SLOT_NAME.test(name))
             report(path, `"${name}" is not a slot name: lower-case letters, digits and '-', starting with a letter, at most 31 (it goes into Kubernetes names and the ledger), e.g. blue`);
-        if (settings !== null && !isObject(settings)) {
+        if (settings !== null && !(0,objects/* isRecord */.u)(settings)) {
             report(path, `expected the slot's settings as a mapping, e.g. \`${name}: {server: ${name}, address: 10.0.0.1:8080}\``);
             continue;
         }
@@ -2398,7 +2417,7 @@ function slotList(value, report) {
 }
 function deployOf(value, slots, report) {
     const path = ['deploy'];
-    if (!isObject(value)) {
+    if (!(0,objects/* isRecord */.u)(value)) {
         report(path, 'expected `deploy: {run: [./deploy.sh]}` or `deploy: {kubernetes: {deployment: shop-{slot}, container: app}}`');
         return undefined;
     }
@@ -2441,7 +2460,7 @@ function commandOf(value, report) {
 }
 function kubernetesOf(value, slots, report) {
     const path = ['deploy', 'kubernetes'];
-    if (!isObject(value)) {
+    if (!(0,objects/* isRecord */.u)(value)) {
         report(path, 'expected `kubernetes: {deployment: shop-{slot}, container: app, namespace: shop}`');
         return undefined;
     }
@@ -2488,12 +2507,12 @@ function kubernetesOf(value, slots, report) {
 }
 function readyOf(value, slots, report) {
     const path = ['deploy', 'ready'];
-    const block = isObject(value) ? value : { url: value };
+    const block = (0,objects/* isRecord */.u)(value) ? value : { url: value };
     for (const key of Object.keys(block))
         if (!READY_KEYS.includes(key))
             report([...path, key], `unknown field; expected one of ${READY_KEYS.join(', ')}`);
     const { url } = block;
-    const at = isObject(value) ? [...path, 'url'] : path;
+    const at = (0,objects/* isRecord */.u)(value) ? [...path, 'url'] : path;
     if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url)) {
         report(at, `${JSON.stringify(url)} is not an http(s) URL, e.g. \`url: 'http://{address}/healthz'\` ({address} and {slot} are the slot's)`);
         return undefined;
@@ -2550,11 +2569,9 @@ function slots_slotRouterSettings(plan, canary) {
     const stableSlot = slots_otherSlot(plan, canarySlot);
     return { ...plan.router.settings, [fields.stable]: slotValue(stableSlot, fields), [fields.canary]: slotValue(canarySlot, fields) };
 }
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 ;// CONCATENATED MODULE: ./src/core/plan/validate.ts
+
 
 
 
@@ -2603,7 +2620,7 @@ const DEFAULT_PREVIEW_ROUTE = { name: 'x-slipway-preview', value: 'true' };
 function validatePlan(document, source, overrides = {}, files = {}) {
     const problems = [];
     const report = (path, message) => problems.push({ line: document.lineOf(path), path, message });
-    if (!validate_isObject(document.value)) {
+    if (!(0,objects/* isRecord */.u)(document.value)) {
         throw new PlanError(source, [{ line: 1, path: [], message: 'a plan is a YAML mapping with at least `router:` and `steps:`' }]);
     }
     const raw = applyOverrides(document.value, overrides);
@@ -2646,11 +2663,11 @@ function applyOverrides(raw, overrides) {
     if (overrides.onInconclusive !== undefined)
         merged.onInconclusive = overrides.onInconclusive;
     if (overrides.router !== undefined)
-        merged.router = { ...(validate_isObject(raw.router) ? raw.router : {}), ...overrides.router };
+        merged.router = { ...((0,objects/* isRecord */.u)(raw.router) ? raw.router : {}), ...overrides.router };
     const analysisOverrides = { prometheus: overrides.prometheus, canarySelector: overrides.canarySelector, baselineSelector: overrides.baselineSelector };
     const given = Object.entries(analysisOverrides).filter(([, v]) => v !== undefined);
     if (given.length > 0) {
-        const analysis = { ...(validate_isObject(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
+        const analysis = { ...((0,objects/* isRecord */.u)(raw.analysis) ? raw.analysis : {}), ...Object.fromEntries(given) };
         // The `prometheus` input names the source: it replaces the plan's, whichever type that was.
         if (overrides.prometheus !== undefined)
             delete analysis.source;
@@ -2658,11 +2675,11 @@ function applyOverrides(raw, overrides) {
     }
     const notifyGiven = Object.entries(overrides.notify ?? {}).filter(([, v]) => v !== undefined);
     if (notifyGiven.length > 0)
-        merged.notify = { ...(validate_isObject(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
+        merged.notify = { ...((0,objects/* isRecord */.u)(raw.notify) ? raw.notify : {}), ...Object.fromEntries(notifyGiven) };
     return merged;
 }
 function routerOf(value, report) {
-    if (!validate_isObject(value)) {
+    if (!(0,objects/* isRecord */.u)(value)) {
         report(['router'], 'expected a mapping naming the traffic provider and its settings, e.g. `router: {provider: haproxy, backend: app}`');
         return undefined;
     }
@@ -2675,7 +2692,7 @@ function routerOf(value, report) {
 }
 function analysisOf(value, report, withSlots, files) {
     const path = ['analysis'];
-    if (!validate_isObject(value)) {
+    if (!(0,objects/* isRecord */.u)(value)) {
         report(path, 'expected a mapping with `prometheus:` (URL) and `metrics:`');
         return undefined;
     }
@@ -2777,7 +2794,7 @@ function templateMetricsOf(value, report, files, dialect) {
         return [];
     }
     const args = value.args ?? {};
-    if (!validate_isObject(args)) {
+    if (!(0,objects/* isRecord */.u)(args)) {
         report([...path, 'args'], `${show(args)} is not a mapping of argument names to values, e.g. \`args: {service: shop}\``);
         return [];
     }
@@ -2793,8 +2810,8 @@ function templateMetricsOf(value, report, files, dialect) {
     }
 }
 function stepOf(item, path, report) {
-    const keys = validate_isObject(item) ? Object.keys(item) : [];
-    if (!validate_isObject(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
+    const keys = (0,objects/* isRecord */.u)(item) ? Object.keys(item) : [];
+    if (!(0,objects/* isRecord */.u)(item) || keys.length !== 1 || !STEP_KINDS.includes(keys[0])) {
         report(path, `expected one of ${STEP_KINDS.map((k) => `\`${k}:\``).join(', ')}, got ${show(item)}`);
         return undefined;
     }
@@ -2807,15 +2824,15 @@ function stepOf(item, path, report) {
             return weight === undefined ? undefined : { kind, weight };
         }
         case 'pause': {
-            const duration = validate_isObject(value) ? value.duration : value;
+            const duration = (0,objects/* isRecord */.u)(value) ? value.duration : value;
             if (duration === undefined || duration === null)
                 return { kind };
-            const seconds = parsed(duration, values/* parsePauseDuration */.aL, validate_isObject(value) ? [...at, 'duration'] : at, report);
+            const seconds = parsed(duration, values/* parsePauseDuration */.aL, (0,objects/* isRecord */.u)(value) ? [...at, 'duration'] : at, report);
             return seconds === undefined ? undefined : { kind, durationSeconds: seconds };
         }
         case 'analysis': {
-            const block = validate_isObject(value) ? value : { duration: value };
-            const seconds = parsed(block.duration, values/* parseAnalysisDuration */.Mi, validate_isObject(value) ? [...at, 'duration'] : at, report);
+            const block = (0,objects/* isRecord */.u)(value) ? value : { duration: value };
+            const seconds = parsed(block.duration, values/* parseAnalysisDuration */.Mi, (0,objects/* isRecord */.u)(value) ? [...at, 'duration'] : at, report);
             const interval = block.interval === undefined ? undefined : parsed(block.interval, values/* parseAnalysisInterval */.B5, [...at, 'interval'], report);
             if (seconds === undefined || (block.interval !== undefined && interval === undefined))
                 return undefined;
@@ -2829,9 +2846,9 @@ function stepOf(item, path, report) {
             return route === undefined ? undefined : { kind, name, route };
         }
         case 'preview': {
-            if (value === null || value === true || (validate_isObject(value) && Object.keys(value).length === 0))
+            if (value === null || value === true || ((0,objects/* isRecord */.u)(value) && Object.keys(value).length === 0))
                 return { kind, route: DEFAULT_PREVIEW_ROUTE };
-            if (!validate_isObject(value) || unknownKeys(value, STEP_FIELDS.preview, at, report) || value.match === undefined) {
+            if (!(0,objects/* isRecord */.u)(value) || unknownKeys(value, STEP_FIELDS.preview, at, report) || value.match === undefined) {
                 return void report(at, `${show(value)} is not a preview route: write \`preview: {}\` for the default header ${DEFAULT_PREVIEW_ROUTE.name}: ${DEFAULT_PREVIEW_ROUTE.value}, or \`preview: {match: [{headerName: x-preview, headerValue: {exact: 'on'}}]}\``);
             }
             const route = matchOf(value.match, [...at, 'match'], report);
@@ -2849,9 +2866,9 @@ function stepOf(item, path, report) {
             return percentage === undefined ? undefined : { kind, name, percentage };
         }
         case 'smokeCheck': {
-            const block = validate_isObject(value) ? value : { url: value };
+            const block = (0,objects/* isRecord */.u)(value) ? value : { url: value };
             if (typeof block.url !== 'string' || !/^https?:\/\/\S+$/.test(block.url))
-                return void report(validate_isObject(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
+                return void report((0,objects/* isRecord */.u)(value) ? [...at, 'url'] : at, `${show(block.url)} is not an http(s) URL`);
             const expectStatus = block.expectStatus ?? 200;
             if (typeof expectStatus !== 'number' || !Number.isInteger(expectStatus) || expectStatus < 100 || expectStatus > 599)
                 return void report([...at, 'expectStatus'], `${show(expectStatus)} is not an HTTP status (100–599)`);
@@ -2859,12 +2876,12 @@ function stepOf(item, path, report) {
             if (timeoutSeconds === undefined)
                 return undefined;
             const headers = block.headers ?? {};
-            if (!validate_isObject(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
+            if (!(0,objects/* isRecord */.u)(headers) || Object.values(headers).some((v) => typeof v !== 'string'))
                 return void report([...at, 'headers'], 'expected a mapping of header names to string values');
             return { kind, url: block.url, expectStatus, headers: headers, timeoutSeconds };
         }
         default:
-            if (value !== null && value !== true && !(validate_isObject(value) && Object.keys(value).length === 0))
+            if (value !== null && value !== true && !((0,objects/* isRecord */.u)(value) && Object.keys(value).length === 0))
                 return void report(at, 'takes no settings: write `- switch: {}`');
             return { kind: 'switch' };
     }
@@ -2876,10 +2893,10 @@ function stepOf(item, path, report) {
  */
 function routeNameOf(value, keys, path, report) {
     const kind = path[path.length - 1];
-    if (validate_isObject(value) && kind === 'setHeaderRoute' && typeof value.value === 'string') {
+    if ((0,objects/* isRecord */.u)(value) && kind === 'setHeaderRoute' && typeof value.value === 'string') {
         return void report(path, `${show(value)} is the old shape: write Argo Rollouts' \`setHeaderRoute: {name: canary-header, match: [{headerName: ${String(value.name)}, headerValue: {exact: ${value.value}}}]}\` (docs/migrating-from-argo-rollouts.md)`);
     }
-    if (!validate_isObject(value) || typeof value.name !== 'string' || value.name.trim() === '') {
+    if (!(0,objects/* isRecord */.u)(value) || typeof value.name !== 'string' || value.name.trim() === '') {
         return void report(path, `${show(value)} has no route name: write e.g. \`${kind}: {name: ${kind === 'setHeaderRoute' ? 'canary-header, match: [{headerName: x-canary, headerValue: {exact: always}}]' : 'mirror, percentage: 10'}}\`; with the name alone the step removes the route`);
     }
     return unknownKeys(value, keys, path, report) ? undefined : value.name;
@@ -2899,7 +2916,7 @@ function matchOf(value, path, report) {
         return void report(path, `${value.length} matches: Slipway's routers route on one header or cookie; give one`);
     const [entry] = value;
     const at = [...path, 0];
-    if (!validate_isObject(entry))
+    if (!(0,objects/* isRecord */.u)(entry))
         return void report(at, `${show(entry)} is not a match: write e.g. \`${example.slice(1, -1)}\``);
     const kind = entry.cookieName !== undefined ? 'cookie' : 'header';
     const [nameKey, valueKey] = kind === 'cookie' ? ['cookieName', 'cookieValue'] : ['headerName', 'headerValue'];
@@ -2909,8 +2926,8 @@ function matchOf(value, path, report) {
     if (typeof name !== 'string' || name === '')
         return void report([...at, nameKey], `${show(name)} is not a ${kind} name`);
     const matchValue = entry[valueKey];
-    if (!validate_isObject(matchValue) || typeof matchValue.exact !== 'string') {
-        const other = validate_isObject(matchValue) && (matchValue.prefix !== undefined || matchValue.regex !== undefined);
+    if (!(0,objects/* isRecord */.u)(matchValue) || typeof matchValue.exact !== 'string') {
+        const other = (0,objects/* isRecord */.u)(matchValue) && (matchValue.prefix !== undefined || matchValue.regex !== undefined);
         return void report([...at, valueKey], other ? "Slipway's routers match exact values only: write `{exact: <value>}` (prefix and regex are not supported)" : `${show(matchValue)} is not a value to match: write \`{exact: always}\` (values are strings; quote them)`);
     }
     if (unknownKeys(matchValue, ['exact'], [...at, valueKey], report))
@@ -2981,9 +2998,6 @@ function parsed(value, parse, path, report) {
 /** A ValueError in the plan's words: `[field ]<value> is not <expected>. Fix: <fix>`. */
 function valueProblem(error) {
     return `${error.field ? `${error.field} ` : ''}${show(error.value)} is not ${error.expected}${error.fix ? `. Fix: ${error.fix}` : ''}`;
-}
-function validate_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 function show(value) {
     if (value === undefined)

@@ -310,7 +310,10 @@ var reference = __webpack_require__(3823);
 /** Version tag of the payload Slipway writes; deployments without it are foreign and skipped. */
 const PAYLOAD_SCHEMA = 'slipway/v1';
 
+// EXTERNAL MODULE: ./src/core/objects.ts
+var objects = __webpack_require__(7459);
 ;// CONCATENATED MODULE: ./src/core/ledger/payload.ts
+
 
 
 
@@ -369,17 +372,17 @@ function parsePayload(raw) {
             return null;
         }
     }
-    if (!isObject(value) || value.schema !== PAYLOAD_SCHEMA)
+    if (!(0,objects/* isRecord */.u)(value) || value.schema !== PAYLOAD_SCHEMA)
         return null;
     return isValidPayload(value) ? value : null;
 }
 function isValidPayload(p) {
     const s = p.source;
-    if (!isObject(s) || typeof s.sha !== 'string' || typeof s.runId !== 'number')
+    if (!(0,objects/* isRecord */.u)(s) || typeof s.sha !== 'string' || typeof s.runId !== 'number')
         return false;
-    if (p.artifact !== undefined && !(isObject(p.artifact) && typeof p.artifact.ref === 'string' && typeof p.artifact.digest === 'string'))
+    if (p.artifact !== undefined && !((0,objects/* isRecord */.u)(p.artifact) && typeof p.artifact.ref === 'string' && typeof p.artifact.digest === 'string'))
         return false;
-    if (p.promotedFrom !== undefined && !(isObject(p.promotedFrom) && isId(p.promotedFrom.deploymentId)))
+    if (p.promotedFrom !== undefined && !((0,objects/* isRecord */.u)(p.promotedFrom) && isId(p.promotedFrom.deploymentId)))
         return false;
     if (p.rollbackOf !== undefined && !isId(p.rollbackOf))
         return false;
@@ -414,14 +417,12 @@ function cutDescription(raw, max = MAX_DESCRIPTION) {
     }
     return `${kept.trimEnd()}…`;
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function isId(value) {
     return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 ;// CONCATENATED MODULE: ./src/core/ledger/records.ts
+
 
 
 
@@ -437,10 +438,10 @@ function checkDeployments(data, endpoint) {
 /** One deployment as GitHub answered `endpoint`: an object with the fields the ledger reads. */
 function checkDeployment(data, endpoint) {
     const item = data;
-    const fine = isRecord(item) &&
+    const fine = (0,objects/* isRecord */.u)(item) &&
         records_isId(item.id) &&
         ['sha', 'ref', 'task', 'environment', 'created_at'].every((field) => typeof item[field] === 'string') &&
-        (item.creator === null || item.creator === undefined || isRecord(item.creator));
+        (item.creator === null || item.creator === undefined || (0,objects/* isRecord */.u)(item.creator));
     if (!fine)
         throw malformed(endpoint, data, 'a deployment with a numeric id and sha, ref, task, environment and created_at strings');
     return item;
@@ -450,7 +451,7 @@ function checkStatuses(data, endpoint) {
     if (!Array.isArray(data))
         throw malformed(endpoint, data, 'a JSON array of deployment statuses');
     for (const item of data) {
-        if (!(isRecord(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
+        if (!((0,objects/* isRecord */.u)(item) && records_isId(item.id) && typeof item.state === 'string' && STATES.includes(item.state) && typeof item.created_at === 'string')) {
             throw malformed(endpoint, item, `deployment statuses with a numeric id, a created_at string and a state among ${STATES.join(', ')}`);
         }
     }
@@ -459,9 +460,6 @@ function checkStatuses(data, endpoint) {
 function malformed(endpoint, got, expected) {
     return new errors/* SlipwayError */.GQ(`GitHub answered ${endpoint} with something else than expected: got ${(0,quote/* quote */.h)(got, 120)}, expected ${expected}. Nothing was read from it. ` +
         'Check that GITHUB_API_URL (or --api-url) points at GitHub or GitHub Enterprise Server and not at a proxy page, then run again.');
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function records_isId(value) {
     return typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -960,6 +958,26 @@ class RecordingLogger {
     error(message) { this.lines.push({ level: 'error', message }); }
     /** The messages logged at one level. */
     at(level) { return this.lines.filter((l) => l.level === level).map((l) => l.message); }
+}
+
+
+/***/ }),
+
+/***/ 7459:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   i: () => (/* binding */ dropUndefined),
+/* harmony export */   u: () => (/* binding */ isRecord)
+/* harmony export */ });
+// Two checks every parser of YAML, JSON and settings needs, written once.
+/** A plain mapping (not null, not a list), as YAML and JSON objects parse. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The object without its undefined fields, so an optional setting left out stays out (in equality, JSON and messages). */
+function dropUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 

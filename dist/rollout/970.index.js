@@ -24,7 +24,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _secrets_quote_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8853);
 /* harmony import */ var _dialects_datadog_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(37387);
 /* harmony import */ var _source_settings_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(65432);
-/* harmony import */ var _source_error_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(44627);
+/* harmony import */ var _source_http_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(48285);
 // Deep imports of the official client (@datadog/datadog-api-client): the v1 MetricsApi and the
 // common configuration pull in the v1 models only, never the package index's v2 API (several times
 // larger), so the bundle carries what queryMetrics needs.
@@ -44,7 +44,7 @@ __webpack_require__.r(__webpack_exports__);
 // request (URL, query parameters, the DD-API-KEY and DD-APPLICATION-KEY headers) and reads the
 // answer into its model; the transport under it is Slipway's (Transport below): fetch with the
 // context's timeout, no redirects followed (the keys would follow them), the client's own retries
-// and request logging off (retries are withRetry's, on the context's clock), and every answer but a
+// and request logging off (retries are retrySourceRead's, on the context's clock), and every answer but a
 // 2xx turned into a DatadogSourceError here, with the status, the `errors` Datadog gave and the
 // rate-limit reset, before the client could wrap it in an exception that carries none of them.
 // No message holds a key: they are registered as secrets when the source is created, and messages
@@ -67,7 +67,7 @@ __webpack_require__.r(__webpack_exports__);
 // Datadog has no instant query: queryInstant reads the five minutes before `time` as written and
 // answers the latest point's value (NaN when there is none).
 /** A failed Datadog query; `retryable` when another attempt may succeed. */
-class DatadogSourceError extends _source_error_js__WEBPACK_IMPORTED_MODULE_10__/* .MetricSourceError */ .u {
+class DatadogSourceError extends _source_http_js__WEBPACK_IMPORTED_MODULE_10__/* .MetricSourceError */ .ux {
     name = 'DatadogSourceError';
 }
 /** How much of an answer a message may repeat. */
@@ -165,11 +165,7 @@ class DatadogSource {
     }
     /** One query, retried per the context: its one series (undefined when it matched nothing). */
     async query(query, from, to) {
-        const answer = await (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .withRetry */ .bD)(() => this.attempt(query, from, to), {
-            policy: { attempts: (this.context.retries ?? 3) + 1, firstDelayMs: this.context.retryDelayMs ?? 500, multiplier: 2, maxDelayMs: 30_000, retryAfterLimitMs: 60_000 },
-            classify: (error) => (error instanceof DatadogSourceError && error.retryable ? { retryAfterMs: error.retryAfterMs } : undefined),
-            clock: this.clock,
-        });
+        const answer = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_10__/* .retrySourceRead */ .KU)(() => this.attempt(query, from, to), { ...this.context, clock: this.clock });
         if (answer.status === 'error' || (answer.error && answer.status !== 'ok')) {
             throw new DatadogSourceError(`Datadog could not run query ${query}: ${excerpt(answer.error ?? 'status "error"')}. Fix: check the query, e.g. ${_dialects_datadog_js__WEBPACK_IMPORTED_MODULE_8__/* .datadogDialect */ .J.example}.`, false);
         }
@@ -223,26 +219,10 @@ class Transport {
     async send(request) {
         const url = new URL(request.getUrl());
         const query = url.searchParams.get('query') ?? '';
-        let response;
-        try {
-            response = await fetch(url, {
-                method: request.getHttpMethod(),
-                headers: { ...request.getHeaders(), ...this.headers },
-                signal: AbortSignal.timeout(this.timeoutMs),
-                // fetch would send the key headers on to wherever a redirect points: not followed.
-                redirect: 'manual',
-            });
-        }
-        catch (error) {
-            const timedOut = error.name === 'TimeoutError';
-            const cause = timedOut ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
-            throw new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, timedOut || (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isTransientNetworkError */ .l)(error));
-        }
-        if (response.status >= 300 && response.status < 400) {
-            await response.body?.cancel().catch(() => undefined);
-            const location = (0,_secrets_index_js__WEBPACK_IMPORTED_MODULE_6__/* .redact */ .E$)(response.headers.get('location') ?? 'nowhere');
-            throw new DatadogSourceError(`Datadog at ${this.where} answered a redirect (HTTP ${response.status}) to ${location} for query ${query}; Slipway does not follow redirects, so the keys go only to the URL you gave. Fix: set the datadog source's url (or site) to where it redirects.`, false, response.status);
-        }
+        const response = await (0,_source_http_js__WEBPACK_IMPORTED_MODULE_10__/* .requestOnce */ .L4)(url, { method: request.getHttpMethod(), headers: { ...request.getHeaders(), ...this.headers } }, this.timeoutMs, {
+            unreachable: (cause, retryable) => new DatadogSourceError(`Datadog at ${this.where} is unreachable (query ${query}): ${cause}`, retryable),
+            redirected: (status, location) => new DatadogSourceError(`Datadog at ${this.where} answered a redirect (HTTP ${status}) to ${location} for query ${query}; Slipway does not follow redirects, so the keys go only to the URL you gave. Fix: set the datadog source's url (or site) to where it redirects.`, false, status),
+        });
         const text = await response.text().catch(() => '');
         let body;
         try {
@@ -315,11 +295,7 @@ function excerpt(text, length = EXCERPT) {
 }
 /** The variable a `{{env.NAME}}` setting names (the setting itself when it names none). */
 function variableOf(reference) {
-    return [...reference.matchAll(_source_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .ENV_REFERENCE */ .mL)].map((m) => m[1]).join(', ') || reference;
-}
-function describeNetworkError(error) {
-    const cause = error.cause;
-    return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    return (0,_source_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .envVariablesIn */ .Ox)(reference).join(', ') || reference;
 }
 
 
